@@ -1,0 +1,78 @@
+"""Argument parsing, logging set-up, and the mapping of failures to exit codes.
+
+Exit codes: 0 ok, 2 bad usage or configuration, 1 any other failure; each failure is one line
+on stderr (a config with several problems gets one line per problem).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sidecar import __version__
+from sidecar.cli import demo, scan, status
+from sidecar.cli.samples import SamplesUnavailableError
+from sidecar.engine.services.reconcile import ScanBusyError
+from sidecar.engine.services.scopes import NothingToScanError
+from sidecar.engine.store.db import StoreError
+from sidecar.settings import SettingsError, load_settings
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+log = logging.getLogger("sidecar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="immich-sidecar",
+        description="Keeps an Immich library tidy: inventory, reconciliation, duplicates.",
+    )
+    parser.add_argument("--version", action="version", version=f"immich-sidecar {__version__}")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE",
+        help="TOML config file (default: $IMMICH_SIDECAR_CONFIG, else built-in defaults)",
+    )  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    scan.register(sub)
+    status.register(sub)
+    demo.register(sub)
+    return parser
+
+
+def configure_logging(verbosity: int) -> None:
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def fail(message: str, code: int) -> int:
+    for line in message.splitlines() or [""]:
+        print(f"immich-sidecar: {line}", file=sys.stderr)
+    return code
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    configure_logging(args.verbose)
+    try:
+        settings = load_settings(args.config)
+        return int(asyncio.run(args.handler(args, settings)))
+    except (SettingsError, NothingToScanError) as exc:
+        return fail(str(exc), EXIT_USAGE)
+    except (StoreError, ScanBusyError, SamplesUnavailableError) as exc:
+        return fail(str(exc), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        return fail("interrupted; what was committed is kept, run the command again", 130)
+    except Exception as exc:
+        log.debug("unexpected failure", exc_info=True)
+        return fail(f"unexpected error: {type(exc).__name__}: {exc} (run with -vv for details)",
+                    EXIT_FAILURE)  # fmt: skip

@@ -1,0 +1,28 @@
+"""Small helpers for printing reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+def human_bytes(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1000
+    return f"{n} B"
+
+
+def shown_path(path: str) -> str:
+    """A path on one line: control characters (newlines in names) are escaped."""
+    if path.isprintable():
+        return path
+    return path.encode("unicode_escape").decode("ascii")

@@ -1,0 +1,66 @@
+"""Which file names are media, which are sidecars, and which are ignored."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+
+
+class MediaKind(StrEnum):
+    IMAGE = "image"
+    RAW = "raw"
+    VIDEO = "video"
+    SIDECAR = "sidecar"
+
+
+IMAGE_EXTENSIONS = frozenset(
+    {
+        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff",
+        ".heic", ".heif", ".hif", ".avif", ".jxl", ".jp2", ".svg", ".psd", ".insp",
+    }
+)  # fmt: skip
+RAW_EXTENSIONS = frozenset(
+    {
+        ".3fr", ".ari", ".arw", ".cap", ".cin", ".cr2", ".cr3", ".crw", ".dcr", ".dng",
+        ".erf", ".fff", ".iiq", ".k25", ".kdc", ".mrw", ".nef", ".nrw", ".orf", ".ori",
+        ".pef", ".raf", ".raw", ".rw2", ".rwl", ".sr2", ".srf", ".srw", ".x3f",
+    }
+)  # fmt: skip
+VIDEO_EXTENSIONS = frozenset(
+    {
+        ".3gp", ".3gpp", ".avi", ".flv", ".insv", ".m2t", ".m2ts", ".m4v", ".mkv", ".mov",
+        ".mp4", ".mpe", ".mpeg", ".mpg", ".mts", ".vob", ".webm", ".wmv",
+    }
+)  # fmt: skip
+SIDECAR_EXTENSIONS = frozenset({".xmp"})
+
+
+def classify(name: str) -> MediaKind | None:
+    """The media kind of a file name by its extension, or None for files we do not track."""
+    dot = name.rfind(".")
+    if dot <= 0:
+        return None
+    ext = name[dot:].lower()
+    if ext in IMAGE_EXTENSIONS:
+        return MediaKind.IMAGE
+    if ext in RAW_EXTENSIONS:
+        return MediaKind.RAW
+    if ext in VIDEO_EXTENSIONS:
+        return MediaKind.VIDEO
+    if ext in SIDECAR_EXTENSIONS:
+        return MediaKind.SIDECAR
+    return None
+
+
+class IgnoreMatcher:
+    """Case-insensitive fnmatch patterns applied to single file or folder names."""
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.patterns = tuple(patterns)
+        joined = "|".join(f"(?:{fnmatch.translate(p.lower())})" for p in self.patterns)
+        self._regex = re.compile(joined) if joined else None
+
+    def __call__(self, name: str) -> bool:
+        return self._regex is not None and self._regex.match(name.lower()) is not None

@@ -1,0 +1,107 @@
+"""Disk I/O for reconciliation: list one folder with os.scandir, hash one file.
+
+Both are blocking and are called from worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from dataclasses import dataclass, field
+
+from sidecar.engine.core.media import IgnoreMatcher, classify
+from sidecar.engine.core.reconcile import DiskEntry
+
+READ_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class DirListing:
+    rel_dir: str
+    files: list[DiskEntry] = field(default_factory=list)
+    subdirs: list[str] = field(default_factory=list)  # rel paths
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (abs path, reason)
+    skipped: int = 0  # not media, ignored, symlinks, special files
+    kept: list[str] = field(default_factory=list)  # names present but unreadable: keep records
+    unreadable: bool = False  # the folder itself could not be listed
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for a file system error, phrased for a user."""
+    if isinstance(exc, PermissionError):
+        return "permission denied (the sidecar's user cannot read it)"
+    if isinstance(exc, FileNotFoundError):
+        return "vanished during the scan"
+    if exc.errno == errno.ELOOP:
+        return "too many levels of symbolic links"
+    if exc.errno == errno.EIO:
+        return "I/O error reading it (failing disk or network share?)"
+    return exc.strerror or exc.__class__.__name__
+
+
+def _valid_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing:
+    """List media files and subfolders of one folder. Symlinks are never followed."""
+    listing = DirListing(rel_dir)
+    path = os.path.join(root, rel_dir) if rel_dir else root
+    try:
+        with os.scandir(path) as it:
+            entries = list(it)
+    except OSError as exc:
+        listing.unreadable = True
+        listing.errors.append((path, describe_os_error(exc)))
+        return listing
+    for entry in entries:
+        name = entry.name
+        if ignore(name):
+            listing.skipped += 1
+            continue
+        if not _valid_name(name):
+            listing.errors.append(
+                (os.fsencode(entry.path).decode("utf-8", "backslashreplace"),
+                 "file name is not valid UTF-8; rename it")
+            )  # fmt: skip
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            listing.errors.append((entry.path, describe_os_error(exc)))
+            if not isinstance(exc, FileNotFoundError):
+                listing.kept.append(name)
+            continue
+        mode = st.st_mode
+        if stat.S_ISDIR(mode):
+            listing.subdirs.append(f"{rel_dir}/{name}" if rel_dir else name)
+        elif stat.S_ISREG(mode):
+            kind = classify(name)
+            if kind is None:
+                listing.skipped += 1
+            else:
+                listing.files.append(DiskEntry(name, st.st_size, st.st_mtime_ns, kind.value))
+        else:  # symlinks (never followed: no loops, nothing outside the root), fifos, sockets
+            listing.skipped += 1
+    return listing
+
+
+@dataclass(frozen=True, slots=True)
+class FileHash:
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+def hash_file(path: str, algorithm: str) -> FileHash:
+    """Stream a file through `algorithm`; size and mtime are read from the open file after."""
+    with open(path, "rb", buffering=0) as fh:
+        digest = hashlib.file_digest(fh, algorithm).hexdigest()
+        st = os.fstat(fh.fileno())
+    return FileHash(digest, st.st_size, st.st_mtime_ns)

@@ -1,0 +1,1 @@
+"""Use cases, one per module; they orchestrate the store, the client and the I/O edges."""

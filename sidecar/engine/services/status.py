@@ -1,0 +1,62 @@
+"""Inventory counts and the recent operations, for `status` and the dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sidecar.engine.store.files import FileStore
+from sidecar.engine.store.operations import Operation, OperationStore
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    db_path: str
+    files: int
+    files_removed: int
+    assets: int
+    roots: list[str]
+    operations: list[Operation]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "db_path": self.db_path,
+            "files": self.files,
+            "files_removed": self.files_removed,
+            "assets": self.assets,
+            "roots": self.roots,
+            "operations": [_operation_json(op) for op in self.operations],
+        }
+
+
+class StatusService:
+    def __init__(self, files: FileStore, operations: OperationStore) -> None:
+        self.files = files
+        self.operations = operations
+
+    async def report(self, limit: int = 10) -> StatusReport:
+        counts = await self.files.counts()
+        roots = [r.path for r in await self.files.roots()]
+        ops = await self.operations.recent(limit)
+        return StatusReport(
+            db_path=str(self.files.db.path),
+            files=counts["files"],
+            files_removed=counts["files_removed"],
+            assets=0,  # filled once the Immich mirror exists
+            roots=roots,
+            operations=ops,
+        )
+
+
+def _operation_json(op: Operation) -> dict[str, Any]:
+    return {
+        "id": op.id,
+        "kind": op.kind,
+        "status": op.status,
+        "started_at": op.started_at,
+        "ended_at": op.ended_at,
+        "duration_s": op.duration_s,
+        **op.counts,
+        "error_message": op.error_message,
+        "details": op.details,
+    }

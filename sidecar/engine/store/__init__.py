@@ -1,0 +1,1 @@
+"""The aiosqlite inventory: schema, named migrations, queries."""

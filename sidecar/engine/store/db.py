@@ -1,0 +1,146 @@
+"""Opening the inventory: WAL, busy timeout, one writer, named migrations with a backup."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from sidecar.engine.store.migrations import MIGRATIONS, Migration
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The inventory cannot be used; the message says why and what to do."""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """One aiosqlite connection. Writes go through `transaction()`, one at a time."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (cancellation included)."""
+        async with self._write_lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self.conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+@asynccontextmanager
+async def open_database(
+    path: Path, migrations: Iterable[Migration] = MIGRATIONS
+) -> AsyncIterator[Database]:
+    """Open (creating if needed) the inventory at `path` and bring its schema up to date."""
+    existed = await asyncio.to_thread(_prepare_folder, path)
+    try:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the inventory {path}: {exc}") from None
+    try:
+        conn.row_factory = sqlite3.Row
+        await _configure(conn, path)
+        db = Database(conn, path)
+        await _migrate(db, list(migrations), existed)
+        yield db
+    finally:
+        await conn.close()
+
+
+def _prepare_folder(path: Path) -> bool:
+    """Create the state folder; True when a database file already exists there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the state folder {path.parent}: {exc.strerror}") from None
+    return path.exists() and path.stat().st_size > 0
+
+
+async def _configure(conn: aiosqlite.Connection, path: Path) -> None:
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA temp_store = MEMORY")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a usable SQLite database: {exc}") from None
+    if mode is None or str(mode[0]).lower() != "wal":
+        raise StoreError(f"{path}: cannot switch to WAL mode (is the folder on a network share?)")
+
+
+async def _migrate(db: Database, migrations: list[Migration], existed: bool) -> None:
+    await db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = {r[0] for r in await db.fetchall("SELECT name FROM schema_migrations")}
+    known = {m.name for m in migrations}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise StoreError(
+            f"{db.path} was written by a newer immich-sidecar (migration {unknown[-1]}); "
+            "upgrade immich-sidecar or point storage.state_dir at another folder"
+        )
+    pending = [m for m in migrations if m.name not in applied]
+    if not pending:
+        return
+    if existed:
+        await backup(db, f"before-{pending[0].name}")
+    for migration in pending:
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n"
+            f"INSERT INTO schema_migrations (name, applied_at) VALUES "
+            f"('{migration.name}', '{utcnow()}');\nCOMMIT;"
+        )
+        try:
+            await db.conn.executescript(script)
+        except sqlite3.Error as exc:
+            if db.conn.in_transaction:
+                await db.conn.execute("ROLLBACK")
+            raise StoreError(f"migration {migration.name} failed: {exc}") from None
+
+
+async def backup(db: Database, label: str) -> Path:
+    """Copy the live database (consistently, WAL included) next to it, under backups/."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db.path.parent / "backups" / f"{db.path.stem}-{stamp}-{label}.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    dest = sqlite3.connect(target)
+    try:
+        await db.conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        dest.close()
+    return target

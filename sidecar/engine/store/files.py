@@ -1,0 +1,267 @@
+"""Queries on roots and files. Each names the index that backs it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sidecar.engine.core.reconcile import KnownFile, MoveCandidate
+from sidecar.engine.store.db import Database, utcnow
+
+CHUNK = 500  # ids per IN (...) list
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    id: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class HashedFile:
+    """A file whose content was read this run, ready to be written."""
+
+    root_id: int
+    rel_dir: str
+    name: str
+    kind: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    hash_algo: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    id: int
+    root: str
+    rel_dir: str
+    name: str
+    kind: str
+    size: int
+    mtime_ns: int
+    content_hash: str | None
+    state: str
+
+    @property
+    def path(self) -> str:
+        return join_path(self.root, self.rel_dir, self.name)
+
+
+def join_path(root: str, rel_dir: str, name: str) -> str:
+    parts = [root.rstrip("/") or "/"]
+    if rel_dir:
+        parts.append(rel_dir)
+    parts.append(name)
+    return "/".join(parts).replace("//", "/")
+
+
+def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _subtree(rel_dir: str) -> tuple[str, list[str]]:
+    """SQL condition (and parameters) for rows inside folder `rel_dir` of a root."""
+    if not rel_dir:
+        return "1", []
+    # '/' + 1 == '0': a range scan on (root_id, rel_dir) instead of LIKE with escapes.
+    return "(rel_dir = ? OR (rel_dir >= ? AND rel_dir < ?))", [
+        rel_dir,
+        rel_dir + "/",
+        rel_dir + "0",
+    ]
+
+
+class FileStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def root(self, path: str) -> Root:
+        """The root for an absolute folder, created on first use (index: roots.path UNIQUE)."""
+        row = await self.db.fetchone("SELECT id, path FROM roots WHERE path = ?", (path,))
+        if row is None:
+            async with self.db.transaction() as conn:
+                await conn.execute(
+                    "INSERT OR IGNORE INTO roots (path, created_at) VALUES (?, ?)",
+                    (path, utcnow()),
+                )
+            row = await self.db.fetchone("SELECT id, path FROM roots WHERE path = ?", (path,))
+        assert row is not None
+        return Root(row["id"], row["path"])
+
+    async def roots(self) -> list[Root]:
+        rows = await self.db.fetchall("SELECT id, path FROM roots ORDER BY path")
+        return [Root(r["id"], r["path"]) for r in rows]
+
+    async def known_in_dir(self, root_id: int, rel_dir: str) -> list[KnownFile]:
+        """Records of one folder (index: files UNIQUE (root_id, rel_dir, name))."""
+        rows = await self.db.fetchall(
+            "SELECT id, name, size, mtime_ns, hash_algo, state FROM files"
+            " WHERE root_id = ? AND rel_dir = ?",
+            (root_id, rel_dir),
+        )
+        return [
+            KnownFile(r["id"], r["name"], r["size"], r["mtime_ns"], r["hash_algo"],
+                      r["state"] == "present")
+            for r in rows
+        ]  # fmt: skip
+
+    async def count_present_under(self, root_id: int, rel_dir: str) -> int:
+        cond, params = _subtree(rel_dir)
+        return int(
+            await self.db.scalar(
+                f"SELECT count(*) FROM files WHERE root_id = ? AND state = 'present' AND {cond}",
+                (root_id, *params),
+            )
+        )
+
+    async def touch(self, ids: Sequence[int], generation: int) -> None:
+        """Mark unchanged records as seen by this scan (primary key lookups)."""
+        now = utcnow()
+        async with self.db.transaction() as conn:
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                await conn.execute(
+                    f"UPDATE files SET seen_gen = ?, last_seen = ? WHERE id IN ({marks})",
+                    (generation, now, *chunk),
+                )
+
+    async def touch_subtree(self, root_id: int, rel_dir: str, generation: int) -> None:
+        """Keep records under a folder that could not be read from being taken as removed."""
+        cond, params = _subtree(rel_dir)
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE files SET seen_gen = ? WHERE root_id = ? AND state = 'present' AND {cond}",
+                (generation, root_id, *params),
+            )
+
+    async def write_hashed(self, files: Sequence[HashedFile], generation: int) -> None:
+        """Insert new paths and update changed ones in one transaction (upsert on the path)."""
+        now = utcnow()
+        rows = [
+            (f.root_id, f.rel_dir, f.name, f.kind, f.size, f.mtime_ns, f.content_hash,
+             f.hash_algo, now, now, generation, generation)
+            for f in files
+        ]  # fmt: skip
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
+                " hash_algo, first_seen, last_seen, first_gen, seen_gen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (root_id, rel_dir, name) DO UPDATE SET"
+                " kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns,"
+                " content_hash = excluded.content_hash, hash_algo = excluded.hash_algo,"
+                " last_seen = excluded.last_seen, seen_gen = excluded.seen_gen,"
+                " first_gen = CASE WHEN files.state = 'removed' THEN excluded.first_gen"
+                "                  ELSE files.first_gen END,"
+                " state = 'present', removed_at = NULL",
+                rows,
+            )
+
+    async def vanished(self, root: Root, rel_dir: str, generation: int) -> list[MoveCandidate]:
+        """Present records in scope not seen by scan `generation` (index: files_by_generation)."""
+        cond, params = _subtree(rel_dir)
+        rows = await self.db.fetchall(
+            "SELECT id, rel_dir, name, content_hash, size, seen_gen FROM files"
+            f" WHERE root_id = ? AND state = 'present' AND seen_gen < ? AND {cond}",
+            (root.id, generation, *params),
+        )
+        return [
+            MoveCandidate(r["id"], r["content_hash"] or "", r["size"],
+                          join_path(root.path, r["rel_dir"], r["name"]), r["seen_gen"])
+            for r in rows
+        ]  # fmt: skip
+
+    async def seen_with_hashes(self, hashes: Sequence[str], generation: int) -> list[MoveCandidate]:
+        """Records seen by scan `generation` holding any of these contents (index:
+        files_by_hash); `generation` of each candidate is the scan that first saw it."""
+        out: list[MoveCandidate] = []
+        for start in range(0, len(hashes), CHUNK):
+            chunk = hashes[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                "SELECT f.id, r.path AS root, f.rel_dir, f.name, f.content_hash, f.size,"
+                " f.first_gen FROM files f JOIN roots r ON r.id = f.root_id"
+                f" WHERE f.content_hash IN ({marks}) AND f.state = 'present'"
+                " AND f.seen_gen = ?",
+                (*chunk, generation),
+            )
+            out += [
+                MoveCandidate(r["id"], r["content_hash"], r["size"],
+                              join_path(r["root"], r["rel_dir"], r["name"]), r["first_gen"])
+                for r in rows
+            ]  # fmt: skip
+        return out
+
+    async def settle(
+        self, moves: Sequence[tuple[int, int]], removed: Sequence[int], op_id: int
+    ) -> None:
+        """Apply moves (old record takes the new path; the new record is merged into it) and
+        mark the rest of the vanished records removed, in one transaction."""
+        now = utcnow()
+        cols = "root_id, rel_dir, name, kind, size, mtime_ns, content_hash, hash_algo, seen_gen"
+        async with self.db.transaction() as conn:
+            for old_id, new_id in moves:
+                async with conn.execute(f"SELECT {cols} FROM files WHERE id = ?", (new_id,)) as c:
+                    new = await c.fetchone()
+                from_path = await self._path_of(old_id)
+                if new is None or from_path is None:
+                    continue
+                await conn.execute("DELETE FROM files WHERE id = ?", (new_id,))
+                await conn.execute(
+                    f"UPDATE files SET ({cols}, last_seen, state, removed_at)"
+                    " = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'present', NULL) WHERE id = ?",
+                    (*tuple(new), now, old_id),
+                )
+                to_path = await self._path_of(old_id)
+                await conn.execute(
+                    "INSERT INTO file_moves (file_id, op_id, from_path, to_path, moved_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (old_id, op_id, from_path, to_path, now),
+                )
+            for chunk in _chunks(removed):
+                marks = ",".join("?" * len(chunk))
+                await conn.execute(
+                    f"UPDATE files SET state = 'removed', removed_at = ? WHERE id IN ({marks})",
+                    (now, *chunk),
+                )
+
+    async def _path_of(self, file_id: int) -> str | None:
+        row = await self.db.fetchone(
+            "SELECT r.path AS root, f.rel_dir, f.name FROM files f"
+            " JOIN roots r ON r.id = f.root_id WHERE f.id = ?",
+            (file_id,),
+        )
+        return None if row is None else join_path(row["root"], row["rel_dir"], row["name"])
+
+    async def by_path(self, root: str, rel_dir: str, name: str) -> FileRecord | None:
+        """One record by path (indexes: roots.path, files UNIQUE (root_id, rel_dir, name))."""
+        rows = await self._records(
+            "r.path = ? AND f.rel_dir = ? AND f.name = ?", (root, rel_dir, name)
+        )
+        return rows[0] if rows else None
+
+    async def by_hash(self, content_hash: str) -> list[FileRecord]:
+        """Every record holding this content (index: files_by_hash)."""
+        return await self._records("f.content_hash = ?", (content_hash,))
+
+    async def _records(self, where: str, params: Sequence[object]) -> list[FileRecord]:
+        rows = await self.db.fetchall(
+            "SELECT f.id, r.path AS root, f.rel_dir, f.name, f.kind, f.size, f.mtime_ns,"
+            f" f.content_hash, f.state FROM files f JOIN roots r ON r.id = f.root_id WHERE {where}"
+            " ORDER BY f.id",
+            params,
+        )
+        return [FileRecord(*tuple(r)) for r in rows]
+
+    async def moves_of(self, file_id: int) -> list[tuple[str, str]]:
+        rows = await self.db.fetchall(
+            "SELECT from_path, to_path FROM file_moves WHERE file_id = ? ORDER BY id", (file_id,)
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT state, count(*) FROM files GROUP BY state")
+        found = {r[0]: int(r[1]) for r in rows}
+        return {"files": found.get("present", 0), "files_removed": found.get("removed", 0)}

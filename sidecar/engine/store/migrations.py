@@ -1,0 +1,92 @@
+"""Named schema migrations, applied in order and recorded in `schema_migrations`.
+
+Never edit a migration that has shipped: add a new one. Every query the product makes is
+backed by an index named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    name: str
+    sql: str
+
+
+INVENTORY_0001 = """
+CREATE TABLE roots (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,          -- absolute folder as this process sees it
+    created_at  TEXT NOT NULL,
+    last_scan_op INTEGER
+);
+
+-- One row per media path ever seen under a root. Rows are never deleted by a scan: a file
+-- that disappears becomes state 'removed'; a move keeps the row (and its id) at a new path.
+CREATE TABLE files (
+    id           INTEGER PRIMARY KEY,
+    root_id      INTEGER NOT NULL REFERENCES roots(id),
+    rel_dir      TEXT NOT NULL,                -- '' for the root itself, '/'-separated
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('image', 'raw', 'video', 'sidecar')),
+    size         INTEGER NOT NULL,
+    mtime_ns     INTEGER NOT NULL,
+    content_hash TEXT,                         -- hex digest of the whole file
+    hash_algo    TEXT,
+    first_seen   TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    first_gen    INTEGER NOT NULL,             -- scan operation that first saw this path
+    seen_gen     INTEGER NOT NULL,             -- scan operation that last saw it (generation)
+    state        TEXT NOT NULL DEFAULT 'present' CHECK (state IN ('present', 'removed')),
+    removed_at   TEXT,
+    UNIQUE (root_id, rel_dir, name)            -- index: lookups by path and per directory
+);
+CREATE INDEX files_by_hash ON files (content_hash);
+CREATE INDEX files_by_generation ON files (root_id, state, seen_gen);
+
+CREATE TABLE file_moves (
+    id        INTEGER PRIMARY KEY,
+    file_id   INTEGER NOT NULL REFERENCES files(id),
+    op_id     INTEGER NOT NULL,
+    from_path TEXT NOT NULL,
+    to_path   TEXT NOT NULL,
+    moved_at  TEXT NOT NULL
+);
+CREATE INDEX file_moves_by_file ON file_moves (file_id);
+
+-- Scans, syncs, analyses and write-back runs, with their counts.
+CREATE TABLE operations (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT,
+    duration_s    REAL,
+    scanned       INTEGER NOT NULL DEFAULT 0,
+    added         INTEGER NOT NULL DEFAULT 0,
+    changed       INTEGER NOT NULL DEFAULT 0,
+    moved         INTEGER NOT NULL DEFAULT 0,
+    removed       INTEGER NOT NULL DEFAULT 0,
+    unchanged     INTEGER NOT NULL DEFAULT 0,
+    hashed        INTEGER NOT NULL DEFAULT 0,
+    bytes_hashed  INTEGER NOT NULL DEFAULT 0,
+    skipped       INTEGER NOT NULL DEFAULT 0,
+    errors        INTEGER NOT NULL DEFAULT 0,
+    error_message TEXT,
+    details       TEXT                           -- JSON: scope, roots, extra counters
+);
+CREATE INDEX operations_by_kind ON operations (kind, id);
+CREATE INDEX operations_by_status ON operations (status);
+
+CREATE TABLE operation_errors (
+    id     INTEGER PRIMARY KEY,
+    op_id  INTEGER NOT NULL REFERENCES operations(id),
+    path   TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+CREATE INDEX operation_errors_by_op ON operation_errors (op_id);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_inventory", INVENTORY_0001),)

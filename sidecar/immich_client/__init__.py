@@ -1,0 +1,1 @@
+"""Async client for Immich's REST API (filled by the client issue)."""

@@ -1,0 +1,1 @@
+"""APScheduler jobs for the daemon (filled by the daemon issue)."""

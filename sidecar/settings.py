@@ -1,0 +1,258 @@
+"""Typed settings: a TOML file plus environment overrides for secrets and URLs.
+
+Load order: built-in defaults < TOML file (``--config`` or ``IMMICH_SIDECAR_CONFIG``) <
+environment (``IMMICH_URL``, ``IMMICH_API_KEY``, ``IMMICH_API_KEY_FILE``,
+``IMMICH_SIDECAR_STATE_DIR``). Unknown keys are errors naming the file, the key and the
+closest valid key; bad values say what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONFIG_ENV = "IMMICH_SIDECAR_CONFIG"
+STATE_DIR_ENV = "IMMICH_SIDECAR_STATE_DIR"
+DEFAULT_STATE_DIR = Path("./sidecar-state")
+DB_FILENAME = "inventory.db"
+
+HashAlgorithm = Literal["sha1", "sha256"]
+
+DEFAULT_IGNORE = [
+    ".*",  # hidden files and folders (.DS_Store, .thumbnails, .stfolder, ...)
+    "*.tmp",
+    "*.part",
+    "~*",
+    "@eaDir",  # Synology thumbnails
+    "#recycle",  # Synology recycle bin
+    "#snapshot",
+    "$RECYCLE.BIN",
+    "Thumbs.db",
+    "lost+found",
+]
+
+
+class SettingsError(Exception):
+    """The configuration is unusable; the message is one line a user can act on."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ImmichSettings(_Section):
+    """Where Immich is and how to talk to it."""
+
+    url: str | None = Field(
+        default=None, description="Immich server URL, with or without the trailing /api."
+    )
+    api_key: str | None = Field(
+        default=None, description="API key (prefer IMMICH_API_KEY or IMMICH_API_KEY_FILE)."
+    )
+    api_key_file: Path | None = Field(
+        default=None, description="File holding the API key (a Docker secret)."
+    )
+    connect_timeout_s: float = Field(default=10.0, gt=0, description="TCP connect timeout.")
+    request_timeout_s: float = Field(default=60.0, gt=0, description="Whole-request timeout.")
+
+    @field_validator("url")
+    @classmethod
+    def _url_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("expected a URL starting with http:// or https://")
+        return value
+
+
+class StorageSettings(_Section):
+    """Where the sidecar keeps its own state."""
+
+    state_dir: Path = Field(
+        default=DEFAULT_STATE_DIR, description="Folder for the inventory database and backups."
+    )
+
+    @property
+    def db_path(self) -> Path:
+        return self.state_dir / DB_FILENAME
+
+
+class LibrarySettings(_Section):
+    """One media root: the folder as Immich reports it, and as this process sees it."""
+
+    name: str | None = Field(default=None, description="A label for reports.")
+    immich_path: str | None = Field(
+        default=None,
+        description="Path prefix as Immich reports it in originalPath (e.g. /usr/src/app/upload).",
+    )
+    local_path: Path = Field(description="The same folder as this process sees it.")
+    scan: bool = Field(default=True, description="Include this root in disk reconciliation.")
+
+
+class ScanSettings(_Section):
+    """Disk reconciliation."""
+
+    batch_size: int = Field(default=500, ge=1, le=10_000, description="Rows per transaction.")
+    hash_algorithm: HashAlgorithm = Field(default="sha1", description="Content hash: sha1|sha256.")
+    concurrency: int = Field(default=4, ge=1, le=64, description="Files hashed at once.")
+    ignore: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_IGNORE),
+        description="fnmatch patterns on file and folder names that are skipped.",
+    )
+    extra_ignore: list[str] = Field(
+        default_factory=list, description="Patterns added to `ignore` without replacing it."
+    )
+
+    @property
+    def ignore_patterns(self) -> tuple[str, ...]:
+        return (*self.ignore, *self.extra_ignore)
+
+
+class _Placeholder(_Section):
+    """Reserved for a later capability; accepts only `enabled`."""
+
+    enabled: bool = Field(default=False, description="Reserved; not used yet.")
+
+
+class Settings(_Section):
+    immich: ImmichSettings = Field(default_factory=ImmichSettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    libraries: list[LibrarySettings] = Field(default_factory=list)
+    scan: ScanSettings = Field(default_factory=ScanSettings)
+    analysis: _Placeholder = Field(default_factory=_Placeholder)
+    writeback: _Placeholder = Field(default_factory=_Placeholder)
+    schedule: _Placeholder = Field(default_factory=_Placeholder)
+    source: str = Field(default="<defaults>", exclude=True)
+
+    def api_key(self) -> str | None:
+        """The API key from the setting, or read from `api_key_file`."""
+        if self.immich.api_key:
+            return self.immich.api_key
+        if self.immich.api_key_file is None:
+            return None
+        try:
+            return self.immich.api_key_file.read_text(encoding="utf-8").strip() or None
+        except OSError as exc:
+            raise SettingsError(
+                f"cannot read the API key file {self.immich.api_key_file}: {exc.strerror}"
+            ) from exc
+
+    def map_immich_path(self, immich_path: str) -> Path | None:
+        """Translate a path Immich reports into the path this process sees (longest prefix)."""
+        best: tuple[int, Path] | None = None
+        for lib in self.libraries:
+            prefix = lib.immich_path
+            if prefix is None:
+                continue
+            prefix = prefix.rstrip("/")
+            if immich_path == prefix or immich_path.startswith(prefix + "/"):
+                rest = immich_path[len(prefix) :].lstrip("/")
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), lib.local_path / rest if rest else lib.local_path)
+        return best[1] if best else None
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `path` (or $IMMICH_SIDECAR_CONFIG) and the environment."""
+    env = os.environ if environ is None else environ
+    if path is None and env.get(CONFIG_ENV):
+        path = Path(env[CONFIG_ENV])
+    data: dict[str, Any] = {}
+    source = "<defaults>"
+    if path is not None:
+        source = str(path)
+        data = _read_toml(path)
+    _apply_env(data, env)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(_explain(exc, source)) from None
+    return settings.model_copy(update={"source": source})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: config file not found") from None
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read config file: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: config file is not UTF-8 text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
+    immich = data.setdefault("immich", {})
+    storage = data.setdefault("storage", {})
+    if not isinstance(immich, dict) or not isinstance(storage, dict):
+        return  # the validator reports the wrong type
+    if env.get("IMMICH_URL"):
+        immich["url"] = env["IMMICH_URL"]
+    if env.get("IMMICH_API_KEY"):
+        immich["api_key"] = env["IMMICH_API_KEY"]
+    if env.get("IMMICH_API_KEY_FILE"):
+        immich["api_key_file"] = env["IMMICH_API_KEY_FILE"]
+    if env.get(STATE_DIR_ENV):
+        storage["state_dir"] = env[STATE_DIR_ENV]
+
+
+def _explain(exc: ValidationError, source: str) -> str:
+    """One line per problem: file, dotted key, what is wrong, what was expected."""
+    lines = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        key = _dotted(loc)
+        if err["type"] == "extra_forbidden":
+            hint = _closest(loc)
+            suggestion = f"; did you mean '{hint}'?" if hint else ""
+            lines.append(f"{source}: unknown key '{key}'{suggestion}")
+        elif err["type"] == "missing":
+            lines.append(f"{source}: missing required key '{key}'")
+        else:
+            got = err.get("input")
+            shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}: bad value for '{key}' ({shown}): {msg}")
+    return "\n".join(lines)
+
+
+def _dotted(loc: list[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _closest(loc: list[int | str]) -> str | None:
+    """Closest valid key for an unknown key at `loc`, as a dotted path."""
+    model: type[BaseModel] = Settings
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        model = _model_of(field.annotation) or model
+    candidates = [name for name in model.model_fields if name != "source"]
+    match = difflib.get_close_matches(str(loc[-1]), candidates, n=1, cutoff=0.5)
+    if not match:
+        return None
+    return _dotted([*loc[:-1], match[0]])
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,1 @@
+"""Textual review app (filled by the TUI issue)."""

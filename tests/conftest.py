@@ -1,0 +1,88 @@
+"""Shared fixtures: real folders of real photographs, real SQLite files, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.cli.app import run as cli_run
+from sidecar.cli.samples import build_samples
+from sidecar.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample photo tree, built once; copy it before changing anything."""
+    target = tmp_path_factory.mktemp("samples") / "photos"
+    build_samples(target)
+    return target
+
+
+@pytest.fixture
+def photos(sample_library: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the sample tree (mtimes preserved)."""
+    target = tmp_path / "photos"
+    shutil.copytree(sample_library, target)
+    return target
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+def make_settings(state_dir: Path, **sections: Any) -> Settings:
+    data: dict[str, Any] = {"storage": {"state_dir": str(state_dir)}, **sections}
+    return Settings.model_validate(data)
+
+
+@pytest.fixture
+def settings(state_dir: Path) -> Settings:
+    return make_settings(state_dir, scan={"batch_size": 7, "concurrency": 2})
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the real CLI in this process (environment isolated per test)."""
+    for var in ("IMMICH_SIDECAR_CONFIG", "IMMICH_SIDECAR_STATE_DIR", "IMMICH_URL",
+                "IMMICH_API_KEY", "IMMICH_API_KEY_FILE"):  # fmt: skip
+        monkeypatch.delenv(var, raising=False)
+
+    def invoke(*argv: str, env: dict[str, str] | None = None) -> CliResult:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        code = cli_run(list(argv))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return invoke
+
+
+def run_process(
+    argv: Sequence[str],
+    env: dict[str, str] | None = None,
+    prefix: Sequence[str] = (),
+    **kwargs: Any,
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m sidecar ARGV` as a separate process (after `prefix`, e.g. setpriv)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "sidecar", *argv],
+        env=full_env, capture_output=True, text=True, timeout=120, check=False, **kwargs,
+    )  # fmt: skip

@@ -1,0 +1,125 @@
+"""The command line as a user and a script see it: output contracts and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import run_process
+
+SCAN_INT_KEYS = ("scanned", "added", "changed", "moved", "removed", "unchanged", "hashed", "errors")
+
+
+def test_scan_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    res = cli("scan", str(photos), "--json", env=env)
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    for key in SCAN_INT_KEYS:
+        assert isinstance(data[key], int), key
+    assert isinstance(data["duration_s"], float)
+    assert data["error_details"] == []
+    assert (data["scanned"], data["added"], data["hashed"]) == (19, 19, 19)
+
+
+def test_scan_text_summary_and_status(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    bad = photos / "Odd names" / "bad\nname.jpg"
+    bad.write_bytes(b"")
+    bad.chmod(0o000)
+    res = cli("scan", str(photos), env=env)
+    assert res.code == 0
+    assert "Scan #1: 20 media files in 1 folder(s)" in res.out
+    assert "added 20" in res.out
+    status = cli("status", env=env)
+    assert status.code == 0
+    assert "files on disk 20" in status.out
+    assert "#1 scan   ok" in status.out
+
+
+def test_status_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    empty = json.loads(cli("status", "--json", env=env).out)
+    assert (empty["files"], empty["assets"], empty["operations"]) == (0, 0, [])
+    cli("scan", str(photos), "--json", env=env)
+    (photos / "2021/Sky/hubble.jpg").unlink()
+    cli("scan", str(photos), "--json", env=env)
+    data = json.loads(cli("status", "--json", env=env).out)
+    assert (data["files"], data["assets"], data["files_removed"]) == (18, 0, 1)
+    ops = data["operations"]
+    assert [(o["kind"], o["status"]) for o in ops] == [("scan", "ok"), ("scan", "ok")]
+    assert (ops[0]["removed"], ops[1]["added"]) == (1, 19)
+    assert all(isinstance(o[k], int) for o in ops for k in SCAN_INT_KEYS)
+
+
+def test_configured_libraries_are_scanned_without_paths(
+    cli: Any, photos: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "sidecar.toml"
+    config.write_text(
+        f'[storage]\nstate_dir = "{tmp_path / "st"}"\n'
+        f'[[libraries]]\nimmich_path = "/usr/src/app/upload"\nlocal_path = "{photos}"\n',
+        encoding="utf-8",
+    )
+    data = json.loads(cli("--config", str(config), "scan", "--json").out)
+    assert data["scopes"] == [str(photos)]
+    assert data["added"] == 19
+
+
+def test_bad_config_exits_2_with_one_line(cli: Any, tmp_path: Path) -> None:
+    config = tmp_path / "sidecar.toml"
+    config.write_text("[scan]\nbatch_sise = 10\n", encoding="utf-8")
+    res = cli("--config", str(config), "status")
+    assert res.code == 2
+    assert res.err == (
+        f"immich-sidecar: {config}: unknown key 'scan.batch_sise'; "
+        "did you mean 'scan.batch_size'?\n"
+    )
+    assert res.out == ""
+
+
+def test_nothing_to_scan_is_a_usage_error(cli: Any, state_dir: Path) -> None:
+    res = cli("scan", env={"IMMICH_SIDECAR_STATE_DIR": str(state_dir)})
+    assert res.code == 2
+    assert res.err.startswith("immich-sidecar: nothing to scan: give a folder")
+    assert len(res.err.splitlines()) == 1
+
+
+def test_unusable_state_dir_exits_1_with_one_line(cli: Any, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    res = cli("status", env={"IMMICH_SIDECAR_STATE_DIR": str(blocker / "state")})
+    assert res.code == 1
+    assert res.err.startswith("immich-sidecar: cannot create the state folder")
+    assert len(res.err.splitlines()) == 1
+
+
+def test_usage_errors_exit_2(cli: Any) -> None:
+    assert cli("frobnicate").code == 2
+    assert cli("scan", "--bogus").code == 2
+    assert cli("--version").code == 0
+
+
+def test_missing_scan_path_is_reported_not_fatal(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    res = cli("scan", str(photos / "nope"), str(photos), "--json", env=env)
+    assert res.code == 0
+    data = json.loads(res.out)
+    assert data["added"] == 19
+    assert data["error_details"] == [
+        {"path": str(photos / "nope"),
+         "reason": "folder not found (is the volume mounted?); nothing changed"}
+    ]  # fmt: skip
+
+
+def test_demo_prepares_real_photos_and_scans_them(tmp_path: Path) -> None:
+    """The README's first command, as a separate process in a fresh folder."""
+    proc = run_process(["demo", "--dir", str(tmp_path / "demo")], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Sample library:" in proc.stdout
+    assert "added 19" in proc.stdout
+    assert (tmp_path / "demo/photos/2019/Summer/astronaut.jpg").stat().st_size > 50_000
+    again = run_process(["demo", "--dir", str(tmp_path / "demo"), "--json"], cwd=tmp_path)
+    data = json.loads(again.stdout)
+    assert (data["unchanged"], data["hashed"]) == (19, 0)

@@ -226,7 +226,8 @@ async def test_cancelled_scan_leaves_a_consistent_inventory_and_the_next_finishe
     task: asyncio.Task[ScanReport] | None = None
 
     def on_progress(p: ScanProgress) -> None:
-        if p.event == "hashed" and p.counts.hashed == 9 and task is not None:
+        # cancel right after the first batch of hashed files was committed
+        if p.event == "committed" and task is not None and not task.cancelling():
             task.cancel()
 
     task = asyncio.create_task(scan(settings, photos, progress=on_progress))

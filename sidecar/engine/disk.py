@@ -9,6 +9,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.media import IgnoreMatcher, classify
@@ -97,6 +98,39 @@ class FileHash:
     digest: str
     size: int
     mtime_ns: int
+
+
+def walk(
+    root: str, start: str, ignore: IgnoreMatcher, max_files: int = 2000, max_dirs: int = 64
+) -> Iterator[list[DirListing]]:
+    """Depth-first listings of `start` (a folder relative to `root`) and everything below it,
+    in sorted order and in batches of folders (so callers can query them together);
+    unreadable folders are included (flagged) and not descended into. The first listing of
+    the first batch is `start` itself."""
+    stack = [start]
+    batch: list[DirListing] = []
+    files = 0
+    while stack:
+        listing = list_directory(root, stack.pop(), ignore)
+        stack.extend(sorted(listing.subdirs, reverse=True))
+        batch.append(listing)
+        files += len(listing.files)
+        if files >= max_files or len(batch) >= max_dirs:
+            yield batch
+            batch, files = [], 0
+    if batch:
+        yield batch
+
+
+def hash_files(paths: Sequence[str], algorithm: str) -> list[FileHash | OSError]:
+    """Hash several files in one worker call (amortises the hand-off per file)."""
+    out: list[FileHash | OSError] = []
+    for path in paths:
+        try:
+            out.append(hash_file(path, algorithm))
+        except OSError as exc:
+            out.append(exc)
+    return out
 
 
 def hash_file(path: str, algorithm: str) -> FileHash:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Change(StrEnum):
@@ -14,9 +15,8 @@ class Change(StrEnum):
     CHANGED = "changed"  # a present record whose size or mtime differ, or hash is stale
 
 
-@dataclass(frozen=True, slots=True)
-class DiskEntry:
-    """A regular file seen on disk in one directory."""
+class DiskEntry(NamedTuple):
+    """A regular file seen on disk in one directory (a tuple: there are millions)."""
 
     name: str
     size: int
@@ -24,8 +24,7 @@ class DiskEntry:
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class KnownFile:
+class KnownFile(NamedTuple):
     """What the inventory holds for one path in that directory."""
 
     id: int

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +38,15 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (cancellation included)."""
         async with self._write_lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            # BEGIN, COMMIT and ROLLBACK run to completion even if the caller is cancelled
+            # meanwhile, so the connection is never left inside a transaction.
+            await _uncancellable(self.conn.execute("BEGIN IMMEDIATE"), then_rollback=self.conn)
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await _uncancellable(self.conn.execute("ROLLBACK"))
                 raise
-            await self.conn.execute("COMMIT")
+            await _uncancellable(self.conn.execute("COMMIT"))
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self.conn.execute(sql, params) as cur:
@@ -56,6 +59,22 @@ class Database:
     async def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+async def _uncancellable(
+    step: Awaitable[object], then_rollback: aiosqlite.Connection | None = None
+) -> None:
+    """Await `step` to completion despite cancellation; re-raise the cancellation after it
+    (rolling back first when the step opened a transaction)."""
+    task = asyncio.ensure_future(step)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+            if then_rollback is not None:
+                await then_rollback.execute("ROLLBACK")
+        raise
 
 
 @asynccontextmanager

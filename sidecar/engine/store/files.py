@@ -94,18 +94,24 @@ class FileStore:
         rows = await self.db.fetchall("SELECT id, path FROM roots ORDER BY path")
         return [Root(r["id"], r["path"]) for r in rows]
 
-    async def known_in_dir(self, root_id: int, rel_dir: str) -> list[KnownFile]:
-        """Records of one folder (index: files UNIQUE (root_id, rel_dir, name))."""
-        rows = await self.db.fetchall(
-            "SELECT id, name, size, mtime_ns, hash_algo, state FROM files"
-            " WHERE root_id = ? AND rel_dir = ?",
-            (root_id, rel_dir),
-        )
-        return [
-            KnownFile(r["id"], r["name"], r["size"], r["mtime_ns"], r["hash_algo"],
-                      r["state"] == "present")
-            for r in rows
-        ]  # fmt: skip
+    async def known_in_dirs(
+        self, root_id: int, rel_dirs: Sequence[str]
+    ) -> dict[str, list[KnownFile]]:
+        """Records of several folders in one query (index: files UNIQUE (root_id, rel_dir,
+        name))."""
+        found: dict[str, list[KnownFile]] = {d: [] for d in rel_dirs}
+        for start in range(0, len(rel_dirs), CHUNK):
+            chunk = rel_dirs[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            async with self.db.conn.execute(
+                "SELECT id, name, size, mtime_ns, hash_algo, state = 'present', rel_dir"
+                f" FROM files WHERE root_id = ? AND rel_dir IN ({marks})",
+                (root_id, *chunk),
+            ) as cur:
+                cur.row_factory = None  # plain tuples: this is the hot path of a rescan
+                for row in await cur.fetchall():
+                    found[row[6]].append(KnownFile._make(row[:6]))
+        return found
 
     async def count_present_under(self, root_id: int, rel_dir: str) -> int:
         cond, params = _subtree(rel_dir)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -66,30 +65,29 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
         if ignore(name):
             listing.skipped += 1
             continue
-        if not _valid_name(name):
+        if not name.isascii() and not _valid_name(name):
             listing.errors.append(
                 (os.fsencode(entry.path).decode("utf-8", "backslashreplace"),
                  "file name is not valid UTF-8; rename it")
             )  # fmt: skip
             continue
         try:
+            # d_type answers these without a system call; symlinks are never followed (no
+            # loops, nothing outside the root), fifos and sockets are not media
+            if entry.is_dir(follow_symlinks=False):
+                listing.subdirs.append(f"{rel_dir}/{name}" if rel_dir else name)
+                continue
+            kind = classify(name) if entry.is_file(follow_symlinks=False) else None
+            if kind is None:
+                listing.skipped += 1
+                continue
             st = entry.stat(follow_symlinks=False)
         except OSError as exc:
             listing.errors.append((entry.path, describe_os_error(exc)))
             if not isinstance(exc, FileNotFoundError):
                 listing.kept.append(name)
             continue
-        mode = st.st_mode
-        if stat.S_ISDIR(mode):
-            listing.subdirs.append(f"{rel_dir}/{name}" if rel_dir else name)
-        elif stat.S_ISREG(mode):
-            kind = classify(name)
-            if kind is None:
-                listing.skipped += 1
-            else:
-                listing.files.append(DiskEntry(name, st.st_size, st.st_mtime_ns, kind.value))
-        else:  # symlinks (never followed: no loops, nothing outside the root), fifos, sockets
-            listing.skipped += 1
+        listing.files.append(DiskEntry(name, st.st_size, st.st_mtime_ns, kind))
     return listing
 
 

@@ -26,7 +26,7 @@ from sidecar.engine.core.reconcile import (
 )
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
 from sidecar.engine.services.scopes import ScanScope
-from sidecar.engine.services.threaded import iterate_in_thread
+from sidecar.engine.services.threaded import iterate_stepwise
 from sidecar.engine.store.files import FileStore, HashedFile, Root, join_path
 from sidecar.settings import ScanSettings
 
@@ -108,7 +108,7 @@ class ScanRun:
             self.error(scope.path, "folder not found (is the volume mounted?); nothing changed")
             return
         unreadable: list[str] = []
-        batches = iterate_in_thread(lambda: walk(root.path, scope.rel_dir, self.ignore))
+        batches = iterate_stepwise(lambda: walk(root.path, scope.rel_dir, self.ignore))
         async for batch in batches:
             if not await self._reconcile_batch(root, scope, batch, unreadable):
                 break

@@ -124,13 +124,12 @@ class FileStore:
 
     async def touch(self, ids: Sequence[int], generation: int) -> None:
         """Mark unchanged records as seen by this scan (primary key lookups)."""
-        now = utcnow()
         async with self.db.transaction() as conn:
             for chunk in _chunks(ids):
                 marks = ",".join("?" * len(chunk))
                 await conn.execute(
-                    f"UPDATE files SET seen_gen = ?, last_seen = ? WHERE id IN ({marks})",
-                    (generation, now, *chunk),
+                    f"UPDATE files SET seen_gen = ? WHERE id IN ({marks})",
+                    (generation, *chunk),
                 )
 
     async def touch_subtree(self, root_id: int, rel_dir: str, generation: int) -> None:
@@ -147,18 +146,18 @@ class FileStore:
         now = utcnow()
         rows = [
             (f.root_id, f.rel_dir, f.name, f.kind, f.size, f.mtime_ns, f.content_hash,
-             f.hash_algo, now, now, generation, generation)
+             f.hash_algo, now, generation, generation)
             for f in files
         ]  # fmt: skip
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
-                " hash_algo, first_seen, last_seen, first_gen, seen_gen)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " hash_algo, first_seen, first_gen, seen_gen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (root_id, rel_dir, name) DO UPDATE SET"
                 " kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns,"
                 " content_hash = excluded.content_hash, hash_algo = excluded.hash_algo,"
-                " last_seen = excluded.last_seen, seen_gen = excluded.seen_gen,"
+                " seen_gen = excluded.seen_gen,"
                 " first_gen = CASE WHEN files.state = 'removed' THEN excluded.first_gen"
                 "                  ELSE files.first_gen END,"
                 " state = 'present', removed_at = NULL",
@@ -166,7 +165,8 @@ class FileStore:
             )
 
     async def vanished(self, root: Root, rel_dir: str, generation: int) -> list[MoveCandidate]:
-        """Present records in scope not seen by scan `generation` (index: files_by_generation)."""
+        """Present records in scope not seen by scan `generation` (reads the root's rows once
+        through the UNIQUE index's root_id prefix; see the migration)."""
         cond, params = _subtree(rel_dir)
         rows = await self.db.fetchall(
             "SELECT id, rel_dir, name, content_hash, size, seen_gen FROM files"
@@ -216,9 +216,9 @@ class FileStore:
                     continue
                 await conn.execute("DELETE FROM files WHERE id = ?", (new_id,))
                 await conn.execute(
-                    f"UPDATE files SET ({cols}, last_seen, state, removed_at)"
-                    " = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'present', NULL) WHERE id = ?",
-                    (*tuple(new), now, old_id),
+                    f"UPDATE files SET ({cols}, state, removed_at)"
+                    " = (?, ?, ?, ?, ?, ?, ?, ?, ?, 'present', NULL) WHERE id = ?",
+                    (*tuple(new), old_id),
                 )
                 to_path = await self._path_of(old_id)
                 await conn.execute(

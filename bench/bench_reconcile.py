@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sidecar.engine.store.db import open_database  # noqa: E402
-from sidecar.engine.store.files import FileStore  # noqa: E402
-from sidecar.runtime import open_runtime  # noqa: E402
-from sidecar.settings import Settings  # noqa: E402
+from sidecar.engine.store.db import open_database
+from sidecar.engine.store.files import FileStore
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
 
 WORK = Path(__file__).resolve().parent / ".work"
 TREE_VERSION = 3  # bump when generate_tree changes
@@ -96,7 +96,8 @@ def bench_scan(count: int) -> None:
     t = time.perf_counter()
     files, size = generate_tree(root, count)
     print(
-        f"tree: {files:,} files, {size / 1e6:,.0f} MB under {root} ({time.perf_counter() - t:.1f} s to prepare)"
+        f"tree: {files:,} files, {size / 1e6:,.0f} MB under {root} "
+        f"({time.perf_counter() - t:.1f} s to prepare)"
     )
     t = time.perf_counter()
     naive = naive_scan(root)
@@ -116,7 +117,8 @@ def bench_scan(count: int) -> None:
     print(f"  ratio naive / ours first scan:       {naive_s / first_s:6.1f}x")
     verdict = "OK" if rescan_s < 5 * files / 100_000 else "OVER"
     print(
-        f"  unchanged rescan per 100k files: {rescan_s * 100_000 / files:.2f} s (target < 5 s) {verdict}"
+        f"  unchanged rescan per 100k files: {rescan_s * 100_000 / files:.2f} s "
+        f"(target < 5 s) {verdict}"
     )
 
 
@@ -124,21 +126,20 @@ async def build_inventory(db_path: Path, rows: int) -> list[tuple[str, str, str,
     """An inventory of `rows` files in 1 root; returns samples (rel_dir, name, hash, root)."""
     rng = random.Random(1)
     samples = []
-    async with open_database(db_path) as db:
-        async with db.transaction() as conn:
-            await conn.execute("INSERT INTO roots (path, created_at) VALUES ('/photos', 'x')")
-            batch = []
-            for i in range(rows):
-                rel_dir = f"{2000 + i % 25}/{i % 12:02d}/{i % 997:03d}"
-                name = f"IMG_{i:07d}.jpg"
-                digest = hashlib.sha1(i.to_bytes(8, "little")).hexdigest()
-                batch.append((rel_dir, name, digest))
-                if rng.random() < 2000 / rows:
-                    samples.append((rel_dir, name, digest, "/photos"))
-                if len(batch) == 50_000:
-                    await _insert(conn, batch)
-                    batch = []
-            await _insert(conn, batch)
+    async with open_database(db_path) as db, db.transaction() as conn:
+        await conn.execute("INSERT INTO roots (path, created_at) VALUES ('/photos', 'x')")
+        batch = []
+        for i in range(rows):
+            rel_dir = f"{2000 + i % 25}/{i % 12:02d}/{i % 997:03d}"
+            name = f"IMG_{i:07d}.jpg"
+            digest = hashlib.sha1(i.to_bytes(8, "little")).hexdigest()
+            batch.append((rel_dir, name, digest))
+            if rng.random() < 2000 / rows:
+                samples.append((rel_dir, name, digest, "/photos"))
+            if len(batch) == 50_000:
+                await _insert(conn, batch)
+                batch = []
+        await _insert(conn, batch)
     return samples
 
 
@@ -173,7 +174,8 @@ def bench_lookups(rows: int) -> None:
         t = time.perf_counter()
         samples = asyncio.run(build_inventory(db_path, rows))
         print(
-            f"inventory: {rows:,} rows ({time.perf_counter() - t:.1f} s to build), {len(samples):,} lookups each"
+            f"inventory: {rows:,} rows ({time.perf_counter() - t:.1f} s to build), "
+            f"{len(samples):,} lookups each"
         )
         by_path, by_hash = asyncio.run(timed_lookups(db_path, samples))
         conn = sqlite3.connect(db_path)
@@ -192,12 +194,14 @@ def bench_lookups(rows: int) -> None:
         naive = (time.perf_counter() - t) / (2 * len(few))
         conn.close()
     print(
-        f"  by path through the store (aiosqlite):  {by_path * 1e3:8.3f} ms   (target well under 1 ms)"
+        f"  by path through the store (aiosqlite):  {by_path * 1e3:8.3f} ms"
+        "   (target well under 1 ms)"
     )
     print(f"  by hash through the store (aiosqlite):  {by_hash * 1e3:8.3f} ms")
     print(f"  by hash, bare indexed query (sqlite3):  {bare * 1e3:8.3f} ms")
     print(
-        f"  naive: same lookups on an unindexed copy {naive * 1e3:8.3f} ms   ({naive / by_path:,.0f}x slower)"
+        f"  naive: same lookups on an unindexed copy {naive * 1e3:8.3f} ms"
+        f"   ({naive / by_path:,.0f}x slower)"
     )
 
 

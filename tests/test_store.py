@@ -83,9 +83,16 @@ async def test_every_query_plan_uses_an_index(tmp_path: Path) -> None:
         "SELECT id FROM roots WHERE path = '/x'",
         "SELECT * FROM operations ORDER BY id DESC LIMIT 10",
         "SELECT path FROM operation_errors WHERE op_id = 3",
+        "SELECT count(*) FROM assets WHERE state = 'present'",
+        "SELECT id FROM assets WHERE checksum = 'x'",
+        "SELECT id FROM assets WHERE original_path = '/x'",
+        "SELECT id FROM assets WHERE owner_id = 'u' AND state = 'present'",
+        "SELECT phash FROM fingerprints WHERE content_hash = 'x'",
     ]
     async with open_database(tmp_path / "inventory.db") as db:
         for sql in queries:
             plan = " | ".join(r[3] for r in await db.fetchall(f"EXPLAIN QUERY PLAN {sql}"))
             assert "SCAN files" not in plan, (sql, plan)
             assert "SCAN operation_errors" not in plan, (sql, plan)
+            assert "SCAN assets " not in plan + " ", (sql, plan)
+            assert "SCAN fingerprints" not in plan, (sql, plan)

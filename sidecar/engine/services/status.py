@@ -42,7 +42,7 @@ class StatusService:
             db_path=str(self.files.db.path),
             files=counts["files"],
             files_removed=counts["files_removed"],
-            assets=0,  # filled once the Immich mirror exists
+            assets=counts["assets"],
             roots=roots,
             operations=ops,
         )

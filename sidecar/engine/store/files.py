@@ -270,4 +270,9 @@ class FileStore:
     async def counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT state, count(*) FROM files GROUP BY state")
         found = {r[0]: int(r[1]) for r in rows}
-        return {"files": found.get("present", 0), "files_removed": found.get("removed", 0)}
+        assets = await self.db.scalar("SELECT count(*) FROM assets WHERE state = 'present'")
+        return {
+            "files": found.get("present", 0),
+            "files_removed": found.get("removed", 0),
+            "assets": int(assets),
+        }

@@ -91,4 +91,62 @@ CREATE TABLE operation_errors (
 CREATE INDEX operation_errors_by_op ON operation_errors (op_id);
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_inventory", INVENTORY_0001),)
+ASSETS_FINGERPRINTS_0002 = """
+-- The mirror of Immich assets (filled by sync). One row per asset id ever seen; an asset that
+-- disappears from Immich is marked, never dropped.
+CREATE TABLE assets (
+    id                  TEXT PRIMARY KEY,          -- Immich asset UUID
+    owner_id            TEXT NOT NULL,
+    library_id          TEXT,                      -- NULL for uploads
+    type                TEXT NOT NULL,             -- IMAGE | VIDEO | AUDIO | OTHER
+    original_path       TEXT NOT NULL,             -- as Immich reports it
+    original_file_name  TEXT NOT NULL,
+    checksum            TEXT NOT NULL,             -- base64 SHA-1 (of the path for library assets)
+    file_created_at     TEXT,
+    file_modified_at    TEXT,
+    local_date_time     TEXT,
+    updated_at          TEXT NOT NULL,             -- Immich's updatedAt, the sync watermark
+    is_favorite         INTEGER NOT NULL DEFAULT 0,
+    is_trashed          INTEGER NOT NULL DEFAULT 0,
+    is_offline          INTEGER NOT NULL DEFAULT 0,
+    visibility          TEXT,
+    duplicate_id        TEXT,
+    stack_id            TEXT,
+    live_photo_video_id TEXT,
+    width               INTEGER,
+    height              INTEGER,
+    file_size           INTEGER,
+    make                TEXT,
+    model               TEXT,
+    date_time_original  TEXT,
+    exif                TEXT,                      -- JSON as received
+    state               TEXT NOT NULL DEFAULT 'present'
+                        CHECK (state IN ('present', 'trashed', 'gone')),
+    first_seen_op       INTEGER NOT NULL,
+    seen_op             INTEGER NOT NULL
+);
+CREATE INDEX assets_by_owner ON assets (owner_id, state);
+CREATE INDEX assets_by_state ON assets (state);
+CREATE INDEX assets_by_checksum ON assets (checksum);
+CREATE INDEX assets_by_path ON assets (original_path);
+
+-- Perceptual fingerprints keyed by content, so a moved or renamed file is never decoded again
+-- (filled by analysis).
+CREATE TABLE fingerprints (
+    content_hash TEXT PRIMARY KEY,
+    hash_algo    TEXT NOT NULL,
+    phash        INTEGER,                          -- 64-bit, stored signed
+    dhash        INTEGER,
+    hash_size    INTEGER NOT NULL DEFAULT 8,
+    width        INTEGER,
+    height       INTEGER,
+    source       TEXT NOT NULL,                    -- e.g. jpeg-draft, raw-preview, immich-thumbnail
+    error        TEXT,                             -- why no fingerprint could be made
+    computed_at  TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_inventory", INVENTORY_0001),
+    Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
+)

@@ -1,0 +1,221 @@
+"""An async client for the Immich endpoints the sidecar uses (Immich 2.x and 3.x)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from sidecar.immich_client.errors import ImmichProtocolError, ImmichUnsupportedError
+from sidecar.immich_client.models import (
+    Album,
+    ApiKeyInfo,
+    Asset,
+    DuplicateGroup,
+    Library,
+    LibraryStatistics,
+    SearchPage,
+    ServerAbout,
+    ServerVersion,
+    Stack,
+    Tag,
+    UserInfo,
+)
+from sidecar.immich_client.transport import RetryPolicy, Transport
+
+M = TypeVar("M", bound=BaseModel)
+OLDEST_SUPPORTED = (2, 0)
+PAGE_SIZE = 1000  # the server's maximum
+
+
+@dataclass(frozen=True, slots=True)
+class AssetQuery:
+    """What to list with POST /search/metadata."""
+
+    updated_after: datetime | None = None
+    with_deleted: bool = True  # trashed and offline assets too
+    with_exif: bool = True
+    size: int = PAGE_SIZE
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def search_body(
+    query: AssetQuery, version: ServerVersion, *, cursor: str | None, page: int | None
+) -> dict[str, Any]:
+    """The request body for one page, in the dialect of the server's generation.
+
+    2.x-3.1: flat filters with `page`/`nextPage`. 3.2+: `filter` with `cursor`/`nextCursor`
+    (3.1 would silently ignore `filter` and return everything, so never send it there). In
+    filter mode trashed assets are returned unless `trashedAt` is constrained (Immich
+    #31511), which is what a mirror wants.
+    """
+    body: dict[str, Any] = {"size": query.size, "withExif": query.with_exif}
+    if version.has_cursor_search:
+        body["filter"] = (
+            {"updatedAt": {"gt": _iso(query.updated_after)}} if query.updated_after else {}
+        )
+        if cursor is not None:
+            body["cursor"] = cursor
+        elif page is not None:  # the server answered with nextPage only: follow it
+            body["page"] = page
+        return body
+    body["page"] = page or 1
+    body["withDeleted"] = query.with_deleted
+    if query.updated_after is not None:
+        body["updatedAfter"] = _iso(query.updated_after)
+    return body
+
+
+def _page_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ImmichProtocolError(
+            f"Immich sent a nextPage that is not a number: {value!r}"
+        ) from None
+
+
+def parse(model: type[M], data: Any, what: str) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ImmichProtocolError(_describe(exc, what)) from None
+
+
+def parse_list(model: type[M], data: Any, what: str) -> list[M]:
+    try:
+        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        raise ImmichProtocolError(_describe(exc, what)) from None
+
+
+def _describe(exc: ValidationError, what: str) -> str:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"])
+    problem = "is missing" if err["type"] == "missing" else f"is invalid ({err['msg']})"
+    return f"unexpected response from Immich for {what}: field '{field}' {problem}"
+
+
+class ImmichClient:
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self._version: ServerVersion | None = None
+
+    @classmethod
+    def connect(
+        cls,
+        url: str,
+        api_key: str,
+        *,
+        connect_timeout_s: float = 10.0,
+        request_timeout_s: float = 60.0,
+        retry: RetryPolicy | None = None,
+    ) -> ImmichClient:
+        transport = Transport(url, api_key, connect_timeout_s=connect_timeout_s,
+                              request_timeout_s=request_timeout_s, retry=retry)  # fmt: skip
+        return cls(transport)
+
+    async def __aenter__(self) -> ImmichClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    async def _json(self, method: str, path: str, **kw: Any) -> Any:
+        response = await self.transport.request(method, path, **kw)
+        try:
+            return response.json()
+        except ValueError:
+            raise ImmichProtocolError(
+                f"unexpected response from Immich for {method} {path}: not JSON "
+                f"(is [immich] url pointing at Immich?)"
+            ) from None
+
+    # -- server and identity ---------------------------------------------------------------
+
+    async def version(self) -> ServerVersion:
+        """The server version (no authentication needed); older than 2.0 is refused."""
+        if self._version is None:
+            version = parse(ServerVersion, await self._json("GET", "/server/version"),
+                            "GET /server/version")  # fmt: skip
+            if (version.major, version.minor) < OLDEST_SUPPORTED:
+                raise ImmichUnsupportedError(
+                    f"Immich {version} is too old: immich-sidecar needs Immich 2.0 or newer"
+                )
+            self._version = version
+        return self._version
+
+    async def about(self) -> ServerAbout:
+        return parse(ServerAbout, await self._json("GET", "/server/about"), "GET /server/about")
+
+    async def my_key(self) -> ApiKeyInfo:
+        """The API key in use and its permissions (GET /api-keys/me needs no permission)."""
+        return parse(ApiKeyInfo, await self._json("GET", "/api-keys/me"), "GET /api-keys/me")
+
+    async def me(self) -> UserInfo:
+        return parse(UserInfo, await self._json("GET", "/users/me"), "GET /users/me")
+
+    # -- assets ----------------------------------------------------------------------------
+
+    async def search_pages(self, query: AssetQuery) -> AsyncIterator[SearchPage]:
+        """Every page of POST /search/metadata for `query`, in the server's paging dialect."""
+        version = await self.version()
+        cursor: str | None = None
+        number: int | None = None
+        while True:
+            body = search_body(query, version, cursor=cursor, page=number)
+            data = await self._json("POST", "/search/metadata", json=body, idempotent=True)
+            assets = data.get("assets") if isinstance(data, dict) else None
+            page = parse(SearchPage, assets, "POST /search/metadata")
+            yield page
+            # never take a missing nextCursor for the end while nextPage says otherwise
+            if page.next_cursor:
+                cursor, number = page.next_cursor, None
+            elif page.next_page:
+                cursor, number = None, _page_number(page.next_page)
+            else:
+                return
+
+    async def asset(self, asset_id: str) -> Asset:
+        return parse(Asset, await self._json("GET", f"/assets/{asset_id}"), "GET /assets/{id}")
+
+    async def stacks(self) -> list[Stack]:
+        return parse_list(Stack, await self._json("GET", "/stacks"), "GET /stacks")
+
+    async def albums(self) -> list[Album]:
+        return parse_list(Album, await self._json("GET", "/albums"), "GET /albums")
+
+    async def tags(self) -> list[Tag]:
+        return parse_list(Tag, await self._json("GET", "/tags"), "GET /tags")
+
+    async def duplicates(self) -> list[DuplicateGroup]:
+        """Immich's duplicate groups. Note: the server dissolves one-member groups as a side
+        effect of this GET."""
+        data = await self._json("GET", "/duplicates")
+        return parse_list(DuplicateGroup, data, "GET /duplicates")
+
+    async def libraries(self) -> list[Library]:
+        """External libraries (admin-only route)."""
+        return parse_list(Library, await self._json("GET", "/libraries"), "GET /libraries")
+
+    async def library_statistics(self, library_id: str) -> LibraryStatistics:
+        data = await self._json("GET", f"/libraries/{library_id}/statistics")
+        return parse(LibraryStatistics, data, "GET /libraries/{id}/statistics")
+
+
+__all__ = ["Asset", "AssetQuery", "ImmichClient"]

@@ -1,0 +1,211 @@
+"""The one request path: base URL, API key, retries with backoff, and error mapping."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from sidecar.immich_client.errors import (
+    ImmichAuthError,
+    ImmichError,
+    ImmichNotFoundError,
+    ImmichPermissionError,
+    ImmichRequestError,
+    ImmichUnavailableError,
+)
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+PERMISSION_PREFIX = "Missing required permission: "
+
+
+def normalize_base_url(url: str) -> str:
+    """Users paste the server URL with or without `/api`; requests go to `.../api/...`."""
+    base = url.strip().rstrip("/")
+    return base if base.endswith("/api") else f"{base}/api"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter, bounded in attempts and in total time."""
+
+    attempts: int = 5
+    base_delay_s: float = 0.5
+    max_delay_s: float = 20.0
+    budget_s: float = 90.0
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_delay_s)
+        cap = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        return random.uniform(cap / 2, cap)
+
+
+@dataclass(slots=True)
+class TransportStats:
+    requests: int = 0
+    retries: int = 0
+    wait_s: float = 0.0  # time spent waiting on the network and the server
+    bytes_received: int = 0
+    by_path: dict[str, int] = field(default_factory=dict)
+
+
+def server_message(response: httpx.Response) -> str:
+    """The error text of an Immich response: `message` is a string or a list of strings, and
+    3.x validation errors carry `errors: [{path, message}]`."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200].strip() or response.reason_phrase
+    if not isinstance(body, dict):
+        return str(body)[:200]
+    message = body.get("message", "")
+    parts = [str(m) for m in message] if isinstance(message, list) else [str(message)]
+    for err in body.get("errors") or []:
+        if isinstance(err, dict):
+            path = ".".join(str(p) for p in err.get("path") or [])
+            parts.append(f"{path}: {err.get('message')}" if path else str(err.get("message")))
+    return "; ".join(p for p in parts if p) or response.reason_phrase
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return parsed.timestamp() - time.time() if parsed else None
+
+
+class Transport:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        connect_timeout_s: float = 10.0,
+        request_timeout_s: float = 60.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self.retry = retry or RetryPolicy()
+        self.stats = TransportStats()
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"x-api-key": api_key, "accept": "application/json",
+                     "user-agent": "immich-sidecar"},
+            timeout=httpx.Timeout(request_timeout_s, connect=connect_timeout_s),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
+            follow_redirects=False,
+        )  # fmt: skip
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send a request; retry idempotent ones on connection failures, 429 and 502-504."""
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD")
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            failure: str
+            retry_after: float | None = None
+            try:
+                response = await self._send(method, path, json, params)
+            except httpx.ConnectError as exc:
+                failure = f"cannot connect ({_reason(exc)})"
+                retryable = True  # nothing was sent
+            except (httpx.TimeoutException, httpx.RemoteProtocolError, httpx.ReadError) as exc:
+                failure = f"the connection failed ({_reason(exc)})"
+                retryable = idempotent
+            else:
+                if response.status_code < 400:
+                    return response
+                if response.status_code not in RETRY_STATUSES and response.status_code < 500:
+                    raise self._error(method, path, response)
+                failure = f"answered {response.status_code} {server_message(response)}"
+                retryable = idempotent and response.status_code in RETRY_STATUSES
+                retry_after = _retry_after(response)
+                if not retryable and response.status_code >= 500:
+                    raise ImmichUnavailableError(
+                        f"Immich failed on {method} {path}: {failure}",
+                        status=response.status_code,
+                    )
+            elapsed = time.monotonic() - started
+            delay = self.retry.delay(attempt, retry_after)
+            if (
+                not retryable
+                or attempt >= self.retry.attempts
+                or (elapsed + delay > self.retry.budget_s)
+            ):
+                raise ImmichUnavailableError(
+                    f"Immich at {self.base_url} is unavailable: {failure} "
+                    f"(after {attempt} attempt(s)); check that it is running and that "
+                    "[immich] url is right"
+                )
+            self.stats.retries += 1
+            log.info("immich: %s %s %s; retrying in %.1f s", method, path, failure, delay)
+            await asyncio.sleep(delay)
+
+    async def _send(
+        self, method: str, path: str, json: Any, params: dict[str, Any] | None
+    ) -> httpx.Response:
+        self.stats.requests += 1
+        self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
+        t0 = time.perf_counter()
+        try:
+            response = await self._client.request(method, path, json=json, params=params)
+        finally:
+            self.stats.wait_s += time.perf_counter() - t0
+        self.stats.bytes_received += len(response.content)
+        return response
+
+    def _error(self, method: str, path: str, response: httpx.Response) -> ImmichError:
+        status = response.status_code
+        message = server_message(response)
+        if status == 401:
+            return ImmichAuthError(
+                f"Immich rejected the API key ({message}): check IMMICH_API_KEY or "
+                "[immich] api_key",
+                status=status,
+            )
+        if status == 403:
+            if message.startswith(PERMISSION_PREFIX):
+                permission = message.removeprefix(PERMISSION_PREFIX).strip()
+                return ImmichPermissionError(
+                    f"the API key lacks the '{permission}' permission (needed for {method} "
+                    f"{path}): in Immich, Account Settings > API Keys, create a key that "
+                    f"includes {permission}",
+                    permission=permission,
+                )
+            return ImmichPermissionError(f"Immich refused {method} {path}: {message}",
+                                         permission=None)  # fmt: skip
+        if status == 404 or message.startswith("Not found"):
+            return ImmichNotFoundError(f"{method} {path}: {message}", status=status)
+        return ImmichRequestError(f"Immich rejected {method} {path} ({status}): {message}",
+                                  status=status)  # fmt: skip
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:120]

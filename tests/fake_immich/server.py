@@ -1,0 +1,342 @@
+"""The fake Immich HTTP server: routing, authentication, permissions, error shapes, faults."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.fake_immich.search import Search, SearchError
+from tests.fake_immich.spec import Route, find_route, validate
+from tests.fake_immich.state import FakeKey, Mode, State, js_time
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str | list[str], error: str = "Bad Request") -> None:
+        super().__init__(str(message))
+        self.status, self.message, self.error = status, message, error
+
+
+@dataclass
+class Fault:
+    """Misbehaviour injected into matching requests (`skip` matching requests pass first)."""
+
+    path: str  # prefix of the path under /api, e.g. "/search/metadata"
+    method: str | None = None
+    times: int = 1  # how many requests it affects (-1: all)
+    skip: int = 0
+    status: int | None = None
+    retry_after: str | None = None
+    delay_s: float = 0.0
+    drop: bool = False  # close the connection without answering
+    seen: int = 0
+
+
+@dataclass
+class Exchange:
+    method: str
+    path: str
+    status: int
+    body: Any
+
+
+@dataclass
+class Recorder:
+    exchanges: list[Exchange] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for e in self.exchanges if e.method == method and e.path == path)
+
+
+class FakeImmich:
+    """`with FakeImmich(Mode.V2_7) as immich:` serves on http://127.0.0.1:<port>/api."""
+
+    def __init__(self, mode: Mode = Mode.V2_7, *, validate_spec: bool = True) -> None:
+        self.state = State(mode)
+        self.search = Search(self.state)
+        self.validate_spec = validate_spec
+        self.faults: list[Fault] = []
+        self.record = Recorder()
+        self.down = False  # refuse to answer at all (503 from a proxy), see go_down()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._fault_lock = threading.Lock()
+        self.port = 0
+
+    @property
+    def mode(self) -> Mode:
+        return self.state.mode
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, port: int = 0) -> FakeImmich:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
+                                        kwargs={"poll_interval": 0.05})  # fmt: skip
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeImmich:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def fault(self, path: str, **kw: Any) -> Fault:
+        f = Fault(path, **kw)
+        with self._fault_lock:
+            self.faults.append(f)
+        return f
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self._fault_lock:
+            for f in self.faults:
+                if not path.startswith(f.path) or (f.method and f.method != method):
+                    continue
+                f.seen += 1
+                if f.seen <= f.skip:
+                    continue
+                if f.times != -1 and f.seen > f.skip + f.times:
+                    continue
+                return f
+        return None
+
+    # -- dispatch --------------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
+               raw: bytes) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
+        route = find_route(self.mode, method, path)
+        if route is None:
+            raise HttpError(404, f"Cannot {method} /api{path}", "Not Found")
+        key = None if route.permission is None and _public(path) else self._auth(headers)
+        if key is not None:
+            self._authorize(key, route)
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise HttpError(400, "Unexpected token in JSON") from None
+        handler = getattr(self, "op_" + _op_name(method, route.template), None)
+        if handler is None:
+            raise HttpError(404, f"Cannot {method} /api{path}", "Not Found")
+        params = route.regex.match(path).groups()  # type: ignore[union-attr]
+        return handler(key, body, query, *params)
+
+    def _auth(self, headers: dict[str, str]) -> FakeKey:
+        secret = headers.get("x-api-key")
+        if not secret:
+            raise HttpError(401, "Authentication required", "Unauthorized")
+        key = self.state.keys.get(secret)
+        if key is None:
+            raise HttpError(401, "Invalid API key", "Unauthorized")
+        return key
+
+    def _authorize(self, key: FakeKey, route: Route) -> None:
+        if route.template.startswith("/sync/"):
+            raise HttpError(403, "Sync endpoints cannot be used with API keys", "Forbidden")
+        perm = route.permission
+        if perm and "all" not in key.permissions and perm not in key.permissions:
+            raise HttpError(403, f"Missing required permission: {perm}", "Forbidden")
+        if route.admin_only and not self.state.users[key.user_id].is_admin:
+            raise HttpError(403, "Forbidden", "Forbidden")
+
+    def error_body(self, err: HttpError) -> tuple[Any, dict[str, str]]:
+        correlation = secrets.token_hex(4)
+        if self.mode is Mode.V2_7:
+            body = {"message": err.message, "error": err.error, "statusCode": err.status,
+                    "correlationId": correlation}  # fmt: skip
+            return body, {}
+        return {"message": err.message}, {"X-Correlation-ID": correlation}
+
+    # -- operations ------------------------------------------------------------------------
+
+    def op_get_server_ping(self, key: Any, body: Any, query: Any) -> Any:
+        return 200, {"res": "pong"}, {}
+
+    def op_get_server_version(self, key: Any, body: Any, query: Any) -> Any:
+        return 200, self.mode.version, {}
+
+    def op_get_server_about(self, key: FakeKey, body: Any, query: Any) -> Any:
+        about = {"version": f"v{self.mode.value}", "versionUrl": "", "licensed": False,
+                 "nodejs": "v22.0.0", "exiftool": "13.0", "ffmpeg": "7.0", "libvips": "8.16",
+                 "imagemagick": "7.1"}  # fmt: skip
+        return 200, about, {}
+
+    def op_get_api_keys_me(self, key: FakeKey, body: Any, query: Any) -> Any:
+        now = js_time(self.state.now())
+        return 200, {"id": key.id, "name": key.name, "permissions": key.permissions,
+                     "createdAt": now, "updatedAt": now}, {}  # fmt: skip
+
+    def op_get_users_me(self, key: FakeKey, body: Any, query: Any) -> Any:
+        return 200, self.state.user_json(self.state.users[key.user_id]), {}
+
+    def op_post_search_metadata(self, key: FakeKey, body: Any, query: Any) -> Any:
+        try:
+            return 200, self.search.run(body or {}, key.user_id), {}
+        except SearchError as err:
+            if self.mode is Mode.V2_7:
+                raise HttpError(
+                    400, [err.legacy] if err.field != "updatedAfter" else err.legacy
+                ) from None
+            raise _ZodError(err.field, err.message) from None
+
+    def op_get_assets_id(self, key: FakeKey, body: Any, query: Any, asset_id: str) -> Any:
+        asset = self.state.assets.get(asset_id)
+        if asset is None or asset.owner_id != key.user_id:
+            raise HttpError(400, "Not found or no asset.read access")
+        return 200, self.state.detail_json(asset), {}
+
+    def op_get_stacks(self, key: FakeKey, body: Any, query: Any) -> Any:
+        out = []
+        for stack_id, (primary, members) in self.state.stacks.items():
+            if self.state.assets[primary].owner_id != key.user_id:
+                continue
+            out.append(
+                {
+                    "id": stack_id,
+                    "primaryAssetId": primary,
+                    "assets": [self.state.asset_json(self.state.assets[m]) for m in members],
+                }
+            )
+        return 200, out, {}
+
+    def op_get_albums(self, key: FakeKey, body: Any, query: Any) -> Any:
+        return 200, [], {}
+
+    def op_get_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
+        return 200, [], {}
+
+    def op_get_duplicates(self, key: FakeKey, body: Any, query: Any) -> Any:
+        groups: dict[str, list[Any]] = {}
+        with self.state.lock:
+            for asset in self.state.assets.values():
+                if asset.duplicate_id and asset.owner_id == key.user_id:
+                    groups.setdefault(asset.duplicate_id, []).append(asset)
+            for members in groups.values():  # singleton clean-up, a side effect of the GET
+                if len(members) == 1:
+                    members[0].duplicate_id = None
+                    self.state.touch(members[0])
+        out = [{"duplicateId": gid, "assets": [self.state.asset_json(a) for a in members],
+                "suggestedKeepAssetIds": [members[0].id]}
+               for gid, members in groups.items() if len(members) > 1]  # fmt: skip
+        return 200, out, {}
+
+    def op_get_libraries(self, key: FakeKey, body: Any, query: Any) -> Any:
+        out = [{"id": lib.id, "name": lib.name, "ownerId": lib.owner_id,
+                "importPaths": lib.import_paths, "exclusionPatterns": lib.exclusion_patterns,
+                "assetCount": 0, "createdAt": js_time(lib.created_at),
+                "updatedAt": js_time(lib.created_at), "refreshedAt": None}
+               for lib in self.state.libraries.values()]  # fmt: skip
+        return 200, out, {}
+
+    def op_get_libraries_id_statistics(self, key: FakeKey, body: Any, query: Any,
+                                       library_id: str) -> Any:  # fmt: skip
+        if library_id not in self.state.libraries:
+            raise HttpError(400, "Not found or no library.statistics access")
+        members = [a for a in self.state.assets.values() if a.library_id == library_id]
+        photos = sum(1 for a in members if a.type == "IMAGE")
+        return 200, {"photos": photos, "videos": len(members) - photos, "total": len(members),
+                     "usage": sum(a.file_size for a in members)}, {}  # fmt: skip
+
+
+class _ZodError(HttpError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(400, "Validation failed")
+        self.zod = {
+            "message": "Validation failed",
+            "errors": [{"code": "invalid", "path": path.split("."), "message": message}],
+        }
+
+
+def _public(path: str) -> bool:
+    return path.startswith("/server/") and not path.startswith("/server/about")
+
+
+def _op_name(method: str, template: str) -> str:
+    cleaned = template.replace("{", "").replace("}", "").replace("-", "_").strip("/")
+    return f"{method.lower()}_{cleaned.replace('/', '_')}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeImmich
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _serve(self) -> None:
+        fake = self.fake
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        path = parts.path.removeprefix("/api") or "/"
+        method = self.command
+        fault = fake._take_fault(method, path)
+        if fault is not None:
+            if fault.delay_s:
+                time.sleep(fault.delay_s)
+            if fault.drop:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        query = dict(parse_qsl(parts.query))
+        extra: dict[str, str] = {}
+        if fault is not None and fault.status is not None:
+            status, body = fault.status, {"message": "injected failure", "statusCode": fault.status}
+            if fault.retry_after is not None:
+                extra["Retry-After"] = fault.retry_after
+        else:
+            try:
+                status, body, extra = fake.handle(method, path, query, headers, raw)
+            except _ZodError as err:
+                status = err.status
+                body, extra = err.zod, {"X-Correlation-ID": secrets.token_hex(4)}
+            except HttpError as err:
+                status = err.status
+                body, extra = fake.error_body(err)
+            except Exception as exc:  # noqa: BLE001 - a bug in the fake must fail the test
+                fake.record.violations.append(f"fake crashed on {method} {path}: {exc!r}")
+                status, body = 500, {"message": "Internal server error"}
+        payload = b"" if body is None else json.dumps(body).encode()
+        content_type = "application/json; charset=utf-8"
+        if fake.validate_spec and fault is None:
+            problems = validate(fake.mode, method, path, query, headers, raw, status, payload,
+                                "application/json")  # fmt: skip
+            fake.record.violations.extend(problems)
+        fake.record.exchanges.append(Exchange(method, path, status, body))
+        self.send_response(status)
+        for name, value in extra.items():
+            self.send_header(name, value)
+        if payload:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve

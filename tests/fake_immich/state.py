@@ -1,0 +1,349 @@
+"""In-memory Immich state, its mutations, and JSON shapes per server generation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+
+class Mode(Enum):
+    """Which Immich generation to emulate."""
+
+    V2_7 = "2.7.5"
+    V3_1 = "3.1.0"
+    V3_2 = "3.2.2"
+
+    @property
+    def version(self) -> dict[str, Any]:
+        major, minor, patch = (int(x) for x in self.value.split("."))
+        out: dict[str, Any] = {"major": major, "minor": minor, "patch": patch}
+        if major >= 3:
+            out["prerelease"] = None
+        return out
+
+    @property
+    def cursor_search(self) -> bool:
+        return self is Mode.V3_2
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def js_time(value: datetime) -> str:
+    """JavaScript ISO format, as asset detail and search use: milliseconds and Z."""
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+def pg_time(value: datetime) -> str:
+    """Postgres format, as nested objects and EXIF dates use: +00:00."""
+    return value.astimezone(UTC).isoformat()
+
+
+def path_checksum(original_path: str) -> str:
+    """External-library assets: base64(sha1("path:" + originalPath))."""
+    return base64.b64encode(hashlib.sha1(f"path:{original_path}".encode()).digest()).decode()
+
+
+def content_checksum(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha1(data).digest()).decode()
+
+
+@dataclass
+class FakeKey:
+    id: str
+    user_id: str
+    name: str
+    permissions: list[str]
+
+
+@dataclass
+class FakeUser:
+    id: str
+    email: str
+    name: str
+    is_admin: bool = False
+    cluster_group_id: str = field(default_factory=new_id)
+
+
+@dataclass
+class FakeAsset:
+    id: str
+    owner_id: str
+    original_path: str
+    checksum: str
+    file_created_at: datetime
+    updated_at: datetime
+    library_id: str | None = None
+    type: str = "IMAGE"
+    is_favorite: bool = False
+    is_offline: bool = False
+    deleted_at: datetime | None = None
+    visibility: str = "timeline"
+    duplicate_id: str | None = None
+    stack_id: str | None = None
+    width: int = 4000
+    height: int = 3000
+    file_size: int = 3_000_000
+    make: str | None = "Canon"
+    model: str | None = "Canon EOS 80D"
+    description: str = ""
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def file_name(self) -> str:
+        return self.original_path.rsplit("/", 1)[-1]
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass
+class FakeLibrary:
+    id: str
+    name: str
+    owner_id: str
+    import_paths: list[str]
+    exclusion_patterns: list[str] = field(default_factory=list)
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+class State:
+    """Everything the fake server holds. Methods named like Immich's own activity (an upload,
+    a library rescan) let tests change the server as a user or Immich would."""
+
+    def __init__(self, mode: Mode = Mode.V2_7) -> None:
+        self.mode = mode
+        self.lock = threading.RLock()
+        self.users: dict[str, FakeUser] = {}
+        self.keys: dict[str, FakeKey] = {}  # secret -> key
+        self.assets: dict[str, FakeAsset] = {}
+        self.libraries: dict[str, FakeLibrary] = {}
+        self.stacks: dict[str, tuple[str, list[str]]] = {}  # id -> (primary, members)
+        self.revision = 0  # bumped on every change (search caches key on it)
+        self._file_names: dict[str, str] = {}  # upload id -> original file name
+        self._clock = datetime(2026, 11, 22, 1, 0, 0, tzinfo=UTC)
+
+    # -- clock: strictly increasing server time ------------------------------------------
+
+    def now(self) -> datetime:
+        real = datetime.now(UTC)
+        self._clock = max(real, self._clock + timedelta(milliseconds=1))
+        return self._clock
+
+    def touch(self, asset: FakeAsset) -> None:
+        asset.updated_at = self.now()
+        self.revision += 1
+
+    # -- users and keys --------------------------------------------------------------------
+
+    def add_user(self, name: str = "Admin", *, is_admin: bool = True) -> FakeUser:
+        with self.lock:
+            user = FakeUser(new_id(), f"{name.lower()}@example.test", name, is_admin)
+            self.users[user.id] = user
+            return user
+
+    def add_key(self, user: FakeUser, permissions: list[str] | None = None,
+                name: str = "sidecar") -> str:  # fmt: skip
+        """Create an API key for `user`; returns its secret."""
+        with self.lock:
+            secret = secrets.token_urlsafe(24)
+            self.keys[secret] = FakeKey(new_id(), user.id, name, permissions or ["all"])
+            return secret
+
+    # -- assets ----------------------------------------------------------------------------
+
+    def add_upload(self, owner: FakeUser, content: bytes, *, file_name: str = "IMG.jpg",
+                   taken: datetime | None = None, **fields: Any) -> FakeAsset:  # fmt: skip
+        with self.lock:
+            asset_id = new_id()
+            path = f"/data/upload/{owner.id}/{asset_id[:2]}/{asset_id[2:4]}/{asset_id}.jpg"
+            asset = FakeAsset(
+                id=asset_id, owner_id=owner.id, original_path=path,
+                checksum=content_checksum(content), file_size=len(content),
+                file_created_at=taken or datetime(2024, 5, 1, 10, tzinfo=UTC),
+                updated_at=self.now(), **fields,
+            )  # fmt: skip
+            self._file_names[asset_id] = file_name
+            self.assets[asset_id] = asset
+            self.revision += 1
+            return asset
+
+    def add_library(self, owner: FakeUser, import_path: str, name: str = "Family") -> FakeLibrary:
+        with self.lock:
+            library = FakeLibrary(new_id(), name, owner.id, [import_path])
+            self.libraries[library.id] = library
+            return library
+
+    def import_file(self, library: FakeLibrary, path: str, *, taken: datetime | None = None,
+                    **fields: Any) -> FakeAsset:  # fmt: skip
+        """What a library scan does for a new file: a new asset with a path checksum."""
+        with self.lock:
+            for asset in self.assets.values():
+                if asset.library_id == library.id and asset.original_path == path:
+                    # the same path comes back: the same asset id, online and untrashed
+                    asset.is_offline = False
+                    asset.deleted_at = None
+                    self.touch(asset)
+                    return asset
+            asset = FakeAsset(
+                id=new_id(), owner_id=library.owner_id, original_path=path,
+                checksum=path_checksum(path), library_id=library.id,
+                file_created_at=taken or datetime(2023, 7, 14, 10, tzinfo=UTC),
+                updated_at=self.now(), **fields,
+            )  # fmt: skip
+            self.assets[asset.id] = asset
+            self.revision += 1
+            return asset
+
+    def file_gone(self, path: str) -> FakeAsset:
+        """A library rescan after the file at `path` disappeared: offline and trashed."""
+        with self.lock:
+            asset = self.by_path(path)
+            asset.is_offline = True
+            asset.deleted_at = self.now()
+            self.touch(asset)
+            return asset
+
+    def file_renamed(self, library: FakeLibrary, old: str, new: str) -> tuple[FakeAsset, FakeAsset]:
+        """A rescan after a rename on disk: the old asset goes offline+trashed, the new path
+        becomes a new asset (recorded 52-56)."""
+        with self.lock:
+            old_asset = self.file_gone(old)
+            new_asset = self.import_file(library, new, taken=old_asset.file_created_at,
+                                         width=old_asset.width, height=old_asset.height,
+                                         file_size=old_asset.file_size)  # fmt: skip
+            return old_asset, new_asset
+
+    def trash(self, *ids: str) -> None:
+        with self.lock:
+            for asset_id in ids:
+                asset = self.assets[asset_id]
+                if asset.deleted_at is None:
+                    asset.deleted_at = self.now()
+                    self.touch(asset)
+
+    def restore(self, *ids: str) -> None:
+        with self.lock:
+            for asset_id in ids:
+                asset = self.assets[asset_id]
+                if asset.deleted_at is not None and not asset.is_offline:
+                    asset.deleted_at = None
+                    self.touch(asset)
+
+    def hard_delete(self, *ids: str) -> None:
+        """The asset row is gone (force delete, or trash emptied): searches never show it."""
+        with self.lock:
+            for asset_id in ids:
+                self.assets.pop(asset_id)
+            self.revision += 1
+
+    def edit(self, asset_id: str, **fields: Any) -> FakeAsset:
+        with self.lock:
+            asset = self.assets[asset_id]
+            for key, value in fields.items():
+                setattr(asset, key, value)
+            self.touch(asset)
+            return asset
+
+    def by_path(self, path: str) -> FakeAsset:
+        for asset in self.assets.values():
+            if asset.original_path == path:
+                return asset
+        raise KeyError(path)
+
+    # -- JSON shapes -----------------------------------------------------------------------
+
+    def asset_json(self, asset: FakeAsset, *, with_exif: bool = True) -> dict[str, Any]:
+        v2 = self.mode is Mode.V2_7
+        name = self._file_names.get(asset.id, asset.file_name)
+        out: dict[str, Any] = {
+            "id": asset.id,
+            "createdAt": js_time(asset.created_at),
+            "ownerId": asset.owner_id,
+            "libraryId": asset.library_id,
+            "type": asset.type,
+            "originalPath": asset.original_path,
+            "originalFileName": name,
+            "originalMimeType": "image/jpeg",
+            "thumbhash": "GfoGFYhjL7WWeWfBO6mWa/lypS+V",
+            "fileCreatedAt": js_time(asset.file_created_at),
+            "fileModifiedAt": js_time(asset.file_created_at),
+            "localDateTime": js_time(asset.file_created_at),
+            "updatedAt": js_time(asset.updated_at),
+            "isFavorite": asset.is_favorite,
+            "isArchived": asset.visibility == "archive",
+            "isTrashed": asset.is_trashed,
+            "visibility": asset.visibility,
+            "duration": "0:00:00.00000" if v2 else None,
+            "livePhotoVideoId": None,
+            "people": [],
+            "checksum": asset.checksum,
+            "isOffline": asset.is_offline,
+            "hasMetadata": True,
+            "duplicateId": asset.duplicate_id,
+            "resized": True,
+            "width": asset.width,
+            "height": asset.height,
+            "isEdited": False,
+        }
+        if v2:
+            out["deviceAssetId"] = name
+            out["deviceId"] = "Library Import" if asset.library_id else "immich-web"
+        if with_exif:
+            out["exifInfo"] = {
+                "make": asset.make, "model": asset.model,
+                "exifImageWidth": asset.width, "exifImageHeight": asset.height,
+                "fileSizeInByte": asset.file_size, "orientation": "1",
+                "dateTimeOriginal": pg_time(asset.file_created_at),
+                "modifyDate": pg_time(asset.file_created_at), "timeZone": None,
+                "lensModel": None, "fNumber": None, "focalLength": None, "iso": None,
+                "exposureTime": None, "latitude": None, "longitude": None, "city": None,
+                "state": None, "country": None, "description": asset.description,
+                "projectionType": None, "rating": None,
+            }  # fmt: skip
+        return out
+
+    def detail_json(self, asset: FakeAsset) -> dict[str, Any]:
+        out = self.asset_json(asset)
+        out["tags"] = []
+        owner = self.users[asset.owner_id]
+        out["owner"] = {"id": owner.id, "email": owner.email, "name": owner.name,
+                        "profileImagePath": "", "avatarColor": "primary",
+                        "profileChangedAt": pg_time(owner_changed)}  # fmt: skip
+        if asset.stack_id is not None:
+            primary, members = self.stacks[asset.stack_id]
+            out["stack"] = {"id": asset.stack_id, "primaryAssetId": primary,
+                            "assetCount": len(members)}  # fmt: skip
+        else:
+            out["stack"] = None
+        if self.mode is Mode.V2_7:
+            out["unassignedFaces"] = []
+        return out
+
+    def user_json(self, user: FakeUser) -> dict[str, Any]:
+        out = {
+            "id": user.id, "email": user.email, "name": user.name, "isAdmin": user.is_admin,
+            "profileImagePath": "", "avatarColor": "primary",
+            "profileChangedAt": pg_time(owner_changed), "shouldChangePassword": False,
+            "storageLabel": "admin" if user.is_admin else None, "quotaSizeInBytes": None,
+            "quotaUsageInBytes": 0, "createdAt": js_time(owner_changed),
+            "updatedAt": js_time(owner_changed), "deletedAt": None, "oauthId": "",
+            "status": "active", "license": None,
+        }  # fmt: skip
+        if self.mode is Mode.V3_2:
+            out["clusterGroupId"] = user.cluster_group_id
+        return out
+
+
+owner_changed = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)

@@ -9,10 +9,14 @@ from dataclasses import dataclass
 
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
+from sidecar.engine.services.sync import ClientFactory, SyncService
+from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
 from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.operations import OperationStore
-from sidecar.settings import Settings
+from sidecar.immich_client import ImmichClient, RetryPolicy
+from sidecar.immich_client.models import ServerVersion
+from sidecar.settings import Settings, SettingsError
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +24,26 @@ class Runtime:
     settings: Settings
     db: Database
     files: FileStore
+    assets: AssetStore
     reconciler: Reconciler
     status: StatusService
+    sync: SyncService
+
+
+def client_factory(settings: Settings) -> ClientFactory:
+    """Clients for the configured server, one per API key."""
+
+    def connect(api_key: str, version: ServerVersion | None = None) -> ImmichClient:
+        url = settings.immich.url
+        if not url:
+            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
+        return ImmichClient.connect(
+            url, api_key, connect_timeout_s=settings.immich.connect_timeout_s,
+            request_timeout_s=settings.immich.request_timeout_s,
+            retry=RetryPolicy(attempts=settings.immich.retries), version=version,
+        )  # fmt: skip
+
+    return connect
 
 
 @asynccontextmanager
@@ -29,12 +51,16 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings.storage.db_path))
         files = FileStore(db)
+        assets = AssetStore(db)
         operations = OperationStore(db)
-        lock = settings.storage.state_dir / "scan.lock"
+        state = settings.storage.state_dir
         yield Runtime(
             settings=settings,
             db=db,
             files=files,
-            reconciler=Reconciler(files, operations, settings, lock),
+            assets=assets,
+            reconciler=Reconciler(files, operations, settings, state / "scan.lock"),
             status=StatusService(files, operations),
-        )
+            sync=SyncService(assets, operations, settings, client_factory(settings),
+                             state / "sync.lock"),
+        )  # fmt: skip

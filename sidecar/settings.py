@@ -46,6 +46,14 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ImmichUser(_Section):
+    """Another Immich user whose library is mirrored too (one API key per user)."""
+
+    name: str = Field(description="A label for this user in reports and the inventory.")
+    api_key: str | None = Field(default=None, description="This user's API key.")
+    api_key_file: Path | None = Field(default=None, description="File holding the key.")
+
+
 class ImmichSettings(_Section):
     """Where Immich is and how to talk to it."""
 
@@ -60,6 +68,10 @@ class ImmichSettings(_Section):
     )
     connect_timeout_s: float = Field(default=10.0, gt=0, description="TCP connect timeout.")
     request_timeout_s: float = Field(default=60.0, gt=0, description="Whole-request timeout.")
+    retries: int = Field(default=5, ge=1, le=20, description="Attempts for idempotent calls.")
+    users: list[ImmichUser] = Field(
+        default_factory=list, description="More users to mirror, each with its own API key."
+    )
 
     @field_validator("url")
     @classmethod
@@ -112,6 +124,18 @@ class ScanSettings(_Section):
         return (*self.ignore, *self.extra_ignore)
 
 
+class SyncSettings(_Section):
+    """Mirroring Immich assets into the inventory."""
+
+    page_size: int = Field(default=1000, ge=1, le=1000, description="Assets per search page.")
+    overlap_s: float = Field(
+        default=60.0, ge=0, description="Seconds re-read before the watermark (late commits)."
+    )
+    full_sweep_every_h: float = Field(
+        default=24.0, gt=0, description="Hours between full passes that catch anything missed."
+    )
+
+
 class _Placeholder(_Section):
     """Reserved for a later capability; accepts only `enabled`."""
 
@@ -123,6 +147,7 @@ class Settings(_Section):
     storage: StorageSettings = Field(default_factory=StorageSettings)
     libraries: list[LibrarySettings] = Field(default_factory=list)
     scan: ScanSettings = Field(default_factory=ScanSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
     analysis: _Placeholder = Field(default_factory=_Placeholder)
     writeback: _Placeholder = Field(default_factory=_Placeholder)
     schedule: _Placeholder = Field(default_factory=_Placeholder)
@@ -130,16 +155,21 @@ class Settings(_Section):
 
     def api_key(self) -> str | None:
         """The API key from the setting, or read from `api_key_file`."""
-        if self.immich.api_key:
-            return self.immich.api_key
-        if self.immich.api_key_file is None:
-            return None
-        try:
-            return self.immich.api_key_file.read_text(encoding="utf-8").strip() or None
-        except OSError as exc:
-            raise SettingsError(
-                f"cannot read the API key file {self.immich.api_key_file}: {exc.strerror}"
-            ) from exc
+        return _read_key(self.immich.api_key, self.immich.api_key_file)
+
+    def user_keys(self) -> list[tuple[str, str]]:
+        """(label, API key) of every user to mirror: the main key first, labelled "default"."""
+        keys: list[tuple[str, str]] = []
+        main = self.api_key()
+        if main:
+            keys.append(("default", main))
+        for user in self.immich.users:
+            key = _read_key(user.api_key, user.api_key_file)
+            if not key:
+                raise SettingsError(f"[[immich.users]] '{user.name}' has no api_key or "
+                                    "api_key_file")  # fmt: skip
+            keys.append((user.name, key))
+        return keys
 
     def map_immich_path(self, immich_path: str) -> Path | None:
         """Translate a path Immich reports into the path this process sees (longest prefix)."""
@@ -154,6 +184,17 @@ class Settings(_Section):
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), lib.local_path / rest if rest else lib.local_path)
         return best[1] if best else None
+
+
+def _read_key(value: str | None, file: Path | None) -> str | None:
+    if value:
+        return value
+    if file is None:
+        return None
+    try:
+        return file.read_text(encoding="utf-8").strip() or None
+    except OSError as exc:
+        raise SettingsError(f"cannot read the API key file {file}: {exc.strerror}") from exc
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:

@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from sidecar.cli.app import run as cli_run
 from sidecar.cli.samples import build_samples
 from sidecar.settings import Settings
+from tests.fake_immich import FakeImmich, Mode
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -86,3 +87,24 @@ def run_process(
         [*prefix, sys.executable, "-m", "sidecar", *argv],
         env=full_env, capture_output=True, text=True, timeout=120, check=False, **kwargs,
     )  # fmt: skip
+
+
+@pytest.fixture(params=[m.value for m in Mode])
+def immich(request: pytest.FixtureRequest) -> Iterator[FakeImmich]:
+    """The test Immich in each emulated generation; a test fails on any spec violation."""
+    fake = FakeImmich(Mode(request.param)).start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    assert fake.record.violations == [], "\n".join(fake.record.violations)
+
+
+@pytest.fixture
+def immich_v2() -> Iterator[FakeImmich]:
+    fake = FakeImmich(Mode.V2_7).start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    assert fake.record.violations == [], "\n".join(fake.record.violations)

@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
-from sidecar.cli import demo, scan, status
+from sidecar.cli import demo, scan, status, sync
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
+from sidecar.engine.services.sync import SyncBusyError
 from sidecar.engine.store.db import StoreError
+from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan.register(sub)
     status.register(sub)
+    sync.register(sub)
     demo.register(sub)
     return parser
 
@@ -68,7 +71,9 @@ def run(argv: Sequence[str]) -> int:
         return int(asyncio.run(args.handler(args, settings)))
     except (SettingsError, NothingToScanError) as exc:
         return fail(str(exc), EXIT_USAGE)
-    except (StoreError, ScanBusyError, SamplesUnavailableError) as exc:
+    except (StoreError, ScanBusyError, SyncBusyError, SamplesUnavailableError) as exc:
+        return fail(str(exc), EXIT_FAILURE)
+    except ImmichError as exc:
         return fail(str(exc), EXIT_FAILURE)
     except KeyboardInterrupt:
         return fail("interrupted; what was committed is kept, run the command again", 130)

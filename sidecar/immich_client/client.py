@@ -104,9 +104,9 @@ def _describe(exc: ValidationError, what: str) -> str:
 
 
 class ImmichClient:
-    def __init__(self, transport: Transport) -> None:
+    def __init__(self, transport: Transport, version: ServerVersion | None = None) -> None:
         self.transport = transport
-        self._version: ServerVersion | None = None
+        self._version = version
 
     @classmethod
     def connect(
@@ -117,10 +117,12 @@ class ImmichClient:
         connect_timeout_s: float = 10.0,
         request_timeout_s: float = 60.0,
         retry: RetryPolicy | None = None,
+        version: ServerVersion | None = None,
     ) -> ImmichClient:
+        """A client for `url`; pass a recently probed `version` to skip the probe."""
         transport = Transport(url, api_key, connect_timeout_s=connect_timeout_s,
                               request_timeout_s=request_timeout_s, retry=retry)  # fmt: skip
-        return cls(transport)
+        return cls(transport, version)
 
     async def __aenter__(self) -> ImmichClient:
         return self

@@ -45,6 +45,7 @@ class Exchange:
     path: str
     status: int
     body: Any
+    request: Any = None
 
 
 @dataclass
@@ -329,7 +330,11 @@ class _Handler(BaseHTTPRequestHandler):
             problems = validate(fake.mode, method, path, query, headers, raw, status, payload,
                                 "application/json")  # fmt: skip
             fake.record.violations.extend(problems)
-        fake.record.exchanges.append(Exchange(method, path, status, body))
+        try:
+            request_json = json.loads(raw) if raw else None
+        except ValueError:
+            request_json = None
+        fake.record.exchanges.append(Exchange(method, path, status, body, request_json))
         self.send_response(status)
         for name, value in extra.items():
             self.send_header(name, value)

@@ -122,13 +122,31 @@ CREATE TABLE assets (
     exif                TEXT,                      -- JSON as received
     state               TEXT NOT NULL DEFAULT 'present'
                         CHECK (state IN ('present', 'trashed', 'gone')),
+    sync_key            TEXT NOT NULL,             -- label of the API key that mirrors it
     first_seen_op       INTEGER NOT NULL,
-    seen_op             INTEGER NOT NULL
+    seen_op             INTEGER NOT NULL           -- last sync that saw it (generation)
 );
 CREATE INDEX assets_by_owner ON assets (owner_id, state);
+CREATE INDEX assets_by_sync_key ON assets (sync_key, seen_op);
 CREATE INDEX assets_by_state ON assets (state);
 CREATE INDEX assets_by_checksum ON assets (checksum);
 CREATE INDEX assets_by_path ON assets (original_path);
+
+-- Per API key: the updatedAt watermark of the last completed pass and the last full pass.
+CREATE TABLE sync_state (
+    sync_key          TEXT PRIMARY KEY,
+    key_id            TEXT,                         -- Immich's id of the API key, when known
+    watermark         TEXT,                         -- ISO updatedAt, server clock
+    last_full_sweep   TEXT,                         -- local time of the last complete full pass
+    updated_at        TEXT NOT NULL
+);
+
+-- Small facts about the outside world, e.g. the Immich server version last probed.
+CREATE TABLE meta (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 
 -- Perceptual fingerprints keyed by content, so a moved or renamed file is never decoded again
 -- (filled by analysis).

@@ -1,0 +1,41 @@
+"""`immich-sidecar sync [--full] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sidecar.cli.output import print_json
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "sync",
+        help="mirror Immich assets into the inventory",
+        description="Mirror the assets of every configured Immich user into the inventory: "
+        "incremental after the first run, a full pass with --full or when one is due.",
+    )
+    p.add_argument("--full", action="store_true", help="a full pass instead of incremental")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(handler=handle)
+
+
+async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        report = await rt.sync.sync(full=args.full)
+    if args.json:
+        print_json(report.as_json())
+    else:
+        print(f"Sync #{report.op_id}: {report.assets_total:,} assets mirrored "
+              f"({report.duration_s:.1f} s)")  # fmt: skip
+        for u in report.users:
+            kind = "full" if u.full else "incremental"
+            line = (f"  {u.user}: {kind}, {u.received:,} received in {u.pages} page(s), "
+                    f"added {u.added:,}, updated {u.updated:,}, removed {u.removed:,}, "
+                    f"{u.requests} request(s)")  # fmt: skip
+            print(line)
+            if u.error:
+                print(f"    failed: {u.error}")
+    return 1 if report.errors else 0

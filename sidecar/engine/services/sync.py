@@ -1,0 +1,212 @@
+"""Mirror Immich assets into the inventory: full passes and incremental watermark runs.
+
+Per API key (one per Immich user): a first run, `--full`, or a due periodic sweep pages
+through every asset (trashed and offline included) and afterwards marks the key's assets it
+did not see as gone. Other runs ask only for assets updated after the stored watermark minus
+an overlap. Every page is committed on its own; the watermark (the newest `updatedAt` seen,
+server clock) is saved only once the whole pass is committed, so an interrupted run is simply
+repeated: nothing is missed, and upserts by id never duplicate.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+from sidecar.engine.services.locks import ExclusiveLock
+from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState
+from sidecar.engine.store.operations import OperationStore
+from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError
+from sidecar.immich_client.models import Asset, ServerVersion
+from sidecar.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+KIND = "sync"
+
+VERSION_KEY = "immich.server_version"
+VERSION_TTL = timedelta(hours=1)
+
+
+class ClientFactory(Protocol):
+    def __call__(self, api_key: str, version: ServerVersion | None = None) -> ImmichClient: ...
+
+
+class SyncBusyError(Exception):
+    """Another sync holds the lock."""
+
+
+@dataclass(slots=True)
+class UserSync:
+    user: str
+    full: bool = False
+    received: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    pages: int = 0
+    requests: int = 0
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class SyncReport:
+    op_id: int
+    assets_total: int
+    duration_s: float
+    users: list[UserSync] = field(default_factory=list)
+
+    def total(self, name: str) -> int:
+        return sum(int(getattr(u, name)) for u in self.users)
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{u.user}: {u.error}" for u in self.users if u.error]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "op_id": self.op_id,
+            "assets_total": self.assets_total,
+            "added": self.total("added"),
+            "updated": self.total("updated"),
+            "removed": self.total("removed"),
+            "received": self.total("received"),
+            "requests": self.total("requests"),
+            "duration_s": round(self.duration_s, 3),
+            "users": [asdict(u) for u in self.users],
+            "errors": self.errors,
+        }
+
+
+def asset_row(asset: Asset) -> AssetRow:
+    exif = asset.exif
+    return AssetRow(
+        id=asset.id, owner_id=asset.owner_id, library_id=asset.library_id, type=asset.type,
+        original_path=asset.original_path, original_file_name=asset.original_file_name,
+        checksum=asset.checksum, file_created_at=asset.file_created_at.isoformat(),
+        file_modified_at=asset.file_modified_at.isoformat(),
+        local_date_time=asset.local_date_time.isoformat(),
+        updated_at=asset.updated_at.isoformat(), is_favorite=asset.is_favorite,
+        is_trashed=asset.is_trashed, is_offline=asset.is_offline, visibility=asset.visibility,
+        duplicate_id=asset.duplicate_id, stack_id=asset.stack.id if asset.stack else None,
+        live_photo_video_id=asset.live_photo_video_id,
+        width=(exif.width if exif and exif.width else asset.width),
+        height=(exif.height if exif and exif.height else asset.height),
+        file_size=exif.file_size if exif else None, make=exif.make if exif else None,
+        model=exif.model if exif else None,
+        date_time_original=(exif.date_time_original.isoformat()
+                            if exif and exif.date_time_original else None),
+        exif=json.dumps(exif.model_dump(mode="json", exclude_none=True)) if exif else None,
+    )  # fmt: skip
+
+
+class SyncService:
+    def __init__(
+        self,
+        assets: AssetStore,
+        operations: OperationStore,
+        settings: Settings,
+        connect: ClientFactory,
+        lock: Path,
+    ) -> None:
+        self.assets = assets
+        self.operations = operations
+        self.settings = settings
+        self.connect = connect
+        self.lock = lock
+
+    async def sync(self, full: bool = False) -> SyncReport:
+        keys = self.settings.user_keys()
+        if not self.settings.immich.url:
+            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
+        if not keys:
+            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
+                                "or api_key_file")  # fmt: skip
+        with ExclusiveLock(self.lock) as held:
+            if not held:
+                raise SyncBusyError("another sync is running on this inventory; try again later")
+            await self.operations.mark_interrupted(KIND)
+            return await self._sync(keys, full)
+
+    async def _sync(self, keys: list[tuple[str, str]], full: bool) -> SyncReport:
+        started = time.monotonic()
+        op_id = await self.operations.start(KIND, {"users": [label for label, _ in keys],
+                                                   "full": full})  # fmt: skip
+        report = SyncReport(op_id, 0, 0.0)
+        status, message = "failed", None
+        try:
+            version = await self._known_version(full)
+            for label, key in keys:
+                user = UserSync(label)
+                report.users.append(user)
+                try:
+                    version = await self._sync_user(label, key, full, op_id, user, version)
+                except ImmichError as exc:
+                    user.error = str(exc)
+                    log.warning("sync: %s: %s", label, exc)
+            report.assets_total = await self.assets.count_present()
+            status = "failed" if all(u.error for u in report.users) else "ok"
+            message = "; ".join(report.errors) or None
+        finally:
+            report.duration_s = time.monotonic() - started
+            counts = {"scanned": report.total("received"), "added": report.total("added"),
+                      "changed": report.total("updated"), "removed": report.total("removed"),
+                      "errors": len(report.errors)}  # fmt: skip
+            await self.operations.finish(op_id, status, counts, report.duration_s, message)
+        return report
+
+    async def _known_version(self, full: bool) -> ServerVersion | None:
+        """The server version probed within the last hour (a full pass always re-probes), so
+        a run with no changes costs one search request per user."""
+        known = await self.assets.meta(VERSION_KEY)
+        if full or known is None or datetime.now(UTC) - known[1] > VERSION_TTL:
+            return None
+        return ServerVersion.model_validate_json(known[0])
+
+    async def _sync_user(
+        self, label: str, key: str, full: bool, op_id: int, user: UserSync,
+        version: ServerVersion | None,
+    ) -> ServerVersion | None:  # fmt: skip
+        state = await self.assets.sync_state(label)
+        user.full = full or self._sweep_due(state)
+        query = AssetQuery(
+            updated_after=None if user.full or state.watermark is None
+            else state.watermark - timedelta(seconds=self.settings.sync.overlap_s),
+            size=self.settings.sync.page_size,
+        )  # fmt: skip
+        watermark = state.watermark
+        client = self.connect(key, version)
+        try:
+            if version is None:
+                version = await client.version()
+                await self.assets.set_meta(VERSION_KEY, version.model_dump_json())
+            async for page in client.search_pages(query):
+                user.pages += 1
+                user.received += len(page.items)
+                counts = await self.assets.upsert([asset_row(a) for a in page.items], op_id, label)
+                user.added += counts.added
+                user.updated += counts.updated
+                user.removed += counts.removed
+                for asset in page.items:
+                    if watermark is None or asset.updated_at > watermark:
+                        watermark = asset.updated_at
+            if user.full:
+                user.removed += await self.assets.sweep_gone(label, op_id)
+            await self.assets.save_sync_state(
+                label, key_id=None, watermark=watermark,
+                full_sweep=datetime.now(UTC) if user.full else None,
+            )  # fmt: skip
+        finally:
+            user.requests = client.transport.stats.requests
+            await client.aclose()
+        return version
+
+    def _sweep_due(self, state: SyncState) -> bool:
+        if state.watermark is None or state.last_full_sweep is None:
+            return True
+        age = datetime.now(UTC) - state.last_full_sweep
+        return age > timedelta(hours=self.settings.sync.full_sweep_every_h)

@@ -1,0 +1,196 @@
+"""Queries on the mirrored Immich assets and the per-key sync state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sidecar.engine.store.db import Database, utcnow
+
+CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AssetRow:
+    """One asset as the store keeps it (mapped from the client's model by the sync service)."""
+
+    id: str
+    owner_id: str
+    library_id: str | None
+    type: str
+    original_path: str
+    original_file_name: str
+    checksum: str
+    file_created_at: str
+    file_modified_at: str
+    local_date_time: str
+    updated_at: str
+    is_favorite: bool
+    is_trashed: bool
+    is_offline: bool
+    visibility: str | None
+    duplicate_id: str | None
+    stack_id: str | None
+    live_photo_video_id: str | None
+    width: int | None
+    height: int | None
+    file_size: int | None
+    make: str | None
+    model: str | None
+    date_time_original: str | None
+    exif: str | None
+
+    @property
+    def state(self) -> str:
+        return "trashed" if self.is_trashed else "present"
+
+
+@dataclass(slots=True)
+class UpsertCounts:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0  # present before, trashed now
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    sync_key: str
+    key_id: str | None
+    watermark: datetime | None
+    last_full_sweep: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetLink:
+    """What drift needs of an asset."""
+
+    id: str
+    owner_id: str
+    library_id: str | None
+    original_path: str
+    checksum: str
+    state: str
+    is_offline: bool
+
+
+COLUMNS = (
+    "id, owner_id, library_id, type, original_path, original_file_name, checksum,"
+    " file_created_at, file_modified_at, local_date_time, updated_at, is_favorite, is_trashed,"
+    " is_offline, visibility, duplicate_id, stack_id, live_photo_video_id, width, height,"
+    " file_size, make, model, date_time_original, exif"
+)
+
+
+class AssetStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def upsert(self, rows: Sequence[AssetRow], op_id: int, sync_key: str) -> UpsertCounts:
+        """Write one page of assets in one transaction (primary key lookups)."""
+        counts = UpsertCounts()
+        if not rows:
+            return counts
+        before: dict[str, tuple[str, str]] = {}
+        ids = [r.id for r in rows]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for row in await self.db.fetchall(
+                f"SELECT id, state, updated_at FROM assets WHERE id IN ({marks})", chunk
+            ):
+                before[row[0]] = (row[1], row[2])
+        values = []
+        for r in rows:
+            old = before.get(r.id)
+            if old is None or old[0] == "gone":
+                counts.added += 1
+            elif old[1] != r.updated_at:
+                counts.updated += 1
+                if old[0] == "present" and r.state == "trashed":
+                    counts.removed += 1
+            values.append(
+                (r.id, r.owner_id, r.library_id, r.type, r.original_path,
+                 r.original_file_name, r.checksum, r.file_created_at, r.file_modified_at,
+                 r.local_date_time, r.updated_at, int(r.is_favorite), int(r.is_trashed),
+                 int(r.is_offline), r.visibility, r.duplicate_id, r.stack_id,
+                 r.live_photo_video_id, r.width, r.height, r.file_size, r.make, r.model,
+                 r.date_time_original, r.exif, r.state, sync_key, op_id, op_id)
+            )  # fmt: skip
+        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in COLUMNS.split(",")[1:])
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                f"INSERT INTO assets ({COLUMNS}, state, sync_key, first_seen_op, seen_op)"
+                f" VALUES ({','.join('?' * 29)})"
+                f" ON CONFLICT (id) DO UPDATE SET {updates}, state = excluded.state,"
+                " sync_key = excluded.sync_key, seen_op = excluded.seen_op",
+                values,
+            )
+        return counts
+
+    async def sweep_gone(self, sync_key: str, op_id: int) -> int:
+        """After a complete full pass: assets of this key it did not see are gone from Immich
+        (index: assets_by_sync_key). They are marked, never deleted."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE assets SET state = 'gone' WHERE sync_key = ? AND seen_op < ?"
+                " AND state != 'gone'",
+                (sync_key, op_id),
+            )
+            return cur.rowcount
+
+    async def sync_state(self, sync_key: str) -> SyncState:
+        row = await self.db.fetchone(
+            "SELECT key_id, watermark, last_full_sweep FROM sync_state WHERE sync_key = ?",
+            (sync_key,),
+        )
+        if row is None:
+            return SyncState(sync_key, None, None, None)
+        return SyncState(sync_key, row[0], _dt(row[1]), _dt(row[2]))
+
+    async def save_sync_state(
+        self, sync_key: str, *, key_id: str | None, watermark: datetime | None,
+        full_sweep: datetime | None,
+    ) -> None:  # fmt: skip
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO sync_state (sync_key, key_id, watermark, last_full_sweep, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (sync_key) DO UPDATE SET"
+                " key_id = coalesce(excluded.key_id, sync_state.key_id),"
+                " watermark = excluded.watermark,"
+                " last_full_sweep = coalesce(excluded.last_full_sweep, sync_state.last_full_sweep),"
+                " updated_at = excluded.updated_at",
+                (sync_key, key_id, _iso(watermark), _iso(full_sweep), utcnow()),
+            )
+
+    async def meta(self, key: str) -> tuple[str, datetime] | None:
+        row = await self.db.fetchone("SELECT value, updated_at FROM meta WHERE key = ?", (key,))
+        return None if row is None else (row[0], datetime.fromisoformat(row[1]))
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
+                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, utcnow()),
+            )
+
+    async def count_present(self) -> int:
+        """Mirrored assets neither trashed nor gone (index: assets_by_state)."""
+        return int(await self.db.scalar("SELECT count(*) FROM assets WHERE state = 'present'"))
+
+    async def links(self) -> list[AssetLink]:
+        """Every asset not gone, for drift (a full read, once per report)."""
+        rows = await self.db.fetchall(
+            "SELECT id, owner_id, library_id, original_path, checksum, state, is_offline"
+            " FROM assets WHERE state != 'gone'"
+        )
+        return [AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)

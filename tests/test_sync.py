@@ -1,0 +1,233 @@
+"""The asset mirror against the test Immich (real HTTP on loopback, spec-validated), in the
+2.7.5, 3.1 and 3.2 dialects."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.engine.services.sync import SyncReport
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.conftest import make_settings
+from tests.fake_immich import FakeImmich, Mode
+from tests.fake_immich.state import FakeLibrary, FakeUser
+
+LIB = "/mnt/photos/family"
+
+
+def settings_for(fake: FakeImmich, state_dir: Path, key: str, **sections: Any) -> Settings:
+    immich = {"url": fake.url, "api_key": key, "retries": 3, **sections.pop("immich", {})}
+    return make_settings(state_dir, immich=immich, **sections)
+
+
+def seed(fake: FakeImmich, files: int = 12) -> tuple[FakeUser, str, FakeLibrary]:
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    library = fake.state.add_library(user, LIB)
+    for i in range(files):
+        fake.state.import_file(library, f"{LIB}/2023/IMG_{i:04d}.JPG",
+                               taken=datetime(2023, 7, 14, 10, i, tzinfo=UTC))  # fmt: skip
+    fake.state.add_upload(user, b"red pixels", file_name="red.jpg")
+    return user, key, library
+
+
+async def sync(settings: Settings, full: bool = False) -> SyncReport:
+    async with open_runtime(settings) as rt:
+        return await rt.sync.sync(full=full)
+
+
+async def asset_states(settings: Settings) -> dict[str, str]:
+    async with open_runtime(settings) as rt:
+        rows = await rt.db.fetchall("SELECT original_path, state FROM assets")
+    return {r[0]: r[1] for r in rows}
+
+
+async def test_first_sync_mirrors_everything_then_a_quiet_run_costs_one_request(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    user, key, library = seed(immich, files=12)
+    gone = immich.state.import_file(library, f"{LIB}/2023/deleted.JPG")
+    immich.state.file_gone(gone.original_path)  # offline + trashed before we ever looked
+    settings = settings_for(immich, state_dir, key, sync={"page_size": 5, "overlap_s": 0})
+    first = (await sync(settings)).as_json()
+    assert (first["added"], first["updated"], first["removed"]) == (14, 0, 0)
+    assert first["assets_total"] == 13  # the trashed one is mirrored, but not counted
+    assert first["users"][0]["pages"] == 3
+    states = await asset_states(settings)
+    assert states[gone.original_path] == "trashed"
+    assert len(states) == 14
+
+    quiet = (await sync(settings)).as_json()
+    assert quiet["requests"] == 1
+    assert (quiet["added"], quiet["updated"], quiet["removed"]) == (0, 0, 0)
+    assert quiet["assets_total"] == 13
+
+    # with the default overlap, what changed in the last minute is read again, not recounted
+    overlapping = settings_for(immich, state_dir, key, sync={"page_size": 5})
+    again = (await sync(overlapping)).as_json()
+    assert (again["received"], again["added"], again["updated"]) == (14, 0, 0)
+
+
+async def test_incremental_sees_new_edited_and_trashed_assets(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    user, key, library = seed(immich, files=4)
+    settings = settings_for(immich, state_dir, key)
+    await sync(settings)
+    immich.state.import_file(library, f"{LIB}/2024/new.JPG")
+    first = immich.state.by_path(f"{LIB}/2023/IMG_0000.JPG")
+    immich.state.edit(first.id, is_favorite=True)
+    second = immich.state.by_path(f"{LIB}/2023/IMG_0001.JPG")
+    immich.state.trash(second.id)
+    report = (await sync(settings)).as_json()
+    assert (report["added"], report["updated"], report["removed"]) == (1, 2, 1)
+    assert report["assets_total"] == 5
+    assert report["users"][0]["full"] is False
+    async with open_runtime(settings) as rt:
+        fav = await rt.db.scalar("SELECT is_favorite FROM assets WHERE id = ?", (first.id,))
+    assert fav == 1
+
+
+async def test_hard_deleted_assets_are_marked_gone_by_the_full_sweep(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    user, key, library = seed(immich, files=3)
+    settings = settings_for(immich, state_dir, key)
+    await sync(settings)
+    victim = immich.state.by_path(f"{LIB}/2023/IMG_0002.JPG")
+    immich.state.hard_delete(victim.id)
+    quiet = (await sync(settings)).as_json()
+    assert quiet["removed"] == 0  # a hard delete never shows in an updatedAfter search
+    full = (await sync(settings, full=True)).as_json()
+    assert (full["removed"], full["assets_total"]) == (1, 3)
+    assert full["users"][0]["full"] is True
+    assert (await asset_states(settings))[victim.original_path] == "gone"
+    again = (await sync(settings, full=True)).as_json()
+    assert again["removed"] == 0  # counted once
+
+
+async def test_renamed_library_file_becomes_a_new_asset_and_the_old_one_is_trashed(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    user, key, library = seed(immich, files=2)
+    settings = settings_for(immich, state_dir, key)
+    await sync(settings)
+    old, new = immich.state.file_renamed(library, f"{LIB}/2023/IMG_0001.JPG",
+                                         f"{LIB}/2023/IMG_0001 (renamed).JPG")  # fmt: skip
+    report = (await sync(settings)).as_json()
+    assert (report["added"], report["removed"]) == (1, 1)
+    states = await asset_states(settings)
+    assert states[old.original_path] == "trashed"
+    assert states[new.original_path] == "present"
+
+
+async def test_two_users_each_with_their_own_key(immich_v2: FakeImmich, state_dir: Path) -> None:
+    fake = immich_v2
+    _, key_a, _ = seed(fake, files=3)
+    anna = fake.state.add_user("Anna", is_admin=False)
+    key_b = fake.state.add_key(anna)
+    fake.state.add_upload(anna, b"anna's photo", file_name="anna.jpg")
+    settings = settings_for(fake, state_dir, key_a,
+                            immich={"users": [{"name": "anna", "api_key": key_b}]})  # fmt: skip
+    report = (await sync(settings)).as_json()
+    assert [u["user"] for u in report["users"]] == ["default", "anna"]
+    assert [u["added"] for u in report["users"]] == [4, 1]
+    full = (await sync(settings, full=True)).as_json()
+    assert full["removed"] == 0  # one user's sweep never marks the other's assets gone
+    assert full["assets_total"] == 5
+
+
+async def test_retries_transient_failures(immich_v2: FakeImmich, state_dir: Path) -> None:
+    fake = immich_v2
+    _, key, _ = seed(fake, files=6)
+    fake.fault("/search/metadata", status=503, times=1)
+    fake.fault("/search/metadata", status=429, retry_after="0", times=1, skip=1)
+    fake.fault("/search/metadata", drop=True, times=1, skip=2)
+    settings = settings_for(fake, state_dir, key, immich={"retries": 5},
+                            sync={"page_size": 3})  # fmt: skip
+    report = (await sync(settings)).as_json()
+    assert report["errors"] == []
+    assert report["added"] == 7
+    assert report["requests"] == 1 + 3 + 3  # version probe, three failures, three pages
+
+
+async def test_interrupted_sync_resumes_without_gaps_or_duplicates(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    _, key, library = seed(immich, files=10)
+    settings = settings_for(immich, state_dir, key, immich={"retries": 2},
+                            sync={"page_size": 3})  # fmt: skip
+    fault = immich.fault("/search/metadata", status=503, times=-1, skip=2)
+    broken = (await sync(settings)).as_json()
+    assert broken["errors"] and "unavailable" in broken["errors"][0]
+    assert broken["added"] == 6  # the two pages before the failure are committed
+    async with open_runtime(settings) as rt:
+        state = await rt.assets.sync_state("default")
+    assert state.watermark is None  # not advanced by an incomplete pass
+    immich.faults.remove(fault)
+    immich.state.import_file(library, f"{LIB}/late.JPG")  # arrives meanwhile
+    report = (await sync(settings)).as_json()
+    assert report["errors"] == []
+    assert report["added"] == 12 - 6
+    async with open_runtime(settings) as rt:
+        assert await rt.db.scalar("SELECT count(*) FROM assets") == 12
+        ops = await rt.status.report()
+    assert [o.status for o in ops.operations[:2]] == ["ok", "failed"]
+
+
+def test_server_down_is_one_clear_line(cli: Any, state_dir: Path) -> None:
+    fake = FakeImmich(Mode.V2_7).start()
+    url = fake.url
+    fake.stop()  # nothing listens there any more
+    config = state_dir.parent / "sidecar.toml"
+    config.write_text(f'[immich]\nurl = "{url}"\napi_key = "s3cr3t-key-value"\nretries = 2\n'
+                      f'[storage]\nstate_dir = "{state_dir}"\n', encoding="utf-8")  # fmt: skip
+    res = cli("--config", str(config), "sync", "--json")
+    assert res.code == 1
+    assert "is unavailable: cannot connect" in json.loads(res.out)["errors"][0]
+    assert "s3cr3t" not in res.out + res.err  # the key never appears
+
+
+def test_wrong_key_and_missing_permission(immich_v2: FakeImmich, cli: Any,
+                                          state_dir: Path) -> None:  # fmt: skip
+    user, key, _ = seed(immich_v2, files=1)
+    env = {"IMMICH_URL": immich_v2.url + "/api/", "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    wrong = cli("sync", env={**env, "IMMICH_API_KEY": "not-a-key"})
+    assert wrong.code == 1
+    assert "Immich rejected the API key (Invalid API key)" in wrong.out
+    limited = immich_v2.state.add_key(user, ["asset.view"])
+    denied = cli("sync", env={**env, "IMMICH_API_KEY": limited})
+    assert denied.code == 1
+    assert "lacks the 'asset.read' permission" in denied.out
+    assert limited not in denied.out + denied.err
+
+
+async def test_each_generation_gets_its_own_search_dialect(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    _, key, _ = seed(immich, files=5)
+    settings = settings_for(immich, state_dir, key, sync={"page_size": 2})
+    await sync(settings)
+    await sync(settings)
+    bodies = [e.request for e in immich.record.exchanges if e.path == "/search/metadata"]
+    if immich.mode is Mode.V3_2:
+        assert all("filter" in b and "page" not in b for b in bodies)
+        assert any("cursor" in b for b in bodies)
+        assert "updatedAt" in bodies[-1]["filter"]
+    else:  # 3.1 answers a 3.2 body with unfiltered results: never send one there
+        assert all("filter" not in b and "cursor" not in b for b in bodies)
+        assert bodies[0]["withDeleted"] is True
+        assert "updatedAfter" in bodies[-1]
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/api", "/api/"])
+async def test_url_with_or_without_api(immich_v2: FakeImmich, state_dir: Path,
+                                       suffix: str) -> None:  # fmt: skip
+    _, key, _ = seed(immich_v2, files=1)
+    settings = make_settings(state_dir, immich={"url": immich_v2.url + suffix, "api_key": key})
+    assert (await sync(settings)).as_json()["added"] == 2

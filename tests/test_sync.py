@@ -50,7 +50,7 @@ async def asset_states(settings: Settings) -> dict[str, str]:
 async def test_first_sync_mirrors_everything_then_a_quiet_run_costs_one_request(
     immich: FakeImmich, state_dir: Path
 ) -> None:
-    user, key, library = seed(immich, files=12)
+    _user, key, library = seed(immich, files=12)
     gone = immich.state.import_file(library, f"{LIB}/2023/deleted.JPG")
     immich.state.file_gone(gone.original_path)  # offline + trashed before we ever looked
     settings = settings_for(immich, state_dir, key, sync={"page_size": 5, "overlap_s": 0})
@@ -76,7 +76,7 @@ async def test_first_sync_mirrors_everything_then_a_quiet_run_costs_one_request(
 async def test_incremental_sees_new_edited_and_trashed_assets(
     immich: FakeImmich, state_dir: Path
 ) -> None:
-    user, key, library = seed(immich, files=4)
+    _user, key, library = seed(immich, files=4)
     settings = settings_for(immich, state_dir, key)
     await sync(settings)
     immich.state.import_file(library, f"{LIB}/2024/new.JPG")
@@ -96,7 +96,7 @@ async def test_incremental_sees_new_edited_and_trashed_assets(
 async def test_hard_deleted_assets_are_marked_gone_by_the_full_sweep(
     immich: FakeImmich, state_dir: Path
 ) -> None:
-    user, key, library = seed(immich, files=3)
+    _user, key, _library = seed(immich, files=3)
     settings = settings_for(immich, state_dir, key)
     await sync(settings)
     victim = immich.state.by_path(f"{LIB}/2023/IMG_0002.JPG")
@@ -114,7 +114,7 @@ async def test_hard_deleted_assets_are_marked_gone_by_the_full_sweep(
 async def test_renamed_library_file_becomes_a_new_asset_and_the_old_one_is_trashed(
     immich: FakeImmich, state_dir: Path
 ) -> None:
-    user, key, library = seed(immich, files=2)
+    _user, key, library = seed(immich, files=2)
     settings = settings_for(immich, state_dir, key)
     await sync(settings)
     old, new = immich.state.file_renamed(library, f"{LIB}/2023/IMG_0001.JPG",
@@ -164,7 +164,8 @@ async def test_interrupted_sync_resumes_without_gaps_or_duplicates(
                             sync={"page_size": 3})  # fmt: skip
     fault = immich.fault("/search/metadata", status=503, times=-1, skip=2)
     broken = (await sync(settings)).as_json()
-    assert broken["errors"] and "unavailable" in broken["errors"][0]
+    assert len(broken["errors"]) == 1
+    assert "unavailable" in broken["errors"][0]
     assert broken["added"] == 6  # the two pages before the failure are committed
     async with open_runtime(settings) as rt:
         state = await rt.assets.sync_state("default")
@@ -195,7 +196,7 @@ def test_server_down_is_one_clear_line(cli: Any, state_dir: Path) -> None:
 
 def test_wrong_key_and_missing_permission(immich_v2: FakeImmich, cli: Any,
                                           state_dir: Path) -> None:  # fmt: skip
-    user, key, _ = seed(immich_v2, files=1)
+    user, _key, _ = seed(immich_v2, files=1)
     env = {"IMMICH_URL": immich_v2.url + "/api/", "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
     wrong = cli("sync", env={**env, "IMMICH_API_KEY": "not-a-key"})
     assert wrong.code == 1

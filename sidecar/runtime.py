@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import ClientFactory, SyncService
@@ -28,6 +29,7 @@ class Runtime:
     reconciler: Reconciler
     status: StatusService
     sync: SyncService
+    drift: DriftService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -63,4 +65,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             status=StatusService(files, operations),
             sync=SyncService(assets, operations, settings, client_factory(settings),
                              state / "sync.lock"),
+            drift=DriftService(assets, files, settings),
         )  # fmt: skip

@@ -14,7 +14,7 @@ CORE = REPO / "sidecar" / "engine" / "core"
 ALLOWED = {
     "__future__", "collections", "dataclasses", "enum", "typing", "fnmatch", "re", "math",
     "itertools", "functools", "operator", "heapq", "bisect", "datetime", "difflib", "string",
-    "statistics", "array",
+    "statistics", "array", "base64", "binascii", "hashlib",
 }  # fmt: skip
 
 

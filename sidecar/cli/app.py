@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
-from sidecar.cli import demo, scan, status, sync
+from sidecar.cli import demo, drift, scan, status, sync
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.register(sub)
     status.register(sub)
     sync.register(sub)
+    drift.register(sub)
     demo.register(sub)
     return parser
 

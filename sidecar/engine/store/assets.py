@@ -72,6 +72,10 @@ class AssetLink:
     checksum: str
     state: str
     is_offline: bool
+    file_size: int | None
+    date_time_original: str | None
+    make: str | None
+    model: str | None
 
 
 COLUMNS = (
@@ -182,10 +186,13 @@ class AssetStore:
     async def links(self) -> list[AssetLink]:
         """Every asset not gone, for drift (a full read, once per report)."""
         rows = await self.db.fetchall(
-            "SELECT id, owner_id, library_id, original_path, checksum, state, is_offline"
-            " FROM assets WHERE state != 'gone'"
+            "SELECT id, owner_id, library_id, original_path, checksum, state, is_offline,"
+            " file_size, date_time_original, make, model FROM assets WHERE state != 'gone'"
         )
-        return [AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+        return [
+            AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10])
+            for r in rows
+        ]
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -261,6 +261,18 @@ class FileStore:
         )
         return [FileRecord(*tuple(r)) for r in rows]
 
+    async def all_files(self) -> list[tuple[str, str | None, str | None, str, str]]:
+        """(path, content hash, algorithm, state, kind) of every record, for drift."""
+        rows = await self.db.fetchall(
+            "SELECT r.path, f.rel_dir, f.name, f.content_hash, f.hash_algo, f.state, f.kind"
+            " FROM files f JOIN roots r ON r.id = f.root_id"
+        )
+        return [(join_path(r[0], r[1], r[2]), r[3], r[4], r[5], r[6]) for r in rows]
+
+    async def all_moves(self) -> list[tuple[str, str]]:
+        rows = await self.db.fetchall("SELECT from_path, to_path FROM file_moves ORDER BY id")
+        return [(r[0], r[1]) for r in rows]
+
     async def moves_of(self, file_id: int) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(
             "SELECT from_path, to_path FROM file_moves WHERE file_id = ? ORDER BY id", (file_id,)

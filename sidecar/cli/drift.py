@@ -1,0 +1,52 @@
+"""`immich-sidecar drift [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sidecar.cli.output import print_json, shown_path
+from sidecar.engine.services.drift import drift_json
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+
+SHOWN = 20
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "drift",
+        help="compare the Immich mirror with the files on disk",
+        description="Files Immich has not imported, assets whose file is missing, content "
+        "under several paths, and moved files Immich re-imported as new assets. Run `scan` "
+        "and `sync` first.",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(handler=handle)
+
+
+async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        report = await rt.drift.report()
+    if args.json:
+        print_json(drift_json(report))
+        return 0
+    sections: list[tuple[str, list[str]]] = [
+        ("On disk, not in Immich", [shown_path(p) for p in report.not_in_immich]),
+        ("Assets whose file is missing",
+         [f"{m.asset_id}  {shown_path(m.path or '?')}  ({m.reason})"
+          for m in report.missing_on_disk]),
+        ("Same content under several paths",
+         [", ".join(shown_path(p) for p in m.paths) for m in report.multi_path_content]),
+        ("Moved on disk and re-imported as a new asset (albums, tags, favourites and "
+         "descriptions stay on the old one)",
+         [f"{m.old_asset_id} -> {m.new_asset_id}  {shown_path(m.old_path)} -> "
+          f"{shown_path(m.new_path)}  ({m.evidence})" for m in report.reimported_moves]),
+    ]  # fmt: skip
+    for title, lines in sections:
+        print(f"{title}: {len(lines):,}")
+        for line in lines[:SHOWN]:
+            print(f"  {line}")
+        if len(lines) > SHOWN:
+            print(f"  ... and {len(lines) - SHOWN:,} more (drift --json lists them all)")
+    return 0

@@ -1,0 +1,65 @@
+"""Drift between the Immich mirror and the disk inventory (see engine.core.drift)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from typing import Any
+
+from sidecar.engine.core.drift import AssetView, DriftReport, FileView, compute_drift
+from sidecar.engine.store.assets import AssetLink, AssetStore
+from sidecar.engine.store.files import FileStore
+from sidecar.settings import Settings
+
+
+class DriftService:
+    def __init__(self, assets: AssetStore, files: FileStore, settings: Settings) -> None:
+        self.assets = assets
+        self.files = files
+        self.settings = settings
+
+    async def report(self) -> DriftReport:
+        links = await self.assets.links()
+        files = [FileView(path, h, algo, state == "present", kind)
+                 for path, h, algo, state, kind in await self.files.all_files()]  # fmt: skip
+        moves = await self.files.all_moves()
+        views = asset_views(links, self.settings)
+        return compute_drift(views, files, moves, imported_roots(self.settings))
+
+
+def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
+    """Assets with their paths mapped to this process's view of the media folders."""
+    views = []
+    for a in links:
+        local = settings.map_immich_path(a.original_path)
+        signature = None
+        if a.file_size and a.date_time_original:
+            signature = (a.file_size, a.date_time_original, a.make or "", a.model or "")
+        views.append(AssetView(
+            id=a.id, owner_id=a.owner_id,
+            local_path=os.path.normpath(local) if local is not None else None,
+            checksum=a.checksum, is_library=a.library_id is not None,
+            trashed=a.state == "trashed", offline=a.is_offline, signature=signature,
+        ))  # fmt: skip
+    return views
+
+
+def imported_roots(settings: Settings) -> list[str]:
+    """Local folders Immich imports from (libraries with an immich_path)."""
+    return [os.path.normpath(os.path.abspath(lib.local_path))
+            for lib in settings.libraries if lib.immich_path]  # fmt: skip
+
+
+def drift_json(report: DriftReport) -> dict[str, Any]:
+    return {
+        "not_in_immich": report.not_in_immich,
+        "missing_on_disk": [asdict(m) for m in report.missing_on_disk],
+        "multi_path_content": [asdict(m) for m in report.multi_path_content],
+        "reimported_moves": [asdict(m) for m in report.reimported_moves],
+        "counts": {
+            "not_in_immich": len(report.not_in_immich),
+            "missing_on_disk": len(report.missing_on_disk),
+            "multi_path_content": len(report.multi_path_content),
+            "reimported_moves": len(report.reimported_moves),
+        },
+    }

@@ -1,0 +1,121 @@
+"""Drift between a real folder of photos, its inventory, and the test Immich."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sidecar.engine.core.drift import AssetView, FileView, compute_drift, content_checksum_hex
+from sidecar.engine.services.drift import drift_json
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.conftest import make_settings
+from tests.fake_immich import FakeImmich
+
+LIB = "/mnt/photos/family"
+
+
+def media(photos: Path) -> list[Path]:
+    return sorted(p for p in photos.rglob("*") if p.is_file() and p.suffix.lower() in
+                  (".jpg", ".png") and "@eaDir" not in p.parts and not p.name.startswith("."))  # fmt: skip
+
+
+async def scan_sync_drift(settings: Settings, photos: Path) -> dict[str, Any]:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        sync = await rt.sync.sync()
+        assert sync.errors == []
+        return drift_json(await rt.drift.report())
+
+
+async def test_drift_end_to_end(immich_v2: FakeImmich, photos: Path, state_dir: Path) -> None:
+    fake = immich_v2
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    library = fake.state.add_library(user, LIB)
+    files = media(photos)
+    not_imported = photos / "Odd names" / "café au lait (1).jpg"
+    for path in files:
+        if path != not_imported:
+            fake.state.import_file(library, f"{LIB}/{path.relative_to(photos)}",
+                                   file_size=path.stat().st_size)  # fmt: skip
+    ghost = fake.state.import_file(library, f"{LIB}/2019/Summer/deleted-long-ago.jpg")
+    settings = make_settings(
+        state_dir, immich={"url": fake.url, "api_key": key},
+        libraries=[{"immich_path": LIB, "local_path": str(photos)}],
+    )  # fmt: skip
+    report = await scan_sync_drift(settings, photos)
+    assert report["not_in_immich"] == [str(not_imported)]
+    assert report["missing_on_disk"] == [
+        {"asset_id": ghost.id, "path": str(photos / "2019/Summer/deleted-long-ago.jpg"),
+         "reason": "no file at its path on disk"}
+    ]  # fmt: skip
+    shared = {tuple(m["paths"]): m for m in report["multi_path_content"]}
+    pair = (str(photos / "2019/Summer/astronaut.jpg"),
+            str(photos / "Backup/2019/Summer/astronaut.jpg"))  # fmt: skip
+    assert pair in shared
+    assert len(shared[pair]["asset_ids"]) == 2
+    assert report["reimported_moves"] == []
+
+    # a user reorganises a folder; Immich's library rescan re-imports the file as a new asset
+    old = photos / "2021/Sky/hubble.jpg"
+    new = photos / "Space/hubble.jpg"
+    new.parent.mkdir()
+    old.rename(new)
+    old_asset, new_asset = fake.state.file_renamed(library, f"{LIB}/2021/Sky/hubble.jpg",
+                                                   f"{LIB}/Space/hubble.jpg")  # fmt: skip
+    report = await scan_sync_drift(settings, photos)
+    moves = report["reimported_moves"]
+    assert len(moves) == 1
+    assert moves[0]["old_asset_id"] == old_asset.id
+    assert moves[0]["new_asset_id"] == new_asset.id
+    assert (moves[0]["old_path"], moves[0]["new_path"]) == (str(old), str(new))
+    assert moves[0]["evidence"] == "the disk scan saw this file move"
+    assert {"asset_id": old_asset.id, "path": str(old), "reason": "Immich marks it offline"} in (
+        report["missing_on_disk"]
+    )
+
+
+def test_drift_cli_json(cli: Any, state_dir: Path) -> None:
+    res = cli("drift", "--json", env={"IMMICH_SIDECAR_STATE_DIR": str(state_dir)})
+    assert res.code == 0
+    data = json.loads(res.out)
+    for key in ("not_in_immich", "missing_on_disk", "multi_path_content", "reimported_moves"):
+        assert data[key] == []
+
+
+def view(id_: str, path: str, **kw: Any) -> AssetView:
+    base: dict[str, Any] = {"owner_id": "u", "checksum": "x", "is_library": True,
+                            "trashed": False, "offline": False}  # fmt: skip
+    return AssetView(id=id_, local_path=path, **{**base, **kw})
+
+
+def test_a_move_made_before_the_first_scan_is_found_by_its_signature() -> None:
+    sig = (2_345_678, "2021-03-01T10:00:00+00:00", "Canon", "EOS 80D")
+    assets = [
+        view("old", "/p/a/x.jpg", trashed=True, offline=True, signature=sig),
+        view("new", "/p/b/x.jpg", signature=sig),
+        view("other", "/p/b/y.jpg", signature=(1, "2021-03-01T10:00:00+00:00", "", "")),
+    ]
+    files = [FileView("/p/b/x.jpg", "h1", "sha1", True, "image")]
+    report = compute_drift(assets, files, [], ["/p"])
+    assert [(m.old_asset_id, m.new_asset_id, m.evidence) for m in report.reimported_moves] == [
+        ("old", "new", "same size, capture time and camera")
+    ]
+    # ambiguous signatures are not guessed
+    twin = view("twin", "/p/c/x.jpg", signature=sig)
+    assert compute_drift([*assets, twin], files, [], ["/p"]).reimported_moves == []
+
+
+def test_uploads_link_to_disk_files_by_content() -> None:
+    # Immich's checksum of an upload is base64 SHA-1 of the content, our scan's is hex
+    assert content_checksum_hex("x/E1dDuDb5QX9ogt8V5fW6jJ8zE=") == (
+        "c7f135743b836f9417f6882df15e5f5ba8c9f331"
+    )
+    upload = view("u1", "/upload/library/admin/a.jpg", is_library=False,
+                  checksum="x/E1dDuDb5QX9ogt8V5fW6jJ8zE=")  # fmt: skip
+    files = [FileView("/upload/elsewhere/copy.jpg", "c7f135743b836f9417f6882df15e5f5ba8c9f331",
+                      "sha1", True, "image")]  # fmt: skip
+    assert compute_drift([upload], files, [], ["/upload"]).not_in_immich == []
+    assert content_checksum_hex("not base64!") is None

@@ -17,8 +17,10 @@ LIB = "/mnt/photos/family"
 
 
 def media(photos: Path) -> list[Path]:
-    return sorted(p for p in photos.rglob("*") if p.is_file() and p.suffix.lower() in
-                  (".jpg", ".png") and "@eaDir" not in p.parts and not p.name.startswith("."))  # fmt: skip
+    return sorted(
+        p for p in photos.rglob("*")
+        if p.is_file() and p.suffix.lower() in (".jpg", ".png") and "@eaDir" not in p.parts
+    )  # fmt: skip
 
 
 async def scan_sync_drift(settings: Settings, photos: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
@@ -30,6 +31,7 @@ class Runtime:
     status: StatusService
     sync: SyncService
     drift: DriftService
+    check: CheckService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -66,4 +68,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             sync=SyncService(assets, operations, settings, client_factory(settings),
                              state / "sync.lock"),
             drift=DriftService(assets, files, settings),
+            check=CheckService(settings, client_factory(settings)),
         )  # fmt: skip

@@ -1,0 +1,75 @@
+"""`check`: what the configured server and keys are, and which permissions each key has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sidecar.engine.services.sync import ClientFactory
+from sidecar.immich_client import ImmichError, ImmichPermissionError
+from sidecar.immich_client.permissions import READ_ONLY, READ_OPTIONAL, WRITE_BACK, missing
+from sidecar.settings import Settings, SettingsError
+
+
+@dataclass(slots=True)
+class KeyCheck:
+    user: str
+    key_name: str | None = None
+    user_name: str | None = None
+    permissions: list[str] = field(default_factory=list)
+    missing_read: list[str] = field(default_factory=list)
+    missing_optional: list[str] = field(default_factory=list)
+    missing_write: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class CheckReport:
+    url: str
+    version: str | None = None
+    error: str | None = None
+    keys: list[KeyCheck] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(not k.error and not k.missing_read for k in self.keys)
+
+
+class CheckService:
+    def __init__(self, settings: Settings, connect: ClientFactory) -> None:
+        self.settings = settings
+        self.connect = connect
+
+    async def check(self) -> CheckReport:
+        """Probe without writing: the version (no auth), then per key GET /api-keys/me (needs
+        no permission) and, when allowed, GET /users/me."""
+        url = self.settings.immich.url
+        if not url:
+            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
+        keys = self.settings.user_keys()
+        if not keys:
+            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
+                                "or api_key_file")  # fmt: skip
+        report = CheckReport(url)
+        for label, key in keys:
+            result = KeyCheck(label)
+            report.keys.append(result)
+            client = self.connect(key)
+            try:
+                if report.version is None and report.error is None:
+                    report.version = str(await client.version())
+                info = await client.my_key()
+                result.key_name, result.permissions = info.name, sorted(info.permissions)
+                result.missing_read = missing(info.permissions, READ_ONLY)
+                result.missing_optional = missing(info.permissions, READ_OPTIONAL)
+                result.missing_write = missing(info.permissions, WRITE_BACK)
+                if "user.read" not in result.missing_optional:
+                    result.user_name = (await client.me()).name
+            except ImmichPermissionError as exc:
+                result.error = str(exc)
+            except ImmichError as exc:
+                if report.version is None:
+                    report.error = str(exc)
+                result.error = str(exc)
+            finally:
+                await client.aclose()
+        return report

@@ -158,5 +158,5 @@ async def test_unknown_asset_is_not_found(immich: FakeImmich) -> None:
     user = immich.state.add_user()
     key = immich.state.add_key(user)
     async with ImmichClient.connect(immich.url, key) as client:
-        with pytest.raises(ImmichNotFoundError, match="Not found or no asset.read access"):
+        with pytest.raises(ImmichNotFoundError, match=r"Not found or no asset\.read access"):
             await client.asset("6b4b733e-2014-4585-b569-53546832c969")

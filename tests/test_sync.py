@@ -153,7 +153,8 @@ async def test_retries_transient_failures(immich_v2: FakeImmich, state_dir: Path
     report = (await sync(settings)).as_json()
     assert report["errors"] == []
     assert report["added"] == 7
-    assert report["requests"] == 1 + 3 + 3  # version probe, three failures, three pages
+    # the version probe, three failures, three pages and one speculative page past the end
+    assert report["requests"] == 1 + 3 + 3 + 1
 
 
 async def test_interrupted_sync_resumes_without_gaps_or_duplicates(

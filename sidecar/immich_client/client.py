@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,7 @@ from sidecar.immich_client.models import (
     Library,
     LibraryStatistics,
     SearchPage,
+    SearchResponse,
     ServerAbout,
     ServerVersion,
     Stack,
@@ -175,23 +177,61 @@ class ImmichClient:
     # -- assets ----------------------------------------------------------------------------
 
     async def search_pages(self, query: AssetQuery) -> AsyncIterator[SearchPage]:
-        """Every page of POST /search/metadata for `query`, in the server's paging dialect."""
+        """Every page of POST /search/metadata for `query`, in the server's paging dialect.
+
+        Requests run ahead of the caller: the next page is asked for as soon as the current
+        one is parsed, and once a listing proves to have several numbered pages, the page
+        after that too (so the server always has work while the caller stores a page). A
+        listing that fits one page costs one request; a longer one may cost one extra
+        request past its end.
+        """
         version = await self.version()
-        cursor: str | None = None
-        number: int | None = None
-        while True:
-            body = search_body(query, version, cursor=cursor, page=number)
-            data = await self._json("POST", "/search/metadata", json=body, idempotent=True)
-            assets = data.get("assets") if isinstance(data, dict) else None
-            page = parse(SearchPage, assets, "POST /search/metadata")
-            yield page
-            # never take a missing nextCursor for the end while nextPage says otherwise
-            if page.next_cursor:
-                cursor, number = page.next_cursor, None
-            elif page.next_page:
-                cursor, number = None, _page_number(page.next_page)
-            else:
-                return
+        ahead: dict[tuple[str | None, int | None], asyncio.Future[SearchPage]] = {}
+
+        def want(cursor: str | None, number: int | None) -> asyncio.Future[SearchPage]:
+            if (cursor, number) not in ahead:
+                ahead[(cursor, number)] = asyncio.ensure_future(
+                    self._search_page(query, version, cursor, number)
+                )
+            return ahead[(cursor, number)]
+
+        position: tuple[str | None, int | None] = (None, None)
+        want(*position)
+        try:
+            while True:
+                page = await ahead.pop(position)
+                # never take a missing nextCursor for the end while nextPage says otherwise
+                if page.next_cursor:
+                    position = (page.next_cursor, None)
+                    want(*position)
+                elif page.next_page:
+                    number = _page_number(page.next_page)
+                    position = (None, number)
+                    want(*position)
+                    want(None, number + 1)  # speculative: numbered pages are predictable
+                else:
+                    yield page
+                    return
+                yield page
+        finally:
+            for future in ahead.values():
+                future.cancel()
+
+    async def _search_page(
+        self, query: AssetQuery, version: ServerVersion, cursor: str | None, page: int | None
+    ) -> SearchPage:
+        body = search_body(query, version, cursor=cursor, page=page)
+        response = await self.transport.request(
+            "POST", "/search/metadata", json=body, idempotent=True
+        )
+        try:
+            return SearchResponse.model_validate_json(response.content).assets
+        except ValidationError as exc:
+            if exc.errors()[0]["type"] == "json_invalid":
+                raise ImmichProtocolError(
+                    "unexpected response from Immich for POST /search/metadata: not JSON"
+                ) from None
+            raise ImmichProtocolError(_describe(exc, "POST /search/metadata")) from None
 
     async def asset(self, asset_id: str) -> Asset:
         return parse(Asset, await self._json("GET", f"/assets/{asset_id}"), "GET /assets/{id}")

@@ -101,6 +101,10 @@ class SearchPage(_Model):
     next_cursor: str | None = Field(default=None, alias="nextCursor")
 
 
+class SearchResponse(_Model):
+    assets: SearchPage
+
+
 class Stack(_Model):
     id: str
     primary_asset_id: str = Field(alias="primaryAssetId")

@@ -132,6 +132,7 @@ class State:
         self.stacks: dict[str, tuple[str, list[str]]] = {}  # id -> (primary, members)
         self.revision = 0  # bumped on every change (search caches key on it)
         self._file_names: dict[str, str] = {}  # upload id -> original file name
+        self._by_path: dict[str, FakeAsset] = {}
         self._clock = datetime(2026, 11, 22, 1, 0, 0, tzinfo=UTC)
 
     # -- clock: strictly increasing server time ------------------------------------------
@@ -176,6 +177,7 @@ class State:
             )  # fmt: skip
             self._file_names[asset_id] = file_name
             self.assets[asset_id] = asset
+            self._by_path[path] = asset
             self.revision += 1
             return asset
 
@@ -189,13 +191,13 @@ class State:
                     **fields: Any) -> FakeAsset:  # fmt: skip
         """What a library scan does for a new file: a new asset with a path checksum."""
         with self.lock:
-            for asset in self.assets.values():
-                if asset.library_id == library.id and asset.original_path == path:
-                    # the same path comes back: the same asset id, online and untrashed
-                    asset.is_offline = False
-                    asset.deleted_at = None
-                    self.touch(asset)
-                    return asset
+            known = self._by_path.get(path)
+            if known is not None and known.library_id == library.id:
+                # the same path comes back: the same asset id, online and untrashed
+                known.is_offline = False
+                known.deleted_at = None
+                self.touch(known)
+                return known
             asset = FakeAsset(
                 id=new_id(), owner_id=library.owner_id, original_path=path,
                 checksum=path_checksum(path), library_id=library.id,
@@ -203,6 +205,7 @@ class State:
                 updated_at=self.now(), **fields,
             )  # fmt: skip
             self.assets[asset.id] = asset
+            self._by_path[path] = asset
             self.revision += 1
             return asset
 
@@ -245,7 +248,9 @@ class State:
         """The asset row is gone (force delete, or trash emptied): searches never show it."""
         with self.lock:
             for asset_id in ids:
-                self.assets.pop(asset_id)
+                gone = self.assets.pop(asset_id)
+                if self._by_path.get(gone.original_path) is gone:
+                    del self._by_path[gone.original_path]
             self.revision += 1
 
     def edit(self, asset_id: str, **fields: Any) -> FakeAsset:
@@ -257,10 +262,7 @@ class State:
             return asset
 
     def by_path(self, path: str) -> FakeAsset:
-        for asset in self.assets.values():
-            if asset.original_path == path:
-                return asset
-        raise KeyError(path)
+        return self._by_path[path]
 
     # -- JSON shapes -----------------------------------------------------------------------
 

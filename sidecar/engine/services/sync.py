@@ -10,7 +10,7 @@ repeated: nothing is missed, and upserts by id never duplicate.
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState
+from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError
 from sidecar.immich_client.models import Asset, ServerVersion
@@ -50,7 +50,13 @@ class UserSync:
     removed: int = 0
     pages: int = 0
     requests: int = 0
+    wait_s: float = 0.0  # time spent waiting on the network and the server
     error: str | None = None
+
+    def add(self, counts: UpsertCounts) -> None:
+        self.added += counts.added
+        self.updated += counts.updated
+        self.removed += counts.removed
 
 
 @dataclass(slots=True)
@@ -76,6 +82,8 @@ class SyncReport:
             "removed": self.total("removed"),
             "received": self.total("received"),
             "requests": self.total("requests"),
+            "pages": self.total("pages"),
+            "wait_s": round(sum(u.wait_s for u in self.users), 3),
             "duration_s": round(self.duration_s, 3),
             "users": [asdict(u) for u in self.users],
             "errors": self.errors,
@@ -100,7 +108,7 @@ def asset_row(asset: Asset) -> AssetRow:
         model=exif.model if exif else None,
         date_time_original=(exif.date_time_original.isoformat()
                             if exif and exif.date_time_original else None),
-        exif=json.dumps(exif.model_dump(mode="json", exclude_none=True)) if exif else None,
+        exif=exif.model_dump_json(exclude_none=True, by_alias=True) if exif else None,
     )  # fmt: skip
 
 
@@ -180,6 +188,7 @@ class SyncService:
         )  # fmt: skip
         watermark = state.watermark
         client = self.connect(key, version)
+        writing: asyncio.Task[UpsertCounts] | None = None
         try:
             if version is None:
                 version = await client.version()
@@ -187,13 +196,16 @@ class SyncService:
             async for page in client.search_pages(query):
                 user.pages += 1
                 user.received += len(page.items)
-                counts = await self.assets.upsert([asset_row(a) for a in page.items], op_id, label)
-                user.added += counts.added
-                user.updated += counts.updated
-                user.removed += counts.removed
+                rows = [asset_row(a) for a in page.items]
+                if writing is not None:  # one page is written while the next is prepared
+                    user.add(await writing)
+                writing = asyncio.create_task(self.assets.upsert(rows, op_id, label))
                 for asset in page.items:
                     if watermark is None or asset.updated_at > watermark:
                         watermark = asset.updated_at
+            if writing is not None:
+                user.add(await writing)
+                writing = None
             if user.full:
                 user.removed += await self.assets.sweep_gone(label, op_id)
             await self.assets.save_sync_state(
@@ -201,7 +213,10 @@ class SyncService:
                 full_sweep=datetime.now(UTC) if user.full else None,
             )  # fmt: skip
         finally:
+            if writing is not None:  # keep the page already received, even on failure
+                user.add(await asyncio.shield(writing))
             user.requests = client.transport.stats.requests
+            user.wait_s = round(client.transport.stats.wait_s, 3)
             await client.aclose()
         return version
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sidecar.engine.store.db import Database, utcnow
 
 CHUNK = 500
 
 
-@dataclass(frozen=True, slots=True)
-class AssetRow:
-    """One asset as the store keeps it (mapped from the client's model by the sync service)."""
+class AssetRow(NamedTuple):
+    """One asset as the store keeps it (mapped from the client's model by the sync service);
+    a tuple, since a full mirror builds hundreds of thousands of them."""
 
     id: str
     owner_id: str
@@ -113,14 +114,7 @@ class AssetStore:
                 counts.updated += 1
                 if old[0] == "present" and r.state == "trashed":
                     counts.removed += 1
-            values.append(
-                (r.id, r.owner_id, r.library_id, r.type, r.original_path,
-                 r.original_file_name, r.checksum, r.file_created_at, r.file_modified_at,
-                 r.local_date_time, r.updated_at, int(r.is_favorite), int(r.is_trashed),
-                 int(r.is_offline), r.visibility, r.duplicate_id, r.stack_id,
-                 r.live_photo_video_id, r.width, r.height, r.file_size, r.make, r.model,
-                 r.date_time_original, r.exif, r.state, sync_key, op_id, op_id)
-            )  # fmt: skip
+            values.append((*r, r.state, sync_key, op_id, op_id))
         updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in COLUMNS.split(",")[1:])
         async with self.db.transaction() as conn:
             await conn.executemany(
@@ -133,8 +127,9 @@ class AssetStore:
         return counts
 
     async def sweep_gone(self, sync_key: str, op_id: int) -> int:
-        """After a complete full pass: assets of this key it did not see are gone from Immich
-        (index: assets_by_sync_key). They are marked, never deleted."""
+        """After a complete full pass: assets of this key it did not see are gone from Immich.
+        They are marked, never deleted. (One read of the table per full pass; see the
+        migration for why seen_op has no index.)"""
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "UPDATE assets SET state = 'gone' WHERE sync_key = ? AND seen_op < ?"

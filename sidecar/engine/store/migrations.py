@@ -127,7 +127,8 @@ CREATE TABLE assets (
     seen_op             INTEGER NOT NULL           -- last sync that saw it (generation)
 );
 CREATE INDEX assets_by_owner ON assets (owner_id, state);
-CREATE INDEX assets_by_sync_key ON assets (sync_key, seen_op);
+-- No index on seen_op (rewritten for every asset on every full pass); the sweep after a full
+-- pass reads the table once.
 CREATE INDEX assets_by_state ON assets (state);
 CREATE INDEX assets_by_checksum ON assets (checksum);
 CREATE INDEX assets_by_path ON assets (original_path);

@@ -1,0 +1,44 @@
+"""Run the test Immich as its own process: `python -m tests.fake_immich.serve --assets N`.
+
+Prints one JSON line `{"url": ..., "api_key": ...}` and serves until stdin closes. Used by
+benchmarks (so the server does not compete with the client for the GIL) and for trying the
+CLI by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+
+from tests.fake_immich.server import FakeImmich
+from tests.fake_immich.state import Mode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--assets", type=int, default=1000)
+    parser.add_argument("--mode", default=Mode.V2_7.value, choices=[m.value for m in Mode])
+    parser.add_argument("--no-validate", action="store_true")
+    parser.add_argument("--library", default="/mnt/photos/family")
+    args = parser.parse_args()
+    fake = FakeImmich(Mode(args.mode), validate_spec=not args.no_validate)
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    library = fake.state.add_library(user, args.library)
+    base = datetime(2015, 1, 1, tzinfo=UTC)
+    for i in range(args.assets):
+        fake.state.import_file(
+            library, f"{args.library}/{2015 + i // 10000}/{i // 100 % 100:02d}/IMG_{i:07d}.JPG",
+            taken=base + timedelta(minutes=i), file_size=2_000_000 + i,
+        ).updated_at = base + timedelta(days=365, seconds=i)  # last changed long ago  # fmt: skip
+    fake.start()
+    sys.stdout.write(json.dumps({"url": fake.url, "api_key": key, "user_id": user.id}) + "\n")
+    sys.stdout.flush()
+    sys.stdin.read()  # until the parent closes our stdin
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()

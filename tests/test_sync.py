@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +20,7 @@ import pytest
 from sidecar.engine.services.sync import SyncReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, run_process
 from tests.fake_immich import FakeImmich, Mode
 from tests.fake_immich.state import FakeLibrary, FakeUser
 
@@ -233,3 +240,61 @@ async def test_url_with_or_without_api(immich_v2: FakeImmich, state_dir: Path,
     _, key, _ = seed(immich_v2, files=1)
     settings = make_settings(state_dir, immich={"url": immich_v2.url + suffix, "api_key": key})
     assert (await sync(settings)).as_json()["added"] == 2
+
+
+async def test_slow_server_times_out_and_is_retried(immich_v2: FakeImmich, state_dir: Path) -> None:
+    _, key, _ = seed(immich_v2, files=2)
+    immich_v2.fault("/search/metadata", delay_s=1.5, times=1)
+    settings = settings_for(immich_v2, state_dir, key,
+                            immich={"request_timeout_s": 0.5, "retries": 3})  # fmt: skip
+    report = (await sync(settings)).as_json()
+    assert report["errors"] == []
+    assert report["added"] == 3
+
+
+async def test_a_500_is_not_retried(immich_v2: FakeImmich, state_dir: Path) -> None:
+    """A 500 is Immich failing on our request (recorded 87), not a passing fault."""
+    _, key, _ = seed(immich_v2, files=2)
+    immich_v2.fault("/search/metadata", status=500, times=1)
+    settings = settings_for(immich_v2, state_dir, key)
+    report = (await sync(settings)).as_json()
+    assert report["errors"] == ["default: Immich failed on POST /search/metadata: answered 500 "
+                                "injected failure"]  # fmt: skip
+    assert immich_v2.record.count("POST", "/search/metadata") == 1
+
+
+def test_sigkill_mid_sync_then_rerun(immich_v2: FakeImmich, tmp_path: Path) -> None:
+    fake = immich_v2
+    _, key, _ = seed(fake, files=40)
+    fake.fault("/search/metadata", delay_s=0.3, times=-1, skip=1)  # every page after the first
+    env = {"IMMICH_URL": fake.url, "IMMICH_API_KEY": key,
+           "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}  # fmt: skip
+    config = tmp_path / "sidecar.toml"
+    config.write_text("[sync]\npage_size = 5\n", encoding="utf-8")
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")} | env
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sidecar", "--config", str(config), "sync"],
+        env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    db = tmp_path / "state" / "inventory.db"
+    deadline = time.monotonic() + 30
+    committed = 0
+    while time.monotonic() < deadline and committed == 0:
+        time.sleep(0.05)
+        with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(db) as conn:
+            committed = conn.execute("SELECT count(*) FROM assets").fetchone()[0]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert 0 < committed < 41
+    fake.faults.clear()
+    rerun = run_process(["--config", str(config), "sync", "--json"], env=env)
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert report["assets_total"] == 41
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM assets").fetchone() == (
+            41,
+            41,
+        )
+        statuses = [r[0] for r in conn.execute("SELECT status FROM operations ORDER BY id")]
+    assert statuses == ["interrupted", "ok"]

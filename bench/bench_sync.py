@@ -97,6 +97,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument("--skip-naive", action="store_true", help="skip the slow naive baseline")
     args = parser.parse_args()
     t = time.perf_counter()
     proc, info = start_server(args.assets)
@@ -106,7 +107,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             floor = server_only(info)
             full, quiet = asyncio.run(ours(info, Path(tmp) / "state"))
-            naive_s = naive(info, Path(tmp) / "naive.db")
+            naive_s = naive(info, Path(tmp) / "naive.db") if not args.skip_naive else float("nan")
     finally:
         assert proc.stdin is not None
         proc.stdin.close()

@@ -16,10 +16,23 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from tests.fake_immich.state import Mode
 
-SHARED = (
-    Path(os.environ.get("SIDECAR_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-    / "immich"
-)
+
+def _find_shared() -> Path:
+    """shared/immich: $SIDECAR_SHARED_DIR, else a `shared` folder beside the checkout (or
+    beside any folder above it)."""
+    if os.environ.get("SIDECAR_SHARED_DIR"):
+        return Path(os.environ["SIDECAR_SHARED_DIR"]) / "immich"
+    for parent in Path(__file__).resolve().parents[2:]:
+        candidate = parent / "shared" / "immich"
+        if (candidate / "openapi.json").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "Immich's OpenAPI specs were not found: put the shared/ folder beside the checkout "
+        "or set SIDECAR_SHARED_DIR"
+    )
+
+
+SHARED = _find_shared()
 
 
 def spec_file(mode: Mode) -> Path:

@@ -103,6 +103,11 @@ class LibrarySettings(_Section):
     )
     local_path: Path = Field(description="The same folder as this process sees it.")
     scan: bool = Field(default=True, description="Include this root in disk reconciliation.")
+    immich_upload: bool = Field(
+        default=False,
+        description="This is Immich's upload location: only its library/ and upload/ "
+        "folders hold originals (thumbs/, encoded-video/, profile/, backups/ are skipped).",
+    )
 
 
 class ScanSettings(_Section):
@@ -184,6 +189,9 @@ class Settings(_Section):
                 if best is None or len(prefix) > best[0]:
                     best = (len(prefix), lib.local_path / rest if rest else lib.local_path)
         return best[1] if best else None
+
+
+UPLOAD_ORIGINALS = ("library", "upload")  # folders of Immich's upload location with originals
 
 
 def _read_key(value: str | None, file: Path | None) -> str | None:

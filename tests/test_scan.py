@@ -306,3 +306,21 @@ async def test_a_second_scan_at_the_same_time_is_refused(
         with pytest.raises(ScanBusyError, match="another scan is running"):
             await scan(settings, photos)
     assert (await scan(settings, photos)).counts.added == MEDIA_IN_SAMPLES
+
+
+async def test_immich_upload_location_scans_only_originals(
+    photos: Path, tmp_path: Path, state_dir: Path
+) -> None:
+    upload = tmp_path / "upload-location"
+    shutil.copytree(photos / "2019", upload / "library" / "admin" / "2019")
+    shutil.copytree(photos / "2020", upload / "upload" / "u1" / "ab")
+    shutil.copytree(photos / "2021", upload / "thumbs" / "u1")  # Immich's own renditions
+    (upload / "encoded-video").mkdir()
+    settings = make_settings(
+        state_dir, libraries=[{"local_path": str(upload), "immich_upload": True,
+                               "immich_path": "/usr/src/app/upload"}],
+    )  # fmt: skip
+    report = await scan(settings)
+    assert report.scopes == [str(upload / "library"), str(upload / "upload")]
+    assert not any("/thumbs/" in p for p in await records(settings))
+    assert report.counts.added == 8 + 3  # 2019: 7 photos and a sidecar; 2020: 3 photos

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sidecar.engine.core.drift import AssetView, DriftReport, FileView, compute_drift
+from sidecar.engine.services.scopes import library_scopes
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.files import FileStore
 from sidecar.settings import Settings
@@ -45,9 +46,10 @@ def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
 
 
 def imported_roots(settings: Settings) -> list[str]:
-    """Local folders Immich imports from (libraries with an immich_path)."""
-    return [os.path.normpath(os.path.abspath(lib.local_path))
-            for lib in settings.libraries if lib.immich_path]  # fmt: skip
+    """Local folders Immich imports from (libraries with an immich_path; of the upload
+    location only the folders that hold originals)."""
+    return [scope.path for lib in settings.libraries if lib.immich_path
+            for scope in library_scopes(lib)]  # fmt: skip
 
 
 def drift_json(report: DriftReport) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sidecar.settings import Settings
+from sidecar.settings import UPLOAD_ORIGINALS, LibrarySettings, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +46,13 @@ def resolve_scopes(
                 "nothing to scan: give a folder (immich-sidecar scan PATH) "
                 "or add a [[libraries]] entry with local_path to the config"
             )
-        return [ScanScope(root) for root in dict.fromkeys(configured)]
+        scopes: list[ScanScope] = []
+        for lib in settings.libraries:
+            if lib.scan:
+                scopes += [s for s in library_scopes(lib) if s not in scopes]
+        return scopes
     roots = sorted({*configured, *known_roots}, key=len, reverse=True)
-    scopes: list[ScanScope] = []
+    scopes = []
     for given in paths:
         target = _absolute(given)
         scope = ScanScope(target)
@@ -61,3 +65,14 @@ def resolve_scopes(
         if scope not in scopes:
             scopes.append(scope)
     return scopes
+
+
+def library_scopes(lib: LibrarySettings) -> list[ScanScope]:
+    """The scopes of one configured library: the whole folder, or for Immich's upload
+    location only the subfolders holding originals (those that exist)."""
+    root = _absolute(lib.local_path)
+    if not lib.immich_upload:
+        return [ScanScope(root)]
+    present = [ScanScope(root, sub) for sub in UPLOAD_ORIGINALS
+               if os.path.isdir(os.path.join(root, sub))]  # fmt: skip
+    return present or [ScanScope(root)]

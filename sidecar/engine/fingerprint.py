@@ -1,0 +1,169 @@
+"""Image bytes -> perceptual hashes, decoding as little as possible.
+
+JPEGs are decoded at reduced scale (Pillow draft mode: the DCT does the downscaling), RAW
+files through their embedded preview (rawpy), HEIC/HEIF/AVIF through pillow-heif; EXIF
+orientation is applied. Every failure becomes a short reason instead of an exception. The
+functions are plain and picklable: they run in worker processes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import warnings
+from dataclasses import dataclass
+
+import imagehash
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from sidecar.engine.core.media import RAW_EXTENSIONS
+
+MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
+DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
+
+import pillow_heif
+
+pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    phash: int  # signed 64-bit (as SQLite stores it) for the default hash size
+    dhash: int
+    width: int  # of the original image, after EXIF orientation
+    height: int
+    source: str  # how the pixels were obtained: jpeg-draft, raw-preview, raw-half, pillow, ...
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintFailure:
+    reason: str
+
+
+def to_signed64(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def to_unsigned64(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def _hash_int(h: imagehash.ImageHash) -> int:
+    bits = 0
+    for bit in h.hash.flatten():
+        bits = (bits << 1) | int(bit)
+    return to_signed64(bits) if h.hash.size == 64 else bits
+
+
+def _hashes(img: Image.Image, hash_size: int) -> tuple[int, int]:
+    gray = img.convert("L")
+    return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
+
+
+def _orientation_swaps(img: Image.Image) -> bool:
+    try:
+        return img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+    except Exception:  # noqa: BLE001 - a broken EXIF block must not fail the image
+        return False
+
+
+def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
+    width, height = img.size
+    if img.width * img.height > MAX_PIXELS:
+        raise Image.DecompressionBombError(f"{img.width}x{img.height}")
+    if img.format == "JPEG":
+        img.draft("RGB", (DRAFT_EDGE, DRAFT_EDGE))
+        source = "jpeg-draft"
+    swapped = _orientation_swaps(img)
+    img = ImageOps.exif_transpose(img) or img
+    if swapped:
+        width, height = height, width
+    phash, dhash = _hashes(img, hash_size)
+    return Fingerprint(phash, dhash, width, height, source)
+
+
+def _from_raw(path: str, hash_size: int) -> Fingerprint:
+    import rawpy  # libraw is loaded only for RAW files
+
+    with rawpy.imread(path) as raw:
+        sizes = raw.sizes
+        width, height = sizes.width, sizes.height
+        if sizes.flip in (5, 6):
+            width, height = height, width
+        try:
+            thumb = raw.extract_thumb()
+        except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+            thumb = None
+        if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
+            with Image.open(io.BytesIO(bytes(thumb.data))) as img:
+                fp = _from_pillow(img, hash_size, "raw-preview")
+            return Fingerprint(fp.phash, fp.dhash, width, height, "raw-preview")
+        if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
+            phash, dhash = _hashes(Image.fromarray(thumb.data), hash_size)  # type: ignore[arg-type]
+            return Fingerprint(phash, dhash, width, height, "raw-preview")
+        rgb = raw.postprocess(half_size=True, use_camera_wb=True, no_auto_bright=False)
+    phash, dhash = _hashes(Image.fromarray(rgb), hash_size)
+    return Fingerprint(phash, dhash, width, height, "raw-half")
+
+
+def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | FingerprintFailure:
+    """Perceptual hashes of the image at `path`, or why there are none."""
+    try:
+        if os.path.getsize(path) == 0:
+            return FingerprintFailure("empty file")
+        ext = os.path.splitext(path)[1].lower()
+        if ext in RAW_EXTENSIONS:
+            try:
+                return _from_raw(path, hash_size)
+            except Exception as exc:  # noqa: BLE001 - libraw raises many types
+                # some "RAW" extensions hold a TIFF/JPEG Pillow can read (e.g. some DNGs)
+                raw_error = f"RAW decoder: {type(exc).__name__}"
+            try:
+                return _decode(path, hash_size)
+            except (UnidentifiedImageError, OSError, ValueError):
+                return FingerprintFailure(f"cannot decode this RAW file ({raw_error})")
+        return _decode(path, hash_size)
+    except FileNotFoundError:
+        return FingerprintFailure("file vanished")
+    except PermissionError:
+        return FingerprintFailure("permission denied")
+    except Image.DecompressionBombError:
+        return FingerprintFailure("image dimensions too large (possible decompression bomb)")
+    except UnidentifiedImageError:
+        return FingerprintFailure("not a recognised image (corrupt, or wrong file extension)")
+    except OSError as exc:
+        text = str(exc)
+        if "truncated" in text:
+            return FingerprintFailure("truncated image")
+        return FingerprintFailure(f"cannot decode: {text[:80]}")
+    except (ValueError, SyntaxError, MemoryError) as exc:
+        return FingerprintFailure(f"cannot decode: {type(exc).__name__}: {str(exc)[:60]}")
+
+
+def fingerprint_bytes(data: bytes, hash_size: int = 8, source: str = "bytes") -> (
+    Fingerprint | FingerprintFailure
+):  # fmt: skip
+    """The same for an image held in memory (e.g. a thumbnail fetched from Immich)."""
+    if not data:
+        return FingerprintFailure("empty image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                return _from_pillow(img, hash_size, source)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return FingerprintFailure("image dimensions too large (possible decompression bomb)")
+    except UnidentifiedImageError:
+        return FingerprintFailure("not a recognised image")
+    except (OSError, ValueError, SyntaxError) as exc:
+        return FingerprintFailure(f"cannot decode: {str(exc)[:80]}")
+
+
+def _decode(path: str, hash_size: int) -> Fingerprint:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as img:
+                return _from_pillow(img, hash_size, "pillow")
+        except Image.DecompressionBombWarning as exc:
+            raise Image.DecompressionBombError(str(exc)) from None

@@ -14,14 +14,13 @@ import warnings
 from dataclasses import dataclass
 
 import imagehash
+import pillow_heif
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sidecar.engine.core.media import RAW_EXTENSIONS
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
 DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
-
-import pillow_heif
 
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 

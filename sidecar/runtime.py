@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import ClientFactory, SyncService
+from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
 from sidecar.engine.store.files import FileStore
@@ -32,6 +34,8 @@ class Runtime:
     sync: SyncService
     drift: DriftService
     check: CheckService
+    analysis: AnalysisStore
+    analyze: AnalyzeService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -57,6 +61,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         files = FileStore(db)
         assets = AssetStore(db)
         operations = OperationStore(db)
+        analysis = AnalysisStore(db)
         state = settings.storage.state_dir
         yield Runtime(
             settings=settings,
@@ -69,4 +74,6 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                              state / "sync.lock"),
             drift=DriftService(assets, files, settings),
             check=CheckService(settings, client_factory(settings)),
+            analysis=analysis,
+            analyze=AnalyzeService(analysis, assets, operations, settings),
         )  # fmt: skip

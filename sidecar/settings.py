@@ -141,6 +141,44 @@ class SyncSettings(_Section):
     )
 
 
+KeeperRule = Literal[
+    "pixels", "camera-format", "file-size", "prefer-raw", "exif", "album", "favorite",
+    "description", "older", "original-name", "shorter-path",
+]  # fmt: skip
+FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
+DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
+    "album", "favorite", "description", "pixels", "camera-format", "file-size", "exif", "older",
+    "original-name", "shorter-path",
+)  # fmt: skip
+DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
+
+
+class AnalysisSettings(_Section):
+    """Fingerprints, duplicate groups, RAW+JPEG pairs and bursts."""
+
+    hash_size: int = Field(default=8, ge=4, le=16, description="pHash/dHash size (8 = 64 bits).")
+    near_threshold: int = Field(
+        default=4, ge=0, le=16, description="Largest pHash distance of near duplicates (bits)."
+    )
+    near_dhash_threshold: int = Field(
+        default=6, ge=0, le=32, description="Largest dHash distance confirming a near pair."
+    )
+    workers: int = Field(default=2, ge=1, le=32, description="Processes decoding images.")
+    keeper_rules: list[KeeperRule] = Field(
+        default_factory=lambda: list(DEFAULT_KEEPER),
+        description="Ordered rules choosing the copy to keep; the first that differs decides.",
+    )  # fmt: skip
+    pair_time_tolerance_s: float = Field(
+        default=2.0, ge=0, description="Largest capture-time difference of a RAW+JPEG pair."
+    )
+    burst_gap_s: float = Field(default=1.0, gt=0, description="Largest gap between burst frames.")
+    burst_min_frames: int = Field(default=3, ge=2, description="Fewest frames of a burst.")
+    format_preference: list[FormatName] = Field(
+        default_factory=lambda: list(DEFAULT_FORMATS),
+        description="Which file of a pair is the primary (first wins).",
+    )
+
+
 class _Placeholder(_Section):
     """Reserved for a later capability; accepts only `enabled`."""
 
@@ -153,7 +191,7 @@ class Settings(_Section):
     libraries: list[LibrarySettings] = Field(default_factory=list)
     scan: ScanSettings = Field(default_factory=ScanSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
-    analysis: _Placeholder = Field(default_factory=_Placeholder)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     writeback: _Placeholder = Field(default_factory=_Placeholder)
     schedule: _Placeholder = Field(default_factory=_Placeholder)
     source: str = Field(default="<defaults>", exclude=True)

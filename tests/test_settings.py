@@ -23,7 +23,8 @@ def test_example_config_loads_and_documents_every_key() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     sections = {
         "immich": settings.immich, "storage": settings.storage, "scan": settings.scan,
-        "sync": settings.sync, "libraries": settings.libraries[0],
+        "sync": settings.sync, "analysis": settings.analysis,
+        "libraries": settings.libraries[0],
         "immich.users": settings.immich.users[0],
     }  # fmt: skip
     for name, section in sections.items():

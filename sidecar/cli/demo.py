@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.cli.output import print_json
 from sidecar.cli.samples import build_samples
-from sidecar.cli.scan import print_report, run_scan
+from sidecar.cli.scan import scan_and_show
 from sidecar.settings import STATE_DIR_ENV, Settings, StorageSettings
 
 
@@ -31,10 +30,6 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if not os.environ.get(STATE_DIR_ENV):
         storage = StorageSettings(state_dir=args.dir / "state")
         settings = settings.model_copy(update={"storage": storage})
-    report = await run_scan(settings, [photos], progress=not args.json)
-    if args.json:
-        print_json(report.as_json())
-    else:
-        print(f"Sample library: {photos}  (inventory: {settings.storage.db_path})")
-        print_report(report)
+    header = f"Sample library: {photos}  (inventory: {settings.storage.db_path})"
+    await scan_and_show(settings, [photos], as_json=args.json, analyze=True, header=header)
     return 0

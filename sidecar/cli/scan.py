@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.analyze import print_analysis
 from sidecar.cli.output import human_bytes, print_json, shown_path
 from sidecar.cli.progress import ScanProgressView
 from sidecar.engine.services.reconcile import ScanReport
@@ -24,22 +25,39 @@ def register(sub: Any) -> None:
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to scan")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument(
+        "--no-analyze", action="store_true",
+        help="with PATHs: do not run the duplicate and pair analysis afterwards",
+    )  # fmt: skip
     p.set_defaults(handler=handle)
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
-    report = await run_scan(settings, args.paths, progress=not args.json)
-    if args.json:
-        print_json(report.as_json())
-    else:
-        print_report(report)
+    analyze = bool(args.paths) and not args.no_analyze
+    await scan_and_show(settings, args.paths, as_json=args.json, analyze=analyze)
     return 0
 
 
-async def run_scan(settings: Settings, paths: list[Path], progress: bool = True) -> ScanReport:
+async def scan_and_show(
+    settings: Settings, paths: list[Path], *, as_json: bool, analyze: bool, header: str = ""
+) -> None:
+    """Scan; with `analyze` (local mode: folders given on the command line) also find
+    duplicates and pairs, and print everything."""
     async with open_runtime(settings) as rt:
-        with ScanProgressView(enabled=progress) as view:
-            return await rt.reconciler.scan_paths(paths, view.update)
+        with ScanProgressView(enabled=not as_json) as view:
+            report = await rt.reconciler.scan_paths(paths, view.update)
+        analysis = await rt.analyze.analyze() if analyze else None
+        if as_json:
+            data = report.as_json()
+            if analysis is not None:
+                data["analysis"] = analysis.as_json()
+            print_json(data)
+            return
+        if header:
+            print(header)
+        print_report(report)
+        if analysis is not None:
+            await print_analysis(rt, analysis)
 
 
 def print_report(report: ScanReport) -> None:

@@ -32,6 +32,9 @@ class Fingerprint:
     width: int  # of the original image, after EXIF orientation
     height: int
     source: str  # how the pixels were obtained: jpeg-draft, raw-preview, raw-half, pillow, ...
+    taken_at: str | None = None  # EXIF DateTimeOriginal with sub-seconds, ISO without zone
+    make: str | None = None
+    model: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +69,28 @@ def _orientation_swaps(img: Image.Image) -> bool:
         return False
 
 
+def _exif_facts(img: Image.Image) -> tuple[str | None, str | None, str | None]:
+    """(capture time, make, model) from EXIF; sub-seconds kept (bursts need them)."""
+    try:
+        exif = img.getexif()
+        sub = exif.get_ifd(0x8769)
+    except Exception:  # noqa: BLE001 - broken EXIF is common and never fatal
+        return None, None, None
+    stamp = sub.get(0x9003) or exif.get(0x0132)
+    taken = None
+    if isinstance(stamp, str) and len(stamp) >= 19:
+        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
+        subsec = str(sub.get(0x9291) or "").strip()
+        if subsec.isdigit():
+            taken += "." + subsec
+    make, model = exif.get(0x010F), exif.get(0x0110)
+    return (taken, str(make).strip("\x00 ") if make else None,
+            str(model).strip("\x00 ") if model else None)  # fmt: skip
+
+
 def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     width, height = img.size
+    taken, make, model = _exif_facts(img)
     if img.width * img.height > MAX_PIXELS:
         raise Image.DecompressionBombError(f"{img.width}x{img.height}")
     if img.format == "JPEG":
@@ -78,10 +101,27 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     if swapped:
         width, height = height, width
     phash, dhash = _hashes(img, hash_size)
-    return Fingerprint(phash, dhash, width, height, source)
+    return Fingerprint(phash, dhash, width, height, source, taken, make, model)
+
+
+def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
+    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...) through Pillow's TIFF reader."""
+    try:
+        with Image.open(path) as img:
+            return _exif_facts(img)
+    except Exception:  # noqa: BLE001 - many RAW formats are not TIFF; then there is no EXIF
+        return None, None, None
 
 
 def _from_raw(path: str, hash_size: int) -> Fingerprint:
+    fp = _from_raw_pixels(path, hash_size)
+    if fp.taken_at is None:
+        taken, make, model = _raw_exif(path)
+        fp = Fingerprint(fp.phash, fp.dhash, fp.width, fp.height, fp.source, taken, make, model)
+    return fp
+
+
+def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
     import rawpy  # libraw is loaded only for RAW files
 
     with rawpy.imread(path) as raw:
@@ -96,7 +136,8 @@ def _from_raw(path: str, hash_size: int) -> Fingerprint:
         if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
                 fp = _from_pillow(img, hash_size, "raw-preview")
-            return Fingerprint(fp.phash, fp.dhash, width, height, "raw-preview")
+            return Fingerprint(fp.phash, fp.dhash, width, height, "raw-preview", fp.taken_at,
+                               fp.make, fp.model)  # fmt: skip
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             phash, dhash = _hashes(Image.fromarray(thumb.data), hash_size)  # type: ignore[arg-type]
             return Fingerprint(phash, dhash, width, height, "raw-preview")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sidecar.engine.core.naming import Role, parse_stem, split_name
+
 
 class Tier(StrEnum):
     EXACT = "exact"
@@ -66,6 +68,7 @@ class Decisions:
 
 KEEPER_RULES: dict[str, str] = {
     "pixels": "more pixels",
+    "camera-format": "in a camera's format (JPEG, HEIC, RAW), not a conversion",
     "file-size": "larger file at the same dimensions",
     "prefer-raw": "RAW preferred",
     "exif": "more EXIF metadata",
@@ -73,10 +76,12 @@ KEEPER_RULES: dict[str, str] = {
     "favorite": "a favourite",
     "description": "has a description",
     "older": "captured earlier",
+    "original-name": "not named like a copy",
     "shorter-path": "shorter path (fewer copies deep)",
 }
-DEFAULT_KEEPER_RULES = ("album", "favorite", "description", "pixels", "file-size", "exif",
-                        "older", "shorter-path")  # fmt: skip
+DEFAULT_KEEPER_RULES = ("album", "favorite", "description", "pixels", "camera-format",
+                        "file-size", "exif", "older", "original-name", "shorter-path")  # fmt: skip
+CAMERA_FORMATS = frozenset({"jpeg", "heic", "raw"})
 
 
 def _score(c: Candidate, rule: str) -> float:
@@ -84,6 +89,8 @@ def _score(c: Candidate, rule: str) -> float:
         return (c.width or 0) * (c.height or 0)
     if rule == "file-size":
         return c.size or 0
+    if rule == "camera-format":
+        return 1.0 if c.format in CAMERA_FORMATS else 0.0
     if rule == "prefer-raw":
         return 1.0 if c.format == "raw" else 0.0
     if rule == "exif":
@@ -96,6 +103,9 @@ def _score(c: Candidate, rule: str) -> float:
         return float(c.has_description)
     if rule == "older":
         return -c.captured_at.timestamp() if c.captured_at else float("-inf")
+    if rule == "original-name":
+        stem = split_name(c.path.rsplit("/", 1)[-1])[0]
+        return 0.0 if parse_stem(stem).role in (Role.COPY, Role.EDITED) else 1.0
     if rule == "shorter-path":
         return -c.path.count("/")
     raise ValueError(f"unknown keeper rule {rule!r}")
@@ -173,9 +183,11 @@ def near_groups(
     rules: Sequence[str] = DEFAULT_KEEPER_RULES,
 ) -> list[DupGroup]:
     """Complete-linkage clusters over `edges` (index, index, distance) between candidates of
-    one owner with different content, each within `threshold`."""
+    one owner with different content, each within `threshold`. Edges of equal distance are
+    taken in the order given (callers put the closest by a finer measure first)."""
     decisions = decisions or Decisions()
     dist: dict[tuple[int, int], int] = {}
+    order: dict[tuple[int, int], int] = {}
     for i, j, d in edges:
         if d > threshold or i == j:
             continue
@@ -186,9 +198,10 @@ def near_groups(
             continue
         key = (i, j) if i < j else (j, i)
         dist[key] = min(d, dist.get(key, d))
+        order.setdefault(key, len(order))
     cluster_of: dict[int, int] = {}
     clusters: dict[int, set[int]] = {}
-    for (i, j), _d in sorted(dist.items(), key=lambda kv: (kv[1], kv[0])):
+    for (i, j), _d in sorted(dist.items(), key=lambda kv: (kv[1], order[kv[0]])):
         ci, cj = cluster_of.get(i, i), cluster_of.get(j, j)
         if ci == cj:
             continue

@@ -160,12 +160,73 @@ CREATE TABLE fingerprints (
     width        INTEGER,
     height       INTEGER,
     source       TEXT NOT NULL,                    -- e.g. jpeg-draft, raw-preview, immich-thumbnail
+    taken_at     TEXT,                             -- EXIF DateTimeOriginal (+ sub-seconds)
+    make         TEXT,
+    model        TEXT,
     error        TEXT,                             -- why no fingerprint could be made
     computed_at  TEXT NOT NULL
+);
+"""
+
+ANALYSIS_0003 = """
+-- The latest analysis: duplicate groups and pairs, replaced as a whole by each run.
+CREATE TABLE dup_groups (
+    id         INTEGER PRIMARY KEY,
+    op_id      INTEGER NOT NULL,
+    tier       TEXT NOT NULL CHECK (tier IN ('exact', 'near', 'semantic')),
+    owner      TEXT NOT NULL,
+    keeper     TEXT NOT NULL,                    -- member key (asset id, or path locally)
+    reasons    TEXT NOT NULL,                    -- JSON list of strings
+    distance   INTEGER NOT NULL,
+    reclaim    INTEGER NOT NULL DEFAULT 0        -- bytes freed if only the keeper stays
+);
+CREATE TABLE dup_members (
+    group_id   INTEGER NOT NULL REFERENCES dup_groups(id) ON DELETE CASCADE,
+    member     TEXT NOT NULL,
+    path       TEXT,
+    asset_id   TEXT,
+    size       INTEGER,
+    width      INTEGER,
+    height     INTEGER,
+    captured_at TEXT,
+    PRIMARY KEY (group_id, member)
+) WITHOUT ROWID;
+CREATE INDEX dup_members_by_member ON dup_members (member);
+
+CREATE TABLE pairs (
+    id         INTEGER PRIMARY KEY,
+    op_id      INTEGER NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('raw+jpeg', 'variant', 'burst')),
+    owner      TEXT NOT NULL,
+    primary_member TEXT NOT NULL,
+    reasons    TEXT NOT NULL
+);
+CREATE TABLE pair_members (
+    pair_id    INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,
+    member     TEXT NOT NULL,
+    path       TEXT,
+    asset_id   TEXT,
+    size       INTEGER,
+    width      INTEGER,
+    height     INTEGER,
+    captured_at TEXT,
+    PRIMARY KEY (pair_id, member)
+) WITHOUT ROWID;
+CREATE INDEX pair_members_by_member ON pair_members (member);
+
+-- What a person decided; honoured by every later run, never overwritten by analysis.
+CREATE TABLE decisions (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('not_duplicates', 'keep_together')),
+    members    TEXT NOT NULL,                    -- JSON sorted list of member keys
+    made_at    TEXT NOT NULL,
+    note       TEXT,
+    UNIQUE (kind, members)
 );
 """
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
+    Migration("0003_analysis", ANALYSIS_0003),
 )

@@ -1,0 +1,71 @@
+"""`immich-sidecar analyze [--json]` and `immich-sidecar report [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sidecar.cli.output import human_bytes, print_json, shown_path
+from sidecar.engine.services.analyze import AnalysisReport
+from sidecar.engine.services.report import analysis_report
+from sidecar.runtime import Runtime, open_runtime
+from sidecar.settings import Settings
+
+SHOWN = 10
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("analyze", help="fingerprint new content, rebuild duplicates and pairs")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(handler=handle_analyze)
+    r = sub.add_parser("report", help="duplicate groups and pairs of the latest analysis")
+    r.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    r.set_defaults(handler=handle_report)
+
+
+async def handle_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        report = await rt.analyze.analyze()
+        if args.json:
+            print_json(report.as_json())
+        else:
+            await print_analysis(rt, report)
+    return 0
+
+
+async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        data = await analysis_report(rt.analysis)
+    if args.json:
+        print_json(data)
+        return 0
+    print_groups_and_pairs(data, limit=None)
+    return 0
+
+
+async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
+    print(f"Analysis #{report.op_id}: {report.media:,} photos, {report.fingerprinted:,} newly "
+          f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
+          f"{report.duration_s:.1f} s")  # fmt: skip
+    pairs = ", ".join(f"{n} {kind}" for kind, n in report.pairs.items())
+    print(f"  {report.exact_groups} exact and {report.near_groups} near duplicate groups "
+          f"({human_bytes(report.reclaimable_bytes)} reclaimable); pairs: {pairs}")  # fmt: skip
+    print_groups_and_pairs(await analysis_report(rt.analysis), limit=SHOWN)
+
+
+def print_groups_and_pairs(data: dict[str, Any], limit: int | None) -> None:
+    groups, pairs = data["duplicate_groups"], data["pairs"]
+    for title, items in (("Duplicate groups", groups), ("Pairs and bursts", pairs)):
+        if not items:
+            continue
+        print(f"{title}:")
+        for item in items[:limit]:
+            label = item.get("tier") or item.get("kind")
+            lead = item.get("keeper") or item.get("primary")
+            print(f"  [{label}] keep/primary: {shown_path(lead or '?')}")
+            for m in item["members"]:
+                if m["path"] != lead:
+                    print(f"      also: {shown_path(m['path'] or '?')}")
+            print(f"      why: {'; '.join(item['reasons'])}")
+        if limit is not None and len(items) > limit:
+            print(f"  ... and {len(items) - limit} more (report --json lists them all)")

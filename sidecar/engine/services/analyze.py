@@ -1,0 +1,212 @@
+"""Analysis: fingerprint new content, then rebuild duplicate groups and pairs.
+
+Members are Immich assets when the mirror knows the file (through the path mapping), and
+local files otherwise (local mode: `asset_id` is null). Pairs and bursts are found first, so a
+RAW and its JPEG, or two frames of one burst, are never reported as near duplicates of each
+other. Decisions people made are applied on every run.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sidecar.engine.core.dedup import (
+    Candidate,
+    Decisions,
+    DupGroup,
+    choose_keeper,
+    exact_groups,
+    near_groups,
+)
+from sidecar.engine.core.pairing import FORMATS, Pair, PairingRules, PairKind, Shot, find_pairs
+from sidecar.engine.fingerprint import to_unsigned64
+from sidecar.engine.hashindex import pairs_within
+from sidecar.engine.services.drift import asset_views
+from sidecar.engine.services.fingerprints import Fingerprinter
+from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member
+from sidecar.engine.store.assets import AssetStore
+from sidecar.engine.store.operations import OperationStore
+from sidecar.settings import Settings
+
+KIND = "analyze"
+LOCAL_OWNER = "local"
+
+
+@dataclass(slots=True)
+class AnalysisReport:
+    op_id: int
+    fingerprinted: int = 0
+    fingerprint_failures: int = 0
+    media: int = 0
+    exact_groups: int = 0
+    near_groups: int = 0
+    pairs: dict[str, int] = field(default_factory=dict)
+    reclaimable_bytes: int = 0
+    duration_s: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "op_id": self.op_id, "fingerprinted": self.fingerprinted,
+            "fingerprint_failures": self.fingerprint_failures, "media": self.media,
+            "exact_groups": self.exact_groups, "near_groups": self.near_groups,
+            "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
+            "duration_s": round(self.duration_s, 3),
+        }  # fmt: skip
+
+
+def _format(path: str, kind: str) -> str:
+    if kind == "raw":
+        return "raw"
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return FORMATS.get(ext, ext)
+
+
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class AnalyzeService:
+    def __init__(
+        self,
+        analysis: AnalysisStore,
+        assets: AssetStore,
+        operations: OperationStore,
+        settings: Settings,
+    ) -> None:
+        self.analysis = analysis
+        self.assets = assets
+        self.operations = operations
+        self.settings = settings
+
+    async def analyze(self) -> AnalysisReport:
+        cfg = self.settings.analysis
+        await self.operations.mark_interrupted(KIND)
+        started = time.monotonic()
+        op_id = await self.operations.start(KIND, {"near_threshold": cfg.near_threshold})
+        report = AnalysisReport(op_id)
+        status, message = "failed", None
+        try:
+            fingerprinter = Fingerprinter(self.analysis, cfg.workers, cfg.hash_size,
+                                          self.settings.scan.hash_algorithm)  # fmt: skip
+            report.fingerprinted, report.fingerprint_failures = await fingerprinter.run()
+            await self._rebuild(op_id, report)
+            status = "ok"
+        except Exception as exc:
+            message = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            report.duration_s = time.monotonic() - started
+            counts = {"scanned": report.media, "added": report.fingerprinted,
+                      "errors": report.fingerprint_failures}  # fmt: skip
+            await self.operations.finish(op_id, status, counts, report.duration_s, message)
+        return report
+
+    async def _rebuild(self, op_id: int, report: AnalysisReport) -> None:
+        cfg = self.settings.analysis
+        media = await self.analysis.media()
+        by_local = {v.local_path: v for v in asset_views(await self.assets.links(), self.settings)
+                    if v.local_path is not None and not v.trashed}  # fmt: skip
+        cands: list[Candidate] = []
+        shots: list[Shot] = []
+        members: dict[str, Member] = {}
+        for row in media:
+            asset = by_local.get(posixpath.normpath(row.path))
+            key = asset.id if asset else row.path
+            owner = asset.owner_id if asset else LOCAL_OWNER
+            taken = _when(row.taken_at)
+            phash = to_unsigned64(row.phash) if row.phash is not None else None
+            cands.append(Candidate(
+                key=key, owner=owner, path=row.path, content_hash=row.content_hash,
+                phash=phash, width=row.width, height=row.height, size=row.size,
+                format=_format(row.path, row.kind), captured_at=taken,
+                exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
+            ))  # fmt: skip
+            folder, _, name = row.path.rpartition("/")
+            shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,
+                              row.model, phash))  # fmt: skip
+            members[key] = Member(key, row.path, asset.id if asset else None, row.size,
+                                  row.width, row.height, row.taken_at)  # fmt: skip
+        report.media = len(cands)
+        decisions = await self._decisions()
+        rules = tuple(cfg.keeper_rules)
+        pairing = find_pairs(shots, PairingRules(
+            time_tolerance_s=cfg.pair_time_tolerance_s, burst_gap_s=cfg.burst_gap_s,
+            burst_min_frames=cfg.burst_min_frames,
+            format_preference=tuple(cfg.format_preference),
+        ))  # fmt: skip
+        exact = exact_groups(cands, decisions, rules)
+        near = self._near(cands, media, pairing.pairs, decisions, rules)
+        groups = [*exact, *near]
+        size_of = {c.key: c.size or 0 for c in cands}
+        stored_groups = []
+        for g in groups:
+            reclaim = sum(size_of[m] for m in g.members if m != g.keeper)
+            report.reclaimable_bytes += reclaim
+            owner = next(c.owner for c in cands if c.key == g.keeper)
+            stored_groups.append((g.tier.value, owner, g.keeper, list(g.reasons), g.distance,
+                                  reclaim, [members[m] for m in g.members]))  # fmt: skip
+        owner_of = {c.key: c.owner for c in cands}
+        stored_pairs = [(p.kind.value, owner_of[p.primary], p.primary, list(p.reasons),
+                         [members[m] for m in p.members]) for p in pairing.pairs]  # fmt: skip
+        await self.analysis.replace_results(op_id, stored_groups, stored_pairs)
+        report.exact_groups = len(exact)
+        report.near_groups = len(near)
+        report.pairs = {kind.value: sum(1 for p in pairing.pairs if p.kind is kind)
+                        for kind in PairKind}  # fmt: skip
+
+    def _near(
+        self,
+        cands: list[Candidate],
+        media: list[MediaRow],
+        pairs: list[Pair],
+        decisions: Decisions,
+        rules: tuple[str, ...],
+    ) -> list[DupGroup]:
+        """One representative per (owner, content); pHash neighbours confirmed by dHash; never
+        the members of one pair or burst."""
+        cfg = self.settings.analysis
+        same: dict[tuple[str, str], list[int]] = {}
+        for index, c in enumerate(cands):
+            if c.phash is not None and c.content_hash:
+                same.setdefault((c.owner, c.content_hash), []).append(index)
+        chosen = []
+        for indices in same.values():  # the copy an exact group would keep stands for all
+            keep, _ = choose_keeper([cands[i] for i in indices], rules)
+            chosen.append(next(i for i in indices if cands[i].key == keep))
+        chosen.sort()
+        dhash = {i: media[i].dhash for i in chosen}
+        together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
+        edges = []
+        for a, b, dist in pairs_within([cands[i].phash or 0 for i in chosen], cfg.near_threshold):
+            i, j = chosen[a], chosen[b]
+            di, dj = dhash[i], dhash[j]
+            if di is None or dj is None:
+                continue
+            ddist = (to_unsigned64(di) ^ to_unsigned64(dj)).bit_count()
+            if ddist > cfg.near_dhash_threshold:
+                continue
+            if frozenset((cands[i].key, cands[j].key)) in together:
+                continue
+            edges.append((dist, ddist, i, j))
+        edges.sort()  # closest first, dHash breaking pHash ties
+        return near_groups(cands, [(i, j, d) for d, _, i, j in edges], cfg.near_threshold,
+                           decisions, rules)  # fmt: skip
+
+    async def _decisions(self) -> Decisions:
+        not_dup: set[frozenset[str]] = set()
+        kept: list[frozenset[str]] = []
+        for kind, keys in await self.analysis.decisions():
+            if kind == "not_duplicates":
+                not_dup |= {frozenset((a, b)) for n, a in enumerate(keys) for b in keys[n + 1 :]}
+            else:
+                kept.append(frozenset(keys))
+        return Decisions(frozenset(not_dup), tuple(kept))

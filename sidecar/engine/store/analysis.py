@@ -1,0 +1,208 @@
+"""Fingerprints, the latest duplicate groups and pairs, and the decisions people made."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sidecar.engine.store.db import Database, utcnow
+from sidecar.engine.store.files import join_path
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintRow:
+    content_hash: str
+    hash_algo: str
+    phash: int | None
+    dhash: int | None
+    hash_size: int
+    width: int | None
+    height: int | None
+    source: str
+    taken_at: str | None
+    make: str | None
+    model: str | None
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRow:
+    """A present media file with its fingerprint (if any)."""
+
+    path: str
+    kind: str
+    size: int
+    content_hash: str
+    phash: int | None
+    dhash: int | None
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    make: str | None
+    model: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    key: str
+    path: str | None
+    asset_id: str | None
+    size: int | None = None
+    width: int | None = None
+    height: int | None = None
+    captured_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredGroup:
+    id: int
+    tier: str
+    owner: str
+    keeper: str
+    reasons: list[str]
+    distance: int
+    reclaim: int
+    members: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPair:
+    id: int
+    kind: str
+    owner: str
+    primary: str
+    reasons: list[str]
+    members: list[Member]
+
+
+class AnalysisStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def unfingerprinted(self) -> list[tuple[str, str, str]]:
+        """(content hash, one path, kind) of present images and RAW files whose content has no
+        fingerprint yet (indexes: files_by_hash, fingerprints primary key)."""
+        rows = await self.db.fetchall(
+            "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
+            " JOIN roots r ON r.id = f.root_id"
+            " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
+            " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
+            " AND f.content_hash IS NOT NULL AND p.content_hash IS NULL"
+            " GROUP BY f.content_hash"
+        )
+        return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
+
+    async def save_fingerprints(self, rows: Sequence[FingerprintRow]) -> None:
+        now = utcnow()
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT OR REPLACE INTO fingerprints (content_hash, hash_algo, phash, dhash,"
+                " hash_size, width, height, source, taken_at, make, model, error, computed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.content_hash, r.hash_algo, r.phash, r.dhash, r.hash_size, r.width, r.height,
+                  r.source, r.taken_at, r.make, r.model, r.error, now) for r in rows],
+            )  # fmt: skip
+
+    async def media(self) -> list[MediaRow]:
+        """Every present image and RAW file with its fingerprint, for grouping and pairing."""
+        rows = await self.db.fetchall(
+            "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
+            " p.width, p.height, p.taken_at, p.make, p.model FROM files f"
+            " JOIN roots r ON r.id = f.root_id"
+            " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
+            " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
+            " AND f.content_hash IS NOT NULL"
+        )
+        return [MediaRow(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
+
+    async def fingerprint_errors(self) -> list[tuple[str, str]]:
+        rows = await self.db.fetchall(
+            "SELECT content_hash, error FROM fingerprints WHERE error IS NOT NULL"
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    async def replace_results(
+        self,
+        op_id: int,
+        groups: Sequence[tuple[str, str, str, list[str], int, int, list[Member]]],
+        pairs: Sequence[tuple[str, str, str, list[str], list[Member]]],
+    ) -> None:
+        """Swap in a new analysis: (tier, owner, keeper, reasons, distance, reclaim, members)
+        and (kind, owner, primary, reasons, members), in one transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM dup_members")
+            await conn.execute("DELETE FROM dup_groups")
+            await conn.execute("DELETE FROM pair_members")
+            await conn.execute("DELETE FROM pairs")
+            for tier, owner, keeper, reasons, distance, reclaim, members in groups:
+                cur = await conn.execute(
+                    "INSERT INTO dup_groups (op_id, tier, owner, keeper, reasons, distance,"
+                    " reclaim) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (op_id, tier, owner, keeper, json.dumps(reasons), distance, reclaim),
+                )
+                await conn.executemany(
+                    "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
+                    " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cur.lastrowid, *_member_values(m)) for m in members],
+                )
+            for kind, owner, primary, reasons, members in pairs:
+                cur = await conn.execute(
+                    "INSERT INTO pairs (op_id, kind, owner, primary_member, reasons)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (op_id, kind, owner, primary, json.dumps(reasons)),
+                )
+                await conn.executemany(
+                    "INSERT INTO pair_members (pair_id, member, path, asset_id, size, width,"
+                    " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(cur.lastrowid, *_member_values(m)) for m in members],
+                )
+
+    async def groups(self, limit: int = 100_000, offset: int = 0) -> list[StoredGroup]:
+        rows = await self.db.fetchall(
+            "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups"
+            " ORDER BY reclaim DESC, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        members = await self._members("dup_members", "group_id", [r[0] for r in rows])
+        return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
+                            members.get(r[0], [])) for r in rows]  # fmt: skip
+
+    async def pairs(self, limit: int = 100_000, offset: int = 0) -> list[StoredPair]:
+        rows = await self.db.fetchall(
+            "SELECT id, kind, owner, primary_member, reasons FROM pairs ORDER BY id"
+            " LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        members = await self._members("pair_members", "pair_id", [r[0] for r in rows])
+        return [StoredPair(r[0], r[1], r[2], r[3], json.loads(r[4]), members.get(r[0], []))
+                for r in rows]  # fmt: skip
+
+    async def _members(self, table: str, column: str, ids: list[int]) -> dict[int, list[Member]]:
+        out: dict[int, list[Member]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in await self.db.fetchall(
+                f"SELECT {column}, member, path, asset_id, size, width, height, captured_at"
+                f" FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, member",
+                chunk,
+            ):
+                out.setdefault(r[0], []).append(Member(*tuple(r)[1:]))
+        return out
+
+    async def decisions(self) -> list[tuple[str, list[str]]]:
+        rows = await self.db.fetchall("SELECT kind, members FROM decisions ORDER BY id")
+        return [(r[0], json.loads(r[1])) for r in rows]
+
+    async def decide(self, kind: str, members: Sequence[str], note: str | None = None) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO decisions (kind, members, made_at, note)"
+                " VALUES (?, ?, ?, ?)",
+                (kind, json.dumps(sorted(set(members))), utcnow(), note),
+            )
+
+
+def _member_values(m: Member) -> tuple[object, ...]:
+    return (m.key, m.path, m.asset_id, m.size, m.width, m.height, m.captured_at)

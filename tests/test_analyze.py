@@ -1,0 +1,155 @@
+"""Analysis of real photographs: groups, keepers, pairs, bursts, decisions, bad input."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from sidecar.engine.services.report import analysis_report
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+
+
+async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        summary = await rt.analyze.analyze()
+        report = await analysis_report(rt.analysis)
+    return {"summary": summary.as_json(), **report}
+
+
+def names(group: dict[str, Any]) -> set[str]:
+    return {m["path"].rsplit("/", 1)[-1] for m in group["members"]}
+
+
+async def test_sample_library(photos: Path, settings: Settings) -> None:
+    result = await analyse(settings, photos)
+    groups = {(g["tier"], frozenset(names(g))): g for g in result["duplicate_groups"]}
+    assert set(groups) == {
+        ("exact", frozenset({"astronaut.jpg"})),  # the backup copy (same name)
+        ("exact", frozenset({"coffee.jpg", "café au lait (1).jpg"})),
+        ("near", frozenset({"astronaut.jpg", "astronaut-small.jpg"})),
+        ("near", frozenset({"chelsea.jpg", "chelsea.png"})),
+        ("near", frozenset({"coffee.jpg", "IMG_2042.JPG"})),
+    }
+    backup = groups[("exact", frozenset({"astronaut.jpg"}))]
+    assert backup["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
+    assert backup["reasons"][1] == "shorter path (fewer copies deep) than astronaut.jpg"
+    copy = groups[("exact", frozenset({"coffee.jpg", "café au lait (1).jpg"}))]
+    assert copy["keeper"].endswith("/coffee.jpg")
+    assert "not named like a copy" in copy["reasons"][1]
+    small = groups[("near", frozenset({"astronaut.jpg", "astronaut-small.jpg"}))]
+    assert small["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
+    assert small["reasons"][1] == "more pixels than astronaut-small.jpg"
+    png = groups[("near", frozenset({"chelsea.jpg", "chelsea.png"}))]
+    assert png["keeper"].endswith("chelsea.jpg")
+    assert "camera's format" in png["reasons"][1]
+    # distinct-but-similar shots (a stereo pair) are not duplicates
+    assert not any("motorcycle_left.jpg" in names(g) for g in result["duplicate_groups"])
+    kinds = {p["kind"]: p for p in result["pairs"]}
+    assert set(kinds) == {"variant", "burst"}
+    assert kinds["variant"]["primary"].endswith("chelsea_edited.jpg")
+    assert len(kinds["burst"]["members"]) == 3
+    for group in result["duplicate_groups"]:
+        for member in group["members"]:
+            assert member["asset_id"] is None  # local mode
+            assert member["width"]
+            assert member["height"]
+            assert member["size"]
+
+
+async def test_fingerprints_are_incremental_and_follow_content(
+    photos: Path, settings: Settings
+) -> None:
+    first = await analyse(settings, photos)
+    assert first["summary"]["fingerprinted"] == 16  # 18 photos, two exact copies
+    (photos / "2021/Textures/brick.jpg").rename(photos / "brick-moved.jpg")
+    again = await analyse(settings, photos)
+    assert again["summary"]["fingerprinted"] == 0  # a moved file is never decoded again
+
+
+async def test_not_duplicates_decision_survives_reanalysis(
+    photos: Path, settings: Settings
+) -> None:
+    await analyse(settings, photos)
+    a, b = str(photos / "2019/Summer/astronaut.jpg"), str(photos / "Exports/astronaut-small.jpg")
+    async with open_runtime(settings) as rt:
+        await rt.analysis.decide("not_duplicates", [a, b], note="the small one is a crop I want")
+        kept = [
+            str(photos / "2019/Summer/coffee.jpg"),
+            str(photos / "Odd names/café au lait (1).jpg"),
+        ]
+        await rt.analysis.decide("keep_together", kept)
+    # re-encode the small one: a new content hash and a new fingerprint
+    with Image.open(b) as img:
+        img.save(b, quality=70)
+    result = await analyse(settings, photos)
+    sets = [names(g) for g in result["duplicate_groups"]]
+    assert {"astronaut.jpg", "astronaut-small.jpg"} not in sets
+    assert {"coffee.jpg", "café au lait (1).jpg"} not in sets
+    assert {"astronaut.jpg"} in sets  # other groups are untouched
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny, valid PNG header claiming huge dimensions (a decompression bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)  # fmt: skip
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\0" * 16)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+async def test_bad_input_is_recorded_and_the_run_goes_on(
+    photos: Path, settings: Settings, tmp_path: Path
+) -> None:
+    bad = photos / "Broken"
+    bad.mkdir()
+    (bad / "empty.jpg").write_bytes(b"")
+    good = (photos / "2020/Trip/rocket.jpg").read_bytes()
+    (bad / "truncated.jpg").write_bytes(good[: len(good) // 3])
+    (bad / "garbage.jpg").write_bytes(b"this is not an image at all" * 40)
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(buf, format="PNG")
+    (bad / "really-a-png.jpg").write_bytes(buf.getvalue())
+    (bad / "bomb.png").write_bytes(png_claiming(100_000, 100_000))
+    (bad / "fake.cr2").write_bytes(b"II*\x00 not really a raw file" * 20)
+    result = await analyse(settings, photos)
+    assert result["summary"]["fingerprint_failures"] == 5
+    async with open_runtime(settings) as rt:
+        reasons = sorted(r for _, r in await rt.analysis.fingerprint_errors())
+    raw_reason = next(r for r in reasons if r.startswith("cannot decode this RAW file"))
+    assert reasons == sorted([
+        "empty file",
+        "truncated image",
+        "not a recognised image (corrupt, or wrong file extension)",
+        "image dimensions too large (possible decompression bomb)",
+        raw_reason,
+    ])  # fmt: skip
+    # the mislabelled PNG was decoded by its content
+    assert result["summary"]["media"] == 18 + 6
+
+
+def test_report_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    scan = cli("scan", str(photos), "--json", env=env)
+    assert json.loads(scan.out)["analysis"]["exact_groups"] == 2
+    res = cli("report", "--json", env=env)
+    data = json.loads(res.out)
+    group = data["duplicate_groups"][0]
+    assert set(group) >= {"id", "tier", "members", "keeper", "reasons"}
+    assert set(group["members"][0]) >= {"path", "asset_id", "size", "width", "height",
+                                        "captured_at"}  # fmt: skip
+    pair = data["pairs"][0]
+    assert set(pair) >= {"id", "kind", "members", "primary", "reasons"}
+    assert pair["kind"] in ("raw+jpeg", "variant", "burst")
+    text = cli("report", env=env)
+    assert "[exact] keep/primary:" in text.out

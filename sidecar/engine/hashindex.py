@@ -1,13 +1,18 @@
 """All pairs of 64-bit hashes within a Hamming distance, without comparing all pairs.
 
-Multi-index hashing: split the 64 bits into r+1 blocks; two hashes within distance r agree
-exactly on at least one block (pigeonhole), so only hashes sharing a block value are compared.
-Identical hashes are collapsed first (blank frames and exact copies would otherwise make
-huge buckets). Vectorised with numpy; pure computation, no I/O.
+Multi-index hashing, generalised: split the 64 bits into m blocks. Two hashes within distance
+r differ in at most r blocks, so they agree exactly on at least k = m - r of them (pigeonhole).
+For every combination of k blocks the hashes are bucketed by those bits, and only hashes
+sharing a bucket are compared. m is chosen per run by a cost model (more tables vs fewer
+candidates): r=6 over 1M hashes uses 9 blocks, triples as keys. Identical hashes are
+collapsed first (blank frames and exact copies would otherwise make huge buckets).
+Vectorised with numpy; pure computation, no I/O.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,15 +22,41 @@ U64 = np.uint64
 MAX_BUCKET_PAIRS = 2_000_000  # pairs generated per step inside one bucket
 
 
-def _blocks(radius: int) -> list[tuple[int, int]]:
-    """(shift, width) of r+1 blocks covering 64 bits."""
-    count = radius + 1
+SORT_COST = 1.2e-7  # seconds per hash and table (argsort and bucketing), measured roughly
+PAIR_COST = 2.5e-8  # seconds per candidate pair (gather, xor, popcount)
+
+
+def _blocks(count: int) -> list[tuple[int, int]]:
+    """(shift, width) of `count` blocks covering 64 bits."""
     widths = [64 // count + (1 if i < 64 % count else 0) for i in range(count)]
     out, shift = [], 0
     for width in widths:
         out.append((shift, width))
         shift += width
     return out
+
+
+def plan(n: int, radius: int) -> tuple[int, int]:
+    """(blocks m, blocks per key k = m - r) with the lowest estimated cost for n hashes."""
+    best: tuple[float, int, int] | None = None
+    for m in range(radius + 1, min(radius + 7, 64) + 1):
+        k = m - radius
+        tables = math.comb(m, k)
+        key_bits = 64 * k / m
+        cost = tables * (n * SORT_COST + n * n / 2 / 2**key_bits * PAIR_COST)
+        if best is None or cost < best[0]:
+            best = (cost, m, k)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _keys(uniq: npt.NDArray[np.uint64], blocks: list[tuple[int, int]],
+          chosen: tuple[int, ...]) -> npt.NDArray[np.uint64]:  # fmt: skip
+    key = np.zeros(len(uniq), dtype=U64)
+    for b in chosen:
+        shift, width = blocks[b]
+        key = (key << U64(width)) | ((uniq >> U64(shift)) & U64((1 << width) - 1))
+    return key
 
 
 def _bucket_pairs(order: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
@@ -51,9 +82,11 @@ def pairs_within(hashes: Sequence[int], radius: int) -> list[tuple[int, int, int
     values = np.array(hashes, dtype=U64)
     uniq, inverse = np.unique(values, return_inverse=True)
     found: list[npt.NDArray[np.int64]] = []
-    for shift, width in _blocks(radius):
-        keys = (uniq >> U64(shift)) & U64((1 << width) - 1)
-        order = np.argsort(keys, kind="stable").astype(np.int64)
+    m, k = plan(len(uniq), radius)
+    blocks = _blocks(m)
+    for chosen in itertools.combinations(range(m), k):
+        keys = _keys(uniq, blocks, chosen)
+        order = np.argsort(keys).astype(np.int64)
         sorted_keys = keys[order]
         cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
         starts = np.concatenate(([0], cuts)).astype(np.int64)
@@ -61,9 +94,10 @@ def pairs_within(hashes: Sequence[int], radius: int) -> list[tuple[int, int, int
         for pair in _bucket_pairs(order, starts, sizes):
             dist = np.bitwise_count(uniq[pair[0]] ^ uniq[pair[1]])
             keep = dist <= radius
-            lo = np.minimum(pair[0][keep], pair[1][keep])
-            hi = np.maximum(pair[0][keep], pair[1][keep])
-            found.append(lo * len(uniq) + hi)
+            if keep.any():
+                lo = np.minimum(pair[0][keep], pair[1][keep])
+                hi = np.maximum(pair[0][keep], pair[1][keep])
+                found.append(np.unique(lo * len(uniq) + hi))
     out: list[tuple[int, int, int]] = []
     members: dict[int, list[int]] = {}
     for index, u in enumerate(inverse.tolist()):

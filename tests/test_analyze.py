@@ -153,3 +153,16 @@ def test_report_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
     assert pair["kind"] in ("raw+jpeg", "variant", "burst")
     text = cli("report", env=env)
     assert "[exact] keep/primary:" in text.out
+
+
+async def test_new_near_duplicate_found_incrementally(photos: Path, settings: Settings) -> None:
+    await analyse(settings, photos)
+    rocket = photos / "2020/Trip/rocket.jpg"
+    with Image.open(rocket) as img:
+        img.resize((img.width // 2, img.height // 2)).save(photos / "rocket-small.jpg", quality=85)
+    result = await analyse(settings, photos)
+    assert result["summary"]["fingerprinted"] == 1
+    assert {"rocket.jpg", "rocket-small.jpg"} in [names(g) for g in result["duplicate_groups"]]
+    async with open_runtime(settings) as rt:
+        edges = await rt.analysis.edges()
+    assert len(edges) >= 4  # kept between runs, extended by the new content only

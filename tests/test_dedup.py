@@ -14,7 +14,7 @@ from sidecar.engine.core.dedup import (
     exact_groups,
     near_groups,
 )
-from sidecar.engine.hashindex import pairs_within
+from sidecar.engine.hashindex import pairs_between, pairs_within
 
 
 def cand(key: str, content: str | None = "c1", phash: int | None = None, owner: str = "u",
@@ -97,3 +97,15 @@ def test_pairs_within_matches_brute_force() -> None:
         )
         assert got == want, radius
     assert pairs_within([5], 6) == []
+
+
+def test_pairs_between_matches_brute_force() -> None:
+    rng = random.Random(12)
+    known = [rng.getrandbits(64) for _ in range(500)]
+    new = [known[k] ^ (1 << rng.randrange(64)) ^ (1 << rng.randrange(64)) for k in range(40)]
+    new += [rng.getrandbits(64) for _ in range(40)]
+    for radius in (2, 6, 10):
+        got = pairs_between(new, known, radius)
+        want = sorted((i, j, (a ^ b).bit_count()) for i, a in enumerate(new)
+                      for j, b in enumerate(known) if (a ^ b).bit_count() <= radius)  # fmt: skip
+        assert got == want

@@ -113,3 +113,34 @@ def pairs_within(hashes: Sequence[int], radius: int) -> list[tuple[int, int, int
                 for j in members[b]:
                     out.append((min(i, j), max(i, j), int(d)))
     return out
+
+
+def pairs_between(
+    new: Sequence[int], known: Sequence[int], radius: int
+) -> list[tuple[int, int, int]]:
+    """(i, j, distance) for every new[i] and known[j] within `radius` (an incremental run:
+    only the new hashes are looked up, the known ones are not compared with each other)."""
+    if not new or not known:
+        return []
+    fresh = np.array(new, dtype=U64)
+    base = np.array(known, dtype=U64)
+    m, k = plan(len(base), radius)
+    blocks = _blocks(m)
+    found: set[tuple[int, int]] = set()
+    for chosen in itertools.combinations(range(m), k):
+        base_keys = _keys(base, blocks, chosen)
+        order = np.argsort(base_keys)
+        sorted_keys = base_keys[order]
+        new_keys = _keys(fresh, blocks, chosen)
+        lo = np.searchsorted(sorted_keys, new_keys, side="left")
+        hi = np.searchsorted(sorted_keys, new_keys, side="right")
+        counts = hi - lo
+        if not counts.any():
+            continue
+        rows = np.repeat(np.arange(len(fresh)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        cols = order[np.repeat(lo, counts) + offsets]
+        dist = np.bitwise_count(fresh[rows] ^ base[cols])
+        keep = dist <= radius
+        found.update(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
+    return sorted((i, j, int((new[i] ^ known[j]).bit_count())) for i, j in found)

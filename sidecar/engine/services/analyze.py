@@ -8,6 +8,7 @@ other. Decisions people made are applied on every run.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -24,10 +25,10 @@ from sidecar.engine.core.dedup import (
 )
 from sidecar.engine.core.pairing import FORMATS, Pair, PairingRules, PairKind, Shot, find_pairs
 from sidecar.engine.fingerprint import to_unsigned64
-from sidecar.engine.hashindex import pairs_within
+from sidecar.engine.hashindex import pairs_between, pairs_within
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
-from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member
+from sidecar.engine.store.analysis import AnalysisStore, Member
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.settings import Settings
@@ -97,7 +98,9 @@ class AnalyzeService:
         try:
             fingerprinter = Fingerprinter(self.analysis, cfg.workers, cfg.hash_size,
                                           self.settings.scan.hash_algorithm)  # fmt: skip
-            report.fingerprinted, report.fingerprint_failures = await fingerprinter.run()
+            done, failed, fresh = await fingerprinter.run()
+            report.fingerprinted, report.fingerprint_failures = done, failed
+            await self._update_edges(fresh)
             await self._rebuild(op_id, report)
             status = "ok"
         except Exception as exc:
@@ -144,7 +147,7 @@ class AnalyzeService:
             format_preference=tuple(cfg.format_preference),
         ))  # fmt: skip
         exact = exact_groups(cands, decisions, rules)
-        near = self._near(cands, media, pairing.pairs, decisions, rules)
+        near = await self._near(cands, pairing.pairs, decisions, rules)
         groups = [*exact, *near]
         size_of = {c.key: c.size or 0 for c in cands}
         stored_groups = []
@@ -163,40 +166,64 @@ class AnalyzeService:
         report.pairs = {kind.value: sum(1 for p in pairing.pairs if p.kind is kind)
                         for kind in PairKind}  # fmt: skip
 
-    def _near(
+    async def _update_edges(self, fresh: list[str]) -> None:
+        """Near-duplicate candidates between contents: all pairs when the thresholds changed
+        (or on the first run), else only the new contents against everything known."""
+        cfg = self.settings.analysis
+        plan = json.dumps({"phash": cfg.near_threshold, "dhash": cfg.near_dhash_threshold,
+                           "size": cfg.hash_size})  # fmt: skip
+        known = await self.analysis.hashed_contents()
+        full = await self.analysis.edge_plan() != plan
+        phash = [to_unsigned64(p) for _, p, _ in known]
+        dhash = [to_unsigned64(d) for _, _, d in known]
+        if full:
+            found = pairs_within(phash, cfg.near_threshold)
+        else:
+            new_set = set(fresh)
+            new_idx = [i for i, (c, _, _) in enumerate(known) if c in new_set]
+            found = [(new_idx[i], j, d) for i, j, d in
+                     pairs_between([phash[i] for i in new_idx], phash, cfg.near_threshold)
+                     if new_idx[i] != j]  # fmt: skip
+        edges = []
+        for i, j, dist in found:
+            ddist = (dhash[i] ^ dhash[j]).bit_count()
+            if ddist <= cfg.near_dhash_threshold and known[i][0] != known[j][0]:
+                edges.append((known[i][0], known[j][0], dist, ddist))
+        await self.analysis.add_edges(edges, replace_all=full)
+        if full:
+            await self.analysis.set_edge_plan(plan)
+
+    async def _near(
         self,
         cands: list[Candidate],
-        media: list[MediaRow],
         pairs: list[Pair],
         decisions: Decisions,
         rules: tuple[str, ...],
     ) -> list[DupGroup]:
-        """One representative per (owner, content); pHash neighbours confirmed by dHash; never
+        """One representative per (owner, content), linked by the stored content edges; never
         the members of one pair or burst."""
         cfg = self.settings.analysis
         same: dict[tuple[str, str], list[int]] = {}
         for index, c in enumerate(cands):
             if c.phash is not None and c.content_hash:
                 same.setdefault((c.owner, c.content_hash), []).append(index)
-        chosen = []
-        for indices in same.values():  # the copy an exact group would keep stands for all
+        rep: dict[tuple[str, str], int] = {}
+        for key, indices in same.items():  # the copy an exact group would keep stands for all
             keep, _ = choose_keeper([cands[i] for i in indices], rules)
-            chosen.append(next(i for i in indices if cands[i].key == keep))
-        chosen.sort()
-        dhash = {i: media[i].dhash for i in chosen}
+            rep[key] = next(i for i in indices if cands[i].key == keep)
+        owners_of: dict[str, list[str]] = {}
+        for owner, content in rep:
+            owners_of.setdefault(content, []).append(owner)
         together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
         edges = []
-        for a, b, dist in pairs_within([cands[i].phash or 0 for i in chosen], cfg.near_threshold):
-            i, j = chosen[a], chosen[b]
-            di, dj = dhash[i], dhash[j]
-            if di is None or dj is None:
-                continue
-            ddist = (to_unsigned64(di) ^ to_unsigned64(dj)).bit_count()
-            if ddist > cfg.near_dhash_threshold:
-                continue
-            if frozenset((cands[i].key, cands[j].key)) in together:
-                continue
-            edges.append((dist, ddist, i, j))
+        for a, b, dist, ddist in await self.analysis.edges():
+            for owner in owners_of.get(a, ()):
+                i, j = rep.get((owner, a)), rep.get((owner, b))
+                if i is None or j is None:
+                    continue
+                if frozenset((cands[i].key, cands[j].key)) in together:
+                    continue
+                edges.append((dist, ddist, min(i, j), max(i, j)))
         edges.sort()  # closest first, dHash breaking pHash ties
         return near_groups(cands, [(i, j, d) for d, _, i, j in edges], cfg.near_threshold,
                            decisions, rules)  # fmt: skip

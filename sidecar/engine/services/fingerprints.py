@@ -38,12 +38,15 @@ class Fingerprinter:
         self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
         return self._pool
 
-    async def run(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
-        """Fingerprint every content not yet fingerprinted: (done, failed)."""
+    async def run(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, int, list[str]]:
+        """Fingerprint every content not yet fingerprinted: (done, failed, new contents)."""
         todo = await self.store.unfingerprinted()
         if not todo:
-            return 0, 0
+            return 0, 0, []
         done = failed = 0
+        fresh: list[str] = []
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         self._new_pool()
         slots = asyncio.Semaphore(self.workers * 2)
@@ -56,6 +59,7 @@ class Fingerprinter:
             for future in asyncio.as_completed([bounded(c) for c in chunks]):
                 rows = await future
                 await self.store.save_fingerprints(rows)
+                fresh += [r.content_hash for r in rows if not r.error]
                 failed += sum(1 for r in rows if r.error)
                 done += len(rows)
                 if progress:
@@ -64,7 +68,7 @@ class Fingerprinter:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
-        return done, failed
+        return done, failed, fresh
 
     async def _chunk(self, chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
         loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.files import join_path
+from sidecar.engine.store.meta import get_meta, set_meta
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,36 @@ class AnalysisStore:
             ):
                 out.setdefault(r[0], []).append(Member(*tuple(r)[1:]))
         return out
+
+    async def hashed_contents(self) -> list[tuple[str, int, int]]:
+        """(content hash, pHash, dHash) of every fingerprint (signed 64-bit, as stored)."""
+        rows = await self.db.fetchall(
+            "SELECT content_hash, phash, dhash FROM fingerprints"
+            " WHERE phash IS NOT NULL AND dhash IS NOT NULL"
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    async def edges(self) -> list[tuple[str, str, int, int]]:
+        rows = await self.db.fetchall("SELECT a, b, phash_distance, dhash_distance FROM near_edges")
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+    async def add_edges(self, edges: Sequence[tuple[str, str, int, int]], *,
+                        replace_all: bool = False) -> None:  # fmt: skip
+        async with self.db.transaction() as conn:
+            if replace_all:
+                await conn.execute("DELETE FROM near_edges")
+            await conn.executemany(
+                "INSERT OR REPLACE INTO near_edges (a, b, phash_distance, dhash_distance)"
+                " VALUES (?, ?, ?, ?)",
+                [(min(a, b), max(a, b), p, d) for a, b, p, d in edges],
+            )
+
+    async def edge_plan(self) -> str | None:
+        found = await get_meta(self.db, "analysis.edges")
+        return None if found is None else found[0]
+
+    async def set_edge_plan(self, plan: str) -> None:
+        await set_meta(self.db, "analysis.edges", plan)
 
     async def decisions(self) -> list[tuple[str, list[str]]]:
         rows = await self.db.fetchall("SELECT kind, members FROM decisions ORDER BY id")

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sidecar.engine.store.db import Database, utcnow
+from sidecar.engine.store.meta import get_meta, set_meta
 
 CHUNK = 500
 
@@ -163,16 +164,10 @@ class AssetStore:
             )
 
     async def meta(self, key: str) -> tuple[str, datetime] | None:
-        row = await self.db.fetchone("SELECT value, updated_at FROM meta WHERE key = ?", (key,))
-        return None if row is None else (row[0], datetime.fromisoformat(row[1]))
+        return await get_meta(self.db, key)
 
     async def set_meta(self, key: str, value: str) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key)"
-                " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, value, utcnow()),
-            )
+        await set_meta(self.db, key, value)
 
     async def count_present(self) -> int:
         """Mirrored assets neither trashed nor gone (index: assets_by_state)."""

@@ -214,6 +214,16 @@ CREATE TABLE pair_members (
 ) WITHOUT ROWID;
 CREATE INDEX pair_members_by_member ON pair_members (member);
 
+-- Near-duplicate candidates between contents (a < b), within the thresholds recorded in
+-- meta 'analysis.edges'; extended incrementally with each new fingerprint.
+CREATE TABLE near_edges (
+    a              TEXT NOT NULL,
+    b              TEXT NOT NULL,
+    phash_distance INTEGER NOT NULL,
+    dhash_distance INTEGER NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
 -- What a person decided; honoured by every later run, never overwritten by analysis.
 CREATE TABLE decisions (
     id         INTEGER PRIMARY KEY,

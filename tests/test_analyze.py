@@ -14,6 +14,7 @@ from PIL import Image
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
+from tests.raw_files import write_dng
 
 
 async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
@@ -166,3 +167,27 @@ async def test_new_near_duplicate_found_incrementally(photos: Path, settings: Se
     async with open_runtime(settings) as rt:
         edges = await rt.analysis.edges()
     assert len(edges) >= 4  # kept between runs, extended by the new content only
+
+
+async def test_raw_and_jpeg_pair_from_a_real_dng(photos: Path, settings: Settings) -> None:
+    shoot = photos / "Shoot"
+    shoot.mkdir()
+    with Image.open(photos / "2020/Trip/rocket.jpg") as img:
+        dng = write_dng(img, shoot / "IMG_7001.dng")
+        img.save(shoot / "IMG_7001.JPG", quality=92)
+    result = await analyse(settings, photos)
+    raw_pairs = [p for p in result["pairs"] if p["kind"] == "raw+jpeg"]
+    assert len(raw_pairs) == 1
+    assert {m["path"] for m in raw_pairs[0]["members"]} == {str(dng), str(shoot / "IMG_7001.JPG")}
+    assert raw_pairs[0]["primary"] == str(shoot / "IMG_7001.JPG")
+    # the JPEG's twin elsewhere is a duplicate of it, but the RAW never is
+    for group in result["duplicate_groups"]:
+        assert str(dng) not in {m["path"] for m in group["members"]}
+    async with open_runtime(settings) as rt:
+        row = await rt.db.fetchone(
+            "SELECT p.source, p.width FROM fingerprints p JOIN files f"
+            " ON f.content_hash = p.content_hash WHERE f.name = 'IMG_7001.dng'"
+        )
+    assert row is not None
+    assert row[0] in ("raw-preview", "raw-half")
+    assert row[1] == 640

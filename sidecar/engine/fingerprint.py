@@ -94,7 +94,7 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     if img.width * img.height > MAX_PIXELS:
         raise Image.DecompressionBombError(f"{img.width}x{img.height}")
     if img.format == "JPEG":
-        img.draft("RGB", (DRAFT_EDGE, DRAFT_EDGE))
+        img.draft("L", (DRAFT_EDGE, DRAFT_EDGE))  # luminance only: all the hashes use
         source = "jpeg-draft"
     swapped = _orientation_swaps(img)
     img = ImageOps.exif_transpose(img) or img

@@ -191,3 +191,15 @@ async def test_raw_and_jpeg_pair_from_a_real_dng(photos: Path, settings: Setting
     assert row is not None
     assert row[0] in ("raw-preview", "raw-half")
     assert row[1] == 640
+
+
+def test_eval_on_the_labelled_corpus(cli: Any, tmp_path: Path) -> None:
+    res = cli("eval", "--dir", str(tmp_path / "eval"), "--json")
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    assert (data["exact"]["precision"], data["exact"]["recall"]) == (1.0, 1.0)
+    assert (data["raw+jpeg"]["precision"], data["raw+jpeg"]["recall"]) == (1.0, 1.0)
+    assert data["near"]["precision"] >= 0.98  # strict by default: precision first
+    assert data["decoys_paired"] == 0
+    assert data["burst_frames_reported_as_duplicates"] == 0
+    assert data["bursts_found"] == "1/1"

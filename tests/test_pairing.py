@@ -143,3 +143,9 @@ def test_raw_jpeg_bursts_count_each_shot_once() -> None:
     assert kinds == ["burst", "raw+jpeg", "raw+jpeg", "raw+jpeg"]
     burst = next(p for p in result.pairs if p.kind is PairKind.BURST)
     assert all(m.endswith(".JPG") for m in burst.members)
+
+
+def test_versions_with_one_capture_time_are_not_a_burst() -> None:
+    """Exports and conversions keep the original's capture time: not frames of a burst."""
+    exports = [shot(name) for name in ("a-small.jpg", "a-q60.jpg", "a.png", "a-bright.jpg")]
+    assert find_pairs(exports).pairs == []

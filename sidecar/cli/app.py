@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
-from sidecar.cli import analyze, check, demo, drift, scan, status, sync
+from sidecar.cli import analyze, check, demo, drift, evaluate, scan, status, sync
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     drift.register(sub)
     analyze.register(sub)
     demo.register(sub)
+    evaluate.register(sub)
     return parser
 
 

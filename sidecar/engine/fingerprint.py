@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import warnings
 from dataclasses import dataclass
 
 import imagehash
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
 from sidecar.engine.core.media import RAW_EXTENSIONS
 
@@ -105,12 +106,34 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
 
 
 def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
-    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...) through Pillow's TIFF reader."""
+    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...), read from the TIFF directories
+    without decoding any pixels."""
     try:
-        with Image.open(path) as img:
-            return _exif_facts(img)
-    except Exception:  # noqa: BLE001 - many RAW formats are not TIFF; then there is no EXIF
+        with open(path, "rb") as fh:
+            header = fh.read(8)
+            if header[:4] not in (b"II*\x00", b"MM\x00*"):
+                return None, None, None
+            ifd0 = TiffImagePlugin.ImageFileDirectory_v2(header)
+            fh.seek(ifd0.next)
+            ifd0.load(fh)
+            tags: dict[int, object] = dict(ifd0)
+            if 0x8769 in ifd0:
+                sub = TiffImagePlugin.ImageFileDirectory_v2(header)
+                fh.seek(int(ifd0[0x8769]))
+                sub.load(fh)
+                tags.update(dict(sub))
+    except (OSError, ValueError, struct.error, KeyError, TypeError):
         return None, None, None
+    stamp = tags.get(0x9003) or tags.get(0x0132)
+    taken = None
+    if isinstance(stamp, str) and len(stamp) >= 19:
+        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
+        subsec = str(tags.get(0x9291) or "").strip()
+        if subsec.isdigit():
+            taken += "." + subsec
+    make, model = tags.get(0x010F), tags.get(0x0110)
+    return (taken, str(make).strip("\x00 ") if make else None,
+            str(model).strip("\x00 ") if model else None)  # fmt: skip
 
 
 def _from_raw(path: str, hash_size: int) -> Fingerprint:

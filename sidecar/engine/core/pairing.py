@@ -204,6 +204,12 @@ def find_bursts(
             in_burst.update(s.key for s in frames)
     for frames in timed.values():
         frames.sort(key=lambda s: (s.captured_at, s.name))
+        # files with one and the same capture time are versions of one shot (exports,
+        # conversions, copies), not frames of a burst
+        moments: dict[datetime | None, int] = defaultdict(int)
+        for shot in frames:
+            moments[shot.captured_at] += 1
+        frames = [s for s in frames if moments[s.captured_at] == 1]
         run: list[Shot] = []
         for shot in frames:
             if (

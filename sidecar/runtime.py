@@ -75,5 +75,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             drift=DriftService(assets, files, settings),
             check=CheckService(settings, client_factory(settings)),
             analysis=analysis,
-            analyze=AnalyzeService(analysis, assets, operations, settings),
+            analyze=AnalyzeService(
+                analysis, assets, operations, settings, client_factory(settings)
+            ),
         )  # fmt: skip

@@ -177,6 +177,10 @@ class AnalysisSettings(_Section):
         default_factory=lambda: list(DEFAULT_FORMATS),
         description="Which file of a pair is the primary (first wins).",
     )
+    immich_duplicates: bool = Field(
+        default=True,
+        description="Show Immich's own duplicate groups as a review-only 'semantic' tier.",
+    )
 
 
 class _Placeholder(_Section):

@@ -203,3 +203,45 @@ def test_eval_on_the_labelled_corpus(cli: Any, tmp_path: Path) -> None:
     assert data["decoys_paired"] == 0
     assert data["burst_frames_reported_as_duplicates"] == 0
     assert data["bursts_found"] == "1/1"
+
+
+async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier(
+    immich_v2: Any, photos: Path, state_dir: Path
+) -> None:
+    import uuid
+
+    from tests.conftest import make_settings
+
+    fake = immich_v2
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    library = fake.state.add_library(user, "/mnt/photos/family")
+    assets = {}
+    for path in sorted(photos.rglob("*.jpg")):
+        if "@eaDir" in path.parts:
+            continue
+        rel = path.relative_to(photos)
+        assets[str(rel)] = fake.state.import_file(library, f"/mnt/photos/family/{rel}")
+    group_id = str(uuid.uuid4())
+    for rel in ("2020/Trip/motorcycle_left.jpg", "2020/Trip/motorcycle_right.jpg"):
+        fake.state.edit(assets[rel].id, duplicate_id=group_id)
+    settings = make_settings(
+        state_dir, immich={"url": fake.url, "api_key": key},
+        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
+    )  # fmt: skip
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        report = await analysis_report(rt.analysis)
+    assert summary.semantic_groups == 1
+    backup = next(g for g in report["duplicate_groups"]
+                  if g["tier"] == "exact" and names(g) == {"astronaut.jpg"})  # fmt: skip
+    assert {m["asset_id"] for m in backup["members"]} == {
+        assets["2019/Summer/astronaut.jpg"].id, assets["Backup/2019/Summer/astronaut.jpg"].id,
+    }  # fmt: skip
+    assert backup["keeper_asset_id"] == assets["2019/Summer/astronaut.jpg"].id
+    semantic = next(g for g in report["duplicate_groups"] if g["tier"] == "semantic")
+    assert names(semantic) == {"motorcycle_left.jpg", "motorcycle_right.jpg"}
+    assert semantic["reasons"][0].startswith("Immich's own duplicate detection (review only")
+    assert all(m["path"].startswith(str(photos)) for m in semantic["members"])

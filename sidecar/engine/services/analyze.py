@@ -9,6 +9,7 @@ other. Decisions people made are applied on every run.
 from __future__ import annotations
 
 import json
+import logging
 import posixpath
 import time
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from sidecar.engine.core.dedup import (
     Candidate,
     Decisions,
     DupGroup,
+    Tier,
     choose_keeper,
     exact_groups,
     near_groups,
@@ -28,12 +30,17 @@ from sidecar.engine.fingerprint import to_unsigned64
 from sidecar.engine.hashindex import pairs_between, pairs_within
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
+from sidecar.engine.services.sync import ClientFactory
 from sidecar.engine.store.analysis import AnalysisStore, Member
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.operations import OperationStore
+from sidecar.immich_client import ImmichError
+from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings
 
 KIND = "analyze"
+log = logging.getLogger(__name__)
+StoredGroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
 LOCAL_OWNER = "local"
 
 
@@ -48,12 +55,15 @@ class AnalysisReport:
     pairs: dict[str, int] = field(default_factory=dict)
     reclaimable_bytes: int = 0
     duration_s: float = 0.0
+    semantic_groups: int = 0
+    semantic_error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
             "op_id": self.op_id, "fingerprinted": self.fingerprinted,
             "fingerprint_failures": self.fingerprint_failures, "media": self.media,
             "exact_groups": self.exact_groups, "near_groups": self.near_groups,
+            "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
             "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
         }  # fmt: skip
@@ -82,11 +92,13 @@ class AnalyzeService:
         assets: AssetStore,
         operations: OperationStore,
         settings: Settings,
+        connect: ClientFactory | None = None,
     ) -> None:
         self.analysis = analysis
         self.assets = assets
         self.operations = operations
         self.settings = settings
+        self.connect = connect
 
     async def analyze(self) -> AnalysisReport:
         cfg = self.settings.analysis
@@ -150,19 +162,22 @@ class AnalyzeService:
         near = await self._near(cands, pairing.pairs, decisions, rules)
         groups = [*exact, *near]
         size_of = {c.key: c.size or 0 for c in cands}
-        stored_groups = []
+        owner_of = {c.key: c.owner for c in cands}
+        stored_groups: list[StoredGroupRow] = []
         for g in groups:
             reclaim = sum(size_of[m] for m in g.members if m != g.keeper)
             report.reclaimable_bytes += reclaim
-            owner = next(c.owner for c in cands if c.key == g.keeper)
-            stored_groups.append((g.tier.value, owner, g.keeper, list(g.reasons), g.distance,
-                                  reclaim, [members[m] for m in g.members]))  # fmt: skip
-        owner_of = {c.key: c.owner for c in cands}
+            group_members = [members[m] for m in g.members]
+            stored_groups.append((g.tier.value, owner_of[g.keeper], g.keeper, list(g.reasons),
+                                  g.distance, reclaim, group_members))  # fmt: skip
+        semantic = await self._semantic(report)
+        stored_groups += semantic
         stored_pairs = [(p.kind.value, owner_of[p.primary], p.primary, list(p.reasons),
                          [members[m] for m in p.members]) for p in pairing.pairs]  # fmt: skip
         await self.analysis.replace_results(op_id, stored_groups, stored_pairs)
         report.exact_groups = len(exact)
         report.near_groups = len(near)
+        report.semantic_groups = len(semantic)
         report.pairs = {kind.value: sum(1 for p in pairing.pairs if p.kind is kind)
                         for kind in PairKind}  # fmt: skip
 
@@ -227,6 +242,41 @@ class AnalyzeService:
         edges.sort()  # closest first, dHash breaking pHash ties
         return near_groups(cands, [(i, j, d) for d, _, i, j in edges], cfg.near_threshold,
                            decisions, rules)  # fmt: skip
+
+    async def _semantic(self, report: AnalysisReport) -> list[StoredGroupRow]:
+        """Immich's own duplicate groups (CLIP-based), as a review-only third tier."""
+        if not (self.settings.analysis.immich_duplicates and self.settings.immich.url
+                and self.connect is not None):  # fmt: skip
+            return []
+        out: list[StoredGroupRow] = []
+        for label, key in self.settings.user_keys():
+            client = self.connect(key)
+            try:
+                groups = await client.duplicates()
+            except ImmichError as exc:
+                report.semantic_error = f"{label}: {exc}"
+                log.warning("analysis: Immich's duplicate groups for %s: %s", label, exc)
+                continue
+            finally:
+                await client.aclose()
+            for group in groups:
+                members = [self._asset_member(a) for a in group.assets]
+                keeper = (group.suggested_keep_asset_ids or [group.assets[0].id])[0]
+                kept = next((a for a in group.assets if a.id == keeper), group.assets[0])
+                reasons = ["Immich's own duplicate detection (review only; not verified here)",
+                           f"Immich suggests keeping {kept.original_file_name}"]  # fmt: skip
+                reclaim = sum(m.size or 0 for m in members if m.key != kept.id)
+                out.append((Tier.SEMANTIC.value, kept.owner_id, kept.id, reasons, 0, reclaim,
+                            members))  # fmt: skip
+        return out
+
+    def _asset_member(self, asset: Asset) -> Member:
+        local = self.settings.map_immich_path(asset.original_path)
+        exif = asset.exif
+        taken = exif.date_time_original.isoformat() if exif and exif.date_time_original else None
+        size = exif.file_size if exif else None
+        path = str(local) if local else asset.original_path
+        return Member(asset.id, path, asset.id, size, asset.width, asset.height, taken)
 
     async def _decisions(self) -> Decisions:
         not_dup: set[frozenset[str]] = set()

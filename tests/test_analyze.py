@@ -245,3 +245,51 @@ async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier
     assert names(semantic) == {"motorcycle_left.jpg", "motorcycle_right.jpg"}
     assert semantic["reasons"][0].startswith("Immich's own duplicate detection (review only")
     assert all(m["path"].startswith(str(photos)) for m in semantic["members"])
+
+
+async def test_assets_without_a_local_file_are_fingerprinted_from_immich_thumbnails(
+    immich_v2: Any, photos: Path, state_dir: Path
+) -> None:
+    from tests.conftest import make_settings
+
+    fake = immich_v2
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    mounted = fake.state.add_library(user, "/mnt/photos/family")
+    for rel in ("2019/Summer/astronaut.jpg", "2020/Trip/rocket.jpg"):
+        fake.state.import_file(mounted, f"/mnt/photos/family/{rel}")
+    elsewhere = fake.state.add_library(user, "/mnt/archive")  # not mounted in the sidecar
+    remote = fake.state.import_file(
+        elsewhere, "/mnt/archive/old/astronaut-print.jpg", width=256, height=256, file_size=40_000
+    )
+    video = fake.state.import_file(elsewhere, "/mnt/archive/clip.mp4", type="VIDEO")
+    no_thumb = fake.state.import_file(elsewhere, "/mnt/archive/broken.jpg")
+    buf = io.BytesIO()
+    with Image.open(photos / "2019/Summer/astronaut.jpg") as img:
+        img.resize((250, 250)).save(buf, format="JPEG", quality=80)
+    fake.state.thumbnails[remote.id] = buf.getvalue()
+    buf = io.BytesIO()
+    with Image.open(photos / "2020/Trip/motorcycle_left.jpg") as img:
+        img.resize((250, 169)).save(buf, format="JPEG", quality=80)
+    fake.state.thumbnails[video.id] = buf.getvalue()
+    settings = make_settings(
+        state_dir, immich={"url": fake.url, "api_key": key},
+        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
+    )  # fmt: skip
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        report = await analysis_report(rt.analysis)
+        reasons = [r for _, r in await rt.analysis.fingerprint_errors()]
+    assert summary.remote_error is None
+    assert "Immich has no thumbnail for it" in reasons
+    near = [g for g in report["duplicate_groups"] if g["tier"] == "near"]
+    assert any({m["asset_id"] for m in g["members"]} >= {remote.id} for g in near)
+    group = next(g for g in near if remote.id in {m["asset_id"] for m in g["members"]})
+    assert names(group) == {"astronaut.jpg", "astronaut-print.jpg"}
+    assert group["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
+    assert no_thumb.id not in {m["asset_id"] for g in near for m in g["members"]}
+    async with open_runtime(settings) as rt:
+        again = await rt.analyze.analyze()
+    assert again.fingerprinted == 0  # thumbnails are fetched once

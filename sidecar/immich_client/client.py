@@ -236,6 +236,14 @@ class ImmichClient:
     async def asset(self, asset_id: str) -> Asset:
         return parse(Asset, await self._json("GET", f"/assets/{asset_id}"), "GET /assets/{id}")
 
+    async def thumbnail(self, asset_id: str, size: str = "thumbnail") -> bytes:
+        """The bytes of an asset's thumbnail (GET /assets/{id}/thumbnail, asset.view). A
+        missing rendition is ImmichNotFoundError ("Asset media not found")."""
+        response = await self.transport.request(
+            "GET", f"/assets/{asset_id}/thumbnail", params={"size": size}
+        )
+        return response.content
+
     async def stacks(self) -> list[Stack]:
         return parse_list(Stack, await self._json("GET", "/stacks"), "GET /stacks")
 

@@ -212,6 +212,19 @@ class FakeImmich:
             raise HttpError(400, "Not found or no asset.read access")
         return 200, self.state.detail_json(asset), {}
 
+    def op_get_assets_id_thumbnail(self, key: FakeKey, body: Any, query: Any,
+                                   asset_id: str) -> Any:  # fmt: skip
+        asset = self.state.assets.get(asset_id)
+        if asset is None or asset.owner_id != key.user_id:
+            raise HttpError(400, "Not found or no asset.view access")
+        if query.get("size", "thumbnail") not in ("thumbnail", "preview", "fullsize", "original"):
+            raise HttpError(400, ["size must be one of the following values: fullsize, "
+                                  "preview, thumbnail"])  # fmt: skip
+        data = self.state.thumbnails.get(asset_id)
+        if data is None:  # the thumbnail job failed or has not run (recorded 137)
+            raise HttpError(404, "Asset media not found", "Not Found")
+        return 200, data, {"Content-Type": "image/jpeg"}
+
     def op_get_stacks(self, key: FakeKey, body: Any, query: Any) -> Any:
         out = []
         for stack_id, (primary, members) in self.state.stacks.items():
@@ -324,17 +337,22 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # noqa: BLE001 - a bug in the fake must fail the test
                 fake.record.violations.append(f"fake crashed on {method} {path}: {exc!r}")
                 status, body = 500, {"message": "Internal server error"}
-        payload = b"" if body is None else json.dumps(body).encode()
-        content_type = "application/json; charset=utf-8"
+        binary = isinstance(body, bytes)
+        payload = body if binary else (b"" if body is None else json.dumps(body).encode())
+        content_type = extra.pop("Content-Type", "application/json; charset=utf-8")
         if fake.validate_spec and fault is None:
+            # the spec declares thumbnails as application/octet-stream; the server sends image/*
+            declared = "application/octet-stream" if binary else "application/json"
             problems = validate(fake.mode, method, path, query, headers, raw, status, payload,
-                                "application/json")  # fmt: skip
+                                declared)  # fmt: skip
             fake.record.violations.extend(problems)
         try:
             request_json = json.loads(raw) if raw else None
         except ValueError:
             request_json = None
-        fake.record.exchanges.append(Exchange(method, path, status, body, request_json))
+        fake.record.exchanges.append(
+            Exchange(method, path, status, None if binary else body, request_json)
+        )
         self.send_response(status)
         for name, value in extra.items():
             self.send_header(name, value)

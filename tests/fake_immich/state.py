@@ -133,6 +133,7 @@ class State:
         self.revision = 0  # bumped on every change (search caches key on it)
         self._file_names: dict[str, str] = {}  # upload id -> original file name
         self._by_path: dict[str, FakeAsset] = {}
+        self.thumbnails: dict[str, bytes] = {}  # asset id -> thumbnail bytes
         self._clock = datetime(2026, 11, 22, 1, 0, 0, tzinfo=UTC)
 
     # -- clock: strictly increasing server time ------------------------------------------

@@ -30,9 +30,14 @@ from sidecar.engine.fingerprint import to_unsigned64
 from sidecar.engine.hashindex import pairs_between, pairs_within
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
+from sidecar.engine.services.remote_fingerprints import (
+    fingerprint_remote,
+    remote_assets,
+    remote_key,
+)
 from sidecar.engine.services.sync import ClientFactory
 from sidecar.engine.store.analysis import AnalysisStore, Member
-from sidecar.engine.store.assets import AssetStore
+from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
@@ -57,6 +62,7 @@ class AnalysisReport:
     duration_s: float = 0.0
     semantic_groups: int = 0
     semantic_error: str | None = None
+    remote_error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +70,7 @@ class AnalysisReport:
             "fingerprint_failures": self.fingerprint_failures, "media": self.media,
             "exact_groups": self.exact_groups, "near_groups": self.near_groups,
             "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
+            "remote_error": self.remote_error,
             "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
         }  # fmt: skip
@@ -112,8 +119,9 @@ class AnalyzeService:
                                           self.settings.scan.hash_algorithm)  # fmt: skip
             done, failed, fresh = await fingerprinter.run()
             report.fingerprinted, report.fingerprint_failures = done, failed
+            remote = await self._remote(report, fresh)
             await self._update_edges(fresh)
-            await self._rebuild(op_id, report)
+            await self._rebuild(op_id, report, remote)
             status = "ok"
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
@@ -125,7 +133,22 @@ class AnalyzeService:
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
 
-    async def _rebuild(self, op_id: int, report: AnalysisReport) -> None:
+    async def _remote(self, report: AnalysisReport, fresh: list[str]) -> list[AssetLink]:
+        """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
+        if not self.settings.immich.url or self.connect is None:
+            return []
+        local = {posixpath.normpath(m.path) for m in await self.analysis.media()}
+        todo = remote_assets(await self.assets.links(), local, self.settings)
+        if not todo:
+            return []
+        result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
+        report.fingerprinted += result.done
+        report.fingerprint_failures += result.failed
+        report.remote_error = result.error
+        fresh += result.fresh or []
+        return todo
+
+    async def _rebuild(self, op_id: int, report: AnalysisReport, remote: list[AssetLink]) -> None:
         cfg = self.settings.analysis
         media = await self.analysis.media()
         by_local = {v.local_path: v for v in asset_views(await self.assets.links(), self.settings)
@@ -150,6 +173,25 @@ class AnalyzeService:
                               row.model, phash))  # fmt: skip
             members[key] = Member(key, row.path, asset.id if asset else None, row.size,
                                   row.width, row.height, row.taken_at)  # fmt: skip
+        prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
+        for a in remote:  # assets known only through Immich (videos, unmounted folders)
+            phash, _, _ = prints.get(remote_key(a), (None, None, None))
+            mapped = self.settings.map_immich_path(a.original_path)
+            path = str(mapped) if mapped is not None else a.original_path
+            taken = _when(a.date_time_original)
+            cands.append(Candidate(
+                key=a.id, owner=a.owner_id, path=path, content_hash=remote_key(a),
+                phash=to_unsigned64(phash) if phash is not None else None, width=a.width,
+                height=a.height, size=a.file_size, format=_format(path, ""),
+                captured_at=taken, exif_fields=sum(x is not None for x in
+                                                   (a.date_time_original, a.make, a.model)),
+            ))  # fmt: skip
+            if a.type != "VIDEO":
+                folder, _, name = path.rpartition("/")
+                shots.append(Shot(a.id, a.owner_id, folder, name, False, taken, a.make, a.model,
+                                  to_unsigned64(phash) if phash is not None else None))  # fmt: skip
+            members[a.id] = Member(a.id, path, a.id, a.file_size, a.width, a.height,
+                                   a.date_time_original)  # fmt: skip
         report.media = len(cands)
         decisions = await self._decisions()
         rules = tuple(cfg.keeper_rules)

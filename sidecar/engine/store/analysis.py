@@ -200,6 +200,22 @@ class AnalysisStore:
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
+    async def fingerprints_of(
+        self, keys: Sequence[str]
+    ) -> dict[str, tuple[int | None, int | None, str | None]]:
+        """pHash, dHash and error of the given content keys (primary key lookups)."""
+        out: dict[str, tuple[int | None, int | None, str | None]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in await self.db.fetchall(
+                "SELECT content_hash, phash, dhash, error FROM fingerprints"
+                f" WHERE content_hash IN ({marks})",
+                chunk,
+            ):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out
+
     async def edges(self) -> list[tuple[str, str, int, int]]:
         rows = await self.db.fetchall("SELECT a, b, phash_distance, dhash_distance FROM near_edges")
         return [(r[0], r[1], r[2], r[3]) for r in rows]

@@ -78,6 +78,11 @@ class AssetLink:
     date_time_original: str | None
     make: str | None
     model: str | None
+    type: str = "IMAGE"
+    sync_key: str = ""
+    width: int | None = None
+    height: int | None = None
+    original_file_name: str = ""
 
 
 COLUMNS = (
@@ -177,11 +182,11 @@ class AssetStore:
         """Every asset not gone, for drift (a full read, once per report)."""
         rows = await self.db.fetchall(
             "SELECT id, owner_id, library_id, original_path, checksum, state, is_offline,"
-            " file_size, date_time_original, make, model FROM assets WHERE state != 'gone'"
+            " file_size, date_time_original, make, model, type, sync_key, width, height,"
+            " original_file_name FROM assets WHERE state != 'gone'"
         )
         return [
-            AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9], r[10])
-            for r in rows
+            AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *tuple(r)[7:]) for r in rows
         ]
 
 

@@ -143,12 +143,12 @@ class SyncSettings(_Section):
 
 KeeperRule = Literal[
     "pixels", "camera-format", "file-size", "prefer-raw", "exif", "album", "favorite",
-    "description", "older", "original-name", "shorter-path",
+    "description", "preferred-folder", "older", "original-name", "shorter-path",
 ]  # fmt: skip
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
 DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
-    "album", "favorite", "description", "pixels", "camera-format", "file-size", "exif", "older",
-    "original-name", "shorter-path",
+    "album", "favorite", "description", "preferred-folder", "pixels", "camera-format",
+    "file-size", "exif", "older", "original-name", "shorter-path",
 )  # fmt: skip
 DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
 
@@ -168,6 +168,11 @@ class AnalysisSettings(_Section):
         default_factory=lambda: list(DEFAULT_KEEPER),
         description="Ordered rules choosing the copy to keep; the first that differs decides.",
     )  # fmt: skip
+    preferred_folders: list[str] = Field(
+        default_factory=list,
+        description="Folders (as this process sees them) whose copies the keeper rule "
+        "'preferred-folder' prefers.",
+    )
     pair_time_tolerance_s: float = Field(
         default=2.0, ge=0, description="Largest capture-time difference of a RAW+JPEG pair."
     )

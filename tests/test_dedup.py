@@ -109,3 +109,9 @@ def test_pairs_between_matches_brute_force() -> None:
         want = sorted((i, j, (a ^ b).bit_count()) for i, a in enumerate(new)
                       for j, b in enumerate(known) if (a ^ b).bit_count() <= radius)  # fmt: skip
         assert got == want
+
+
+def test_preferred_folder_rule() -> None:
+    a = cand("Albums/x.jpg", width=100, height=100, preferred=True)
+    b = cand("Dump/x.jpg", width=4000, height=3000)
+    assert choose_keeper([b, a]) == ("Albums/x.jpg", ("in a preferred folder than x.jpg",))

@@ -40,6 +40,7 @@ class Candidate:
     in_album: bool = False
     favorite: bool = False
     has_description: bool = False
+    preferred: bool = False  # under a folder the user prefers to keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,14 @@ KEEPER_RULES: dict[str, str] = {
     "album": "in an album",
     "favorite": "a favourite",
     "description": "has a description",
+    "preferred-folder": "in a preferred folder",
     "older": "captured earlier",
     "original-name": "not named like a copy",
     "shorter-path": "shorter path (fewer copies deep)",
 }
-DEFAULT_KEEPER_RULES = ("album", "favorite", "description", "pixels", "camera-format",
-                        "file-size", "exif", "older", "original-name", "shorter-path")  # fmt: skip
+DEFAULT_KEEPER_RULES = ("album", "favorite", "description", "preferred-folder", "pixels",
+                        "camera-format", "file-size", "exif", "older", "original-name",
+                        "shorter-path")  # fmt: skip
 CAMERA_FORMATS = frozenset({"jpeg", "heic", "raw"})
 
 
@@ -101,6 +104,8 @@ def _score(c: Candidate, rule: str) -> float:
         return float(c.favorite)
     if rule == "description":
         return float(c.has_description)
+    if rule == "preferred-folder":
+        return float(c.preferred)
     if rule == "older":
         return -c.captured_at.timestamp() if c.captured_at else float("-inf")
     if rule == "original-name":

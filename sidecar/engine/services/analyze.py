@@ -167,6 +167,7 @@ class AnalyzeService:
                 phash=phash, width=row.width, height=row.height, size=row.size,
                 format=_format(row.path, row.kind), captured_at=taken,
                 exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
+                preferred=self._preferred(row.path),
             ))  # fmt: skip
             folder, _, name = row.path.rpartition("/")
             shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,
@@ -284,6 +285,10 @@ class AnalyzeService:
         edges.sort()  # closest first, dHash breaking pHash ties
         return near_groups(cands, [(i, j, d) for d, _, i, j in edges], cfg.near_threshold,
                            decisions, rules)  # fmt: skip
+
+    def _preferred(self, path: str) -> bool:
+        return any(path == f or path.startswith(f.rstrip("/") + "/")
+                   for f in self.settings.analysis.preferred_folders)  # fmt: skip
 
     async def _semantic(self, report: AnalysisReport) -> list[StoredGroupRow]:
         """Immich's own duplicate groups (CLIP-based), as a review-only third tier."""

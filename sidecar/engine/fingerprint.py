@@ -70,6 +70,20 @@ def _orientation_swaps(img: Image.Image) -> bool:
         return False
 
 
+def _facts(tags: dict[int, object]) -> tuple[str | None, str | None, str | None]:
+    """(capture time with sub-seconds, make, model) from merged IFD0 + EXIF-IFD tags."""
+    stamp = tags.get(0x9003) or tags.get(0x0132)  # DateTimeOriginal, else DateTime
+    taken = None
+    if isinstance(stamp, str) and len(stamp) >= 19:
+        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
+        subsec = str(tags.get(0x9291) or "").strip()  # SubsecTimeOriginal
+        if subsec.isdigit():
+            taken += "." + subsec
+    make, model = tags.get(0x010F), tags.get(0x0110)
+    return (taken, str(make).strip("\x00 ") if make else None,
+            str(model).strip("\x00 ") if model else None)  # fmt: skip
+
+
 def _exif_facts(img: Image.Image) -> tuple[str | None, str | None, str | None]:
     """(capture time, make, model) from EXIF; sub-seconds kept (bursts need them)."""
     try:
@@ -77,16 +91,7 @@ def _exif_facts(img: Image.Image) -> tuple[str | None, str | None, str | None]:
         sub = exif.get_ifd(0x8769)
     except Exception:  # noqa: BLE001 - broken EXIF is common and never fatal
         return None, None, None
-    stamp = sub.get(0x9003) or exif.get(0x0132)
-    taken = None
-    if isinstance(stamp, str) and len(stamp) >= 19:
-        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
-        subsec = str(sub.get(0x9291) or "").strip()
-        if subsec.isdigit():
-            taken += "." + subsec
-    make, model = exif.get(0x010F), exif.get(0x0110)
-    return (taken, str(make).strip("\x00 ") if make else None,
-            str(model).strip("\x00 ") if model else None)  # fmt: skip
+    return _facts({**dict(exif), **dict(sub)})
 
 
 def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
@@ -124,16 +129,7 @@ def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
                 tags.update(dict(sub))
     except (OSError, ValueError, struct.error, KeyError, TypeError):
         return None, None, None
-    stamp = tags.get(0x9003) or tags.get(0x0132)
-    taken = None
-    if isinstance(stamp, str) and len(stamp) >= 19:
-        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
-        subsec = str(tags.get(0x9291) or "").strip()
-        if subsec.isdigit():
-            taken += "." + subsec
-    make, model = tags.get(0x010F), tags.get(0x0110)
-    return (taken, str(make).strip("\x00 ") if make else None,
-            str(model).strip("\x00 ") if model else None)  # fmt: skip
+    return _facts(tags)
 
 
 def _from_raw(path: str, hash_size: int) -> Fingerprint:

@@ -76,6 +76,14 @@ def _distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+def camera_name(shot: Shot) -> str:
+    """ "Canon EOS R6", not "Canon Canon EOS R6" (many models repeat the make)."""
+    make, model = (shot.make or "").strip(), (shot.model or "").strip()
+    if model.lower().startswith(make.lower()):
+        return model or "unknown camera"
+    return f"{make} {model}".strip() or "unknown camera"
+
+
 def _same_camera(a: Shot, b: Shot) -> bool | None:
     if not (a.make and b.make and a.model and b.model):
         return None
@@ -102,7 +110,7 @@ def _confirm(a: Shot, b: Shot, rules: PairingRules) -> tuple[bool, str]:
     if apart is not None and apart > rules.time_tolerance_s:
         return False, f"captured {apart:.1f} s apart (tolerance {rules.time_tolerance_s:g} s)"
     if _same_camera(a, b) is False:
-        return False, f"different cameras ({a.make} {a.model} / {b.make} {b.model})"
+        return False, f"different cameras ({camera_name(a)} / {camera_name(b)})"
     if a.phash is not None and b.phash is not None:
         dist = _distance(a.phash, b.phash)
         if dist > rules.max_phash_distance:
@@ -110,7 +118,7 @@ def _confirm(a: Shot, b: Shot, rules: PairingRules) -> tuple[bool, str]:
     evidence = [f"captured {apart:.2f} s apart" if apart is not None
                 else "no capture time on one side"]  # fmt: skip
     if _same_camera(a, b):
-        evidence.append(f"same camera ({a.make} {a.model})")
+        evidence.append(f"same camera ({camera_name(a)})")
     return True, ", ".join(evidence)
 
 
@@ -230,7 +238,7 @@ def _close_run(run: list[Shot], rules: PairingRules, out: list[Pair], seen: set[
         return
     first, last = frames[0], frames[-1]
     span = _seconds_apart(first, last) or 0.0
-    out.append(_burst(frames, f"{len(frames)} frames from {first.make} {first.model} within "
+    out.append(_burst(frames, f"{len(frames)} frames from {camera_name(first)} within "
                               f"{span:.2f} s (gaps <= {rules.burst_gap_s:g} s)"))  # fmt: skip
     seen.update(s.key for s in frames)
 

@@ -14,6 +14,7 @@ from PIL import Image
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
+from tests.conftest import make_settings
 from tests.raw_files import write_dng
 
 
@@ -23,6 +24,22 @@ async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
     return {"summary": summary.as_json(), **report}
+
+
+def mapped_settings(url: str, key: str, photos: Path, state_dir: Path) -> Settings:
+    """Immich at `url`, its library /mnt/photos/family mounted here at `photos`."""
+    return make_settings(
+        state_dir, immich={"url": url, "api_key": key},
+        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
+    )  # fmt: skip
+
+
+async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        return summary, await analysis_report(rt.analysis)
 
 
 def names(group: dict[str, Any]) -> set[str]:
@@ -210,8 +227,6 @@ async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier
 ) -> None:
     import uuid
 
-    from tests.conftest import make_settings
-
     fake = immich_v2
     user = fake.state.add_user()
     key = fake.state.add_key(user)
@@ -225,15 +240,8 @@ async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier
     group_id = str(uuid.uuid4())
     for rel in ("2020/Trip/motorcycle_left.jpg", "2020/Trip/motorcycle_right.jpg"):
         fake.state.edit(assets[rel].id, duplicate_id=group_id)
-    settings = make_settings(
-        state_dir, immich={"url": fake.url, "api_key": key},
-        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
-    )  # fmt: skip
-    async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
-        await rt.sync.sync()
-        summary = await rt.analyze.analyze()
-        report = await analysis_report(rt.analysis)
+    settings = mapped_settings(fake.url, key, photos, state_dir)
+    summary, report = await scan_sync_analyse(settings)
     assert summary.semantic_groups == 1
     backup = next(g for g in report["duplicate_groups"]
                   if g["tier"] == "exact" and names(g) == {"astronaut.jpg"})  # fmt: skip
@@ -250,8 +258,6 @@ async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier
 async def test_assets_without_a_local_file_are_fingerprinted_from_immich_thumbnails(
     immich_v2: Any, photos: Path, state_dir: Path
 ) -> None:
-    from tests.conftest import make_settings
-
     fake = immich_v2
     user = fake.state.add_user()
     key = fake.state.add_key(user)
@@ -272,15 +278,9 @@ async def test_assets_without_a_local_file_are_fingerprinted_from_immich_thumbna
     with Image.open(photos / "2020/Trip/motorcycle_left.jpg") as img:
         img.resize((250, 169)).save(buf, format="JPEG", quality=80)
     fake.state.thumbnails[video.id] = buf.getvalue()
-    settings = make_settings(
-        state_dir, immich={"url": fake.url, "api_key": key},
-        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
-    )  # fmt: skip
+    settings = mapped_settings(fake.url, key, photos, state_dir)
+    summary, report = await scan_sync_analyse(settings)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
-        await rt.sync.sync()
-        summary = await rt.analyze.analyze()
-        report = await analysis_report(rt.analysis)
         reasons = [r for _, r in await rt.analysis.fingerprint_errors()]
     assert summary.remote_error is None
     assert "Immich has no thumbnail for it" in reasons

@@ -293,3 +293,17 @@ async def test_assets_without_a_local_file_are_fingerprinted_from_immich_thumbna
     async with open_runtime(settings) as rt:
         again = await rt.analyze.analyze()
     assert again.fingerprinted == 0  # thumbnails are fetched once
+
+
+def test_decide_from_the_command_line(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    cli("scan", str(photos), "--json", env=env)
+    small, big = photos / "Exports/astronaut-small.jpg", photos / "2019/Summer/astronaut.jpg"
+    res = cli("decide", "not-duplicates", str(small), str(big), "--note", "a crop", env=env)
+    assert res.code == 0
+    assert "Recorded: not-duplicates for 2 members" in res.out
+    cli("analyze", "--json", env=env)
+    data = json.loads(cli("report", "--json", env=env).out)
+    assert {str(small), str(big)} not in [{m["path"] for m in g["members"]}
+                                          for g in data["duplicate_groups"]]  # fmt: skip
+    assert cli("decide", "keep-together", str(small), env=env).code == 2

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
-from sidecar.cli import analyze, check, demo, drift, evaluate, scan, status, sync
+from sidecar.cli import analyze, check, decide, demo, drift, evaluate, scan, status, sync
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.register(sub)
     drift.register(sub)
     analyze.register(sub)
+    decide.register(sub)
     demo.register(sub)
     evaluate.register(sub)
     return parser

@@ -1,0 +1,42 @@
+"""`immich-sidecar decide not-duplicates|keep-together MEMBER MEMBER ...`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings, SettingsError
+
+KINDS = {"not-duplicates": "not_duplicates", "keep-together": "keep_together"}
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "decide",
+        help="record a decision that every later analysis honours",
+        description="not-duplicates: these members are never grouped with each other again. "
+        "keep-together: a group made of (a subset of) these members is settled and not "
+        "reported again. Members are asset ids, or file paths in local mode (as `report` "
+        "shows them).",
+    )
+    p.add_argument("kind", choices=sorted(KINDS), help="what was decided")
+    p.add_argument("members", nargs="+", metavar="MEMBER", help="asset id or path (two or more)")
+    p.add_argument("--note", help="why, for the record")
+    p.set_defaults(handler=handle)
+
+
+def _member(text: str) -> str:
+    """Paths are stored absolute and normalised; asset ids are kept as given."""
+    return os.path.normpath(os.path.abspath(text)) if "/" in text else text
+
+
+async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    members = [_member(m) for m in args.members]
+    if len(set(members)) < 2:
+        raise SettingsError("a decision needs two or more different members")
+    async with open_runtime(settings) as rt:
+        await rt.analysis.decide(KINDS[args.kind], members, args.note)
+    print(f"Recorded: {args.kind} for {len(set(members))} members; run `analyze` to apply it.")
+    return 0

@@ -7,6 +7,7 @@ import secrets
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -36,6 +37,7 @@ class Fault:
     retry_after: str | None = None
     delay_s: float = 0.0
     drop: bool = False  # close the connection without answering
+    when: Callable[[Any], bool] | None = None  # only requests whose JSON body satisfies this
     seen: int = 0
 
 
@@ -113,11 +115,18 @@ class FakeImmich:
             self.faults.append(f)
         return f
 
-    def _take_fault(self, method: str, path: str) -> Fault | None:
+    def _take_fault(self, method: str, path: str, raw: bytes) -> Fault | None:
         with self._fault_lock:
             for f in self.faults:
                 if not path.startswith(f.path) or (f.method and f.method != method):
                     continue
+                if f.when is not None:
+                    try:
+                        body = json.loads(raw) if raw else None
+                    except ValueError:
+                        body = None
+                    if not f.when(body):
+                        continue
                 f.seen += 1
                 if f.seen <= f.skip:
                     continue
@@ -310,7 +319,7 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         path = parts.path.removeprefix("/api") or "/"
         method = self.command
-        fault = fake._take_fault(method, path)
+        fault = fake._take_fault(method, path, raw)
         if fault is not None:
             if fault.delay_s:
                 time.sleep(fault.delay_s)

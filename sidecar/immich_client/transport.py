@@ -53,7 +53,10 @@ class RetryPolicy:
 class TransportStats:
     requests: int = 0
     retries: int = 0
-    wait_s: float = 0.0  # time spent waiting on the network and the server
+    wait_s: float = 0.0  # summed durations of requests (overlapping ones count twice)
+    busy_s: float = 0.0  # wall time with at least one request in flight
+    in_flight: int = 0
+    busy_since: float = 0.0
     bytes_received: int = 0
     by_path: dict[str, int] = field(default_factory=dict)
 
@@ -170,13 +173,21 @@ class Transport:
     async def _send(
         self, method: str, path: str, json: Any, params: dict[str, Any] | None
     ) -> httpx.Response:
-        self.stats.requests += 1
-        self.stats.by_path[path] = self.stats.by_path.get(path, 0) + 1
+        stats = self.stats
+        stats.requests += 1
+        stats.by_path[path] = stats.by_path.get(path, 0) + 1
         t0 = time.perf_counter()
+        if stats.in_flight == 0:
+            stats.busy_since = t0
+        stats.in_flight += 1
         try:
             response = await self._client.request(method, path, json=json, params=params)
         finally:
-            self.stats.wait_s += time.perf_counter() - t0
+            t1 = time.perf_counter()
+            stats.wait_s += t1 - t0
+            stats.in_flight -= 1
+            if stats.in_flight == 0:
+                stats.busy_s += t1 - stats.busy_since
         self.stats.bytes_received += len(response.content)
         return response
 

@@ -50,7 +50,8 @@ class UserSync:
     removed: int = 0
     pages: int = 0
     requests: int = 0
-    wait_s: float = 0.0  # time spent waiting on the network and the server
+    wait_s: float = 0.0  # summed request durations
+    busy_s: float = 0.0  # wall time with a request in flight
     error: str | None = None
 
     def add(self, counts: UpsertCounts) -> None:
@@ -84,6 +85,7 @@ class SyncReport:
             "requests": self.total("requests"),
             "pages": self.total("pages"),
             "wait_s": round(sum(u.wait_s for u in self.users), 3),
+            "busy_s": round(sum(u.busy_s for u in self.users), 3),
             "duration_s": round(self.duration_s, 3),
             "users": [asdict(u) for u in self.users],
             "errors": self.errors,
@@ -217,6 +219,7 @@ class SyncService:
                 user.add(await asyncio.shield(writing))
             user.requests = client.transport.stats.requests
             user.wait_s = round(client.transport.stats.wait_s, 3)
+            user.busy_s = round(client.transport.stats.busy_s, 3)
             await client.aclose()
         return version
 

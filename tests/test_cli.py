@@ -20,7 +20,7 @@ def test_scan_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
         assert isinstance(data[key], int), key
     assert isinstance(data["duration_s"], float)
     assert data["error_details"] == []
-    assert (data["scanned"], data["added"], data["hashed"]) == (19, 19, 19)
+    assert (data["scanned"], data["added"], data["hashed"]) == (21, 21, 21)
 
 
 def test_scan_text_summary_and_status(cli: Any, photos: Path, state_dir: Path) -> None:
@@ -30,11 +30,11 @@ def test_scan_text_summary_and_status(cli: Any, photos: Path, state_dir: Path) -
     bad.chmod(0o000)
     res = cli("scan", str(photos), env=env)
     assert res.code == 0
-    assert "Scan #1: 20 media files in 1 folder(s)" in res.out
-    assert "added 20" in res.out
+    assert "Scan #1: 22 media files in 1 folder(s)" in res.out
+    assert "added 22" in res.out
     status = cli("status", env=env)
     assert status.code == 0
-    assert "files on disk 20" in status.out
+    assert "files on disk 22" in status.out
     assert "#1 scan   ok" in status.out
 
 
@@ -46,10 +46,10 @@ def test_status_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
     (photos / "2021/Sky/hubble.jpg").unlink()
     cli("scan", str(photos), "--json", "--no-analyze", env=env)
     data = json.loads(cli("status", "--json", env=env).out)
-    assert (data["files"], data["assets"], data["files_removed"]) == (18, 0, 1)
+    assert (data["files"], data["assets"], data["files_removed"]) == (20, 0, 1)
     ops = data["operations"]
     assert [(o["kind"], o["status"]) for o in ops] == [("scan", "ok"), ("scan", "ok")]
-    assert (ops[0]["removed"], ops[1]["added"]) == (1, 19)
+    assert (ops[0]["removed"], ops[1]["added"]) == (1, 21)
     assert all(isinstance(o[k], int) for o in ops for k in SCAN_INT_KEYS)
 
 
@@ -64,7 +64,7 @@ def test_configured_libraries_are_scanned_without_paths(
     )
     data = json.loads(cli("--config", str(config), "scan", "--json").out)
     assert data["scopes"] == [str(photos)]
-    assert data["added"] == 19
+    assert data["added"] == 21
 
 
 def test_bad_config_exits_2_with_one_line(cli: Any, tmp_path: Path) -> None:
@@ -106,7 +106,7 @@ def test_missing_scan_path_is_reported_not_fatal(cli: Any, photos: Path, state_d
     res = cli("scan", str(photos / "nope"), str(photos), "--json", env=env)
     assert res.code == 0
     data = json.loads(res.out)
-    assert data["added"] == 19
+    assert data["added"] == 21
     assert data["error_details"] == [
         {"path": str(photos / "nope"),
          "reason": "folder not found (is the volume mounted?); nothing changed"}
@@ -118,8 +118,8 @@ def test_demo_prepares_real_photos_and_scans_them(tmp_path: Path) -> None:
     proc = run_process(["demo", "--dir", str(tmp_path / "demo")], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Sample library:" in proc.stdout
-    assert "added 19" in proc.stdout
+    assert "added 21" in proc.stdout
     assert (tmp_path / "demo/photos/2019/Summer/astronaut.jpg").stat().st_size > 50_000
     again = run_process(["demo", "--dir", str(tmp_path / "demo"), "--json"], cwd=tmp_path)
     data = json.loads(again.stdout)
-    assert (data["unchanged"], data["hashed"]) == (19, 0)
+    assert (data["unchanged"], data["hashed"]) == (21, 0)

@@ -19,7 +19,7 @@ LIB = "/mnt/photos/family"
 def media(photos: Path) -> list[Path]:
     return sorted(
         p for p in photos.rglob("*")
-        if p.is_file() and p.suffix.lower() in (".jpg", ".png") and "@eaDir" not in p.parts
+        if p.is_file() and p.suffix.lower() in (".jpg", ".png", ".dng") and "@eaDir" not in p.parts
     )  # fmt: skip
 
 

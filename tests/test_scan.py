@@ -22,7 +22,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings
 
-MEDIA_IN_SAMPLES = 19  # 18 photos and one .xmp sidecar; clutter is skipped
+MEDIA_IN_SAMPLES = 21  # 19 photos, a DNG and an .xmp sidecar; clutter is skipped
 
 
 async def scan(
@@ -323,4 +323,4 @@ async def test_immich_upload_location_scans_only_originals(
     report = await scan(settings)
     assert report.scopes == [str(upload / "library"), str(upload / "upload")]
     assert not any("/thumbs/" in p for p in await records(settings))
-    assert report.counts.added == 8 + 3  # 2019: 7 photos and a sidecar; 2020: 3 photos
+    assert report.counts.added == 8 + 5  # 2019: 7 photos and a sidecar; 2020: 4 photos, a DNG

@@ -2,8 +2,9 @@
 
 The pictures are the photographs scikit-image ships (install the `samples` extra). The tree
 holds what reconciliation and analysis must cope with: exact copies in a backup folder, a
-resized re-encode, a format conversion, a burst, distinct-but-similar shots, a sidecar,
-odd file names, and clutter that must be ignored.
+resized re-encode, a format conversion, an edited variant, a burst, a RAW+JPEG pair (a real
+DNG, written with pidng), distinct-but-similar shots, a sidecar, odd file names, and clutter
+that must be ignored.
 """
 
 from __future__ import annotations
@@ -118,6 +119,7 @@ def build_samples(target: Path) -> list[Path]:
                 taken = shot.taken + timedelta(hours=1, milliseconds=300 * i)
                 put(frame, f"2019/Summer/Burst/IMG_{2041 + i}.JPG", taken, shot.camera,
                     quality=90)  # fmt: skip
+    _raw_pair(target, data, written)
     extras = {
         "2019/Summer/coffee.xmp": '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>\n',
         "2019/Summer/@eaDir/astronaut.jpg/SYNOPHOTO_THUMB_S.jpg": "synology thumbnail\n",
@@ -135,3 +137,24 @@ def build_samples(target: Path) -> list[Path]:
         odd.write_bytes((target / "2019/Summer/coffee.jpg").read_bytes())
     written.append(odd)
     return written
+
+
+def _raw_pair(target: Path, data: Path, written: list[Path]) -> None:
+    """A RAW+JPEG pair: a real DNG (written with pidng) and the JPEG the camera made beside it."""
+    try:
+        from sidecar.cli.dng import write_dng  # pidng comes with the samples extra
+    except ImportError:
+        return
+    taken = BASE + timedelta(days=402)
+    jpeg = target / "2020/Trip/IMG_3001.JPG"
+    dng = target / "2020/Trip/IMG_3001.dng"
+    with Image.open(data / "hubble_deep_field.jpg") as src:
+        img = src.convert("RGB")
+    quarter = img.crop((img.width // 2, 0, img.width, img.height // 2))
+    if not jpeg.exists():
+        _save(quarter, jpeg, taken, ("SONY", "ILCE-7M3"), 92)
+    if not dng.exists():
+        write_dng(quarter, dng, make="SONY", model="ILCE-7M3",
+                  taken=taken.strftime("%Y:%m:%d %H:%M:%S"))  # fmt: skip
+        os.utime(dng, (taken.timestamp(), taken.timestamp()))
+    written += [jpeg, dng]

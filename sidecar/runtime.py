@@ -20,7 +20,7 @@ from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
-from sidecar.settings import Settings, SettingsError
+from sidecar.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +42,8 @@ def client_factory(settings: Settings) -> ClientFactory:
     """Clients for the configured server, one per API key."""
 
     def connect(api_key: str, version: ServerVersion | None = None) -> ImmichClient:
-        url = settings.immich.url
-        if not url:
-            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
         return ImmichClient.connect(
-            url, api_key, connect_timeout_s=settings.immich.connect_timeout_s,
+            settings.immich_url(), api_key, connect_timeout_s=settings.immich.connect_timeout_s,
             request_timeout_s=settings.immich.request_timeout_s,
             retry=RetryPolicy(attempts=settings.immich.retries), version=version,
         )  # fmt: skip

@@ -209,6 +209,21 @@ class Settings(_Section):
         """The API key from the setting, or read from `api_key_file`."""
         return _read_key(self.immich.api_key, self.immich.api_key_file)
 
+    def immich_url(self) -> str:
+        """The Immich server URL; a clear error when none is configured."""
+        if not self.immich.url:
+            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
+        return self.immich.url
+
+    def required_user_keys(self) -> list[tuple[str, str]]:
+        """`user_keys()` for commands that talk to Immich: the URL and a key must exist."""
+        self.immich_url()
+        keys = self.user_keys()
+        if not keys:
+            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
+                                "or api_key_file")  # fmt: skip
+        return keys
+
     def user_keys(self) -> list[tuple[str, str]]:
         """(label, API key) of every user to mirror: the main key first, labelled "default"."""
         keys: list[tuple[str, str]] = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sidecar.engine.services.sync import ClientFactory
 from sidecar.immich_client import ImmichError, ImmichPermissionError
 from sidecar.immich_client.permissions import READ_ONLY, READ_OPTIONAL, WRITE_BACK, missing
-from sidecar.settings import Settings, SettingsError
+from sidecar.settings import Settings
 
 
 @dataclass(slots=True)
@@ -42,14 +42,8 @@ class CheckService:
     async def check(self) -> CheckReport:
         """Probe without writing: the version (no auth), then per key GET /api-keys/me (needs
         no permission) and, when allowed, GET /users/me."""
-        url = self.settings.immich.url
-        if not url:
-            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
-        keys = self.settings.user_keys()
-        if not keys:
-            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
-                                "or api_key_file")  # fmt: skip
-        report = CheckReport(url)
+        keys = self.settings.required_user_keys()
+        report = CheckReport(self.settings.immich_url())
         for label, key in keys:
             result = KeyCheck(label)
             report.keys.append(result)

@@ -23,7 +23,7 @@ from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertC
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError
 from sidecar.immich_client.models import Asset, ServerVersion
-from sidecar.settings import Settings, SettingsError
+from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
 KIND = "sync"
@@ -130,12 +130,7 @@ class SyncService:
         self.lock = lock
 
     async def sync(self, full: bool = False) -> SyncReport:
-        keys = self.settings.user_keys()
-        if not self.settings.immich.url:
-            raise SettingsError("no Immich server configured: set [immich] url or IMMICH_URL")
-        if not keys:
-            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
-                                "or api_key_file")  # fmt: skip
+        keys = self.settings.required_user_keys()
         with ExclusiveLock(self.lock) as held:
             if not held:
                 raise SyncBusyError("another sync is running on this inventory; try again later")

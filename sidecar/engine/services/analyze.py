@@ -36,7 +36,7 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_key,
 )
 from sidecar.engine.services.sync import ClientFactory
-from sidecar.engine.store.analysis import AnalysisStore, Member
+from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
@@ -119,9 +119,11 @@ class AnalyzeService:
                                           self.settings.scan.hash_algorithm)  # fmt: skip
             done, failed, fresh = await fingerprinter.run()
             report.fingerprinted, report.fingerprint_failures = done, failed
-            remote = await self._remote(report, fresh)
+            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+            links = await self.assets.links()
+            remote = await self._remote(report, fresh, media, links)
             await self._update_edges(fresh)
-            await self._rebuild(op_id, report, remote)
+            await self._rebuild(op_id, report, media, links, remote)
             status = "ok"
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
@@ -133,12 +135,18 @@ class AnalyzeService:
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
 
-    async def _remote(self, report: AnalysisReport, fresh: list[str]) -> list[AssetLink]:
+    async def _remote(
+        self,
+        report: AnalysisReport,
+        fresh: list[str],
+        media: list[MediaRow],
+        links: list[AssetLink],
+    ) -> list[AssetLink]:
         """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
         if not self.settings.immich.url or self.connect is None:
             return []
-        local = {posixpath.normpath(m.path) for m in await self.analysis.media()}
-        todo = remote_assets(await self.assets.links(), local, self.settings)
+        local = {posixpath.normpath(m.path) for m in media}
+        todo = remote_assets(links, local, self.settings)
         if not todo:
             return []
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
@@ -148,10 +156,16 @@ class AnalyzeService:
         fresh += result.fresh or []
         return todo
 
-    async def _rebuild(self, op_id: int, report: AnalysisReport, remote: list[AssetLink]) -> None:
+    async def _rebuild(
+        self,
+        op_id: int,
+        report: AnalysisReport,
+        media: list[MediaRow],
+        links: list[AssetLink],
+        remote: list[AssetLink],
+    ) -> None:
         cfg = self.settings.analysis
-        media = await self.analysis.media()
-        by_local = {v.local_path: v for v in asset_views(await self.assets.links(), self.settings)
+        by_local = {v.local_path: v for v in asset_views(links, self.settings)
                     if v.local_path is not None and not v.trashed}  # fmt: skip
         cands: list[Candidate] = []
         shots: list[Shot] = []

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
-
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sidecar.immich_client.errors import ImmichProtocolError, ImmichUnsupportedError
 from sidecar.immich_client.models import (
@@ -19,6 +18,7 @@ from sidecar.immich_client.models import (
     DuplicateGroup,
     Library,
     LibraryStatistics,
+    ModelError,
     SearchPage,
     SearchResponse,
     ServerAbout,
@@ -26,10 +26,12 @@ from sidecar.immich_client.models import (
     Stack,
     Tag,
     UserInfo,
+    convert,
+    decode,
 )
 from sidecar.immich_client.transport import RetryPolicy, Transport
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 OLDEST_SUPPORTED = (2, 0)
 PAGE_SIZE = 1000  # the server's maximum
 
@@ -86,23 +88,31 @@ def _page_number(value: str) -> int:
 
 def parse(model: type[M], data: Any, what: str) -> M:
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
+        return convert(model, data)
+    except ModelError as exc:
         raise ImmichProtocolError(_describe(exc, what)) from None
 
 
 def parse_list(model: type[M], data: Any, what: str) -> list[M]:
-    try:
-        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
-    except ValidationError as exc:
-        raise ImmichProtocolError(_describe(exc, what)) from None
+    return parse(list[model], data, what)  # type: ignore[valid-type]
 
 
-def _describe(exc: ValidationError, what: str) -> str:
-    err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"])
-    problem = "is missing" if err["type"] == "missing" else f"is invalid ({err['msg']})"
-    return f"unexpected response from Immich for {what}: field '{field}' {problem}"
+_MISSING = re.compile(r"missing required field `([^`]*)`(?: - at `\$?([^`]*)`)?")
+_AT = re.compile(r"^(.*?)(?: - at `\$?([^`]*)`)?$")
+
+
+def _describe(exc: ModelError, what: str) -> str:
+    """One line naming the field: "field 'assets.items[0].originalPath' is missing"."""
+    text = str(exc)
+    missing = _MISSING.search(text)
+    if missing:
+        field = f"{(missing[2] or '').lstrip('.')}.{missing[1]}".lstrip(".")
+        return f"unexpected response from Immich for {what}: field '{field}' is missing"
+    if text == "not JSON":
+        return f"unexpected response from Immich for {what}: not JSON"
+    problem, at = _AT.match(text).groups()  # type: ignore[union-attr]
+    where = f"field '{at.lstrip('.')}' " if at else ""
+    return f"unexpected response from Immich for {what}: {where}is invalid ({problem})"
 
 
 class ImmichClient:
@@ -209,6 +219,7 @@ class ImmichClient:
                     position = (None, number)
                     want(*position)
                     want(None, number + 1)  # speculative: numbered pages are predictable
+                    want(None, number + 2)
                 else:
                     yield page
                     return
@@ -225,12 +236,8 @@ class ImmichClient:
             "POST", "/search/metadata", json=body, idempotent=True
         )
         try:
-            return SearchResponse.model_validate_json(response.content).assets
-        except ValidationError as exc:
-            if exc.errors()[0]["type"] == "json_invalid":
-                raise ImmichProtocolError(
-                    "unexpected response from Immich for POST /search/metadata: not JSON"
-                ) from None
+            return decode(SearchResponse, response.content).assets
+        except ModelError as exc:
             raise ImmichProtocolError(_describe(exc, "POST /search/metadata")) from None
 
     async def asset(self, asset_id: str) -> Asset:

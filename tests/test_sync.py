@@ -118,6 +118,26 @@ async def test_hard_deleted_assets_are_marked_gone_by_the_full_sweep(
     assert again["removed"] == 0  # counted once
 
 
+async def test_timestamps_written_in_the_older_iso_form_are_not_changes(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    """Inventories written before the mirror wrote `Z` hold `+00:00`; the same instant in the
+    other form is neither an update nor a different capture time for drift."""
+    _user, key, _library = seed(immich, files=3)
+    settings = settings_for(immich, state_dir, key)
+    await sync(settings)
+    async with open_runtime(settings) as rt:
+        stored = await rt.db.fetchall("SELECT updated_at, date_time_original FROM assets")
+        assert all(u.endswith("Z") for u, _ in stored)
+        async with rt.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE assets SET updated_at = replace(replace(updated_at, '.000Z', 'Z'),"
+                " 'Z', '+00:00'), date_time_original = replace(date_time_original, 'Z', '+00:00')"
+            )
+    full = (await sync(settings, full=True)).as_json()
+    assert (full["added"], full["updated"], full["removed"]) == (0, 0, 0)
+
+
 async def test_renamed_library_file_becomes_a_new_asset_and_the_old_one_is_trashed(
     immich: FakeImmich, state_dir: Path
 ) -> None:

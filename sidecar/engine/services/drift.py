@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sidecar.engine.core.drift import AssetView, DriftReport, FileView, compute_drift
@@ -35,7 +36,7 @@ def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
         local = settings.map_immich_path(a.original_path)
         signature = None
         if a.file_size and a.date_time_original:
-            signature = (a.file_size, a.date_time_original, a.make or "", a.model or "")
+            signature = (a.file_size, _instant(a.date_time_original), a.make or "", a.model or "")
         views.append(AssetView(
             id=a.id, owner_id=a.owner_id,
             local_path=os.path.normpath(local) if local is not None else None,
@@ -65,3 +66,12 @@ def drift_json(report: DriftReport) -> dict[str, Any]:
             "reimported_moves": len(report.reimported_moves),
         },
     }
+
+
+def _instant(text: str) -> str:
+    """A stored timestamp in one canonical form, so two ISO forms of one instant (older
+    inventories wrote `+00:00`, newer ones `Z`) compare equal."""
+    try:
+        return datetime.fromisoformat(text).isoformat()
+    except ValueError:
+        return text

@@ -11,18 +11,20 @@ repeated: nothing is missed, and upserts by id never duplicate.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError
-from sidecar.immich_client.models import Asset, ServerVersion
+from sidecar.immich_client.models import Asset, ServerVersion, convert, timestamps, to_json
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,26 +94,35 @@ class SyncReport:
         }
 
 
-def asset_row(asset: Asset) -> AssetRow:
-    exif = asset.exif
-    return AssetRow(
-        id=asset.id, owner_id=asset.owner_id, library_id=asset.library_id, type=asset.type,
-        original_path=asset.original_path, original_file_name=asset.original_file_name,
-        checksum=asset.checksum, file_created_at=asset.file_created_at.isoformat(),
-        file_modified_at=asset.file_modified_at.isoformat(),
-        local_date_time=asset.local_date_time.isoformat(),
-        updated_at=asset.updated_at.isoformat(), is_favorite=asset.is_favorite,
-        is_trashed=asset.is_trashed, is_offline=asset.is_offline, visibility=asset.visibility,
-        duplicate_id=asset.duplicate_id, stack_id=asset.stack.id if asset.stack else None,
-        live_photo_video_id=asset.live_photo_video_id,
-        width=(exif.width if exif and exif.width else asset.width),
-        height=(exif.height if exif and exif.height else asset.height),
-        file_size=exif.file_size if exif else None, make=exif.make if exif else None,
-        model=exif.model if exif else None,
-        date_time_original=(exif.date_time_original.isoformat()
-                            if exif and exif.date_time_original else None),
-        exif=exif.model_dump_json(exclude_none=True, by_alias=True) if exif else None,
-    )  # fmt: skip
+def asset_rows(assets: Sequence[Asset]) -> list[AssetRow]:
+    """Store rows for a page of assets. Timestamps are written as ISO 8601 (UTC as `Z`),
+    formatted for the whole page in one call (per-value formatting was a fifth of the
+    mirror's own CPU time)."""
+    required = iter(cast(list[str], timestamps([
+        t for a in assets
+        for t in (a.file_created_at, a.file_modified_at, a.local_date_time, a.updated_at)
+    ])))  # fmt: skip
+    taken = iter(timestamps([a.exif.date_time_original if a.exif else None for a in assets]))
+    rows = []
+    for asset in assets:
+        exif = asset.exif
+        rows.append(AssetRow(
+            id=asset.id, owner_id=asset.owner_id, library_id=asset.library_id,
+            type=asset.type, original_path=asset.original_path,
+            original_file_name=asset.original_file_name, checksum=asset.checksum,
+            file_created_at=next(required), file_modified_at=next(required),
+            local_date_time=next(required), updated_at=next(required),
+            is_favorite=asset.is_favorite, is_trashed=asset.is_trashed,
+            is_offline=asset.is_offline, visibility=asset.visibility,
+            duplicate_id=asset.duplicate_id, stack_id=asset.stack.id if asset.stack else None,
+            live_photo_video_id=asset.live_photo_video_id,
+            width=(exif.width if exif and exif.width else asset.width),
+            height=(exif.height if exif and exif.height else asset.height),
+            file_size=exif.file_size if exif else None, make=exif.make if exif else None,
+            model=exif.model if exif else None, date_time_original=next(taken),
+            exif=to_json(exif) if exif else None,
+        ))  # fmt: skip
+    return rows
 
 
 class SyncService:
@@ -170,7 +181,7 @@ class SyncService:
         known = await self.assets.meta(VERSION_KEY)
         if full or known is None or datetime.now(UTC) - known[1] > VERSION_TTL:
             return None
-        return ServerVersion.model_validate_json(known[0])
+        return convert(ServerVersion, json.loads(known[0]))
 
     async def _sync_user(
         self, label: str, key: str, full: bool, op_id: int, user: UserSync,
@@ -189,11 +200,11 @@ class SyncService:
         try:
             if version is None:
                 version = await client.version()
-                await self.assets.set_meta(VERSION_KEY, version.model_dump_json())
+                await self.assets.set_meta(VERSION_KEY, to_json(version))
             async for page in client.search_pages(query):
                 user.pages += 1
                 user.received += len(page.items)
-                rows = [asset_row(a) for a in page.items]
+                rows = asset_rows(page.items)
                 if writing is not None:  # one page is written while the next is prepared
                     user.add(await writing)
                 writing = asyncio.create_task(self.assets.upsert(rows, op_id, label))

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 
-CHUNK = 500
+CHUNK = 1000  # ids per IN (...) lookup: one page per query
 
 
 class AssetRow(NamedTuple):
@@ -116,7 +116,8 @@ class AssetStore:
             old = before.get(r.id)
             if old is None or old[0] == "gone":
                 counts.added += 1
-            elif old[1] != r.updated_at:
+            elif old[1] != r.updated_at and _dt(old[1]) != _dt(r.updated_at):
+                # (the second test: the same instant written in another ISO form)
                 counts.updated += 1
                 if old[0] == "present" and r.state == "trashed":
                     counts.removed += 1

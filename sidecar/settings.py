@@ -156,7 +156,9 @@ DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
 class AnalysisSettings(_Section):
     """Fingerprints, duplicate groups, RAW+JPEG pairs and bursts."""
 
-    hash_size: int = Field(default=8, ge=4, le=16, description="pHash/dHash size (8 = 64 bits).")
+    hash_size: int = Field(
+        default=8, ge=4, le=8, description="pHash/dHash size (8 = 64 bits, the index's most)."
+    )
     near_threshold: int = Field(
         default=4, ge=0, le=16, description="Largest pHash distance of near duplicates (bits)."
     )

@@ -26,6 +26,8 @@ PHOTOS = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "hubble_de
           "retina.jpg", "motorcycle_left.png", "brick.png", "grass.png", "gravel.png")  # fmt: skip
 CAMERA = ("Canon", "Canon EOS 80D")
 T0 = datetime(2022, 5, 1, 9, 0, 0)
+# "slightly cropped": the fraction cut from every side, different for every photo
+CROPS = (0.02, 0.03, 0.04, 0.05, 0.035, 0.045)
 
 
 @dataclass
@@ -64,8 +66,7 @@ def build_corpus(root: Path, with_raw: bool = True) -> Labels:
             f"exports/{stem}-small.jpg": (img.resize((w // 2, h // 2)), {"quality": 85}),
             f"exports/{stem}-q60.jpg": (img, {"quality": 60}),
             f"exports/{stem}.png": (img, {}),
-            f"exports/{stem}-crop.jpg": (img.crop((w // 33, h // 33, w - w // 33, h - h // 33)),
-                                         {"quality": 90}),
+            f"exports/{stem}-crop.jpg": (_crop(img, CROPS[n % len(CROPS)]), {"quality": 90}),
             f"exports/{stem}-bright.jpg": (ImageEnhance.Brightness(img).enhance(1.1),
                                            {"quality": 90}),
         }  # fmt: skip
@@ -121,6 +122,11 @@ def _raw_pairs(root: Path, labels: Labels, data: Path) -> None:
     dng = write_dng(_quarter(data / "coffee.png", 3), root / "decoys/c/IMG_0600.dng",
                     taken=(T0 + timedelta(days=395)).strftime("%Y:%m:%d %H:%M:%S"))  # fmt: skip
     labels.not_pairs.append(("decoys/c/IMG_0600.JPG", str(dng.relative_to(root))))
+
+
+def _crop(img: Image.Image, cut: float) -> Image.Image:
+    dx, dy = round(img.width * cut), round(img.height * cut)
+    return img.crop((dx, dy, img.width - dx, img.height - dy))
 
 
 def _quarter(path: Path, which: int) -> Image.Image:

@@ -15,6 +15,7 @@ import warnings
 from dataclasses import dataclass
 
 import imagehash
+import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
@@ -22,6 +23,11 @@ from sidecar.engine.core.media import RAW_EXTENSIONS
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
 DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
+# Centre views hashed besides the whole frame: the fraction cut from every side. A slightly
+# cropped copy looks like one of these views of its original (pHash tolerates about one
+# percent of misalignment, so two views cover crops of about 1.5-6% per side).
+ZOOMS = (0.025, 0.05)
+HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 
@@ -36,6 +42,11 @@ class Fingerprint:
     taken_at: str | None = None  # EXIF DateTimeOriginal with sub-seconds, ISO without zone
     make: str | None = None
     model: str | None = None
+    zoomed: tuple[int, ...] = ()  # (pHash, dHash) of each ZOOMS view, flattened
+
+    def with_exif(self, taken: str | None, make: str | None, model: str | None) -> Fingerprint:
+        return Fingerprint(self.phash, self.dhash, self.width, self.height, self.source,
+                           taken, make, model, self.zoomed)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +63,32 @@ def to_unsigned64(value: int) -> int:
 
 
 def _hash_int(h: imagehash.ImageHash) -> int:
-    bits = 0
-    for bit in h.hash.flatten():
-        bits = (bits << 1) | int(bit)
-    return to_signed64(bits) if h.hash.size == 64 else bits
+    bits = h.hash.flatten()
+    value = int.from_bytes(np.packbits(bits).tobytes(), "big") >> (-len(bits) % 8)
+    return to_signed64(value) if bits.size == 64 else value
 
 
-def _hashes(img: Image.Image, hash_size: int) -> tuple[int, int]:
-    gray = img.convert("L")
+def _pair(gray: Image.Image, hash_size: int) -> tuple[int, int]:
     return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
+
+
+def _hashes(img: Image.Image, hash_size: int) -> tuple[int, int, tuple[int, ...]]:
+    """(pHash, dHash) of the whole frame, and of each centre view in ZOOMS. The hashes see
+    32x32 pixels at most, so the frame is first box-reduced to HASH_EDGE pixels on its long
+    side, and the views are cut from that (a quarter of the cost; the hashes differ from
+    hashing the full-size frame by a bit at most)."""
+    gray = img.convert("L")
+    scale = HASH_EDGE / max(gray.size)
+    if scale < 1:
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.Resampling.BOX)
+    phash, dhash = _pair(gray, hash_size)
+    zoomed: list[int] = []
+    w, h = gray.size
+    for cut in ZOOMS:
+        dx, dy = round(w * cut), round(h * cut)
+        zoomed += _pair(gray.crop((dx, dy, w - dx, h - dy)), hash_size)
+    return phash, dhash, tuple(zoomed)
 
 
 def _orientation_swaps(img: Image.Image) -> bool:
@@ -106,8 +134,8 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     img = ImageOps.exif_transpose(img) or img
     if swapped:
         width, height = height, width
-    phash, dhash = _hashes(img, hash_size)
-    return Fingerprint(phash, dhash, width, height, source, taken, make, model)
+    phash, dhash, zoomed = _hashes(img, hash_size)
+    return Fingerprint(phash, dhash, width, height, source, taken, make, model, zoomed)
 
 
 def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
@@ -135,8 +163,7 @@ def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
 def _from_raw(path: str, hash_size: int) -> Fingerprint:
     fp = _from_raw_pixels(path, hash_size)
     if fp.taken_at is None:
-        taken, make, model = _raw_exif(path)
-        fp = Fingerprint(fp.phash, fp.dhash, fp.width, fp.height, fp.source, taken, make, model)
+        fp = fp.with_exif(*_raw_exif(path))
     return fp
 
 
@@ -156,13 +183,14 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
                 fp = _from_pillow(img, hash_size, "raw-preview")
             return Fingerprint(fp.phash, fp.dhash, width, height, "raw-preview", fp.taken_at,
-                               fp.make, fp.model)  # fmt: skip
+                               fp.make, fp.model, fp.zoomed)  # fmt: skip
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
-            phash, dhash = _hashes(Image.fromarray(thumb.data), hash_size)  # type: ignore[arg-type]
-            return Fingerprint(phash, dhash, width, height, "raw-preview")
+            bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
+            phash, dhash, zoomed = _hashes(bitmap, hash_size)
+            return Fingerprint(phash, dhash, width, height, "raw-preview", zoomed=zoomed)
         rgb = raw.postprocess(half_size=True, use_camera_wb=True, no_auto_bright=False)
-    phash, dhash = _hashes(Image.fromarray(rgb), hash_size)
-    return Fingerprint(phash, dhash, width, height, "raw-half")
+    phash, dhash, zoomed = _hashes(Image.fromarray(rgb), hash_size)
+    return Fingerprint(phash, dhash, width, height, "raw-half", zoomed=zoomed)
 
 
 def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | FingerprintFailure:

@@ -12,7 +12,7 @@ import json
 import logging
 import posixpath
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from sidecar.engine.core.dedup import (
     near_groups,
 )
 from sidecar.engine.core.pairing import FORMATS, Pair, PairingRules, PairKind, Shot, find_pairs
-from sidecar.engine.fingerprint import to_unsigned64
+from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
 from sidecar.engine.hashindex import pairs_between, pairs_within
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
@@ -36,7 +36,7 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_key,
 )
 from sidecar.engine.services.sync import ClientFactory
-from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member
+from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
@@ -81,6 +81,16 @@ def _format(path: str, kind: str) -> str:
         return "raw"
     ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
     return FORMATS.get(ext, ext)
+
+
+def _explain_crops(group: DupGroup, cropped: dict[frozenset[str], int]) -> DupGroup:
+    """Say so when members were matched through a centre view (one is a cropped copy)."""
+    zooms = sorted({z for pair, z in cropped.items() if pair <= set(group.members)})
+    if not zooms:
+        return group
+    cuts = " or ".join(f"{z / 10:g}%" for z in zooms)
+    why = f"some look alike once the larger is cropped by about {cuts} on every side"
+    return replace(group, reasons=(group.reasons[0], why, *group.reasons[1:]))
 
 
 def _when(text: str | None) -> datetime | None:
@@ -190,7 +200,7 @@ class AnalyzeService:
                                   row.width, row.height, row.taken_at)  # fmt: skip
         prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
         for a in remote:  # assets known only through Immich (videos, unmounted folders)
-            phash, _, _ = prints.get(remote_key(a), (None, None, None))
+            phash = prints.get(remote_key(a), (None, None, None, False))[0]
             mapped = self.settings.map_immich_path(a.original_path)
             path = str(mapped) if mapped is not None else a.original_path
             taken = _when(a.date_time_original)
@@ -240,27 +250,53 @@ class AnalyzeService:
 
     async def _update_edges(self, fresh: list[str]) -> None:
         """Near-duplicate candidates between contents: all pairs when the thresholds changed
-        (or on the first run), else only the new contents against everything known."""
+        (or on the first run), else only the new contents against everything known.
+
+        Whole frames are compared with whole frames, and each centre view (ZOOMS) of one
+        image with the whole frame of the other, so a slightly cropped copy is found; both
+        need pHash and dHash within their thresholds."""
         cfg = self.settings.analysis
         plan = json.dumps({"phash": cfg.near_threshold, "dhash": cfg.near_dhash_threshold,
-                           "size": cfg.hash_size})  # fmt: skip
+                           "size": cfg.hash_size, "zooms": list(ZOOMS)})  # fmt: skip
         known = await self.analysis.hashed_contents()
         full = await self.analysis.edge_plan() != plan
-        phash = [to_unsigned64(p) for _, p, _ in known]
-        dhash = [to_unsigned64(d) for _, _, d in known]
+        keys = [k for k, _, _, _ in known]
+        phash = [to_unsigned64(p) for _, p, _, _ in known]
+        dhash = [to_unsigned64(d) for _, _, d, _ in known]
+        new_set = set(fresh)
+        new_idx = list(range(len(known))) if full else [
+            i for i, k in enumerate(keys) if k in new_set
+        ]  # fmt: skip
+        radius = cfg.near_threshold
+        edges: list[NearEdge] = []
+
+        def keep(i: int, j: int, dist: int, di: int, dj: int, zoom: int) -> None:
+            ddist = (di ^ dj).bit_count()
+            if i != j and ddist <= cfg.near_dhash_threshold and keys[i] != keys[j]:
+                edges.append(NearEdge(keys[i], keys[j], dist, ddist, zoom))
+
+        # whole frame against whole frame
         if full:
-            found = pairs_within(phash, cfg.near_threshold)
+            for i, j, dist in pairs_within(phash, radius):
+                keep(i, j, dist, dhash[i], dhash[j], 0)
         else:
-            new_set = set(fresh)
-            new_idx = [i for i, (c, _, _) in enumerate(known) if c in new_set]
-            found = [(new_idx[i], j, d) for i, j, d in
-                     pairs_between([phash[i] for i in new_idx], phash, cfg.near_threshold)
-                     if new_idx[i] != j]  # fmt: skip
-        edges = []
-        for i, j, dist in found:
-            ddist = (dhash[i] ^ dhash[j]).bit_count()
-            if ddist <= cfg.near_dhash_threshold and known[i][0] != known[j][0]:
-                edges.append((known[i][0], known[j][0], dist, ddist))
+            for n, j, dist in pairs_between([phash[i] for i in new_idx], phash, radius):
+                keep(new_idx[n], j, dist, dhash[new_idx[n]], dhash[j], 0)
+        # a centre view of one against the whole frame of the other (views of new contents
+        # against every frame; on incremental runs also views of every content against the
+        # new frames)
+        for v, cut in enumerate(ZOOMS):
+            zoom = round(cut * 1000)
+            has = [i for i, (_, _, _, z) in enumerate(known) if len(z) > 2 * v + 1]
+            vp = {i: to_unsigned64(known[i][3][2 * v]) for i in has}
+            vd = {i: to_unsigned64(known[i][3][2 * v + 1]) for i in has}
+            mine = [i for i in new_idx if i in vp]
+            for n, j, dist in pairs_between([vp[i] for i in mine], phash, radius):
+                keep(mine[n], j, dist, vd[mine[n]], dhash[j], zoom)
+            if not full:
+                for n, j, dist in pairs_between([phash[i] for i in new_idx],
+                                                [vp[i] for i in has], radius):  # fmt: skip
+                    keep(has[j], new_idx[n], dist, vd[has[j]], dhash[new_idx[n]], zoom)
         await self.analysis.add_edges(edges, replace_all=full)
         if full:
             await self.analysis.set_edge_plan(plan)
@@ -288,17 +324,25 @@ class AnalyzeService:
             owners_of.setdefault(content, []).append(owner)
         together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
         edges = []
-        for a, b, dist, ddist in await self.analysis.edges():
-            for owner in owners_of.get(a, ()):
-                i, j = rep.get((owner, a)), rep.get((owner, b))
+        cropped: dict[frozenset[str], int] = {}
+        for e in await self.analysis.edges():
+            for owner in owners_of.get(e.a, ()):
+                i, j = rep.get((owner, e.a)), rep.get((owner, e.b))
                 if i is None or j is None:
                     continue
-                if frozenset((cands[i].key, cands[j].key)) in together:
+                pair = frozenset((cands[i].key, cands[j].key))
+                if pair in together:
                     continue
-                edges.append((dist, ddist, min(i, j), max(i, j)))
-        edges.sort()  # closest first, dHash breaking pHash ties
-        return near_groups(cands, [(i, j, d) for d, _, i, j in edges], cfg.near_threshold,
-                           decisions, rules)  # fmt: skip
+                first, second = sorted((cands[i].key, cands[j].key))
+                edges.append((e.phash, e.dhash, e.zoom, first, second, i, j))
+                if e.zoom:
+                    cropped[pair] = e.zoom
+        # closest first: dHash breaks pHash ties, then whole frames before centre views, then
+        # the member keys (so equal distances always resolve the same way)
+        edges.sort()
+        groups = near_groups(cands, [(e[5], e[6], e[0]) for e in edges], cfg.near_threshold,
+                             decisions, rules)  # fmt: skip
+        return [_explain_crops(g, cropped) for g in groups]
 
     def _preferred(self, path: str) -> bool:
         return any(path == f or path.startswith(f.rstrip("/") + "/")

@@ -60,7 +60,9 @@ async def fingerprint_remote(
     result = RemoteResult(fresh=[])
     keys = {remote_key(a): a for a in todo}
     have = await store.fingerprints_of(list(keys))
-    missing = [a for k, a in keys.items() if k not in have]
+    # not yet fingerprinted, or fingerprinted before centre views were hashed
+    missing = [a for k, a in keys.items()
+               if k not in have or (have[k][2] is None and not have[k][3])]  # fmt: skip
     if not missing:
         return result
     api_keys = dict(settings.user_keys())
@@ -82,7 +84,7 @@ async def fingerprint_remote(
         if isinstance(outcome, Fingerprint):
             rows.append(FingerprintRow(remote_key(asset), "immich", outcome.phash,
                                        outcome.dhash, hash_size, asset.width, asset.height,
-                                       SOURCE, None, None, None, None))  # fmt: skip
+                                       SOURCE, None, None, None, None, outcome.zoomed))  # fmt: skip
         else:
             rows.append(_failure(remote_key(asset), hash_size, outcome.reason))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,19 @@ class FingerprintRow:
     make: str | None
     model: str | None
     error: str | None
+    zoomed: tuple[int, ...] = ()  # (pHash, dHash) per centre view, signed 64-bit
+
+
+@dataclass(frozen=True, slots=True)
+class NearEdge:
+    """Two contents that look alike: the distances, and how the match was found (`zoom`:
+    0 = whole frames, else the per-mille cut from every side of a view of `a` or `b`)."""
+
+    a: str
+    b: str
+    phash: int
+    dhash: int
+    zoom: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +97,15 @@ class AnalysisStore:
 
     async def unfingerprinted(self) -> list[tuple[str, str, str]]:
         """(content hash, one path, kind) of present images and RAW files whose content has no
-        fingerprint yet (indexes: files_by_hash, fingerprints primary key)."""
+        fingerprint yet, or one made before centre views were hashed (indexes: files_by_hash,
+        fingerprints primary key)."""
         rows = await self.db.fetchall(
             "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
             " JOIN roots r ON r.id = f.root_id"
             " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
-            " AND f.content_hash IS NOT NULL AND p.content_hash IS NULL"
+            " AND f.content_hash IS NOT NULL"
+            " AND (p.content_hash IS NULL OR (p.error IS NULL AND p.zoomed IS NULL))"
             " GROUP BY f.content_hash"
         )
         return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
@@ -99,10 +115,11 @@ class AnalysisStore:
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT OR REPLACE INTO fingerprints (content_hash, hash_algo, phash, dhash,"
-                " hash_size, width, height, source, taken_at, make, model, error, computed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " hash_size, width, height, source, taken_at, make, model, error, computed_at,"
+                " zoomed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.content_hash, r.hash_algo, r.phash, r.dhash, r.hash_size, r.width, r.height,
-                  r.source, r.taken_at, r.make, r.model, r.error, now) for r in rows],
+                  r.source, r.taken_at, r.make, r.model, r.error, now, pack(r.zoomed))
+                 for r in rows],
             )  # fmt: skip
 
     async def media(self) -> list[MediaRow]:
@@ -192,43 +209,57 @@ class AnalysisStore:
                 out.setdefault(r[0], []).append(Member(*tuple(r)[1:]))
         return out
 
-    async def hashed_contents(self) -> list[tuple[str, int, int]]:
-        """(content hash, pHash, dHash) of every fingerprint (signed 64-bit, as stored)."""
+    async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
+        """(content hash, pHash, dHash, centre-view hashes) of every fingerprint (signed
+        64-bit, as stored)."""
         rows = await self.db.fetchall(
-            "SELECT content_hash, phash, dhash FROM fingerprints"
+            "SELECT content_hash, phash, dhash, zoomed FROM fingerprints"
             " WHERE phash IS NOT NULL AND dhash IS NOT NULL"
         )
-        return [(r[0], r[1], r[2]) for r in rows]
+        return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
 
     async def fingerprints_of(
         self, keys: Sequence[str]
-    ) -> dict[str, tuple[int | None, int | None, str | None]]:
-        """pHash, dHash and error of the given content keys (primary key lookups)."""
-        out: dict[str, tuple[int | None, int | None, str | None]] = {}
+    ) -> dict[str, tuple[int | None, int | None, str | None, bool]]:
+        """pHash, dHash, error and "has centre views" of the given content keys (primary key
+        lookups)."""
+        out: dict[str, tuple[int | None, int | None, str | None, bool]] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for r in await self.db.fetchall(
-                "SELECT content_hash, phash, dhash, error FROM fingerprints"
+                "SELECT content_hash, phash, dhash, error, zoomed IS NOT NULL FROM fingerprints"
                 f" WHERE content_hash IN ({marks})",
                 chunk,
             ):
-                out[r[0]] = (r[1], r[2], r[3])
+                out[r[0]] = (r[1], r[2], r[3], bool(r[4]))
         return out
 
-    async def edges(self) -> list[tuple[str, str, int, int]]:
-        rows = await self.db.fetchall("SELECT a, b, phash_distance, dhash_distance FROM near_edges")
-        return [(r[0], r[1], r[2], r[3]) for r in rows]
+    async def edges(self) -> list[NearEdge]:
+        rows = await self.db.fetchall(
+            "SELECT a, b, phash_distance, dhash_distance, zoom FROM near_edges"
+        )
+        return [NearEdge(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
-    async def add_edges(self, edges: Sequence[tuple[str, str, int, int]], *,
-                        replace_all: bool = False) -> None:  # fmt: skip
+    async def add_edges(self, edges: Sequence[NearEdge], *, replace_all: bool = False) -> None:
+        """Store edges; of two edges between the same contents the closer one is kept."""
+        best: dict[tuple[str, str], NearEdge] = {}
+        for e in edges:
+            key = (min(e.a, e.b), max(e.a, e.b))
+            old = best.get(key)
+            if old is None or (e.phash, e.dhash, e.zoom) < (old.phash, old.dhash, old.zoom):
+                best[key] = e
         async with self.db.transaction() as conn:
             if replace_all:
                 await conn.execute("DELETE FROM near_edges")
             await conn.executemany(
-                "INSERT OR REPLACE INTO near_edges (a, b, phash_distance, dhash_distance)"
-                " VALUES (?, ?, ?, ?)",
-                [(min(a, b), max(a, b), p, d) for a, b, p, d in edges],
+                "INSERT INTO near_edges (a, b, phash_distance, dhash_distance, zoom)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET"
+                " phash_distance = excluded.phash_distance,"
+                " dhash_distance = excluded.dhash_distance, zoom = excluded.zoom"
+                " WHERE (excluded.phash_distance, excluded.dhash_distance, excluded.zoom)"
+                " < (near_edges.phash_distance, near_edges.dhash_distance, near_edges.zoom)",
+                [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
             )
 
     async def edge_plan(self) -> str | None:
@@ -253,3 +284,11 @@ class AnalysisStore:
 
 def _member_values(m: Member) -> tuple[object, ...]:
     return (m.key, m.path, m.asset_id, m.size, m.width, m.height, m.captured_at)
+
+
+def pack(values: Sequence[int]) -> bytes | None:
+    return struct.pack(f"<{len(values)}q", *values) if values else None
+
+
+def unpack(blob: bytes | None) -> tuple[int, ...]:
+    return struct.unpack(f"<{len(blob) // 8}q", blob) if blob else ()

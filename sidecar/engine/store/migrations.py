@@ -235,8 +235,19 @@ CREATE TABLE decisions (
 );
 """
 
+ZOOM_VIEWS_0004 = """
+-- Hashes of centre views of each image (a slightly cropped copy matches one of them), packed
+-- as signed 64-bit little-endian (pHash, dHash) per view; NULL for fingerprints made before
+-- this column existed (they are made again once).
+ALTER TABLE fingerprints ADD COLUMN zoomed BLOB;
+-- How a near-duplicate edge was found: 0 = whole frames, else the per-mille cut from every
+-- side of the view of one image that matched the other's whole frame.
+ALTER TABLE near_edges ADD COLUMN zoom INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
     Migration("0003_analysis", ANALYSIS_0003),
+    Migration("0004_zoom_views", ZOOM_VIEWS_0004),
 )

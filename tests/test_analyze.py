@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import json
+import os
+import signal
 import struct
 import zlib
 from pathlib import Path
@@ -155,6 +159,70 @@ async def test_bad_input_is_recorded_and_the_run_goes_on(
     ])  # fmt: skip
     # the mislabelled PNG was decoded by its content
     assert result["summary"]["media"] == 20 + 6
+
+
+class DecoderKiller:
+    """Kills (SIGKILL) every child process of ours that holds `target` open: a file that
+    crashes the image decoder, as a libraw bug or the OOM killer would."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = str(target)
+        self.kills = 0
+
+    def _children(self) -> list[int]:
+        me, out = os.getpid(), []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                    out.append(int(entry))
+        return out
+
+    def _holds_target(self, pid: int) -> bool:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            return False
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == self.target:
+                    return True
+        return False
+
+    async def run(self) -> None:
+        while True:
+            for pid in self._children():
+                if self._holds_target(pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                        self.kills += 1
+            await asyncio.sleep(0.005)
+
+
+async def test_a_file_that_kills_the_decoder_is_marked_and_the_run_goes_on(
+    photos: Path, settings: Settings
+) -> None:
+    """The worker holding the file dies, the pool is replaced, the chunk is retried one file
+    at a time; the file dies again and is recorded; every other file is fingerprinted."""
+    killer = photos / "killer.png"
+    Image.linear_gradient("L").resize((9000, 9000)).save(killer)  # slow enough to be caught
+    watcher = DecoderKiller(killer)
+    task = asyncio.create_task(watcher.run())
+    try:
+        result = await analyse(settings, photos)
+    finally:
+        task.cancel()
+    assert watcher.kills >= 2  # the pool's worker, then the single-file retry
+    assert result["summary"]["fingerprinted"] == 19
+    assert result["summary"]["fingerprint_failures"] == 1
+    async with open_runtime(settings) as rt:
+        errors = list(await rt.analysis.fingerprint_errors())
+    assert [reason for _, reason in errors] == ["the image decoder crashed on this file"]
+    again = await analyse(settings, photos)
+    assert again["summary"]["fingerprinted"] == 0  # recorded: never retried forever
 
 
 def test_report_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:

@@ -84,13 +84,15 @@ class Fingerprinter:
                 zip(chunk, outcomes, strict=True)]  # fmt: skip
 
     async def _one_by_one(self, paths: list[str]) -> list[Outcome]:
-        """A worker died on this chunk: find the file that kills it, each file in a
-        throw-away single process."""
+        """A worker died on this chunk: find the file that kills it, one file at a time in a
+        single-process pool that is replaced only when it dies (a process start costs about
+        half a second, so not one per file)."""
         loop = asyncio.get_running_loop()
         out: list[Outcome] = []
         ctx = multiprocessing.get_context("spawn")
-        for path in paths:
-            with ProcessPoolExecutor(1, mp_context=ctx) as alone:
+        alone = ProcessPoolExecutor(1, mp_context=ctx)
+        try:
+            for path in paths:
                 try:
                     out += await loop.run_in_executor(
                         alone, fingerprint_many, [path], self.hash_size
@@ -98,6 +100,10 @@ class Fingerprinter:
                 except BrokenProcessPool:
                     log.warning("analysis: the image decoder crashed on %s", path)
                     out.append(FingerprintFailure("the image decoder crashed on this file"))
+                    alone.shutdown(wait=False, cancel_futures=True)
+                    alone = ProcessPoolExecutor(1, mp_context=ctx)
+        finally:
+            alone.shutdown(wait=False, cancel_futures=True)
         return out
 
     def _row(self, content: str, outcome: Outcome) -> FingerprintRow:

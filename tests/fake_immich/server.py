@@ -248,8 +248,105 @@ class FakeImmich:
             )
         return 200, out, {}
 
+    def _stack_json(self, stack_id: str) -> dict[str, Any]:
+        primary, members = self.state.stacks[stack_id]
+        assets = [self.state.asset_json(self.state.assets[m]) for m in members]
+        return {"id": stack_id, "primaryAssetId": primary, "assets": assets}
+
+    def _owned_stack(self, key: FakeKey, stack_id: str, perm: str) -> str:
+        found = self.state.stacks.get(stack_id)
+        if found is None or self.state.assets[found[0]].owner_id != key.user_id:
+            raise HttpError(400, f"Not found or no {perm} access")
+        return stack_id
+
+    def op_post_stacks(self, key: FakeKey, body: Any, query: Any) -> Any:
+        ids = body["assetIds"]
+        with self.state.lock:
+            for asset_id in ids:
+                asset = self.state.assets.get(asset_id)
+                if asset is None or asset.owner_id != key.user_id:
+                    raise HttpError(400, "Not found or no asset.update access")
+            stack_id = self.state.create_stack(key.user_id, ids)
+            return 201, self._stack_json(stack_id), {}
+
+    def op_get_stacks_id(self, key: FakeKey, body: Any, query: Any, stack_id: str) -> Any:
+        with self.state.lock:
+            return 200, self._stack_json(self._owned_stack(key, stack_id, "stack.read")), {}
+
+    def op_delete_stacks_id(self, key: FakeKey, body: Any, query: Any, stack_id: str) -> Any:
+        with self.state.lock:
+            self.state.delete_stack(self._owned_stack(key, stack_id, "stack.delete"))
+            return 204, None, {}
+
+    def op_delete_stacks(self, key: FakeKey, body: Any, query: Any) -> Any:
+        with self.state.lock:  # any unknown id rejects the whole request (recorded 117)
+            ids = [self._owned_stack(key, x, "stack.delete") for x in body["ids"]]
+            for stack_id in ids:
+                self.state.delete_stack(stack_id)
+            return 204, None, {}
+
+    def _owned_album(self, key: FakeKey, album_id: str, perm: str) -> Any:
+        album = self.state.albums.get(album_id)
+        if album is None or album.owner_id != key.user_id:
+            raise HttpError(400, f"Not found or no {perm} access")
+        return album
+
     def op_get_albums(self, key: FakeKey, body: Any, query: Any) -> Any:
-        return 200, [], {}
+        with self.state.lock:
+            out = [self.state.album_json(a, with_assets=False) for a in self.state.albums.values()
+                   if a.owner_id == key.user_id
+                   and query.get("name", a.name) == a.name]  # fmt: skip
+            return 200, out, {}
+
+    def op_post_albums(self, key: FakeKey, body: Any, query: Any) -> Any:
+        with self.state.lock:
+            album = self.state.create_album(key.user_id, body["albumName"], body.get("assetIds"),
+                                            body.get("description") or "")  # fmt: skip
+            return 201, self.state.album_json(album), {}
+
+    def op_get_albums_id(self, key: FakeKey, body: Any, query: Any, album_id: str) -> Any:
+        with self.state.lock:
+            album = self._owned_album(key, album_id, "album.read")
+            return 200, self.state.album_json(album), {}
+
+    def op_delete_albums_id(self, key: FakeKey, body: Any, query: Any, album_id: str) -> Any:
+        with self.state.lock:
+            album = self._owned_album(key, album_id, "album.delete")
+            del self.state.albums[album.id]
+            self.state.revision += 1
+            return 204, None, {}
+
+    def op_put_albums_id_assets(self, key: FakeKey, body: Any, query: Any, album_id: str) -> Any:
+        """Per-item results: `duplicate` when already in the album, `no_permission` for an
+        asset the caller cannot see (recorded 29)."""
+        with self.state.lock:
+            album = self._owned_album(key, album_id, "albumAsset.create")
+            out = []
+            for asset_id in body["ids"]:
+                asset = self.state.assets.get(asset_id)
+                if asset is None or asset.owner_id != key.user_id:
+                    out.append({"id": asset_id, "success": False, "error": "no_permission"})
+                elif asset_id in album.asset_ids:
+                    out.append({"id": asset_id, "success": False, "error": "duplicate"})
+                else:
+                    album.asset_ids.append(asset_id)
+                    out.append({"id": asset_id, "success": True})
+            self.state.revision += 1  # album membership is searchable
+            return 200, out, {}
+
+    def op_delete_albums_id_assets(self, key: FakeKey, body: Any, query: Any,
+                                   album_id: str) -> Any:  # fmt: skip
+        with self.state.lock:
+            album = self._owned_album(key, album_id, "albumAsset.delete")
+            out = []
+            for asset_id in body["ids"]:
+                if asset_id in album.asset_ids:
+                    album.asset_ids.remove(asset_id)
+                    out.append({"id": asset_id, "success": True})
+                else:
+                    out.append({"id": asset_id, "success": False, "error": "not_found"})
+            self.state.revision += 1
+            return 200, out, {}
 
     def op_get_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
         return 200, [], {}

@@ -118,6 +118,16 @@ class FakeLibrary:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass
+class FakeAlbum:
+    id: str
+    owner_id: str
+    name: str
+    asset_ids: list[str] = field(default_factory=list)
+    description: str = ""
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
 class State:
     """Everything the fake server holds. Methods named like Immich's own activity (an upload,
     a library rescan) let tests change the server as a user or Immich would."""
@@ -130,6 +140,7 @@ class State:
         self.assets: dict[str, FakeAsset] = {}
         self.libraries: dict[str, FakeLibrary] = {}
         self.stacks: dict[str, tuple[str, list[str]]] = {}  # id -> (primary, members)
+        self.albums: dict[str, FakeAlbum] = {}
         self.revision = 0  # bumped on every change (search caches key on it)
         self._file_names: dict[str, str] = {}  # upload id -> original file name
         self._by_path: dict[str, FakeAsset] = {}
@@ -265,6 +276,50 @@ class State:
     def by_path(self, path: str) -> FakeAsset:
         return self._by_path[path]
 
+    # -- stacks and albums (what a person does in the web app, and the API's own rules) ----
+
+    def create_stack(self, owner_id: str, asset_ids: list[str]) -> str:
+        """POST /stacks: stacks whose primary is among the ids are merged into the new one;
+        a non-primary member of another stack is moved out of it (that stack may be left with
+        one member: no clean-up; recorded 93-100)."""
+        with self.lock:
+            members = list(dict.fromkeys(asset_ids))
+            for stack_id, (primary, old) in list(self.stacks.items()):
+                if primary in asset_ids and self.assets[primary].owner_id == owner_id:
+                    del self.stacks[stack_id]
+                    members += [m for m in old if m not in members]
+            for stack_id, (primary, old) in self.stacks.items():
+                self.stacks[stack_id] = (primary, [m for m in old if m not in members])
+            stack_id = new_id()
+            self.stacks[stack_id] = (members[0], members)
+            for m in members:
+                self.assets[m].stack_id = stack_id
+                self.touch(self.assets[m])
+            return stack_id
+
+    def delete_stack(self, stack_id: str) -> None:
+        """DELETE /stacks/{id} (or unstacking in the web app): the assets stay, unstacked."""
+        with self.lock:
+            _, members = self.stacks.pop(stack_id)
+            for m in members:
+                if m in self.assets and self.assets[m].stack_id == stack_id:
+                    self.assets[m].stack_id = None
+                    self.touch(self.assets[m])
+
+    def create_album(self, owner_id: str, name: str, asset_ids: list[str] | None = None,
+                     description: str = "") -> FakeAlbum:  # fmt: skip
+        with self.lock:
+            album = FakeAlbum(new_id(), owner_id, name, list(asset_ids or []), description)
+            self.albums[album.id] = album
+            self.revision += 1
+            return album
+
+    def remove_from_album(self, album_id: str, *asset_ids: str) -> None:
+        with self.lock:
+            album = self.albums[album_id]
+            album.asset_ids = [a for a in album.asset_ids if a not in asset_ids]
+            self.revision += 1
+
     # -- JSON shapes -----------------------------------------------------------------------
 
     def asset_json(self, asset: FakeAsset, *, with_exif: bool = True) -> dict[str, Any]:
@@ -332,6 +387,29 @@ class State:
             out["stack"] = None
         if self.mode is Mode.V2_7:
             out["unassignedFaces"] = []
+        return out
+
+    def owner_json(self, user: FakeUser) -> dict[str, Any]:
+        return {"id": user.id, "email": user.email, "name": user.name, "profileImagePath": "",
+                "avatarColor": "primary", "profileChangedAt": pg_time(owner_changed)}  # fmt: skip
+
+    def album_json(self, album: FakeAlbum, *, with_assets: bool = True) -> dict[str, Any]:
+        members = [self.assets[a] for a in album.asset_ids if a in self.assets]
+        out: dict[str, Any] = {
+            "id": album.id, "albumName": album.name, "description": album.description,
+            "albumThumbnailAssetId": members[0].id if members else None,
+            "albumUsers": [], "assetCount": len(members), "createdAt": js_time(album.created_at),
+            "updatedAt": js_time(album.created_at), "hasSharedLink": False,
+            "isActivityEnabled": True, "shared": False,
+        }  # fmt: skip
+        if self.mode is not Mode.V2_7:  # 3.x: the owner comes first among the album users
+            out["albumUsers"] = [
+                {"role": "owner", "user": self.owner_json(self.users[album.owner_id])}
+            ]
+        if self.mode is Mode.V2_7:  # 3.x albums carry neither the owner nor the assets
+            out["ownerId"] = album.owner_id
+            out["owner"] = self.owner_json(self.users[album.owner_id])
+            out["assets"] = [self.asset_json(a) for a in members] if with_assets else []
         return out
 
     def user_json(self, user: FakeUser) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sidecar.immich_client.models import (
     Album,
     ApiKeyInfo,
     Asset,
+    BulkIdResult,
     DuplicateGroup,
     Library,
     LibraryStatistics,
@@ -44,6 +45,7 @@ class AssetQuery:
     with_deleted: bool = True  # trashed and offline assets too
     with_exif: bool = True
     size: int = PAGE_SIZE
+    album_id: str | None = None  # only the members of this album
 
 
 def _iso(value: datetime) -> str:
@@ -65,6 +67,8 @@ def search_body(
         body["filter"] = (
             {"updatedAt": {"gt": _iso(query.updated_after)}} if query.updated_after else {}
         )
+        if query.album_id is not None:
+            body["filter"]["albumIds"] = {"any": [query.album_id]}
         if cursor is not None:
             body["cursor"] = cursor
         elif page is not None:  # the server answered with nextPage only: follow it
@@ -74,6 +78,8 @@ def search_body(
     body["withDeleted"] = query.with_deleted
     if query.updated_after is not None:
         body["updatedAfter"] = _iso(query.updated_after)
+    if query.album_id is not None:
+        body["albumIds"] = [query.album_id]
     return body
 
 
@@ -265,6 +271,62 @@ class ImmichClient:
         effect of this GET."""
         data = await self._json("GET", "/duplicates")
         return parse_list(DuplicateGroup, data, "GET /duplicates")
+
+    # -- writes (each needs the permission named in its docstring) ------------------------
+
+    async def _send(self, method: str, path: str, **kw: Any) -> None:
+        await self.transport.request(method, path, **kw)
+
+    async def stack(self, stack_id: str) -> Stack:
+        """GET /stacks/{id} (stack.read); an unknown id is ImmichNotFoundError."""
+        return parse(Stack, await self._json("GET", f"/stacks/{stack_id}"), "GET /stacks/{id}")
+
+    async def create_stack(self, asset_ids: list[str]) -> Stack:
+        """POST /stacks (stack.create); the first id becomes the primary. Beware Immich's
+        rules: a stack whose primary is among the ids is merged into the new one, and a
+        non-primary member of another stack is moved out of it. Never retried (not
+        idempotent)."""
+        data = await self._json("POST", "/stacks", json={"assetIds": asset_ids},
+                                idempotent=False)  # fmt: skip
+        return parse(Stack, data, "POST /stacks")
+
+    async def delete_stack(self, stack_id: str) -> None:
+        """DELETE /stacks/{id} (stack.delete): the assets stay, unstacked."""
+        await self._send("DELETE", f"/stacks/{stack_id}", idempotent=True)
+
+    async def find_albums(self, name: str) -> list[Album]:
+        """The caller's albums called `name` (album.read; names are not unique)."""
+        return [a for a in await self.albums() if a.name == name]
+
+    async def create_album(self, name: str, description: str | None = None) -> Album:
+        """POST /albums (album.create). Never retried (not idempotent)."""
+        body: dict[str, Any] = {"albumName": name}
+        if description:
+            body["description"] = description
+        data = await self._json("POST", "/albums", json=body, idempotent=False)
+        return parse(Album, data, "POST /albums")
+
+    async def delete_album(self, album_id: str) -> None:
+        """DELETE /albums/{id} (album.delete): the album only; its assets stay."""
+        await self._send("DELETE", f"/albums/{album_id}", idempotent=True)
+
+    async def add_to_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
+        """PUT /albums/{id}/assets (albumAsset.create): one result per id, `duplicate` when
+        already there (safe to repeat, so retried)."""
+        data = await self._json("PUT", f"/albums/{album_id}/assets", json={"ids": asset_ids},
+                                idempotent=True)  # fmt: skip
+        return parse_list(BulkIdResult, data, "PUT /albums/{id}/assets")
+
+    async def remove_from_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
+        """DELETE /albums/{id}/assets (albumAsset.delete): `not_found` when not there."""
+        data = await self._json("DELETE", f"/albums/{album_id}/assets",
+                                json={"ids": asset_ids}, idempotent=True)  # fmt: skip
+        return parse_list(BulkIdResult, data, "DELETE /albums/{id}/assets")
+
+    async def album_asset_ids(self, album_id: str) -> set[str]:
+        """Ids of an album's assets, through search (3.x albums no longer list them)."""
+        query = AssetQuery(with_exif=False, album_id=album_id)
+        return {a.id async for page in self.search_pages(query) for a in page.items}
 
     async def libraries(self) -> list[Library]:
         """External libraries (admin-only route)."""

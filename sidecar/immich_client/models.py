@@ -118,6 +118,17 @@ class Album(_Model, frozen=True):
     name: str = msgspec.field(name="albumName")
     asset_count: int = 0
     description: str | None = None
+    owner_id: str | None = None  # 2.x only
+
+
+class BulkIdResult(_Model, frozen=True):
+    """One item of a bulk call: `error` is duplicate, no_permission, not_found, unknown or
+    validation when `success` is false."""
+
+    id: str
+    success: bool
+    error: str | None = None
+    error_message: str | None = None
 
 
 class Tag(_Model, frozen=True):

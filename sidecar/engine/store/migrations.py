@@ -253,10 +253,63 @@ DROP INDEX IF EXISTS assets_by_checksum;
 DROP INDEX IF EXISTS assets_by_path;
 """
 
+WRITEBACK_0006 = """
+-- Write-back runs: every action is journaled before its call (intent) and after it (outcome),
+-- so a killed run can be resumed or undone.
+CREATE TABLE wb_runs (
+    id         INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at   TEXT,
+    status     TEXT NOT NULL
+               CHECK (status IN ('running', 'done', 'failed', 'interrupted', 'undone')),
+    summary    TEXT                                  -- JSON counts
+);
+CREATE TABLE wb_actions (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL REFERENCES wb_runs (id),
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,                        -- create_stack | create_album | add_to_album
+    owner      TEXT NOT NULL,                        -- Immich user id
+    sync_key   TEXT NOT NULL,                        -- label of the API key that acts
+    payload    TEXT NOT NULL,                        -- JSON: the planned action
+    status     TEXT NOT NULL CHECK (status IN ('planned', 'intent', 'done', 'failed',
+                                               'skipped', 'reverted', 'revert_failed')),
+    result     TEXT,                                 -- JSON: what Immich answered (ids)
+    error      TEXT,
+    updated_at TEXT NOT NULL,
+    UNIQUE (run_id, seq)
+);
+-- What the sidecar made in Immich; `active` while it stands. A person removing it in Immich
+-- turns it into a rejection.
+CREATE TABLE wb_made (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('stack', 'album', 'album_asset')),
+    key       TEXT NOT NULL,                         -- stack: sorted member ids; album: name;
+                                                     -- album_asset: album id:asset id
+    owner     TEXT NOT NULL,
+    immich_id TEXT,                                  -- the stack's or album's id
+    run_id    INTEGER NOT NULL,
+    action_id INTEGER NOT NULL,
+    active    INTEGER NOT NULL DEFAULT 1,
+    ended     TEXT                                   -- undone | removed in Immich
+);
+CREATE INDEX wb_made_by_kind ON wb_made (kind, active);
+-- What people undid: never made again.
+CREATE TABLE wb_rejected (
+    kind     TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    owner    TEXT NOT NULL,
+    noted_at TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
     Migration("0003_analysis", ANALYSIS_0003),
     Migration("0004_zoom_views", ZOOM_VIEWS_0004),
     Migration("0005_asset_indexes", ASSET_INDEXES_0005),
+    Migration("0006_writeback", WRITEBACK_0006),
 )

@@ -1,0 +1,170 @@
+"""The write-back journal: runs, their actions (intent before a call, outcome after it), what
+the sidecar made in Immich, and what people rejected."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sidecar.engine.store.db import Database, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class JournalAction:
+    id: int
+    run_id: int
+    seq: int
+    kind: str
+    owner: str
+    sync_key: str
+    payload: dict[str, Any]
+    status: str
+    result: dict[str, Any]
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    id: int
+    started_at: str
+    ended_at: str | None
+    status: str
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    id: int
+    kind: str
+    key: str
+    owner: str
+    immich_id: str | None
+    run_id: int
+    action_id: int
+
+
+class JournalStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- runs and actions ------------------------------------------------------------------
+
+    async def start_run(self, actions: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
+        """A new run with its planned actions (kind, owner, sync key, payload), in order."""
+        now = utcnow()
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO wb_runs (started_at, status) VALUES (?, 'running')", (now,)
+            )
+            run_id = cur.lastrowid
+            assert run_id is not None
+            await conn.executemany(
+                "INSERT INTO wb_actions (run_id, seq, kind, owner, sync_key, payload, status,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'planned', ?)",
+                [(run_id, n, kind, owner, key, json.dumps(payload), now)
+                 for n, (kind, owner, key, payload) in enumerate(actions, 1)],
+            )  # fmt: skip
+        return run_id
+
+    async def actions(self, run_id: int) -> list[JournalAction]:
+        rows = await self.db.fetchall(
+            "SELECT id, run_id, seq, kind, owner, sync_key, payload, status, result, error"
+            " FROM wb_actions WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        )
+        return [JournalAction(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7],
+                              json.loads(r[8]) if r[8] else {}, r[9]) for r in rows]  # fmt: skip
+
+    async def set_status(
+        self, action_id: int, status: str, *, result: dict[str, Any] | None = None,
+        error: str | None = None,
+    ) -> None:  # fmt: skip
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE wb_actions SET status = ?, result = coalesce(?, result), error = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status, json.dumps(result) if result is not None else None, error, utcnow(),
+                 action_id),
+            )  # fmt: skip
+
+    async def done(
+        self, action: JournalAction, result: dict[str, Any],
+        made: Sequence[tuple[str, str, str | None]],
+    ) -> None:  # fmt: skip
+        """The outcome of an action and what it made (kind, key, Immich id), in one
+        transaction."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE wb_actions SET status = 'done', result = ?, error = NULL,"
+                " updated_at = ? WHERE id = ?",
+                (json.dumps(result), utcnow(), action.id),
+            )
+            await conn.executemany(
+                "INSERT INTO wb_made (kind, key, owner, immich_id, run_id, action_id)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(kind, key, action.owner, immich_id, action.run_id, action.id)
+                 for kind, key, immich_id in made],
+            )  # fmt: skip
+
+    async def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE wb_runs SET status = ?, ended_at = ?, summary = ? WHERE id = ?",
+                (status, utcnow(), json.dumps(summary), run_id),
+            )
+
+    async def runs(self, status: str | None = None) -> list[Run]:
+        where, params = ("WHERE status = ?", (status,)) if status else ("", ())
+        rows = await self.db.fetchall(
+            f"SELECT id, started_at, ended_at, status, summary FROM wb_runs {where}"
+            " ORDER BY id DESC",
+            params,
+        )
+        return [Run(r[0], r[1], r[2], r[3], json.loads(r[4]) if r[4] else {}) for r in rows]
+
+    async def run(self, run_id: int) -> Run | None:
+        found = [r for r in await self.runs() if r.id == run_id]
+        return found[0] if found else None
+
+    # -- what the sidecar made, and what people rejected ----------------------------------
+
+    async def made(self, kind: str, owner: str | None = None) -> list[Made]:
+        where = "kind = ? AND active = 1" + (" AND owner = ?" if owner else "")
+        params = (kind, owner) if owner else (kind,)
+        rows = await self.db.fetchall(
+            f"SELECT id, kind, key, owner, immich_id, run_id, action_id FROM wb_made WHERE {where}",
+            params,
+        )
+        return [Made(*tuple(r)) for r in rows]
+
+    async def made_by_action(self, action_id: int) -> list[Made]:
+        rows = await self.db.fetchall(
+            "SELECT id, kind, key, owner, immich_id, run_id, action_id FROM wb_made"
+            " WHERE action_id = ? AND active = 1",
+            (action_id,),
+        )
+        return [Made(*tuple(r)) for r in rows]
+
+    async def end_made(self, made: Sequence[Made], why: str, *, reject: bool) -> None:
+        """Mark things the sidecar made as no longer standing; `reject`: a person undid
+        them, so they are never made again."""
+        if not made:
+            return
+        now = utcnow()
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE wb_made SET active = 0, ended = ? WHERE id = ?",
+                [(why, m.id) for m in made],
+            )
+            if reject:
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO wb_rejected (kind, key, owner, noted_at, reason)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(m.kind, m.key, m.owner, now, why) for m in made],
+                )
+
+    async def rejected(self, kind: str) -> frozenset[str]:
+        rows = await self.db.fetchall("SELECT key FROM wb_rejected WHERE kind = ?", (kind,))
+        return frozenset(r[0] for r in rows)

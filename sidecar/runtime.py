@@ -13,10 +13,12 @@ from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import ClientFactory, SyncService
+from sidecar.engine.services.writeback import WritebackService
 from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
 from sidecar.engine.store.files import FileStore
+from sidecar.engine.store.journal import JournalStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
@@ -36,6 +38,7 @@ class Runtime:
     check: CheckService
     analysis: AnalysisStore
     analyze: AnalyzeService
+    writeback: WritebackService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -60,6 +63,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         operations = OperationStore(db)
         analysis = AnalysisStore(db)
         state = settings.storage.state_dir
+        sync = SyncService(assets, operations, settings, client_factory(settings),
+                           state / "sync.lock")  # fmt: skip
+        analyze = AnalyzeService(analysis, assets, operations, settings, client_factory(settings))
         yield Runtime(
             settings=settings,
             db=db,
@@ -67,12 +73,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             assets=assets,
             reconciler=Reconciler(files, operations, settings, state / "scan.lock"),
             status=StatusService(files, operations),
-            sync=SyncService(assets, operations, settings, client_factory(settings),
-                             state / "sync.lock"),
+            sync=sync,
             drift=DriftService(assets, files, settings),
             check=CheckService(settings, client_factory(settings)),
             analysis=analysis,
-            analyze=AnalyzeService(
-                analysis, assets, operations, settings, client_factory(settings)
+            analyze=analyze,
+            writeback=WritebackService(
+                JournalStore(db), analysis, assets, sync, analyze, settings,
+                client_factory(settings), state / "writeback.lock",
             ),
         )  # fmt: skip

@@ -190,6 +190,31 @@ class AnalysisSettings(_Section):
     )
 
 
+StackKind = Literal["raw+jpeg", "variant", "burst"]
+ReviewTier = Literal["exact", "near"]
+DEFAULT_STACKS: tuple[StackKind, ...] = ("raw+jpeg",)
+DEFAULT_TIERS: tuple[ReviewTier, ...] = ("exact", "near")
+
+
+class WritebackSettings(_Section):
+    """What `plan` / `apply` write into Immich (each kind on its own switch)."""
+
+    stacks: list[StackKind] = Field(
+        default_factory=lambda: list(DEFAULT_STACKS),
+        description="Kinds of pairs made into Immich stacks (primary = the chosen primary).",
+    )
+    review_album: bool = Field(
+        default=True, description="Put members of duplicate groups into a review album."
+    )
+    review_album_name: str = Field(
+        default="Duplicates to review", min_length=1, description="Name of that album."
+    )
+    review_tiers: list[ReviewTier] = Field(
+        default_factory=lambda: list(DEFAULT_TIERS),
+        description="Which duplicate groups go to the review album.",
+    )
+
+
 class _Placeholder(_Section):
     """Reserved for a later capability; accepts only `enabled`."""
 
@@ -203,7 +228,7 @@ class Settings(_Section):
     scan: ScanSettings = Field(default_factory=ScanSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
-    writeback: _Placeholder = Field(default_factory=_Placeholder)
+    writeback: WritebackSettings = Field(default_factory=WritebackSettings)
     schedule: _Placeholder = Field(default_factory=_Placeholder)
     source: str = Field(default="<defaults>", exclude=True)
 

@@ -14,11 +14,23 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
-from sidecar.cli import analyze, check, decide, demo, drift, evaluate, scan, status, sync
+from sidecar.cli import (
+    analyze,
+    check,
+    decide,
+    demo,
+    drift,
+    evaluate,
+    scan,
+    status,
+    sync,
+    writeback,
+)
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
 from sidecar.engine.services.sync import SyncBusyError
+from sidecar.engine.services.writeback import WritebackBusyError
 from sidecar.engine.store.db import StoreError
 from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
@@ -48,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     decide.register(sub)
     demo.register(sub)
     evaluate.register(sub)
+    writeback.register(sub)
     return parser
 
 
@@ -76,7 +89,8 @@ def run(argv: Sequence[str]) -> int:
         return int(asyncio.run(args.handler(args, settings)))
     except (SettingsError, NothingToScanError) as exc:
         return fail(str(exc), EXIT_USAGE)
-    except (StoreError, ScanBusyError, SyncBusyError, SamplesUnavailableError) as exc:
+    except (StoreError, ScanBusyError, SyncBusyError, WritebackBusyError,
+            SamplesUnavailableError) as exc:  # fmt: skip
         return fail(str(exc), EXIT_FAILURE)
     except ImmichError as exc:
         return fail(str(exc), EXIT_FAILURE)

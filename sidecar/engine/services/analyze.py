@@ -333,12 +333,12 @@ class AnalyzeService:
                 pair = frozenset((cands[i].key, cands[j].key))
                 if pair in together:
                     continue
-                first, second = sorted((cands[i].key, cands[j].key))
+                first, second = sorted((cands[i].path, cands[j].path))
                 edges.append((e.phash, e.dhash, e.zoom, first, second, i, j))
                 if e.zoom:
                     cropped[pair] = e.zoom
         # closest first: dHash breaks pHash ties, then whole frames before centre views, then
-        # the member keys (so equal distances always resolve the same way)
+        # the member paths (so equal distances always resolve the same way)
         edges.sort()
         groups = near_groups(cands, [(e[5], e[6], e[0]) for e in edges], cfg.near_threshold,
                              decisions, rules)  # fmt: skip

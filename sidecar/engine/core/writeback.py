@@ -1,0 +1,179 @@
+"""Planning write-back to Immich: what to create, given what we want, what Immich holds now,
+what earlier runs made, and what people rejected. Pure: no I/O.
+
+Rules (each one a user's trust at stake):
+- a stack is only created when none of its assets is in any stack yet; a stack a person made
+  in Immich is never touched (Immich would merge or move it silently), and neither is one an
+  earlier run made with other members;
+- what an earlier run made and a person removed in Immich is a rejection: never made again;
+- assets that are trashed, gone or unknown to the mirror are left out, with a note;
+- everything stays within one owner (that owner's API key acts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+ALBUM_BATCH = 500  # ids per album call: bodies stay far below Immich's 10 MB limit
+
+
+class ActionKind(StrEnum):
+    CREATE_STACK = "create_stack"
+    CREATE_ALBUM = "create_album"
+    ADD_TO_ALBUM = "add_to_album"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    kind: ActionKind
+    owner: str
+    asset_ids: tuple[str, ...]  # a stack: the primary first
+    reason: str
+    category: str = ""  # raw+jpeg | variant | burst | exact | near | review album
+    album: str | None = None  # album name (albums)
+    album_id: str | None = None  # when the album exists already
+
+    def as_json(self) -> dict[str, object]:
+        return {"kind": self.kind.value, "owner": self.owner, "asset_ids": list(self.asset_ids),
+                "reason": self.reason, "category": self.category, "album": self.album,
+                "album_id": self.album_id}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StackWish:
+    owner: str
+    members: tuple[str, ...]  # asset ids, the primary first
+    category: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStack:
+    id: str
+    primary: str
+    members: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class AlbumState:
+    """The review album of one owner as Immich has it now."""
+
+    name: str
+    album_id: str | None  # None: it does not exist (yet)
+    members: frozenset[str] = frozenset()
+    rejected: bool = False  # a person deleted the album an earlier run made
+
+
+@dataclass(slots=True)
+class Plan:
+    actions: list[Action] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was left out, and why
+    satisfied: int = 0  # wishes Immich already fulfils
+    rejected: int = 0  # wishes a person rejected earlier
+
+    def summary(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for a in self.actions:
+            key = a.kind.value
+            out[key] = out.get(key, 0) + 1
+            if a.kind is ActionKind.ADD_TO_ALBUM:
+                out["assets_to_add_to_albums"] = out.get("assets_to_add_to_albums", 0) + len(
+                    a.asset_ids
+                )
+        out["already_done"] = self.satisfied
+        out["rejected_before"] = self.rejected
+        out["left_out"] = len(self.notes)
+        return out
+
+
+def stack_key(members: Iterable[str]) -> str:
+    return ",".join(sorted(members))
+
+
+def album_entry_key(album_id: str, asset_id: str) -> str:
+    return f"{album_id}:{asset_id}"
+
+
+def plan_stacks(
+    wishes: Iterable[StackWish],
+    live: Mapping[str, LiveStack],
+    ours: frozenset[str],
+    rejected: frozenset[str],
+    unavailable: Mapping[str, str],
+    plan: Plan,
+) -> None:
+    """Stacks to create. `live`: asset id -> the stack it is in now; `ours`: ids of stacks
+    earlier runs made and that still stand; `rejected`: stack keys people undid;
+    `unavailable`: asset id -> why it cannot be used (trashed, gone, ...)."""
+    claimed: set[str] = set()
+    for wish in wishes:
+        names = ", ".join(wish.members)
+        missing = [f"{a} ({unavailable[a]})" for a in wish.members if a in unavailable]
+        if missing:
+            plan.notes.append(f"{wish.category} stack of {names} left out: {'; '.join(missing)}")
+            continue
+        if stack_key(wish.members) in rejected:
+            plan.rejected += 1
+            continue
+        stacks = {live[a].id: live[a] for a in wish.members if a in live}
+        if len(stacks) == 1:
+            (current,) = stacks.values()
+            if current.members == frozenset(wish.members) and current.primary == wish.members[0]:
+                plan.satisfied += 1
+                continue
+        if stacks:
+            whose = "an earlier run of ours" if set(stacks) <= ours else "you (in Immich)"
+            plan.notes.append(
+                f"{wish.category} stack of {names} left out: already stacked by {whose} "
+                f"with other members; never changed by the sidecar"
+            )
+            continue
+        if claimed & set(wish.members):
+            plan.notes.append(f"{wish.category} stack of {names} left out: overlaps another "
+                              f"stack planned in this run")  # fmt: skip
+            continue
+        claimed |= set(wish.members)
+        plan.actions.append(Action(ActionKind.CREATE_STACK, wish.owner, wish.members,
+                                   wish.reason, wish.category))  # fmt: skip
+
+
+def plan_album(
+    owner: str,
+    album: AlbumState,
+    wanted: Mapping[str, str],
+    rejected: frozenset[str],
+    unavailable: Mapping[str, str],
+    plan: Plan,
+) -> None:
+    """Review-album entries for one owner. `wanted`: asset id -> why it belongs there;
+    `rejected`: album-entry keys people removed from the album after a run added them."""
+    if album.rejected:
+        if wanted:
+            plan.rejected += len(wanted)
+        return
+    todo = []
+    for asset_id, _why in sorted(wanted.items()):
+        if asset_id in unavailable:
+            plan.notes.append(f"{asset_id} not added to '{album.name}': "
+                              f"{unavailable[asset_id]}")  # fmt: skip
+        elif asset_id in album.members:
+            plan.satisfied += 1
+        elif album.album_id and album_entry_key(album.album_id, asset_id) in rejected:
+            plan.rejected += 1
+        else:
+            todo.append(asset_id)
+    if not todo:
+        return
+    if album.album_id is None:
+        plan.actions.append(Action(ActionKind.CREATE_ALBUM, owner, (),
+                                   "the review album for duplicate groups", "review album",
+                                   album.name))  # fmt: skip
+    for start in range(0, len(todo), ALBUM_BATCH):
+        batch = tuple(todo[start : start + ALBUM_BATCH])
+        plan.actions.append(Action(
+            ActionKind.ADD_TO_ALBUM, owner, batch,
+            f"{len(batch)} member(s) of duplicate groups to review", "review album",
+            album.name, album.album_id,
+        ))  # fmt: skip

@@ -1,0 +1,498 @@
+"""Write-back to Immich: plan (fresh state, nothing written), apply (journaled run), undo.
+
+A plan starts with an incremental sync and analysis, so asset states are Immich's current
+ones and groups and pairs are linked to them, and reads stacks and the review album straight
+from Immich. Apply journals every action before its call
+(intent) and after it (outcome, and what it made), so a killed run is settled on the next
+plan or apply: what Immich shows it made is recorded as made, the rest is marked failed, and
+the new plan simply contains what is still missing. Things a run made and a person removed in
+Immich become rejections and are never made again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sidecar.engine.core.writeback import (
+    Action,
+    ActionKind,
+    AlbumState,
+    LiveStack,
+    Plan,
+    StackWish,
+    album_entry_key,
+    plan_album,
+    plan_stacks,
+    stack_key,
+)
+from sidecar.engine.services.analyze import AnalyzeService
+from sidecar.engine.services.locks import ExclusiveLock
+from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
+from sidecar.engine.store.analysis import AnalysisStore
+from sidecar.engine.store.assets import AssetLink, AssetStore
+from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.immich_client import (
+    ImmichClient,
+    ImmichError,
+    ImmichNotFoundError,
+    ImmichPermissionError,
+    ImmichUnavailableError,
+)
+from sidecar.settings import Settings
+
+log = logging.getLogger(__name__)
+ALBUM_DESCRIPTION = "Members of duplicate groups found by immich-sidecar, to review."
+
+
+class WritebackBusyError(Exception):
+    """Another plan/apply/undo holds the lock."""
+
+
+@dataclass(slots=True)
+class WritePlan:
+    plan: Plan
+    keys: list[str] = field(default_factory=list)  # the API key label acting, per action
+    errors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "actions": [{**a.as_json(), "api_key": k}
+                        for a, k in zip(self.plan.actions, self.keys, strict=True)],
+            "summary": self.plan.summary(),
+            "notes": self.plan.notes,
+            "errors": self.errors,
+        }  # fmt: skip
+
+
+@dataclass(slots=True)
+class ApplyReport:
+    run_id: int | None
+    applied: int = 0
+    failed: int = 0
+    skipped: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "applied": self.applied, "failed": self.failed,
+                "skipped": self.skipped, "messages": self.messages}  # fmt: skip
+
+
+@dataclass(slots=True)
+class UndoReport:
+    run_id: int
+    reverted: int = 0
+    failed: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "reverted": self.reverted, "failed": self.failed,
+                "messages": self.messages}  # fmt: skip
+
+
+class _Clients:
+    """One client per API key label, for the duration of a command."""
+
+    def __init__(self, settings: Settings, connect: ClientFactory) -> None:
+        self.keys = dict(settings.user_keys())
+        self.connect = connect
+        self.open: dict[str, ImmichClient] = {}
+
+    def get(self, label: str) -> ImmichClient:
+        if label not in self.open:
+            key = self.keys.get(label)
+            if key is None:
+                raise ImmichError(f"no API key named '{label}' is configured any more")
+            self.open[label] = self.connect(key)
+        return self.open[label]
+
+    async def aclose(self) -> None:
+        for client in self.open.values():
+            await client.aclose()
+
+
+class WritebackService:
+    def __init__(
+        self, journal: JournalStore, analysis: AnalysisStore, assets: AssetStore,
+        sync: SyncService, analyze: AnalyzeService, settings: Settings, connect: ClientFactory,
+        lock: Path,
+    ) -> None:  # fmt: skip
+        self.journal = journal
+        self.analyze = analyze
+        self.analysis = analysis
+        self.assets = assets
+        self.sync = sync
+        self.settings = settings
+        self.connect = connect
+        self.lock = lock
+
+    # -- plan ------------------------------------------------------------------------------
+
+    async def plan(self, refresh: bool = True) -> WritePlan:
+        """What apply would do now (nothing is written to Immich)."""
+        with self._locked():
+            clients = _Clients(self.settings, self.connect)
+            try:
+                await self._settle_interrupted(clients)
+                return await self._plan(clients, refresh)
+            finally:
+                await clients.aclose()
+
+    async def _plan(self, clients: _Clients, refresh: bool) -> WritePlan:
+        out = WritePlan(Plan())
+        self.settings.required_user_keys()
+        if refresh:  # Immich's current assets, and groups and pairs linked to them
+            try:
+                report = await self.sync.sync()
+                out.errors += [f"sync: {e}" for e in report.errors]
+            except (ImmichError, SyncBusyError) as exc:
+                out.errors.append(f"sync: {exc}")
+            await self.analyze.analyze()
+        links = {a.id: a for a in await self.assets.links()}
+        stack_wishes, album_wanted = await self._wishes(links)
+        owners = {w.owner for w in stack_wishes} | set(album_wanted)
+        for owner in sorted(owners):
+            label = self._key_of(owner, links)
+            if label is None:
+                out.errors.append(f"owner {owner}: no configured API key mirrors this user")
+                continue
+            before = len(out.plan.actions)
+            try:
+                await self._plan_owner(clients.get(label), owner, stack_wishes,
+                                       album_wanted.get(owner, {}), links, out.plan)  # fmt: skip
+            except ImmichError as exc:
+                del out.plan.actions[before:]
+                out.errors.append(f"{label}: {exc}")
+            out.keys += [label] * (len(out.plan.actions) - before)
+        return out
+
+    async def _wishes(
+        self, links: dict[str, AssetLink]
+    ) -> tuple[list[StackWish], dict[str, dict[str, str]]]:
+        cfg = self.settings.writeback
+        wishes = []
+        for pair in await self.analysis.pairs():
+            if pair.kind not in cfg.stacks:
+                continue
+            ids = [m.asset_id for m in pair.members]
+            if any(i is None for i in ids):
+                continue  # local files Immich does not have
+            primary = pair.primary
+            members = tuple([primary, *sorted(i for i in ids if i and i != primary)])
+            why = f"{pair.kind} pair: " + "; ".join(pair.reasons[:2])
+            owner = links[primary].owner_id if primary in links else pair.owner
+            wishes.append(StackWish(owner, members, pair.kind, why))
+        wanted: dict[str, dict[str, str]] = {}
+        if cfg.review_album:
+            for group in await self.analysis.groups():
+                if group.tier not in cfg.review_tiers:
+                    continue
+                for m in group.members:
+                    if m.asset_id is None or m.asset_id not in links:
+                        continue
+                    owner = links[m.asset_id].owner_id
+                    wanted.setdefault(owner, {})[m.asset_id] = f"{group.tier} group {group.id}"
+        return wishes, wanted
+
+    async def _plan_owner(
+        self, client: ImmichClient, owner: str, wishes: list[StackWish],
+        album_wanted: dict[str, str], links: dict[str, AssetLink], plan: Plan,
+    ) -> None:  # fmt: skip
+        mine = [w for w in wishes if w.owner == owner]
+        unavailable = _unavailable(links, [a for w in mine for a in w.members])
+        if mine:
+            stacks = await client.stacks()
+            live = {}
+            for s in stacks:
+                ls = LiveStack(s.id, s.primary_asset_id, frozenset(a.id for a in s.assets))
+                for asset_id in ls.members:
+                    live[asset_id] = ls
+            live_ids = {s.id for s in stacks}
+            made = await self.journal.made("stack", owner)
+            gone = [m for m in made if m.immich_id not in live_ids]
+            await self.journal.end_made(gone, "unstacked in Immich", reject=True)
+            ours = frozenset(m.immich_id for m in made if m.immich_id in live_ids)
+            plan_stacks(mine, live, ours, await self.journal.rejected("stack"), unavailable,
+                        plan)  # fmt: skip
+        if album_wanted:
+            album = await self._album_state(client, owner)
+            plan_album(owner, album, album_wanted, await self.journal.rejected("album_asset"),
+                       unavailable, plan)  # fmt: skip
+
+    async def _album_state(self, client: ImmichClient, owner: str) -> AlbumState:
+        name = self.settings.writeback.review_album_name
+        key = f"{owner}:{name}"
+        if key in await self.journal.rejected("album"):
+            return AlbumState(name, None, rejected=True)
+        existing = {a.id for a in await client.find_albums(name)}
+        made = [m for m in await self.journal.made("album", owner) if m.key == key]
+        for m in made:
+            if m.immich_id not in existing:  # a person deleted the album a run made
+                await self.journal.end_made([m], "album deleted in Immich", reject=True)
+                return AlbumState(name, None, rejected=True)
+        album_id = made[0].immich_id if made else (min(existing) if existing else None)
+        if album_id is None:
+            return AlbumState(name, None)
+        members = await client.album_asset_ids(album_id)
+        entries = [m for m in await self.journal.made("album_asset", owner)
+                   if m.immich_id == album_id]  # fmt: skip
+        removed = [m for m in entries if m.key.split(":", 1)[1] not in members]
+        await self.journal.end_made(removed, "removed from the album in Immich", reject=True)
+        return AlbumState(name, album_id, frozenset(members))
+
+    @staticmethod
+    def _key_of(owner: str, links: dict[str, AssetLink]) -> str | None:
+        for a in links.values():
+            if a.owner_id == owner:
+                return a.sync_key
+        return None
+
+    # -- apply -----------------------------------------------------------------------------
+
+    async def apply(self, planned: WritePlan) -> ApplyReport:
+        """Execute a plan as a numbered run (every action journaled before and after)."""
+        if not planned.plan.actions:
+            return ApplyReport(None)
+        with self._locked():
+            run_id = await self.journal.start_run([
+                (a.kind.value, a.owner, k, a.as_json())
+                for a, k in zip(planned.plan.actions, planned.keys, strict=True)
+            ])  # fmt: skip
+            report = ApplyReport(run_id)
+            clients = _Clients(self.settings, self.connect)
+            try:
+                await self._run(run_id, clients, report)
+            finally:
+                await clients.aclose()
+            # (a run cut short, by a kill or a cancellation, stays 'running' and is settled
+            # against Immich's state by the next plan, apply or undo)
+            status = "done" if not report.failed else "failed"
+            await self.journal.finish_run(run_id, status, report.as_json())
+            return report
+
+    async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> None:
+        albums: dict[tuple[str, str], str] = {}  # (owner, name) -> album id made this run
+        blocked: dict[tuple[str, str], str] = {}  # (api key, kind) -> why
+        stop: str | None = None
+        for action in await self.journal.actions(run_id):
+            why = stop or blocked.get((action.sync_key, action.kind))
+            if why is not None:
+                await self.journal.set_status(action.id, "skipped", error=why)
+                report.skipped += 1
+                continue
+            await self.journal.set_status(action.id, "intent")
+            try:
+                result, made = await self._execute(clients.get(action.sync_key), action, albums)
+            except ImmichPermissionError as exc:
+                blocked[(action.sync_key, action.kind)] = str(exc)
+                await self._failed(action, str(exc), report)
+            except ImmichNotFoundError as exc:  # an id went stale since the plan
+                await self.journal.set_status(action.id, "skipped", error=f"stale: {exc}")
+                report.skipped += 1
+                report.messages.append(f"#{action.seq} skipped, an asset is gone: {exc}")
+            except ImmichUnavailableError as exc:
+                if exc.status is None:  # cannot reach Immich: the rest would fail alike
+                    stop = f"not attempted: {exc}"
+                await self._failed(action, str(exc), report)
+            except ImmichError as exc:
+                await self._failed(action, str(exc), report)
+            else:
+                await self.journal.done(action, result, made)
+                report.applied += 1
+                if result.get("dropped"):
+                    report.messages.append(f"#{action.seq}: left out {result['dropped']}")
+
+    async def _failed(self, action: JournalAction, error: str, report: ApplyReport) -> None:
+        await self.journal.set_status(action.id, "failed", error=error)
+        report.failed += 1
+        report.messages.append(f"#{action.seq} {action.kind} failed: {error}")
+
+    async def _execute(
+        self, client: ImmichClient, action: JournalAction, albums: dict[tuple[str, str], str]
+    ) -> tuple[dict[str, Any], list[tuple[str, str, str | None]]]:
+        p = action.payload
+        ids: list[str] = list(p["asset_ids"])
+        if action.kind == ActionKind.CREATE_STACK.value:
+            stack = await client.create_stack(ids)
+            members = [a.id for a in stack.assets]
+            return ({"stack_id": stack.id, "members": members},
+                    [("stack", stack_key(members), stack.id)])  # fmt: skip
+        if action.kind == ActionKind.CREATE_ALBUM.value:
+            album = await client.create_album(p["album"], ALBUM_DESCRIPTION)
+            albums[(action.owner, p["album"])] = album.id
+            return {"album_id": album.id}, [("album", f"{action.owner}:{p['album']}", album.id)]
+        if action.kind == ActionKind.ADD_TO_ALBUM.value:
+            album_id = p.get("album_id") or albums.get((action.owner, p["album"]))
+            if album_id is None:
+                raise ImmichError("the album this action adds to was not created")
+            results = await client.add_to_album(album_id, ids)
+            added = [r.id for r in results if r.success]
+            dropped = {r.id: r.error or "unknown" for r in results
+                       if not r.success and r.error != "duplicate"}  # fmt: skip
+            made = [("album_asset", album_entry_key(album_id, a), album_id) for a in added]
+            return {"album_id": album_id, "added": added, "dropped": dropped}, made
+        raise ImmichError(f"unknown action kind {action.kind}")
+
+    # -- interrupted runs ------------------------------------------------------------------
+
+    async def _settle_interrupted(self, clients: _Clients) -> None:
+        """A run still 'running' was killed: record what Immich shows its last action made,
+        mark the rest, and close the run as interrupted."""
+        for run in await self.journal.runs("running"):
+            albums: dict[tuple[str, str], str] = {}
+            for action in await self.journal.actions(run.id):
+                if action.status == "done" and "album_id" in action.result:
+                    albums[(action.owner, action.payload.get("album") or "")] = action.result[
+                        "album_id"
+                    ]
+                if action.status == "planned":
+                    await self.journal.set_status(action.id, "skipped", error="run interrupted")
+                elif action.status == "intent":
+                    await self._settle(clients.get(action.sync_key), action, albums)
+            await self.journal.finish_run(run.id, "interrupted", {})
+
+    async def _settle(
+        self, client: ImmichClient, action: JournalAction, albums: dict[tuple[str, str], str]
+    ) -> None:
+        p, ids = action.payload, list(action.payload["asset_ids"])
+        unknown = "interrupted before Immich answered; it shows nothing made"
+        if action.kind == ActionKind.CREATE_STACK.value:
+            for s in await client.stacks():
+                members = [a.id for a in s.assets]
+                if s.primary_asset_id == ids[0] and set(ids) <= set(members):
+                    await self.journal.done(action, {"stack_id": s.id, "members": members},
+                                            [("stack", stack_key(members), s.id)])  # fmt: skip
+                    return
+        elif action.kind == ActionKind.CREATE_ALBUM.value:
+            found = await client.find_albums(p["album"])
+            key = f"{action.owner}:{p['album']}"
+            if len(found) == 1 and not [m for m in await self.journal.made("album", action.owner)
+                                        if m.key == key]:  # fmt: skip
+                albums[(action.owner, p["album"])] = found[0].id
+                await self.journal.done(action, {"album_id": found[0].id},
+                                        [("album", key, found[0].id)])  # fmt: skip
+                return
+        elif action.kind == ActionKind.ADD_TO_ALBUM.value:
+            album_id = p.get("album_id") or albums.get((action.owner, p["album"]))
+            if album_id is not None:
+                present = await client.album_asset_ids(album_id)
+                added = [a for a in ids if a in present]
+                if added:
+                    made = [("album_asset", album_entry_key(album_id, a), album_id)
+                            for a in added]  # fmt: skip
+                    await self.journal.done(action, {"album_id": album_id, "added": added},
+                                            made)  # fmt: skip
+                    return
+        await self.journal.set_status(action.id, "failed", error=unknown)
+
+    # -- undo ------------------------------------------------------------------------------
+
+    async def undo(self, run_id: int, allow_remake: bool = False) -> UndoReport:
+        """Revert what a run made that still stands as it made it. Unless `allow_remake`,
+        what is undone counts as rejected: later plans never make it again."""
+        with self._locked():
+            clients = _Clients(self.settings, self.connect)
+            try:
+                await self._settle_interrupted(clients)
+                run = await self.journal.run(run_id)
+                if run is None:
+                    raise ImmichError(f"there is no write-back run #{run_id} (see `runs`)")
+                report = UndoReport(run_id)
+                for action in reversed(await self.journal.actions(run_id)):
+                    if action.status != "done":
+                        continue
+                    made = await self.journal.made_by_action(action.id)
+                    try:
+                        note = await self._revert(clients.get(action.sync_key), action, made)
+                    except ImmichError as exc:
+                        await self.journal.set_status(action.id, "revert_failed", error=str(exc))
+                        report.failed += 1
+                        report.messages.append(f"#{action.seq} {action.kind}: {exc}")
+                        continue
+                    await self.journal.end_made(made, "undone", reject=not allow_remake)
+                    await self.journal.set_status(action.id, "reverted", error=note)
+                    report.reverted += 1
+                    if note:
+                        report.messages.append(f"#{action.seq} {action.kind}: {note}")
+                status = "undone" if not report.failed else run.status
+                summary = {**run.summary, "undo": report.as_json()}
+                await self.journal.finish_run(run_id, status, summary)
+                return report
+            finally:
+                await clients.aclose()
+
+    async def _revert(self, client: ImmichClient, action: JournalAction,
+                      made: Sequence[Made]) -> str | None:  # fmt: skip
+        if action.kind == ActionKind.CREATE_STACK.value:
+            live = {s.id: s for s in await client.stacks()}
+            for m in made:
+                stack = live.get(m.immich_id or "")
+                if stack is None:
+                    return "the stack was already removed in Immich"
+                if stack_key(a.id for a in stack.assets) != m.key:
+                    return "the stack was changed in Immich since; left as it is"
+                await client.delete_stack(stack.id)
+            return None
+        if action.kind == ActionKind.ADD_TO_ALBUM.value:
+            by_album: dict[str, list[str]] = {}
+            for m in made:
+                by_album.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
+            for album_id, ids in by_album.items():
+                await client.remove_from_album(album_id, ids)
+            return None
+        if action.kind == ActionKind.CREATE_ALBUM.value:
+            for m in made:
+                if m.immich_id is None:
+                    continue
+                try:
+                    if await client.album_asset_ids(m.immich_id):
+                        return "the album holds assets added in Immich since; left as it is"
+                    await client.delete_album(m.immich_id)
+                except ImmichNotFoundError:
+                    return "the album was already deleted in Immich"
+            return None
+        return None
+
+    # -- runs ------------------------------------------------------------------------------
+
+    async def runs(self) -> list[dict[str, Any]]:
+        out = []
+        for run in await self.journal.runs():
+            actions = await self.journal.actions(run.id)
+            counts: dict[str, int] = {}
+            for a in actions:
+                counts[a.status] = counts.get(a.status, 0) + 1
+            out.append({"run_id": run.id, "started_at": run.started_at,
+                        "ended_at": run.ended_at, "status": run.status,
+                        "actions": len(actions), "by_status": counts})  # fmt: skip
+        return out
+
+    def _locked(self) -> _Lock:
+        return _Lock(self.lock)
+
+
+class _Lock:
+    def __init__(self, path: Path) -> None:
+        self.inner = ExclusiveLock(path)
+
+    def __enter__(self) -> None:
+        if not self.inner.__enter__():
+            raise WritebackBusyError("another plan, apply or undo is running; try again later")
+
+    def __exit__(self, *exc: Any) -> None:
+        self.inner.__exit__(*exc)
+
+
+def _unavailable(links: dict[str, AssetLink], wanted: Sequence[str]) -> dict[str, str]:
+    """Assets that must not be written to, with why (the mirror is fresh: plan syncs first)."""
+    out = {a: "no longer in Immich" for a in wanted if a not in links}
+    for a in links.values():
+        if a.state == "trashed":
+            out[a.id] = "offline" if a.is_offline else "in Immich's trash"
+    return out
+
+
+__all__ = ["Action", "WritePlan", "WritebackService"]

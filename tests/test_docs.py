@@ -1,0 +1,29 @@
+"""The README documents every configuration key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from sidecar.settings import ImmichUser, LibrarySettings, Settings
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def test_every_settings_key_is_in_the_readme_table() -> None:
+    rows = [line for line in README.splitlines() if line.startswith("| `[")]
+    missing = []
+    sections: dict[str, type[BaseModel]] = {"[[libraries]]": LibrarySettings,
+                                            "[[immich.users]]": ImmichUser}  # fmt: skip
+    for name, field in Settings.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            sections[f"[{name}]"] = model
+    for section, model in sections.items():
+        for key in model.model_fields:
+            if section == "[immich]" and key == "users":
+                continue  # documented as the rows of [[immich.users]]
+            if not any(section + " " in r and key in r for r in rows):
+                missing.append(f"{section} {key}")
+    assert missing == []

@@ -1,0 +1,316 @@
+"""Write-back against the test Immich (real HTTP, spec-validated): plan, apply, idempotence,
+undo to the exact prior state, rejections, people's own stacks, interrupted runs, stale ids,
+missing permissions and server errors."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.conftest import make_settings
+from tests.fake_immich import FakeImmich
+from tests.fake_immich.state import FakeAsset
+
+LIB = "/mnt/photos/family"
+MEDIA = (".jpg", ".png", ".dng")
+REVIEWED = {  # members of the sample library's exact and near groups
+    "2019/Summer/astronaut.jpg", "Backup/2019/Summer/astronaut.jpg", "Exports/astronaut-small.jpg",
+    "2019/Summer/coffee.jpg", "Odd names/café au lait (1).jpg", "2019/Summer/Burst/IMG_2042.JPG",
+    "2019/Summer/chelsea.jpg", "Exports/chelsea.png",
+}  # fmt: skip
+
+
+def library(fake: FakeImmich, photos: Path, permissions: list[str] | None = None) -> tuple[
+    str, dict[str, FakeAsset]
+]:  # fmt: skip
+    """Every photo of the sample tree imported into an external library of one user."""
+    user = fake.state.add_user()
+    key = fake.state.add_key(user, permissions)
+    lib = fake.state.add_library(user, LIB)
+    assets = {}
+    for path in sorted(photos.rglob("*")):
+        if path.suffix.lower() in MEDIA and "@eaDir" not in path.parts:
+            rel = str(path.relative_to(photos))
+            assets[rel] = fake.state.import_file(lib, f"{LIB}/{rel}")
+    return key, assets
+
+
+def settings_for(fake: FakeImmich, key: str, photos: Path, state_dir: Path,
+                 **writeback: Any) -> Settings:  # fmt: skip
+    return make_settings(
+        state_dir, immich={"url": fake.url, "api_key": key, "retries": 2},
+        libraries=[{"immich_path": LIB, "local_path": str(photos)}],
+        analysis={"immich_duplicates": False}, writeback=writeback,
+    )  # fmt: skip
+
+
+async def prepare(settings: Settings) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        await rt.analyze.analyze()
+
+
+async def plan(settings: Settings) -> dict[str, Any]:
+    async with open_runtime(settings) as rt:
+        return (await rt.writeback.plan()).as_json()
+
+
+async def apply(settings: Settings) -> dict[str, Any]:
+    async with open_runtime(settings) as rt:
+        return (await rt.writeback.apply(await rt.writeback.plan())).as_json()
+
+
+async def undo(settings: Settings, run_id: int, **kw: Any) -> dict[str, Any]:
+    async with open_runtime(settings) as rt:
+        return (await rt.writeback.undo(run_id, **kw)).as_json()
+
+
+def immich_state(fake: FakeImmich) -> dict[str, Any]:
+    """Everything write-back may touch, comparable before and after."""
+    s = fake.state
+    return {
+        "stacks": sorted((p, tuple(m)) for p, m in s.stacks.values()),
+        "albums": sorted((a.name, tuple(sorted(a.asset_ids))) for a in s.albums.values()),
+        "assets": sorted((a.id, a.stack_id, a.is_trashed, a.duplicate_id, a.is_favorite)
+                         for a in s.assets.values()),
+    }  # fmt: skip
+
+
+def by_id(assets: dict[str, FakeAsset]) -> dict[str, str]:
+    return {a.id: rel for rel, a in assets.items()}
+
+
+async def test_plan_apply_again_empty_then_undo_restores_the_exact_prior_state(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    settings = settings_for(immich, key, photos, state_dir)
+    await prepare(settings)
+    before = immich_state(immich)
+
+    planned = await plan(settings)
+    assert immich_state(immich) == before  # a plan writes nothing
+    kinds = [a["kind"] for a in planned["actions"]]
+    assert kinds == ["create_stack", "create_album", "add_to_album"]
+    stack = planned["actions"][0]
+    names = by_id(assets)
+    assert [names[i] for i in stack["asset_ids"]] == ["2020/Trip/IMG_3001.JPG",
+                                                      "2020/Trip/IMG_3001.dng"]  # fmt: skip
+    assert stack["reason"].startswith("raw+jpeg pair")
+    assert {names[i] for i in planned["actions"][2]["asset_ids"]} == REVIEWED
+    assert planned["summary"]["create_stack"] == 1
+
+    applied = await apply(settings)
+    assert (applied["applied"], applied["failed"], applied["skipped"]) == (3, 0, 0)
+    ((primary, members),) = immich.state.stacks.values()
+    assert primary == assets["2020/Trip/IMG_3001.JPG"].id
+    assert set(members) == {assets["2020/Trip/IMG_3001.JPG"].id,
+                            assets["2020/Trip/IMG_3001.dng"].id}  # fmt: skip
+    (album,) = immich.state.albums.values()
+    assert album.name == "Duplicates to review"
+    assert {names[i] for i in album.asset_ids} == REVIEWED
+
+    again = await plan(settings)
+    assert again["actions"] == []
+    assert again["summary"]["already_done"] == 1 + len(REVIEWED)
+
+    undone = await undo(settings, applied["run_id"])
+    assert (undone["reverted"], undone["failed"]) == (3, 0)
+    assert immich_state(immich) == before
+    after = await plan(settings)  # undone things are not made again
+    assert after["actions"] == []
+    assert after["summary"]["rejected_before"] >= 1
+
+
+async def test_undo_with_allow_remake_lets_the_next_apply_make_it_again(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    first = await apply(settings)
+    await undo(settings, first["run_id"], allow_remake=True)
+    assert immich_v2.state.stacks == {}
+    assert [a["kind"] for a in (await plan(settings))["actions"]] == ["create_stack"]
+
+
+async def test_a_stack_unstacked_in_immich_is_never_made_again(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    await apply(settings)
+    (stack_id,) = immich_v2.state.stacks
+    immich_v2.state.delete_stack(stack_id)  # a person unstacks it in the web app
+    again = await plan(settings)
+    assert again["actions"] == []
+    assert again["summary"]["rejected_before"] == 1
+
+
+async def test_an_entry_removed_from_the_review_album_is_not_added_again(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, stacks=[])
+    await prepare(settings)
+    await apply(settings)
+    (album,) = immich_v2.state.albums.values()
+    immich_v2.state.remove_from_album(album.id, assets["Exports/chelsea.png"].id)
+    again = await plan(settings)
+    assert again["actions"] == []
+    assert again["summary"]["rejected_before"] == 1
+
+
+async def test_a_stack_a_person_made_is_never_touched(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    jpg, other = assets["2020/Trip/IMG_3001.JPG"].id, assets["2020/Trip/rocket.jpg"].id
+    user_id = immich_v2.state.assets[jpg].owner_id
+    theirs = immich_v2.state.create_stack(user_id, [other, jpg])  # the JPEG is a member
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    planned = await plan(settings)
+    assert planned["actions"] == []
+    assert any("already stacked by you" in n for n in planned["notes"])
+    assert (await apply(settings))["run_id"] is None
+    assert immich_v2.state.stacks == {theirs: (other, [other, jpg])}
+
+
+async def test_interrupted_apply_is_settled_and_resumed_without_duplicates(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """The process dies while Immich handles the album call: the next plan records what
+    Immich shows was made, marks the run interrupted, and plans nothing twice."""
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    immich_v2.fault("/albums/", method="PUT", delay_s=1.0)  # handled after the delay
+    async with open_runtime(settings) as rt:
+        planned = await rt.writeback.plan()
+        task = asyncio.create_task(rt.writeback.apply(planned))
+        while not immich_v2.record.count("POST", "/albums"):
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.3)  # the PUT is in flight
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await asyncio.sleep(1.0)  # the server finishes the call the dead process made
+    resumed = await plan(settings)
+    assert resumed["actions"] == []
+    async with open_runtime(settings) as rt:
+        runs = await rt.writeback.runs()
+    assert runs[0]["status"] == "interrupted"
+    assert runs[0]["by_status"] == {"done": 3}
+    assert len(immich_v2.state.stacks) == 1
+    (album,) = immich_v2.state.albums.values()
+    assert len(album.asset_ids) == len(REVIEWED)
+    assert (await undo(settings, runs[0]["run_id"]))["reverted"] == 3  # the settled run undoes
+    assert immich_v2.state.stacks == {}
+    assert immich_v2.state.albums == {}
+    del assets
+
+
+async def test_stale_ids_are_dropped_with_a_note(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        planned = await rt.writeback.plan()
+        # between plan and apply, two assets vanish from Immich
+        immich_v2.state.hard_delete(assets["Exports/chelsea.png"].id,
+                                    assets["2020/Trip/IMG_3001.dng"].id)  # fmt: skip
+        report = (await rt.writeback.apply(planned)).as_json()
+    assert (report["applied"], report["failed"], report["skipped"]) == (2, 0, 1)
+    assert any("an asset is gone" in m for m in report["messages"])
+    assert any(assets["Exports/chelsea.png"].id in m for m in report["messages"])
+    (album,) = immich_v2.state.albums.values()
+    assert len(album.asset_ids) == len(REVIEWED) - 1
+
+
+async def test_a_key_without_stack_create_fails_clearly_and_the_rest_goes_on(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    perms = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
+             "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
+    key, _ = library(immich_v2, photos, permissions=perms)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    report = await apply(settings)
+    assert (report["applied"], report["failed"]) == (2, 1)
+    (message,) = [m for m in report["messages"] if "create_stack" in m]
+    assert "stack.create" in message
+    assert immich_v2.state.stacks == {}
+    assert len(immich_v2.state.albums) == 1
+
+
+async def test_a_server_error_fails_one_action_and_the_next_plan_retries_it(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    immich_v2.fault("/stacks", method="POST", status=500)
+    report = await apply(settings)
+    assert (report["applied"], report["failed"]) == (2, 1)
+    assert immich_v2.state.stacks == {}
+    assert [a["kind"] for a in (await plan(settings))["actions"]] == ["create_stack"]
+
+
+def test_cli_plan_apply_runs_undo(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
+) -> None:
+    import json
+
+    key, _ = library(immich_v2, photos)
+    config = tmp_path / "sidecar.toml"
+    config.write_text(
+        f'[immich]\nurl = "{immich_v2.url}"\napi_key = "{key}"\n'
+        f'[storage]\nstate_dir = "{state_dir}"\n'
+        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
+        "[analysis]\nimmich_duplicates = false\n"
+    )
+    env = {"IMMICH_SIDECAR_CONFIG": str(config)}
+    assert cli("scan", env=env).code == 0
+    text = cli("plan", env=env)
+    assert text.code == 0, text.err
+    assert "Plan: 3 action(s)" in text.out
+    assert "why: raw+jpeg pair" in text.out
+    refused = cli("apply", env=env)  # no terminal, no --yes: nothing happens
+    assert refused.code == 2
+    assert "--yes" in refused.err
+    assert immich_v2.state.stacks == {}
+    done = cli("apply", "--yes", "--json", env=env)
+    assert done.code == 0, done.err
+    result = json.loads(done.out)
+    assert set(result) >= {"run_id", "applied", "failed", "skipped"}
+    runs = json.loads(cli("runs", "--json", env=env).out)["runs"]
+    assert runs[0]["run_id"] == result["run_id"]
+    reverted = json.loads(cli("undo", str(result["run_id"]), "--json", env=env).out)
+    assert set(reverted) >= {"run_id", "reverted", "failed"}
+    assert reverted["reverted"] == 3
+    missing = cli("undo", "99", env=env)
+    assert missing.code == 1
+    assert "no write-back run #99" in missing.err
+
+
+@pytest.mark.parametrize("kind", ["variant", "burst"])
+async def test_other_pair_kinds_are_opt_in(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, kind: str
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False,
+                            stacks=["raw+jpeg", kind])  # fmt: skip
+    await prepare(settings)
+    planned = await plan(settings)
+    assert sorted(a["category"] for a in planned["actions"]) == sorted(["raw+jpeg", kind])

@@ -211,7 +211,11 @@ class WritebackSettings(_Section):
     )
     review_tiers: list[ReviewTier] = Field(
         default_factory=lambda: list(DEFAULT_TIERS),
-        description="Which duplicate groups go to the review album.",
+        description="Which duplicate groups go to the review album (and are published).",
+    )
+    publish_duplicates: bool = Field(
+        default=False,
+        description="Publish duplicate groups to Immich's own 'Review duplicates' page.",
     )
 
 

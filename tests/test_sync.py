@@ -180,8 +180,10 @@ async def test_retries_transient_failures(immich_v2: FakeImmich, state_dir: Path
     report = (await sync(settings)).as_json()
     assert report["errors"] == []
     assert report["added"] == 7
-    # the version probe, three failures, three pages and one speculative page past the end
-    assert report["requests"] == 1 + 3 + 3 + 1
+    # the version probe, three failures, three pages and one speculative page past the end;
+    # pages are requested ahead, so a fault may land on the speculative request, which is then
+    # retried too
+    assert 1 + 3 + 3 + 1 <= report["requests"] <= 1 + 3 + 3 + 2
 
 
 async def test_interrupted_sync_resumes_without_gaps_or_duplicates(

@@ -314,3 +314,48 @@ async def test_other_pair_kinds_are_opt_in(
     await prepare(settings)
     planned = await plan(settings)
     assert sorted(a["category"] for a in planned["actions"]) == sorted(["raw+jpeg", kind])
+
+
+async def test_duplicate_groups_published_to_immichs_review_page_and_undone(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    immich_own = "0f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b"  # Immich's own group: never disturbed
+    for rel in ("2019/Summer/chelsea.jpg", "2020/Trip/rocket.jpg"):
+        immich.state.edit(assets[rel].id, duplicate_id=immich_own)
+    settings = make_settings(
+        state_dir, immich={"url": immich.url, "api_key": key},
+        libraries=[{"immich_path": LIB, "local_path": str(photos)}],
+        writeback={"stacks": [], "review_album": False, "publish_duplicates": True},
+    )  # fmt: skip
+    await prepare(settings)
+    before = immich_state(immich)
+    planned = await plan(settings)
+    # exact {astronaut, its backup} + near {astronaut, small} are one group in Immich (one
+    # duplicateId per asset), likewise the coffee groups; chelsea is in Immich's own group
+    assert [a["kind"] for a in planned["actions"]] == ["publish_duplicates"] * 2
+    assert any("already in a duplicate group in Immich" in n for n in planned["notes"])
+    applied = await apply(settings)
+    assert applied["applied"] == 2
+    groups: dict[str, set[str]] = {}
+    for a in immich.state.assets.values():
+        if a.duplicate_id:
+            groups.setdefault(a.duplicate_id, set()).add(by_id(assets)[a.id])
+    assert len(groups) == 3  # ours, and Immich's own untouched
+    assert groups[immich_own] == {"2019/Summer/chelsea.jpg", "2020/Trip/rocket.jpg"}
+    assert {"2019/Summer/coffee.jpg", "Odd names/café au lait (1).jpg",
+            "2019/Summer/Burst/IMG_2042.JPG"} in groups.values()  # fmt: skip
+    # the next analysis does not take our published groups for Immich's own detection
+    async with open_runtime(settings) as rt:
+        summary = await rt.analyze.analyze()
+    assert summary.semantic_groups == 1
+    assert (await plan(settings))["actions"] == []
+    # a person dismisses one of ours in Immich: never published again
+    dismissed = next(d for d, members in groups.items() if "2019/Summer/coffee.jpg" in members)
+    for a in immich.state.assets.values():
+        if a.duplicate_id == dismissed:
+            immich.state.edit(a.id, duplicate_id=None)
+    again = await plan(settings)
+    assert (again["actions"], again["summary"]["rejected_before"]) == ([], 1)
+    await undo(settings, applied["run_id"])
+    assert immich_state(immich) == before

@@ -156,6 +156,14 @@ class ImmichClient:
     async def aclose(self) -> None:
         await self.transport.aclose()
 
+    async def _decoded(self, model: type[M], method: str, path: str, **kw: Any) -> M:
+        """A model straight from the response bytes (large listings such as all stacks)."""
+        response = await self.transport.request(method, path, **kw)
+        try:
+            return decode(model, response.content)
+        except ModelError as exc:
+            raise ImmichProtocolError(_describe(exc, f"{method} {path}")) from None
+
     async def _json(self, method: str, path: str, **kw: Any) -> Any:
         response = await self.transport.request(method, path, **kw)
         try:
@@ -258,13 +266,13 @@ class ImmichClient:
         return response.content
 
     async def stacks(self) -> list[Stack]:
-        return parse_list(Stack, await self._json("GET", "/stacks"), "GET /stacks")
+        return await self._decoded(list[Stack], "GET", "/stacks")
 
     async def albums(self) -> list[Album]:
-        return parse_list(Album, await self._json("GET", "/albums"), "GET /albums")
+        return await self._decoded(list[Album], "GET", "/albums")
 
     async def tags(self) -> list[Tag]:
-        return parse_list(Tag, await self._json("GET", "/tags"), "GET /tags")
+        return await self._decoded(list[Tag], "GET", "/tags")
 
     async def duplicates(self) -> list[DuplicateGroup]:
         """Immich's duplicate groups. Note: the server dissolves one-member groups as a side
@@ -293,6 +301,11 @@ class ImmichClient:
     async def delete_stack(self, stack_id: str) -> None:
         """DELETE /stacks/{id} (stack.delete): the assets stay, unstacked."""
         await self._send("DELETE", f"/stacks/{stack_id}", idempotent=True)
+
+    async def update_assets(self, asset_ids: list[str], **fields: Any) -> None:
+        """PUT /assets (asset.update): the same fields on many assets, e.g. duplicateId (a
+        UUID, or None to clear). Any unknown id rejects the whole request."""
+        await self._send("PUT", "/assets", json={"ids": asset_ids, **fields}, idempotent=True)
 
     async def find_albums(self, name: str) -> list[Album]:
         """The caller's albums called `name` (album.read; names are not unique)."""

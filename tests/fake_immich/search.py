@@ -110,14 +110,11 @@ class Search:
             out = [a for a in out if a.file_name == body["originalFileName"]]
         if "visibility" in body:
             out = [a for a in out if a.visibility == body["visibility"]]
-        if body.get("albumIds"):
-            out = [a for a in out if self._in_albums(a.id, body["albumIds"])]
+        if body.get("albumIds"):  # in every album given
+            albums = [self.state.albums.get(x) for x in body["albumIds"]]
+            sets = [set(a.asset_ids) if a else set() for a in albums]
+            out = [a for a in out if all(a.id in members for members in sets)]
         return out
-
-    def _in_albums(self, asset_id: str, album_ids: list[str]) -> bool:
-        return all(
-            asset_id in self.state.albums[x].asset_ids for x in album_ids if x in self.state.albums
-        ) and all(x in self.state.albums for x in album_ids)
 
     def _filter(self, pool: list[FakeAsset], body: dict[str, Any]) -> list[FakeAsset]:
         """3.2+ `filter`: trashed assets are included unless trashedAt is constrained
@@ -138,10 +135,10 @@ class Search:
         if "id" in flt and "eq" in flt["id"]:
             out = [a for a in out if a.id == flt["id"]["eq"]]
         albums = flt.get("albumIds") or {}
-        if albums.get("any"):
-            out = [a for a in out
-                   if any(a.id in self.state.albums[x].asset_ids for x in albums["any"]
-                          if x in self.state.albums)]  # fmt: skip
+        if albums.get("any"):  # in any album given
+            members = {m for x in albums["any"] if x in self.state.albums
+                       for m in self.state.albums[x].asset_ids}  # fmt: skip
+            out = [a for a in out if a.id in members]
         return out
 
 

@@ -7,6 +7,7 @@ import secrets
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -248,6 +249,27 @@ class FakeImmich:
             )
         return 200, out, {}
 
+    def op_put_assets(self, key: FakeKey, body: Any, query: Any) -> Any:
+        """Bulk update: any unknown id rejects the whole request (recorded 88); a duplicateId
+        that is not a UUID reaches the database and fails (recorded 87)."""
+        fields = {"duplicateId": "duplicate_id", "isFavorite": "is_favorite",
+                  "description": "description", "visibility": "visibility"}  # fmt: skip
+        with self.state.lock:
+            assets = [self.state.assets.get(i) for i in body["ids"]]
+            if any(a is None or a.owner_id != key.user_id for a in assets):
+                raise HttpError(400, "Not found or no asset.update access")
+            dup = body.get("duplicateId")
+            if dup is not None and not _is_uuid(dup):
+                raise HttpError(500, "Failed to update assets", "Internal Server Error")
+            for asset in assets:
+                assert asset is not None
+                for name, attr in fields.items():
+                    if name in body:
+                        setattr(asset, attr, body[name] if body[name] is not None or
+                                name == "duplicateId" else getattr(asset, attr))  # fmt: skip
+                self.state.touch(asset)
+            return 204, None, {}
+
     def _stack_json(self, stack_id: str) -> dict[str, Any]:
         primary, members = self.state.stacks[stack_id]
         assets = [self.state.asset_json(self.state.assets[m]) for m in members]
@@ -393,6 +415,14 @@ class _ZodError(HttpError):
         }
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _public(path: str) -> bool:
     return path.startswith("/server/") and not path.startswith("/server/about")
 
@@ -405,6 +435,10 @@ def _op_name(method: str, template: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeImmich
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK hold every small response back ~40 ms (Immich's Node server sets
+    # no-delay too)
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -284,12 +284,16 @@ class State:
         one member: no clean-up; recorded 93-100)."""
         with self.lock:
             members = list(dict.fromkeys(asset_ids))
-            for stack_id, (primary, old) in list(self.stacks.items()):
-                if primary in asset_ids and self.assets[primary].owner_id == owner_id:
-                    del self.stacks[stack_id]
-                    members += [m for m in old if m not in members]
-            for stack_id, (primary, old) in self.stacks.items():
-                self.stacks[stack_id] = (primary, [m for m in old if m not in members])
+            for asset_id in asset_ids:  # stacks whose primary is given: merged
+                found = self.stacks.get(self.assets[asset_id].stack_id or "")
+                if found is not None and found[0] == asset_id:
+                    del self.stacks[self.assets[asset_id].stack_id or ""]
+                    members += [m for m in found[1] if m not in members]
+            for asset_id in members:  # a non-primary member of another stack: moved
+                old_id = self.assets[asset_id].stack_id or ""
+                if old_id in self.stacks:
+                    primary, old = self.stacks[old_id]
+                    self.stacks[old_id] = (primary, [m for m in old if m != asset_id])
             stack_id = new_id()
             self.stacks[stack_id] = (members[0], members)
             for m in members:

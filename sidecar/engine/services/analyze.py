@@ -354,6 +354,7 @@ class AnalyzeService:
                 and self.connect is not None):  # fmt: skip
             return []
         out: list[StoredGroupRow] = []
+        ours = await self.analysis.published_duplicate_ids()
         for label, key in self.settings.user_keys():
             client = self.connect(key)
             try:
@@ -365,6 +366,8 @@ class AnalyzeService:
             finally:
                 await client.aclose()
             for group in groups:
+                if group.duplicate_id in ours:  # a group write-back published: not Immich's
+                    continue
                 members = [self._asset_member(a) for a in group.assets]
                 keeper = (group.suggested_keep_asset_ids or [group.assets[0].id])[0]
                 kept = next((a for a in group.assets if a.id == keeper), group.assets[0])

@@ -12,6 +12,7 @@ Immich become rejections and are never made again.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,18 +22,20 @@ from sidecar.engine.core.writeback import (
     Action,
     ActionKind,
     AlbumState,
+    GroupWish,
     LiveStack,
     Plan,
     StackWish,
     album_entry_key,
     plan_album,
+    plan_duplicates,
     plan_stacks,
     stack_key,
 )
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
-from sidecar.engine.store.analysis import AnalysisStore
+from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.journal import JournalAction, JournalStore, Made
 from sidecar.immich_client import (
@@ -151,9 +154,15 @@ class WritebackService:
             except (ImmichError, SyncBusyError) as exc:
                 out.errors.append(f"sync: {exc}")
             await self.analyze.analyze()
-        links = {a.id: a for a in await self.assets.links()}
-        stack_wishes, album_wanted = await self._wishes(links)
-        owners = {w.owner for w in stack_wishes} | set(album_wanted)
+        pairs, groups = await self.analysis.pairs(), await self.analysis.groups()
+        involved = [m.asset_id for p in pairs for m in p.members if m.asset_id] + [
+            m.asset_id for g in groups for m in g.members if m.asset_id
+        ]
+        links = {a.id: a for a in await self.assets.links_of(involved)}
+        stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
+        owners = (
+            {w.owner for w in stack_wishes} | set(album_wanted) | {w.owner for w in group_wishes}
+        )
         for owner in sorted(owners):
             label = self._key_of(owner, links)
             if label is None:
@@ -162,19 +171,20 @@ class WritebackService:
             before = len(out.plan.actions)
             try:
                 await self._plan_owner(clients.get(label), owner, stack_wishes,
-                                       album_wanted.get(owner, {}), links, out.plan)  # fmt: skip
+                                       album_wanted.get(owner, {}), group_wishes, links,
+                                       out.plan)  # fmt: skip
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
             out.keys += [label] * (len(out.plan.actions) - before)
         return out
 
-    async def _wishes(
-        self, links: dict[str, AssetLink]
-    ) -> tuple[list[StackWish], dict[str, dict[str, str]]]:
+    def _wishes(
+        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup]
+    ) -> tuple[list[StackWish], dict[str, dict[str, str]], list[GroupWish]]:
         cfg = self.settings.writeback
         wishes = []
-        for pair in await self.analysis.pairs():
+        for pair in pairs:
             if pair.kind not in cfg.stacks:
                 continue
             ids = [m.asset_id for m in pair.members]
@@ -186,23 +196,33 @@ class WritebackService:
             owner = links[primary].owner_id if primary in links else pair.owner
             wishes.append(StackWish(owner, members, pair.kind, why))
         wanted: dict[str, dict[str, str]] = {}
-        if cfg.review_album:
-            for group in await self.analysis.groups():
-                if group.tier not in cfg.review_tiers:
-                    continue
-                for m in group.members:
-                    if m.asset_id is None or m.asset_id not in links:
-                        continue
-                    owner = links[m.asset_id].owner_id
-                    wanted.setdefault(owner, {})[m.asset_id] = f"{group.tier} group {group.id}"
-        return wishes, wanted
+        published: list[GroupWish] = []
+        for group in groups:
+            if group.tier not in cfg.review_tiers:
+                continue
+            ids = [m.asset_id for m in group.members if m.asset_id in links]
+            if cfg.review_album:
+                for asset_id in ids:
+                    assert asset_id is not None
+                    owner = links[asset_id].owner_id
+                    wanted.setdefault(owner, {})[asset_id] = f"{group.tier} group {group.id}"
+            if cfg.publish_duplicates and len(ids) >= 2 and group.keeper in ids:
+                members = tuple([group.keeper, *sorted(i for i in ids if i and i != group.keeper)])
+                why = f"{group.tier} duplicates: " + "; ".join(group.reasons[:2])
+                published.append(GroupWish(links[group.keeper].owner_id, members, group.tier,
+                                           why))  # fmt: skip
+        return wishes, wanted, published
 
     async def _plan_owner(
         self, client: ImmichClient, owner: str, wishes: list[StackWish],
-        album_wanted: dict[str, str], links: dict[str, AssetLink], plan: Plan,
+        album_wanted: dict[str, str], group_wishes: list[GroupWish],
+        links: dict[str, AssetLink], plan: Plan,
     ) -> None:  # fmt: skip
         mine = [w for w in wishes if w.owner == owner]
-        unavailable = _unavailable(links, [a for w in mine for a in w.members])
+        groups = [g for g in group_wishes if g.owner == owner]
+        unavailable = _unavailable(
+            links, [a for w in mine for a in w.members] + [a for g in groups for a in g.members]
+        )
         if mine:
             stacks = await client.stacks()
             live = {}
@@ -221,6 +241,18 @@ class WritebackService:
             album = await self._album_state(client, owner)
             plan_album(owner, album, album_wanted, await self.journal.rejected("album_asset"),
                        unavailable, plan)  # fmt: skip
+        if groups:
+            made = await self.journal.made("duplicate_group", owner)
+            gone = [m for m in made if not all(
+                a in links and links[a].duplicate_id == m.immich_id for a in m.key.split(",")
+            )]  # fmt: skip
+            await self.journal.end_made(gone, "dismissed or resolved in Immich", reject=True)
+            published = {m.key: m.immich_id or "" for m in made if m not in gone}
+            duplicate_of = {a: links[a].duplicate_id for g in groups for a in g.members
+                            if a in links}  # fmt: skip
+            plan_duplicates(groups, duplicate_of, published,
+                            await self.journal.rejected("duplicate_group"), unavailable,
+                            plan)  # fmt: skip
 
     async def _album_state(self, client: ImmichClient, owner: str) -> AlbumState:
         name = self.settings.writeback.review_album_name
@@ -258,7 +290,7 @@ class WritebackService:
             return ApplyReport(None)
         with self._locked():
             run_id = await self.journal.start_run([
-                (a.kind.value, a.owner, k, a.as_json())
+                (a.kind.value, a.owner, k, _payload(a))
                 for a, k in zip(planned.plan.actions, planned.keys, strict=True)
             ])  # fmt: skip
             report = ApplyReport(run_id)
@@ -334,6 +366,10 @@ class WritebackService:
                        if not r.success and r.error != "duplicate"}  # fmt: skip
             made = [("album_asset", album_entry_key(album_id, a), album_id) for a in added]
             return {"album_id": album_id, "added": added, "dropped": dropped}, made
+        if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
+            await client.update_assets(ids, duplicateId=p["duplicate_id"])
+            return ({"duplicate_id": p["duplicate_id"]},
+                    [("duplicate_group", stack_key(ids), p["duplicate_id"])])  # fmt: skip
         raise ImmichError(f"unknown action kind {action.kind}")
 
     # -- interrupted runs ------------------------------------------------------------------
@@ -386,6 +422,15 @@ class WritebackService:
                     await self.journal.done(action, {"album_id": album_id, "added": added},
                                             made)  # fmt: skip
                     return
+        elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
+            carrying = [a for a in ids if await _duplicate_id(client, a) == p["duplicate_id"]]
+            if carrying == ids:
+                await self.journal.done(action, {"duplicate_id": p["duplicate_id"]},
+                                        [("duplicate_group", stack_key(ids),
+                                          p["duplicate_id"])])  # fmt: skip
+                return
+            if carrying:  # cannot happen (one request), but never leave a half group
+                await client.update_assets(carrying, duplicateId=None)
         await self.journal.set_status(action.id, "failed", error=unknown)
 
     # -- undo ------------------------------------------------------------------------------
@@ -443,6 +488,15 @@ class WritebackService:
             for album_id, ids in by_album.items():
                 await client.remove_from_album(album_id, ids)
             return None
+        if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
+            for m in made:
+                ids = m.key.split(",")
+                carrying = [a for a in ids if await _duplicate_id(client, a) == m.immich_id]
+                if carrying:
+                    await client.update_assets(carrying, duplicateId=None)
+                if len(carrying) < len(ids):
+                    return "some assets had left the group in Immich since; only ours cleared"
+            return None
         if action.kind == ActionKind.CREATE_ALBUM.value:
             for m in made:
                 if m.immich_id is None:
@@ -484,6 +538,22 @@ class _Lock:
 
     def __exit__(self, *exc: Any) -> None:
         self.inner.__exit__(*exc)
+
+
+async def _duplicate_id(client: ImmichClient, asset_id: str) -> str | None:
+    try:
+        return (await client.asset(asset_id)).duplicate_id
+    except ImmichNotFoundError:
+        return None
+
+
+def _payload(action: Action) -> dict[str, Any]:
+    """What the journal keeps of an action; ids the call will use are chosen here, before the
+    call, so a run killed mid-call can be settled."""
+    out = action.as_json()
+    if action.kind is ActionKind.PUBLISH_DUPLICATES:
+        out["duplicate_id"] = str(uuid.uuid4())  # Immich needs a UUID (recorded 87)
+    return out
 
 
 def _unavailable(links: dict[str, AssetLink], wanted: Sequence[str]) -> dict[str, str]:

@@ -262,6 +262,13 @@ class AnalysisStore:
                 [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
             )
 
+    async def published_duplicate_ids(self) -> frozenset[str]:
+        """Duplicate ids write-back gave to groups in Immich (still standing)."""
+        rows = await self.db.fetchall(
+            "SELECT immich_id FROM wb_made WHERE kind = 'duplicate_group' AND active = 1"
+        )
+        return frozenset(r[0] for r in rows if r[0])
+
     async def edge_plan(self) -> str | None:
         found = await get_meta(self.db, "analysis.edges")
         return None if found is None else found[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
@@ -83,6 +83,7 @@ class AssetLink:
     width: int | None = None
     height: int | None = None
     original_file_name: str = ""
+    duplicate_id: str | None = None
 
 
 COLUMNS = (
@@ -181,14 +182,33 @@ class AssetStore:
 
     async def links(self) -> list[AssetLink]:
         """Every asset not gone, for drift (a full read, once per report)."""
-        rows = await self.db.fetchall(
-            "SELECT id, owner_id, library_id, original_path, checksum, state, is_offline,"
-            " file_size, date_time_original, make, model, type, sync_key, width, height,"
-            " original_file_name FROM assets WHERE state != 'gone'"
-        )
-        return [
-            AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *tuple(r)[7:]) for r in rows
-        ]
+        rows = await self.db.fetchall(f"SELECT {LINK_COLUMNS} FROM assets WHERE state != 'gone'")
+        return [_link(r) for r in rows]
+
+    async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
+        """The given assets, unless gone (primary key lookups)."""
+        out = []
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                f"SELECT {LINK_COLUMNS} FROM assets WHERE id IN ({marks}) AND state != 'gone'",
+                chunk,
+            )
+            out += [_link(r) for r in rows]
+        return out
+
+
+LINK_COLUMNS = (
+    "id, owner_id, library_id, original_path, checksum, state, is_offline, file_size,"
+    " date_time_original, make, model, type, sync_key, width, height, original_file_name,"
+    " duplicate_id"
+)
+
+
+def _link(r: Any) -> AssetLink:
+    return AssetLink(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), *tuple(r)[7:])
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -283,11 +283,13 @@ CREATE TABLE wb_actions (
 -- turns it into a rejection.
 CREATE TABLE wb_made (
     id        INTEGER PRIMARY KEY,
-    kind      TEXT NOT NULL CHECK (kind IN ('stack', 'album', 'album_asset')),
-    key       TEXT NOT NULL,                         -- stack: sorted member ids; album: name;
-                                                     -- album_asset: album id:asset id
+    kind      TEXT NOT NULL,                         -- stack | album | album_asset |
+                                                     -- duplicate_group
+    key       TEXT NOT NULL,                         -- stack, duplicate_group: sorted member
+                                                     -- ids; album: owner:name; album_asset:
+                                                     -- album id:asset id
     owner     TEXT NOT NULL,
-    immich_id TEXT,                                  -- the stack's or album's id
+    immich_id TEXT,                                  -- the stack's, album's or duplicate id
     run_id    INTEGER NOT NULL,
     action_id INTEGER NOT NULL,
     active    INTEGER NOT NULL DEFAULT 1,

@@ -217,6 +217,20 @@ class WritebackSettings(_Section):
         default=False,
         description="Publish duplicate groups to Immich's own 'Review duplicates' page.",
     )
+    tags: bool = Field(
+        default=False,
+        description="Tag members of duplicate groups and pairs (<tag_root>/duplicate/exact, "
+        "<tag_root>/raw+jpeg, ...).",
+    )
+    tag_root: str = Field(
+        default="immich-sidecar", min_length=1, pattern=r"^[^/]+$",
+        description="The parent tag of the sidecar's tags.",
+    )  # fmt: skip
+    tag_external: bool = Field(
+        default=False,
+        description="Tag external-library assets too: Immich then writes an .xmp file beside "
+        "each original, inside the library folder.",
+    )
 
 
 class _Placeholder(_Section):

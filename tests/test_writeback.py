@@ -78,6 +78,7 @@ def immich_state(fake: FakeImmich) -> dict[str, Any]:
     return {
         "stacks": sorted((p, tuple(m)) for p, m in s.stacks.values()),
         "albums": sorted((a.name, tuple(sorted(a.asset_ids))) for a in s.albums.values()),
+        "tags": sorted((t.value, tuple(sorted(t.asset_ids))) for t in s.tags.values()),
         "assets": sorted((a.id, a.stack_id, a.is_trashed, a.duplicate_id, a.is_favorite)
                          for a in s.assets.values()),
     }  # fmt: skip
@@ -359,3 +360,39 @@ async def test_duplicate_groups_published_to_immichs_review_page_and_undone(
     assert (again["actions"], again["summary"]["rejected_before"]) == ([], 1)
     await undo(settings, applied["run_id"])
     assert immich_state(immich) == before
+
+
+async def test_tags_spare_external_libraries_unless_allowed_and_undo_removes_them(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    sections = {"stacks": [], "review_album": False, "tags": True}
+    settings = settings_for(immich, key, photos, state_dir, **sections)
+    await prepare(settings)
+    spared = await plan(settings)
+    assert spared["actions"] == []
+    assert any(".xmp file beside each original" in n for n in spared["notes"])
+
+    settings = settings_for(immich, key, photos, state_dir, **sections, tag_external=True)
+    before = immich_state(immich)
+    planned = await plan(settings)
+    tags = [a["tag"] for a in planned["actions"] if a["kind"] == "create_tag"]
+    assert tags == ["immich-sidecar/burst", "immich-sidecar/duplicate/exact",
+                    "immich-sidecar/duplicate/near", "immich-sidecar/raw+jpeg",
+                    "immich-sidecar/variant"]  # fmt: skip
+    applied = await apply(settings)
+    assert (applied["applied"], applied["failed"]) == (10, 0)
+    values = {t.value: t for t in immich.state.tags.values()}
+    assert set(values) == {*tags, "immich-sidecar", "immich-sidecar/duplicate"}
+    raw = values["immich-sidecar/raw+jpeg"]
+    assert raw.asset_ids == {assets["2020/Trip/IMG_3001.JPG"].id,
+                             assets["2020/Trip/IMG_3001.dng"].id}  # fmt: skip
+    assert (await plan(settings))["actions"] == []
+    # a person removes one tag from one asset: never put back
+    raw.asset_ids.discard(assets["2020/Trip/IMG_3001.dng"].id)
+    immich.state.revision += 1
+    again = await plan(settings)
+    assert (again["actions"], again["summary"]["rejected_before"]) == ([], 1)
+    undone = await undo(settings, applied["run_id"])
+    assert undone["failed"] == 0
+    assert immich_state(immich) == before  # the tags it created are gone, parents included

@@ -46,6 +46,7 @@ class AssetQuery:
     with_exif: bool = True
     size: int = PAGE_SIZE
     album_id: str | None = None  # only the members of this album
+    tag_id: str | None = None  # only assets carrying this tag (or one below it)
 
 
 def _iso(value: datetime) -> str:
@@ -69,6 +70,8 @@ def search_body(
         )
         if query.album_id is not None:
             body["filter"]["albumIds"] = {"any": [query.album_id]}
+        if query.tag_id is not None:
+            body["filter"]["tagIds"] = {"any": [query.tag_id]}
         if cursor is not None:
             body["cursor"] = cursor
         elif page is not None:  # the server answered with nextPage only: follow it
@@ -80,6 +83,8 @@ def search_body(
         body["updatedAfter"] = _iso(query.updated_after)
     if query.album_id is not None:
         body["albumIds"] = [query.album_id]
+    if query.tag_id is not None:
+        body["tagIds"] = [query.tag_id]
     return body
 
 
@@ -339,6 +344,34 @@ class ImmichClient:
     async def album_asset_ids(self, album_id: str) -> set[str]:
         """Ids of an album's assets, through search (3.x albums no longer list them)."""
         query = AssetQuery(with_exif=False, album_id=album_id)
+        return {a.id async for page in self.search_pages(query) for a in page.items}
+
+    async def upsert_tags(self, values: list[str]) -> list[Tag]:
+        """PUT /tags (tag.create): the leaf tags of slash-separated paths, creating missing
+        parents; idempotent."""
+        data = await self._json("PUT", "/tags", json={"tags": values}, idempotent=True)
+        return parse_list(Tag, data, "PUT /tags")
+
+    async def delete_tag(self, tag_id: str) -> None:
+        """DELETE /tags/{id} (tag.delete): beware, the whole subtree goes."""
+        await self._send("DELETE", f"/tags/{tag_id}", idempotent=True)
+
+    async def tag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
+        """PUT /tags/{id}/assets (tag.asset): per-item results, `duplicate` when already
+        tagged. Immich then writes the tag into an .xmp file beside each original."""
+        data = await self._json("PUT", f"/tags/{tag_id}/assets", json={"ids": asset_ids},
+                                idempotent=True)  # fmt: skip
+        return parse_list(BulkIdResult, data, "PUT /tags/{id}/assets")
+
+    async def untag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
+        """DELETE /tags/{id}/assets (tag.asset): `not_found` when not tagged."""
+        data = await self._json("DELETE", f"/tags/{tag_id}/assets", json={"ids": asset_ids},
+                                idempotent=True)  # fmt: skip
+        return parse_list(BulkIdResult, data, "DELETE /tags/{id}/assets")
+
+    async def tag_asset_ids(self, tag_id: str) -> set[str]:
+        """Ids of the assets carrying a tag (or a tag below it), through search."""
+        query = AssetQuery(with_exif=False, tag_id=tag_id)
         return {a.id async for page in self.search_pages(query) for a in page.items}
 
     async def libraries(self) -> list[Library]:

@@ -114,6 +114,10 @@ class Search:
             albums = [self.state.albums.get(x) for x in body["albumIds"]]
             sets = [set(a.asset_ids) if a else set() for a in albums]
             out = [a for a in out if all(a.id in members for members in sets)]
+        if body.get("tagIds"):  # carrying every tag given (or a tag below it)
+            tagged = [self.state.tagged(t) if t in self.state.tags else set()
+                      for t in body["tagIds"]]  # fmt: skip
+            out = [a for a in out if all(a.id in members for members in tagged)]
         return out
 
     def _filter(self, pool: list[FakeAsset], body: dict[str, Any]) -> list[FakeAsset]:
@@ -139,6 +143,11 @@ class Search:
             members = {m for x in albums["any"] if x in self.state.albums
                        for m in self.state.albums[x].asset_ids}  # fmt: skip
             out = [a for a in out if a.id in members]
+        tags = flt.get("tagIds") or {}
+        if tags.get("any"):
+            carrying = {a for t in tags["any"] if t in self.state.tags
+                        for a in self.state.tagged(t)}  # fmt: skip
+            out = [a for a in out if a.id in carrying]
         return out
 
 

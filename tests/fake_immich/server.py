@@ -371,7 +371,57 @@ class FakeImmich:
             return 200, out, {}
 
     def op_get_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
-        return 200, [], {}
+        with self.state.lock:
+            return 200, [self.state.tag_json(t) for t in self.state.tags.values()
+                         if t.owner_id == key.user_id], {}  # fmt: skip
+
+    def op_put_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
+        with self.state.lock:
+            leaves = [self.state.upsert_tag(key.user_id, v) for v in body["tags"]]
+            return 200, [self.state.tag_json(t) for t in leaves], {}
+
+    def _owned_tag(self, key: FakeKey, tag_id: str, perm: str) -> Any:
+        tag = self.state.tags.get(tag_id)
+        if tag is None or tag.owner_id != key.user_id:
+            raise HttpError(400, f"Not found or no {perm} access")
+        return tag
+
+    def op_delete_tags_id(self, key: FakeKey, body: Any, query: Any, tag_id: str) -> Any:
+        with self.state.lock:
+            self.state.delete_tag(self._owned_tag(key, tag_id, "tag.delete").id)
+            return 204, None, {}
+
+    def op_put_tags_id_assets(self, key: FakeKey, body: Any, query: Any, tag_id: str) -> Any:
+        """Per-item: `duplicate` when already tagged (recorded 165)."""
+        with self.state.lock:
+            tag = self._owned_tag(key, tag_id, "tag.asset")
+            out = []
+            for asset_id in body["ids"]:
+                asset = self.state.assets.get(asset_id)
+                if asset is None or asset.owner_id != key.user_id:
+                    out.append({"id": asset_id, "success": False, "error": "no_permission"})
+                elif asset_id in tag.asset_ids:
+                    out.append({"id": asset_id, "success": False, "error": "duplicate"})
+                else:
+                    tag.asset_ids.add(asset_id)
+                    self.state.touch(asset)
+                    out.append({"id": asset_id, "success": True})
+            return 200, out, {}
+
+    def op_delete_tags_id_assets(self, key: FakeKey, body: Any, query: Any,
+                                 tag_id: str) -> Any:  # fmt: skip
+        """Per-item: `not_found` for an asset without the tag (recorded 170-171)."""
+        with self.state.lock:
+            tag = self._owned_tag(key, tag_id, "tag.asset")
+            out = []
+            for asset_id in body["ids"]:
+                if asset_id in tag.asset_ids:
+                    tag.asset_ids.discard(asset_id)
+                    self.state.touch(self.state.assets[asset_id])
+                    out.append({"id": asset_id, "success": True})
+                else:
+                    out.append({"id": asset_id, "success": False, "error": "not_found"})
+            return 200, out, {}
 
     def op_get_duplicates(self, key: FakeKey, body: Any, query: Any) -> Any:
         groups: dict[str, list[Any]] = {}

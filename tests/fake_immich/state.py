@@ -128,6 +128,17 @@ class FakeAlbum:
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
+@dataclass
+class FakeTag:
+    id: str
+    owner_id: str
+    name: str
+    value: str  # the full path, e.g. "a/b/c"
+    parent_id: str | None = None
+    asset_ids: set[str] = field(default_factory=set)
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
 class State:
     """Everything the fake server holds. Methods named like Immich's own activity (an upload,
     a library rescan) let tests change the server as a user or Immich would."""
@@ -141,6 +152,7 @@ class State:
         self.libraries: dict[str, FakeLibrary] = {}
         self.stacks: dict[str, tuple[str, list[str]]] = {}  # id -> (primary, members)
         self.albums: dict[str, FakeAlbum] = {}
+        self.tags: dict[str, FakeTag] = {}
         self.revision = 0  # bumped on every change (search caches key on it)
         self._file_names: dict[str, str] = {}  # upload id -> original file name
         self._by_path: dict[str, FakeAsset] = {}
@@ -317,6 +329,59 @@ class State:
             self.albums[album.id] = album
             self.revision += 1
             return album
+
+    def upsert_tag(self, owner_id: str, value: str) -> FakeTag:
+        """PUT /tags: missing parents are created (recorded 32, 163)."""
+        with self.lock:
+            parent: FakeTag | None = None
+            parts = value.split("/")
+            for depth in range(1, len(parts) + 1):
+                path = "/".join(parts[:depth])
+                found = next((t for t in self.tags.values()
+                              if t.owner_id == owner_id and t.value == path), None)  # fmt: skip
+                if found is None:
+                    found = FakeTag(new_id(), owner_id, parts[depth - 1], path,
+                                    parent.id if parent else None)  # fmt: skip
+                    self.tags[found.id] = found
+                parent = found
+            assert parent is not None
+            self.revision += 1
+            return parent
+
+    def delete_tag(self, tag_id: str) -> None:
+        """DELETE /tags/{id}: the whole subtree goes, and off every asset (recorded 172)."""
+        with self.lock:
+            doomed = {tag_id}
+            while True:
+                more = {t.id for t in self.tags.values() if t.parent_id in doomed} - doomed
+                if not more:
+                    break
+                doomed |= more
+            for t in doomed:
+                del self.tags[t]
+            self.revision += 1
+
+    def tagged(self, tag_id: str) -> set[str]:
+        """Assets carrying the tag or any tag below it (search by a parent tag matches them)."""
+        below = {tag_id}
+        while True:
+            more = {t.id for t in self.tags.values() if t.parent_id in below} - below
+            if not more:
+                break
+            below |= more
+        return {a for t in below for a in self.tags[t].asset_ids}
+
+    def tag_json(self, tag: FakeTag) -> dict[str, Any]:
+        out = {
+            "id": tag.id,
+            "name": tag.name,
+            "value": tag.value,
+            "createdAt": js_time(tag.created_at),
+            "updatedAt": js_time(tag.created_at),
+        }
+        if tag.parent_id:
+            out["parentId"] = tag.parent_id
+        return out
 
     def remove_from_album(self, album_id: str, *asset_ids: str) -> None:
         with self.lock:

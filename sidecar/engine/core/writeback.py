@@ -24,6 +24,8 @@ class ActionKind(StrEnum):
     CREATE_ALBUM = "create_album"
     ADD_TO_ALBUM = "add_to_album"
     PUBLISH_DUPLICATES = "publish_duplicates"
+    CREATE_TAG = "create_tag"
+    TAG_ASSETS = "tag_assets"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +37,13 @@ class Action:
     category: str = ""  # raw+jpeg | variant | burst | exact | near | review album
     album: str | None = None  # album name (albums)
     album_id: str | None = None  # when the album exists already
+    tag: str | None = None  # tag value, e.g. "immich-sidecar/raw+jpeg" (tags)
+    tag_id: str | None = None  # when the tag exists already
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind.value, "owner": self.owner, "asset_ids": list(self.asset_ids),
                 "reason": self.reason, "category": self.category, "album": self.album,
-                "album_id": self.album_id}  # fmt: skip
+                "album_id": self.album_id, "tag": self.tag, "tag_id": self.tag_id}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,3 +251,54 @@ def plan_duplicates(
             continue
         plan.actions.append(Action(ActionKind.PUBLISH_DUPLICATES, wish.owner, wish.members,
                                    wish.reason, wish.tier))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class TagState:
+    """One of our tags of one owner as Immich has it now."""
+
+    value: str
+    tag_id: str | None  # None: it does not exist (yet)
+    members: frozenset[str] = frozenset()
+    rejected: bool = False  # a person deleted the tag an earlier run made
+
+
+def tag_entry_key(tag_id: str, asset_id: str) -> str:
+    return f"{tag_id}:{asset_id}"
+
+
+def plan_tags(
+    owner: str,
+    wanted: Mapping[str, Mapping[str, str]],
+    states: Mapping[str, TagState],
+    rejected: frozenset[str],
+    unavailable: Mapping[str, str],
+    plan: Plan,
+) -> None:
+    """Tags to create and assets to tag, per tag value. `wanted`: value -> asset id -> why;
+    `rejected`: tag-entry keys people removed after a run added them."""
+    for value in sorted(wanted):
+        state = states[value]
+        if state.rejected:
+            plan.rejected += len(wanted[value])
+            continue
+        todo = []
+        for asset_id in sorted(wanted[value]):
+            if asset_id in unavailable:
+                plan.notes.append(f"{asset_id} not tagged {value}: {unavailable[asset_id]}")
+            elif asset_id in state.members:
+                plan.satisfied += 1
+            elif state.tag_id and tag_entry_key(state.tag_id, asset_id) in rejected:
+                plan.rejected += 1
+            else:
+                todo.append(asset_id)
+        if not todo:
+            continue
+        if state.tag_id is None:
+            plan.actions.append(Action(ActionKind.CREATE_TAG, owner, (), f"the tag {value}",
+                                       "tag", tag=value))  # fmt: skip
+        for start in range(0, len(todo), ALBUM_BATCH):
+            batch = tuple(todo[start : start + ALBUM_BATCH])
+            plan.actions.append(Action(ActionKind.TAG_ASSETS, owner, batch,
+                                       f"{len(batch)} asset(s) found as {value.rsplit('/', 1)[-1]}",
+                                       "tag", tag=value, tag_id=state.tag_id))  # fmt: skip

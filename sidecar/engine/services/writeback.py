@@ -26,11 +26,14 @@ from sidecar.engine.core.writeback import (
     LiveStack,
     Plan,
     StackWish,
+    TagState,
     album_entry_key,
     plan_album,
     plan_duplicates,
     plan_stacks,
+    plan_tags,
     stack_key,
+    tag_entry_key,
 )
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.locks import ExclusiveLock
@@ -160,9 +163,9 @@ class WritebackService:
         ]
         links = {a.id: a for a in await self.assets.links_of(involved)}
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
-        owners = (
-            {w.owner for w in stack_wishes} | set(album_wanted) | {w.owner for w in group_wishes}
-        )
+        tag_wanted = self._tag_wishes(links, pairs, groups, out.plan)
+        owners = {w.owner for w in stack_wishes} | set(album_wanted) | set(tag_wanted)
+        owners |= {w.owner for w in group_wishes}
         for owner in sorted(owners):
             label = self._key_of(owner, links)
             if label is None:
@@ -170,9 +173,11 @@ class WritebackService:
                 continue
             before = len(out.plan.actions)
             try:
-                await self._plan_owner(clients.get(label), owner, stack_wishes,
-                                       album_wanted.get(owner, {}), group_wishes, links,
-                                       out.plan)  # fmt: skip
+                client = clients.get(label)
+                await self._plan_owner(client, owner, stack_wishes, album_wanted.get(owner, {}),
+                                       group_wishes, links, out.plan)  # fmt: skip
+                if owner in tag_wanted:
+                    await self._plan_tags(client, owner, tag_wanted[owner], links, out.plan)
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
@@ -212,6 +217,68 @@ class WritebackService:
                 published.append(GroupWish(links[group.keeper].owner_id, members, group.tier,
                                            why))  # fmt: skip
         return wishes, wanted, published
+
+    def _tag_wishes(
+        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup],
+        plan: Plan,
+    ) -> dict[str, dict[str, dict[str, str]]]:  # fmt: skip
+        """owner -> tag value -> asset id -> why. External-library assets only with
+        `tag_external` (Immich writes an .xmp file beside each tagged original)."""
+        cfg = self.settings.writeback
+        if not cfg.tags:
+            return {}
+        out: dict[str, dict[str, dict[str, str]]] = {}
+        spared: set[str] = set()
+
+        def want(value: str, asset_id: str | None, why: str) -> None:
+            link = links.get(asset_id or "")
+            if link is None:
+                return
+            if link.library_id is not None and not cfg.tag_external:
+                spared.add(link.id)
+                return
+            out.setdefault(link.owner_id, {}).setdefault(value, {})[link.id] = why
+
+        for group in groups:
+            if group.tier in cfg.review_tiers:
+                for m in group.members:
+                    want(f"{cfg.tag_root}/duplicate/{group.tier}", m.asset_id,
+                         f"{group.tier} group {group.id}")  # fmt: skip
+        for pair in pairs:
+            for m in pair.members:
+                want(f"{cfg.tag_root}/{pair.kind}", m.asset_id, f"{pair.kind} {pair.id}")
+        if spared:
+            plan.notes.append(
+                f"{len(spared)} external-library asset(s) not tagged: Immich would write an "
+                f".xmp file beside each original, inside your library folders (set "
+                f"[writeback] tag_external = true to allow)"
+            )
+        return out
+
+    async def _plan_tags(
+        self, client: ImmichClient, owner: str, wanted: dict[str, dict[str, str]],
+        links: dict[str, AssetLink], plan: Plan,
+    ) -> None:  # fmt: skip
+        now = {t.value: t.id for t in await client.tags()}
+        made_tags = {m.key: m for m in await self.journal.made("tag", owner)}
+        deleted = [m for m in made_tags.values() if m.immich_id not in now.values()]
+        await self.journal.end_made(deleted, "tag deleted in Immich", reject=True)
+        rejected_tags = await self.journal.rejected("tag")
+        entries = await self.journal.made("tag_asset", owner)
+        states = {}
+        for value in wanted:
+            tag_id = now.get(value)
+            if f"{owner}:{value}" in rejected_tags:
+                states[value] = TagState(value, None, rejected=True)
+                continue
+            members: set[str] = await client.tag_asset_ids(tag_id) if tag_id else set()
+            removed = [m for m in entries if m.immich_id == tag_id
+                       and m.key.split(":", 1)[1] not in members]  # fmt: skip
+            await self.journal.end_made(removed, "untagged in Immich", reject=True)
+            states[value] = TagState(value, tag_id, frozenset(members))
+        unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
+        plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
+                  plan)  # fmt: skip
 
     async def _plan_owner(
         self, client: ImmichClient, owner: str, wishes: list[StackWish],
@@ -306,7 +373,7 @@ class WritebackService:
             return report
 
     async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> None:
-        albums: dict[tuple[str, str], str] = {}  # (owner, name) -> album id made this run
+        albums: dict[tuple[str, str], str] = {}  # (owner, album name or tag) -> id, this run
         blocked: dict[tuple[str, str], str] = {}  # (api key, kind) -> why
         stop: str | None = None
         for action in await self.journal.actions(run_id):
@@ -366,6 +433,23 @@ class WritebackService:
                        if not r.success and r.error != "duplicate"}  # fmt: skip
             made = [("album_asset", album_entry_key(album_id, a), album_id) for a in added]
             return {"album_id": album_id, "added": added, "dropped": dropped}, made
+        if action.kind == ActionKind.CREATE_TAG.value:
+            before = {t.value for t in await client.tags()}
+            (leaf,) = await client.upsert_tags([p["tag"]])
+            albums[(action.owner, p["tag"])] = leaf.id
+            created = [t for t in await client.tags() if t.value not in before]
+            return ({"tag_id": leaf.id, "created": [t.value for t in created]},
+                    [("tag", f"{action.owner}:{t.value}", t.id) for t in created])  # fmt: skip
+        if action.kind == ActionKind.TAG_ASSETS.value:
+            tag_id = p.get("tag_id") or albums.get((action.owner, p["tag"]))
+            if tag_id is None:
+                raise ImmichError("the tag this action uses was not created")
+            results = await client.tag_assets(tag_id, ids)
+            added = [r.id for r in results if r.success]
+            dropped = {r.id: r.error or "unknown" for r in results
+                       if not r.success and r.error != "duplicate"}  # fmt: skip
+            made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
+            return {"tag_id": tag_id, "added": added, "dropped": dropped}, made
         if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             await client.update_assets(ids, duplicateId=p["duplicate_id"])
             return ({"duplicate_id": p["duplicate_id"]},
@@ -383,6 +467,10 @@ class WritebackService:
                 if action.status == "done" and "album_id" in action.result:
                     albums[(action.owner, action.payload.get("album") or "")] = action.result[
                         "album_id"
+                    ]
+                if action.status == "done" and "tag_id" in action.result:
+                    albums[(action.owner, action.payload.get("tag") or "")] = action.result[
+                        "tag_id"
                     ]
                 if action.status == "planned":
                     await self.journal.set_status(action.id, "skipped", error="run interrupted")
@@ -421,6 +509,23 @@ class WritebackService:
                             for a in added]  # fmt: skip
                     await self.journal.done(action, {"album_id": album_id, "added": added},
                                             made)  # fmt: skip
+                    return
+        elif action.kind == ActionKind.CREATE_TAG.value:
+            values = {t.value: t.id for t in await client.tags()}
+            if p["tag"] in values:  # parents it may have created cannot be told apart: kept
+                albums[(action.owner, p["tag"])] = values[p["tag"]]
+                await self.journal.done(action, {"tag_id": values[p["tag"]]},
+                                        [("tag", f"{action.owner}:{p['tag']}",
+                                          values[p["tag"]])])  # fmt: skip
+                return
+        elif action.kind == ActionKind.TAG_ASSETS.value:
+            tag_id = p.get("tag_id") or albums.get((action.owner, p["tag"]))
+            if tag_id is not None:
+                present = await client.tag_asset_ids(tag_id)
+                added = [a for a in ids if a in present]
+                if added:
+                    made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
+                    await self.journal.done(action, {"tag_id": tag_id, "added": added}, made)
                     return
         elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             carrying = [a for a in ids if await _duplicate_id(client, a) == p["duplicate_id"]]
@@ -487,6 +592,30 @@ class WritebackService:
                 by_album.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
             for album_id, ids in by_album.items():
                 await client.remove_from_album(album_id, ids)
+            return None
+        if action.kind == ActionKind.TAG_ASSETS.value:
+            by_tag: dict[str, list[str]] = {}
+            for m in made:
+                by_tag.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
+            for tag_id, ids in by_tag.items():
+                try:
+                    await client.untag_assets(tag_id, ids)
+                except ImmichNotFoundError:
+                    return "the tag was already deleted in Immich"
+            return None
+        if action.kind == ActionKind.CREATE_TAG.value:
+            kept = []
+            for m in sorted(made, key=lambda m: -len(m.key)):  # deepest first
+                tags = await client.tags()
+                if m.immich_id not in {t.id for t in tags}:
+                    continue
+                children = [t for t in tags if t.parent_id == m.immich_id]
+                if children or await client.tag_asset_ids(m.immich_id or ""):
+                    kept.append(m.key.split(":", 1)[1])
+                    continue
+                await client.delete_tag(m.immich_id or "")
+            if kept:
+                return f"kept tag(s) used in Immich since: {', '.join(kept)}"
             return None
         if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             for m in made:

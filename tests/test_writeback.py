@@ -273,7 +273,7 @@ def test_cli_plan_apply_runs_undo(
 ) -> None:
     import json
 
-    key, _ = library(immich_v2, photos)
+    key, assets = library(immich_v2, photos)
     config = tmp_path / "sidecar.toml"
     config.write_text(
         f'[immich]\nurl = "{immich_v2.url}"\napi_key = "{key}"\n'
@@ -303,6 +303,15 @@ def test_cli_plan_apply_runs_undo(
     missing = cli("undo", "99", env=env)
     assert missing.code == 1
     assert "no write-back run #99" in missing.err
+    backup = assets["Backup/2019/Summer/astronaut.jpg"].id
+    assert cli("decide", "trash", str(photos / "x.jpg"), env=env).code == 2  # ids only
+    decided = cli("decide", "trash", backup, "--note", "a backup", env=env)
+    assert decided.code == 0, decided.err
+    shown = cli("plan", "--trash-decided", env=env)
+    assert "move 1 asset(s) to Immich's trash" in shown.out
+    assert "WARNING" in shown.out
+    assert cli("decide", "keep", backup, env=env).code == 0
+    assert "trash" not in cli("plan", "--trash-decided", "--json", env=env).out
 
 
 @pytest.mark.parametrize("kind", ["variant", "burst"])
@@ -396,3 +405,52 @@ async def test_tags_spare_external_libraries_unless_allowed_and_undo_removes_the
     undone = await undo(settings, applied["run_id"])
     assert undone["failed"] == 0
     assert immich_state(immich) == before  # the tags it created are gone, parents included
+
+
+async def test_trash_only_what_a_person_decided_never_forced_and_undo_restores(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    settings = settings_for(immich, key, photos, state_dir, stacks=[], review_album=False)
+    await prepare(settings)
+    backup = assets["Backup/2019/Summer/astronaut.jpg"].id
+    original = assets["2019/Summer/astronaut.jpg"].id
+    async with open_runtime(settings) as rt:
+        await rt.writeback.decide_trash([backup], "a backup copy")
+        with pytest.raises(Exception, match="every copy"):  # never the last copy of a group
+            await rt.writeback.decide_trash([original], None)
+        assert (await rt.writeback.plan()).plan.actions == []  # not without --trash-decided
+        planned = await rt.writeback.plan(trash_decided=True)
+        assert [a.kind.value for a in planned.plan.actions] == ["trash"]
+        assert any("external library" in n for n in planned.plan.notes)  # the disk warning
+        report = await rt.writeback.apply(planned)
+    assert report.applied == 1
+    assert immich.state.assets[backup].is_trashed
+    assert not immich.state.assets[original].is_trashed
+    deletes = [e.request for e in immich.record.exchanges if e.method == "DELETE"
+               and e.path == "/assets"]  # fmt: skip
+    assert deletes == [{"ids": [backup], "force": False}]
+    async with open_runtime(settings) as rt:
+        again = await rt.writeback.plan(trash_decided=True)
+    assert again.plan.actions == []
+    assert (await undo(settings, report.run_id or 0))["reverted"] == 1
+    assert not immich.state.assets[backup].is_trashed
+    async with open_runtime(settings) as rt:  # undone: the decision is taken back
+        assert (await rt.writeback.plan(trash_decided=True)).plan.actions == []
+
+
+async def test_an_asset_restored_in_immich_is_not_trashed_again(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, stacks=[], review_album=False)
+    await prepare(settings)
+    backup = assets["Backup/2019/Summer/astronaut.jpg"].id
+    async with open_runtime(settings) as rt:
+        await rt.writeback.decide_trash([backup], None)
+        await rt.writeback.apply(await rt.writeback.plan(trash_decided=True))
+    immich_v2.state.restore(backup)  # a person restores it from Immich's trash
+    async with open_runtime(settings) as rt:
+        planned = await rt.writeback.plan(trash_decided=True)
+    assert planned.plan.actions == []
+    assert planned.plan.rejected == 1

@@ -1,4 +1,4 @@
-"""`immich-sidecar decide not-duplicates|keep-together MEMBER MEMBER ...`."""
+"""`immich-sidecar decide not-duplicates|keep-together|trash|keep MEMBER ...`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings, SettingsError
 
 KINDS = {"not-duplicates": "not_duplicates", "keep-together": "keep_together"}
+TRASH_KINDS = ("trash", "keep")
 
 
 def register(sub: Any) -> None:
@@ -19,10 +20,12 @@ def register(sub: Any) -> None:
         description="not-duplicates: these members are never grouped with each other again. "
         "keep-together: a group made of (a subset of) these members is settled and not "
         "reported again. Members are asset ids, or file paths in local mode (as `report` "
-        "shows them).",
+        "shows them). trash: these Immich assets may go to Immich's trash, the next time "
+        "`apply --trash-decided` runs (recoverable; never deleted); keep: take that back.",
     )
-    p.add_argument("kind", choices=sorted(KINDS), help="what was decided")
-    p.add_argument("members", nargs="+", metavar="MEMBER", help="asset id or path (two or more)")
+    p.add_argument("kind", choices=sorted([*KINDS, *TRASH_KINDS]), help="what was decided")
+    p.add_argument("members", nargs="+", metavar="MEMBER",
+                   help="asset id or path (two or more; asset ids for trash/keep)")  # fmt: skip
     p.add_argument("--note", help="why, for the record")
     p.set_defaults(handler=handle)
 
@@ -33,6 +36,18 @@ def _member(text: str) -> str:
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    if args.kind in TRASH_KINDS:
+        if any("/" in m for m in args.members):
+            raise SettingsError("trash and keep take Immich asset ids (as `report` shows them)")
+        async with open_runtime(settings) as rt:
+            if args.kind == "keep":
+                await rt.writeback.keep(args.members)
+                print(f"Recorded: keep {len(args.members)} asset(s); they will not be trashed.")
+                return 0
+            done = await rt.writeback.decide_trash(args.members, args.note)
+        print(f"Recorded: trash {len(done)} asset(s). `plan --trash-decided` shows it; "
+              "`apply --trash-decided` moves them to Immich's trash (recoverable).")  # fmt: skip
+        return 0
     members = [_member(m) for m in args.members]
     if len(set(members)) < 2:
         raise SettingsError("a decision needs two or more different members")

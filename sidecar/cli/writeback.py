@@ -14,8 +14,8 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
 WARNINGS = (
-    "Nothing here deletes or trashes anything. Stacks and album entries can be undone with "
-    "`immich-sidecar undo RUN`.",
+    "Nothing is ever deleted; trashing happens only with --trash-decided, never forced. "
+    "Every run can be undone with `immich-sidecar undo RUN`.",
 )
 
 
@@ -25,6 +25,8 @@ def register(sub: Any) -> None:
         description="Sync, then read stacks and the review album from Immich and print the "
         "ordered actions that would bring the analysis into Immich, each with its reason.",
     )  # fmt: skip
+    p.add_argument("--trash-decided", action="store_true",
+                   help="also plan trashing what `decide trash` recorded")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_plan)
     p = sub.add_parser(
@@ -33,6 +35,9 @@ def register(sub: Any) -> None:
         "is journaled before and after its call; `undo RUN` reverts the run.",
     )  # fmt: skip
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.add_argument("--trash-decided", action="store_true",
+                   help="also move to Immich's trash what `decide trash` recorded "
+                   "(recoverable; never force-deleted)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_apply)
     p = sub.add_parser(
@@ -68,6 +73,14 @@ def show_plan(planned: WritePlan) -> None:
 
 
 def _describe(a: Action) -> str:
+    if a.kind is ActionKind.TRASH:
+        return f"move {len(a.asset_ids)} asset(s) to Immich's trash"
+    if a.kind is ActionKind.PUBLISH_DUPLICATES:
+        return f"publish a {a.category} group of {len(a.asset_ids)} to Immich's review page"
+    if a.kind is ActionKind.CREATE_TAG:
+        return f"create tag {a.tag}"
+    if a.kind is ActionKind.TAG_ASSETS:
+        return f"tag {len(a.asset_ids)} asset(s) {a.tag}"
     if a.kind is ActionKind.CREATE_STACK:
         return f"stack {len(a.asset_ids)} assets, primary {a.asset_ids[0]}"
     if a.kind is ActionKind.CREATE_ALBUM:
@@ -77,7 +90,7 @@ def _describe(a: Action) -> str:
 
 async def handle_plan(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
-        planned = await rt.writeback.plan()
+        planned = await rt.writeback.plan(trash_decided=args.trash_decided)
     if args.json:
         print_json(planned.as_json())
     else:
@@ -87,7 +100,7 @@ async def handle_plan(args: argparse.Namespace, settings: Settings) -> int:
 
 async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
-        planned = await rt.writeback.plan()
+        planned = await rt.writeback.plan(trash_decided=args.trash_decided)
         if not args.json:
             show_plan(planned)
         if planned.plan.actions and not args.yes:

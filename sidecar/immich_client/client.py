@@ -312,6 +312,18 @@ class ImmichClient:
         UUID, or None to clear). Any unknown id rejects the whole request."""
         await self._send("PUT", "/assets", json={"ids": asset_ids, **fields}, idempotent=True)
 
+    async def trash_assets(self, asset_ids: list[str]) -> None:
+        """DELETE /assets with force: false (asset.delete): into Immich's trash, recoverable.
+        There is deliberately no way to force: a forced delete of an external-library asset
+        deletes the user's file from disk."""
+        await self._send("DELETE", "/assets", json={"ids": asset_ids, "force": False},
+                         idempotent=True)  # fmt: skip
+
+    async def restore_assets(self, asset_ids: list[str]) -> None:
+        """POST /trash/restore/assets (asset.delete): out of the trash again."""
+        await self._send("POST", "/trash/restore/assets", json={"ids": asset_ids},
+                         idempotent=True)  # fmt: skip
+
     async def find_albums(self, name: str) -> list[Album]:
         """The caller's albums called `name` (album.read; names are not unique)."""
         return [a for a in await self.albums() if a.name == name]

@@ -270,6 +270,27 @@ class FakeImmich:
                 self.state.touch(asset)
             return 204, None, {}
 
+    def op_delete_assets(self, key: FakeKey, body: Any, query: Any) -> Any:
+        """Trash (any unknown id rejects the whole request, recorded 151). The sidecar must
+        never force: that deletes external-library files from disk (recorded 160)."""
+        with self.state.lock:
+            assets = [self.state.assets.get(i) for i in body["ids"]]
+            if any(a is None or a.owner_id != key.user_id for a in assets):
+                raise HttpError(400, "Not found or no asset.delete access")
+            if body.get("force"):
+                self.record.violations.append(f"DELETE /assets with force: {body['ids']}")
+                self.state.hard_delete(*body["ids"])
+            else:
+                self.state.trash(*body["ids"])
+            return 204, None, {}
+
+    def op_post_trash_restore_assets(self, key: FakeKey, body: Any, query: Any) -> Any:
+        with self.state.lock:
+            ids = [i for i in body["ids"] if i in self.state.assets
+                   and self.state.assets[i].owner_id == key.user_id]  # fmt: skip
+            self.state.restore(*ids)
+            return 200, {"count": len(body["ids"])}, {}  # ids accepted (recorded 154)
+
     def _stack_json(self, stack_id: str) -> dict[str, Any]:
         primary, members = self.state.stacks[stack_id]
         assets = [self.state.asset_json(self.state.assets[m]) for m in members]

@@ -26,6 +26,7 @@ class ActionKind(StrEnum):
     PUBLISH_DUPLICATES = "publish_duplicates"
     CREATE_TAG = "create_tag"
     TAG_ASSETS = "tag_assets"
+    TRASH = "trash"
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,3 +303,37 @@ def plan_tags(
             plan.actions.append(Action(ActionKind.TAG_ASSETS, owner, batch,
                                        f"{len(batch)} asset(s) found as {value.rsplit('/', 1)[-1]}",
                                        "tag", tag=value, tag_id=state.tag_id))  # fmt: skip
+
+
+def plan_trash(
+    owner: str,
+    decided: Mapping[str, str],
+    trashed: frozenset[str],
+    external: frozenset[str],
+    unavailable: Mapping[str, str],
+    plan: Plan,
+) -> None:
+    """Move to Immich's trash (recoverable; never force) what a person decided to drop.
+    `decided`: asset id -> when; `trashed`: those already in the trash; `external`: those
+    of an external library (emptying Immich's trash deletes their files from disk)."""
+    todo = []
+    for asset_id in sorted(decided):
+        if asset_id in trashed:
+            plan.satisfied += 1
+        elif asset_id in unavailable:
+            plan.notes.append(f"{asset_id} not trashed: {unavailable[asset_id]}")
+        else:
+            todo.append(asset_id)
+    risky = [a for a in todo if a in external]
+    if risky:
+        plan.notes.append(
+            f"WARNING: {len(risky)} of the assets to trash belong to an external library: "
+            f"when Immich's trash is emptied (by hand, or after its trash days) Immich deletes "
+            f"their files from your library folder"
+        )
+    for start in range(0, len(todo), ALBUM_BATCH):
+        batch = tuple(todo[start : start + ALBUM_BATCH])
+        plan.actions.append(Action(ActionKind.TRASH, owner, batch,
+                                   f"{len(batch)} asset(s) you decided to drop "
+                                   f"(`decide trash`); recoverable from Immich's trash",
+                                   "trash"))  # fmt: skip

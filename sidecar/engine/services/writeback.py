@@ -32,6 +32,7 @@ from sidecar.engine.core.writeback import (
     plan_duplicates,
     plan_stacks,
     plan_tags,
+    plan_trash,
     stack_key,
     tag_entry_key,
 )
@@ -137,17 +138,18 @@ class WritebackService:
 
     # -- plan ------------------------------------------------------------------------------
 
-    async def plan(self, refresh: bool = True) -> WritePlan:
-        """What apply would do now (nothing is written to Immich)."""
+    async def plan(self, refresh: bool = True, trash_decided: bool = False) -> WritePlan:
+        """What apply would do now (nothing is written to Immich). Trashing what people
+        decided to drop is planned only when asked for (`trash_decided`)."""
         with self._locked():
             clients = _Clients(self.settings, self.connect)
             try:
                 await self._settle_interrupted(clients)
-                return await self._plan(clients, refresh)
+                return await self._plan(clients, refresh, trash_decided)
             finally:
                 await clients.aclose()
 
-    async def _plan(self, clients: _Clients, refresh: bool) -> WritePlan:
+    async def _plan(self, clients: _Clients, refresh: bool, trash_decided: bool) -> WritePlan:
         out = WritePlan(Plan())
         self.settings.required_user_keys()
         if refresh:  # Immich's current assets, and groups and pairs linked to them
@@ -161,11 +163,16 @@ class WritebackService:
         involved = [m.asset_id for p in pairs for m in p.members if m.asset_id] + [
             m.asset_id for g in groups for m in g.members if m.asset_id
         ]
-        links = {a.id: a for a in await self.assets.links_of(involved)}
+        decided = await self.journal.trash_decided() if trash_decided else {}
+        links = {a.id: a for a in await self.assets.links_of([*involved, *decided])}
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
         tag_wanted = self._tag_wishes(links, pairs, groups, out.plan)
         owners = {w.owner for w in stack_wishes} | set(album_wanted) | set(tag_wanted)
         owners |= {w.owner for w in group_wishes}
+        owners |= {links[a].owner_id for a in decided if a in links}
+        for a in decided:
+            if a not in links:
+                out.plan.notes.append(f"{a} not trashed: no longer in Immich")
         for owner in sorted(owners):
             label = self._key_of(owner, links)
             if label is None:
@@ -178,6 +185,10 @@ class WritebackService:
                                        group_wishes, links, out.plan)  # fmt: skip
                 if owner in tag_wanted:
                     await self._plan_tags(client, owner, tag_wanted[owner], links, out.plan)
+                mine = {a: t for a, t in decided.items() if a in links
+                        and links[a].owner_id == owner}  # fmt: skip
+                if mine:
+                    await self._plan_trash(owner, mine, links, out.plan)
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
@@ -279,6 +290,46 @@ class WritebackService:
         unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
         plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
                   plan)  # fmt: skip
+
+    async def _plan_trash(
+        self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan
+    ) -> None:
+        made = await self.journal.made("trash", owner)
+        restored = [m for m in made if m.key in links and links[m.key].state != "trashed"]
+        await self.journal.end_made(restored, "restored from the trash in Immich", reject=True)
+        if restored:  # the person took the decision back
+            await self.journal.revoke_trash([m.key for m in restored])
+            for m in restored:
+                decided.pop(m.key, None)
+                plan.rejected += 1
+        trashed = frozenset(a for a in decided if links[a].state == "trashed")
+        external = frozenset(a for a in decided if links[a].library_id is not None)
+        offline = {a: "offline (its file is missing)" for a in decided
+                   if links[a].is_offline and a not in trashed}  # fmt: skip
+        plan_trash(owner, decided, trashed, external, offline, plan)
+
+    async def keep(self, asset_ids: list[str]) -> None:
+        """Take back decisions to trash these assets."""
+        await self.journal.revoke_trash(asset_ids)
+
+    async def decide_trash(self, asset_ids: list[str], note: str | None) -> list[str]:
+        """Record that a person decided to drop these assets; refuses ids the mirror does not
+        know, and refuses to leave a duplicate group with no copy outside the trash.
+        Returns what was recorded."""
+        links = {a.id: a for a in await self.assets.links_of(asset_ids)}
+        unknown = [a for a in asset_ids if a not in links]
+        if unknown:
+            raise ImmichError(f"not assets the mirror knows (run `sync`): {', '.join(unknown)}")
+        doomed = set(await self.journal.trash_decided()) | set(asset_ids)
+        for group in await self.analysis.groups():
+            ids = {m.asset_id for m in group.members if m.asset_id}
+            if ids & set(asset_ids) and ids <= doomed:
+                raise ImmichError(
+                    f"refused: that would put every copy in {group.tier} group {group.id} "
+                    f"into the trash; keep at least one (see `report`)"
+                )
+        await self.journal.decide_trash(asset_ids, note)
+        return asset_ids
 
     async def _plan_owner(
         self, client: ImmichClient, owner: str, wishes: list[StackWish],
@@ -450,6 +501,9 @@ class WritebackService:
                        if not r.success and r.error != "duplicate"}  # fmt: skip
             made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
             return {"tag_id": tag_id, "added": added, "dropped": dropped}, made
+        if action.kind == ActionKind.TRASH.value:
+            await client.trash_assets(ids)  # never forced
+            return {"trashed": ids}, [("trash", a, a) for a in ids]
         if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             await client.update_assets(ids, duplicateId=p["duplicate_id"])
             return ({"duplicate_id": p["duplicate_id"]},
@@ -527,6 +581,12 @@ class WritebackService:
                     made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
                     await self.journal.done(action, {"tag_id": tag_id, "added": added}, made)
                     return
+        elif action.kind == ActionKind.TRASH.value:
+            trashed = [a for a in ids if await _is_trashed(client, a)]
+            if trashed:
+                await self.journal.done(action, {"trashed": trashed},
+                                        [("trash", a, a) for a in trashed])  # fmt: skip
+                return
         elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             carrying = [a for a in ids if await _duplicate_id(client, a) == p["duplicate_id"]]
             if carrying == ids:
@@ -563,6 +623,8 @@ class WritebackService:
                         report.messages.append(f"#{action.seq} {action.kind}: {exc}")
                         continue
                     await self.journal.end_made(made, "undone", reject=not allow_remake)
+                    if action.kind == ActionKind.TRASH.value and not allow_remake:
+                        await self.journal.revoke_trash([m.key for m in made])
                     await self.journal.set_status(action.id, "reverted", error=note)
                     report.reverted += 1
                     if note:
@@ -593,6 +655,11 @@ class WritebackService:
             for album_id, ids in by_album.items():
                 await client.remove_from_album(album_id, ids)
             return None
+        if action.kind == ActionKind.TRASH.value:
+            still = [m.key for m in made if await _is_trashed(client, m.key)]
+            if still:
+                await client.restore_assets(still)
+            return None if len(still) == len(made) else "some were restored in Immich already"
         if action.kind == ActionKind.TAG_ASSETS.value:
             by_tag: dict[str, list[str]] = {}
             for m in made:
@@ -667,6 +734,13 @@ class _Lock:
 
     def __exit__(self, *exc: Any) -> None:
         self.inner.__exit__(*exc)
+
+
+async def _is_trashed(client: ImmichClient, asset_id: str) -> bool:
+    try:
+        return (await client.asset(asset_id)).is_trashed
+    except ImmichNotFoundError:
+        return False
 
 
 async def _duplicate_id(client: ImmichClient, asset_id: str) -> str | None:

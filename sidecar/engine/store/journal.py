@@ -168,3 +168,28 @@ class JournalStore:
     async def rejected(self, kind: str) -> frozenset[str]:
         rows = await self.db.fetchall("SELECT key FROM wb_rejected WHERE kind = ?", (kind,))
         return frozenset(r[0] for r in rows)
+
+    # -- trash decisions -------------------------------------------------------------------
+
+    async def decide_trash(self, asset_ids: Sequence[str], note: str | None) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO trash_decisions (asset_id, decided_at, note) VALUES (?, ?, ?)"
+                " ON CONFLICT (asset_id) DO UPDATE SET status = 'pending',"
+                " decided_at = excluded.decided_at, note = excluded.note",
+                [(a, utcnow(), note) for a in asset_ids],
+            )
+
+    async def revoke_trash(self, asset_ids: Sequence[str]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE trash_decisions SET status = 'revoked' WHERE asset_id = ?",
+                [(a,) for a in asset_ids],
+            )
+
+    async def trash_decided(self) -> dict[str, str]:
+        """Pending decisions: asset id -> when it was decided."""
+        rows = await self.db.fetchall(
+            "SELECT asset_id, decided_at FROM trash_decisions WHERE status = 'pending'"
+        )
+        return {r[0]: r[1] for r in rows}

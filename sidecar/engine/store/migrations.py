@@ -307,6 +307,18 @@ CREATE TABLE wb_rejected (
 ) WITHOUT ROWID;
 """
 
+TRASH_DECISIONS_0007 = """
+-- Assets a person decided to move to Immich's trash (`decide trash`); applied only by
+-- `apply --trash-decided`, never with force. 'revoked': the person took it back, or restored
+-- the asset from Immich's trash after a run trashed it.
+CREATE TABLE trash_decisions (
+    asset_id   TEXT PRIMARY KEY,
+    decided_at TEXT NOT NULL,
+    note       TEXT,
+    status     TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'revoked'))
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -314,4 +326,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_zoom_views", ZOOM_VIEWS_0004),
     Migration("0005_asset_indexes", ASSET_INDEXES_0005),
     Migration("0006_writeback", WRITEBACK_0006),
+    Migration("0007_trash_decisions", TRASH_DECISIONS_0007),
 )

@@ -66,6 +66,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         sync = SyncService(assets, operations, settings, client_factory(settings),
                            state / "sync.lock")  # fmt: skip
         analyze = AnalyzeService(analysis, assets, operations, settings, client_factory(settings))
+        drift = DriftService(assets, files, settings)
         yield Runtime(
             settings=settings,
             db=db,
@@ -74,12 +75,12 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             reconciler=Reconciler(files, operations, settings, state / "scan.lock"),
             status=StatusService(files, operations),
             sync=sync,
-            drift=DriftService(assets, files, settings),
+            drift=drift,
             check=CheckService(settings, client_factory(settings)),
             analysis=analysis,
             analyze=analyze,
             writeback=WritebackService(
-                JournalStore(db), analysis, assets, sync, analyze, settings,
+                JournalStore(db), analysis, assets, sync, analyze, drift, settings,
                 client_factory(settings), state / "writeback.lock",
             ),
         )  # fmt: skip

@@ -217,6 +217,11 @@ class WritebackSettings(_Section):
         default=False,
         description="Publish duplicate groups to Immich's own 'Review duplicates' page.",
     )
+    repair_moves: bool = Field(
+        default=False,
+        description="Carry albums, tags, favourite and description from an asset Immich "
+        "re-imported under a new id after its file moved, to the new asset.",
+    )
     tags: bool = Field(
         default=False,
         description="Tag members of duplicate groups and pairs (<tag_root>/duplicate/exact, "

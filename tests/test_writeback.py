@@ -454,3 +454,43 @@ async def test_an_asset_restored_in_immich_is_not_trashed_again(
         planned = await rt.writeback.plan(trash_decided=True)
     assert planned.plan.actions == []
     assert planned.plan.rejected == 1
+
+
+async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_description(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    old = assets["2021/Sky/hubble.jpg"]
+    owner = old.owner_id
+    trip = immich.state.create_album(owner, "Trip 2021", [old.id])
+    tag = immich.state.upsert_tag(owner, "Places/Sky")
+    tag.asset_ids.add(old.id)
+    immich.state.edit(old.id, is_favorite=True, description="the deep field")
+    settings = settings_for(immich, key, photos, state_dir, stacks=[], review_album=False,
+                            repair_moves=True)  # fmt: skip
+    await prepare(settings)
+    assert (await plan(settings))["actions"] == []
+    # the user reorganises the folder; Immich re-imports the file as a new asset
+    (photos / "Space").mkdir()
+    (photos / "2021/Sky/hubble.jpg").rename(photos / "Space/hubble.jpg")
+    lib = immich.state.libraries[old.library_id or ""]
+    _, new = immich.state.file_renamed(lib, f"{LIB}/2021/Sky/hubble.jpg",
+                                       f"{LIB}/Space/hubble.jpg")  # fmt: skip
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+    before = immich_state(immich)
+    planned = await plan(settings)
+    (action,) = planned["actions"]
+    assert action["kind"] == "repair_move"
+    assert action["asset_ids"] == [old.id, new.id]
+    assert action["carry"] == {"albums": [trip.id], "tags": [tag.id], "favorite": True,
+                               "description": "the deep field"}  # fmt: skip
+    applied = await apply(settings)
+    assert applied["applied"] == 1
+    assert new.id in trip.asset_ids
+    assert new.id in tag.asset_ids
+    assert (new.is_favorite, new.description) == (True, "the deep field")
+    assert (await plan(settings))["actions"] == []
+    await undo(settings, applied["run_id"], allow_remake=True)
+    assert immich_state(immich) == before
+    assert (new.is_favorite, new.description) == (False, "")

@@ -324,6 +324,10 @@ class ImmichClient:
         await self._send("POST", "/trash/restore/assets", json={"ids": asset_ids},
                          idempotent=True)  # fmt: skip
 
+    async def albums_of(self, asset_id: str) -> list[Album]:
+        """The caller's albums that hold an asset (GET /albums?assetId=, album.read)."""
+        return await self._decoded(list[Album], "GET", "/albums", params={"assetId": asset_id})
+
     async def find_albums(self, name: str) -> list[Album]:
         """The caller's albums called `name` (album.read; names are not unique)."""
         return [a for a in await self.albums() if a.name == name]

@@ -95,6 +95,7 @@ class Asset(_Model, frozen=True):
     exif: ExifInfo | None = msgspec.field(default=None, name="exifInfo")
     width: int | None = None
     height: int | None = None
+    tags: list[Tag] | None = None  # asset detail only
 
 
 class SearchPage(_Model, frozen=True):

@@ -338,7 +338,8 @@ class FakeImmich:
         with self.state.lock:
             out = [self.state.album_json(a, with_assets=False) for a in self.state.albums.values()
                    if a.owner_id == key.user_id
-                   and query.get("name", a.name) == a.name]  # fmt: skip
+                   and query.get("name", a.name) == a.name
+                   and ("assetId" not in query or query["assetId"] in a.asset_ids)]  # fmt: skip
             return 200, out, {}
 
     def op_post_albums(self, key: FakeKey, body: Any, query: Any) -> Any:

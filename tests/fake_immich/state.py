@@ -443,7 +443,7 @@ class State:
 
     def detail_json(self, asset: FakeAsset) -> dict[str, Any]:
         out = self.asset_json(asset)
-        out["tags"] = []
+        out["tags"] = [self.tag_json(t) for t in self.tags.values() if asset.id in t.asset_ids]
         owner = self.users[asset.owner_id]
         out["owner"] = {"id": owner.id, "email": owner.email, "name": owner.name,
                         "profileImagePath": "", "avatarColor": "primary",

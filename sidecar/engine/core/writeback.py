@@ -27,6 +27,7 @@ class ActionKind(StrEnum):
     CREATE_TAG = "create_tag"
     TAG_ASSETS = "tag_assets"
     TRASH = "trash"
+    REPAIR_MOVE = "repair_move"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +41,13 @@ class Action:
     album_id: str | None = None  # when the album exists already
     tag: str | None = None  # tag value, e.g. "immich-sidecar/raw+jpeg" (tags)
     tag_id: str | None = None  # when the tag exists already
+    carry: Mapping[str, object] | None = None  # repair_move: what goes to the new asset
 
     def as_json(self) -> dict[str, object]:
         return {"kind": self.kind.value, "owner": self.owner, "asset_ids": list(self.asset_ids),
                 "reason": self.reason, "category": self.category, "album": self.album,
-                "album_id": self.album_id, "tag": self.tag, "tag_id": self.tag_id}  # fmt: skip
+                "album_id": self.album_id, "tag": self.tag, "tag_id": self.tag_id,
+                "carry": dict(self.carry) if self.carry else None}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,3 +340,53 @@ def plan_trash(
                                    f"{len(batch)} asset(s) you decided to drop "
                                    f"(`decide trash`); recoverable from Immich's trash",
                                    "trash"))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MoveState:
+    """A file Immich re-imported under a new id after it moved, as Immich has both now."""
+
+    owner: str
+    old: str
+    new: str
+    evidence: str
+    old_albums: frozenset[str] = frozenset()
+    new_albums: frozenset[str] = frozenset()
+    old_tags: frozenset[str] = frozenset()
+    new_tags: frozenset[str] = frozenset()
+    old_favorite: bool = False
+    new_favorite: bool = False
+    old_description: str = ""
+    new_description: str = ""
+    old_stacked: bool = False
+
+
+def plan_repair(move: MoveState, rejected: frozenset[str], plan: Plan) -> None:
+    """Carry to the new asset what the old one had and the new one lacks; never take
+    anything away from the new asset, and never re-add what a person removed from it.
+    `rejected`: album-entry and tag-entry keys (album id:asset id, tag id:asset id)."""
+    albums = sorted(a for a in move.old_albums - move.new_albums
+                    if album_entry_key(a, move.new) not in rejected)  # fmt: skip
+    tags = sorted(t for t in move.old_tags - move.new_tags
+                  if tag_entry_key(t, move.new) not in rejected)  # fmt: skip
+    carry: dict[str, object] = {}
+    if albums:
+        carry["albums"] = albums
+    if tags:
+        carry["tags"] = tags
+    if move.old_favorite and not move.new_favorite:
+        carry["favorite"] = True
+    if move.old_description and not move.new_description:
+        carry["description"] = move.old_description
+    if move.old_stacked:
+        plan.notes.append(f"{move.new}: the old asset {move.old} was in a stack; stacks are "
+                          f"not carried over")  # fmt: skip
+    if not carry:
+        plan.satisfied += 1
+        return
+    what = ", ".join(f"{len(v)} {k}" if isinstance(v, list) else k for k, v in carry.items())
+    plan.actions.append(Action(
+        ActionKind.REPAIR_MOVE, move.owner, (move.old, move.new),
+        f"moved on disk and re-imported by Immich ({move.evidence}): carry {what}",
+        "repair", carry=carry,
+    ))  # fmt: skip

@@ -18,18 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sidecar.engine.core.drift import ReimportedMove
 from sidecar.engine.core.writeback import (
     Action,
     ActionKind,
     AlbumState,
     GroupWish,
     LiveStack,
+    MoveState,
     Plan,
     StackWish,
     TagState,
     album_entry_key,
     plan_album,
     plan_duplicates,
+    plan_repair,
     plan_stacks,
     plan_tags,
     plan_trash,
@@ -37,6 +40,7 @@ from sidecar.engine.core.writeback import (
     tag_entry_key,
 )
 from sidecar.engine.services.analyze import AnalyzeService
+from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
@@ -49,6 +53,7 @@ from sidecar.immich_client import (
     ImmichPermissionError,
     ImmichUnavailableError,
 )
+from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -124,11 +129,12 @@ class _Clients:
 class WritebackService:
     def __init__(
         self, journal: JournalStore, analysis: AnalysisStore, assets: AssetStore,
-        sync: SyncService, analyze: AnalyzeService, settings: Settings, connect: ClientFactory,
-        lock: Path,
+        sync: SyncService, analyze: AnalyzeService, drift: DriftService, settings: Settings,
+        connect: ClientFactory, lock: Path,
     ) -> None:  # fmt: skip
         self.journal = journal
         self.analyze = analyze
+        self.drift = drift
         self.analysis = analysis
         self.assets = assets
         self.sync = sync
@@ -164,12 +170,19 @@ class WritebackService:
             m.asset_id for g in groups for m in g.members if m.asset_id
         ]
         decided = await self.journal.trash_decided() if trash_decided else {}
-        links = {a.id: a for a in await self.assets.links_of([*involved, *decided])}
+        moves: list[ReimportedMove] = []
+        if self.settings.writeback.repair_moves:
+            moves = (await self.drift.report()).reimported_moves
+        moved = [a for m in moves for a in (m.old_asset_id, m.new_asset_id)]
+        links = {a.id: a for a in await self.assets.links_of([*involved, *decided, *moved])}
+        moves = [m for m in moves if m.old_asset_id in links and m.new_asset_id in links
+                 and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id]  # fmt: skip
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
         tag_wanted = self._tag_wishes(links, pairs, groups, out.plan)
         owners = {w.owner for w in stack_wishes} | set(album_wanted) | set(tag_wanted)
         owners |= {w.owner for w in group_wishes}
         owners |= {links[a].owner_id for a in decided if a in links}
+        owners |= {links[m.new_asset_id].owner_id for m in moves}
         for a in decided:
             if a not in links:
                 out.plan.notes.append(f"{a} not trashed: no longer in Immich")
@@ -189,6 +202,9 @@ class WritebackService:
                         and links[a].owner_id == owner}  # fmt: skip
                 if mine:
                     await self._plan_trash(owner, mine, links, out.plan)
+                repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
+                if repairs:
+                    await self._plan_repairs(client, owner, repairs, out.plan)
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
@@ -290,6 +306,35 @@ class WritebackService:
         unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
         plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
                   plan)  # fmt: skip
+
+    async def _plan_repairs(
+        self, client: ImmichClient, owner: str, moves: list[ReimportedMove], plan: Plan
+    ) -> None:
+        album_entries = await self.journal.made("album_asset", owner)
+        tag_entries = await self.journal.made("tag_asset", owner)
+        for move in moves:
+            old, new = move.old_asset_id, move.new_asset_id
+            old_asset, new_asset = await client.asset(old), await client.asset(new)
+            old_albums = {a.id for a in await client.albums_of(old)}
+            new_albums = {a.id for a in await client.albums_of(new)}
+            old_tags = {t.id for t in old_asset.tags or []}
+            new_tags = {t.id for t in new_asset.tags or []}
+            undone = [m for m in album_entries if m.key.endswith(f":{new}")
+                      and m.immich_id not in new_albums]  # fmt: skip
+            undone += [m for m in tag_entries if m.key.endswith(f":{new}")
+                       and m.immich_id not in new_tags]  # fmt: skip
+            await self.journal.end_made(undone, "removed from the new asset in Immich",
+                                        reject=True)  # fmt: skip
+            rejected = (await self.journal.rejected("album_asset")) | (
+                await self.journal.rejected("tag_asset")
+            )
+            state = MoveState(
+                owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
+                frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
+                new_asset.is_favorite, _description(old_asset), _description(new_asset),
+                old_asset.stack is not None,
+            )  # fmt: skip
+            plan_repair(state, rejected, plan)
 
     async def _plan_trash(
         self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan
@@ -501,6 +546,8 @@ class WritebackService:
                        if not r.success and r.error != "duplicate"}  # fmt: skip
             made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
             return {"tag_id": tag_id, "added": added, "dropped": dropped}, made
+        if action.kind == ActionKind.REPAIR_MOVE.value:
+            return await self._repair(client, ids[1], p["carry"])
         if action.kind == ActionKind.TRASH.value:
             await client.trash_assets(ids)  # never forced
             return {"trashed": ids}, [("trash", a, a) for a in ids]
@@ -509,6 +556,26 @@ class WritebackService:
             return ({"duplicate_id": p["duplicate_id"]},
                     [("duplicate_group", stack_key(ids), p["duplicate_id"])])  # fmt: skip
         raise ImmichError(f"unknown action kind {action.kind}")
+
+    async def _repair(
+        self, client: ImmichClient, new: str, carry: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[tuple[str, str, str | None]]]:
+        made: list[tuple[str, str, str | None]] = []
+        for album_id in carry.get("albums", []):
+            if any(r.success for r in await client.add_to_album(album_id, [new])):
+                made.append(("album_asset", album_entry_key(album_id, new), album_id))
+        for tag_id in carry.get("tags", []):
+            if any(r.success for r in await client.tag_assets(tag_id, [new])):
+                made.append(("tag_asset", tag_entry_key(tag_id, new), tag_id))
+        fields: dict[str, Any] = {}
+        if carry.get("favorite"):
+            fields["isFavorite"] = True
+        if carry.get("description"):
+            fields["description"] = carry["description"]
+        if fields:
+            await client.update_assets([new], **fields)
+            made += [("asset_field", f"{new}:{name}", new) for name in fields]
+        return {"carried": carry}, made
 
     # -- interrupted runs ------------------------------------------------------------------
 
@@ -581,6 +648,23 @@ class WritebackService:
                     made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
                     await self.journal.done(action, {"tag_id": tag_id, "added": added}, made)
                     return
+        elif action.kind == ActionKind.REPAIR_MOVE.value:
+            new, carry = ids[1], p["carry"]
+            in_albums = {a.id for a in await client.albums_of(new)}
+            detail = await client.asset(new)
+            tags = {t.id for t in detail.tags or []}
+            made_now: list[tuple[str, str, str | None]] = [
+                ("album_asset", album_entry_key(a, new), a)
+                for a in carry.get("albums", []) if a in in_albums
+            ] + [("tag_asset", tag_entry_key(t, new), t) for t in carry.get("tags", [])
+                 if t in tags]  # fmt: skip
+            if carry.get("favorite") and detail.is_favorite:
+                made_now.append(("asset_field", f"{new}:isFavorite", new))
+            if carry.get("description") and _description(detail) == carry["description"]:
+                made_now.append(("asset_field", f"{new}:description", new))
+            if made_now:
+                await self.journal.done(action, {"carried": carry, "settled": True}, made_now)
+                return
         elif action.kind == ActionKind.TRASH.value:
             trashed = [a for a in ids if await _is_trashed(client, a)]
             if trashed:
@@ -654,6 +738,27 @@ class WritebackService:
                 by_album.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
             for album_id, ids in by_album.items():
                 await client.remove_from_album(album_id, ids)
+            return None
+        if action.kind == ActionKind.REPAIR_MOVE.value:
+            new = action.payload["asset_ids"][1]
+            for m in made:
+                if m.kind == "album_asset":
+                    await client.remove_from_album(m.immich_id or "", [new])
+                elif m.kind == "tag_asset":
+                    await client.untag_assets(m.immich_id or "", [new])
+            fields = {m.key.split(":", 1)[1] for m in made if m.kind == "asset_field"}
+            detail = await client.asset(new) if fields else None
+            undo_fields: dict[str, Any] = {}
+            if detail and "isFavorite" in fields and detail.is_favorite:
+                undo_fields["isFavorite"] = False
+            if (
+                detail
+                and "description" in fields
+                and _description(detail) == (action.payload["carry"] or {}).get("description")
+            ):
+                undo_fields["description"] = ""
+            if undo_fields:
+                await client.update_assets([new], **undo_fields)
             return None
         if action.kind == ActionKind.TRASH.value:
             still = [m.key for m in made if await _is_trashed(client, m.key)]
@@ -734,6 +839,10 @@ class _Lock:
 
     def __exit__(self, *exc: Any) -> None:
         self.inner.__exit__(*exc)
+
+
+def _description(asset: Asset) -> str:
+    return (asset.exif.description if asset.exif else None) or ""
 
 
 async def _is_trashed(client: ImmichClient, asset_id: str) -> bool:

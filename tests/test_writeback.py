@@ -494,3 +494,84 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     await undo(settings, applied["run_id"], allow_remake=True)
     assert immich_state(immich) == before
     assert (new.is_favorite, new.description) == (False, "")
+
+
+def test_sigkill_mid_apply_then_resume(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, tmp_path: Path
+) -> None:
+    """The real process is killed (SIGKILL) while Immich handles its album call; the next
+    apply settles the run from Immich's state and makes nothing twice."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import run_process
+
+    key, _ = library(immich_v2, photos)
+    config = tmp_path / "sidecar.toml"
+    config.write_text(
+        f'[immich]\nurl = "{immich_v2.url}"\napi_key = "{key}"\n'
+        f'[storage]\nstate_dir = "{state_dir}"\n'
+        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
+        "[analysis]\nimmich_duplicates = false\n"
+    )
+    assert run_process(["--config", str(config), "scan"]).returncode == 0
+    immich_v2.fault("/albums/", method="PUT", delay_s=1.5)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sidecar", "--config", str(config), "apply", "--yes"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        e.method == "POST" and e.path == "/albums" for e in immich_v2.record.exchanges
+    ):
+        time.sleep(0.05)
+    time.sleep(0.5)  # the album PUT is in flight
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    time.sleep(1.5)  # Immich finishes the call the dead process made
+    again = run_process(["--config", str(config), "apply", "--yes", "--json"])
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["run_id"] is None  # nothing left to do
+    runs = json.loads(run_process(["--config", str(config), "runs", "--json"]).stdout)["runs"]
+    assert [r["status"] for r in runs] == ["interrupted"]
+    assert runs[0]["by_status"] == {"done": 3}
+    assert len(immich_v2.state.stacks) == 1
+    (album,) = immich_v2.state.albums.values()
+    assert len(album.asset_ids) == len(REVIEWED)
+
+
+async def test_each_owner_is_written_with_its_own_key(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    key_a, assets_a = library(immich_v2, photos)
+    other = tmp_path / "other"
+    shutil.copytree(photos / "2020", other / "2020")
+    user_b = immich_v2.state.add_user("Bea", is_admin=False)
+    key_b = immich_v2.state.add_key(user_b)
+    lib_b = immich_v2.state.add_library(user_b, "/mnt/photos/bea")
+    assets_b = {str(p.relative_to(other)): immich_v2.state.import_file(
+        lib_b, f"/mnt/photos/bea/{p.relative_to(other)}") for p in sorted(other.rglob("*"))
+        if p.suffix.lower() in MEDIA}  # fmt: skip
+    settings = make_settings(
+        state_dir, immich={"url": immich_v2.url, "api_key": key_a,
+                           "users": [{"name": "bea", "api_key": key_b}]},
+        libraries=[{"immich_path": LIB, "local_path": str(photos)},
+                   {"immich_path": "/mnt/photos/bea", "local_path": str(other)}],
+        analysis={"immich_duplicates": False}, writeback={"review_album": False},
+    )  # fmt: skip
+    await prepare(settings)
+    planned = await plan(settings)
+    keys = sorted((a["owner"], a["api_key"]) for a in planned["actions"])
+    assert keys == sorted([(assets_a["2020/Trip/IMG_3001.JPG"].owner_id, "default"),
+                           (user_b.id, "bea")])  # fmt: skip
+    assert (await apply(settings))["applied"] == 2
+    owners = {immich_v2.state.assets[p].owner_id for p, _ in immich_v2.state.stacks.values()}
+    assert owners == {user_b.id, assets_a["2020/Trip/IMG_3001.JPG"].owner_id}
+    assert assets_b["2020/Trip/IMG_3001.JPG"].stack_id is not None

@@ -238,10 +238,55 @@ class WritebackSettings(_Section):
     )
 
 
-class _Placeholder(_Section):
-    """Reserved for a later capability; accepts only `enabled`."""
+AutoCategory = Literal["raw+jpeg", "variant", "burst", "review-album", "tags", "duplicates",
+                       "repair-moves"]  # fmt: skip
 
-    enabled: bool = Field(default=False, description="Reserved; not used yet.")
+
+class ScheduleSettings(_Section):
+    """What `serve` runs, and when."""
+
+    sync_every_min: float = Field(
+        default=15.0, ge=0, description="Minutes between Immich syncs (0: never)."
+    )
+    scan_cron: str = Field(
+        default="30 3 * * *",
+        description="When to reconcile the media folders (cron: minute hour day month weekday; "
+        "empty: never).",
+    )
+    plan_every_min: float = Field(
+        default=60.0, ge=0, description="Minutes between write-back plans (0: never)."
+    )
+    auto_apply: list[AutoCategory] = Field(
+        default_factory=list,
+        description="Write-back categories the daemon applies by itself; empty: it only "
+        "plans (a dry run). Trash is never automatic.",
+    )
+    analyze_after_changes: bool = Field(
+        default=True, description="Run the analysis after a sync or scan that found changes."
+    )
+    watch: bool = Field(default=True, description="Watch the media folders for changes.")
+    watch_debounce_ms: int = Field(
+        default=1600, ge=50, description="Changes are gathered this long before a rescan."
+    )
+    watch_force_polling: bool = Field(
+        default=False, description="Poll instead of inotify (network filesystems)."
+    )
+    health_max_failing_min: float = Field(
+        default=60.0, gt=0,
+        description="`health` fails when syncs have been failing for longer than this.",
+    )  # fmt: skip
+
+    @field_validator("scan_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if value.strip():
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(value)
+            except ValueError as exc:
+                raise ValueError(f"not a cron expression: {exc}") from None
+        return value
 
 
 class Settings(_Section):
@@ -252,7 +297,7 @@ class Settings(_Section):
     sync: SyncSettings = Field(default_factory=SyncSettings)
     analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     writeback: WritebackSettings = Field(default_factory=WritebackSettings)
-    schedule: _Placeholder = Field(default_factory=_Placeholder)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     source: str = Field(default="<defaults>", exclude=True)
 
     def api_key(self) -> str | None:
@@ -324,18 +369,19 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         path = Path(env[CONFIG_ENV])
     data: dict[str, Any] = {}
     source = "<defaults>"
+    text = ""
     if path is not None:
         source = str(path)
-        data = _read_toml(path)
+        data, text = _read_toml(path)
     _apply_env(data, env)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise SettingsError(_explain(exc, source)) from None
+        raise SettingsError(_explain(exc, source, text)) from None
     return settings.model_copy(update={"source": source})
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -345,7 +391,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise SettingsError(f"{path}: config file is not UTF-8 text") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
 
@@ -365,23 +411,42 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
         storage["state_dir"] = env[STATE_DIR_ENV]
 
 
-def _explain(exc: ValidationError, source: str) -> str:
-    """One line per problem: file, dotted key, what is wrong, what was expected."""
+def _line_of(text: str, loc: list[int | str]) -> int | None:
+    """The line (1-based) where the key at `loc` is written, when it can be found."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names or not text:
+        return None
+    table: list[str] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if line.startswith("["):
+            table = line.strip("[] ").split(".")
+            continue
+        key = line.split("=", 1)[0].strip().strip('"') if "=" in line else None
+        if key == names[-1] and table == names[:-1]:
+            return n
+    return None
+
+
+def _explain(exc: ValidationError, source: str, text: str = "") -> str:
+    """One line per problem: file, line, dotted key, what is wrong, what was expected."""
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         key = _dotted(loc)
+        line = _line_of(text, loc)
+        where = f"{source}, line {line}" if line else source
         if err["type"] == "extra_forbidden":
             hint = _closest(loc)
             suggestion = f"; did you mean '{hint}'?" if hint else ""
-            lines.append(f"{source}: unknown key '{key}'{suggestion}")
+            lines.append(f"{where}: unknown key '{key}'{suggestion}")
         elif err["type"] == "missing":
-            lines.append(f"{source}: missing required key '{key}'")
+            lines.append(f"{where}: missing required key '{key}'")
         else:
             got = err.get("input")
             shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
             msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"{source}: bad value for '{key}' ({shown}): {msg}")
+            lines.append(f"{where}: bad value for '{key}' ({shown}): {msg}")
     return "\n".join(lines)
 
 

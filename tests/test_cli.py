@@ -73,7 +73,7 @@ def test_bad_config_exits_2_with_one_line(cli: Any, tmp_path: Path) -> None:
     res = cli("--config", str(config), "status")
     assert res.code == 2
     assert res.err == (
-        f"immich-sidecar: {config}: unknown key 'scan.batch_sise'; "
+        f"immich-sidecar: {config}, line 2: unknown key 'scan.batch_sise'; "
         "did you mean 'scan.batch_size'?\n"
     )
     assert res.out == ""

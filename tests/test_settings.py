@@ -44,7 +44,9 @@ def test_unknown_key_names_file_key_and_closest(tmp_path: Path) -> None:
     path = write(tmp_path, '[immich]\nurl = "http://x:2283"\napi_kye = "k"\n')
     with pytest.raises(SettingsError) as err:
         load_settings(path, environ={})
-    assert str(err.value) == f"{path}: unknown key 'immich.api_kye'; did you mean 'immich.api_key'?"
+    assert str(err.value) == (
+        f"{path}, line 3: unknown key 'immich.api_kye'; did you mean 'immich.api_key'?"
+    )
 
 
 def test_unknown_key_in_library_table(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
+from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import ClientFactory, SyncService
@@ -18,6 +19,7 @@ from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
 from sidecar.engine.store.files import FileStore
+from sidecar.engine.store.jobs import JobStore
 from sidecar.engine.store.journal import JournalStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichClient, RetryPolicy
@@ -39,6 +41,7 @@ class Runtime:
     analysis: AnalysisStore
     analyze: AnalyzeService
     writeback: WritebackService
+    jobs: JobsService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -73,12 +76,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             files=files,
             assets=assets,
             reconciler=Reconciler(files, operations, settings, state / "scan.lock"),
-            status=StatusService(files, operations),
+            status=StatusService(files, operations, JobStore(db)),
             sync=sync,
             drift=drift,
             check=CheckService(settings, client_factory(settings)),
             analysis=analysis,
             analyze=analyze,
+            jobs=JobsService(JobStore(db), settings),
             writeback=WritebackService(
                 JournalStore(db), analysis, assets, sync, analyze, drift, settings,
                 client_factory(settings), state / "writeback.lock",

@@ -28,6 +28,12 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
           f"Immich assets {report.assets:,}")  # fmt: skip
     for root in report.roots:
         print(f"  root {shown_path(root)}")
+    if report.jobs or report.heartbeat:
+        print(f"Daemon: last heartbeat {report.heartbeat or 'never'}, watcher {report.watcher}")
+        for job in report.jobs:
+            print(f"  job {job.id:<6} next {job.next_run or '-'}  last {job.last_status or '-'}"
+                  f" at {job.last_started or '-'}"
+                  + (f": {job.last_message}" if job.last_message else ""))  # fmt: skip
     if not report.operations:
         print("No operations yet: run `immich-sidecar scan`.")
         return 0

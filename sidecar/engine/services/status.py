@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.store.files import FileStore
+from sidecar.engine.store.jobs import JobState, JobStore
 from sidecar.engine.store.operations import Operation, OperationStore
 
 
@@ -17,6 +18,9 @@ class StatusReport:
     assets: int
     roots: list[str]
     operations: list[Operation]
+    jobs: list[JobState] = field(default_factory=list)
+    watcher: str = "off"
+    heartbeat: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -26,18 +30,23 @@ class StatusReport:
             "assets": self.assets,
             "roots": self.roots,
             "operations": [_operation_json(op) for op in self.operations],
+            "jobs": [j.as_json() for j in self.jobs],
+            "watcher": self.watcher,
+            "daemon_heartbeat": self.heartbeat,
         }
 
 
 class StatusService:
-    def __init__(self, files: FileStore, operations: OperationStore) -> None:
+    def __init__(self, files: FileStore, operations: OperationStore, jobs: JobStore) -> None:
         self.files = files
         self.operations = operations
+        self.jobs = jobs
 
     async def report(self, limit: int = 10) -> StatusReport:
         counts = await self.files.counts()
         roots = [r.path for r in await self.files.roots()]
         ops = await self.operations.recent(limit)
+        heartbeat, watcher = await self.jobs.heartbeat()
         return StatusReport(
             db_path=str(self.files.db.path),
             files=counts["files"],
@@ -45,6 +54,9 @@ class StatusService:
             assets=counts["assets"],
             roots=roots,
             operations=ops,
+            jobs=await self.jobs.all(),
+            watcher=watcher,
+            heartbeat=heartbeat,
         )
 
 

@@ -319,6 +319,21 @@ CREATE TABLE trash_decisions (
 ) WITHOUT ROWID;
 """
 
+JOBS_0008 = """
+-- The daemon's scheduled jobs: when each last ran, how it ended, and when it runs next.
+CREATE TABLE jobs (
+    id           TEXT PRIMARY KEY,                   -- sync | scan | plan | watch
+    last_started TEXT,
+    last_ended   TEXT,
+    last_status  TEXT,                               -- ok | failed | running | interrupted
+    last_message TEXT,
+    last_ok      TEXT,                               -- when it last ended ok
+    failing_since TEXT,                              -- first failure of the current streak
+    counts       TEXT,                               -- JSON
+    next_run     TEXT
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -327,4 +342,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_asset_indexes", ASSET_INDEXES_0005),
     Migration("0006_writeback", WRITEBACK_0006),
     Migration("0007_trash_decisions", TRASH_DECISIONS_0007),
+    Migration("0008_jobs", JOBS_0008),
 )

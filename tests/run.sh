@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it creates a virtual environment (.venv, or $SIDECAR_VENV),
 # installs the project with its dev tools, then runs: ruff lint, ruff format check, mypy (strict),
-# import-linter contracts, and pytest. Extra arguments go to pytest.
+# import-linter contracts, hadolint (Dockerfile), and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,4 +17,5 @@ echo "== ruff check"; "$VENV/bin/ruff" check .
 echo "== ruff format --check"; "$VENV/bin/ruff" format --check .
 echo "== mypy (strict)"; "$VENV/bin/mypy"
 echo "== import contracts"; "$VENV/bin/lint-imports" --no-cache
+echo "== hadolint Dockerfile"; "$VENV/bin/hadolint" Dockerfile
 echo "== pytest"; "$VENV/bin/pytest" "$@"

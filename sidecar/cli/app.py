@@ -22,6 +22,7 @@ from sidecar.cli import (
     drift,
     evaluate,
     scan,
+    serve,
     status,
     sync,
     writeback,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.register(sub)
     evaluate.register(sub)
     writeback.register(sub)
+    serve.register(sub)
     return parser
 
 

@@ -1,0 +1,178 @@
+"""The daemon as users run it: `immich-sidecar serve` in its own process, against the test
+Immich and real folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import run_process
+from tests.fake_immich import FakeImmich
+
+LIB = "/mnt/photos/family"
+
+
+class Daemon:
+    def __init__(self, config: Path, state: Path) -> None:
+        self.config, self.state = config, state
+        self.log = state.parent / "daemon.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "sidecar", "--config", str(config), "serve"],
+            env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"),
+        )  # fmt: skip
+
+    def query(self, sql: str) -> list[Any]:
+        try:
+            with sqlite3.connect(self.state / "inventory.db", timeout=5) as conn:
+                return conn.execute(sql).fetchall()
+        except sqlite3.OperationalError:
+            return []
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        rows = self.query("SELECT last_status, last_ended, next_run, last_message FROM jobs"
+                          f" WHERE id = '{job_id}'")  # fmt: skip
+        if not rows:
+            return {}
+        return dict(zip(("status", "ended", "next_run", "message"), rows[0], strict=True))
+
+    def text(self) -> str:
+        return self.log.read_text()
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+def wait_for(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def write_config(path: Path, fake: FakeImmich, key: str, photos: Path, state: Path,
+                 **schedule: Any) -> None:  # fmt: skip
+    values = {"sync_every_min": 0.05, "plan_every_min": 0, "watch_debounce_ms": 300} | schedule
+    lines = [f'[immich]\nurl = "{fake.url}"\napi_key = "{key}"',
+             f'[storage]\nstate_dir = "{state}"',
+             f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"',
+             "[analysis]\nimmich_duplicates = false", "[schedule]"]  # fmt: skip
+    lines += [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def setup(immich_v2: FakeImmich, photos: Path, tmp_path: Path) -> Iterator[tuple[Any, ...]]:
+    user = immich_v2.state.add_user()
+    key = immich_v2.state.add_key(user)
+    library = immich_v2.state.add_library(user, LIB)
+    for path in sorted(photos.rglob("*.jpg")):
+        immich_v2.state.import_file(library, f"{LIB}/{path.relative_to(photos)}")
+    config, state = tmp_path / "sidecar.toml", tmp_path / "state"
+    write_config(config, immich_v2, key, photos, state)
+    daemons: list[Daemon] = []
+
+    def start() -> Daemon:
+        daemons.append(Daemon(config, state))
+        return daemons[-1]
+
+    yield immich_v2, key, library, config, state, start
+    for d in daemons:
+        if d.alive():
+            d.proc.kill()
+            d.proc.wait(timeout=10)
+
+
+def test_the_daemon_follows_disk_immich_and_config_and_stops_cleanly(
+    setup: tuple[Any, ...], photos: Path
+) -> None:
+    fake, key, library, config, state, start = setup
+    daemon = start()
+    wait_for(lambda: daemon.job("sync").get("status") == "ok", "the first sync")
+    wait_for(lambda: daemon.job("scan").get("status") == "ok", "the scan missed since ever")
+    files = len(daemon.query("SELECT 1 FROM files WHERE state = 'present'"))
+    assert files > 0
+
+    # a new file on disk is in the inventory within seconds (the watcher)
+    shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "2020/Trip/rocket-copy.jpg")
+    wait_for(lambda: daemon.query("SELECT 1 FROM files WHERE name = 'rocket-copy.jpg'"
+                                  " AND state = 'present'"), "the watcher", 15)  # fmt: skip
+    status = json.loads(run_process(["--config", str(config), "status", "--json"]).stdout)
+    assert status["watcher"] == "active"
+    assert {j["id"] for j in status["jobs"]} >= {"sync", "scan", "watch"}
+
+    # a new asset in Immich arrives with the next sync
+    new = fake.state.import_file(library, f"{LIB}/2024/new.jpg")
+    wait_for(lambda: daemon.query(f"SELECT 1 FROM assets WHERE id = '{new.id}'"), "a sync")
+
+    # a valid config edit reschedules; an invalid one is reported and the daemon goes on
+    write_config(config, fake, key, photos, state, sync_every_min=0.5)
+    wait_for(lambda: "config reloaded: sync every 0.5 min" in daemon.text(), "the reload")
+    config.write_text(config.read_text() + "sync_evry_min = 2\n", encoding="utf-8")
+    wait_for(lambda: "config not applied" in daemon.text(), "the rejected edit")
+    assert "line 15: unknown key 'schedule.sync_evry_min'" in daemon.text()
+    assert daemon.alive()
+
+    # Immich goes away and comes back: syncs fail, the daemon stays, then recovers
+    write_config(config, fake, key, photos, state, sync_every_min=0.05)
+    wait_for(lambda: daemon.text().count("config reloaded") >= 2, "the second reload")
+    port = fake.port
+    fake.stop()
+    wait_for(lambda: daemon.job("sync").get("status") == "failed", "a failed sync", 30)
+    assert daemon.alive()
+    health = run_process(["--config", str(config), "health"])
+    assert health.returncode == 0  # failing for seconds, not for an hour
+    fake.start(port)
+    wait_for(lambda: daemon.job("sync").get("status") == "ok", "a sync after Immich returned",
+             30)  # fmt: skip
+
+    daemon.proc.send_signal(signal.SIGTERM)
+    assert daemon.proc.wait(timeout=10) == 0
+    assert "stopped" in daemon.text()
+
+
+def test_after_sigkill_the_daemon_restarts_with_a_consistent_inventory(
+    setup: tuple[Any, ...], photos: Path
+) -> None:
+    fake, _key, library, config, state, start = setup
+    for i in range(30):
+        fake.state.import_file(library, f"{LIB}/bulk/IMG_{i:04d}.JPG")
+    fake.fault("/search/metadata", delay_s=0.5, times=-1)
+    daemon = start()
+    wait_for(lambda: daemon.job("sync").get("status") == "running", "a sync in progress")
+    daemon.proc.send_signal(signal.SIGKILL)
+    daemon.proc.wait(timeout=10)
+    fake.faults.clear()
+    again = start()
+    wait_for(lambda: again.job("sync").get("status") == "ok", "the sync after the restart")
+    with sqlite3.connect(state / "inventory.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        ids = conn.execute("SELECT count(*), count(DISTINCT id) FROM assets").fetchone()
+        kinds = conn.execute("SELECT kind, status FROM operations ORDER BY id").fetchall()
+    assert ids[0] == ids[1] == len(fake.state.assets)
+    assert ("sync", "interrupted") in kinds
+    wait_for(lambda: run_process(["--config", str(config), "health"]).returncode == 0,
+             "a healthy daemon")  # fmt: skip
+    again.proc.send_signal(signal.SIGTERM)
+    assert again.proc.wait(timeout=10) == 0
+
+
+def test_health_fails_when_no_daemon_runs(setup: tuple[Any, ...]) -> None:
+    _fake, _key, _library, config, _state, _start = setup
+    res = run_process(["--config", str(config), "health"])
+    assert res.returncode == 1
+    assert "the daemon has never run" in res.stdout

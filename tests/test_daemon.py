@@ -118,6 +118,8 @@ def test_the_daemon_follows_disk_immich_and_config_and_stops_cleanly(
     # a new asset in Immich arrives with the next sync
     new = fake.state.import_file(library, f"{LIB}/2024/new.jpg")
     wait_for(lambda: daemon.query(f"SELECT 1 FROM assets WHERE id = '{new.id}'"), "a sync")
+    status_text = lambda: run_process(["--config", str(config), "status"]).stdout  # noqa: E731
+    wait_for(lambda: "drift after the last" in status_text(), "drift counts")
 
     # a valid config edit reschedules; an invalid one is reported and the daemon goes on
     write_config(config, fake, key, photos, state, sync_every_min=0.5)
@@ -153,7 +155,8 @@ def test_after_sigkill_the_daemon_restarts_with_a_consistent_inventory(
         fake.state.import_file(library, f"{LIB}/bulk/IMG_{i:04d}.JPG")
     fake.fault("/search/metadata", delay_s=0.5, times=-1)
     daemon = start()
-    wait_for(lambda: daemon.job("sync").get("status") == "running", "a sync in progress")
+    wait_for(lambda: daemon.query("SELECT 1 FROM operations WHERE kind = 'sync'"
+                                  " AND status = 'running'"), "a sync in progress")  # fmt: skip
     daemon.proc.send_signal(signal.SIGKILL)
     daemon.proc.wait(timeout=10)
     fake.faults.clear()

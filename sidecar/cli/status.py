@@ -34,6 +34,12 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  job {job.id:<6} next {job.next_run or '-'}  last {job.last_status or '-'}"
                   f" at {job.last_started or '-'}"
                   + (f": {job.last_message}" if job.last_message else ""))  # fmt: skip
+        drift = max((j for j in report.jobs if j.counts.get("drift")),
+                    key=lambda j: j.last_ended or "", default=None)  # fmt: skip
+        if drift is not None:
+            counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in
+                               drift.counts["drift"].items())  # fmt: skip
+            print(f"  drift after the last {drift.id} ({drift.last_ended}): {counts}")
     if not report.operations:
         print("No operations yet: run `immich-sidecar scan`.")
         return 0

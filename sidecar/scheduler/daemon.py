@@ -35,6 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from watchfiles import awatch
 
 from sidecar.engine.services.analyze import AnalyzeService
+from sidecar.engine.services.drift import DriftService, drift_json
 from sidecar.engine.services.errors import EXPECTED_ERRORS, JobError
 from sidecar.engine.services.jobs import HEARTBEAT_EVERY_S, JobsService
 from sidecar.engine.services.reconcile import Reconciler
@@ -61,6 +62,8 @@ class Services(Protocol):
     def writeback(self) -> WritebackService: ...
     @property
     def jobs(self) -> JobsService: ...
+    @property
+    def drift(self) -> DriftService: ...
 
 
 OpenServices = Callable[[Settings], AbstractAsyncContextManager[Services]]
@@ -219,11 +222,14 @@ class Daemon:
 
     async def _sync(self, services: Services) -> tuple[dict[str, Any], str | None]:
         report = await services.sync.sync()
-        counts = {k: report.total(k) for k in ("added", "updated", "removed", "requests")}
+        counts: dict[str, Any] = {
+            k: report.total(k) for k in ("added", "updated", "removed", "requests")
+        }
         if report.errors and all(u.error for u in report.users):
             raise JobError("; ".join(report.errors))
         if counts["added"] + counts["updated"] + counts["removed"]:
             await self._analyze(services)
+            counts["drift"] = await self._drift(services)
         return counts, "; ".join(report.errors) or None
 
     async def _scan(self, services: Services) -> tuple[dict[str, Any], str | None]:
@@ -233,9 +239,22 @@ class Daemon:
     async def _after_scan(
         self, services: Services, counts: dict[str, Any]
     ) -> tuple[dict[str, Any], str | None]:
-        if counts.get("added", 0) + counts.get("changed", 0) + counts.get("moved", 0):
+        if (
+            counts.get("added", 0)
+            + counts.get("changed", 0)
+            + counts.get("moved", 0)
+            + counts.get("removed", 0)
+        ):
             await self._analyze(services)
+            counts["drift"] = await self._drift(services)
         return counts, None
+
+    async def _drift(self, services: Services) -> dict[str, int]:
+        """Drift counts for `status` (only when both sides are known)."""
+        if not self.settings.immich.url:
+            return {}
+        counts: dict[str, int] = drift_json(await services.drift.report())["counts"]
+        return counts
 
     async def _analyze(self, services: Services) -> None:
         if self.settings.schedule.analyze_after_changes:

@@ -12,6 +12,7 @@ from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.reconcile import Reconciler
+from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import ClientFactory, SyncService
 from sidecar.engine.services.writeback import WritebackService
@@ -42,6 +43,7 @@ class Runtime:
     analyze: AnalyzeService
     writeback: WritebackService
     jobs: JobsService
+    review: ReviewService
 
 
 def client_factory(settings: Settings) -> ClientFactory:
@@ -70,21 +72,33 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                            state / "sync.lock")  # fmt: skip
         analyze = AnalyzeService(analysis, assets, operations, settings, client_factory(settings))
         drift = DriftService(assets, files, settings)
+        status = StatusService(files, operations, JobStore(db))
+        jobs = JobsService(JobStore(db), settings)
+        reconciler = Reconciler(files, operations, settings, state / "scan.lock")
+        writeback = WritebackService(
+            JournalStore(db),
+            analysis,
+            assets,
+            sync,
+            analyze,
+            drift,
+            settings,
+            client_factory(settings),
+            state / "writeback.lock",
+        )
         yield Runtime(
             settings=settings,
             db=db,
             files=files,
             assets=assets,
-            reconciler=Reconciler(files, operations, settings, state / "scan.lock"),
-            status=StatusService(files, operations, JobStore(db)),
+            reconciler=reconciler,
+            status=status,
             sync=sync,
             drift=drift,
             check=CheckService(settings, client_factory(settings)),
             analysis=analysis,
             analyze=analyze,
-            jobs=JobsService(JobStore(db), settings),
-            writeback=WritebackService(
-                JournalStore(db), analysis, assets, sync, analyze, drift, settings,
-                client_factory(settings), state / "writeback.lock",
-            ),
+            jobs=jobs,
+            writeback=writeback,
+            review=ReviewService(status, analysis, writeback, jobs, sync, reconciler, analyze),
         )  # fmt: skip

@@ -25,6 +25,7 @@ from sidecar.cli import (
     serve,
     status,
     sync,
+    tui,
     writeback,
 )
 from sidecar.cli.samples import SamplesUnavailableError
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.register(sub)
     writeback.register(sub)
     serve.register(sub)
+    tui.register(sub)
     return parser
 
 

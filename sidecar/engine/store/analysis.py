@@ -176,11 +176,19 @@ class AnalysisStore:
                     [(cur.lastrowid, *_member_values(m)) for m in members],
                 )
 
-    async def groups(self, limit: int = 100_000, offset: int = 0) -> list[StoredGroup]:
+    async def groups(
+        self, limit: int = 100_000, offset: int = 0, sort: str = "reclaim", tier: str | None = None
+    ) -> list[StoredGroup]:
+        """A page of the latest groups, largest reclaimable size first (or by `sort`:
+        reclaim, distance, members, id), optionally of one tier."""
+        order = {"reclaim": "reclaim DESC, id", "distance": "distance DESC, id",
+                 "members": "(SELECT count(*) FROM dup_members m WHERE m.group_id = g.id) DESC,"
+                            " id", "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
+        where, params = ("WHERE tier = ?", [tier]) if tier else ("", [])
         rows = await self.db.fetchall(
-            "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups"
-            " ORDER BY reclaim DESC, id LIMIT ? OFFSET ?",
-            (limit, offset),
+            "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups g"
+            f" {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         )
         members = await self._members("dup_members", "group_id", [r[0] for r in rows])
         return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
@@ -261,6 +269,14 @@ class AnalysisStore:
                 " < (near_edges.phash_distance, near_edges.dhash_distance, near_edges.zoom)",
                 [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
             )
+
+    async def group_counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT tier, count(*) FROM dup_groups GROUP BY tier")
+        return {r[0]: r[1] for r in rows}
+
+    async def pair_counts(self) -> dict[str, int]:
+        rows = await self.db.fetchall("SELECT kind, count(*) FROM pairs GROUP BY kind")
+        return {r[0]: r[1] for r in rows}
 
     async def published_duplicate_ids(self) -> frozenset[str]:
         """Duplicate ids write-back gave to groups in Immich (still standing)."""

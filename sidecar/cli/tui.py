@@ -1,0 +1,25 @@
+"""`immich-sidecar tui`: the review TUI."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from sidecar.tui.app import SidecarApp
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "tui", help="review duplicates and pairs, see jobs and drift, plan, apply and undo",
+        description="A keyboard-first terminal UI (works over SSH and `docker exec -it`). "
+        "Press ? for the keys.",
+    )  # fmt: skip
+    p.set_defaults(handler=handle)
+
+
+async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        await SidecarApp(rt).run_async()
+    return 0

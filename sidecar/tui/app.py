@@ -177,6 +177,7 @@ class Groups(Screen[None]):
         self.tier = 0
         self.loaded: list[StoredGroup] = []
         self.exhausted = False
+        self.loading = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,12 +208,15 @@ class Groups(Screen[None]):
         assert isinstance(app, SidecarApp)
         if self.exhausted:
             return
+        self.loading = True
         try:
             page = await app.services.review.groups(len(self.loaded), PAGE, SORTS[self.sort],
                                                     TIERS[self.tier])  # fmt: skip
         except Exception as exc:  # noqa: BLE001
             app.notify(f"cannot read the groups: {exc}", severity="error")
             return
+        finally:
+            self.loading = False
         self.exhausted = len(page) < PAGE
         table = self.query_one(DataTable)
         for g in page:
@@ -223,7 +227,7 @@ class Groups(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= len(self.loaded) - 20 and not self.exhausted:
+        if event.cursor_row >= len(self.loaded) - 20 and not (self.exhausted or self.loading):
             self.load_more()
 
     @on(DataTable.RowSelected)

@@ -179,3 +179,32 @@ def test_health_fails_when_no_daemon_runs(setup: tuple[Any, ...]) -> None:
     res = run_process(["--config", str(config), "health"])
     assert res.returncode == 1
     assert "the daemon has never run" in res.stdout
+
+
+def test_polling_watcher_and_json_logs(setup: tuple[Any, ...], photos: Path) -> None:
+    """Where inotify cannot be used (network filesystems) the watcher polls; logs can be JSON
+    lines."""
+    fake, key, _library, config, state, _start = setup
+    write_config(config, fake, key, photos, state, watch_force_polling=True)
+    log = state.parent / "json.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sidecar", "--config", str(config), "serve", "--log-format",
+         "json"], env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
+    )  # fmt: skip
+    try:
+        probe = Daemon.__new__(Daemon)
+        probe.state = state
+        wait_for(lambda: probe.job("scan").get("status") == "ok", "the first scan")
+        shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "polled.jpg")
+        wait_for(lambda: probe.query("SELECT 1 FROM files WHERE name = 'polled.jpg'"),
+                 "the polling watcher", 20)  # fmt: skip
+        status = json.loads(run_process(["--config", str(config), "status", "--json"]).stdout)
+        assert status["watcher"] == "polling"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    assert {"ts", "level", "logger", "message"} <= set(records[0])
+    assert any(r["message"].startswith("serving:") for r in records)
+    assert key not in log.read_text()  # never the API key

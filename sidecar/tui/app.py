@@ -22,7 +22,7 @@ from sidecar.engine.services.review import ReviewService, StoredGroup, WritePlan
 from sidecar.engine.services.writeback import WritebackService
 
 PAGE = 200
-SORTS = ("reclaim", "distance", "members", "id")
+SORTS = ("reclaim", "size", "date", "distance", "members")
 TIERS = (None, "exact", "near", "semantic")
 PREVIEW_COLS, PREVIEW_ROWS = 36, 12
 
@@ -89,7 +89,8 @@ class Help(ModalScreen[None]):
   d dashboard   g duplicate groups   p pairs   w write-back (plan, runs)
   ? this help   q quit (or back)
 [b]Dashboard[/b]   S sync now   R scan now   A analyse now
-[b]Groups[/b]      enter open   o change sorting   t change tier   (more load as you go)
+[b]Groups[/b]      enter open   o sort (reclaimable, size, date, distance, members)
+            t tier (all, exact, near, semantic)   (more rows load as you scroll)
 [b]A group[/b]     a keep the suggested keeper, others to the trash queue
             k keep the highlighted member instead   n not duplicates   escape back
 [b]Write-back[/b]  l plan now   A apply the plan (asks)   T apply with the trash queue (asks)
@@ -130,7 +131,9 @@ class Dashboard(Screen[None]):
             return
         lines = [
             f"[b]Inventory[/b]  files {d.files:,} (removed {d.files_removed:,})   "
-            f"Immich assets {d.assets:,}",
+            f"Immich assets {d.assets:,}"
+            + (" (" + ", ".join(f"{u} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
+               if len(d.per_user) > 1 else ""),
             "[b]Duplicates[/b] " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
                                     or "none (run analyse)"),
             "[b]Pairs[/b]      " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
@@ -273,12 +276,13 @@ class GroupView(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("", "file", "size", "pixels", "taken")
+        table.add_columns("", "file", "fmt", "size", "pixels", "taken")
         for m in self.group.members:
             mark = "keep" if m.key == self.group.keeper else ""
             pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
-            table.add_row(mark, (m.path or m.key).rsplit("/", 1)[-1], human(m.size), pixels,
-                          (m.captured_at or "-")[:19])  # fmt: skip
+            name = (m.path or m.key).rsplit("/", 1)[-1]
+            fmt = name.rsplit(".", 1)[-1].upper() if "." in name else "-"
+            table.add_row(mark, name, fmt, human(m.size), pixels, (m.captured_at or "-")[:19])
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:

@@ -32,6 +32,7 @@ class Dashboard:
     heartbeat: str | None = None
     drift: dict[str, int] = field(default_factory=dict)
     trash_pending: int = 0
+    per_user: dict[str, int] = field(default_factory=dict)
 
 
 class ReviewService:
@@ -60,6 +61,7 @@ class ReviewService:
             pairs=await self.analysis.pair_counts(), jobs=report.jobs, watcher=report.watcher,
             heartbeat=report.heartbeat, drift=drift,
             trash_pending=len(await self.writeback.journal.trash_decided()),
+            per_user=await self.writeback.assets.count_by_user(),
         )  # fmt: skip
 
     async def groups(self, offset: int, limit: int, sort: str = "reclaim",

@@ -180,10 +180,13 @@ class AnalysisStore:
         self, limit: int = 100_000, offset: int = 0, sort: str = "reclaim", tier: str | None = None
     ) -> list[StoredGroup]:
         """A page of the latest groups, largest reclaimable size first (or by `sort`:
-        reclaim, distance, members, id), optionally of one tier."""
+        reclaim, distance, members, size, date, id), optionally of one tier."""
         order = {"reclaim": "reclaim DESC, id", "distance": "distance DESC, id",
                  "members": "(SELECT count(*) FROM dup_members m WHERE m.group_id = g.id) DESC,"
-                            " id", "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
+                            " id",
+                 "size": "(SELECT max(size) FROM dup_members m WHERE m.group_id = g.id) DESC, id",
+                 "date": "(SELECT min(captured_at) FROM dup_members m WHERE m.group_id = g.id),"
+                         " id", "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
         where, params = ("WHERE tier = ?", [tier]) if tier else ("", [])
         rows = await self.db.fetchall(
             "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups g"

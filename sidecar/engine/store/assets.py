@@ -180,6 +180,13 @@ class AssetStore:
         """Mirrored assets neither trashed nor gone (index: assets_by_state)."""
         return int(await self.db.scalar("SELECT count(*) FROM assets WHERE state = 'present'"))
 
+    async def count_by_user(self) -> dict[str, int]:
+        """Mirrored assets neither trashed nor gone, per API key label (Immich user)."""
+        rows = await self.db.fetchall(
+            "SELECT sync_key, count(*) FROM assets WHERE state = 'present' GROUP BY sync_key"
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def links(self) -> list[AssetLink]:
         """Every asset not gone, for drift (a full read, once per report)."""
         rows = await self.db.fetchall(f"SELECT {LINK_COLUMNS} FROM assets WHERE state != 'gone'")

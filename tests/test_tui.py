@@ -145,3 +145,35 @@ async def test_immich_down_is_a_notification_and_the_app_stays_usable(
             await settle(pilot)
             assert "Inventory" in text_of(app, "#summary")
     immich_v2.start(immich_v2.port)
+
+
+async def test_pairs_reject_and_change_primary_survive_reanalysis(
+    photos: Path, settings: Settings
+) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+        kinds = {p.kind: p for p in await rt.analysis.pairs()}
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            screen: Any = app.screen
+            rows = [p.kind for p in screen.loaded]
+            for _ in range(rows.index("raw+jpeg")):
+                await pilot.press("down")
+            await pilot.press("c")  # the RAW becomes the primary
+            await settle(pilot)
+            await pilot.press("up")
+            for _ in range(rows.index("variant") - rows.index("raw+jpeg") + 1):
+                await pilot.press("down")
+            await pilot.press("r")  # the edited variant is not a pair
+            await settle(pilot)
+        await rt.analyze.analyze()
+        after = {p.kind: p for p in await rt.analysis.pairs()}
+    assert "variant" not in after
+    raw = after["raw+jpeg"]
+    assert raw.primary != kinds["raw+jpeg"].primary
+    assert raw.primary.endswith(".dng")
+    assert raw.reasons[0] == "primary chosen in the review"

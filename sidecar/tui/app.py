@@ -18,7 +18,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import ReviewService, StoredGroup, WritePlan
+from sidecar.engine.services.review import (
+    Member,
+    ReviewService,
+    StoredGroup,
+    StoredPair,
+    WritePlan,
+)
 from sidecar.engine.services.writeback import WritebackService
 
 PAGE = 200
@@ -93,6 +99,7 @@ class Help(ModalScreen[None]):
             t tier (all, exact, near, semantic)   (more rows load as you scroll)
 [b]A group[/b]     a keep the suggested keeper, others to the trash queue
             k keep the highlighted member instead   n not duplicates   escape back
+[b]Pairs[/b]       r not a pair   c make the next member the primary
 [b]Write-back[/b]  l plan now   A apply the plan (asks)   T apply with the trash queue (asks)
             u undo the highlighted run (asks)
 Nothing reaches Immich before an apply; the trash is Immich's (recoverable), never forced."""
@@ -330,9 +337,18 @@ class GroupView(Screen[None]):
 
 
 class Pairs(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reject", "Not a pair"), Binding("c", "primary", "Next primary"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[StoredPair] = []
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pairs and bursts (stacked by write-back per [writeback] stacks)")
+        yield Static("Pairs and bursts — r not a pair, c make the next member the primary "
+                     "(applied by the next analysis)")  # fmt: skip
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="pair-reasons")
         yield Footer()
@@ -351,10 +367,55 @@ class Pairs(Screen[None]):
             app.notify(f"cannot read the pairs: {exc}", severity="error")
             return
         table = self.query_one(DataTable)
+        table.clear()
+        self.loaded = pairs
         for p in pairs:
-            primary = next((m.path or m.key for m in p.members if m.key == p.primary), p.primary)
-            table.add_row(p.kind, str(len(p.members)), primary.rsplit("/", 1)[-1],
+            table.add_row(p.kind, str(len(p.members)), _name(p.primary, p.members),
                           (p.reasons or [""])[0][:60])  # fmt: skip
+
+    @on(DataTable.RowHighlighted)
+    def _show(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.loaded):
+            p = self.loaded[event.cursor_row]
+            members = ", ".join(_name(m.key, p.members) for m in p.members)
+            self.query_one("#pair-reasons", Static).update(
+                f"{members}\n" + "\n".join(f"• {r}" for r in p.reasons)
+            )
+
+    def _current(self) -> StoredPair | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.loaded[row] if 0 <= row < len(self.loaded) else None
+
+    def action_reject(self) -> None:
+        if (pair := self._current()) is not None:
+            self.decide(pair, None)
+
+    def action_primary(self) -> None:
+        pair = self._current()
+        if pair is not None and len(pair.members) > 1:
+            keys = [m.key for m in pair.members]
+            self.decide(pair, keys[(keys.index(pair.primary) + 1) % len(keys)]
+                        if pair.primary in keys else keys[0])  # fmt: skip
+
+    @work(exclusive=True, group="pair-decide")
+    async def decide(self, pair: StoredPair, primary: str | None) -> None:
+        app = self.app
+        assert isinstance(app, SidecarApp)
+        try:
+            if primary is None:
+                await app.services.review.reject_pair(pair)
+                app.notify("Recorded: not a pair (the next analysis drops it)")
+            else:
+                await app.services.review.choose_primary(pair, primary)
+                app.notify(f"Recorded: primary {_name(primary, pair.members)} "
+                           "(the next analysis uses it)")  # fmt: skip
+        except Exception as exc:  # noqa: BLE001
+            app.notify(str(exc), severity="error", timeout=10)
+
+
+def _name(key: str, members: list[Member]) -> str:
+    path = next((m.path or m.key for m in members if m.key == key), key)
+    return path.rsplit("/", 1)[-1]
 
 
 class Writeback(Screen[None]):

@@ -83,6 +83,21 @@ def _format(path: str, kind: str) -> str:
     return FORMATS.get(ext, ext)
 
 
+def _decided(pairs: list[Pair], decided: dict[frozenset[str], tuple[str, str | None]]
+             ) -> list[Pair]:  # fmt: skip
+    """Pairs as people decided in the review: rejected ones dropped, chosen primaries kept."""
+    out = []
+    for pair in pairs:
+        kind, primary = decided.get(frozenset(pair.members), ("", None))
+        if kind == "reject":
+            continue
+        if kind == "primary" and primary in pair.members and primary != pair.primary:
+            pair = replace(pair, primary=primary,
+                           reasons=("primary chosen in the review", *pair.reasons))  # fmt: skip
+        out.append(pair)
+    return out
+
+
 def _explain_crops(group: DupGroup, cropped: dict[frozenset[str], int]) -> DupGroup:
     """Say so when members were matched through a centre view (one is a cropped copy)."""
     zooms = sorted({z for pair, z in cropped.items() if pair <= set(group.members)})
@@ -225,6 +240,7 @@ class AnalyzeService:
             burst_min_frames=cfg.burst_min_frames,
             format_preference=tuple(cfg.format_preference),
         ))  # fmt: skip
+        pairing.pairs = _decided(pairing.pairs, await self.analysis.pair_decisions())
         exact = exact_groups(cands, decisions, rules)
         near = await self._near(cands, pairing.pairs, decisions, rules)
         groups = [*exact, *near]

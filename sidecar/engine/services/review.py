@@ -84,6 +84,13 @@ class ReviewService:
             raise ValueError("only Immich assets can be queued for the trash (local mode)")
         return await self.writeback.decide_trash(others, f"review: kept {keeper}")
 
+    async def reject_pair(self, pair: StoredPair) -> None:
+        """Not a pair: never formed again (persisted)."""
+        await self.analysis.decide_pair([m.key for m in pair.members], "reject", None)
+
+    async def choose_primary(self, pair: StoredPair, primary: str) -> None:
+        await self.analysis.decide_pair([m.key for m in pair.members], "primary", primary)
+
     async def run_sync(self) -> Any:
         report = await self.sync_service.sync()
         if report.errors:

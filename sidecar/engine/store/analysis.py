@@ -273,6 +273,19 @@ class AnalysisStore:
                 [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
             )
 
+    async def decide_pair(self, members: Sequence[str], kind: str, primary: str | None) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO pair_decisions (members, kind, primary_key, made_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (members) DO UPDATE SET kind = excluded.kind,"
+                " primary_key = excluded.primary_key, made_at = excluded.made_at",
+                (json.dumps(sorted(set(members))), kind, primary, utcnow()),
+            )
+
+    async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
+        rows = await self.db.fetchall("SELECT members, kind, primary_key FROM pair_decisions")
+        return {frozenset(json.loads(r[0])): (r[1], r[2]) for r in rows}
+
     async def group_counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT tier, count(*) FROM dup_groups GROUP BY tier")
         return {r[0]: r[1] for r in rows}

@@ -334,6 +334,17 @@ CREATE TABLE jobs (
 ) WITHOUT ROWID;
 """
 
+PAIR_DECISIONS_0009 = """
+-- What a person decided about a pair or burst (review TUI): 'reject' (not a pair: never formed
+-- again) or 'primary' (this member is the primary). Keyed by the sorted member keys.
+CREATE TABLE pair_decisions (
+    members     TEXT PRIMARY KEY,                    -- JSON sorted list of member keys
+    kind        TEXT NOT NULL CHECK (kind IN ('reject', 'primary')),
+    primary_key TEXT,
+    made_at     TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -343,4 +354,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0006_writeback", WRITEBACK_0006),
     Migration("0007_trash_decisions", TRASH_DECISIONS_0007),
     Migration("0008_jobs", JOBS_0008),
+    Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
 )

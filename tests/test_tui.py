@@ -177,3 +177,35 @@ async def test_pairs_reject_and_change_primary_survive_reanalysis(
     assert raw.primary != kinds["raw+jpeg"].primary
     assert raw.primary.endswith(".dng")
     assert raw.reasons[0] == "primary chosen in the review"
+
+
+async def test_stack_instead_of_trashing(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False, stacks=[])
+    await prepare(settings)
+    original = assets["2019/Summer/astronaut.jpg"].id
+    backup = assets["Backup/2019/Summer/astronaut.jpg"].id
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("g", "t")
+            await settle(pilot)
+            groups: Any = app.screen
+            row = next(i for i, g in enumerate(groups.loaded)
+                       if backup in {m.asset_id for m in g.members})  # fmt: skip
+            for _ in range(row):
+                await pilot.press("down")
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("s")
+            await settle(pilot)
+        planned = await rt.writeback.plan()
+        (action,) = planned.plan.actions
+        assert (action.kind.value, action.category) == ("create_stack", "duplicates")
+        assert action.asset_ids == (original, backup)  # the keeper on top
+        await rt.writeback.apply(planned)
+    ((primary, members),) = immich_v2.state.stacks.values()
+    assert (primary, set(members)) == (original, {original, backup})

@@ -98,7 +98,8 @@ class Help(ModalScreen[None]):
 [b]Groups[/b]      enter open   o sort (reclaimable, size, date, distance, members)
             t tier (all, exact, near, semantic)   (more rows load as you scroll)
 [b]A group[/b]     a keep the suggested keeper, others to the trash queue
-            k keep the highlighted member instead   n not duplicates   escape back
+            k keep the highlighted member instead   n not duplicates
+            s stack them in Immich instead   escape back
 [b]Pairs[/b]       r not a pair   c make the next member the primary
 [b]Write-back[/b]  l plan now   A apply the plan (asks)   T apply with the trash queue (asks)
             u undo the highlighted run (asks)
@@ -263,6 +264,7 @@ class GroupView(Screen[None]):
         Binding("a", "keep_suggested", "Keep suggested"),
         Binding("k", "keep_highlighted", "Keep this one"),
         Binding("n", "not_duplicates", "Not duplicates"),
+        Binding("s", "stack", "Stack instead"),
         Binding("escape", "back", "Back"),
     ]  # fmt: skip
 
@@ -310,6 +312,9 @@ class GroupView(Screen[None]):
     def action_not_duplicates(self) -> None:
         self._decide("not")
 
+    def action_stack(self) -> None:
+        self._decide("stack")
+
     def action_keep_suggested(self) -> None:
         self._decide(self.group.keeper)
 
@@ -326,6 +331,9 @@ class GroupView(Screen[None]):
             if keeper == "not":
                 await app.services.review.not_duplicates(self.group)
                 app.notify("Recorded: not duplicates (the next analysis honours it)")
+            elif keeper == "stack":
+                ids = await app.services.review.stack_instead(self.group)
+                app.notify(f"Recorded: stack these {len(ids)} in Immich (the next apply)")
             else:
                 queued = await app.services.review.keep(self.group, keeper)
                 app.notify(f"Recorded: keep one, {len(queued)} to the trash queue "

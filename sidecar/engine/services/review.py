@@ -84,6 +84,17 @@ class ReviewService:
             raise ValueError("only Immich assets can be queued for the trash (local mode)")
         return await self.writeback.decide_trash(others, f"review: kept {keeper}")
 
+    async def stack_instead(self, group: StoredGroup) -> list[str]:
+        """Stack the group's Immich assets (the keeper on top) instead of trashing copies;
+        the next plan/apply creates the stack."""
+        ids = [m.asset_id for m in group.members if m.asset_id]
+        keeper = next((m.asset_id for m in group.members if m.key == group.keeper), None)
+        if len(ids) < 2 or keeper is None:
+            raise ValueError("only Immich assets can be stacked (local mode)")
+        ordered = [keeper, *[i for i in ids if i != keeper]]
+        await self.writeback.stack_instead(ordered, group.owner)
+        return ordered
+
     async def reject_pair(self, pair: StoredPair) -> None:
         """Not a pair: never formed again (persisted)."""
         await self.analysis.decide_pair([m.key for m in pair.members], "reject", None)

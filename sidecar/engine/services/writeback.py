@@ -166,9 +166,10 @@ class WritebackService:
                 out.errors.append(f"sync: {exc}")
             await self.analyze.analyze()
         pairs, groups = await self.analysis.pairs(), await self.analysis.groups()
+        stack_instead = await self.journal.stacks_decided()
         involved = [m.asset_id for p in pairs for m in p.members if m.asset_id] + [
             m.asset_id for g in groups for m in g.members if m.asset_id
-        ]
+        ] + [a for _, ids in stack_instead for a in ids]  # fmt: skip
         decided = await self.journal.trash_decided() if trash_decided else {}
         moves: list[ReimportedMove] = []
         if self.settings.writeback.repair_moves:
@@ -178,6 +179,9 @@ class WritebackService:
         moves = [m for m in moves if m.old_asset_id in links and m.new_asset_id in links
                  and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id]  # fmt: skip
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
+        stack_wishes += [StackWish(owner, tuple(ids), "duplicates",
+                                   "you chose to stack this duplicate group (review)")
+                         for owner, ids in stack_instead]  # fmt: skip
         tag_wanted = self._tag_wishes(links, pairs, groups, out.plan)
         owners = {w.owner for w in stack_wishes} | set(album_wanted) | set(tag_wanted)
         owners |= {w.owner for w in group_wishes}
@@ -352,6 +356,11 @@ class WritebackService:
         offline = {a: "offline (its file is missing)" for a in decided
                    if links[a].is_offline and a not in trashed}  # fmt: skip
         plan_trash(owner, decided, trashed, external, offline, plan)
+
+    async def stack_instead(self, asset_ids: list[str], owner: str) -> None:
+        """A person chose to stack these assets (primary first) instead of trashing copies;
+        the next plan creates the stack."""
+        await self.journal.decide_stack(asset_ids, owner)
 
     async def keep(self, asset_ids: list[str]) -> None:
         """Take back decisions to trash these assets."""

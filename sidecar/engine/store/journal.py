@@ -193,3 +193,17 @@ class JournalStore:
             "SELECT asset_id, decided_at FROM trash_decisions WHERE status = 'pending'"
         )
         return {r[0]: r[1] for r in rows}
+
+    # -- stack-instead decisions -----------------------------------------------------------
+
+    async def decide_stack(self, asset_ids: Sequence[str], owner: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO stack_decisions (members, owner, made_at) VALUES (?, ?, ?)",
+                (json.dumps(list(asset_ids)), owner, utcnow()),
+            )
+
+    async def stacks_decided(self) -> list[tuple[str, list[str]]]:
+        """(owner, asset ids with the primary first) of groups to stack."""
+        rows = await self.db.fetchall("SELECT owner, members FROM stack_decisions")
+        return [(r[0], json.loads(r[1])) for r in rows]

@@ -345,6 +345,16 @@ CREATE TABLE pair_decisions (
 ) WITHOUT ROWID;
 """
 
+STACK_DECISIONS_0010 = """
+-- Duplicate groups a person chose to stack in Immich instead of trashing copies (review TUI):
+-- Immich asset ids, the one to show on top first.
+CREATE TABLE stack_decisions (
+    members  TEXT PRIMARY KEY,                       -- JSON list of asset ids, primary first
+    owner    TEXT NOT NULL,
+    made_at  TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -355,4 +365,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0007_trash_decisions", TRASH_DECISIONS_0007),
     Migration("0008_jobs", JOBS_0008),
     Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
+    Migration("0010_stack_decisions", STACK_DECISIONS_0010),
 )

@@ -1,0 +1,90 @@
+"""Snapshots of the main TUI screens at 80x24 (pytest-textual-snapshot), on the sample library
+in local mode. Deterministic: no clock, network or temporary path is shown on these screens.
+Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from sidecar.tui.app import SidecarApp
+from tests.conftest import make_settings
+
+SIZE = (80, 24)
+
+
+class SnapshotApp(SidecarApp):
+    """The app with its own runtime (the snapshot driver runs the app itself)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(services=None)  # type: ignore[arg-type]
+        self.settings = settings
+        self.stack = AsyncExitStack()
+
+    async def on_load(self) -> None:
+        self.services = await self.stack.enter_async_context(open_runtime(self.settings))
+
+    async def on_unmount(self) -> None:
+        await self.stack.aclose()
+
+
+def analysed(photos: Path, state_dir: Path) -> Settings:
+    settings = make_settings(state_dir)
+
+    async def prepare() -> None:
+        async with open_runtime(settings) as rt:
+            await rt.reconciler.scan_paths([photos])
+            await rt.analyze.analyze()
+
+    asyncio.run(prepare())
+    return settings
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_dashboard(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+def test_groups(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_group_view_with_preview(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

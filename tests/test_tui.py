@@ -89,8 +89,10 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
     key, assets = library(immich_v2, photos)
     settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
     await prepare(settings)
-    before = immich_state(immich_v2)
     backup = assets["Backup/2019/Summer/astronaut.jpg"].id
+    original = assets["2019/Summer/astronaut.jpg"]
+    immich_v2.state.create_album(original.owner_id, "Summer 2019", [original.id])
+    before = immich_state(immich_v2)
     async with open_runtime(settings) as rt:
         app = SidecarApp(rt)
         async with app.run_test(size=SIZE) as pilot:
@@ -104,6 +106,7 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
                 await pilot.press("down")
             await pilot.press("enter")
             await settle(pilot)
+            assert "astronaut.jpg is in: Summer 2019" in text_of(app, "#reasons")
             await pilot.press("a")  # keep the suggested keeper; the backup to the trash queue
             await settle(pilot)
             await pilot.press("w", "T")

@@ -284,6 +284,8 @@ class GroupView(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if any(m.asset_id for m in self.group.members):
+            self.load_albums()
         table = self.query_one(DataTable)
         table.add_columns("", "file", "fmt", "size", "pixels", "taken")
         for m in self.group.members:
@@ -292,6 +294,20 @@ class GroupView(Screen[None]):
             name = (m.path or m.key).rsplit("/", 1)[-1]
             fmt = name.rsplit(".", 1)[-1].upper() if "." in name else "-"
             table.add_row(mark, name, fmt, human(m.size), pixels, (m.captured_at or "-")[:19])
+
+    @work(exclusive=True, group="albums")
+    async def load_albums(self) -> None:
+        app = self.app
+        assert isinstance(app, SidecarApp)
+        try:
+            albums = await app.services.review.albums(self.group)
+        except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
+            app.notify(f"albums not available: {exc}", severity="warning")
+            return
+        lines = [f"• {_name(m.key, self.group.members)} is in: {', '.join(albums[m.asset_id])}"
+                 for m in self.group.members if m.asset_id and albums.get(m.asset_id)]  # fmt: skip
+        reasons = "\n".join(f"• {r}" for r in self.group.reasons)
+        self.query_one("#reasons", Static).update("\n".join([reasons, *lines]))
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:

@@ -95,6 +95,25 @@ class ReviewService:
         await self.writeback.stack_instead(ordered, group.owner)
         return ordered
 
+    async def albums(self, group: StoredGroup) -> dict[str, list[str]]:
+        """Album names per member asset, read from Immich (each owner's own key)."""
+        ids = [m.asset_id for m in group.members if m.asset_id]
+        if not ids:
+            return {}
+        links = await self.writeback.assets.links_of(ids)
+        keys = dict(self.writeback.settings.user_keys())
+        out: dict[str, list[str]] = {}
+        for link in links:
+            key = keys.get(link.sync_key)
+            if key is None:
+                continue
+            client = self.writeback.connect(key)
+            try:
+                out[link.id] = sorted(a.name for a in await client.albums_of(link.id))
+            finally:
+                await client.aclose()
+        return out
+
     async def reject_pair(self, pair: StoredPair) -> None:
         """Not a pair: never formed again (persisted)."""
         await self.analysis.decide_pair([m.key for m in pair.members], "reject", None)

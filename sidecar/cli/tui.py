@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import SidecarApp
+from sidecar.tui.app import SidecarApp, enable_graphics
 
 
 def register(sub: Any) -> None:
@@ -20,6 +21,8 @@ def register(sub: Any) -> None:
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    if sys.stdout.isatty():
+        enable_graphics()
     async with open_runtime(settings) as rt:
         await SidecarApp(rt).run_async()
     return 0

@@ -27,3 +27,18 @@ def pixel_grid(path: str, cols: int, rows: int) -> list[list[Pixel]] | None:
             Image.DecompressionBombError):  # fmt: skip
         return None
     return [data[y * width : (y + 1) * width] for y in range(height)]
+
+
+def thumbnail(path: str, max_side: int) -> Image.Image | None:
+    """The image reduced to at most `max_side` pixels (for terminals with real graphics)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img.draft("RGB", (max_side, max_side))
+                small = (ImageOps.exif_transpose(img) or img).convert("RGB")
+                small.thumbnail((max_side, max_side))
+                return small
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError):  # fmt: skip
+        return None

@@ -27,6 +27,26 @@ from sidecar.engine.services.review import (
 )
 from sidecar.engine.services.writeback import WritebackService
 
+GRAPHICS: list[Any] = []  # the textual-image widget class, once enable_graphics() found one
+
+
+def enable_graphics() -> bool:
+    """Ask the terminal whether it shows sixel or kitty graphics (textual-image queries it, so
+    this runs before the app starts, and only for `tui` on a terminal). Without them the
+    half-block preview is used, which works everywhere."""
+    try:
+        from textual_image.renderable import Image as best
+        from textual_image.renderable.sixel import Image as sixel
+        from textual_image.renderable.tgp import Image as kitty
+        from textual_image.widget import Image as widget
+    except Exception:  # noqa: BLE001 - an unusual terminal must not stop the TUI
+        return False
+    if best in (sixel, kitty):
+        GRAPHICS[:] = [widget]
+        return True
+    return False
+
+
 PAGE = 200
 SORTS = ("reclaim", "size", "date", "distance", "members")
 TIERS = (None, "exact", "near", "semantic")
@@ -279,7 +299,7 @@ class GroupView(Screen[None]):
                      f"{human(g.reclaim)} reclaimable", id="group-title")  # fmt: skip
         with Horizontal():
             yield DataTable(id="members", cursor_type="row")
-            yield Static("", id="preview")
+            yield GRAPHICS[0](id="graphics") if GRAPHICS else Static("", id="preview")
         yield Static("\n".join(f"• {r}" for r in g.reasons), id="reasons")
         yield Footer()
 
@@ -319,6 +339,10 @@ class GroupView(Screen[None]):
     def load_preview(self, path: str | None) -> None:
         app = self.app
         assert isinstance(app, SidecarApp)
+        if GRAPHICS:
+            image = app.services.review.thumbnail(path, 512)
+            app.call_from_thread(setattr, self.query_one("#graphics"), "image", image)
+            return
         grid = app.services.review.preview(path, PREVIEW_COLS, PREVIEW_ROWS)
         app.call_from_thread(self.query_one("#preview", Static).update, half_blocks(grid))
 
@@ -564,6 +588,7 @@ class SidecarApp(App[None]):
     Confirm, Help { align: center middle; }
     #help { width: 78; height: 20; border: round $accent; padding: 0 1; background: $panel; }
     #preview { width: 38; height: auto; }
+    #graphics { width: 38; height: 14; }
     #members { width: 1fr; height: auto; max-height: 12; }
     #reasons { height: auto; }
     """

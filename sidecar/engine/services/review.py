@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidecar.engine.preview import Pixel, pixel_grid
+from sidecar.engine.preview import Pixel, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
 from sidecar.engine.services.jobs import JobsService
@@ -136,3 +136,7 @@ class ReviewService:
     def preview(self, path: str | None, cols: int, rows: int) -> list[list[Pixel]] | None:
         """Blocking (decodes a file): call it from a worker thread."""
         return pixel_grid(path, cols, rows) if path else None
+
+    def thumbnail(self, path: str | None, max_side: int) -> Any:
+        """A reduced PIL image, for terminals with sixel or kitty graphics (blocking)."""
+        return thumbnail(path, max_side) if path else None

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-ALBUM_BATCH = 500  # ids per album call: bodies stay far below Immich's 10 MB limit
+BATCH = 500  # ids per bulk call (albums, tags, trash): bodies stay far below Immich's 10 MB
 
 
 class ActionKind(StrEnum):
@@ -101,8 +101,32 @@ def stack_key(members: Iterable[str]) -> str:
     return ",".join(sorted(members))
 
 
-def album_entry_key(album_id: str, asset_id: str) -> str:
-    return f"{album_id}:{asset_id}"
+def entry_key(container_id: str, asset_id: str) -> str:
+    """The key of an asset's membership in an album or a tag."""
+    return f"{container_id}:{asset_id}"
+
+
+def batches(ids: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
+
+
+def _to_add(
+    wanted: Iterable[str], container_id: str | None, members: frozenset[str],
+    rejected: frozenset[str], unavailable: Mapping[str, str], plan: Plan, left_out: str,
+) -> list[str]:  # fmt: skip
+    """The wanted assets not yet in an album or tag, counting what is already there and what
+    people removed; unavailable ones are noted (`left_out` says what they miss)."""
+    todo = []
+    for asset_id in sorted(wanted):
+        if asset_id in unavailable:
+            plan.notes.append(f"{asset_id} not {left_out}: {unavailable[asset_id]}")
+        elif asset_id in members:
+            plan.satisfied += 1
+        elif container_id and entry_key(container_id, asset_id) in rejected:
+            plan.rejected += 1
+        else:
+            todo.append(asset_id)
+    return todo
 
 
 def plan_stacks(
@@ -162,25 +186,15 @@ def plan_album(
         if wanted:
             plan.rejected += len(wanted)
         return
-    todo = []
-    for asset_id, _why in sorted(wanted.items()):
-        if asset_id in unavailable:
-            plan.notes.append(f"{asset_id} not added to '{album.name}': "
-                              f"{unavailable[asset_id]}")  # fmt: skip
-        elif asset_id in album.members:
-            plan.satisfied += 1
-        elif album.album_id and album_entry_key(album.album_id, asset_id) in rejected:
-            plan.rejected += 1
-        else:
-            todo.append(asset_id)
+    todo = _to_add(wanted, album.album_id, album.members, rejected, unavailable, plan,
+                   f"added to '{album.name}'")  # fmt: skip
     if not todo:
         return
     if album.album_id is None:
         plan.actions.append(Action(ActionKind.CREATE_ALBUM, owner, (),
                                    "the review album for duplicate groups", "review album",
                                    album.name))  # fmt: skip
-    for start in range(0, len(todo), ALBUM_BATCH):
-        batch = tuple(todo[start : start + ALBUM_BATCH])
+    for batch in batches(todo):
         plan.actions.append(Action(
             ActionKind.ADD_TO_ALBUM, owner, batch,
             f"{len(batch)} member(s) of duplicate groups to review", "review album",
@@ -267,10 +281,6 @@ class TagState:
     rejected: bool = False  # a person deleted the tag an earlier run made
 
 
-def tag_entry_key(tag_id: str, asset_id: str) -> str:
-    return f"{tag_id}:{asset_id}"
-
-
 def plan_tags(
     owner: str,
     wanted: Mapping[str, Mapping[str, str]],
@@ -286,23 +296,14 @@ def plan_tags(
         if state.rejected:
             plan.rejected += len(wanted[value])
             continue
-        todo = []
-        for asset_id in sorted(wanted[value]):
-            if asset_id in unavailable:
-                plan.notes.append(f"{asset_id} not tagged {value}: {unavailable[asset_id]}")
-            elif asset_id in state.members:
-                plan.satisfied += 1
-            elif state.tag_id and tag_entry_key(state.tag_id, asset_id) in rejected:
-                plan.rejected += 1
-            else:
-                todo.append(asset_id)
+        todo = _to_add(wanted[value], state.tag_id, state.members, rejected, unavailable,
+                       plan, f"tagged {value}")  # fmt: skip
         if not todo:
             continue
         if state.tag_id is None:
             plan.actions.append(Action(ActionKind.CREATE_TAG, owner, (), f"the tag {value}",
                                        "tag", tag=value))  # fmt: skip
-        for start in range(0, len(todo), ALBUM_BATCH):
-            batch = tuple(todo[start : start + ALBUM_BATCH])
+        for batch in batches(todo):
             plan.actions.append(Action(ActionKind.TAG_ASSETS, owner, batch,
                                        f"{len(batch)} asset(s) found as {value.rsplit('/', 1)[-1]}",
                                        "tag", tag=value, tag_id=state.tag_id))  # fmt: skip
@@ -334,8 +335,7 @@ def plan_trash(
             f"when Immich's trash is emptied (by hand, or after its trash days) Immich deletes "
             f"their files from your library folder"
         )
-    for start in range(0, len(todo), ALBUM_BATCH):
-        batch = tuple(todo[start : start + ALBUM_BATCH])
+    for batch in batches(todo):
         plan.actions.append(Action(ActionKind.TRASH, owner, batch,
                                    f"{len(batch)} asset(s) you decided to drop "
                                    f"(`decide trash`); recoverable from Immich's trash",
@@ -366,9 +366,9 @@ def plan_repair(move: MoveState, rejected: frozenset[str], plan: Plan) -> None:
     anything away from the new asset, and never re-add what a person removed from it.
     `rejected`: album-entry and tag-entry keys (album id:asset id, tag id:asset id)."""
     albums = sorted(a for a in move.old_albums - move.new_albums
-                    if album_entry_key(a, move.new) not in rejected)  # fmt: skip
+                    if entry_key(a, move.new) not in rejected)  # fmt: skip
     tags = sorted(t for t in move.old_tags - move.new_tags
-                  if tag_entry_key(t, move.new) not in rejected)  # fmt: skip
+                  if entry_key(t, move.new) not in rejected)  # fmt: skip
     carry: dict[str, object] = {}
     if albums:
         carry["albums"] = albums

@@ -103,13 +103,12 @@ class ReviewService:
         links = await self.writeback.assets.links_of(ids)
         keys = dict(self.writeback.settings.user_keys())
         out: dict[str, list[str]] = {}
-        for link in links:
-            key = keys.get(link.sync_key)
-            if key is None:
-                continue
-            client = self.writeback.connect(key)
+        for label in {link.sync_key for link in links if link.sync_key in keys}:
+            client = self.writeback.connect(keys[label])  # one client per user's key
             try:
-                out[link.id] = sorted(a.name for a in await client.albums_of(link.id))
+                for link in links:
+                    if link.sync_key == label:
+                        out[link.id] = sorted(a.name for a in await client.albums_of(link.id))
             finally:
                 await client.aclose()
         return out

@@ -29,7 +29,7 @@ from sidecar.engine.core.writeback import (
     Plan,
     StackWish,
     TagState,
-    album_entry_key,
+    entry_key,
     plan_album,
     plan_duplicates,
     plan_repair,
@@ -37,7 +37,6 @@ from sidecar.engine.core.writeback import (
     plan_tags,
     plan_trash,
     stack_key,
-    tag_entry_key,
 )
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
@@ -53,7 +52,7 @@ from sidecar.immich_client import (
     ImmichPermissionError,
     ImmichUnavailableError,
 )
-from sidecar.immich_client.models import Asset
+from sidecar.immich_client.models import Asset, BulkIdResult
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -316,6 +315,9 @@ class WritebackService:
     ) -> None:
         album_entries = await self.journal.made("album_asset", owner)
         tag_entries = await self.journal.made("tag_asset", owner)
+        rejected = set(await self.journal.rejected("album_asset")) | set(
+            await self.journal.rejected("tag_asset")
+        )
         for move in moves:
             old, new = move.old_asset_id, move.new_asset_id
             old_asset, new_asset = await client.asset(old), await client.asset(new)
@@ -329,16 +331,14 @@ class WritebackService:
                        and m.immich_id not in new_tags]  # fmt: skip
             await self.journal.end_made(undone, "removed from the new asset in Immich",
                                         reject=True)  # fmt: skip
-            rejected = (await self.journal.rejected("album_asset")) | (
-                await self.journal.rejected("tag_asset")
-            )
+            rejected |= {m.key for m in undone}
             state = MoveState(
                 owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
                 frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
                 new_asset.is_favorite, _description(old_asset), _description(new_asset),
                 old_asset.stack is not None,
             )  # fmt: skip
-            plan_repair(state, rejected, plan)
+            plan_repair(state, frozenset(rejected), plan)
 
     async def _plan_trash(
         self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan
@@ -478,7 +478,8 @@ class WritebackService:
             return report
 
     async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> None:
-        albums: dict[tuple[str, str], str] = {}  # (owner, album name or tag) -> id, this run
+        # albums and tags made earlier in this run: (owner, album name or tag) -> id
+        created: dict[tuple[str, str], str] = {}
         blocked: dict[tuple[str, str], str] = {}  # (api key, kind) -> why
         stop: str | None = None
         for action in await self.journal.actions(run_id):
@@ -489,7 +490,7 @@ class WritebackService:
                 continue
             await self.journal.set_status(action.id, "intent")
             try:
-                result, made = await self._execute(clients.get(action.sync_key), action, albums)
+                result, made = await self._execute(clients.get(action.sync_key), action, created)
             except ImmichPermissionError as exc:
                 blocked[(action.sync_key, action.kind)] = str(exc)
                 await self._failed(action, str(exc), report)
@@ -515,7 +516,7 @@ class WritebackService:
         report.messages.append(f"#{action.seq} {action.kind} failed: {error}")
 
     async def _execute(
-        self, client: ImmichClient, action: JournalAction, albums: dict[tuple[str, str], str]
+        self, client: ImmichClient, action: JournalAction, created: dict[tuple[str, str], str]
     ) -> tuple[dict[str, Any], list[tuple[str, str, str | None]]]:
         p = action.payload
         ids: list[str] = list(p["asset_ids"])
@@ -526,35 +527,28 @@ class WritebackService:
                     [("stack", stack_key(members), stack.id)])  # fmt: skip
         if action.kind == ActionKind.CREATE_ALBUM.value:
             album = await client.create_album(p["album"], ALBUM_DESCRIPTION)
-            albums[(action.owner, p["album"])] = album.id
+            created[(action.owner, p["album"])] = album.id
             return {"album_id": album.id}, [("album", f"{action.owner}:{p['album']}", album.id)]
         if action.kind == ActionKind.ADD_TO_ALBUM.value:
-            album_id = p.get("album_id") or albums.get((action.owner, p["album"]))
+            album_id = p.get("album_id") or created.get((action.owner, p["album"]))
             if album_id is None:
                 raise ImmichError("the album this action adds to was not created")
-            results = await client.add_to_album(album_id, ids)
-            added = [r.id for r in results if r.success]
-            dropped = {r.id: r.error or "unknown" for r in results
-                       if not r.success and r.error != "duplicate"}  # fmt: skip
-            made = [("album_asset", album_entry_key(album_id, a), album_id) for a in added]
-            return {"album_id": album_id, "added": added, "dropped": dropped}, made
+            result, made = _entries(await client.add_to_album(album_id, ids), "album_asset",
+                                    album_id)  # fmt: skip
+            return {"album_id": album_id, **result}, made
         if action.kind == ActionKind.CREATE_TAG.value:
             before = {t.value for t in await client.tags()}
             (leaf,) = await client.upsert_tags([p["tag"]])
-            albums[(action.owner, p["tag"])] = leaf.id
-            created = [t for t in await client.tags() if t.value not in before]
-            return ({"tag_id": leaf.id, "created": [t.value for t in created]},
-                    [("tag", f"{action.owner}:{t.value}", t.id) for t in created])  # fmt: skip
+            created[(action.owner, p["tag"])] = leaf.id
+            new_tags = [t for t in await client.tags() if t.value not in before]
+            return ({"tag_id": leaf.id, "created": [t.value for t in new_tags]},
+                    [("tag", f"{action.owner}:{t.value}", t.id) for t in new_tags])  # fmt: skip
         if action.kind == ActionKind.TAG_ASSETS.value:
-            tag_id = p.get("tag_id") or albums.get((action.owner, p["tag"]))
+            tag_id = p.get("tag_id") or created.get((action.owner, p["tag"]))
             if tag_id is None:
                 raise ImmichError("the tag this action uses was not created")
-            results = await client.tag_assets(tag_id, ids)
-            added = [r.id for r in results if r.success]
-            dropped = {r.id: r.error or "unknown" for r in results
-                       if not r.success and r.error != "duplicate"}  # fmt: skip
-            made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
-            return {"tag_id": tag_id, "added": added, "dropped": dropped}, made
+            result, made = _entries(await client.tag_assets(tag_id, ids), "tag_asset", tag_id)
+            return {"tag_id": tag_id, **result}, made
         if action.kind == ActionKind.REPAIR_MOVE.value:
             return await self._repair(client, ids[1], p["carry"])
         if action.kind == ActionKind.TRASH.value:
@@ -572,10 +566,10 @@ class WritebackService:
         made: list[tuple[str, str, str | None]] = []
         for album_id in carry.get("albums", []):
             if any(r.success for r in await client.add_to_album(album_id, [new])):
-                made.append(("album_asset", album_entry_key(album_id, new), album_id))
+                made.append(("album_asset", entry_key(album_id, new), album_id))
         for tag_id in carry.get("tags", []):
             if any(r.success for r in await client.tag_assets(tag_id, [new])):
-                made.append(("tag_asset", tag_entry_key(tag_id, new), tag_id))
+                made.append(("tag_asset", entry_key(tag_id, new), tag_id))
         fields: dict[str, Any] = {}
         if carry.get("favorite"):
             fields["isFavorite"] = True
@@ -592,24 +586,24 @@ class WritebackService:
         """A run still 'running' was killed: record what Immich shows its last action made,
         mark the rest, and close the run as interrupted."""
         for run in await self.journal.runs("running"):
-            albums: dict[tuple[str, str], str] = {}
+            created: dict[tuple[str, str], str] = {}
             for action in await self.journal.actions(run.id):
                 if action.status == "done" and "album_id" in action.result:
-                    albums[(action.owner, action.payload.get("album") or "")] = action.result[
+                    created[(action.owner, action.payload.get("album") or "")] = action.result[
                         "album_id"
                     ]
                 if action.status == "done" and "tag_id" in action.result:
-                    albums[(action.owner, action.payload.get("tag") or "")] = action.result[
+                    created[(action.owner, action.payload.get("tag") or "")] = action.result[
                         "tag_id"
                     ]
                 if action.status == "planned":
                     await self.journal.set_status(action.id, "skipped", error="run interrupted")
                 elif action.status == "intent":
-                    await self._settle(clients.get(action.sync_key), action, albums)
+                    await self._settle(clients.get(action.sync_key), action, created)
             await self.journal.finish_run(run.id, "interrupted", {})
 
     async def _settle(
-        self, client: ImmichClient, action: JournalAction, albums: dict[tuple[str, str], str]
+        self, client: ImmichClient, action: JournalAction, created: dict[tuple[str, str], str]
     ) -> None:
         p, ids = action.payload, list(action.payload["asset_ids"])
         unknown = "interrupted before Immich answered; it shows nothing made"
@@ -625,17 +619,17 @@ class WritebackService:
             key = f"{action.owner}:{p['album']}"
             if len(found) == 1 and not [m for m in await self.journal.made("album", action.owner)
                                         if m.key == key]:  # fmt: skip
-                albums[(action.owner, p["album"])] = found[0].id
+                created[(action.owner, p["album"])] = found[0].id
                 await self.journal.done(action, {"album_id": found[0].id},
                                         [("album", key, found[0].id)])  # fmt: skip
                 return
         elif action.kind == ActionKind.ADD_TO_ALBUM.value:
-            album_id = p.get("album_id") or albums.get((action.owner, p["album"]))
+            album_id = p.get("album_id") or created.get((action.owner, p["album"]))
             if album_id is not None:
                 present = await client.album_asset_ids(album_id)
                 added = [a for a in ids if a in present]
                 if added:
-                    made = [("album_asset", album_entry_key(album_id, a), album_id)
+                    made = [("album_asset", entry_key(album_id, a), album_id)
                             for a in added]  # fmt: skip
                     await self.journal.done(action, {"album_id": album_id, "added": added},
                                             made)  # fmt: skip
@@ -643,18 +637,18 @@ class WritebackService:
         elif action.kind == ActionKind.CREATE_TAG.value:
             values = {t.value: t.id for t in await client.tags()}
             if p["tag"] in values:  # parents it may have created cannot be told apart: kept
-                albums[(action.owner, p["tag"])] = values[p["tag"]]
+                created[(action.owner, p["tag"])] = values[p["tag"]]
                 await self.journal.done(action, {"tag_id": values[p["tag"]]},
                                         [("tag", f"{action.owner}:{p['tag']}",
                                           values[p["tag"]])])  # fmt: skip
                 return
         elif action.kind == ActionKind.TAG_ASSETS.value:
-            tag_id = p.get("tag_id") or albums.get((action.owner, p["tag"]))
+            tag_id = p.get("tag_id") or created.get((action.owner, p["tag"]))
             if tag_id is not None:
                 present = await client.tag_asset_ids(tag_id)
                 added = [a for a in ids if a in present]
                 if added:
-                    made = [("tag_asset", tag_entry_key(tag_id, a), tag_id) for a in added]
+                    made = [("tag_asset", entry_key(tag_id, a), tag_id) for a in added]
                     await self.journal.done(action, {"tag_id": tag_id, "added": added}, made)
                     return
         elif action.kind == ActionKind.REPAIR_MOVE.value:
@@ -663,9 +657,9 @@ class WritebackService:
             detail = await client.asset(new)
             tags = {t.id for t in detail.tags or []}
             made_now: list[tuple[str, str, str | None]] = [
-                ("album_asset", album_entry_key(a, new), a)
+                ("album_asset", entry_key(a, new), a)
                 for a in carry.get("albums", []) if a in in_albums
-            ] + [("tag_asset", tag_entry_key(t, new), t) for t in carry.get("tags", [])
+            ] + [("tag_asset", entry_key(t, new), t) for t in carry.get("tags", [])
                  if t in tags]  # fmt: skip
             if carry.get("favorite") and detail.is_favorite:
                 made_now.append(("asset_field", f"{new}:isFavorite", new))
@@ -848,6 +842,20 @@ class _Lock:
 
     def __exit__(self, *exc: Any) -> None:
         self.inner.__exit__(*exc)
+
+
+def _entries(
+    results: list[BulkIdResult], kind: str, container_id: str
+) -> tuple[dict[str, Any], list[tuple[str, str, str | None]]]:
+    """What a bulk add to an album or tag did: the ids added (recorded as made), and the ids
+    Immich refused, with why ("duplicate" — already there — is not a refusal)."""
+    added = [r.id for r in results if r.success]
+    dropped = {r.id: r.error or "unknown" for r in results
+               if not r.success and r.error != "duplicate"}  # fmt: skip
+    made: list[tuple[str, str, str | None]] = [
+        (kind, entry_key(container_id, a), container_id) for a in added
+    ]
+    return {"added": added, "dropped": dropped}, made
 
 
 def _description(asset: Asset) -> str:

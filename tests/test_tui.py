@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import Confirm, GroupView, Help, SidecarApp
+from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
 from tests.fake_immich import FakeImmich
 from tests.test_writeback import immich_state, library, prepare, settings_for
 
@@ -30,6 +30,12 @@ async def until(pilot: Any, check: Any, what: str) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+async def goto(pilot: Any, table: DataTable[Any], row: int) -> None:
+    """Move a table's cursor to `row` with the arrow keys."""
+    while table.cursor_row != row:
+        await pilot.press("down" if table.cursor_row < row else "up")
 
 
 def text_of(app: SidecarApp, selector: str) -> str:
@@ -63,14 +69,27 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
                 "keep" in str(app.screen.query_one(DataTable).get_row_at(i))
                 for i in range(len(group.members))
             )
-            preview = text_of(app, "#preview")
-            assert "▀" in preview  # a half-block preview of the highlighted photo
-            await pilot.press("a")  # local files: nothing can be trashed
+            # side by side: the keeper's preview and the other member's, with the full path
+            assert "▀" in text_of(app, "#preview-left")
+            assert "▀" in text_of(app, "#preview-right")
+            assert "keeper" in text_of(app, "#caption-left")
+            keeper = next(m for m in group.members if m.key == group.keeper)
+            assert keeper.path is not None
+            assert str(photos) in text_of(app, "#detail")
+            await pilot.press("a")  # local files: nothing can be trashed, said in a modal
             await settle(pilot)
+            assert isinstance(app.screen, Problem)
+            assert "only Immich assets" in text_of(app, "#problem-message")
+            await pilot.press("enter")
             assert isinstance(app.screen, GroupView)
-            await pilot.press("n")
+            await pilot.press("n")  # recorded; the next group opens
             await settle(pilot)
-            assert not isinstance(app.screen, GroupView)
+            assert isinstance(app.screen, GroupView) and app.screen.group != group
+            await pilot.press("escape")
+            await settle(pilot)
+            table = app.screen.query_one(DataTable)
+            assert table.get_row_at(0)[-1] == "not dup"  # the list shows the decision
+            assert table.cursor_row == 1  # back where the review was
             await pilot.press("question_mark")
             await pilot.pause()
             assert isinstance(app.screen, Help)
@@ -111,7 +130,9 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
             await settle(pilot)
             await pilot.press("w", "T")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
-            assert "To Immich's trash (1)" in str(app.screen.query_one(Static).render())
+            question = text_of(app, "#question")
+            assert "To Immich's trash (1" in question
+            assert backup in question  # exactly what goes to the trash
             await pilot.press("y")
             await settle(pilot)
             assert immich_v2.state.assets[backup].is_trashed
@@ -125,7 +146,7 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
     assert immich_state(immich_v2) == before
 
 
-async def test_immich_down_is_a_notification_and_the_app_stays_usable(
+async def test_immich_down_is_a_modal_and_the_app_stays_usable(
     immich_v2: FakeImmich, photos: Path, state_dir: Path
 ) -> None:
     key, _ = library(immich_v2, photos)
@@ -138,15 +159,18 @@ async def test_immich_down_is_a_notification_and_the_app_stays_usable(
             await settle(pilot)
             await pilot.press("S")  # sync now
             await settle(pilot)
+            assert isinstance(app.screen, Problem)
+            assert "Sync failed" in str(app.screen.query_one(Static).render())
+            assert "is unavailable" in text_of(app, "#problem-message")
+            await pilot.press("enter")
             await pilot.press("w", "A")
             await settle(pilot)
-            errors = [n for n in app._notifications if n.severity == "error"]
-            assert any("sync failed" in n.message for n in errors)
-            assert any("cannot connect" in n.message or "unavailable" in n.message.lower()
-                       or "failed" in n.message for n in errors)  # fmt: skip
-            await pilot.press("d")
+            assert isinstance(app.screen, Problem)  # nothing to apply: the plan's errors
+            assert "is unavailable" in text_of(app, "#problem-message")
+            assert "nothing was changed" in text_of(app, "#problem-hint")
+            await pilot.press("escape", "d")
             await settle(pilot)
-            assert "Inventory" in text_of(app, "#summary")
+            assert "Inventory" in text_of(app, "#summary")  # still usable
     immich_v2.start(immich_v2.port)
 
 
@@ -212,3 +236,111 @@ async def test_stack_instead_of_trashing(
         await rt.writeback.apply(planned)
     ((primary, members),) = immich_v2.state.stacks.values()
     assert (primary, set(members)) == (original, {original, backup})
+
+
+async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    assert settings.writeback.stacks == ["raw+jpeg"]  # variants are not stacked by themselves
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            screen: Any = app.screen
+            table = screen.query_one(DataTable)
+            kinds = [p.kind for p in screen.loaded]
+            assert "burst" in kinds and "variant" in kinds
+            for _ in range(kinds.index("burst")):
+                await pilot.press("down")
+            await pilot.press("a")  # accept the burst (the cursor moves on)
+            await settle(pilot)
+            assert table.get_row_at(kinds.index("burst"))[3] == "accepted"
+            await goto(pilot, table, kinds.index("burst"))
+            await pilot.press("u")  # ... and take it back
+            await settle(pilot)
+            assert table.get_row_at(kinds.index("burst"))[3] == ""
+            await goto(pilot, table, kinds.index("variant"))
+            await pilot.press("c")  # the edit becomes the primary
+            await settle(pilot)
+            await pilot.press("a")  # accepted: stacked although variants are not by default
+            await settle(pilot)
+            assert table.get_row_at(kinds.index("variant"))[3] == "accepted"
+        variant = next(p for p in screen.loaded if p.kind == "variant")
+        planned = await rt.writeback.plan()
+        stacks = [a for a in planned.plan.actions if a.kind.value == "create_stack"]
+        assert {a.category for a in stacks} == {"raw+jpeg", "variant"}
+        (made,) = [a for a in stacks if a.category == "variant"]
+        assert made.asset_ids[0] == next(m.asset_id for m in variant.members
+                                         if m.key == variant.primary)  # fmt: skip
+        assert "accepted in the review" in made.reason
+        await rt.writeback.apply(planned)
+    assert len(immich_v2.state.stacks) == 2
+    assert not any(a.category == "burst" for a in stacks)
+    del assets
+
+
+async def test_skip_and_take_back_in_a_group(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("g", "enter")
+            await settle(pilot)
+            first = app.screen
+            assert isinstance(first, GroupView)
+            await pilot.press("x")  # skip: the next group, nothing recorded
+            await settle(pilot)
+            assert isinstance(app.screen, GroupView) and app.screen.index == 1
+            await pilot.press("k")  # keep the highlighted member (the first row)
+            await settle(pilot)
+            assert isinstance(app.screen, GroupView) and app.screen.index == 2
+            queued = await rt.writeback.journal.trash_decided()
+            assert len(queued) == 1
+            await pilot.press("escape")
+            await settle(pilot)
+            table = app.screen.query_one(DataTable)
+            assert [table.get_row_at(i)[-1] for i in range(3)] == ["", "trash 1", ""]
+            await pilot.press("up", "enter")
+            await settle(pilot)
+            await pilot.press("u")  # take the decision back
+            await settle(pilot)
+            assert await rt.writeback.journal.trash_decided() == {}
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen.query_one(DataTable).get_row_at(1)[-1] == ""
+    del assets
+
+
+async def test_a_missing_permission_is_named_in_a_modal_after_apply(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    perms = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
+             "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
+    key, _ = library(immich_v2, photos, permissions=perms)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("w", "A")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+            await pilot.press("y")
+            await until(pilot, lambda: isinstance(app.screen, Problem), "the problem")
+            assert "1 failed" in str(app.screen.query_one(Static).render())
+            assert "stack.create" in text_of(app, "#problem-message")
+            assert "permission" in text_of(app, "#problem-hint")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen.query_one("#runs", DataTable).row_count == 1
+    assert len(immich_v2.state.albums) == 1  # the rest was applied

@@ -1,10 +1,12 @@
 """Snapshots of the main TUI screens at 80x24 (pytest-textual-snapshot), on the sample library
-in local mode. Deterministic: no clock, network or temporary path is shown on these screens.
+in local mode. Deterministic: no clock or network is shown, and the photos are copied to a fixed
+folder (the group view shows full paths).
 Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -32,8 +34,14 @@ class SnapshotApp(SidecarApp):
         await self.stack.aclose()
 
 
+FIXED = Path("/tmp/immich-sidecar-snapshots/photos")
+
+
 def analysed(photos: Path, state_dir: Path) -> Settings:
     settings = make_settings(state_dir)
+    shutil.rmtree(FIXED, ignore_errors=True)
+    shutil.copytree(photos, FIXED)
+    photos = FIXED
 
     async def prepare() -> None:
         async with open_runtime(settings) as rt:
@@ -86,5 +94,27 @@ def test_help(snap_compare: Any, photos: Path, state_dir: Path) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_pairs(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_writeback(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+    app = SnapshotApp(analysed(photos, state_dir))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -8,7 +8,8 @@ from typing import Any
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import SidecarApp, enable_graphics
+from sidecar.tui.app import SidecarApp
+from sidecar.tui.base import enable_graphics
 
 
 def register(sub: Any) -> None:
@@ -17,6 +18,11 @@ def register(sub: Any) -> None:
         description="A keyboard-first terminal UI (works over SSH and `docker exec -it`). "
         "Press ? for the keys.",
     )  # fmt: skip
+    p.add_argument(
+        "--colours", choices=("auto", "16", "full"), default="auto",
+        help="16: the terminal's own ANSI colours; full: the full-colour theme; auto (default): "
+        "16 when the terminal reports 16 colours (e.g. TERM=xterm without COLORTERM)",
+    )  # fmt: skip
     p.set_defaults(handler=handle)
 
 
@@ -24,5 +30,6 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if sys.stdout.isatty():
         enable_graphics()
     async with open_runtime(settings) as rt:
-        await SidecarApp(rt).run_async()
+        ansi = {"auto": None, "16": True, "full": False}[args.colours]
+        await SidecarApp(rt, ansi=ansi).run_async()
     return 0

@@ -85,15 +85,18 @@ def _format(path: str, kind: str) -> str:
 
 def _decided(pairs: list[Pair], decided: dict[frozenset[str], tuple[str, str | None]]
              ) -> list[Pair]:  # fmt: skip
-    """Pairs as people decided in the review: rejected ones dropped, chosen primaries kept."""
+    """Pairs as people decided in the review: rejected ones dropped, chosen primaries kept,
+    accepted ones say so (write-back stacks them whatever their kind)."""
     out = []
     for pair in pairs:
         kind, primary = decided.get(frozenset(pair.members), ("", None))
         if kind == "reject":
             continue
-        if kind == "primary" and primary in pair.members and primary != pair.primary:
+        if primary in pair.members and primary != pair.primary:
             pair = replace(pair, primary=primary,
                            reasons=("primary chosen in the review", *pair.reasons))  # fmt: skip
+        if kind == "accept":
+            pair = replace(pair, reasons=("accepted in the review", *pair.reasons))
         out.append(pair)
     return out
 

@@ -9,7 +9,12 @@ from sidecar.engine.services.scopes import NothingToScanError
 from sidecar.engine.services.sync import SyncBusyError
 from sidecar.engine.services.writeback import WritebackBusyError
 from sidecar.engine.store.db import StoreError
-from sidecar.immich_client import ImmichError
+from sidecar.immich_client import (
+    ImmichAuthError,
+    ImmichError,
+    ImmichPermissionError,
+    ImmichUnavailableError,
+)
 from sidecar.settings import SettingsError
 
 
@@ -21,3 +26,21 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ImmichError, StoreError, ScanBusyError, SyncBusyError, WritebackBusyError, NothingToScanError,
     SettingsError, JobError,
 )  # fmt: skip
+
+
+def what_to_do(exc: BaseException) -> str:
+    """One line telling a person what to do about an expected failure ("" when there is
+    nothing more to say than the message itself)."""
+    if isinstance(exc, ImmichAuthError):
+        return "Check immich.api_key (Immich: Account Settings > API Keys); nothing was changed."
+    if isinstance(exc, ImmichPermissionError):
+        return ("Give the API key the permission named above (or turn that feature off); "
+                "nothing else was affected.")  # fmt: skip
+    if isinstance(exc, ImmichUnavailableError):
+        return ("Nothing was changed. Check that Immich is running and immich.url is right, "
+                "then try again.")  # fmt: skip
+    if isinstance(exc, (ScanBusyError, SyncBusyError, WritebackBusyError)):
+        return "Another job (the daemon?) is doing it now: try again when it ends."
+    if isinstance(exc, NothingToScanError):
+        return "Add a [[libraries]] entry or storage roots to the config."
+    return ""

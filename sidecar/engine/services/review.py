@@ -71,6 +71,45 @@ class ReviewService:
     async def pairs(self, offset: int, limit: int) -> list[StoredPair]:
         return await self.analysis.pairs(limit, offset)
 
+    async def group_states(self, groups: list[StoredGroup]) -> dict[int, str]:
+        """What a person already decided about each group (shown in the list): "not dup",
+        "stack", "trash N" (N members in the trash queue), or nothing."""
+        not_dup = {frozenset(m) for kind, m in await self.analysis.decisions()
+                   if kind == "not_duplicates"}  # fmt: skip
+        stacked = {frozenset(ids) for _, ids in await self.writeback.journal.stacks_decided()}
+        queued = await self.writeback.journal.trash_decided()
+        out: dict[int, str] = {}
+        for g in groups:
+            ids = frozenset(m.asset_id for m in g.members if m.asset_id)
+            trash = sum(1 for i in ids if i in queued)
+            if frozenset(m.key for m in g.members) in not_dup:
+                out[g.id] = "not dup"
+            elif ids and ids in stacked:
+                out[g.id] = "stack"
+            elif trash:
+                out[g.id] = f"trash {trash}"
+        return out
+
+    async def pair_states(self, pairs: list[StoredPair]) -> dict[int, str]:
+        """ "accepted", "rejected" or "primary set" for pairs a person decided about."""
+        decided = await self.analysis.pair_decisions()
+        words = {"accept": "accepted", "reject": "rejected", "primary": "primary set"}
+        out = {}
+        for p in pairs:
+            kind, _ = decided.get(frozenset(m.key for m in p.members), ("", None))
+            if kind:
+                out[p.id] = words[kind]
+        return out
+
+    async def undo_decision(self, group: StoredGroup) -> None:
+        """Take back what was decided about this group here: its members leave the trash
+        queue, and a "not duplicates" or stack-instead decision is forgotten."""
+        ids = [m.asset_id for m in group.members if m.asset_id]
+        if ids:
+            await self.writeback.keep(ids)
+            await self.writeback.journal.undecide_stack(ids)
+        await self.analysis.undecide("not_duplicates", [m.key for m in group.members])
+
     async def not_duplicates(self, group: StoredGroup) -> None:
         """Persisted: later analyses never group these members again."""
         await self.analysis.decide("not_duplicates", [m.key for m in group.members],
@@ -117,8 +156,20 @@ class ReviewService:
         """Not a pair: never formed again (persisted)."""
         await self.analysis.decide_pair([m.key for m in pair.members], "reject", None)
 
+    async def accept_pair(self, pair: StoredPair) -> None:
+        """A person confirms the pair: the next plan stacks it (primary on top) even when its
+        kind is not one `writeback.stacks` stacks by itself."""
+        await self.analysis.decide_pair([m.key for m in pair.members], "accept", pair.primary)
+
     async def choose_primary(self, pair: StoredPair, primary: str) -> None:
-        await self.analysis.decide_pair([m.key for m in pair.members], "primary", primary)
+        """A new primary; an accepted pair stays accepted."""
+        keys = [m.key for m in pair.members]
+        kind, _ = (await self.analysis.pair_decisions()).get(frozenset(keys), ("", None))
+        await self.analysis.decide_pair(keys, "accept" if kind == "accept" else "primary",
+                                        primary)  # fmt: skip
+
+    async def undo_pair_decision(self, pair: StoredPair) -> None:
+        await self.analysis.undecide_pair([m.key for m in pair.members])
 
     async def run_sync(self) -> Any:
         report = await self.sync_service.sync()

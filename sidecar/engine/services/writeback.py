@@ -177,7 +177,9 @@ class WritebackService:
         links = {a.id: a for a in await self.assets.links_of([*involved, *decided, *moved])}
         moves = [m for m in moves if m.old_asset_id in links and m.new_asset_id in links
                  and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id]  # fmt: skip
-        stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups)
+        accepted = {members for members, (kind, _) in (await self.analysis.pair_decisions()).items()
+                    if kind == "accept"}  # fmt: skip
+        stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups, accepted)
         stack_wishes += [StackWish(owner, tuple(ids), "duplicates",
                                    "you chose to stack this duplicate group (review)")
                          for owner, ids in stack_instead]  # fmt: skip
@@ -215,19 +217,24 @@ class WritebackService:
         return out
 
     def _wishes(
-        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup]
-    ) -> tuple[list[StackWish], dict[str, dict[str, str]], list[GroupWish]]:
+        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup],
+        accepted: set[frozenset[str]],
+    ) -> tuple[list[StackWish], dict[str, dict[str, str]], list[GroupWish]]:  # fmt: skip
+        """What Immich should show: stacks of pairs (of the kinds in `stacks`, and any pair a
+        person accepted in the review), review-album members, published duplicate groups."""
         cfg = self.settings.writeback
         wishes = []
         for pair in pairs:
-            if pair.kind not in cfg.stacks:
+            chosen = frozenset(m.key for m in pair.members) in accepted
+            if pair.kind not in cfg.stacks and not chosen:
                 continue
             ids = [m.asset_id for m in pair.members]
             if any(i is None for i in ids):
                 continue  # local files Immich does not have
             primary = pair.primary
             members = tuple([primary, *sorted(i for i in ids if i and i != primary)])
-            why = f"{pair.kind} pair: " + "; ".join(pair.reasons[:2])
+            why = (f"{pair.kind} pair" + (" (accepted in the review)" if chosen else "") + ": "
+                   + "; ".join(pair.reasons[:2]))  # fmt: skip
             owner = links[primary].owner_id if primary in links else pair.owner
             wishes.append(StackWish(owner, members, pair.kind, why))
         wanted: dict[str, dict[str, str]] = {}
@@ -375,7 +382,7 @@ class WritebackService:
         if unknown:
             raise ImmichError(f"not assets the mirror knows (run `sync`): {', '.join(unknown)}")
         doomed = set(await self.journal.trash_decided()) | set(asset_ids)
-        for group in await self.analysis.groups():
+        for group in await self.analysis.groups_with_assets(asset_ids):
             ids = {m.asset_id for m in group.members if m.asset_id}
             if ids & set(asset_ids) and ids <= doomed:
                 raise ImmichError(

@@ -197,6 +197,32 @@ class AnalysisStore:
         return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
                             members.get(r[0], [])) for r in rows]  # fmt: skip
 
+    async def groups_with_assets(self, asset_ids: Sequence[str]) -> list[StoredGroup]:
+        """The latest groups that have any of these Immich assets as a member."""
+        found: set[int] = set()
+        for start in range(0, len(asset_ids), 500):
+            chunk = list(asset_ids[start : start + 500])
+            rows = await self.db.fetchall(
+                "SELECT DISTINCT group_id FROM dup_members WHERE asset_id IN"
+                f" ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(r[0] for r in rows)
+        if not found:
+            return []
+        ids = sorted(found)
+        rows = []
+        for start in range(0, len(ids), 500):
+            chunk_ids = ids[start : start + 500]
+            rows += await self.db.fetchall(
+                "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups"
+                f" WHERE id IN ({','.join('?' * len(chunk_ids))}) ORDER BY id",
+                chunk_ids,
+            )
+        members = await self._members("dup_members", "group_id", [r[0] for r in rows])
+        return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
+                            members.get(r[0], [])) for r in rows]  # fmt: skip
+
     async def pairs(self, limit: int = 100_000, offset: int = 0) -> list[StoredPair]:
         rows = await self.db.fetchall(
             "SELECT id, kind, owner, primary_member, reasons FROM pairs ORDER BY id"
@@ -282,6 +308,11 @@ class AnalysisStore:
                 (json.dumps(sorted(set(members))), kind, primary, utcnow()),
             )
 
+    async def undecide_pair(self, members: Sequence[str]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM pair_decisions WHERE members = ?",
+                               (json.dumps(sorted(set(members))),))  # fmt: skip
+
     async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
         rows = await self.db.fetchall("SELECT members, kind, primary_key FROM pair_decisions")
         return {frozenset(json.loads(r[0])): (r[1], r[2]) for r in rows}
@@ -319,6 +350,11 @@ class AnalysisStore:
                 " VALUES (?, ?, ?, ?)",
                 (kind, json.dumps(sorted(set(members))), utcnow(), note),
             )
+
+    async def undecide(self, kind: str, members: Sequence[str]) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute("DELETE FROM decisions WHERE kind = ? AND members = ?",
+                               (kind, json.dumps(sorted(set(members)))))  # fmt: skip
 
 
 def _member_values(m: Member) -> tuple[object, ...]:

@@ -203,6 +203,15 @@ class JournalStore:
                 (json.dumps(list(asset_ids)), owner, utcnow()),
             )
 
+    async def undecide_stack(self, asset_ids: Sequence[str]) -> None:
+        """Forget a stack-instead decision for exactly these assets (in any order)."""
+        wanted = sorted(asset_ids)
+        async with self.db.transaction() as conn:
+            rows = await (await conn.execute("SELECT members FROM stack_decisions")).fetchall()
+            gone = [r[0] for r in rows if sorted(json.loads(r[0])) == wanted]
+            await conn.executemany("DELETE FROM stack_decisions WHERE members = ?",
+                                   [(m,) for m in gone])  # fmt: skip
+
     async def stacks_decided(self) -> list[tuple[str, list[str]]]:
         """(owner, asset ids with the primary first) of groups to stack."""
         rows = await self.db.fetchall("SELECT owner, members FROM stack_decisions")

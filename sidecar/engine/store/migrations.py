@@ -355,6 +355,22 @@ CREATE TABLE stack_decisions (
 ) WITHOUT ROWID;
 """
 
+REVIEW_0011 = """
+-- Pairs a person accepted in the review ('accept': stack it in Immich even when its kind is not
+-- in writeback.stacks; the primary is kept too). SQLite cannot widen a CHECK: the table is made
+-- again with its rows. Duplicate groups are also found by Immich asset id (decisions to trash).
+CREATE TABLE pair_decisions_new (
+    members     TEXT PRIMARY KEY,                    -- JSON sorted list of member keys
+    kind        TEXT NOT NULL CHECK (kind IN ('reject', 'primary', 'accept')),
+    primary_key TEXT,
+    made_at     TEXT NOT NULL
+) WITHOUT ROWID;
+INSERT INTO pair_decisions_new SELECT members, kind, primary_key, made_at FROM pair_decisions;
+DROP TABLE pair_decisions;
+ALTER TABLE pair_decisions_new RENAME TO pair_decisions;
+CREATE INDEX dup_members_by_asset ON dup_members (asset_id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -366,4 +382,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0008_jobs", JOBS_0008),
     Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
     Migration("0010_stack_decisions", STACK_DECISIONS_0010),
+    Migration("0011_review", REVIEW_0011),
 )

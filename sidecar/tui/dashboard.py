@@ -1,0 +1,85 @@
+"""The dashboard: inventory, duplicates and pairs, trash queue, drift, the daemon's jobs, and
+keys to run a sync, scan or analysis now (the services the daemon uses)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from sidecar.engine.services.review import Dashboard as Numbers
+from sidecar.tui.base import nav, services
+from sidecar.tui.modals import report_problem
+
+DRIFT = {"not_in_immich": "not imported", "missing_on_disk": "offline (file gone)",
+         "reimported_moves": "moved and re-imported",
+         "multi_path_content": "same content at several paths"}  # fmt: skip
+
+
+def summary(d: Numbers) -> str:
+    users = (" (" + ", ".join(f"{u} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
+             if len(d.per_user) > 1 else "")  # fmt: skip
+    drift = ", ".join(f"{DRIFT.get(k, k.replace('_', ' '))} {v:,}" for k, v in d.drift.items())
+    lines = [
+        f"[b]Inventory[/b]   files {d.files:,} (removed {d.files_removed:,})   "
+        f"Immich assets {d.assets:,}{users}",
+        "[b]Duplicates[/b]  " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
+                                 or "none (press A to analyse)"),
+        "[b]Pairs[/b]       " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
+                                 or "none"),
+        f"[b]Trash queue[/b] {d.trash_pending:,} asset(s) decided (applied with T on the "
+        "write-back screen)",
+        "[b]Drift[/b]       " + (drift or "not computed yet (the daemon computes it)"),
+        f"[b]Daemon[/b]      heartbeat {(d.heartbeat or 'never')[:19]}, watcher {d.watcher}",
+    ]  # fmt: skip
+    for job in d.jobs:
+        lines.append(f"  {job.id:<6} last {job.last_status or '-'} at "
+                     f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
+                     + (f" — {job.last_message}" if job.last_message else ""))  # fmt: skip
+    return "\n".join(lines)
+
+
+class Dashboard(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("S", "run('sync')", "Sync"), Binding("R", "run('scan')", "Scan"),
+        Binding("A", "run('analyze')", "Analyse"),
+        *nav("dashboard", quit=True),
+    ]  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("Loading…", id="summary")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    @work(exclusive=True, group="dashboard")
+    async def refresh_data(self) -> None:
+        try:
+            numbers = await services(self).review.dashboard()
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            self.app.notify(f"cannot read the inventory: {exc}", severity="error")
+            return
+        self.query_one("#summary", Static).update(summary(numbers))
+
+    @work(exclusive=True, group="job")
+    async def action_run(self, what: str) -> None:
+        review = services(self).review
+        calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}
+        self.app.notify(f"{what} started")
+        try:
+            result = await calls[what]()
+        except Exception as exc:  # noqa: BLE001 - Immich down, a busy lock, ...: a modal
+            report_problem(self.app, f"{what.capitalize()} failed", exc)
+            return
+        brief = ", ".join(f"{k} {v:,}" for k, v in (result or {}).items() if isinstance(v, int))
+        self.app.notify(f"{what} done" + (f": {brief}" if brief else ""))
+        self.app.results_changed()  # type: ignore[attr-defined]
+        self.refresh_data()

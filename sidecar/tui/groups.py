@@ -1,0 +1,330 @@
+"""Duplicate groups: the list (a page at a time, sortable, by tier, with what was decided) and
+one group side by side (the keeper's preview next to the highlighted member's, paths, sizes,
+pixels, capture times, albums, the keeper's reasons) with keys to decide."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from sidecar.engine.services.review import Member, StoredGroup
+from sidecar.tui.base import (
+    GRAPHICS,
+    PAGE,
+    common_dir,
+    half_blocks,
+    human,
+    nav,
+    services,
+    shorten,
+    when,
+)
+from sidecar.tui.modals import report_problem
+
+SORTS = ("reclaim", "size", "date", "distance", "members")
+TIERS = (None, "exact", "near", "semantic")
+PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # the half-block preview in 80x24 (grows with the terminal)
+STATE_COLUMN = 5
+
+
+def name_of(key: str, members: list[Member]) -> str:
+    path = next((m.path or m.key for m in members if m.key == key), key)
+    return path.rsplit("/", 1)[-1]
+
+
+class Groups(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "sort", "Sort"), Binding("t", "tier", "Tier"),
+        Binding("enter", "open", "Open", show=False),
+        *nav("groups", quit=True),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = 0
+        self.tier = 0
+        self.loaded: list[StoredGroup] = []
+        self.exhausted = False
+        self.loading = False
+        self.version = -1  # the app's results version the rows were read at
+        self.resume_at = 0  # the row to show again when coming back from a group
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="groups-title")
+        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
+
+    def on_screen_resume(self) -> None:
+        if self.version != self.app.results_version:  # type: ignore[attr-defined]
+            self.reload(keep=self.resume_at)
+        else:
+            self.refresh_states()
+
+    def reload(self, keep: int = 0) -> None:
+        self.loaded, self.exhausted = [], False
+        self.version = self.app.results_version  # type: ignore[attr-defined]
+        self.query_one(DataTable).clear()
+        tier = TIERS[self.tier] or "all tiers"
+        self.query_one("#groups-title", Static).update(
+            f"Duplicate groups — {tier}, by {SORTS[self.sort]} (o sort, t tier, enter open)"
+        )
+        self.load_more(want=keep + 1)
+
+    @work(exclusive=True, group="groups")
+    async def load_more(self, want: int = 0) -> None:
+        """The next page (or as many as needed to show row `want`)."""
+        if self.exhausted:
+            return
+        review = services(self).review
+        self.loading = True
+        try:
+            limit = max(PAGE, want - len(self.loaded) + 20)
+            page = await review.groups(len(self.loaded), limit, SORTS[self.sort],
+                                       TIERS[self.tier])  # fmt: skip
+            states = await review.group_states(page)
+        except Exception as exc:  # noqa: BLE001
+            self.app.notify(f"cannot read the groups: {exc}", severity="error")
+            return
+        finally:
+            self.loading = False
+        self.exhausted = len(page) < limit
+        table = self.query_one(DataTable)
+        for g in page:
+            table.add_row(g.tier, str(len(g.members)), human(g.reclaim), str(g.distance),
+                          shorten(name_of(g.keeper, g.members), 28), states.get(g.id, ""),
+                          key=str(len(self.loaded)))  # fmt: skip
+            self.loaded.append(g)
+        if want and want <= len(self.loaded):
+            table.move_cursor(row=want - 1, animate=False)
+
+    @work(exclusive=True, group="group-states")
+    async def refresh_states(self) -> None:
+        try:
+            states = await services(self).review.group_states(self.loaded)
+        except Exception as exc:  # noqa: BLE001
+            self.app.notify(f"cannot read the decisions: {exc}", severity="error")
+            return
+        table = self.query_one(DataTable)
+        for row, g in enumerate(self.loaded):
+            table.update_cell_at(Coordinate(row, STATE_COLUMN), states.get(g.id, ""))
+        if self.resume_at < table.row_count:
+            table.move_cursor(row=self.resume_at, animate=False)
+
+    @on(DataTable.RowHighlighted)
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self.loaded) - 20 and not (self.exhausted or self.loading):
+            self.load_more()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        self.open_at(self.query_one(DataTable).cursor_row)
+
+    def open_at(self, row: int) -> bool:
+        """Open the group on `row` (replacing an open group); False past the loaded rows."""
+        if not 0 <= row < len(self.loaded):
+            return False
+        self.resume_at = row
+        if len(self.loaded) - row < 20 and not (self.exhausted or self.loading):
+            self.load_more()
+        view = GroupView(self, row)
+        if isinstance(self.app.screen, GroupView):
+            self.app.switch_screen(view)
+        else:
+            self.app.push_screen(view)
+        return True
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self.resume_at = 0
+        self.reload()
+
+    def action_tier(self) -> None:
+        self.tier = (self.tier + 1) % len(TIERS)
+        self.resume_at = 0
+        self.reload()
+
+
+class GroupView(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('keeper')", "Keep"),
+        Binding("k", "decide('highlighted')", "Keep this"),
+        Binding("n", "decide('not')", "Not dup"),
+        Binding("s", "decide('stack')", "Stack"),
+        Binding("x", "skip", "Skip"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "back", "Back"),
+    ]  # fmt: skip
+
+    def __init__(self, groups: Groups, index: int) -> None:
+        super().__init__()
+        self.groups, self.index = groups, index
+        self.group = groups.loaded[index]
+        self.albums: dict[str, list[str]] = {}
+        self.shown: tuple[str | None, str | None] = (None, None)
+        keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
+        self.keeper = keeper or self.group.members[0]
+        self.folder = common_dir([m.path or "" for m in self.group.members])
+
+    def compose(self) -> ComposeResult:
+        g = self.group
+        more = "" if self.groups.exhausted else "+"
+        yield Header()
+        yield Static(f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
+                     f"{human(g.reclaim)} reclaimable · {self.index + 1}/"
+                     f"{len(self.groups.loaded)}{more}", id="group-title")  # fmt: skip
+        yield DataTable(id="members", cursor_type="row")
+        with Horizontal(id="previews"):
+            for side in ("left", "right"):
+                with Vertical(classes="side"):
+                    yield Static("", id=f"caption-{side}", classes="caption")
+                    if GRAPHICS:
+                        yield GRAPHICS[0](id=f"preview-{side}", classes="preview")
+                    else:
+                        yield Static("", id=f"preview-{side}", classes="preview")
+        yield Static("", id="detail")
+        with VerticalScroll(id="reasons-box"):
+            yield Static(self.reasons_text(), id="reasons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("", "path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""),
+                          "fmt", "size", "pixels", "taken")  # fmt: skip
+        for m in self.group.members:
+            mark = "keep" if m.key == self.group.keeper else ""
+            path = m.path or m.key
+            pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
+            name = path.rsplit("/", 1)[-1]
+            fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
+            table.add_row(mark, shorten(path.removeprefix(self.folder), 34), fmt, human(m.size),
+                          pixels, when(m.captured_at))  # fmt: skip
+        if any(m.asset_id for m in self.group.members):
+            self.load_albums()
+
+    def reasons_text(self) -> str:
+        lines = [f"• {escape(r)}" for r in self.group.reasons]
+        for m in self.group.members:
+            if m.asset_id and self.albums.get(m.asset_id):
+                names = ", ".join(self.albums[m.asset_id])
+                lines.append(f"• {escape(name_of(m.key, self.group.members))} is in: "
+                             f"{escape(names)}")  # fmt: skip
+        return "\n".join(lines)
+
+    def highlighted(self) -> Member | None:
+        row = self.query_one(DataTable).cursor_row
+        members = self.group.members
+        return members[row] if 0 <= row < len(members) else None
+
+    @work(exclusive=True, group="albums")
+    async def load_albums(self) -> None:
+        try:
+            self.albums = await services(self).review.albums(self.group)
+        except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
+            self.app.notify(f"albums not available: {exc}", severity="warning")
+            return
+        self.query_one("#reasons", Static).update(self.reasons_text())
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        member = self.highlighted()
+        if member is None:
+            return
+        others = [m for m in self.group.members if m.key != self.keeper.key]
+        right = member if member.key != self.keeper.key else (others[0] if others else None)
+        self.query_one("#caption-left", Static).update(
+            f"[b]keeper[/b] {escape(shorten(name_of(self.keeper.key, self.group.members), 28))}"
+        )
+        self.query_one("#caption-right", Static).update(
+            "" if right is None else
+            f"[b]{'this' if right is member else 'other'}[/b] "
+            f"{escape(shorten(name_of(right.key, self.group.members), 28))}"
+        )  # fmt: skip
+        self.show_detail()
+        wanted = (self.keeper.path, right.path if right else None)
+        if wanted != self.shown:
+            self.shown = wanted
+            self.load_previews(*wanted)
+
+    def show_detail(self) -> None:
+        member = self.highlighted()
+        if member is None:
+            return
+        albums = self.albums.get(member.asset_id or "", [])
+        text = f"▸ {member.path or member.key}" + (f"  (albums: {', '.join(albums)})"
+                                                   if albums else "")  # fmt: skip
+        self.query_one("#detail", Static).update(escape(text))
+
+    @work(exclusive=True, group="preview", thread=True)
+    def load_previews(self, left: str | None, right: str | None) -> None:
+        """Decode both previews off the UI thread (a slow disk never blocks the keys)."""
+        review = services(self).review
+        for side, path in (("left", left), ("right", right)):
+            widget: Any = self.query_one(f"#preview-{side}")
+            if GRAPHICS:
+                image = review.thumbnail(path, 512)
+                self.app.call_from_thread(setattr, widget, "image", image)
+                continue
+            cols, rows = widget.content_size.width, widget.content_size.height
+            cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
+            grid = review.preview(path, cols, rows) if path else None
+            self.app.call_from_thread(widget.update, half_blocks(grid) if path else "")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_skip(self) -> None:
+        self.next_group()
+
+    def next_group(self) -> None:
+        if not self.groups.open_at(self.index + 1):
+            self.groups.resume_at = self.index
+            self.app.notify("That was the last group loaded.")
+            self.app.pop_screen()
+
+    @work(exclusive=True, group="decide")
+    async def action_decide(self, what: str) -> None:
+        review, g = services(self).review, self.group
+        try:
+            if what == "not":
+                await review.not_duplicates(g)
+                self.app.notify("Recorded: not duplicates (the next analysis honours it)")
+            elif what == "stack":
+                ids = await review.stack_instead(g)
+                self.app.notify(f"Recorded: stack these {len(ids)} in Immich (at the next apply)")
+            else:
+                member = self.keeper if what == "keeper" else self.highlighted()
+                if member is None:
+                    return
+                queued = await review.keep(g, member.key)
+                self.app.notify(f"Recorded: keep {name_of(member.key, g.members)}, "
+                                f"{len(queued)} to the trash queue (T on the write-back "
+                                "screen applies it)")  # fmt: skip
+        except Exception as exc:  # noqa: BLE001
+            report_problem(self.app, "Not recorded", exc)
+            return
+        self.next_group()
+
+    @work(exclusive=True, group="decide")
+    async def action_undo(self) -> None:
+        try:
+            await services(self).review.undo_decision(self.group)
+        except Exception as exc:  # noqa: BLE001
+            report_problem(self.app, "Not taken back", exc)
+            return
+        self.app.notify("Taken back: no decision about this group now")

@@ -1,0 +1,157 @@
+"""Write-back: the pending plan with its counts, apply behind a confirmation that lists exactly
+what goes to Immich's trash, and past runs with undo (confirmation required)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from sidecar.engine.services.review import WritePlan
+from sidecar.tui.base import nav, services
+from sidecar.tui.modals import Confirm, Problem, report_problem
+
+
+def describe(planned: WritePlan, *, trash_limit: int = 8) -> str:
+    summary = planned.plan.summary()
+    lines = [f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
+             + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
+                or "nothing to do")]  # fmt: skip
+    trash = [a for a in planned.plan.actions if a.kind.value == "trash"]
+    if trash:
+        ids = [i for a in trash for i in a.asset_ids]
+        lines.append(f"[b]To Immich's trash[/b] ({len(ids)}, recoverable there):")
+        for action in trash:
+            for asset_id in action.asset_ids[:trash_limit]:
+                lines.append(f"  {asset_id}  {escape(action.reason)}")
+        if len(ids) > trash_limit * len(trash):
+            lines.append("  …")
+    lines += [f"note: {escape(n)}" for n in planned.plan.notes[:3]]
+    lines += [f"[b]error[/b]: {escape(e)}" for e in planned.errors]
+    return "\n".join(lines)
+
+
+class Writeback(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "plan", "Plan"), Binding("A", "apply(False)", "Apply"),
+        Binding("T", "apply(True)", "Apply+trash"), Binding("u", "undo", "Undo"),
+        *nav("writeback"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.planned: WritePlan | None = None
+        self.run_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="plan-box"):
+            yield Static("No plan yet: press l to plan (syncs and analyses first).", id="plan")
+        yield Static("[b]Runs[/b] (u undoes the highlighted one)")
+        yield DataTable(id="runs", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("run", "status", "started", "actions")
+
+    def on_screen_resume(self) -> None:
+        self.load_runs()
+
+    @work(exclusive=True, group="runs")
+    async def load_runs(self) -> None:
+        try:
+            runs = await services(self).writeback.runs()
+        except Exception as exc:  # noqa: BLE001
+            self.app.notify(f"cannot read the runs: {exc}", severity="error")
+            return
+        table = self.query_one(DataTable)
+        table.clear()
+        self.run_ids = [r["run_id"] for r in runs]
+        for r in runs:
+            table.add_row(f"#{r['run_id']}", r["status"], r["started_at"][:19],
+                          ", ".join(f"{v} {k}" for k, v in r["by_status"].items()))  # fmt: skip
+
+    def _plan_errors(self, planned: WritePlan) -> None:
+        self.app.push_screen(Problem(
+            "The plan is incomplete", "\n".join(planned.errors[:4]),
+            "What could not be read was left out of the plan; nothing was changed.",
+        ))  # fmt: skip
+
+    async def _plan(self, trash: bool) -> WritePlan | None:
+        self.query_one("#plan", Static).update("Planning (sync, analysis, Immich state)…")
+        try:
+            self.planned = await services(self).writeback.plan(trash_decided=trash)
+        except Exception as exc:  # noqa: BLE001
+            self.query_one("#plan", Static).update(f"Planning failed: {escape(str(exc))}")
+            report_problem(self.app, "Planning failed", exc)
+            return None
+        self.query_one("#plan", Static).update(describe(self.planned))
+        self.app.results_changed()  # type: ignore[attr-defined]
+        return self.planned
+
+    @work(exclusive=True, group="plan")
+    async def action_plan(self) -> None:
+        planned = await self._plan(False)
+        if planned is not None and planned.errors:
+            self._plan_errors(planned)
+
+    @work(exclusive=True, group="apply")
+    async def action_apply(self, trash: bool) -> None:
+        planned = await self._plan(trash)
+        if planned is None:
+            return
+        if not planned.plan.actions:
+            if planned.errors:
+                self._plan_errors(planned)
+            else:
+                self.app.notify("Nothing to apply: Immich already matches.")
+            return
+        question = f"Apply this plan to Immich?\n\n{describe(planned, trash_limit=50)}"
+        if not await self.app.push_screen_wait(Confirm(question)):
+            self.app.notify("Nothing applied.")
+            return
+        try:
+            report = await services(self).writeback.apply(planned)
+        except Exception as exc:  # noqa: BLE001
+            report_problem(self.app, "Apply failed", exc)
+            return
+        done = (f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
+                f"{report.skipped} skipped")  # fmt: skip
+        if report.failed:
+            failures = [m for m in report.messages if "fail" in m or "permission" in m]
+            hint = (
+                "A permission is missing: give the API key the permission named above."
+                if any("permission" in m for m in report.messages)
+                else "The rest was applied; the next plan tries the failed actions again."
+            )
+            self.app.push_screen(Problem(done, "\n".join((failures or report.messages)[:6]),
+                                         hint))  # fmt: skip
+        else:
+            self.app.notify(done)
+        self.app.results_changed()  # type: ignore[attr-defined]
+        self.load_runs()
+
+    def action_undo(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if 0 <= row < len(self.run_ids):
+            self.confirm_undo(self.run_ids[row])
+
+    @work(exclusive=True, group="undo")
+    async def confirm_undo(self, run_id: int) -> None:
+        question = f"Undo run #{run_id}? What it made in Immich is removed again."
+        if not await self.app.push_screen_wait(Confirm(question)):
+            return
+        try:
+            report = await services(self).writeback.undo(run_id)
+        except Exception as exc:  # noqa: BLE001
+            report_problem(self.app, "Undo failed", exc)
+            return
+        self.app.notify(f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
+                        severity="error" if report.failed else "information")  # fmt: skip
+        self.load_runs()

@@ -42,6 +42,11 @@ class SidecarApp(App[None]):
     #reasons-box { height: auto; max-height: 5; }
     #plan-box { height: auto; max-height: 12; }
     #pair-box { height: auto; max-height: 7; }
+    /* 16 colours: table headers in the terminal's own colours (bold, underlined) rather than
+       on bright blue, which some palettes make unreadable */
+    DataTable:ansi > .datatable--header {
+        background: ansi_default; color: ansi_default; text-style: bold underline;
+    }
     """
     ENABLE_COMMAND_PALETTE = False  # every action has a key; ctrl+p would only add noise
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -84,7 +84,8 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
             assert isinstance(app.screen, GroupView)
             await pilot.press("n")  # recorded; the next group opens
             await settle(pilot)
-            assert isinstance(app.screen, GroupView) and app.screen.group != group
+            assert isinstance(app.screen, GroupView)
+            assert app.screen.group != group
             await pilot.press("escape")
             await settle(pilot)
             table = app.screen.query_one(DataTable)
@@ -254,7 +255,8 @@ async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
             screen: Any = app.screen
             table = screen.query_one(DataTable)
             kinds = [p.kind for p in screen.loaded]
-            assert "burst" in kinds and "variant" in kinds
+            assert "burst" in kinds
+            assert "variant" in kinds
             for _ in range(kinds.index("burst")):
                 await pilot.press("down")
             await pilot.press("a")  # accept the burst (the cursor moves on)
@@ -300,10 +302,12 @@ async def test_skip_and_take_back_in_a_group(
             assert isinstance(first, GroupView)
             await pilot.press("x")  # skip: the next group, nothing recorded
             await settle(pilot)
-            assert isinstance(app.screen, GroupView) and app.screen.index == 1
+            assert isinstance(app.screen, GroupView)
+            assert app.screen.index == 1
             await pilot.press("k")  # keep the highlighted member (the first row)
             await settle(pilot)
-            assert isinstance(app.screen, GroupView) and app.screen.index == 2
+            assert isinstance(app.screen, GroupView)
+            assert app.screen.index == 2
             queued = await rt.writeback.journal.trash_decided()
             assert len(queued) == 1
             await pilot.press("escape")

@@ -1,0 +1,137 @@
+"""Terminal graphics end to end: the real `tui` command runs in a pseudo-terminal, and this test
+plays the terminal. It answers textual-image's capability query as a sixel terminal (DA1 with
+attribute 4) or as a kitty terminal (graphics query answered OK), and as a plain terminal (no
+answers). Opening a duplicate group must then draw its previews as sixel images, kitty graphics,
+or half blocks respectively, and the app must quit cleanly."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+
+ROWS, COLS, CELL_W, CELL_H = 24, 80, 10, 20
+SIXEL = re.compile(rb"\x1bP[0-9;]*q\"?[0-9;]*#")  # DCS ... q, raster attributes, a colour
+KITTY_IMAGE = re.compile(rb"\x1b_Gi=\d+,m=[01],f=100[^;]*;[A-Za-z0-9+/]{16}")  # PNG data sent
+KITTY_PLACED = re.compile(rb"\x1b_Ga=p,i=\d+")  # ... and placed (unicode placeholders)
+KITTY_QUERY = re.compile(rb"\x1b_Gi=(\d+)[^\x1b]*a=q")
+
+
+class Terminal:
+    """A pseudo-terminal with a child process on its other side, answering like `kind`."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], kind: str) -> None:
+        self.kind = kind
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ,
+                    struct.pack("HHHH", ROWS, COLS, COLS * CELL_W, ROWS * CELL_H))  # fmt: skip
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True, close_fds=True)  # fmt: skip
+        os.close(slave)
+        self.output = b""
+        self.answered = 0
+
+    def pump(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                if self.proc.poll() is not None:
+                    return
+                continue
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            self.output += chunk
+            self._answer()
+
+    def _answer(self) -> None:
+        if self.kind == "sixel" and self.output.count(b"\x1b[c") > self.answered:
+            os.write(self.master, b"\x1b[?62;4;22c")  # VT220 with sixel graphics
+            self.answered += 1
+        elif self.kind == "kitty":
+            if self.output.count(b"\x1b[c") > self.answered:
+                os.write(self.master, b"\x1b[?62;22c")  # no sixel
+                self.answered += 1
+            queries = KITTY_QUERY.findall(self.output)
+            for image_id in queries[self.answered - 1 :]:
+                os.write(self.master, b"\x1b_Gi=" + image_id + b";OK\x1b\\")
+                self.answered += 1
+
+    def wait_for(self, pattern: re.Pattern[bytes] | bytes, seconds: float = 30) -> bool:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            found = (pattern.search(self.output) if isinstance(pattern, re.Pattern)
+                     else pattern in self.output)  # fmt: skip
+            if found or self.proc.poll() is not None:
+                return bool(found)
+            self.pump(0.2)
+        return False
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def close(self) -> int | None:
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+        return self.proc.returncode
+
+
+@pytest.mark.parametrize("kind", ["sixel", "kitty", "plain"])
+async def test_previews_use_the_terminals_graphics(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, kind)
+    try:
+        assert term.wait_for(b"Inventory"), term.output[-2000:]
+        term.send(b"g")
+        assert term.wait_for(b"reclaim"), term.output[-2000:]
+        before = len(term.output)
+        term.send(b"\r")  # open the first group: two previews
+        assert term.wait_for(b"keeper"), term.output[-2000:]
+        term.pump(2.0)
+        drawn = term.output[before:]
+        sixel, kitty = SIXEL.search(drawn), KITTY_IMAGE.search(drawn)
+        if kind == "sixel":
+            assert sixel
+            assert not kitty
+        elif kind == "kitty":
+            assert kitty
+            assert KITTY_PLACED.search(drawn)
+            assert not sixel
+        else:
+            assert not sixel
+            assert not kitty
+            assert "▀".encode() in drawn  # half blocks
+        term.send(b"q")  # back to the list
+        term.pump(0.5)
+        term.send(b"q")  # quit
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0, term.output[-2000:]

@@ -208,3 +208,51 @@ def test_polling_watcher_and_json_logs(setup: tuple[Any, ...], photos: Path) -> 
     assert {"ts", "level", "logger", "message"} <= set(records[0])
     assert any(r["message"].startswith("serving:") for r in records)
     assert key not in log.read_text()  # never the API key
+
+
+async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
+    setup: tuple[Any, ...], photos: Path
+) -> None:
+    """Shared inventory (WAL): the daemon keeps syncing every few seconds while a person
+    reviews a group and applies the trash queue in the TUI; neither blocks the other."""
+    from sidecar.runtime import open_runtime
+    from sidecar.settings import load_settings
+    from sidecar.tui.app import Confirm, GroupView, SidecarApp
+    from tests.test_tui import goto, settle, until
+
+    fake, _, _, config, _, start = setup
+    backup = next(a for a in fake.state.assets.values()
+                  if a.original_path == f"{LIB}/Backup/2019/Summer/astronaut.jpg")  # fmt: skip
+    daemon = start()
+    wait_for(lambda: daemon.job("scan").get("status") == "ok", "the first scan")
+    wait_for(lambda: daemon.query("SELECT 1 FROM dup_members WHERE asset_id = "
+                                  f"'{backup.id}'"), "the daemon's analysis", 30)  # fmt: skip
+    syncs_before = daemon.job("sync")["ended"]
+    async with open_runtime(load_settings(config)) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            row = next(i for i, g in enumerate(groups.loaded)
+                       if backup.id in {m.asset_id for m in g.members})  # fmt: skip
+            await goto(pilot, groups.query_one("DataTable"), row)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, GroupView)
+            keeper = app.screen.keeper
+            if keeper.asset_id == backup.id:  # keep the other one
+                await pilot.press("down", "k")
+            else:
+                await pilot.press("a")
+            await settle(pilot)
+            await pilot.press("w", "T")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+            await pilot.press("y")
+            await until(pilot, lambda: fake.state.assets[backup.id].is_trashed, "the apply")
+    assert daemon.alive()
+    wait_for(lambda: (daemon.job("sync").get("ended") or "") > syncs_before
+             and daemon.job("sync")["status"] == "ok", "a sync after the review")  # fmt: skip
+    trashed = [a.id for a in fake.state.assets.values() if a.is_trashed]
+    assert trashed == [backup.id]

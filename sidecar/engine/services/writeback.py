@@ -161,7 +161,12 @@ class WritebackService:
             try:
                 report = await self.sync.sync()
                 out.errors += [f"sync: {e}" for e in report.errors]
-            except (ImmichError, SyncBusyError) as exc:
+            except SyncBusyError:
+                out.plan.notes.append(
+                    "the mirror was not refreshed: another sync (the "
+                    "daemon's?) is running; the plan uses the last one"
+                )
+            except ImmichError as exc:
                 out.errors.append(f"sync: {exc}")
             await self.analyze.analyze()
         pairs, groups = await self.analysis.pairs(), await self.analysis.groups()

@@ -12,7 +12,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
 from tests.fake_immich import FakeImmich
-from tests.test_writeback import immich_state, library, prepare, settings_for
+from tests.test_writeback import LIB, immich_state, library, prepare, settings_for
 
 SIZE = (80, 24)
 
@@ -348,3 +348,48 @@ async def test_a_missing_permission_is_named_in_a_modal_after_apply(
             await settle(pilot)
             assert app.screen.query_one("#runs", DataTable).row_count == 1
     assert len(immich_v2.state.albums) == 1  # the rest was applied
+
+
+async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    import io
+
+    from PIL import Image
+
+    fake = immich_v2
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    mounted = fake.state.add_library(user, LIB)
+    fake.state.import_file(mounted, f"{LIB}/2019/Summer/astronaut.jpg")
+    elsewhere = fake.state.add_library(user, "/mnt/archive")  # not mounted in the sidecar
+    remote = fake.state.import_file(elsewhere, "/mnt/archive/old/astronaut-print.jpg",
+                                    width=256, height=256, file_size=40_000)  # fmt: skip
+    buf = io.BytesIO()
+    with Image.open(photos / "2019/Summer/astronaut.jpg") as img:
+        img.resize((250, 250)).save(buf, format="JPEG", quality=80)
+    fake.state.thumbnails[remote.id] = buf.getvalue()
+    settings = settings_for(fake, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            await goto(pilot, groups.query_one(DataTable),
+                       next(i for i, g in enumerate(groups.loaded)
+                            if remote.id in {m.asset_id for m in g.members}))  # fmt: skip
+            await pilot.press("enter")
+            await settle(pilot)
+            screen: Any = app.screen
+            assert "astronaut-print.jpg" in text_of(app, "#caption-right")
+            assert "▀" in text_of(app, "#preview-right")  # drawn from Immich's thumbnail
+            await goto(pilot, screen.query_one(DataTable),
+                       next(i for i, m in enumerate(screen.group.members)
+                            if m.asset_id == remote.id))  # fmt: skip
+            await settle(pilot)
+            assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
+    thumbnails = [e for e in fake.record.exchanges if e.path.endswith("/thumbnail")]
+    assert thumbnails

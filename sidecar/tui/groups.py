@@ -4,6 +4,7 @@ pixels, capture times, albums, the keeper's reasons) with keys to decide."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -175,6 +176,8 @@ class GroupView(Screen[None]):
         self.groups, self.index = groups, index
         self.group = groups.loaded[index]
         self.albums: dict[str, list[str]] = {}
+        self.in_immich: dict[str, str] = {}  # asset id -> Immich's original path
+        self.here: set[str] | None = None  # keys of members whose file is readable here
         self.shown: tuple[str | None, str | None] = (None, None)
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
@@ -232,8 +235,17 @@ class GroupView(Screen[None]):
 
     @work(exclusive=True, group="albums")
     async def load_albums(self) -> None:
+        review = services(self).review
         try:
-            self.albums = await services(self).review.albums(self.group)
+            self.in_immich = await review.immich_paths(self.group.members)
+            self.here = await review.readable_here(self.group.members)
+            table = self.query_one(DataTable)
+            for row, m in enumerate(self.group.members):
+                if m.key not in self.here and m.asset_id in self.in_immich:
+                    where = "Immich: " + self.in_immich[m.asset_id].rsplit("/", 1)[-1]
+                    table.update_cell_at(Coordinate(row, 1), shorten(where, 34))
+            self.show_sides()
+            self.albums = await review.albums(self.group)
         except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
             self.app.notify(f"albums not available: {exc}", severity="warning")
             return
@@ -242,48 +254,64 @@ class GroupView(Screen[None]):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_sides()
+
+    def label(self, m: Member) -> str:
+        """A member's file name (Immich's, for an asset with no file here)."""
+        if (self.here is not None and m.key not in self.here) and m.asset_id in self.in_immich:
+            return self.in_immich[m.asset_id].rsplit("/", 1)[-1]
+        return (m.path or m.key).rsplit("/", 1)[-1]
+
+    def show_sides(self) -> None:
+        """Captions, the detail line and (when they change) the two previews."""
         member = self.highlighted()
         if member is None:
             return
         others = [m for m in self.group.members if m.key != self.keeper.key]
         right = member if member.key != self.keeper.key else (others[0] if others else None)
         self.query_one("#caption-left", Static).update(
-            f"[b]keeper[/b] {escape(shorten(name_of(self.keeper.key, self.group.members), 28))}"
+            f"[b]keeper[/b] {escape(shorten(self.label(self.keeper), 28))}"
         )
         self.query_one("#caption-right", Static).update(
             "" if right is None else
             f"[b]{'this' if right is member else 'other'}[/b] "
-            f"{escape(shorten(name_of(right.key, self.group.members), 28))}"
+            f"{escape(shorten(self.label(right), 28))}"
         )  # fmt: skip
         self.show_detail()
-        wanted = (self.keeper.path, right.path if right else None)
+        wanted = (self.keeper.key, right.key if right else None)
         if wanted != self.shown:
             self.shown = wanted
-            self.load_previews(*wanted)
+            self.load_previews(self.keeper, right)
 
     def show_detail(self) -> None:
         member = self.highlighted()
         if member is None:
             return
         albums = self.albums.get(member.asset_id or "", [])
-        text = f"▸ {member.path or member.key}" + (f"  (albums: {', '.join(albums)})"
-                                                   if albums else "")  # fmt: skip
+        where = member.path or member.key
+        if self.here is not None and member.key not in self.here:
+            where = f"only in Immich: {self.in_immich.get(member.asset_id or '', where)}"
+        text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
         self.query_one("#detail", Static).update(escape(text))
 
-    @work(exclusive=True, group="preview", thread=True)
-    def load_previews(self, left: str | None, right: str | None) -> None:
-        """Decode both previews off the UI thread (a slow disk never blocks the keys)."""
+    @work(exclusive=True, group="preview")
+    async def load_previews(self, left: Member, right: Member | None) -> None:
+        """Both previews, decoded off the UI thread (a slow disk or Immich never blocks the
+        keys): from the file when it is readable here, else from Immich's thumbnail."""
         review = services(self).review
-        for side, path in (("left", left), ("right", right)):
+        for side, member in (("left", left), ("right", right)):
             widget: Any = self.query_one(f"#preview-{side}")
+            if member is None:
+                widget.update("")
+                continue
+            source = await review.preview_source(member)
             if GRAPHICS:
-                image = review.thumbnail(path, 512)
-                self.app.call_from_thread(setattr, widget, "image", image)
+                widget.image = await asyncio.to_thread(review.thumbnail, source, 512)
                 continue
             cols, rows = widget.content_size.width, widget.content_size.height
             cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
-            grid = review.preview(path, cols, rows) if path else None
-            self.app.call_from_thread(widget.update, half_blocks(grid) if path else "")
+            grid = await asyncio.to_thread(review.preview, source, cols, rows)
+            widget.update(half_blocks(grid))
 
     def action_back(self) -> None:
         self.app.pop_screen()

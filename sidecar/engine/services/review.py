@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidecar.engine.preview import Pixel, pixel_grid, thumbnail
+from sidecar.engine.preview import Pixel, Source, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
 from sidecar.engine.services.jobs import JobsService
@@ -183,10 +185,49 @@ class ReviewService:
     async def run_analyze(self) -> Any:
         return (await self.analyze_service.analyze()).as_json()
 
-    def preview(self, path: str | None, cols: int, rows: int) -> list[list[Pixel]] | None:
-        """Blocking (decodes a file): call it from a worker thread."""
-        return pixel_grid(path, cols, rows) if path else None
+    async def immich_paths(self, members: list[Member]) -> dict[str, str]:
+        """Immich's original path of each member asset (asset id -> path), from the mirror."""
+        ids = [m.asset_id for m in members if m.asset_id]
+        return {a.id: a.original_path for a in await self.writeback.assets.links_of(ids)}
 
-    def thumbnail(self, path: str | None, max_side: int) -> Any:
+    async def readable_here(self, members: list[Member]) -> set[str]:
+        """Keys of the members whose file this process can read (the others are known only
+        through Immich, e.g. a library that is not mounted here)."""
+        paths = {m.key: m.path for m in members if m.path}
+        ok = await asyncio.to_thread(lambda: {k for k, p in paths.items() if _readable(p)})
+        return ok
+
+    async def preview_source(self, member: Member) -> Source | None:
+        """What to draw a member's preview from: its file when this process can read it,
+        else the thumbnail Immich made of the asset (None when neither is to be had)."""
+        path = member.path
+        if path is not None:
+            readable: bool = await asyncio.to_thread(_readable, path)
+            if readable:
+                return path
+        if not member.asset_id:
+            return None
+        links = await self.writeback.assets.links_of([member.asset_id])
+        link = links[0] if links else None
+        keys = dict(self.writeback.settings.user_keys())
+        if link is None or link.sync_key not in keys:
+            return None
+        client = self.writeback.connect(keys[link.sync_key])
+        try:
+            return await client.thumbnail(member.asset_id)
+        except Exception:  # noqa: BLE001 - Immich away or no thumbnail: no preview, no error
+            return None
+        finally:
+            await client.aclose()
+
+    def preview(self, source: Source | None, cols: int, rows: int) -> list[list[Pixel]] | None:
+        """Blocking (decodes an image): call it from a worker thread."""
+        return pixel_grid(source, cols, rows) if source else None
+
+    def thumbnail(self, source: Source | None, max_side: int) -> Any:
         """A reduced PIL image, for terminals with sixel or kitty graphics (blocking)."""
-        return thumbnail(path, max_side) if path else None
+        return thumbnail(source, max_side) if source else None
+
+
+def _readable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.R_OK)

@@ -133,7 +133,7 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
             question = text_of(app, "#question")
             assert "To Immich's trash (1" in question
-            assert backup in question  # exactly what goes to the trash
+            assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in question  # exactly what goes
             await pilot.press("y")
             await settle(pilot)
             assert immich_v2.state.assets[backup].is_trashed

@@ -237,7 +237,8 @@ class GroupView(Screen[None]):
     async def load_albums(self) -> None:
         review = services(self).review
         try:
-            self.in_immich = await review.immich_paths(self.group.members)
+            ids = [m.asset_id for m in self.group.members if m.asset_id]
+            self.in_immich = await review.immich_paths(ids)
             self.here = await review.readable_here(self.group.members)
             table = self.query_one(DataTable)
             for row, m in enumerate(self.group.members):

@@ -18,21 +18,24 @@ from sidecar.tui.base import nav, services
 from sidecar.tui.modals import Confirm, Problem, report_problem
 
 
-def describe(planned: WritePlan, *, trash_limit: int = 8) -> str:
+def describe(planned: WritePlan, paths: dict[str, str] | None = None, *,
+             trash_limit: int = 8) -> str:  # fmt: skip
+    """The plan's counts, then each asset it would move to Immich's trash (its path in
+    Immich and why), notes and errors."""
     summary = planned.plan.summary()
     lines = [f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
              + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
                 or "nothing to do")]  # fmt: skip
     trash = [a for a in planned.plan.actions if a.kind.value == "trash"]
-    if trash:
-        ids = [i for a in trash for i in a.asset_ids]
-        lines.append(f"[b]To Immich's trash[/b] ({len(ids)}, recoverable there):")
-        for action in trash:
-            for asset_id in action.asset_ids[:trash_limit]:
-                lines.append(f"  {asset_id}  {escape(action.reason)}")
-        if len(ids) > trash_limit * len(trash):
-            lines.append("  …")
-    lines += [f"note: {escape(n)}" for n in planned.plan.notes[:3]]
+    ids = [i for a in trash for i in a.asset_ids]
+    if ids:
+        lines.append(f"[b]To Immich's trash[/b] ({len(ids)}; recoverable there, never deleted "
+                     "for good by this tool):")  # fmt: skip
+        lines += [f"  {escape((paths or {}).get(i, i))}" for i in ids[:trash_limit]]
+        if len(ids) > trash_limit:
+            lines.append(f"  … and {len(ids) - trash_limit} more")
+    notes = sorted(planned.plan.notes, key=lambda n: not n.startswith("WARNING"))
+    lines += [f"note: {escape(n)}" for n in notes[:3]]
     lines += [f"[b]error[/b]: {escape(e)}" for e in planned.errors]
     return "\n".join(lines)
 
@@ -47,6 +50,7 @@ class Writeback(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.planned: WritePlan | None = None
+        self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
@@ -91,7 +95,10 @@ class Writeback(Screen[None]):
             self.query_one("#plan", Static).update(f"Planning failed: {escape(str(exc))}")
             report_problem(self.app, "Planning failed", exc)
             return None
-        self.query_one("#plan", Static).update(describe(self.planned))
+        doomed = [i for a in self.planned.plan.actions if a.kind.value == "trash"
+                 for i in a.asset_ids]  # fmt: skip
+        self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
+        self.query_one("#plan", Static).update(describe(self.planned, self.paths))
         self.app.results_changed()  # type: ignore[attr-defined]
         return self.planned
 
@@ -112,7 +119,7 @@ class Writeback(Screen[None]):
             else:
                 self.app.notify("Nothing to apply: Immich already matches.")
             return
-        question = f"Apply this plan to Immich?\n\n{describe(planned, trash_limit=50)}"
+        question = f"Apply this plan to Immich?\n\n{describe(planned, self.paths, trash_limit=50)}"
         if not await self.app.push_screen_wait(Confirm(question)):
             self.app.notify("Nothing applied.")
             return

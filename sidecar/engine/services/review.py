@@ -185,10 +185,9 @@ class ReviewService:
     async def run_analyze(self) -> Any:
         return (await self.analyze_service.analyze()).as_json()
 
-    async def immich_paths(self, members: list[Member]) -> dict[str, str]:
-        """Immich's original path of each member asset (asset id -> path), from the mirror."""
-        ids = [m.asset_id for m in members if m.asset_id]
-        return {a.id: a.original_path for a in await self.writeback.assets.links_of(ids)}
+    async def immich_paths(self, asset_ids: list[str]) -> dict[str, str]:
+        """Immich's original path of each asset (asset id -> path), from the mirror."""
+        return {a.id: a.original_path for a in await self.writeback.assets.links_of(asset_ids)}
 
     async def readable_here(self, members: list[Member]) -> set[str]:
         """Keys of the members whose file this process can read (the others are known only

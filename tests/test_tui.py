@@ -393,3 +393,30 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
             assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
     thumbnails = [e for e in fake.record.exchanges if e.path.endswith("/thumbnail")]
     assert thumbnails
+
+
+async def test_dashboard_runs_sync_scan_and_analysis_now(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    async with open_runtime(settings) as rt:  # an empty inventory: nothing run yet
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "none (press A to analyse)" in text_of(app, "#summary")
+            for key_ in ("R", "S", "A"):  # scan, sync, analyse: the daemon's services
+                await pilot.press(key_)
+                await settle(pilot)
+                if isinstance(app.screen, Problem):
+                    raise AssertionError(text_of(app, "#problem-message"))
+            summary = text_of(app, "#summary")
+            messages = [n.message for n in app._notifications]
+            assert any(m.startswith("scan done") for m in messages)
+            assert any(m.startswith("sync done") for m in messages)
+            assert any(m.startswith("analyze done") for m in messages)
+            assert "Immich assets 0" not in summary
+            assert "exact 2" in summary
+            await pilot.press("g")
+            await settle(pilot)
+            assert app.screen.query_one(DataTable).row_count >= 2

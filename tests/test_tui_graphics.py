@@ -135,3 +135,30 @@ async def test_previews_use_the_terminals_graphics(
     finally:
         code = term.close()
     assert code == 0, term.output[-2000:]
+
+
+async def test_analysis_from_the_real_tui_uses_worker_processes(
+    photos: Path, settings: Settings, tmp_path: Path
+) -> None:
+    """`A` on the dashboard fingerprints in worker processes while Textual holds the screen
+    (its stderr capture has no file descriptor: the pool must not depend on one)."""
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])  # scanned, not analysed
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env,
+                    "plain")  # fmt: skip
+    try:
+        assert term.wait_for(b"press A to analyse"), term.output[-2000:]
+        term.send(b"A")
+        assert term.wait_for(b"analyze done", 60), term.output[-3000:]
+        assert b"Analyze failed" not in term.output
+        term.send(b"q")
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0
+    async with open_runtime(settings) as rt:
+        assert (await rt.analysis.group_counts()).get("exact") == 2

@@ -16,6 +16,7 @@ from sidecar.engine.services.review import Dashboard as Numbers
 from sidecar.tui.base import nav, services
 from sidecar.tui.modals import report_problem
 
+REFRESH_S = 10
 DRIFT = {"not_in_immich": "not imported", "missing_on_disk": "offline (file gone)",
          "reimported_moves": "moved and re-imported",
          "multi_path_content": "same content at several paths"}  # fmt: skip
@@ -56,6 +57,13 @@ class Dashboard(Screen[None]):
         with VerticalScroll():
             yield Static("Loading…", id="summary")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(REFRESH_S, self._tick)  # the daemon may be changing things
+
+    def _tick(self) -> None:
+        if self.is_current:
+            self.refresh_data()
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

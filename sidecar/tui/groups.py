@@ -109,6 +109,11 @@ class Groups(Screen[None]):
             self.loaded.append(g)
         if want and want <= len(self.loaded):
             table.move_cursor(row=want - 1, animate=False)
+        if not self.loaded:
+            self.query_one("#groups-title", Static).update(
+                "No duplicate groups" + (f" of tier {TIERS[self.tier]}" if self.tier else "")
+                + " (A on the dashboard runs the analysis; t changes the tier)"
+            )  # fmt: skip
 
     @work(exclusive=True, group="group-states")
     async def refresh_states(self) -> None:
@@ -356,4 +361,5 @@ class GroupView(Screen[None]):
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not taken back", exc)
             return
-        self.app.notify("Taken back: no decision about this group now")
+        self.app.notify("Taken back: no decision about this group now (what an apply already "
+                        "did is undone on the write-back screen)")  # fmt: skip

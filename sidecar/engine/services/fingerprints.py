@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
 
 from sidecar.engine.fingerprint import Fingerprint, FingerprintFailure, fingerprint_file
 from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
@@ -23,6 +26,41 @@ def fingerprint_many(paths: Sequence[str], hash_size: int) -> list[Outcome]:
     return [fingerprint_file(p, hash_size) for p in paths]
 
 
+def _real_fd(stream: object) -> bool:
+    try:
+        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _silence_output() -> None:
+    """Worker initializer inside a full-screen app: C libraries' warnings written to the
+    terminal would scribble over the screen."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def new_process_pool(workers: int) -> ProcessPoolExecutor:
+    """A 'spawn' pool that also works inside a full-screen app (the TUI), where sys.stderr is
+    a capture whose fileno() is -1: multiprocessing's resource tracker would hand that to its
+    child ('bad value(s) in fds_to_keep'), so it is started against the real stderr first, and
+    the workers' output goes to /dev/null instead of over the screen."""
+    ctx = multiprocessing.get_context("spawn")
+    in_app = not _real_fd(sys.stderr)
+    if in_app:
+        saved = sys.stderr
+        try:
+            if sys.__stderr__ is not None and _real_fd(sys.__stderr__):
+                sys.stderr = sys.__stderr__
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+    return ProcessPoolExecutor(workers, mp_context=ctx,
+                               initializer=_silence_output if in_app else None)  # fmt: skip
+
+
 class Fingerprinter:
     def __init__(self, store: AnalysisStore, workers: int, hash_size: int, algo: str) -> None:
         self.store = store
@@ -34,8 +72,7 @@ class Fingerprinter:
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        ctx = multiprocessing.get_context("spawn")
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx)
+        self._pool = new_process_pool(self.workers)
         return self._pool
 
     async def run(
@@ -89,8 +126,7 @@ class Fingerprinter:
         half a second, so not one per file)."""
         loop = asyncio.get_running_loop()
         out: list[Outcome] = []
-        ctx = multiprocessing.get_context("spawn")
-        alone = ProcessPoolExecutor(1, mp_context=ctx)
+        alone = new_process_pool(1)
         try:
             for path in paths:
                 try:
@@ -101,7 +137,7 @@ class Fingerprinter:
                     log.warning("analysis: the image decoder crashed on %s", path)
                     out.append(FingerprintFailure("the image decoder crashed on this file"))
                     alone.shutdown(wait=False, cancel_futures=True)
-                    alone = ProcessPoolExecutor(1, mp_context=ctx)
+                    alone = new_process_pool(1)
         finally:
             alone.shutdown(wait=False, cancel_futures=True)
         return out

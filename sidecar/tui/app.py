@@ -32,7 +32,7 @@ class SidecarApp(App[None]):
     #problem { width: 76; height: auto; border: heavy $error; padding: 0 1; background: $panel; }
     #problem-hint { color: $text; text-style: italic; }
     Confirm, Help, Problem { align: center middle; }
-    #help { width: 80; height: 22; border: round $accent; padding: 0 1; background: $panel; }
+    #help { width: 80; height: auto; max-height: 22; border: round $accent; padding: 0 1; background: $panel; }
     #members { height: auto; max-height: 6; }
     #previews { height: 1fr; min-height: 4; }
     .side { width: 1fr; padding-right: 1; }

@@ -62,22 +62,21 @@ def report_problem(app: App[None], title: str, exc: BaseException) -> None:
     app.push_screen(Problem(title, message, what_to_do(exc)))
 
 
-HELP = """[b]Everywhere[/b]
-  d dashboard   g duplicate groups   p pairs   w write-back (plan, runs)
-  ? this help   q quit (back, on a group)   arrows/pgup/pgdn move, no mouse needed
-[b]Dashboard[/b]   S sync now   R scan now   A analyse now
-[b]Groups[/b]      enter open   o sort (reclaimable, size, date, distance, members)
-            t tier (all, exact, near, semantic)   (more rows load as you scroll)
-[b]A group[/b]     a keep the suggested keeper, the others to the trash queue
-            k keep the highlighted member instead   n not duplicates
-            s stack them in Immich instead   x skip   u take back my decision
-            escape back   (a decision opens the next group)
-[b]Pairs[/b]       a accept (stack in Immich)   r not a pair   c next member as primary
-            u take back my decision
-[b]Write-back[/b]  l plan now   A apply the plan (asks)   T apply with the trash queue (asks)
-            u undo the highlighted run (asks)
-Decisions are recorded at once; nothing reaches Immich before an apply. The trash is
-Immich's own (recoverable); nothing is ever deleted for good."""
+HELP = """[b]Everywhere[/b]   d dashboard  g groups  p pairs  w write-back  ? help
+             q quit (back, on a group)   arrows, pgup/pgdn, enter: no mouse
+[b]Dashboard[/b]    S sync now   R scan now   A analyse now
+[b]Groups[/b]       enter open   o sort (reclaim, size, date, distance, members)
+             t tier (all, exact, near, semantic); more rows load as you go
+[b]A group[/b]      a keep the suggested keeper (the others to the trash queue)
+             k keep the highlighted one instead   n not duplicates
+             s stack them in Immich instead   x skip   u take back
+             escape back to the list; a decision opens the next group
+[b]Pairs[/b]        a accept (stacked in Immich)   r not a pair
+             c next member as primary   u take back
+[b]Write-back[/b]   l plan   A apply (asks)   T apply with the trash queue (asks)
+             u undo the highlighted run (asks)
+Decisions are recorded at once; nothing reaches Immich before an apply.
+The trash is Immich's own (recoverable); nothing is deleted for good."""
 
 
 class Help(ModalScreen[None]):

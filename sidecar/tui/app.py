@@ -32,7 +32,8 @@ class SidecarApp(App[None]):
     #problem { width: 76; height: auto; border: heavy $error; padding: 0 1; background: $panel; }
     #problem-hint { color: $text; text-style: italic; }
     Confirm, Help, Problem { align: center middle; }
-    #help { width: 80; height: auto; max-height: 22; border: round $accent; padding: 0 1; background: $panel; }
+    #help { width: 80; height: auto; max-height: 22; border: round $accent; padding: 0 1;
+            background: $panel; }
     #members { height: auto; max-height: 6; }
     #previews { height: 1fr; min-height: 4; }
     .side { width: 1fr; padding-right: 1; }
@@ -72,10 +73,6 @@ class SidecarApp(App[None]):
             ansi = self.console.color_system == "standard"
         if ansi:
             self.theme = "ansi-dark"
-
-    def results_changed(self) -> None:
-        """A sync, scan, analysis, plan or apply ran: lists read before are stale."""
-        self.results_version += 1
 
     def on_mount(self) -> None:
         self.push_screen("dashboard")

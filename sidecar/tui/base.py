@@ -40,6 +40,16 @@ def services(node: DOMNode) -> TuiServices:
     return cast(TuiServices, node.app.services)  # type: ignore[attr-defined]
 
 
+def results_version(node: DOMNode) -> int:
+    """Bumped by the app whenever analysis results may have changed (lists read before that
+    are read again)."""
+    return int(getattr(node.app, "results_version", 0))
+
+
+def results_changed(node: DOMNode) -> None:
+    node.app.results_version = results_version(node) + 1  # type: ignore[attr-defined]
+
+
 def enable_graphics() -> bool:
     """Ask the terminal whether it shows sixel or kitty graphics (textual-image queries it, so
     this runs before the app starts, and only for `tui` on a terminal). Without them the

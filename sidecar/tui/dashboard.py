@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from sidecar.engine.services.review import Dashboard as Numbers
-from sidecar.tui.base import nav, services
+from sidecar.tui.base import nav, results_changed, services
 from sidecar.tui.modals import report_problem
 
 REFRESH_S = 10
@@ -89,5 +89,5 @@ class Dashboard(Screen[None]):
             return
         brief = ", ".join(f"{k} {v:,}" for k, v in (result or {}).items() if isinstance(v, int))
         self.app.notify(f"{what} done" + (f": {brief}" if brief else ""))
-        self.app.results_changed()  # type: ignore[attr-defined]
+        results_changed(self)
         self.refresh_data()

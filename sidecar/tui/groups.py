@@ -19,7 +19,6 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sidecar.engine.services.review import Member, StoredGroup
 from sidecar.tui.base import (
     GRAPHICS,
-    PAGE,
     common_dir,
     half_blocks,
     human,
@@ -29,11 +28,11 @@ from sidecar.tui.base import (
     when,
 )
 from sidecar.tui.modals import report_problem
+from sidecar.tui.paged import PagedList
 
 SORTS = ("reclaim", "size", "date", "distance", "members")
 TIERS = (None, "exact", "near", "semantic")
 PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # the half-block preview in 80x24 (grows with the terminal)
-STATE_COLUMN = 5
 
 
 def name_of(key: str, members: list[Member]) -> str:
@@ -41,21 +40,18 @@ def name_of(key: str, members: list[Member]) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-class Groups(Screen[None]):
+class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "sort", "Sort"), Binding("t", "tier", "Tier"),
         Binding("enter", "open", "Open", show=False),
         *nav("groups", quit=True),
     ]  # fmt: skip
+    STATE_COLUMN = 5
 
     def __init__(self) -> None:
         super().__init__()
         self.sort = 0
         self.tier = 0
-        self.loaded: list[StoredGroup] = []
-        self.exhausted = False
-        self.loading = False
-        self.version = -1  # the app's results version the rows were read at
         self.resume_at = 0  # the row to show again when coming back from a group
 
     def compose(self) -> ComposeResult:
@@ -65,50 +61,33 @@ class Groups(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
+        self.table.add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
 
     def on_screen_resume(self) -> None:
-        if self.version != self.app.results_version:  # type: ignore[attr-defined]
+        if self.stale():
             self.reload(keep=self.resume_at)
         else:
             self.refresh_states()
 
     def reload(self, keep: int = 0) -> None:
-        self.loaded, self.exhausted = [], False
-        self.version = self.app.results_version  # type: ignore[attr-defined]
-        self.query_one(DataTable).clear()
         tier = TIERS[self.tier] or "all tiers"
         self.query_one("#groups-title", Static).update(
             f"Duplicate groups — {tier}, by {SORTS[self.sort]} (o sort, t tier, enter open)"
         )
-        self.load_more(want=keep + 1)
+        super().reload(keep)
 
-    @work(exclusive=True, group="groups")
-    async def load_more(self, want: int = 0) -> None:
-        """The next page (or as many as needed to show row `want`)."""
-        if self.exhausted:
-            return
-        review = services(self).review
-        self.loading = True
-        try:
-            limit = max(PAGE, want - len(self.loaded) + 20)
-            page = await review.groups(len(self.loaded), limit, SORTS[self.sort],
-                                       TIERS[self.tier])  # fmt: skip
-            states = await review.group_states(page)
-        except Exception as exc:  # noqa: BLE001
-            self.app.notify(f"cannot read the groups: {exc}", severity="error")
-            return
-        finally:
-            self.loading = False
-        self.exhausted = len(page) < limit
-        table = self.query_one(DataTable)
-        for g in page:
-            table.add_row(g.tier, str(len(g.members)), human(g.reclaim), str(g.distance),
-                          shorten(name_of(g.keeper, g.members), 28), states.get(g.id, ""),
-                          key=str(len(self.loaded)))  # fmt: skip
-            self.loaded.append(g)
-        if want and want <= len(self.loaded):
-            table.move_cursor(row=want - 1, animate=False)
+    async def fetch(self, offset: int, limit: int) -> list[StoredGroup]:
+        return await services(self).review.groups(offset, limit, SORTS[self.sort],
+                                                  TIERS[self.tier])  # fmt: skip
+
+    async def states(self, items: list[StoredGroup]) -> dict[int, str]:
+        return await services(self).review.group_states(items)
+
+    def cells(self, g: StoredGroup, state: str) -> tuple[str, ...]:
+        return (g.tier, str(len(g.members)), human(g.reclaim), str(g.distance),
+                shorten(name_of(g.keeper, g.members), 28), state)  # fmt: skip
+
+    def loaded_page(self) -> None:
         if not self.loaded:
             self.query_one("#groups-title", Static).update(
                 "No duplicate groups" + (f" of tier {TIERS[self.tier]}" if self.tier else "")
@@ -118,35 +97,30 @@ class Groups(Screen[None]):
     @work(exclusive=True, group="group-states")
     async def refresh_states(self) -> None:
         try:
-            states = await services(self).review.group_states(self.loaded)
+            await self.update_states(list(range(len(self.loaded))))
         except Exception as exc:  # noqa: BLE001
             self.app.notify(f"cannot read the decisions: {exc}", severity="error")
             return
-        table = self.query_one(DataTable)
-        for row, g in enumerate(self.loaded):
-            table.update_cell_at(Coordinate(row, STATE_COLUMN), states.get(g.id, ""))
-        if self.resume_at < table.row_count:
-            table.move_cursor(row=self.resume_at, animate=False)
+        if self.resume_at < self.table.row_count:
+            self.table.move_cursor(row=self.resume_at, animate=False)
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= len(self.loaded) - 20 and not (self.exhausted or self.loading):
-            self.load_more()
+        self.near_end(event.cursor_row)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        self.open_at(self.query_one(DataTable).cursor_row)
+        self.open_at(self.table.cursor_row)
 
     def open_at(self, row: int) -> bool:
         """Open the group on `row` (replacing an open group); False past the loaded rows."""
         if not 0 <= row < len(self.loaded):
             return False
         self.resume_at = row
-        if len(self.loaded) - row < 20 and not (self.exhausted or self.loading):
-            self.load_more()
+        self.near_end(row)
         view = GroupView(self, row)
         if isinstance(self.app.screen, GroupView):
             self.app.switch_screen(view)

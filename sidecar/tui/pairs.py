@@ -12,30 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredPair
-from sidecar.tui.base import PAGE, nav, services, shorten
+from sidecar.tui.base import nav, services, shorten
 from sidecar.tui.groups import name_of
 from sidecar.tui.modals import report_problem
+from sidecar.tui.paged import PagedList
 
-STATE_COLUMN = 3
 
-
-class Pairs(Screen[None]):
+class Pairs(PagedList[StoredPair]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('accept')", "Accept"), Binding("r", "decide('reject')", "Reject"),
         Binding("c", "decide('primary')", "Primary"), Binding("u", "decide('undo')", "Undo"),
         *nav("pairs"),
     ]  # fmt: skip
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.loaded: list[StoredPair] = []
-        self.exhausted = False
-        self.loading = False
-        self.version = -1
+    STATE_COLUMN = 3
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,42 +39,26 @@ class Pairs(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("kind", "n", "primary", "decided", "why")
+        self.table.add_columns("kind", "n", "primary", "decided", "why")
 
     def on_screen_resume(self) -> None:
-        if self.version != self.app.results_version:  # type: ignore[attr-defined]
-            self.version = self.app.results_version  # type: ignore[attr-defined]
-            self.loaded, self.exhausted = [], False
-            self.query_one(DataTable).clear()
-            self.load_more()
+        if self.stale():
+            self.reload()
 
-    @work(exclusive=True, group="pairs")
-    async def load_more(self) -> None:
-        if self.exhausted:
-            return
-        review = services(self).review
-        self.loading = True
-        try:
-            page = await review.pairs(len(self.loaded), PAGE)
-            states = await review.pair_states(page)
-        except Exception as exc:  # noqa: BLE001
-            self.app.notify(f"cannot read the pairs: {exc}", severity="error")
-            return
-        finally:
-            self.loading = False
-        self.exhausted = len(page) < PAGE
-        table = self.query_one(DataTable)
-        for p in page:
-            why = _start((p.reasons or [""])[0], 26)
-            table.add_row(p.kind, str(len(p.members)), shorten(name_of(p.primary, p.members), 22),
-                          states.get(p.id, ""), why, key=str(len(self.loaded)))  # fmt: skip
-            self.loaded.append(p)
+    async def fetch(self, offset: int, limit: int) -> list[StoredPair]:
+        return await services(self).review.pairs(offset, limit)
+
+    async def states(self, items: list[StoredPair]) -> dict[int, str]:
+        return await services(self).review.pair_states(items)
+
+    def cells(self, p: StoredPair, state: str) -> tuple[str, ...]:
+        return (p.kind, str(len(p.members)), shorten(name_of(p.primary, p.members), 22), state,
+                _start((p.reasons or [""])[0], 26))  # fmt: skip
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:
         row = event.cursor_row
-        if row >= len(self.loaded) - 20 and not (self.exhausted or self.loading):
-            self.load_more()
+        self.near_end(row)
         if 0 <= row < len(self.loaded):
             p = self.loaded[row]
             lines = [("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key)
@@ -117,12 +93,11 @@ class Pairs(Screen[None]):
             else:
                 await review.undo_pair_decision(pair)
                 note = "no decision about this pair now"
-            states = await review.pair_states([pair])
+            await self.update_states([row])
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not recorded", exc)
             return
         self.app.notify(f"Recorded: {note}")
-        table.update_cell_at(Coordinate(row, STATE_COLUMN), states.get(pair.id, ""))
         if what != "primary" and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)
 

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import nav, services
+from sidecar.tui.base import nav, results_changed, services
 from sidecar.tui.modals import Confirm, Problem, report_problem
 
 
@@ -99,7 +99,7 @@ class Writeback(Screen[None]):
                  for i in a.asset_ids]  # fmt: skip
         self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
         self.query_one("#plan", Static).update(describe(self.planned, self.paths))
-        self.app.results_changed()  # type: ignore[attr-defined]
+        results_changed(self)
         return self.planned
 
     @work(exclusive=True, group="plan")
@@ -141,7 +141,7 @@ class Writeback(Screen[None]):
                                          hint))  # fmt: skip
         else:
             self.app.notify(done)
-        self.app.results_changed()  # type: ignore[attr-defined]
+        results_changed(self)
         self.load_runs()
 
     def action_undo(self) -> None:

@@ -1,0 +1,98 @@
+"""A screen whose table is read a page at a time (the next page when the cursor nears the end
+of what is loaded), with a column saying what a person decided about each row, and read again
+when the results it shows may have changed (the app's results version)."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from textual import work
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from sidecar.tui.base import PAGE, results_version
+
+T = TypeVar("T")
+AHEAD = 20  # rows before the end of what is loaded at which the next page is read
+
+
+class PagedList(Screen[None], Generic[T]):
+    STATE_COLUMN = 0  # index of the "decided" column (set by each list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[T] = []
+        self.exhausted = False
+        self.loading = False
+        self.version = -1  # the app's results version the rows were read at
+
+    # -- what each list provides ---------------------------------------------------------
+
+    async def fetch(self, offset: int, limit: int) -> list[T]:
+        raise NotImplementedError
+
+    async def states(self, items: list[T]) -> dict[int, str]:
+        """What was decided about these items, by item id."""
+        raise NotImplementedError
+
+    def cells(self, item: T, state: str) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def item_id(self, item: T) -> int:
+        return int(getattr(item, "id"))  # noqa: B009 - every stored row has an id
+
+    def loaded_page(self) -> None:
+        """Called after each page is shown."""
+
+    # -- paging -----------------------------------------------------------------------------
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one(DataTable)
+
+    def stale(self) -> bool:
+        return self.version != results_version(self)
+
+    def reload(self, keep: int = 0) -> None:
+        """Read the list again from the start, as far as row `keep`."""
+        self.loaded, self.exhausted = [], False
+        self.version = results_version(self)
+        self.table.clear()
+        self.load_more(want=keep + 1)
+
+    def near_end(self, row: int) -> None:
+        if row >= len(self.loaded) - AHEAD and not (self.exhausted or self.loading):
+            self.load_more()
+
+    @work(exclusive=True, group="page")
+    async def load_more(self, want: int = 0) -> None:
+        """The next page (or as many rows as needed to show row `want`)."""
+        if self.exhausted:
+            return
+        self.loading = True
+        try:
+            limit = max(PAGE, want - len(self.loaded) + AHEAD)
+            page = await self.fetch(len(self.loaded), limit)
+            states = await self.states(page)
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            self.app.notify(f"cannot read the list: {exc}", severity="error")
+            return
+        finally:
+            self.loading = False
+        self.exhausted = len(page) < limit
+        table = self.table
+        for item in page:
+            table.add_row(*self.cells(item, states.get(self.item_id(item), "")),
+                          key=str(len(self.loaded)))  # fmt: skip
+            self.loaded.append(item)
+        if 0 < want <= len(self.loaded):
+            table.move_cursor(row=want - 1, animate=False)
+        self.loaded_page()
+
+    async def update_states(self, rows: list[int]) -> None:
+        """Show again what was decided about these rows."""
+        states = await self.states([self.loaded[r] for r in rows])
+        for row in rows:
+            state = states.get(self.item_id(self.loaded[row]), "")
+            self.table.update_cell_at(Coordinate(row, self.STATE_COLUMN), state)

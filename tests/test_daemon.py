@@ -217,8 +217,8 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
     reviews a group and applies the trash queue in the TUI; neither blocks the other."""
     from sidecar.runtime import open_runtime
     from sidecar.settings import load_settings
-    from sidecar.tui.app import Confirm, GroupView, SidecarApp
-    from tests.test_tui import goto, settle, until
+    from sidecar.tui.app import Confirm, SidecarApp
+    from tests.test_tui import open_group_of, settle, until
 
     fake, _, _, config, _, start = setup
     backup = next(a for a in fake.state.assets.values()
@@ -234,14 +234,7 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
             await settle(pilot)
             await pilot.press("g")
             await settle(pilot)
-            groups: Any = app.screen
-            row = next(i for i, g in enumerate(groups.loaded)
-                       if backup.id in {m.asset_id for m in g.members})  # fmt: skip
-            await goto(pilot, groups.query_one("DataTable"), row)
-            await pilot.press("enter")
-            await settle(pilot)
-            assert isinstance(app.screen, GroupView)
-            keeper = app.screen.keeper
+            keeper = (await open_group_of(pilot, backup.id)).keeper
             if keeper.asset_id == backup.id:  # keep the other one
                 await pilot.press("down", "k")
             else:

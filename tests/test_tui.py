@@ -38,6 +38,19 @@ async def goto(pilot: Any, table: DataTable[Any], row: int) -> None:
         await pilot.press("down" if table.cursor_row < row else "up")
 
 
+async def open_group_of(pilot: Any, asset_id: str) -> GroupView:
+    """From the groups list, open (with the keyboard) the group that has this asset."""
+    groups: Any = pilot.app.screen
+    row = next(i for i, g in enumerate(groups.loaded)
+               if asset_id in {m.asset_id for m in g.members})  # fmt: skip
+    await goto(pilot, groups.query_one(DataTable), row)
+    await pilot.press("enter")
+    await settle(pilot)
+    view = pilot.app.screen
+    assert isinstance(view, GroupView)
+    return view
+
+
 def text_of(app: SidecarApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
@@ -119,13 +132,7 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
             await settle(pilot)
             await pilot.press("g", "t")  # exact groups
             await settle(pilot)
-            groups: Any = app.screen
-            row = next(i for i, g in enumerate(groups.loaded)
-                       if backup in {m.asset_id for m in g.members})  # fmt: skip
-            for _ in range(row):
-                await pilot.press("down")
-            await pilot.press("enter")
-            await settle(pilot)
+            await open_group_of(pilot, backup)
             assert "astronaut.jpg is in: Summer 2019" in text_of(app, "#reasons")
             await pilot.press("a")  # keep the suggested keeper; the backup to the trash queue
             await settle(pilot)
@@ -221,13 +228,7 @@ async def test_stack_instead_of_trashing(
             await settle(pilot)
             await pilot.press("g", "t")
             await settle(pilot)
-            groups: Any = app.screen
-            row = next(i for i, g in enumerate(groups.loaded)
-                       if backup in {m.asset_id for m in g.members})  # fmt: skip
-            for _ in range(row):
-                await pilot.press("down")
-            await pilot.press("enter")
-            await settle(pilot)
+            await open_group_of(pilot, backup)
             await pilot.press("s")
             await settle(pilot)
         planned = await rt.writeback.plan()
@@ -377,13 +378,7 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
             await settle(pilot)
             await pilot.press("g")
             await settle(pilot)
-            groups: Any = app.screen
-            await goto(pilot, groups.query_one(DataTable),
-                       next(i for i, g in enumerate(groups.loaded)
-                            if remote.id in {m.asset_id for m in g.members}))  # fmt: skip
-            await pilot.press("enter")
-            await settle(pilot)
-            screen: Any = app.screen
+            screen = await open_group_of(pilot, remote.id)
             assert "astronaut-print.jpg" in text_of(app, "#caption-right")
             assert "▀" in text_of(app, "#preview-right")  # drawn from Immich's thumbnail
             await goto(pilot, screen.query_one(DataTable),

@@ -11,10 +11,13 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
 from tests.conftest import make_settings
+from tests.test_tui import settle
 
 SIZE = (80, 24)
 
@@ -52,69 +55,20 @@ def analysed(photos: Path, state_dir: Path) -> Settings:
     return settings
 
 
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+SCREENS = {  # screen -> the keys that lead there from the start
+    "dashboard": [], "groups": ["g"], "group_view_with_previews": ["g", "enter"],
+    "pairs": ["p"], "writeback": ["w"], "help": ["question_mark"],
+}  # fmt: skip
 
 
-def test_dashboard(snap_compare: Any, photos: Path, state_dir: Path) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
-
-
-def test_groups(snap_compare: Any, photos: Path, state_dir: Path) -> None:
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare: Any, photos: Path, state_dir: Path, screen: str) -> None:
     app = SnapshotApp(analysed(photos, state_dir))
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
-        await pilot.press("g")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def test_group_view_with_preview(snap_compare: Any, photos: Path, state_dir: Path) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
-
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("g")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def test_help(snap_compare: Any, photos: Path, state_dir: Path) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
-
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def test_pairs(snap_compare: Any, photos: Path, state_dir: Path) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
-
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
-
-
-def test_writeback(snap_compare: Any, photos: Path, state_dir: Path) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
-
-    async def run_before(pilot: Any) -> None:
-        await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -136,7 +136,13 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
             assert "astronaut.jpg is in: Summer 2019" in text_of(app, "#reasons")
             await pilot.press("a")  # keep the suggested keeper; the backup to the trash queue
             await settle(pilot)
-            await pilot.press("w", "T")
+            await pilot.press("w")  # the pending plan, with the trash queue, on arrival
+            await settle(pilot)
+            pending = text_of(app, "#plan")
+            assert "Pending" in pending
+            assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in pending
+            assert "create stack 1" in pending
+            await pilot.press("T")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
             question = text_of(app, "#question")
             assert "To Immich's trash (1" in question

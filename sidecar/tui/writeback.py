@@ -3,6 +3,7 @@ what goes to Immich's trash, and past runs with undo (confirmation required)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.markup import escape
@@ -14,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import nav, results_changed, services
+from sidecar.tui.base import nav, results_changed, results_version, services
 from sidecar.tui.modals import Confirm, Problem, report_problem
 
 
@@ -40,6 +41,12 @@ def describe(planned: WritePlan, paths: dict[str, str] | None = None, *,
     return "\n".join(lines)
 
 
+def keys_hint(planned: WritePlan) -> str:
+    if any(a.kind.value == "trash" for a in planned.plan.actions):
+        return "\nA applies it without the trash, T with it (both ask first)"
+    return "\nA applies it (asks first)" if planned.plan.actions else ""
+
+
 class Writeback(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "plan", "Plan"), Binding("A", "apply(False)", "Apply"),
@@ -52,11 +59,13 @@ class Writeback(Screen[None]):
         self.planned: WritePlan | None = None
         self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
+        self.version = -1  # the results version the pending plan was made at
+        self.busy = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="plan-box"):
-            yield Static("No plan yet: press l to plan (syncs and analyses first).", id="plan")
+            yield Static("Reading the pending plan…", id="plan")
         yield Static("[b]Runs[/b] (u undoes the highlighted one)")
         yield DataTable(id="runs", cursor_type="row")
         yield Footer()
@@ -66,6 +75,31 @@ class Writeback(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.load_runs()
+        if self.version != results_version(self):
+            self.pending()
+
+    @work(exclusive=True, group="plan")
+    async def pending(self) -> None:
+        """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
+        read), with the trash queue: shown on arrival, problems inline rather than a modal."""
+        async with self.busy:  # one plan/apply/undo of this screen at a time
+            self.version = results_version(self)
+            box = self.query_one("#plan", Static)
+            try:
+                planned = await services(self).writeback.plan(refresh=False, trash_decided=True)
+                await self._show(planned)
+            except Exception as exc:  # noqa: BLE001
+                box.update(
+                    f"The pending plan could not be read: {escape(str(exc))} (l plans afresh)"
+                )
+                return
+            box.update("[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
+                       + describe(planned, self.paths) + keys_hint(planned))  # fmt: skip
+
+    async def _show(self, planned: WritePlan) -> None:
+        self.planned = planned
+        doomed = [i for a in planned.plan.actions if a.kind.value == "trash" for i in a.asset_ids]
+        self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
 
     @work(exclusive=True, group="runs")
     async def load_runs(self) -> None:
@@ -90,59 +124,66 @@ class Writeback(Screen[None]):
     async def _plan(self, trash: bool) -> WritePlan | None:
         self.query_one("#plan", Static).update("Planning (sync, analysis, Immich state)…")
         try:
-            self.planned = await services(self).writeback.plan(trash_decided=trash)
+            planned = await services(self).writeback.plan(trash_decided=trash)
+            await self._show(planned)
         except Exception as exc:  # noqa: BLE001
             self.query_one("#plan", Static).update(f"Planning failed: {escape(str(exc))}")
             report_problem(self.app, "Planning failed", exc)
             return None
-        doomed = [i for a in self.planned.plan.actions if a.kind.value == "trash"
-                 for i in a.asset_ids]  # fmt: skip
-        self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
-        self.query_one("#plan", Static).update(describe(self.planned, self.paths))
+        self.query_one("#plan", Static).update(describe(planned, self.paths))
         results_changed(self)
-        return self.planned
+        self.version = results_version(self)
+        return planned
 
     @work(exclusive=True, group="plan")
     async def action_plan(self) -> None:
-        planned = await self._plan(False)
-        if planned is not None and planned.errors:
-            self._plan_errors(planned)
+        async with self.busy:  # one plan/apply/undo of this screen at a time
+            planned = await self._plan(True)
+            if planned is None:
+                return
+            box = self.query_one("#plan", Static)
+            box.update(describe(planned, self.paths) + keys_hint(planned))
+            if planned.errors:
+                self._plan_errors(planned)
 
     @work(exclusive=True, group="apply")
     async def action_apply(self, trash: bool) -> None:
-        planned = await self._plan(trash)
-        if planned is None:
-            return
-        if not planned.plan.actions:
-            if planned.errors:
-                self._plan_errors(planned)
-            else:
-                self.app.notify("Nothing to apply: Immich already matches.")
-            return
-        question = f"Apply this plan to Immich?\n\n{describe(planned, self.paths, trash_limit=50)}"
-        if not await self.app.push_screen_wait(Confirm(question)):
-            self.app.notify("Nothing applied.")
-            return
-        try:
-            report = await services(self).writeback.apply(planned)
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Apply failed", exc)
-            return
-        done = (f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
-                f"{report.skipped} skipped")  # fmt: skip
-        if report.failed:
-            failures = [m for m in report.messages if "fail" in m or "permission" in m]
-            hint = (
-                "A permission is missing: give the API key the permission named above."
-                if any("permission" in m for m in report.messages)
-                else "The rest was applied; the next plan tries the failed actions again."
+        async with self.busy:  # one plan/apply/undo of this screen at a time
+            planned = await self._plan(trash)
+            if planned is None:
+                return
+            if not planned.plan.actions:
+                if planned.errors:
+                    self._plan_errors(planned)
+                else:
+                    self.app.notify("Nothing to apply: Immich already matches.")
+                return
+            question = (
+                f"Apply this plan to Immich?\n\n{describe(planned, self.paths, trash_limit=50)}"
             )
-            self.app.push_screen(Problem(done, "\n".join((failures or report.messages)[:6]),
-                                         hint))  # fmt: skip
-        else:
-            self.app.notify(done)
-        results_changed(self)
-        self.load_runs()
+            if not await self.app.push_screen_wait(Confirm(question)):
+                self.app.notify("Nothing applied.")
+                return
+            try:
+                report = await services(self).writeback.apply(planned)
+            except Exception as exc:  # noqa: BLE001
+                report_problem(self.app, "Apply failed", exc)
+                return
+            done = (f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
+                    f"{report.skipped} skipped")  # fmt: skip
+            if report.failed:
+                failures = [m for m in report.messages if "fail" in m or "permission" in m]
+                hint = (
+                    "A permission is missing: give the API key the permission named above."
+                    if any("permission" in m for m in report.messages)
+                    else "The rest was applied; the next plan tries the failed actions again."
+                )
+                self.app.push_screen(Problem(done, "\n".join((failures or report.messages)[:6]),
+                                             hint))  # fmt: skip
+            else:
+                self.app.notify(done)
+            results_changed(self)
+            self.load_runs()
 
     def action_undo(self) -> None:
         row = self.query_one(DataTable).cursor_row
@@ -151,14 +192,15 @@ class Writeback(Screen[None]):
 
     @work(exclusive=True, group="undo")
     async def confirm_undo(self, run_id: int) -> None:
-        question = f"Undo run #{run_id}? What it made in Immich is removed again."
-        if not await self.app.push_screen_wait(Confirm(question)):
-            return
-        try:
-            report = await services(self).writeback.undo(run_id)
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Undo failed", exc)
-            return
-        self.app.notify(f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
-                        severity="error" if report.failed else "information")  # fmt: skip
-        self.load_runs()
+        async with self.busy:  # one plan/apply/undo of this screen at a time
+            question = f"Undo run #{run_id}? What it made in Immich is removed again."
+            if not await self.app.push_screen_wait(Confirm(question)):
+                return
+            try:
+                report = await services(self).writeback.undo(run_id)
+            except Exception as exc:  # noqa: BLE001
+                report_problem(self.app, "Undo failed", exc)
+                return
+            self.app.notify(f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
+                            severity="error" if report.failed else "information")  # fmt: skip
+            self.load_runs()

@@ -323,6 +323,7 @@ async def test_skip_and_take_back_in_a_group(
             assert [table.get_row_at(i)[-1] for i in range(3)] == ["", "trash 1", ""]
             await pilot.press("up", "enter")
             await settle(pilot)
+            assert "decided: trash 1" in text_of(app, "#group-title")
             await pilot.press("u")  # take the decision back
             await settle(pilot)
             assert await rt.writeback.journal.trash_decided() == {}

@@ -53,6 +53,7 @@ class Groups(PagedList[StoredGroup]):
         self.sort = 0
         self.tier = 0
         self.resume_at = 0  # the row to show again when coming back from a group
+        self.albums_warned = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,14 +162,14 @@ class GroupView(Screen[None]):
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
+        g, more = self.group, "" if groups.exhausted else "+"
+        self.title_text = (f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
+                           f"{human(g.reclaim)} reclaimable · {index + 1}/"
+                           f"{len(groups.loaded)}{more}")  # fmt: skip
 
     def compose(self) -> ComposeResult:
-        g = self.group
-        more = "" if self.groups.exhausted else "+"
         yield Header()
-        yield Static(f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
-                     f"{human(g.reclaim)} reclaimable · {self.index + 1}/"
-                     f"{len(self.groups.loaded)}{more}", id="group-title")  # fmt: skip
+        yield Static(self.title_text, id="group-title")
         yield DataTable(id="members", cursor_type="row")
         with Horizontal(id="previews"):
             for side in ("left", "right"):
@@ -195,8 +196,20 @@ class GroupView(Screen[None]):
             fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
             table.add_row(mark, shorten(path.removeprefix(self.folder), 34), fmt, human(m.size),
                           pixels, when(m.captured_at))  # fmt: skip
+        self.show_state()
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
+
+    @work(exclusive=True, group="state")
+    async def show_state(self) -> None:
+        """What was decided about this group, in its title."""
+        try:
+            state = (await services(self).review.group_states([self.group])).get(self.group.id)
+        except Exception:  # noqa: BLE001 - the title just goes without
+            return
+        self.query_one("#group-title", Static).update(
+            self.title_text + (f" · [b]decided: {state}[/b]" if state else "")
+        )
 
     def reasons_text(self) -> str:
         lines = [f"• {escape(r)}" for r in self.group.reasons]
@@ -227,7 +240,9 @@ class GroupView(Screen[None]):
             self.show_sides()
             self.albums = await review.albums(self.group)
         except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
-            self.app.notify(f"albums not available: {exc}", severity="warning")
+            if not self.groups.albums_warned:  # once, not for every group of a review
+                self.groups.albums_warned = True
+                self.app.notify(f"albums not available: {exc}", severity="warning")
             return
         self.query_one("#reasons", Static).update(self.reasons_text())
         self.show_detail()
@@ -337,3 +352,4 @@ class GroupView(Screen[None]):
             return
         self.app.notify("Taken back: no decision about this group now (what an apply already "
                         "did is undone on the write-back screen)")  # fmt: skip
+        self.show_state()

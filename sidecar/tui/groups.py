@@ -4,23 +4,20 @@ pixels, capture times, albums, the keeper's reasons) with keys to decide."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import Member, StoredGroup
 from sidecar.tui.base import (
-    GRAPHICS,
     common_dir,
-    half_blocks,
     human,
     nav,
     services,
@@ -29,10 +26,10 @@ from sidecar.tui.base import (
 )
 from sidecar.tui.modals import report_problem
 from sidecar.tui.paged import PagedList
+from sidecar.tui.previews import SideBySide
 
 SORTS = ("reclaim", "size", "date", "distance", "members")
 TIERS = (None, "exact", "near", "semantic")
-PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # the half-block preview in 80x24 (grows with the terminal)
 
 
 def name_of(key: str, members: list[Member]) -> str:
@@ -158,7 +155,6 @@ class GroupView(Screen[None]):
         self.albums: dict[str, list[str]] = {}
         self.in_immich: dict[str, str] = {}  # asset id -> Immich's original path
         self.here: set[str] | None = None  # keys of members whose file is readable here
-        self.shown: tuple[str | None, str | None] = (None, None)
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
@@ -171,14 +167,7 @@ class GroupView(Screen[None]):
         yield Header()
         yield Static(self.title_text, id="group-title")
         yield DataTable(id="members", cursor_type="row")
-        with Horizontal(id="previews"):
-            for side in ("left", "right"):
-                with Vertical(classes="side"):
-                    yield Static("", id=f"caption-{side}", classes="caption")
-                    if GRAPHICS:
-                        yield GRAPHICS[0](id=f"preview-{side}", classes="preview")
-                    else:
-                        yield Static("", id=f"preview-{side}", classes="preview")
+        yield SideBySide(id="previews")
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
@@ -264,19 +253,12 @@ class GroupView(Screen[None]):
             return
         others = [m for m in self.group.members if m.key != self.keeper.key]
         right = member if member.key != self.keeper.key else (others[0] if others else None)
-        self.query_one("#caption-left", Static).update(
-            f"[b]keeper[/b] {escape(shorten(self.label(self.keeper), 28))}"
-        )
-        self.query_one("#caption-right", Static).update(
-            "" if right is None else
-            f"[b]{'this' if right is member else 'other'}[/b] "
-            f"{escape(shorten(self.label(right), 28))}"
-        )  # fmt: skip
         self.show_detail()
-        wanted = (self.keeper.key, right.key if right else None)
-        if wanted != self.shown:
-            self.shown = wanted
-            self.load_previews(self.keeper, right)
+        self.query_one(SideBySide).show(
+            ("keeper", self.label(self.keeper), self.keeper),
+            None if right is None else
+            ("this" if right is member else "other", self.label(right), right),
+        )  # fmt: skip
 
     def show_detail(self) -> None:
         member = self.highlighted()
@@ -288,25 +270,6 @@ class GroupView(Screen[None]):
             where = f"only in Immich: {self.in_immich.get(member.asset_id or '', where)}"
         text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
         self.query_one("#detail", Static).update(escape(text))
-
-    @work(exclusive=True, group="preview")
-    async def load_previews(self, left: Member, right: Member | None) -> None:
-        """Both previews, decoded off the UI thread (a slow disk or Immich never blocks the
-        keys): from the file when it is readable here, else from Immich's thumbnail."""
-        review = services(self).review
-        for side, member in (("left", left), ("right", right)):
-            widget: Any = self.query_one(f"#preview-{side}")
-            if member is None:
-                widget.update("")
-                continue
-            source = await review.preview_source(member)
-            if GRAPHICS:
-                widget.image = await asyncio.to_thread(review.thumbnail, source, 512)
-                continue
-            cols, rows = widget.content_size.width, widget.content_size.height
-            cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
-            grid = await asyncio.to_thread(review.preview, source, cols, rows)
-            widget.update(half_blocks(grid))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,66 @@
+"""Two photos side by side, each with a caption: sixel or kitty graphics where the terminal has
+them, colour half blocks everywhere else. Decoding (and reading Immich's thumbnail for a member
+with no file here) happens in a worker, so a slow disk or Immich never blocks the keys."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rich.markup import escape
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from sidecar.engine.services.review import Member
+from sidecar.tui.base import GRAPHICS, half_blocks, services, shorten
+
+PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # used until the layout gives the preview its size
+SIDES = ("left", "right")
+
+
+class SideBySide(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown: tuple[str | None, str | None] = (None, None)
+
+    def compose(self) -> ComposeResult:
+        for side in SIDES:
+            with Vertical(classes="side"):
+                yield Static("", id=f"caption-{side}", classes="caption")
+                if GRAPHICS:
+                    yield GRAPHICS[0](id=f"preview-{side}", classes="preview")
+                else:
+                    yield Static("", id=f"preview-{side}", classes="preview")
+
+    def show(self, left: tuple[str, str, Member], right: tuple[str, str, Member] | None) -> None:
+        """(role, label, member) for each side: captions now, the photos when they changed."""
+        for side, shown in zip(SIDES, (left, right), strict=True):
+            caption = "" if shown is None else f"[b]{shown[0]}[/b] {escape(shorten(shown[1], 28))}"
+            self.query_one(f"#caption-{side}", Static).update(caption)
+        wanted = (left[2].key, right[2].key if right else None)
+        if wanted != self.shown:
+            self.shown = wanted
+            self.load(left[2], right[2] if right else None)
+
+    @work(exclusive=True, group="preview")
+    async def load(self, left: Member, right: Member | None) -> None:
+        """From the file when it is readable here, else from Immich's thumbnail."""
+        review = services(self).review
+        for side, member in zip(SIDES, (left, right), strict=True):
+            widget: Any = self.query_one(f"#preview-{side}")
+            if member is None:
+                if GRAPHICS:
+                    widget.image = None
+                else:
+                    widget.update("")
+                continue
+            source = await review.preview_source(member)
+            if GRAPHICS:
+                widget.image = await asyncio.to_thread(review.thumbnail, source, 512)
+                continue
+            cols, rows = widget.content_size.width, widget.content_size.height
+            cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
+            grid = await asyncio.to_thread(review.preview, source, cols, rows)
+            widget.update(half_blocks(grid))

@@ -86,6 +86,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             client_factory(settings),
             state / "writeback.lock",
         )
+        review = ReviewService(status, analysis, writeback, jobs, sync, reconciler, analyze)
+        stack.callback(review.close)
         yield Runtime(
             settings=settings,
             db=db,
@@ -100,5 +102,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             analyze=analyze,
             jobs=jobs,
             writeback=writeback,
-            review=ReviewService(status, analysis, writeback, jobs, sync, reconciler, analyze),
+            review=review,
         )  # fmt: skip

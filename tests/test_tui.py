@@ -204,8 +204,13 @@ async def test_pairs_reject_and_change_primary_survive_reanalysis(
             rows = [p.kind for p in screen.loaded]
             for _ in range(rows.index("raw+jpeg")):
                 await pilot.press("down")
+            await settle(pilot)
+            assert "▀" in text_of(app, "#preview-left")  # the JPEG
+            assert "▀" in text_of(app, "#preview-right")  # the DNG's preview (worker process)
+            assert "IMG_3001.dng" in text_of(app, "#caption-right")
             await pilot.press("c")  # the RAW becomes the primary
             await settle(pilot)
+            assert "IMG_3001.dng" in text_of(app, "#caption-left")
             await pilot.press("up")
             for _ in range(rows.index("variant") - rows.index("raw+jpeg") + 1):
                 await pilot.press("down")
@@ -422,3 +427,23 @@ async def test_dashboard_runs_sync_scan_and_analysis_now(
             await pilot.press("g")
             await settle(pilot)
             assert app.screen.query_one(DataTable).row_count >= 2
+
+
+def die(source: str, *args: int) -> None:
+    """A decoder that kills its process (as libraw may on a bad RAW file)."""
+    import os
+
+    os._exit(3)
+
+
+async def test_a_raw_preview_that_kills_its_worker_is_just_missing(
+    photos: Path, settings: Settings
+) -> None:
+    from sidecar.engine.preview import pixel_grid
+
+    raw = str(next(photos.rglob("*.dng")))
+    async with open_runtime(settings) as rt:
+        assert await rt.review._decode(die, raw, 10, 5) is None  # the worker died
+        grid = await rt.review._decode(pixel_grid, raw, 10, 5)  # a new worker
+        assert grid
+        assert len(grid[0]) <= 10

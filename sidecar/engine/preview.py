@@ -1,22 +1,67 @@
 """Tiny previews for a terminal: an image reduced to a grid of RGB pixels (two pixel rows per
-text row, drawn with half blocks by the TUI). Decoding is the fast draft path; failures give
-None, never an exception."""
+text row, drawn with half blocks by the TUI), or to a small image for terminals with real
+graphics. JPEGs decode through the fast draft path, RAW files through their embedded preview
+(rawpy; libraw is the one decoder that may crash a process, so callers run RAW previews in a
+worker process: see `is_raw`), HEIC through pillow-heif. Failures give None, never an
+exception."""
 
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from typing import IO, cast
 
+import pillow_heif
 from PIL import Image, ImageOps
+
+from sidecar.engine.core.media import RAW_EXTENSIONS
+
+pillow_heif.register_heif_opener()
 
 Pixel = tuple[int, int, int]
 Source = str | bytes  # a file's path, or an image's bytes (e.g. Immich's thumbnail)
+FAILURES = (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError)  # fmt: skip
 
 
-def _open(source: Source) -> Image.Image:
-    stream: str | IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
-    return Image.open(stream)
+def is_raw(source: Source | None) -> bool:
+    return isinstance(source, str) and os.path.splitext(source)[1].lower() in RAW_EXTENSIONS
+
+
+def _raw_preview(path: str, size: tuple[int, int]) -> Image.Image:
+    """The camera's embedded preview (or a half-size demosaic when there is none)."""
+    import rawpy  # libraw is loaded only for RAW files
+
+    try:
+        with rawpy.imread(path) as raw:
+            try:
+                thumb = raw.extract_thumb()
+            except (rawpy.LibRawNoThumbnailError, rawpy.LibRawUnsupportedThumbnailError):
+                thumb = None
+            if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
+                img = Image.open(io.BytesIO(bytes(thumb.data)))
+                img.draft("RGB", (size[0] * 4, size[1] * 4))
+                return img
+            if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
+                return Image.fromarray(thumb.data)  # type: ignore[arg-type]
+            return Image.fromarray(raw.postprocess(half_size=True, use_camera_wb=True))
+    except rawpy.LibRawError as exc:
+        raise OSError(str(exc)) from None
+
+
+def _reduced(source: Source, size: tuple[int, int]) -> Image.Image:
+    """The image as RGB, reduced to fit `size` (aspect kept), orientation applied."""
+    if is_raw(source):
+        opened = _raw_preview(cast(str, source), size)
+    else:
+        stream: str | IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
+        opened = Image.open(stream)
+        opened.draft("RGB", (size[0] * 4, size[1] * 4))
+    with opened:
+        small = (ImageOps.exif_transpose(opened) or opened).convert("RGB")
+    small.thumbnail(size)
+    return small
 
 
 def pixel_grid(source: Source, cols: int, rows: int) -> list[list[Pixel]] | None:
@@ -24,15 +69,11 @@ def pixel_grid(source: Source, cols: int, rows: int) -> list[list[Pixel]] | None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with _open(source) as img:
-                img.draft("RGB", (cols * 4, rows * 8))
-                small = (ImageOps.exif_transpose(img) or img).convert("RGB")
-                small.thumbnail((cols, rows * 2))
-                width, height = small.size
-                data = cast(list[Pixel], list(small.get_flattened_data()))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError):  # fmt: skip
+            small = _reduced(source, (cols, rows * 2))
+    except FAILURES:
         return None
+    width, height = small.size
+    data = cast(list[Pixel], list(small.get_flattened_data()))
     return [data[y * width : (y + 1) * width] for y in range(height)]
 
 
@@ -41,11 +82,6 @@ def thumbnail(source: Source, max_side: int) -> Image.Image | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with _open(source) as img:
-                img.draft("RGB", (max_side, max_side))
-                small = (ImageOps.exif_transpose(img) or img).convert("RGB")
-                small.thumbnail((max_side, max_side))
-                return small
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError):  # fmt: skip
+            return _reduced(source, (max_side, max_side))
+    except FAILURES:
         return None

@@ -42,7 +42,9 @@ class SidecarApp(App[None]):
     #detail { height: 1; }
     #reasons-box { height: auto; max-height: 5; }
     #plan-box { height: auto; max-height: 12; }
-    #pair-box { height: auto; max-height: 7; }
+    #pairs { height: 1fr; min-height: 4; }
+    #pair-previews { height: 8; }
+    #pair-box { height: auto; max-height: 5; }
     /* 16 colours: table headers in the terminal's own colours (bold, underlined) rather than
        on bright blue, which some palettes make unreadable */
     DataTable:ansi > .datatable--header {

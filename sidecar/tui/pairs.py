@@ -19,6 +19,7 @@ from sidecar.tui.base import nav, services, shorten
 from sidecar.tui.groups import name_of
 from sidecar.tui.modals import report_problem
 from sidecar.tui.paged import PagedList
+from sidecar.tui.previews import SideBySide
 
 
 class Pairs(PagedList[StoredPair]):
@@ -34,6 +35,7 @@ class Pairs(PagedList[StoredPair]):
         yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, "
                      "c next primary")  # fmt: skip
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
+        yield SideBySide(id="pair-previews")
         with VerticalScroll(id="pair-box"):
             yield Static("", id="pair-reasons")
         yield Footer()
@@ -57,14 +59,25 @@ class Pairs(PagedList[StoredPair]):
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:
-        row = event.cursor_row
-        self.near_end(row)
-        if 0 <= row < len(self.loaded):
-            p = self.loaded[row]
-            lines = [("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key)
-                     for m in p.members]  # fmt: skip
-            lines += [f"• {escape(r)}" for r in p.reasons]
-            self.query_one("#pair-reasons", Static).update("\n".join(lines))
+        self.near_end(event.cursor_row)
+        self.show_pair(event.cursor_row)
+
+    def show_pair(self, row: int) -> None:
+        """The primary next to the other member (the first other one of a burst), every
+        member's path (▸ the primary) and every reason it was paired."""
+        if not 0 <= row < len(self.loaded):
+            return
+        p = self.loaded[row]
+        lines = [("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key)
+                 for m in p.members]  # fmt: skip
+        lines += [f"• {escape(r)}" for r in p.reasons]
+        self.query_one("#pair-reasons", Static).update("\n".join(lines))
+        primary = next((m for m in p.members if m.key == p.primary), p.members[0])
+        other = next((m for m in p.members if m.key != primary.key), None)
+        self.query_one(SideBySide).show(
+            ("primary", name_of(primary.key, p.members), primary),
+            None if other is None else ("other", name_of(other.key, p.members), other),
+        )
 
     @work(exclusive=True, group="pair-decide")
     async def action_decide(self, what: str) -> None:
@@ -88,6 +101,7 @@ class Pairs(PagedList[StoredPair]):
                     if pair.primary in keys else keys[0]  # fmt: skip
                 await review.choose_primary(pair, nxt)
                 self.loaded[row] = pair = replace(pair, primary=nxt)
+                self.show_pair(row)
                 table.update_cell_at(Coordinate(row, 2), shorten(name_of(nxt, pair.members), 22))
                 note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
             else:

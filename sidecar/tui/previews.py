@@ -4,7 +4,6 @@ with no file here) happens in a worker, so a slow disk or Immich never blocks th
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rich.markup import escape
@@ -58,9 +57,9 @@ class SideBySide(Horizontal):
                 continue
             source = await review.preview_source(member)
             if GRAPHICS:
-                widget.image = await asyncio.to_thread(review.thumbnail, source, 512)
+                widget.image = await review.thumbnail(source, 512)
                 continue
             cols, rows = widget.content_size.width, widget.content_size.height
             cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
-            grid = await asyncio.to_thread(review.preview, source, cols, rows)
+            grid = await review.preview(source, cols, rows)
             widget.update(half_blocks(grid))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidecar.engine.preview import Pixel, Source, pixel_grid, thumbnail
+from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
+from sidecar.engine.services.fingerprints import new_process_pool
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
@@ -49,6 +53,7 @@ class ReviewService:
         self.sync_service = sync
         self.reconciler = reconciler
         self.analyze_service = analyze
+        self._raw_pool: ProcessPoolExecutor | None = None  # RAW previews, made when needed
 
     async def dashboard(self) -> Dashboard:
         report = await self.status.report(limit=0)
@@ -219,13 +224,35 @@ class ReviewService:
         finally:
             await client.aclose()
 
-    def preview(self, source: Source | None, cols: int, rows: int) -> list[list[Pixel]] | None:
-        """Blocking (decodes an image): call it from a worker thread."""
-        return pixel_grid(source, cols, rows) if source else None
+    async def preview(self, source: Source | None, cols: int,
+                      rows: int) -> list[list[Pixel]] | None:  # fmt: skip
+        """A grid of pixels for half blocks, decoded off the event loop."""
+        return await self._decode(pixel_grid, source, cols, rows) if source else None
 
-    def thumbnail(self, source: Source | None, max_side: int) -> Any:
-        """A reduced PIL image, for terminals with sixel or kitty graphics (blocking)."""
-        return thumbnail(source, max_side) if source else None
+    async def thumbnail(self, source: Source | None, max_side: int) -> Any:
+        """A reduced PIL image, for terminals with sixel or kitty graphics."""
+        return await self._decode(thumbnail, source, max_side) if source else None
+
+    async def _decode(self, decode: Callable[..., Any], source: Source, *args: int) -> Any:
+        """In a thread; a RAW file in a worker process (libraw may crash a process: then the
+        preview is missing and the worker is replaced, the app goes on)."""
+        if not is_raw(source):
+            return await asyncio.to_thread(decode, source, *args)
+        if self._raw_pool is None:
+            self._raw_pool = new_process_pool(1)
+        pool = self._raw_pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, decode, source, *args)
+        except BrokenProcessPool:
+            pool.shutdown(wait=False, cancel_futures=True)
+            if self._raw_pool is pool:
+                self._raw_pool = None
+            return None
+
+    def close(self) -> None:
+        if self._raw_pool is not None:
+            self._raw_pool.shutdown(wait=False, cancel_futures=True)
+            self._raw_pool = None
 
 
 def _readable(path: str) -> bool:

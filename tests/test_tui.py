@@ -447,3 +447,28 @@ async def test_a_raw_preview_that_kills_its_worker_is_just_missing(
         grid = await rt.review._decode(pixel_grid, raw, 10, 5)  # a new worker
         assert grid
         assert len(grid[0]) <= 10
+
+
+async def test_lists_follow_an_analysis_made_by_another_process(
+    photos: Path, settings: Settings
+) -> None:
+    """The daemon analyses while the TUI is open: coming back to the groups, the list is read
+    again (another runtime on the same inventory stands in for the daemon here)."""
+    import shutil
+
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            before = app.screen.query_one(DataTable).row_count
+            shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "rocket-again.jpg")
+            async with open_runtime(settings) as daemon:
+                await daemon.reconciler.scan_paths([photos])
+                await daemon.analyze.analyze()
+            await pilot.press("d", "g")
+            await settle(pilot)
+            assert app.screen.query_one(DataTable).row_count == before + 1

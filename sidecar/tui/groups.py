@@ -62,10 +62,10 @@ class Groups(PagedList[StoredGroup]):
         self.table.add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
 
     def on_screen_resume(self) -> None:
-        if self.stale():
-            self.reload(keep=self.resume_at)
-        else:
-            self.refresh_states()
+        self.check_fresh(keep=self.resume_at)
+
+    def still_fresh(self) -> None:
+        self.refresh_states()
 
     def reload(self, keep: int = 0) -> None:
         tier = TIERS[self.tier] or "all tiers"

@@ -11,7 +11,7 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from sidecar.tui.base import PAGE, results_version
+from sidecar.tui.base import PAGE, results_version, services
 
 T = TypeVar("T")
 AHEAD = 20  # rows before the end of what is loaded at which the next page is read
@@ -26,6 +26,7 @@ class PagedList(Screen[None], Generic[T]):
         self.exhausted = False
         self.loading = False
         self.version = -1  # the app's results version the rows were read at
+        self.stamp: tuple[int | None, int | None] | None = None  # the analysis they come from
 
     # -- what each list provides ---------------------------------------------------------
 
@@ -51,8 +52,21 @@ class PagedList(Screen[None], Generic[T]):
     def table(self) -> DataTable[str]:
         return self.query_one(DataTable)
 
-    def stale(self) -> bool:
-        return self.version != results_version(self)
+    def still_fresh(self) -> None:
+        """Called on coming back when the rows still show the latest analysis."""
+
+    @work(exclusive=True, group="freshness")
+    async def check_fresh(self, keep: int = 0) -> None:
+        """On coming back: read the list again if an analysis ran since (here, or in the
+        daemon), else keep it (and the cursor)."""
+        try:
+            stamp = await services(self).review.results_stamp()
+        except Exception:  # noqa: BLE001 - the next read says what is wrong
+            stamp = None
+        if self.version != results_version(self) or stamp != self.stamp:
+            self.reload(keep)
+        else:
+            self.still_fresh()
 
     def reload(self, keep: int = 0) -> None:
         """Read the list again from the start, as far as row `keep`."""
@@ -73,6 +87,8 @@ class PagedList(Screen[None], Generic[T]):
         self.loading = True
         try:
             limit = max(PAGE, want - len(self.loaded) + AHEAD)
+            if not self.loaded:
+                self.stamp = await services(self).review.results_stamp()
             page = await self.fetch(len(self.loaded), limit)
             states = await self.states(page)
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback

@@ -44,8 +44,7 @@ class Pairs(PagedList[StoredPair]):
         self.table.add_columns("kind", "n", "primary", "decided", "why")
 
     def on_screen_resume(self) -> None:
-        if self.stale():
-            self.reload()
+        self.check_fresh()
 
     async def fetch(self, offset: int, limit: int) -> list[StoredPair]:
         return await services(self).review.pairs(offset, limit)

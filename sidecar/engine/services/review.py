@@ -78,6 +78,10 @@ class ReviewService:
     async def pairs(self, offset: int, limit: int) -> list[StoredPair]:
         return await self.analysis.pairs(limit, offset)
 
+    async def results_stamp(self) -> tuple[int | None, int | None]:
+        """Changes whenever an analysis (this process's or the daemon's) replaced the results."""
+        return await self.analysis.results_stamp()
+
     async def group_states(self, groups: list[StoredGroup]) -> dict[int, str]:
         """What a person already decided about each group (shown in the list): "not dup",
         "stack", "trash N" (N members in the trash queue), or nothing."""

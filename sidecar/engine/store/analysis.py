@@ -181,12 +181,13 @@ class AnalysisStore:
     ) -> list[StoredGroup]:
         """A page of the latest groups, largest reclaimable size first (or by `sort`:
         reclaim, distance, members, size, date, id), optionally of one tier."""
+        first = "(SELECT min(captured_at) FROM dup_members m WHERE m.group_id = g.id)"
         order = {"reclaim": "reclaim DESC, id", "distance": "distance DESC, id",
                  "members": "(SELECT count(*) FROM dup_members m WHERE m.group_id = g.id) DESC,"
                             " id",
                  "size": "(SELECT max(size) FROM dup_members m WHERE m.group_id = g.id) DESC, id",
-                 "date": "(SELECT min(captured_at) FROM dup_members m WHERE m.group_id = g.id),"
-                         " id", "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
+                 "date": f"{first} IS NULL, {first}, id",  # undated groups last
+                 "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
         where, params = ("WHERE tier = ?", [tier]) if tier else ("", [])
         rows = await self.db.fetchall(
             "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups g"
@@ -316,6 +317,14 @@ class AnalysisStore:
     async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
         rows = await self.db.fetchall("SELECT members, kind, primary_key FROM pair_decisions")
         return {frozenset(json.loads(r[0])): (r[1], r[2]) for r in rows}
+
+    async def results_stamp(self) -> tuple[int | None, int | None]:
+        """Which analysis the stored groups and pairs come from (changes with every analysis
+        that finds any; another process's analysis included)."""
+        row = await self.db.fetchone(
+            "SELECT (SELECT max(op_id) FROM dup_groups), (SELECT max(op_id) FROM pairs)"
+        )
+        return (row[0], row[1]) if row else (None, None)
 
     async def group_counts(self) -> dict[str, int]:
         rows = await self.db.fetchall("SELECT tier, count(*) FROM dup_groups GROUP BY tier")

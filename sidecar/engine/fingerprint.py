@@ -13,9 +13,8 @@ import os
 import struct
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import imagehash
-import numpy as np
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
@@ -28,6 +27,9 @@ DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
 # percent of misalignment, so two views cover crops of about 1.5-6% per side).
 ZOOMS = (0.025, 0.05)
 HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
+
+if TYPE_CHECKING:
+    import imagehash
 
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 
@@ -63,12 +65,16 @@ def to_unsigned64(value: int) -> int:
 
 
 def _hash_int(h: imagehash.ImageHash) -> int:
+    import numpy as np  # loaded on first use: commands that never hash start faster
+
     bits = h.hash.flatten()
     value = int.from_bytes(np.packbits(bits).tobytes(), "big") >> (-len(bits) % 8)
     return to_signed64(value) if bits.size == 64 else value
 
 
 def _pair(gray: Image.Image, hash_size: int) -> tuple[int, int]:
+    import imagehash  # with numpy and scipy: loaded on first use
+
     return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
 
 

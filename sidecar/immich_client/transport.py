@@ -8,9 +8,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from sidecar.immich_client.errors import (
     ImmichAuthError,
@@ -20,6 +18,9 @@ from sidecar.immich_client.errors import (
     ImmichRequestError,
     ImmichUnavailableError,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,9 @@ class Transport:
         self.base_url = normalize_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self.stats = TransportStats()
+        import httpx  # loaded with the first client: commands that never talk to Immich, and
+        # the TUI's start, do without it
+
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             headers={"x-api-key": api_key, "accept": "application/json",
@@ -125,6 +129,8 @@ class Transport:
         idempotent: bool | None = None,
     ) -> httpx.Response:
         """Send a request; retry idempotent ones on connection failures, 429 and 502-504."""
+        import httpx
+
         if idempotent is None:
             idempotent = method in ("GET", "HEAD")
         started = time.monotonic()

@@ -3,7 +3,7 @@ and the optional terminal-graphics widget."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 from rich.text import Text
 from textual.binding import Binding
@@ -11,9 +11,11 @@ from textual.dom import DOMNode
 
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.writeback import WritebackService
+from sidecar.tui.probe import GRAPHICS, probe_graphics
+
+__all__ = ["GRAPHICS", "PAGE", "TuiServices", "enable_graphics", "services"]
 
 PAGE = 200  # rows read at a time by the lists; the next page loads near the end
-GRAPHICS: list[Any] = []  # the textual-image widget class, once enable_graphics() found one
 
 
 SCREEN_KEYS = (("d", "dashboard", "Home"), ("g", "groups", "Groups"),
@@ -51,20 +53,9 @@ def results_changed(node: DOMNode) -> None:
 
 
 def enable_graphics() -> bool:
-    """Ask the terminal whether it shows sixel or kitty graphics (textual-image queries it, so
-    this runs before the app starts, and only for `tui` on a terminal). Without them the
-    half-block preview is used, which works everywhere."""
-    try:
-        from textual_image.renderable import Image as best
-        from textual_image.renderable.sixel import Image as sixel
-        from textual_image.renderable.tgp import Image as kitty
-        from textual_image.widget import Image as widget
-    except Exception:  # noqa: BLE001 - an unusual terminal must not stop the TUI
-        return False
-    if best in (sixel, kitty):
-        GRAPHICS[:] = [widget]
-        return True
-    return False
+    """Sixel or kitty graphics, when the terminal has them (see tui.probe: asked once, only
+    by `tui` on a terminal, before the app starts; it may already be under way)."""
+    return probe_graphics()
 
 
 def human(size: int | None) -> str:

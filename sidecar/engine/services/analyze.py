@@ -27,7 +27,6 @@ from sidecar.engine.core.dedup import (
 )
 from sidecar.engine.core.pairing import FORMATS, Pair, PairingRules, PairKind, Shot, find_pairs
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
-from sidecar.engine.hashindex import pairs_between, pairs_within
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
 from sidecar.engine.services.remote_fingerprints import (
@@ -274,6 +273,8 @@ class AnalyzeService:
         Whole frames are compared with whole frames, and each centre view (ZOOMS) of one
         image with the whole frame of the other, so a slightly cropped copy is found; both
         need pHash and dHash within their thresholds."""
+        from sidecar.engine.hashindex import pairs_between, pairs_within  # numpy, when needed
+
         cfg = self.settings.analysis
         plan = json.dumps({"phash": cfg.near_threshold, "dhash": cfg.near_dhash_threshold,
                            "size": cfg.hash_size, "zooms": list(ZOOMS)})  # fmt: skip

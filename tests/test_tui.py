@@ -144,6 +144,13 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
             assert "create stack 1" in pending
             await pilot.press("T")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+            await pilot.press("d", "g", "question_mark")  # the question is answered first
+            assert isinstance(app.screen, Confirm)
+            await pilot.press("q")  # q answers "no"
+            await settle(pilot)
+            assert not any(a.is_trashed for a in immich_v2.state.assets.values())
+            await pilot.press("T")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
             question = text_of(app, "#question")
             assert "To Immich's trash (1" in question
             assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in question  # exactly what goes

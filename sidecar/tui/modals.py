@@ -15,10 +15,11 @@ from sidecar.engine.services.errors import what_to_do
 
 
 class Confirm(ModalScreen[bool]):
-    """Yes/no, keyboard only: y confirms, n or escape cancels."""
+    """Yes/no, keyboard only: y confirms, n, escape or q cancels (the app's other keys wait
+    until it is answered: Textual keeps them from a modal screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"), Binding("n,escape,q", "answer(False)", "No"),
     ]  # fmt: skip
 
     def __init__(self, question: str) -> None:

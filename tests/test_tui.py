@@ -78,10 +78,9 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
             await settle(pilot)
             assert isinstance(app.screen, GroupView)
             group = app.screen.group
-            assert "keep" in str(app.screen.query_one(DataTable).get_row_at(0)) or any(
-                "keep" in str(app.screen.query_one(DataTable).get_row_at(i))
-                for i in range(len(group.members))
-            )
+            members = app.screen.query_one(DataTable)
+            marks = [str(members.get_row_at(i)[0]) for i in range(len(group.members))]
+            assert marks.count("keep") == 1
             # side by side: the keeper's preview and the other member's, with the full path
             assert "▀" in text_of(app, "#preview-left")
             assert "▀" in text_of(app, "#preview-right")
@@ -102,7 +101,7 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
             await pilot.press("escape")
             await settle(pilot)
             table = app.screen.query_one(DataTable)
-            assert table.get_row_at(0)[-1] == "not dup"  # the list shows the decision
+            assert str(table.get_row_at(0)[-1]) == "not dup"  # the list shows the decision
             assert table.cursor_row == 1  # back where the review was
             await pilot.press("question_mark")
             await pilot.pause()
@@ -280,17 +279,17 @@ async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
                 await pilot.press("down")
             await pilot.press("a")  # accept the burst (the cursor moves on)
             await settle(pilot)
-            assert table.get_row_at(kinds.index("burst"))[3] == "accepted"
+            assert str(table.get_row_at(kinds.index("burst"))[3]) == "accepted"
             await goto(pilot, table, kinds.index("burst"))
             await pilot.press("u")  # ... and take it back
             await settle(pilot)
-            assert table.get_row_at(kinds.index("burst"))[3] == ""
+            assert str(table.get_row_at(kinds.index("burst"))[3]) == ""
             await goto(pilot, table, kinds.index("variant"))
             await pilot.press("c")  # the edit becomes the primary
             await settle(pilot)
             await pilot.press("a")  # accepted: stacked although variants are not by default
             await settle(pilot)
-            assert table.get_row_at(kinds.index("variant"))[3] == "accepted"
+            assert str(table.get_row_at(kinds.index("variant"))[3]) == "accepted"
         variant = next(p for p in screen.loaded if p.kind == "variant")
         planned = await rt.writeback.plan()
         stacks = [a for a in planned.plan.actions if a.kind.value == "create_stack"]
@@ -332,7 +331,7 @@ async def test_skip_and_take_back_in_a_group(
             await pilot.press("escape")
             await settle(pilot)
             table = app.screen.query_one(DataTable)
-            assert [table.get_row_at(i)[-1] for i in range(3)] == ["", "trash 1", ""]
+            assert [str(table.get_row_at(i)[-1]) for i in range(3)] == ["", "trash 1", ""]
             await pilot.press("up", "enter")
             await settle(pilot)
             assert "decided: trash 1" in text_of(app, "#group-title")
@@ -341,7 +340,7 @@ async def test_skip_and_take_back_in_a_group(
             assert await rt.writeback.journal.trash_decided() == {}
             await pilot.press("escape")
             await settle(pilot)
-            assert app.screen.query_one(DataTable).get_row_at(1)[-1] == ""
+            assert str(app.screen.query_one(DataTable).get_row_at(1)[-1]) == ""
     del assets
 
 
@@ -479,3 +478,42 @@ async def test_lists_follow_an_analysis_made_by_another_process(
             await pilot.press("d", "g")
             await settle(pilot)
             assert app.screen.query_one(DataTable).row_count == before + 1
+
+
+async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
+    photos: Path, settings: Settings
+) -> None:
+    """File names such as "IMG [1].jpg" or "x [/b].jpg", and messages such as "[immich] url",
+    are text, not markup: shown whole, and never able to break a screen."""
+    import shutil
+
+    odd = photos / "Odd names" / "x[" / "b] coffee [red]1.jpg"  # the path holds "[/b]"
+    odd.parent.mkdir()
+    shutil.copy(photos / "2019/Summer/coffee.jpg", odd)
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.notify("check that [immich] url is right")
+            await pilot.pause()
+            (note,) = [n for n in app._notifications if "[immich] url" in n.message]
+            assert note.markup is False  # shown as written
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            row = next(i for i, g in enumerate(groups.loaded)
+                       if str(odd) in {m.path for m in g.members})  # fmt: skip
+            await goto(pilot, groups.query_one(DataTable), row)
+            await pilot.press("enter")
+            await settle(pilot)
+            view: Any = app.screen
+            table = view.query_one(DataTable)
+            cells = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            assert any(c.endswith("x[/b] coffee [red]1.jpg") for c in cells), cells
+            await goto(pilot, table, next(i for i, c in enumerate(cells) if "[/b]" in c))
+            await settle(pilot)
+            assert "x[/b] coffee [red]1.jpg" in text_of(app, "#detail")
+            captions = text_of(app, "#caption-left") + text_of(app, "#caption-right")
+            assert "b] coffee [red]1.jpg" in captions

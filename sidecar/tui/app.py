@@ -76,6 +76,12 @@ class SidecarApp(App[None]):
         if ansi:
             self.theme = "ansi-dark"
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:  # fmt: skip
+        """Notifications are plain text unless asked otherwise: they carry file names and
+        error messages (e.g. "[immich] url"), which must not be read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
         self.push_screen("dashboard")
 

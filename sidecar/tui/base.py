@@ -58,6 +58,12 @@ def enable_graphics() -> bool:
     return probe_graphics()
 
 
+def plain(*values: str) -> tuple[Text, ...]:
+    """Table cells as plain text: file names and reasons are never read as markup (a name
+    like "IMG [1].jpg" stays whole, "[/x]" cannot break the screen)."""
+    return tuple(Text(v) for v in values)
+
+
 def human(size: int | None) -> str:
     if size is None:
         return "-"

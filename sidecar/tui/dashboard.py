@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,7 +24,7 @@ DRIFT = {"not_in_immich": "not imported", "missing_on_disk": "offline (file gone
 
 
 def summary(d: Numbers) -> str:
-    users = (" (" + ", ".join(f"{u} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
+    users = (" (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
              if len(d.per_user) > 1 else "")  # fmt: skip
     drift = ", ".join(f"{DRIFT.get(k, k.replace('_', ' '))} {v:,}" for k, v in d.drift.items())
     lines = [
@@ -41,7 +42,7 @@ def summary(d: Numbers) -> str:
     for job in d.jobs:
         lines.append(f"  {job.id:<6} last {job.last_status or '-'} at "
                      f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
-                     + (f" — {job.last_message}" if job.last_message else ""))  # fmt: skip
+                     + (f" — {escape(job.last_message)}" if job.last_message else ""))  # fmt: skip
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,6 +21,7 @@ from sidecar.tui.base import (
     common_dir,
     human,
     nav,
+    plain,
     services,
     shorten,
     when,
@@ -175,16 +177,16 @@ class GroupView(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("", "path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""),
-                          "fmt", "size", "pixels", "taken")  # fmt: skip
+        path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
+        table.add_columns("", path, "fmt", "size", "pixels", "taken")
         for m in self.group.members:
             mark = "keep" if m.key == self.group.keeper else ""
-            path = m.path or m.key
+            where = m.path or m.key
             pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
-            name = path.rsplit("/", 1)[-1]
+            name = where.rsplit("/", 1)[-1]
             fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
-            table.add_row(mark, shorten(path.removeprefix(self.folder), 34), fmt, human(m.size),
-                          pixels, when(m.captured_at))  # fmt: skip
+            table.add_row(*plain(mark, shorten(where.removeprefix(self.folder), 34), fmt,
+                                 human(m.size), pixels, when(m.captured_at)))  # fmt: skip
         self.show_state()
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
@@ -225,7 +227,7 @@ class GroupView(Screen[None]):
             for row, m in enumerate(self.group.members):
                 if m.key not in self.here and m.asset_id in self.in_immich:
                     where = "Immich: " + self.in_immich[m.asset_id].rsplit("/", 1)[-1]
-                    table.update_cell_at(Coordinate(row, 1), shorten(where, 34))
+                    table.update_cell_at(Coordinate(row, 1), Text(shorten(where, 34)))
             self.show_sides()
             self.albums = await review.albums(self.group)
         except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Generic, TypeVar
 
+from rich.text import Text
 from textual import work
 from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from sidecar.tui.base import PAGE, results_version, services
+from sidecar.tui.base import PAGE, plain, results_version, services
 
 T = TypeVar("T")
 AHEAD = 20  # rows before the end of what is loaded at which the next page is read
@@ -49,7 +50,7 @@ class PagedList(Screen[None], Generic[T]):
     # -- paging -----------------------------------------------------------------------------
 
     @property
-    def table(self) -> DataTable[str]:
+    def table(self) -> DataTable[Text]:
         return self.query_one(DataTable)
 
     def still_fresh(self) -> None:
@@ -99,7 +100,7 @@ class PagedList(Screen[None], Generic[T]):
         self.exhausted = len(page) < limit
         table = self.table
         for item in page:
-            table.add_row(*self.cells(item, states.get(self.item_id(item), "")),
+            table.add_row(*plain(*self.cells(item, states.get(self.item_id(item), ""))),
                           key=str(len(self.loaded)))  # fmt: skip
             self.loaded.append(item)
         if 0 < want <= len(self.loaded):
@@ -111,4 +112,4 @@ class PagedList(Screen[None], Generic[T]):
         states = await self.states([self.loaded[r] for r in rows])
         for row in rows:
             state = states.get(self.item_id(self.loaded[row]), "")
-            self.table.update_cell_at(Coordinate(row, self.STATE_COLUMN), state)
+            self.table.update_cell_at(Coordinate(row, self.STATE_COLUMN), Text(state))

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -101,7 +102,8 @@ class Pairs(PagedList[StoredPair]):
                 await review.choose_primary(pair, nxt)
                 self.loaded[row] = pair = replace(pair, primary=nxt)
                 self.show_pair(row)
-                table.update_cell_at(Coordinate(row, 2), shorten(name_of(nxt, pair.members), 22))
+                table.update_cell_at(Coordinate(row, 2),
+                                     Text(shorten(name_of(nxt, pair.members), 22)))  # fmt: skip
                 note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
             else:
                 await review.undo_pair_decision(pair)

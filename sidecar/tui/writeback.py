@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import nav, results_changed, results_version, services
+from sidecar.tui.base import nav, plain, results_changed, results_version, services
 from sidecar.tui.modals import Confirm, Problem, report_problem
 
 
@@ -112,8 +112,8 @@ class Writeback(Screen[None]):
         table.clear()
         self.run_ids = [r["run_id"] for r in runs]
         for r in runs:
-            table.add_row(f"#{r['run_id']}", r["status"], r["started_at"][:19],
-                          ", ".join(f"{v} {k}" for k, v in r["by_status"].items()))  # fmt: skip
+            actions = ", ".join(f"{v} {k}" for k, v in r["by_status"].items())
+            table.add_row(*plain(f"#{r['run_id']}", r["status"], r["started_at"][:19], actions))
 
     def _plan_errors(self, planned: WritePlan) -> None:
         self.app.push_screen(Problem(

@@ -417,8 +417,8 @@ async def test_dashboard_runs_sync_scan_and_analysis_now(
         app = SidecarApp(rt)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            assert "none (press A to analyse)" in text_of(app, "#summary")
-            for key_ in ("R", "S", "A"):  # scan, sync, analyse: the daemon's services
+            assert "none (press N to analyse)" in text_of(app, "#summary")
+            for key_ in ("R", "S", "N"):  # scan, sync, analyse: the daemon's services
                 await pilot.press(key_)
                 await settle(pilot)
                 if isinstance(app.screen, Problem):

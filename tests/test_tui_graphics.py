@@ -151,8 +151,8 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
     term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env,
                     "plain")  # fmt: skip
     try:
-        assert term.wait_for(b"press A to analyse"), term.output[-2000:]
-        term.send(b"A")
+        assert term.wait_for(b"press N to analyse"), term.output[-2000:]
+        term.send(b"N")
         assert term.wait_for(b"analyze done", 60), term.output[-3000:]
         assert b"Analyze failed" not in term.output
         term.send(b"q")

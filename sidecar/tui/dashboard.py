@@ -31,7 +31,7 @@ def summary(d: Numbers) -> str:
         f"[b]Inventory[/b]   files {d.files:,} (removed {d.files_removed:,})   "
         f"Immich assets {d.assets:,}{users}",
         "[b]Duplicates[/b]  " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
-                                 or "none (press A to analyse)"),
+                                 or "none (press N to analyse)"),
         "[b]Pairs[/b]       " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
                                  or "none"),
         f"[b]Trash queue[/b] {d.trash_pending:,} asset(s) decided (applied with T on the "
@@ -49,7 +49,7 @@ def summary(d: Numbers) -> str:
 class Dashboard(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("S", "run('sync')", "Sync"), Binding("R", "run('scan')", "Scan"),
-        Binding("A", "run('analyze')", "Analyse"),
+        Binding("N", "run('analyze')", "aNalyse"),  # A is Apply, on the write-back screen
         *nav("dashboard", quit=True),
     ]  # fmt: skip
 

@@ -91,7 +91,7 @@ class Groups(PagedList[StoredGroup]):
         if not self.loaded:
             self.query_one("#groups-title", Static).update(
                 "No duplicate groups" + (f" of tier {TIERS[self.tier]}" if self.tier else "")
-                + " (A on the dashboard runs the analysis; t changes the tier)"
+                + " (N on the dashboard runs the analysis; t changes the tier)"
             )  # fmt: skip
 
     @work(exclusive=True, group="group-states")

@@ -65,7 +65,7 @@ def report_problem(app: App[None], title: str, exc: BaseException) -> None:
 
 HELP = """[b]Everywhere[/b]   d dashboard  g groups  p pairs  w write-back  ? help
              q quit (back, on a group)   arrows, pgup/pgdn, enter: no mouse
-[b]Dashboard[/b]    S sync now   R scan now   A analyse now
+[b]Dashboard[/b]    S sync now   R scan now   N analyse now
 [b]Groups[/b]       enter open   o sort (reclaim, size, date, distance, members)
              t tier (all, exact, near, semantic); more rows load as you go
 [b]A group[/b]      a keep the suggested keeper (the others to the trash queue)

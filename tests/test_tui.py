@@ -517,3 +517,45 @@ async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
             assert "x[/b] coffee [red]1.jpg" in text_of(app, "#detail")
             captions = text_of(app, "#caption-left") + text_of(app, "#caption-right")
             assert "b] coffee [red]1.jpg" in captions
+
+
+async def test_one_member_taken_out_of_a_group_the_rest_decided(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """m: the highlighted member is no duplicate of the others. Keep then queues only the
+    rest for the trash, and the next analysis groups the rest without it."""
+    import shutil
+
+    shutil.copy(photos / "2019/Summer/coffee.jpg", photos / "2019/coffee-copy.jpg")
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    copy = assets["2019/coffee-copy.jpg"].id
+    async with open_runtime(settings) as rt:
+        app = SidecarApp(rt)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("g")
+            await settle(pilot)
+            view = await open_group_of(pilot, copy)
+            assert len(view.group.members) == 3
+            table = view.query_one(DataTable)
+            row, out = next((i, m.asset_id) for i, m in enumerate(view.group.members)
+                            if m.key != view.group.keeper)  # fmt: skip
+            await goto(pilot, table, row)
+            await pilot.press("m")
+            await settle(pilot)
+            assert str(table.get_row_at(row)[0]) == "out"
+            assert "decided: 1 out" in text_of(app, "#group-title")
+            await pilot.press("a")  # keep the keeper: only the third member is queued
+            await settle(pilot)
+            if isinstance(app.screen, Problem):
+                raise AssertionError(text_of(app, "#problem-message"))
+        queued = set(await rt.writeback.journal.trash_decided())
+        assert len(queued) == 1
+        assert out not in queued
+        await rt.analyze.analyze()
+        (group,) = [g for g in await rt.analysis.groups()
+                    if queued & {m.asset_id for m in g.members}]  # fmt: skip
+        assert len(group.members) == 2
+        assert out not in {m.asset_id for m in group.members}

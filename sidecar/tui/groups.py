@@ -144,6 +144,7 @@ class GroupView(Screen[None]):
         Binding("a", "decide('keeper')", "Keep"),
         Binding("k", "decide('highlighted')", "Keep this"),
         Binding("n", "decide('not')", "Not dup"),
+        Binding("m", "take_out", "Not this"),
         Binding("s", "decide('stack')", "Stack"),
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
@@ -193,14 +194,36 @@ class GroupView(Screen[None]):
 
     @work(exclusive=True, group="state")
     async def show_state(self) -> None:
-        """What was decided about this group, in its title."""
+        """What was decided about this group, in its title; members taken out marked."""
+        review = services(self).review
         try:
-            state = (await services(self).review.group_states([self.group])).get(self.group.id)
+            state = (await review.group_states([self.group])).get(self.group.id)
+            out = await review.outs(self.group)
         except Exception:  # noqa: BLE001 - the title just goes without
             return
         self.query_one("#group-title", Static).update(
             self.title_text + (f" · [b]decided: {state}[/b]" if state else "")
         )
+        table = self.query_one(DataTable)
+        for row, m in enumerate(self.group.members):
+            mark = "out" if m.key in out else "keep" if m.key == self.group.keeper else ""
+            table.update_cell_at(Coordinate(row, 0), Text(mark))
+
+    @work(exclusive=True, group="decide")
+    async def action_take_out(self) -> None:
+        """The highlighted member is no duplicate of the others: it leaves the group at the
+        next analysis; the others stay here to be decided (keep and stack leave it alone)."""
+        member = self.highlighted()
+        if member is None or len(self.group.members) < 2:
+            return
+        try:
+            await services(self).review.not_this_one(self.group, member.key)
+        except Exception as exc:  # noqa: BLE001
+            report_problem(self.app, "Not recorded", exc)
+            return
+        self.app.notify(f"Recorded: {self.label(member)} is not a duplicate of the others "
+                        "(decide about the rest here; u takes it back)")  # fmt: skip
+        self.show_state()
 
     def reasons_text(self) -> str:
         lines = [f"• {escape(r)}" for r in self.group.reasons]

@@ -69,7 +69,8 @@ HELP = """[b]Everywhere[/b]   d dashboard  g groups  p pairs  w write-back  ? he
 [b]Groups[/b]       enter open   o sort (reclaim, size, date, distance, members)
              t tier (all, exact, near, semantic); more rows load as you go
 [b]A group[/b]      a keep the suggested keeper (the others to the trash queue)
-             k keep the highlighted one instead   n not duplicates
+             k keep the highlighted one instead   n none are duplicates
+             m the highlighted one is not a duplicate of the others
              s stack them in Immich instead   x skip   u take back
              escape back to the list; a decision opens the next group
 [b]Pairs[/b]        a accept (stacked in Immich)   r not a pair

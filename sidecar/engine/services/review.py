@@ -82,11 +82,29 @@ class ReviewService:
         """Changes whenever an analysis (this process's or the daemon's) replaced the results."""
         return await self.analysis.results_stamp()
 
+    async def _separated(self) -> set[frozenset[str]]:
+        """Pairs of member keys a person said are not duplicates (as the analysis reads them)."""
+        decided = [keys for kind, keys in await self.analysis.decisions()
+                   if kind == "not_duplicates"]  # fmt: skip
+        return {frozenset((a, b)) for keys in decided for n, a in enumerate(keys)
+                for b in keys[n + 1 :]}  # fmt: skip
+
+    @staticmethod
+    def _out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:
+        """Members said to be no duplicate of any other member of the group."""
+        keys = [m.key for m in group.members]
+        return {k for k in keys if all(frozenset((k, o)) in separated for o in keys if o != k)}
+
+    async def outs(self, group: StoredGroup) -> set[str]:
+        return self._out(group, await self._separated())
+
     async def group_states(self, groups: list[StoredGroup]) -> dict[int, str]:
         """What a person already decided about each group (shown in the list): "not dup",
-        "stack", "trash N" (N members in the trash queue), or nothing."""
+        "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
+        group), or nothing."""
         not_dup = {frozenset(m) for kind, m in await self.analysis.decisions()
                    if kind == "not_duplicates"}  # fmt: skip
+        separated = await self._separated()
         stacked = {frozenset(ids) for _, ids in await self.writeback.journal.stacks_decided()}
         queued = await self.writeback.journal.trash_decided()
         out: dict[int, str] = {}
@@ -99,6 +117,8 @@ class ReviewService:
                 out[g.id] = "stack"
             elif trash:
                 out[g.id] = f"trash {trash}"
+            elif taken_out := self._out(g, separated):
+                out[g.id] = f"{len(taken_out)} out"
         return out
 
     async def pair_states(self, pairs: list[StoredPair]) -> dict[int, str]:
@@ -119,7 +139,19 @@ class ReviewService:
         if ids:
             await self.writeback.keep(ids)
             await self.writeback.journal.undecide_stack(ids)
-        await self.analysis.undecide("not_duplicates", [m.key for m in group.members])
+        keys = [m.key for m in group.members]
+        await self.analysis.undecide("not_duplicates", keys)
+        for n, a in enumerate(keys):
+            for b in keys[n + 1 :]:
+                await self.analysis.undecide("not_duplicates", [a, b])
+
+    async def not_this_one(self, group: StoredGroup, member: str) -> None:
+        """This member is no duplicate of the others (persisted per pair: the next analysis
+        leaves it out of the group, the others stay grouped). Until then, keep and stack
+        leave it alone."""
+        note = f"review: out of {group.tier} group {group.id}"
+        for other in (m.key for m in group.members if m.key != member):
+            await self.analysis.decide("not_duplicates", [member, other], note=note)
 
     async def not_duplicates(self, group: StoredGroup) -> None:
         """Persisted: later analyses never group these members again."""
@@ -129,7 +161,11 @@ class ReviewService:
     async def keep(self, group: StoredGroup, keeper: str) -> list[str]:
         """Keep `keeper`; the other members go to the trash queue (nothing is written to
         Immich until `apply --trash-decided`). Returns the queued asset ids."""
-        others = [m.asset_id for m in group.members if m.key != keeper and m.asset_id]
+        out = await self.outs(group)
+        if keeper in out:
+            raise ValueError("that member was taken out of the group (u takes it back)")
+        others = [m.asset_id for m in group.members
+                  if m.key != keeper and m.asset_id and m.key not in out]  # fmt: skip
         if not others:
             raise ValueError("only Immich assets can be queued for the trash (local mode)")
         return await self.writeback.decide_trash(others, f"review: kept {keeper}")
@@ -137,9 +173,10 @@ class ReviewService:
     async def stack_instead(self, group: StoredGroup) -> list[str]:
         """Stack the group's Immich assets (the keeper on top) instead of trashing copies;
         the next plan/apply creates the stack."""
-        ids = [m.asset_id for m in group.members if m.asset_id]
+        out = await self.outs(group)
+        ids = [m.asset_id for m in group.members if m.asset_id and m.key not in out]
         keeper = next((m.asset_id for m in group.members if m.key == group.keeper), None)
-        if len(ids) < 2 or keeper is None:
+        if len(ids) < 2 or keeper is None or keeper not in ids:
             raise ValueError("only Immich assets can be stacked (local mode)")
         ordered = [keeper, *[i for i in ids if i != keeper]]
         await self.writeback.stack_instead(ordered, group.owner)

@@ -9,7 +9,7 @@ from typing import Any
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
-from sidecar.tui.base import enable_graphics
+from sidecar.tui.probe import probe_graphics
 
 
 def register(sub: Any) -> None:
@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if sys.stdout.isatty():
-        enable_graphics()
+        probe_graphics()  # answered already when the entry point asked early
     async with open_runtime(settings) as rt:
         ansi = {"auto": None, "16": True, "full": False}[args.colours]
         await SidecarApp(rt, ansi=ansi).run_async()

@@ -14,14 +14,14 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sidecar.tui.base import TuiServices, enable_graphics
+from sidecar.tui.base import TuiServices
 from sidecar.tui.dashboard import Dashboard
 from sidecar.tui.groups import Groups, GroupView
 from sidecar.tui.modals import Confirm, Help, Problem
 from sidecar.tui.pairs import Pairs
 from sidecar.tui.writeback import Writeback
 
-__all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp", "enable_graphics"]
+__all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
 
 class SidecarApp(App[None]):

@@ -11,9 +11,9 @@ from textual.dom import DOMNode
 
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.writeback import WritebackService
-from sidecar.tui.probe import GRAPHICS, probe_graphics
+from sidecar.tui.probe import GRAPHICS
 
-__all__ = ["GRAPHICS", "PAGE", "TuiServices", "enable_graphics", "services"]
+__all__ = ["GRAPHICS", "PAGE", "TuiServices", "services"]
 
 PAGE = 200  # rows read at a time by the lists; the next page loads near the end
 
@@ -50,12 +50,6 @@ def results_version(node: DOMNode) -> int:
 
 def results_changed(node: DOMNode) -> None:
     node.app.results_version = results_version(node) + 1  # type: ignore[attr-defined]
-
-
-def enable_graphics() -> bool:
-    """Sixel or kitty graphics, when the terminal has them (see tui.probe: asked once, only
-    by `tui` on a terminal, before the app starts; it may already be under way)."""
-    return probe_graphics()
 
 
 def plain(*values: str) -> tuple[Text, ...]:

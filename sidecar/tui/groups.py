@@ -197,8 +197,7 @@ class GroupView(Screen[None]):
         """What was decided about this group, in its title; members taken out marked."""
         review = services(self).review
         try:
-            state = (await review.group_states([self.group])).get(self.group.id)
-            out = await review.outs(self.group)
+            state, out = await review.group_decisions(self.group)
         except Exception:  # noqa: BLE001 - the title just goes without
             return
         self.query_one("#group-title", Static).update(
@@ -248,9 +247,9 @@ class GroupView(Screen[None]):
             self.here = await review.readable_here(self.group.members)
             table = self.query_one(DataTable)
             for row, m in enumerate(self.group.members):
-                if m.key not in self.here and m.asset_id in self.in_immich:
-                    where = "Immich: " + self.in_immich[m.asset_id].rsplit("/", 1)[-1]
-                    table.update_cell_at(Coordinate(row, 1), Text(shorten(where, 34)))
+                if self.immich_path(m):
+                    table.update_cell_at(Coordinate(row, 1),
+                                         Text(shorten(f"Immich: {self.label(m)}", 34)))  # fmt: skip
             self.show_sides()
             self.albums = await review.albums(self.group)
         except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
@@ -265,11 +264,17 @@ class GroupView(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_sides()
 
+    def not_here(self, m: Member) -> bool:
+        """Known to have no file this process can read (known once the check ran)."""
+        return self.here is not None and m.key not in self.here
+
+    def immich_path(self, m: Member) -> str | None:
+        """Immich's path of a member with no file here."""
+        return self.in_immich.get(m.asset_id or "") if self.not_here(m) else None
+
     def label(self, m: Member) -> str:
         """A member's file name (Immich's, for an asset with no file here)."""
-        if (self.here is not None and m.key not in self.here) and m.asset_id in self.in_immich:
-            return self.in_immich[m.asset_id].rsplit("/", 1)[-1]
-        return (m.path or m.key).rsplit("/", 1)[-1]
+        return (self.immich_path(m) or m.path or m.key).rsplit("/", 1)[-1]
 
     def show_sides(self) -> None:
         """Captions, the detail line and (when they change) the two previews."""
@@ -291,8 +296,8 @@ class GroupView(Screen[None]):
             return
         albums = self.albums.get(member.asset_id or "", [])
         where = member.path or member.key
-        if self.here is not None and member.key not in self.here:
-            where = f"only in Immich: {self.in_immich.get(member.asset_id or '', where)}"
+        if self.not_here(member):
+            where = f"only in Immich: {self.immich_path(member) or where}"
         text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
         self.query_one("#detail", Static).update(escape(text))
 

@@ -82,12 +82,12 @@ class ReviewService:
         """Changes whenever an analysis (this process's or the daemon's) replaced the results."""
         return await self.analysis.results_stamp()
 
-    async def _separated(self) -> set[frozenset[str]]:
-        """Pairs of member keys a person said are not duplicates (as the analysis reads them)."""
-        decided = [keys for kind, keys in await self.analysis.decisions()
-                   if kind == "not_duplicates"]  # fmt: skip
-        return {frozenset((a, b)) for keys in decided for n, a in enumerate(keys)
-                for b in keys[n + 1 :]}  # fmt: skip
+    async def _not_duplicates(self) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+        """People's "not duplicates" decisions, read once: the member sets as recorded, and
+        every pair within them (as the analysis reads them)."""
+        sets = {frozenset(keys) for kind, keys in await self.analysis.decisions()
+                if kind == "not_duplicates"}  # fmt: skip
+        return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
 
     @staticmethod
     def _out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:
@@ -96,15 +96,22 @@ class ReviewService:
         return {k for k in keys if all(frozenset((k, o)) in separated for o in keys if o != k)}
 
     async def outs(self, group: StoredGroup) -> set[str]:
-        return self._out(group, await self._separated())
+        _, pairs = await self._not_duplicates()
+        return self._out(group, pairs)
 
     async def group_states(self, groups: list[StoredGroup]) -> dict[int, str]:
         """What a person already decided about each group (shown in the list): "not dup",
         "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
         group), or nothing."""
-        not_dup = {frozenset(m) for kind, m in await self.analysis.decisions()
-                   if kind == "not_duplicates"}  # fmt: skip
-        separated = await self._separated()
+        return await self._states(groups, *await self._not_duplicates())
+
+    async def group_decisions(self, group: StoredGroup) -> tuple[str, set[str]]:
+        """One group's state (as in the list) and the members taken out of it."""
+        sets, pairs = await self._not_duplicates()
+        return (await self._states([group], sets, pairs)).get(group.id, ""), self._out(group, pairs)
+
+    async def _states(self, groups: list[StoredGroup], not_dup: set[frozenset[str]],
+                      separated: set[frozenset[str]]) -> dict[int, str]:  # fmt: skip
         stacked = {frozenset(ids) for _, ids in await self.writeback.journal.stacks_decided()}
         queued = await self.writeback.journal.trash_decided()
         out: dict[int, str] = {}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -594,6 +594,22 @@ class WritebackService:
 
     # -- interrupted runs ------------------------------------------------------------------
 
+    async def _settle_entries(
+        self, action: JournalAction, kind: str, id_field: str, container_id: str | None,
+        members_of: Callable[[str], Awaitable[Collection[str]]], ids: Sequence[str],
+    ) -> bool:  # fmt: skip
+        """An interrupted bulk add to an album or tag: record as made the entries Immich
+        shows. False when it shows none (or the album/tag was never made)."""
+        if container_id is None:
+            return False
+        present = await members_of(container_id)
+        added = [a for a in ids if a in present]
+        if not added:
+            return False
+        made = [(kind, entry_key(container_id, a), container_id) for a in added]
+        await self.journal.done(action, {id_field: container_id, "added": added}, made)
+        return True
+
     async def _settle_interrupted(self, clients: _Clients) -> None:
         """A run still 'running' was killed: record what Immich shows its last action made,
         mark the rest, and close the run as interrupted."""
@@ -637,15 +653,9 @@ class WritebackService:
                 return
         elif action.kind == ActionKind.ADD_TO_ALBUM.value:
             album_id = p.get("album_id") or created.get((action.owner, p["album"]))
-            if album_id is not None:
-                present = await client.album_asset_ids(album_id)
-                added = [a for a in ids if a in present]
-                if added:
-                    made = [("album_asset", entry_key(album_id, a), album_id)
-                            for a in added]  # fmt: skip
-                    await self.journal.done(action, {"album_id": album_id, "added": added},
-                                            made)  # fmt: skip
-                    return
+            if await self._settle_entries(action, "album_asset", "album_id", album_id,
+                                          client.album_asset_ids, ids):  # fmt: skip
+                return
         elif action.kind == ActionKind.CREATE_TAG.value:
             values = {t.value: t.id for t in await client.tags()}
             if p["tag"] in values:  # parents it may have created cannot be told apart: kept
@@ -656,13 +666,9 @@ class WritebackService:
                 return
         elif action.kind == ActionKind.TAG_ASSETS.value:
             tag_id = p.get("tag_id") or created.get((action.owner, p["tag"]))
-            if tag_id is not None:
-                present = await client.tag_asset_ids(tag_id)
-                added = [a for a in ids if a in present]
-                if added:
-                    made = [("tag_asset", entry_key(tag_id, a), tag_id) for a in added]
-                    await self.journal.done(action, {"tag_id": tag_id, "added": added}, made)
-                    return
+            if await self._settle_entries(action, "tag_asset", "tag_id", tag_id,
+                                          client.tag_asset_ids, ids):  # fmt: skip
+                return
         elif action.kind == ActionKind.REPAIR_MOVE.value:
             new, carry = ids[1], p["carry"]
             in_albums = {a.id for a in await client.albums_of(new)}

@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -365,16 +365,8 @@ class FakeImmich:
         asset the caller cannot see (recorded 29)."""
         with self.state.lock:
             album = self._owned_album(key, album_id, "albumAsset.create")
-            out = []
-            for asset_id in body["ids"]:
-                asset = self.state.assets.get(asset_id)
-                if asset is None or asset.owner_id != key.user_id:
-                    out.append({"id": asset_id, "success": False, "error": "no_permission"})
-                elif asset_id in album.asset_ids:
-                    out.append({"id": asset_id, "success": False, "error": "duplicate"})
-                else:
-                    album.asset_ids.append(asset_id)
-                    out.append({"id": asset_id, "success": True})
+            out = self._add_each(key, body["ids"], album.asset_ids,
+                                 lambda asset: album.asset_ids.append(asset.id))  # fmt: skip
             self.state.revision += 1  # album membership is searchable
             return 200, out, {}
 
@@ -382,15 +374,38 @@ class FakeImmich:
                                    album_id: str) -> Any:  # fmt: skip
         with self.state.lock:
             album = self._owned_album(key, album_id, "albumAsset.delete")
-            out = []
-            for asset_id in body["ids"]:
-                if asset_id in album.asset_ids:
-                    album.asset_ids.remove(asset_id)
-                    out.append({"id": asset_id, "success": True})
-                else:
-                    out.append({"id": asset_id, "success": False, "error": "not_found"})
+            out = self._remove_each(body["ids"], album.asset_ids, album.asset_ids.remove)
             self.state.revision += 1
             return 200, out, {}
+
+    def _add_each(self, key: FakeKey, ids: list[str], members: Container[str],
+                  add: Callable[[Any], None]) -> list[dict[str, Any]]:  # fmt: skip
+        """Per-item results of a bulk add to an album or tag: `no_permission` for an asset
+        the caller cannot see, `duplicate` when already a member."""
+        out: list[dict[str, Any]] = []
+        for asset_id in ids:
+            asset = self.state.assets.get(asset_id)
+            if asset is None or asset.owner_id != key.user_id:
+                out.append({"id": asset_id, "success": False, "error": "no_permission"})
+            elif asset_id in members:
+                out.append({"id": asset_id, "success": False, "error": "duplicate"})
+            else:
+                add(asset)
+                out.append({"id": asset_id, "success": True})
+        return out
+
+    @staticmethod
+    def _remove_each(ids: list[str], members: Container[str],
+                     remove: Callable[[str], None]) -> list[dict[str, Any]]:  # fmt: skip
+        """Per-item results of a bulk removal: `not_found` for a non-member."""
+        out: list[dict[str, Any]] = []
+        for asset_id in ids:
+            if asset_id in members:
+                remove(asset_id)
+                out.append({"id": asset_id, "success": True})
+            else:
+                out.append({"id": asset_id, "success": False, "error": "not_found"})
+        return out
 
     def op_get_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
         with self.state.lock:
@@ -417,33 +432,24 @@ class FakeImmich:
         """Per-item: `duplicate` when already tagged (recorded 165)."""
         with self.state.lock:
             tag = self._owned_tag(key, tag_id, "tag.asset")
-            out = []
-            for asset_id in body["ids"]:
-                asset = self.state.assets.get(asset_id)
-                if asset is None or asset.owner_id != key.user_id:
-                    out.append({"id": asset_id, "success": False, "error": "no_permission"})
-                elif asset_id in tag.asset_ids:
-                    out.append({"id": asset_id, "success": False, "error": "duplicate"})
-                else:
-                    tag.asset_ids.add(asset_id)
-                    self.state.touch(asset)
-                    out.append({"id": asset_id, "success": True})
-            return 200, out, {}
+
+            def add(asset: Any) -> None:
+                tag.asset_ids.add(asset.id)
+                self.state.touch(asset)
+
+            return 200, self._add_each(key, body["ids"], tag.asset_ids, add), {}
 
     def op_delete_tags_id_assets(self, key: FakeKey, body: Any, query: Any,
                                  tag_id: str) -> Any:  # fmt: skip
         """Per-item: `not_found` for an asset without the tag (recorded 170-171)."""
         with self.state.lock:
             tag = self._owned_tag(key, tag_id, "tag.asset")
-            out = []
-            for asset_id in body["ids"]:
-                if asset_id in tag.asset_ids:
-                    tag.asset_ids.discard(asset_id)
-                    self.state.touch(self.state.assets[asset_id])
-                    out.append({"id": asset_id, "success": True})
-                else:
-                    out.append({"id": asset_id, "success": False, "error": "not_found"})
-            return 200, out, {}
+
+            def remove(asset_id: str) -> None:
+                tag.asset_ids.discard(asset_id)
+                self.state.touch(self.state.assets[asset_id])
+
+            return 200, self._remove_each(body["ids"], tag.asset_ids, remove), {}
 
     def op_get_duplicates(self, key: FakeKey, body: Any, query: Any) -> Any:
         groups: dict[str, list[Any]] = {}

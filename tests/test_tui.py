@@ -3,6 +3,8 @@ in an 80x24 terminal."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,14 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
 from tests.fake_immich import FakeImmich
-from tests.test_writeback import LIB, immich_state, library, prepare, settings_for
+from tests.test_writeback import (
+    LIB,
+    NO_STACK_CREATE,
+    immich_state,
+    library,
+    prepare,
+    settings_for,
+)
 
 SIZE = (80, 24)
 
@@ -21,6 +30,21 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def press(pilot: Any, *keys: str) -> None:
+    """Press keys, then wait until what they started has finished."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@asynccontextmanager
+async def running(rt: Any) -> AsyncIterator[Any]:
+    """The app on `rt` in an 80x24 terminal, its first screen ready: the pilot."""
+    app = SidecarApp(rt)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield pilot
 
 
 async def until(pilot: Any, check: Any, what: str) -> None:
@@ -44,8 +68,7 @@ async def open_group_of(pilot: Any, asset_id: str) -> GroupView:
     row = next(i for i, g in enumerate(groups.loaded)
                if asset_id in {m.asset_id for m in g.members})  # fmt: skip
     await goto(pilot, groups.query_one(DataTable), row)
-    await pilot.press("enter")
-    await settle(pilot)
+    await press(pilot, "enter")
     view = pilot.app.screen
     assert isinstance(view, GroupView)
     return view
@@ -61,21 +84,18 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
     async with open_runtime(settings) as rt:
         await rt.reconciler.scan_paths([photos])
         await rt.analyze.analyze()
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
             summary = text_of(app, "#summary")
             assert "exact 2" in summary
             assert "near 3" in summary
-            await pilot.press("g")
-            await settle(pilot)
+            await press(pilot, "g")
             table = app.screen.query_one(DataTable)
             assert table.row_count == 5
             await pilot.press("t")  # exact only
             await settle(pilot)
             assert app.screen.query_one(DataTable).row_count == 2
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             assert isinstance(app.screen, GroupView)
             group = app.screen.group
             members = app.screen.query_one(DataTable)
@@ -98,8 +118,7 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
             await settle(pilot)
             assert isinstance(app.screen, GroupView)
             assert app.screen.group != group
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             table = app.screen.query_one(DataTable)
             assert str(table.get_row_at(0)[-1]) == "not dup"  # the list shows the decision
             assert table.cursor_row == 1  # back where the review was
@@ -125,44 +144,40 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
     original = assets["2019/Summer/astronaut.jpg"]
     immich_v2.state.create_album(original.owner_id, "Summer 2019", [original.id])
     before = immich_state(immich_v2)
-    async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g", "t")  # exact groups
-            await settle(pilot)
-            await open_group_of(pilot, backup)
-            assert "astronaut.jpg is in: Summer 2019" in text_of(app, "#reasons")
-            await pilot.press("a")  # keep the suggested keeper; the backup to the trash queue
-            await settle(pilot)
-            await pilot.press("w")  # the pending plan, with the trash queue, on arrival
-            await settle(pilot)
-            pending = text_of(app, "#plan")
-            assert "Pending" in pending
-            assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in pending
-            assert "create stack 1" in pending
-            await pilot.press("T")
-            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
-            await pilot.press("d", "g", "question_mark")  # the question is answered first
-            assert isinstance(app.screen, Confirm)
-            await pilot.press("q")  # q answers "no"
-            await settle(pilot)
-            assert not any(a.is_trashed for a in immich_v2.state.assets.values())
-            await pilot.press("T")
-            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
-            question = text_of(app, "#question")
-            assert "To Immich's trash (1" in question
-            assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in question  # exactly what goes
-            await pilot.press("y")
-            await settle(pilot)
-            assert immich_v2.state.assets[backup].is_trashed
-            assert len(immich_v2.state.stacks) == 1  # the RAW+JPEG pair
-            runs = app.screen.query_one("#runs", DataTable)
-            assert runs.row_count == 1
-            await pilot.press("u")
-            await until(pilot, lambda: isinstance(app.screen, Confirm), "the undo confirmation")
-            await pilot.press("y")
-            await settle(pilot)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await pilot.press("g", "t")  # exact groups
+        await settle(pilot)
+        await open_group_of(pilot, backup)
+        assert "astronaut.jpg is in: Summer 2019" in text_of(app, "#reasons")
+        await pilot.press("a")  # keep the suggested keeper; the backup to the trash queue
+        await settle(pilot)
+        await pilot.press("w")  # the pending plan, with the trash queue, on arrival
+        await settle(pilot)
+        pending = text_of(app, "#plan")
+        assert "Pending" in pending
+        assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in pending
+        assert "create stack 1" in pending
+        await pilot.press("T")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await pilot.press("d", "g", "question_mark")  # the question is answered first
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("q")  # q answers "no"
+        await settle(pilot)
+        assert not any(a.is_trashed for a in immich_v2.state.assets.values())
+        await pilot.press("T")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        question = text_of(app, "#question")
+        assert "To Immich's trash (1" in question
+        assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in question  # exactly what goes
+        await press(pilot, "y")
+        assert immich_v2.state.assets[backup].is_trashed
+        assert len(immich_v2.state.stacks) == 1  # the RAW+JPEG pair
+        runs = app.screen.query_one("#runs", DataTable)
+        assert runs.row_count == 1
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the undo confirmation")
+        await press(pilot, "y")
     assert immich_state(immich_v2) == before
 
 
@@ -173,24 +188,20 @@ async def test_immich_down_is_a_modal_and_the_app_stays_usable(
     settings = settings_for(immich_v2, key, photos, state_dir)
     await prepare(settings)
     immich_v2.stop()
-    async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("S")  # sync now
-            await settle(pilot)
-            assert isinstance(app.screen, Problem)
-            assert "Sync failed" in str(app.screen.query_one(Static).render())
-            assert "is unavailable" in text_of(app, "#problem-message")
-            await pilot.press("enter")
-            await pilot.press("w", "A")
-            await settle(pilot)
-            assert isinstance(app.screen, Problem)  # nothing to apply: the plan's errors
-            assert "is unavailable" in text_of(app, "#problem-message")
-            assert "nothing was changed" in text_of(app, "#problem-hint")
-            await pilot.press("escape", "d")
-            await settle(pilot)
-            assert "Inventory" in text_of(app, "#summary")  # still usable
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await pilot.press("S")  # sync now
+        await settle(pilot)
+        assert isinstance(app.screen, Problem)
+        assert "Sync failed" in str(app.screen.query_one(Static).render())
+        assert "is unavailable" in text_of(app, "#problem-message")
+        await pilot.press("enter")
+        await press(pilot, "w", "A")
+        assert isinstance(app.screen, Problem)  # nothing to apply: the plan's errors
+        assert "is unavailable" in text_of(app, "#problem-message")
+        assert "nothing was changed" in text_of(app, "#problem-hint")
+        await press(pilot, "escape", "d")
+        assert "Inventory" in text_of(app, "#summary")  # still usable
     immich_v2.start(immich_v2.port)
 
 
@@ -201,11 +212,9 @@ async def test_pairs_reject_and_change_primary_survive_reanalysis(
         await rt.reconciler.scan_paths([photos])
         await rt.analyze.analyze()
         kinds = {p.kind: p for p in await rt.analysis.pairs()}
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("p")
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "p")
             screen: Any = app.screen
             rows = [p.kind for p in screen.loaded]
             for _ in range(rows.index("raw+jpeg")):
@@ -240,14 +249,10 @@ async def test_stack_instead_of_trashing(
     original = assets["2019/Summer/astronaut.jpg"].id
     backup = assets["Backup/2019/Summer/astronaut.jpg"].id
     async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g", "t")
-            await settle(pilot)
+        async with running(rt) as pilot:
+            await press(pilot, "g", "t")
             await open_group_of(pilot, backup)
-            await pilot.press("s")
-            await settle(pilot)
+            await press(pilot, "s")
         planned = await rt.writeback.plan()
         (action,) = planned.plan.actions
         assert (action.kind.value, action.category) == ("create_stack", "duplicates")
@@ -265,11 +270,9 @@ async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
     assert settings.writeback.stacks == ["raw+jpeg"]  # variants are not stacked by themselves
     await prepare(settings)
     async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("p")
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "p")
             screen: Any = app.screen
             table = screen.query_one(DataTable)
             kinds = [p.kind for p in screen.loaded]
@@ -277,8 +280,7 @@ async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
             assert "variant" in kinds
             for _ in range(kinds.index("burst")):
                 await pilot.press("down")
-            await pilot.press("a")  # accept the burst (the cursor moves on)
-            await settle(pilot)
+            await press(pilot, "a")  # accept the burst (the cursor moves on)
             assert str(table.get_row_at(kinds.index("burst"))[3]) == "accepted"
             await goto(pilot, table, kinds.index("burst"))
             await pilot.press("u")  # ... and take it back
@@ -310,62 +312,50 @@ async def test_skip_and_take_back_in_a_group(
     key, assets = library(immich_v2, photos)
     settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
     await prepare(settings)
-    async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g", "enter")
-            await settle(pilot)
-            first = app.screen
-            assert isinstance(first, GroupView)
-            await pilot.press("x")  # skip: the next group, nothing recorded
-            await settle(pilot)
-            assert isinstance(app.screen, GroupView)
-            assert app.screen.index == 1
-            await pilot.press("k")  # keep the highlighted member (the first row)
-            await settle(pilot)
-            assert isinstance(app.screen, GroupView)
-            assert app.screen.index == 2
-            queued = await rt.writeback.journal.trash_decided()
-            assert len(queued) == 1
-            await pilot.press("escape")
-            await settle(pilot)
-            table = app.screen.query_one(DataTable)
-            assert [str(table.get_row_at(i)[-1]) for i in range(3)] == ["", "trash 1", ""]
-            await pilot.press("up", "enter")
-            await settle(pilot)
-            assert "decided: trash 1" in text_of(app, "#group-title")
-            await pilot.press("u")  # take the decision back
-            await settle(pilot)
-            assert await rt.writeback.journal.trash_decided() == {}
-            await pilot.press("escape")
-            await settle(pilot)
-            assert str(app.screen.query_one(DataTable).get_row_at(1)[-1]) == ""
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g", "enter")
+        first = app.screen
+        assert isinstance(first, GroupView)
+        await pilot.press("x")  # skip: the next group, nothing recorded
+        await settle(pilot)
+        assert isinstance(app.screen, GroupView)
+        assert app.screen.index == 1
+        await press(pilot, "k")  # keep the highlighted member (the first row)
+        assert isinstance(app.screen, GroupView)
+        assert app.screen.index == 2
+        queued = await rt.writeback.journal.trash_decided()
+        assert len(queued) == 1
+        await press(pilot, "escape")
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[-1]) for i in range(3)] == ["", "trash 1", ""]
+        await press(pilot, "up", "enter")
+        assert "decided: trash 1" in text_of(app, "#group-title")
+        await pilot.press("u")  # take the decision back
+        await settle(pilot)
+        assert await rt.writeback.journal.trash_decided() == {}
+        await press(pilot, "escape")
+        assert str(app.screen.query_one(DataTable).get_row_at(1)[-1]) == ""
     del assets
 
 
 async def test_a_missing_permission_is_named_in_a_modal_after_apply(
     immich_v2: FakeImmich, photos: Path, state_dir: Path
 ) -> None:
-    perms = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
-             "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
-    key, _ = library(immich_v2, photos, permissions=perms)
+    key, _ = library(immich_v2, photos, permissions=NO_STACK_CREATE)
     settings = settings_for(immich_v2, key, photos, state_dir)
     await prepare(settings)
-    async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("w", "A")
-            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
-            await pilot.press("y")
-            await until(pilot, lambda: isinstance(app.screen, Problem), "the problem")
-            assert "1 failed" in str(app.screen.query_one(Static).render())
-            assert "stack.create" in text_of(app, "#problem-message")
-            assert "permission" in text_of(app, "#problem-hint")
-            await pilot.press("enter")
-            await settle(pilot)
-            assert app.screen.query_one("#runs", DataTable).row_count == 1
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await pilot.press("w", "A")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, Problem), "the problem")
+        assert "1 failed" in str(app.screen.query_one(Static).render())
+        assert "stack.create" in text_of(app, "#problem-message")
+        assert "permission" in text_of(app, "#problem-hint")
+        await press(pilot, "enter")
+        assert app.screen.query_one("#runs", DataTable).row_count == 1
     assert len(immich_v2.state.albums) == 1  # the rest was applied
 
 
@@ -390,20 +380,17 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
     fake.state.thumbnails[remote.id] = buf.getvalue()
     settings = settings_for(fake, key, photos, state_dir)
     await prepare(settings)
-    async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g")
-            await settle(pilot)
-            screen = await open_group_of(pilot, remote.id)
-            assert "astronaut-print.jpg" in text_of(app, "#caption-right")
-            assert "▀" in text_of(app, "#preview-right")  # drawn from Immich's thumbnail
-            await goto(pilot, screen.query_one(DataTable),
-                       next(i for i, m in enumerate(screen.group.members)
-                            if m.asset_id == remote.id))  # fmt: skip
-            await settle(pilot)
-            assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g")
+        screen = await open_group_of(pilot, remote.id)
+        assert "astronaut-print.jpg" in text_of(app, "#caption-right")
+        assert "▀" in text_of(app, "#preview-right")  # drawn from Immich's thumbnail
+        await goto(pilot, screen.query_one(DataTable),
+                   next(i for i, m in enumerate(screen.group.members)
+                        if m.asset_id == remote.id))  # fmt: skip
+        await settle(pilot)
+        assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
     thumbnails = [e for e in fake.record.exchanges if e.path.endswith("/thumbnail")]
     assert thumbnails
 
@@ -413,26 +400,22 @@ async def test_dashboard_runs_sync_scan_and_analysis_now(
 ) -> None:
     key, _ = library(immich_v2, photos)
     settings = settings_for(immich_v2, key, photos, state_dir)
-    async with open_runtime(settings) as rt:  # an empty inventory: nothing run yet
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert "none (press N to analyse)" in text_of(app, "#summary")
-            for key_ in ("R", "S", "N"):  # scan, sync, analyse: the daemon's services
-                await pilot.press(key_)
-                await settle(pilot)
-                if isinstance(app.screen, Problem):
-                    raise AssertionError(text_of(app, "#problem-message"))
-            summary = text_of(app, "#summary")
-            messages = [n.message for n in app._notifications]
-            assert any(m.startswith("scan done") for m in messages)
-            assert any(m.startswith("sync done") for m in messages)
-            assert any(m.startswith("analyze done") for m in messages)
-            assert "Immich assets 0" not in summary
-            assert "exact 2" in summary
-            await pilot.press("g")
-            await settle(pilot)
-            assert app.screen.query_one(DataTable).row_count >= 2
+    async with open_runtime(settings) as rt, running(rt) as pilot:  # nothing run yet
+        app = pilot.app
+        assert "none (press N to analyse)" in text_of(app, "#summary")
+        for key_ in ("R", "S", "N"):  # scan, sync, analyse: the daemon's services
+            await press(pilot, key_)
+            if isinstance(app.screen, Problem):
+                raise AssertionError(text_of(app, "#problem-message"))
+        summary = text_of(app, "#summary")
+        messages = [n.message for n in app._notifications]
+        assert any(m.startswith("scan done") for m in messages)
+        assert any(m.startswith("sync done") for m in messages)
+        assert any(m.startswith("analyze done") for m in messages)
+        assert "Immich assets 0" not in summary
+        assert "exact 2" in summary
+        await press(pilot, "g")
+        assert app.screen.query_one(DataTable).row_count >= 2
 
 
 def die(source: str, *args: int) -> None:
@@ -465,18 +448,15 @@ async def test_lists_follow_an_analysis_made_by_another_process(
     async with open_runtime(settings) as rt:
         await rt.reconciler.scan_paths([photos])
         await rt.analyze.analyze()
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g")
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "g")
             before = app.screen.query_one(DataTable).row_count
             shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "rocket-again.jpg")
             async with open_runtime(settings) as daemon:
                 await daemon.reconciler.scan_paths([photos])
                 await daemon.analyze.analyze()
-            await pilot.press("d", "g")
-            await settle(pilot)
+            await press(pilot, "d", "g")
             assert app.screen.query_one(DataTable).row_count == before + 1
 
 
@@ -493,21 +473,18 @@ async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
     async with open_runtime(settings) as rt:
         await rt.reconciler.scan_paths([photos])
         await rt.analyze.analyze()
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
             app.notify("check that [immich] url is right")
             await pilot.pause()
             (note,) = [n for n in app._notifications if "[immich] url" in n.message]
             assert note.markup is False  # shown as written
-            await pilot.press("g")
-            await settle(pilot)
+            await press(pilot, "g")
             groups: Any = app.screen
             row = next(i for i, g in enumerate(groups.loaded)
                        if str(odd) in {m.path for m in g.members})  # fmt: skip
             await goto(pilot, groups.query_one(DataTable), row)
-            await pilot.press("enter")
-            await settle(pilot)
+            await press(pilot, "enter")
             view: Any = app.screen
             table = view.query_one(DataTable)
             cells = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -532,19 +509,16 @@ async def test_one_member_taken_out_of_a_group_the_rest_decided(
     await prepare(settings)
     copy = assets["2019/coffee-copy.jpg"].id
     async with open_runtime(settings) as rt:
-        app = SidecarApp(rt)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            await pilot.press("g")
-            await settle(pilot)
+        async with running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "g")
             view = await open_group_of(pilot, copy)
             assert len(view.group.members) == 3
             table = view.query_one(DataTable)
             row, out = next((i, m.asset_id) for i, m in enumerate(view.group.members)
                             if m.key != view.group.keeper)  # fmt: skip
             await goto(pilot, table, row)
-            await pilot.press("m")
-            await settle(pilot)
+            await press(pilot, "m")
             assert str(table.get_row_at(row)[0]) == "out"
             assert "decided: 1 out" in text_of(app, "#group-title")
             await pilot.press("a")  # keep the keeper: only the third member is queued

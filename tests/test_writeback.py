@@ -26,6 +26,11 @@ REVIEWED = {  # members of the sample library's exact and near groups
 }  # fmt: skip
 
 
+NO_STACK_CREATE = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
+                   "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
+"""A key that may do everything the default write-back does except make stacks."""
+
+
 def library(fake: FakeImmich, photos: Path, permissions: list[str] | None = None) -> tuple[
     str, dict[str, FakeAsset]
 ]:  # fmt: skip
@@ -242,9 +247,7 @@ async def test_stale_ids_are_dropped_with_a_note(
 async def test_a_key_without_stack_create_fails_clearly_and_the_rest_goes_on(
     immich_v2: FakeImmich, photos: Path, state_dir: Path
 ) -> None:
-    perms = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
-             "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
-    key, _ = library(immich_v2, photos, permissions=perms)
+    key, _ = library(immich_v2, photos, permissions=NO_STACK_CREATE)
     settings = settings_for(immich_v2, key, photos, state_dir)
     await prepare(settings)
     report = await apply(settings)

@@ -17,12 +17,9 @@ from sidecar.immich_client.models import (
     Asset,
     BulkIdResult,
     DuplicateGroup,
-    Library,
-    LibraryStatistics,
     ModelError,
     SearchPage,
     SearchResponse,
-    ServerAbout,
     ServerVersion,
     Stack,
     Tag,
@@ -192,9 +189,6 @@ class ImmichClient:
                 )
             self._version = version
         return self._version
-
-    async def about(self) -> ServerAbout:
-        return parse(ServerAbout, await self._json("GET", "/server/about"), "GET /server/about")
 
     async def my_key(self) -> ApiKeyInfo:
         """The API key in use and its permissions (GET /api-keys/me needs no permission)."""
@@ -389,14 +383,6 @@ class ImmichClient:
         """Ids of the assets carrying a tag (or a tag below it), through search."""
         query = AssetQuery(with_exif=False, tag_id=tag_id)
         return {a.id async for page in self.search_pages(query) for a in page.items}
-
-    async def libraries(self) -> list[Library]:
-        """External libraries (admin-only route)."""
-        return parse_list(Library, await self._json("GET", "/libraries"), "GET /libraries")
-
-    async def library_statistics(self, library_id: str) -> LibraryStatistics:
-        data = await self._json("GET", f"/libraries/{library_id}/statistics")
-        return parse(LibraryStatistics, data, "GET /libraries/{id}/statistics")
 
 
 __all__ = ["Asset", "AssetQuery", "ImmichClient"]

@@ -35,11 +35,6 @@ class ServerVersion(_Model, frozen=True):
         return (self.major, self.minor) >= (3, 2)
 
 
-class ServerAbout(_Model, frozen=True):
-    version: str
-    licensed: bool = False
-
-
 class ApiKeyInfo(_Model, frozen=True):
     id: str
     name: str
@@ -143,21 +138,6 @@ class DuplicateGroup(_Model, frozen=True):
     duplicate_id: str
     assets: list[Asset]
     suggested_keep_asset_ids: list[str] = msgspec.field(default_factory=list)
-
-
-class Library(_Model, frozen=True):
-    id: str
-    name: str
-    owner_id: str
-    import_paths: list[str] = msgspec.field(default_factory=list)
-    exclusion_patterns: list[str] = msgspec.field(default_factory=list)
-
-
-class LibraryStatistics(_Model, frozen=True):
-    photos: int
-    videos: int
-    total: int
-    usage: int
 
 
 M = TypeVar("M")

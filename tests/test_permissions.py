@@ -1,0 +1,111 @@
+"""The permissions `check` asks for are exactly those of the endpoints the client calls, as
+Immich's OpenAPI specs name them, and every endpoint in the table is used by the engine."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+
+from sidecar.immich_client.permissions import ENDPOINTS, READ_ONLY, WRITE_BACK, Use
+from tests.fake_immich.spec import spec_file
+from tests.fake_immich.state import Mode
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT = ROOT / "sidecar" / "immich_client" / "client.py"
+SENDERS = {"_json": 0, "_send": 0, "_decoded": 1, "request": 0}  # helper -> index of method
+
+
+def _path(node: ast.expr) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    assert isinstance(node, ast.JoinedStr), ast.dump(node)
+    return "".join(part.value if isinstance(part, ast.Constant) else "{id}" for part in node.values)
+
+
+def _client_methods() -> dict[str, ast.AsyncFunctionDef | ast.FunctionDef]:
+    tree = ast.parse(CLIENT.read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ImmichClient")
+    return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def _sent(
+    methods: dict[str, ast.AsyncFunctionDef | ast.FunctionDef],
+    name: str,
+    seen: frozenset[str] = frozenset(),
+) -> set[tuple[str, str]]:
+    """The (method, path) requests a client method sends, following calls to its siblings."""
+    out: set[tuple[str, str]] = set()
+    for node in ast.walk(methods[name]):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        attr = node.func.attr
+        if attr in SENDERS and len(node.args) > SENDERS[attr] + 1:
+            verb = node.args[SENDERS[attr]]
+            if isinstance(verb, ast.Constant) and isinstance(verb.value, str):
+                out.add((verb.value, _path(node.args[SENDERS[attr] + 1])))
+        elif attr in methods and attr != name and attr not in seen:
+            out |= _sent(methods, attr, seen | {name})
+    return out
+
+
+def test_every_public_client_method_is_in_the_table_with_the_request_it_sends() -> None:
+    methods = _client_methods()
+    public = {n for n in methods if not n.startswith("_") and n != "connect"}
+    public -= {"aclose"}
+    assert public == set(ENDPOINTS), "add the method to ENDPOINTS (or remove it from both)"
+    free = {(e.method, e.path) for e in ENDPOINTS.values() if e.permission is None}
+    for name in public:
+        endpoint = ENDPOINTS[name]
+        sent = _sent(methods, name)
+        if endpoint.permission is not None:  # e.g. the cached version probe before a search
+            sent -= free
+        assert sent == {(endpoint.method, endpoint.path)}, name
+
+
+@pytest.mark.parametrize("mode", [Mode.V2_7, Mode.V3_2])
+def test_the_table_names_the_permission_immich_checks(mode: Mode) -> None:
+    paths = json.loads(spec_file(mode).read_text(encoding="utf-8"))["paths"]
+    for name, endpoint in ENDPOINTS.items():
+        operation = paths[endpoint.path][endpoint.method.lower()]
+        assert operation.get("x-immich-permission") == endpoint.permission, name
+
+
+def test_every_endpoint_in_the_table_is_called_by_the_engine() -> None:
+    called: set[str] = set()
+    for source in (ROOT / "sidecar").rglob("*.py"):
+        if source.parent.name == "immich_client":
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                called.add(node.func.attr)
+    unused = sorted(set(ENDPOINTS) - called - {"version", "my_key"})
+    assert unused == [], "a client method nothing calls asks for a permission nothing needs"
+
+
+def test_the_lists_check_asks_for() -> None:
+    assert set(READ_ONLY) == {
+        "asset.read",
+        "asset.view",
+        "stack.read",
+        "album.read",
+        "tag.read",
+        "duplicate.read",
+    }
+    # undo needs the deletes; nothing calls stack.update or duplicate.delete
+    assert set(WRITE_BACK) == {
+        "stack.create",
+        "stack.delete",
+        "asset.update",
+        "asset.delete",
+        "album.create",
+        "album.delete",
+        "albumAsset.create",
+        "albumAsset.delete",
+        "tag.create",
+        "tag.delete",
+        "tag.asset",
+    }
+    assert all(e.use in Use for e in ENDPOINTS.values())

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +126,22 @@ def test_demo_prepares_real_photos_and_scans_them(tmp_path: Path) -> None:
     again = run_process(["demo", "--dir", str(tmp_path / "demo"), "--json"], cwd=tmp_path)
     data = json.loads(again.stdout)
     assert (data["unchanged"], data["hashed"]) == (21, 0)
+
+
+def test_output_into_a_closed_pipe_ends_quietly(state_dir: Path) -> None:
+    """`immich-sidecar ... | head`: the reader goes away, no traceback, SIGPIPE's exit code."""
+    env = {**os.environ, "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    for args in (["--help"], ["status"]):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sidecar", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        proc.stdout.close()  # before the program writes anything
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+        assert err == "", err
+        assert code == (0 if args == ["--help"] else 141)  # argparse ignores the closed pipe

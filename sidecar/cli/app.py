@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_PIPE = 128 + 13  # as a process killed by SIGPIPE: the reader went away (`cmd | head`)
 log = logging.getLogger("sidecar")
 
 
@@ -82,6 +84,17 @@ def fail(message: str, code: int) -> int:
 
 
 def run(argv: Sequence[str]) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader of our output closed it: not an error of ours. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
+
+
+def _run(argv: Sequence[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -98,6 +111,8 @@ def run(argv: Sequence[str]) -> int:
         return fail(str(exc), EXIT_FAILURE)
     except ImmichError as exc:
         return fail(str(exc), EXIT_FAILURE)
+    except BrokenPipeError:
+        raise
     except KeyboardInterrupt:
         return fail("interrupted; what was committed is kept, run the command again", 130)
     except Exception as exc:

@@ -17,21 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_process
-
-
-def without_root_powers() -> list[str]:
-    """A command prefix under which file modes are enforced.
-
-    Root bypasses file modes through two capabilities; CI runs as root, so the scan runs with
-    them removed from its bounding set (it stays uid 0, so it can still reach its venv).
-    """
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv (util-linux): file modes cannot be enforced")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+from tests.conftest import run_process, without_root_powers
 
 
 def scan_json(photos: Path, state: Path) -> dict[str, Any]:

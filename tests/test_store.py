@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import pytest
 
 from sidecar.engine.store.db import StoreError, open_database
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
+from tests.conftest import run_process, without_root_powers
 
 
 async def test_new_database_is_wal_and_records_migrations(tmp_path: Path) -> None:
@@ -93,3 +96,40 @@ async def test_every_query_plan_uses_an_index(tmp_path: Path) -> None:
             assert "SCAN operation_errors" not in plan, (sql, plan)
             assert "SCAN assets " not in plan + " ", (sql, plan)
             assert "SCAN fingerprints" not in plan, (sql, plan)
+
+
+async def test_openers_started_together_on_a_new_state_folder_all_work(tmp_path: Path) -> None:
+    """Two commands on a brand-new folder used to race into 'table already exists'."""
+    db_path = tmp_path / "state" / "inventory.db"
+
+    async def open_and_count() -> int:
+        async with open_database(db_path) as db:
+            return int(await db.scalar("SELECT count(*) FROM schema_migrations"))
+
+    counts = await asyncio.gather(*(open_and_count() for _ in range(4)))
+    assert counts == [len(MIGRATIONS)] * 4
+
+
+def test_a_state_folder_it_cannot_write_is_named_with_the_fix(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state)}
+    assert run_process(["status"], env=env).returncode == 0
+    state.chmod(0o555)
+    try:
+        proc = run_process(["status"], env=env, prefix=without_root_powers())
+    finally:
+        state.chmod(0o755)
+    assert proc.returncode == 1
+    uid = os.getuid()
+    assert proc.stderr == (
+        f"immich-sidecar: the state folder {state} is not writable: make it writable for uid "
+        f"{uid} (e.g. `chown -R {uid}:{os.getgid()} {state}`) or point storage.state_dir "
+        "(IMMICH_SIDECAR_STATE_DIR) at a writable folder\n"
+    )
+    (state / "inventory.db").chmod(0o444)
+    try:
+        proc = run_process(["status"], env=env, prefix=without_root_powers())
+    finally:
+        (state / "inventory.db").chmod(0o644)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"immich-sidecar: {state}/inventory.db cannot be read and")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -97,12 +99,31 @@ async def open_database(
         await conn.close()
 
 
+def _fix(folder: Path) -> str:
+    uid, gid = os.getuid(), os.getgid()
+    return (
+        f"make it writable for uid {uid} (e.g. `chown -R {uid}:{gid} {folder}`) or point "
+        "storage.state_dir (IMMICH_SIDECAR_STATE_DIR) at a writable folder"
+    )
+
+
 def _prepare_folder(path: Path) -> bool:
-    """Create the state folder; True when a database file already exists there."""
+    """Create the state folder; True when a database file already exists there. A folder or
+    file this process cannot write is named with the user id and the fix, before SQLite
+    would call it an unusable database."""
+    folder = path.parent
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StoreError(f"cannot create the state folder {path.parent}: {exc.strerror}") from None
+        raise StoreError(
+            f"cannot create the state folder {folder}: {exc.strerror}; {_fix(folder.parent)}"
+        ) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"the state folder {folder} is not writable: {_fix(folder)}")
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        part = folder / name
+        if part.exists() and not os.access(part, os.R_OK | os.W_OK):
+            raise StoreError(f"{part} cannot be read and written: {_fix(folder)}")
     return path.exists() and path.stat().st_size > 0
 
 
@@ -127,6 +148,24 @@ async def _migrate(db: Database, migrations: list[Migration], existed: bool) -> 
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
+    if not await _pending(db, migrations):
+        return
+    # Another process may be migrating the same file (two commands started together on a
+    # new state folder): one at a time, each looking again once it holds the lock.
+    lock = await asyncio.to_thread(_lock_migrations, db.path)
+    try:
+        await _apply(db, migrations, existed)
+    finally:
+        os.close(lock)  # releases the lock
+
+
+def _lock_migrations(path: Path) -> int:
+    fd = os.open(path.with_name(f"{path.name}.migrating"), os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+async def _pending(db: Database, migrations: list[Migration]) -> list[Migration]:
     applied = {r[0] for r in await db.fetchall("SELECT name FROM schema_migrations")}
     known = {m.name for m in migrations}
     unknown = sorted(applied - known)
@@ -135,7 +174,11 @@ async def _migrate(db: Database, migrations: list[Migration], existed: bool) -> 
             f"{db.path} was written by a newer immich-sidecar (migration {unknown[-1]}); "
             "upgrade immich-sidecar or point storage.state_dir at another folder"
         )
-    pending = [m for m in migrations if m.name not in applied]
+    return [m for m in migrations if m.name not in applied]
+
+
+async def _apply(db: Database, migrations: list[Migration], existed: bool) -> None:
+    pending = await _pending(db, migrations)
     if not pending:
         return
     if existed:

@@ -373,11 +373,11 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     if path is not None:
         source = str(path)
         data, text = _read_toml(path)
-    _apply_env(data, env)
+    from_env = _apply_env(data, env)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise SettingsError(_explain(exc, source, text)) from None
+        raise SettingsError(_explain(exc, source, text, from_env)) from None
     return settings.model_copy(update={"source": source})
 
 
@@ -396,19 +396,27 @@ def _read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
 
 
-def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
-    immich = data.setdefault("immich", {})
-    storage = data.setdefault("storage", {})
-    if not isinstance(immich, dict) or not isinstance(storage, dict):
-        return  # the validator reports the wrong type
-    if env.get("IMMICH_URL"):
-        immich["url"] = env["IMMICH_URL"]
-    if env.get("IMMICH_API_KEY"):
-        immich["api_key"] = env["IMMICH_API_KEY"]
-    if env.get("IMMICH_API_KEY_FILE"):
-        immich["api_key_file"] = env["IMMICH_API_KEY_FILE"]
-    if env.get(STATE_DIR_ENV):
-        storage["state_dir"] = env[STATE_DIR_ENV]
+ENV_OVERRIDES: tuple[tuple[str, str, str], ...] = (
+    ("IMMICH_URL", "immich", "url"),
+    ("IMMICH_API_KEY", "immich", "api_key"),
+    ("IMMICH_API_KEY_FILE", "immich", "api_key_file"),
+    (STATE_DIR_ENV, "storage", "state_dir"),
+)
+
+
+def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, str]:
+    """Put the environment's overrides into `data`; the dotted keys they set, with the
+    variable that set each (so a bad value is reported as the variable's, not the file's)."""
+    used: dict[str, str] = {}
+    for var, table, key in ENV_OVERRIDES:
+        if not env.get(var):
+            continue
+        section = data.setdefault(table, {})
+        if not isinstance(section, dict):
+            continue  # the validator reports the wrong type
+        section[key] = env[var]
+        used[f"{table}.{key}"] = var
+    return used
 
 
 def _line_of(text: str, loc: list[int | str]) -> int | None:
@@ -428,14 +436,20 @@ def _line_of(text: str, loc: list[int | str]) -> int | None:
     return None
 
 
-def _explain(exc: ValidationError, source: str, text: str = "") -> str:
-    """One line per problem: file, line, dotted key, what is wrong, what was expected."""
+def _explain(
+    exc: ValidationError, source: str, text: str = "", from_env: Mapping[str, str] | None = None
+) -> str:
+    """One line per problem: file and line (or the environment variable), dotted key, what
+    is wrong, what was expected."""
     lines = []
     for err in exc.errors():
         loc = list(err["loc"])
         key = _dotted(loc)
         line = _line_of(text, loc)
-        where = f"{source}, line {line}" if line else source
+        if from_env and key in from_env:
+            where = f"environment variable {from_env[key]}"
+        else:
+            where = f"{source}, line {line}" if line else source
         if err["type"] == "extra_forbidden":
             hint = _closest(loc)
             suggestion = f"; did you mean '{hint}'?" if hint else ""

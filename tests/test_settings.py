@@ -131,3 +131,13 @@ def test_path_mapping_longest_prefix(tmp_path: Path) -> None:
     )
     assert s.map_immich_path("/mnt/nas/photos/a b/c.jpg") == Path("/photos/a b/c.jpg")
     assert s.map_immich_path("/mnt/nas/photos2/c.jpg") is None
+
+
+def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    path = write(tmp_path, '[immich]\nurl = "http://a:1"\n')
+    with pytest.raises(SettingsError) as err:
+        load_settings(path, environ={"IMMICH_URL": "immich-server:2283"})
+    assert str(err.value).startswith("environment variable IMMICH_URL: bad value for 'immich.url'")
+    assert "line" not in str(err.value)
+    # an empty variable overrides nothing; the file's value stands
+    assert load_settings(path, environ={"IMMICH_URL": ""}).immich.url == "http://a:1"

@@ -29,8 +29,10 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
                     "error": report.error, "keys": [asdict(k) for k in report.keys]})  # fmt: skip
         return 0 if report.ok else 1
     print(f"Immich {report.url}: " + (f"version {report.version}" if report.version
-                                      else f"not reachable: {report.error}"))  # fmt: skip
+                                      else f"{report.error}"))  # fmt: skip
     for k in report.keys:
+        if k.error and k.error == report.error:
+            continue  # said above: the server, not the key
         who = f" (user {k.user_name})" if k.user_name else ""
         print(f"  key for '{k.user}': {k.key_name or '?'}{who}")
         if k.error:

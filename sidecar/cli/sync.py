@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from sidecar.cli.output import print_json
+from sidecar.engine.services.sync import SyncReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
@@ -28,8 +29,7 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(report.as_json())
     else:
-        print(f"Sync #{report.op_id}: {report.assets_total:,} assets mirrored "
-              f"({report.duration_s:.1f} s)")  # fmt: skip
+        print(headline(report))
         for u in report.users:
             kind = "full" if u.full else "incremental"
             line = (f"  {u.user}: {kind}, {u.received:,} received in {u.pages} page(s), "
@@ -39,3 +39,17 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             if u.error:
                 print(f"    failed: {u.error}")
     return 1 if report.errors else 0
+
+
+def headline(report: SyncReport) -> str:
+    """What the run did, honestly: a run that failed for every user mirrored nothing, and
+    the inventory's count is what earlier runs left."""
+    took = f"{report.duration_s:.1f} s"
+    failed = sum(1 for u in report.users if u.error)
+    if report.users and failed == len(report.users):
+        return (
+            f"Sync #{report.op_id} failed ({took}); the inventory keeps the "
+            f"{report.assets_total:,} assets of earlier syncs"
+        )
+    partly = f"; failed for {failed} of {len(report.users)} users" if failed else ""
+    return f"Sync #{report.op_id}: {report.assets_total:,} assets mirrored ({took}){partly}"

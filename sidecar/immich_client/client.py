@@ -10,7 +10,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sidecar.immich_client.errors import ImmichProtocolError, ImmichUnsupportedError
+from sidecar.immich_client.errors import (
+    ImmichProtocolError,
+    ImmichRequestError,
+    ImmichUnsupportedError,
+)
 from sidecar.immich_client.models import (
     Album,
     ApiKeyInfo,
@@ -27,7 +31,7 @@ from sidecar.immich_client.models import (
     convert,
     decode,
 )
-from sidecar.immich_client.transport import RetryPolicy, Transport
+from sidecar.immich_client.transport import RetryPolicy, Transport, page_summary
 
 M = TypeVar("M")
 OLDEST_SUPPORTED = (2, 0)
@@ -181,14 +185,31 @@ class ImmichClient:
     async def version(self) -> ServerVersion:
         """The server version (no authentication needed); older than 2.0 is refused."""
         if self._version is None:
-            version = parse(ServerVersion, await self._json("GET", "/server/version"),
-                            "GET /server/version")  # fmt: skip
+            version = await self._probe_version()
             if (version.major, version.minor) < OLDEST_SUPPORTED:
                 raise ImmichUnsupportedError(
                     f"Immich {version} is too old: immich-sidecar needs Immich 2.0 or newer"
                 )
             self._version = version
         return self._version
+
+    async def _probe_version(self) -> ServerVersion:
+        """GET /server/version, the first request to a server: whatever answers it in a way
+        Immich never does (an HTML page, another web server's 404, JSON of another shape) is
+        reported in one line as not looking like Immich."""
+        try:
+            response = await self.transport.request("GET", "/server/version")
+        except ImmichRequestError as exc:  # 4xx: Immich always answers this path
+            answer = f"{exc.status} {exc.summary}"
+        else:
+            try:
+                return decode(ServerVersion, response.content)
+            except ModelError:
+                answer = f"{response.status_code} {page_summary(response)}"
+        raise ImmichProtocolError(
+            f"{self.transport.base_url} does not look like Immich (GET /server/version "
+            f"answered {answer}): check [immich] url, e.g. http://immich-server:2283"
+        )
 
     async def my_key(self) -> ApiKeyInfo:
         """The API key in use and its permissions (GET /api-keys/me needs no permission)."""

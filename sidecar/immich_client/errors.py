@@ -33,7 +33,9 @@ class ImmichPermissionError(ImmichError):
 
 
 class ImmichRequestError(ImmichError):
-    pass
+    def __init__(self, message: str, *, status: int | None = None, summary: str = "") -> None:
+        super().__init__(message, status=status)
+        self.summary = summary  # the server's own message, one line
 
 
 class ImmichNotFoundError(ImmichRequestError):

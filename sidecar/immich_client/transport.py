@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import logging
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,22 +63,49 @@ class TransportStats:
     by_path: dict[str, int] = field(default_factory=dict)
 
 
+MESSAGE_LIMIT = 160
+_TITLE = re.compile(r"<(title|h1)[^>]*>(.*?)</\1>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Whitespace (newlines included) collapsed, cut to `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def looks_like_html(response: httpx.Response) -> bool:
+    kind = response.headers.get("content-type", "")
+    return "html" in kind or response.text.lstrip()[:1] == "<"
+
+
+def page_summary(response: httpx.Response) -> str:
+    """A body that is not Immich's JSON (a proxy's error page, another web server) in one
+    line: an HTML page by its title, anything else by its first words."""
+    text = response.text
+    if looks_like_html(response):
+        found = _TITLE.search(text)
+        title = one_line(_TAG.sub(" ", found.group(2))) if found else ""
+        return f"an HTML page '{title}'" if title else "an HTML page"
+    return one_line(text) or response.reason_phrase
+
+
 def server_message(response: httpx.Response) -> str:
-    """The error text of an Immich response: `message` is a string or a list of strings, and
-    3.x validation errors carry `errors: [{path, message}]`."""
+    """The error text of an Immich response, in one line: `message` is a string or a list of
+    strings, and 3.x validation errors carry `errors: [{path, message}]`."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200].strip() or response.reason_phrase
+        return page_summary(response)
     if not isinstance(body, dict):
-        return str(body)[:200]
+        return one_line(str(body))
     message = body.get("message", "")
     parts = [str(m) for m in message] if isinstance(message, list) else [str(message)]
     for err in body.get("errors") or []:
         if isinstance(err, dict):
             path = ".".join(str(p) for p in err.get("path") or [])
             parts.append(f"{path}: {err.get('message')}" if path else str(err.get("message")))
-    return "; ".join(p for p in parts if p) or response.reason_phrase
+    return one_line("; ".join(p for p in parts if p)) or response.reason_phrase
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -218,9 +246,12 @@ class Transport:
             return ImmichPermissionError(f"Immich refused {method} {path}: {message}",
                                          permission=None)  # fmt: skip
         if status == 404 or message.startswith("Not found"):
-            return ImmichNotFoundError(f"{method} {path}: {message}", status=status)
-        return ImmichRequestError(f"Immich rejected {method} {path} ({status}): {message}",
-                                  status=status)  # fmt: skip
+            return ImmichNotFoundError(
+                f"{method} {path}: {message}", status=status, summary=message
+            )
+        return ImmichRequestError(
+            f"Immich rejected {method} {path} ({status}): {message}", status=status, summary=message
+        )
 
 
 def _reason(exc: Exception) -> str:

@@ -149,3 +149,18 @@ def test_versions_with_one_capture_time_are_not_a_burst() -> None:
     """Exports and conversions keep the original's capture time: not frames of a burst."""
     exports = [shot(name) for name in ("a-small.jpg", "a-q60.jpg", "a.png", "a-bright.jpg")]
     assert find_pairs(exports).pairs == []
+
+
+def test_variant_reasons_read_as_english() -> None:
+    shots = [
+        Shot("a", "u", "/p", "IMG_1.JPG", False, None, None, None, None),
+        Shot("b", "u", "/p", "IMG_1-edited.JPG", False, None, None, None, None),
+        Shot("c", "u", "/p", "IMG_2.JPG", False, None, None, None, None),
+        Shot("d", "u", "/p", "IMG_2 (1).JPG", False, None, None, None, None),
+    ]
+    reasons = {p.members: p.reasons[0] for p in find_pairs(shots).pairs}
+    assert reasons[("a", "b")] == (
+        "'IMG_1-edited.JPG' is an edited version of 'IMG_1.JPG' (its name matches the "
+        "edited-suffix pattern)"
+    )
+    assert reasons[("c", "d")].startswith("'IMG_2 (1).JPG' is a copy of 'IMG_2.JPG'")

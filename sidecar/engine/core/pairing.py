@@ -104,6 +104,9 @@ def _rank(shot: Shot, rules: PairingRules) -> int:
     return prefs.index(fmt) if fmt in prefs else len(prefs)
 
 
+_AS_VARIANT = {Role.EDITED: "an edited version", Role.COPY: "a copy"}
+
+
 def _confirm(a: Shot, b: Shot, rules: PairingRules) -> tuple[bool, str]:
     """Whether two files of one base name are one shot, and the evidence either way."""
     apart = _seconds_apart(a, b)
@@ -178,8 +181,8 @@ def _pair_group(
             why = ("the edited version is the one to see" if primary is variant
                    else "the original is kept in front of its copy")  # fmt: skip
             reasons = (
-                f"'{variant.name}' is {role.role.value} of '{anchor.name}' "
-                f"(name pattern {role.pattern})",
+                f"'{variant.name}' is {_AS_VARIANT.get(role.role, 'a version')} of "
+                f"'{anchor.name}' (its name matches the {role.pattern} pattern)",
                 evidence if ok else "name only",
                 why,
             )

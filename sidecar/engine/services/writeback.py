@@ -41,10 +41,11 @@ from sidecar.engine.core.writeback import (
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
+from sidecar.engine.services.revert import description, duplicate_id, is_trashed, revert
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.engine.store.journal import JournalAction, JournalStore
 from sidecar.immich_client import (
     ImmichClient,
     ImmichError,
@@ -52,7 +53,7 @@ from sidecar.immich_client import (
     ImmichPermissionError,
     ImmichUnavailableError,
 )
-from sidecar.immich_client.models import Asset, BulkIdResult
+from sidecar.immich_client.models import BulkIdResult
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -95,13 +96,14 @@ class ApplyReport:
 @dataclass(slots=True)
 class UndoReport:
     run_id: int
-    reverted: int = 0
+    reverted: int = 0  # actions with something reverted
+    left: int = 0  # actions with nothing to revert: already gone, or changed by a person
     failed: int = 0
     messages: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "reverted": self.reverted, "failed": self.failed,
-                "messages": self.messages}  # fmt: skip
+        return {"run_id": self.run_id, "reverted": self.reverted, "left": self.left,
+                "failed": self.failed, "messages": self.messages}  # fmt: skip
 
 
 class _Clients:
@@ -347,7 +349,7 @@ class WritebackService:
             state = MoveState(
                 owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
                 frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
-                new_asset.is_favorite, _description(old_asset), _description(new_asset),
+                new_asset.is_favorite, description(old_asset), description(new_asset),
                 old_asset.stack is not None,
             )  # fmt: skip
             plan_repair(state, frozenset(rejected), plan)
@@ -681,19 +683,19 @@ class WritebackService:
                  if t in tags]  # fmt: skip
             if carry.get("favorite") and detail.is_favorite:
                 made_now.append(("asset_field", f"{new}:isFavorite", new))
-            if carry.get("description") and _description(detail) == carry["description"]:
+            if carry.get("description") and description(detail) == carry["description"]:
                 made_now.append(("asset_field", f"{new}:description", new))
             if made_now:
                 await self.journal.done(action, {"carried": carry, "settled": True}, made_now)
                 return
         elif action.kind == ActionKind.TRASH.value:
-            trashed = [a for a in ids if await _is_trashed(client, a)]
+            trashed = [a for a in ids if await is_trashed(client, a)]
             if trashed:
                 await self.journal.done(action, {"trashed": trashed},
                                         [("trash", a, a) for a in trashed])  # fmt: skip
                 return
         elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
-            carrying = [a for a in ids if await _duplicate_id(client, a) == p["duplicate_id"]]
+            carrying = [a for a in ids if await duplicate_id(client, a) == p["duplicate_id"]]
             if carrying == ids:
                 await self.journal.done(action, {"duplicate_id": p["duplicate_id"]},
                                         [("duplicate_group", stack_key(ids),
@@ -721,7 +723,7 @@ class WritebackService:
                         continue
                     made = await self.journal.made_by_action(action.id)
                     try:
-                        note = await self._revert(clients.get(action.sync_key), action, made)
+                        outcome = await revert(clients.get(action.sync_key), action, made)
                     except ImmichError as exc:
                         await self.journal.set_status(action.id, "revert_failed", error=str(exc))
                         report.failed += 1
@@ -730,107 +732,20 @@ class WritebackService:
                     await self.journal.end_made(made, "undone", reject=not allow_remake)
                     if action.kind == ActionKind.TRASH.value and not allow_remake:
                         await self.journal.revoke_trash([m.key for m in made])
-                    await self.journal.set_status(action.id, "reverted", error=note)
-                    report.reverted += 1
-                    if note:
-                        report.messages.append(f"#{action.seq} {action.kind}: {note}")
+                    status = "reverted" if outcome.undone else "left"
+                    await self.journal.set_status(action.id, status, error=outcome.note)
+                    if status == "reverted":
+                        report.reverted += 1
+                    else:
+                        report.left += 1
+                    if outcome.note:
+                        report.messages.append(f"#{action.seq} {action.kind}: {outcome.note}")
                 status = "undone" if not report.failed else run.status
                 summary = {**run.summary, "undo": report.as_json()}
                 await self.journal.finish_run(run_id, status, summary)
                 return report
             finally:
                 await clients.aclose()
-
-    async def _revert(self, client: ImmichClient, action: JournalAction,
-                      made: Sequence[Made]) -> str | None:  # fmt: skip
-        if action.kind == ActionKind.CREATE_STACK.value:
-            live = {s.id: s for s in await client.stacks()}
-            for m in made:
-                stack = live.get(m.immich_id or "")
-                if stack is None:
-                    return "the stack was already removed in Immich"
-                if stack_key(a.id for a in stack.assets) != m.key:
-                    return "the stack was changed in Immich since; left as it is"
-                await client.delete_stack(stack.id)
-            return None
-        if action.kind == ActionKind.ADD_TO_ALBUM.value:
-            by_album: dict[str, list[str]] = {}
-            for m in made:
-                by_album.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
-            for album_id, ids in by_album.items():
-                await client.remove_from_album(album_id, ids)
-            return None
-        if action.kind == ActionKind.REPAIR_MOVE.value:
-            new = action.payload["asset_ids"][1]
-            for m in made:
-                if m.kind == "album_asset":
-                    await client.remove_from_album(m.immich_id or "", [new])
-                elif m.kind == "tag_asset":
-                    await client.untag_assets(m.immich_id or "", [new])
-            fields = {m.key.split(":", 1)[1] for m in made if m.kind == "asset_field"}
-            detail = await client.asset(new) if fields else None
-            undo_fields: dict[str, Any] = {}
-            if detail and "isFavorite" in fields and detail.is_favorite:
-                undo_fields["isFavorite"] = False
-            if (
-                detail
-                and "description" in fields
-                and _description(detail) == (action.payload["carry"] or {}).get("description")
-            ):
-                undo_fields["description"] = ""
-            if undo_fields:
-                await client.update_assets([new], **undo_fields)
-            return None
-        if action.kind == ActionKind.TRASH.value:
-            still = [m.key for m in made if await _is_trashed(client, m.key)]
-            if still:
-                await client.restore_assets(still)
-            return None if len(still) == len(made) else "some were restored in Immich already"
-        if action.kind == ActionKind.TAG_ASSETS.value:
-            by_tag: dict[str, list[str]] = {}
-            for m in made:
-                by_tag.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
-            for tag_id, ids in by_tag.items():
-                try:
-                    await client.untag_assets(tag_id, ids)
-                except ImmichNotFoundError:
-                    return "the tag was already deleted in Immich"
-            return None
-        if action.kind == ActionKind.CREATE_TAG.value:
-            kept = []
-            for m in sorted(made, key=lambda m: -len(m.key)):  # deepest first
-                tags = await client.tags()
-                if m.immich_id not in {t.id for t in tags}:
-                    continue
-                children = [t for t in tags if t.parent_id == m.immich_id]
-                if children or await client.tag_asset_ids(m.immich_id or ""):
-                    kept.append(m.key.split(":", 1)[1])
-                    continue
-                await client.delete_tag(m.immich_id or "")
-            if kept:
-                return f"kept tag(s) used in Immich since: {', '.join(kept)}"
-            return None
-        if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
-            for m in made:
-                ids = m.key.split(",")
-                carrying = [a for a in ids if await _duplicate_id(client, a) == m.immich_id]
-                if carrying:
-                    await client.update_assets(carrying, duplicateId=None)
-                if len(carrying) < len(ids):
-                    return "some assets had left the group in Immich since; only ours cleared"
-            return None
-        if action.kind == ActionKind.CREATE_ALBUM.value:
-            for m in made:
-                if m.immich_id is None:
-                    continue
-                try:
-                    if await client.album_asset_ids(m.immich_id):
-                        return "the album holds assets added in Immich since; left as it is"
-                    await client.delete_album(m.immich_id)
-                except ImmichNotFoundError:
-                    return "the album was already deleted in Immich"
-            return None
-        return None
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -874,24 +789,6 @@ def _entries(
         (kind, entry_key(container_id, a), container_id) for a in added
     ]
     return {"added": added, "dropped": dropped}, made
-
-
-def _description(asset: Asset) -> str:
-    return (asset.exif.description if asset.exif else None) or ""
-
-
-async def _is_trashed(client: ImmichClient, asset_id: str) -> bool:
-    try:
-        return (await client.asset(asset_id)).is_trashed
-    except ImmichNotFoundError:
-        return False
-
-
-async def _duplicate_id(client: ImmichClient, asset_id: str) -> str | None:
-    try:
-        return (await client.asset(asset_id)).duplicate_id
-    except ImmichNotFoundError:
-        return None
 
 
 def _payload(action: Action) -> dict[str, Any]:

@@ -236,6 +236,12 @@ class WritebackSettings(_Section):
         description="Tag external-library assets too: Immich then writes an .xmp file beside "
         "each original, inside the library folder.",
     )
+    repair_external: bool = Field(
+        default=False,
+        description="Carry tags and description to re-imported external-library assets too "
+        "(repair_moves): Immich then writes an .xmp file beside the original, inside the "
+        "library folder, which undo cannot remove.",
+    )
 
 
 AutoCategory = Literal["raw+jpeg", "variant", "burst", "review-album", "tags", "duplicates",

@@ -216,7 +216,7 @@ class WritebackService:
                     await self._plan_trash(owner, mine, links, out.plan)
                 repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
                 if repairs:
-                    await self._plan_repairs(client, owner, repairs, out.plan)
+                    await self._plan_repairs(client, owner, repairs, links, out.plan)
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
@@ -325,13 +325,19 @@ class WritebackService:
                   plan)  # fmt: skip
 
     async def _plan_repairs(
-        self, client: ImmichClient, owner: str, moves: list[ReimportedMove], plan: Plan
+        self,
+        client: ImmichClient,
+        owner: str,
+        moves: list[ReimportedMove],
+        links: dict[str, AssetLink],
+        plan: Plan,
     ) -> None:
         album_entries = await self.journal.made("album_asset", owner)
         tag_entries = await self.journal.made("tag_asset", owner)
         rejected = set(await self.journal.rejected("album_asset")) | set(
             await self.journal.rejected("tag_asset")
         )
+        spared = 0
         for move in moves:
             old, new = move.old_asset_id, move.new_asset_id
             old_asset, new_asset = await client.asset(old), await client.asset(new)
@@ -352,7 +358,16 @@ class WritebackService:
                 new_asset.is_favorite, description(old_asset), description(new_asset),
                 old_asset.stack is not None,
             )  # fmt: skip
-            plan_repair(state, frozenset(rejected), plan)
+            external = links[new].library_id is not None
+            xmp_allowed = not external or self.settings.writeback.repair_external
+            spared += plan_repair(state, frozenset(rejected), plan, xmp_allowed=xmp_allowed)
+        if spared:
+            plan.notes.append(
+                f"{spared} re-imported external-library asset(s) not given their tags or "
+                f"description back: Immich would write an .xmp file beside each original, "
+                f"inside your library folders, and undo cannot remove it (set [writeback] "
+                f"repair_external = true to allow; albums and favourite are carried)"
+            )
 
     async def _plan_trash(
         self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan

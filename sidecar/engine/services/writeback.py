@@ -11,6 +11,7 @@ Immich become rejections and are never made again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -43,9 +44,10 @@ from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.revert import description, duplicate_id, is_trashed, revert
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
+from sidecar.engine.services.verify import READ_BACK, verify_run
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.journal import JournalAction, JournalStore
+from sidecar.engine.store.journal import JournalAction, JournalStore, Made
 from sidecar.immich_client import (
     ImmichClient,
     ImmichError,
@@ -86,11 +88,18 @@ class ApplyReport:
     applied: int = 0
     failed: int = 0
     skipped: int = 0
+    remade: int = 0  # entries Immich dropped after the run wrote them, written again
     messages: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "applied": self.applied, "failed": self.failed,
-                "skipped": self.skipped, "messages": self.messages}  # fmt: skip
+        return {
+            "run_id": self.run_id,
+            "applied": self.applied,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "remade": self.remade,
+            "messages": self.messages,
+        }
 
 
 @dataclass(slots=True)
@@ -221,6 +230,7 @@ class WritebackService:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
             out.keys += [label] * (len(out.plan.actions) - before)
+        _tags_last(out)
         return out
 
     def _wishes(
@@ -318,7 +328,7 @@ class WritebackService:
             members: set[str] = await client.tag_asset_ids(tag_id) if tag_id else set()
             removed = [m for m in entries if m.immich_id == tag_id
                        and m.key.split(":", 1)[1] not in members]  # fmt: skip
-            await self.journal.end_made(removed, "untagged in Immich", reject=True)
+            await self._gone(removed, "untagged in Immich", plan)
             states[value] = TagState(value, tag_id, frozenset(members))
         unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
         plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
@@ -349,9 +359,8 @@ class WritebackService:
                       and m.immich_id not in new_albums]  # fmt: skip
             undone += [m for m in tag_entries if m.key.endswith(f":{new}")
                        and m.immich_id not in new_tags]  # fmt: skip
-            await self.journal.end_made(undone, "removed from the new asset in Immich",
-                                        reject=True)  # fmt: skip
-            rejected |= {m.key for m in undone}
+            await self._gone(undone, "removed from the new asset in Immich", plan)
+            rejected |= {m.key for m in undone if m.verified}
             state = MoveState(
                 owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
                 frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
@@ -434,12 +443,12 @@ class WritebackService:
             live_ids = {s.id for s in stacks}
             made = await self.journal.made("stack", owner)
             gone = [m for m in made if m.immich_id not in live_ids]
-            await self.journal.end_made(gone, "unstacked in Immich", reject=True)
+            await self._gone(gone, "unstacked in Immich", plan)
             ours = frozenset(m.immich_id for m in made if m.immich_id in live_ids)
             plan_stacks(mine, live, ours, await self.journal.rejected("stack"), unavailable,
                         plan)  # fmt: skip
         if album_wanted:
-            album = await self._album_state(client, owner)
+            album = await self._album_state(client, owner, plan)
             plan_album(owner, album, album_wanted, await self.journal.rejected("album_asset"),
                        unavailable, plan)  # fmt: skip
         if groups:
@@ -455,7 +464,19 @@ class WritebackService:
                             await self.journal.rejected("duplicate_group"), unavailable,
                             plan)  # fmt: skip
 
-    async def _album_state(self, client: ImmichClient, owner: str) -> AlbumState:
+    async def _gone(self, made: list[Made], why: str, plan: Plan) -> None:
+        """Things a run made that are gone from Immich: a person's rejection when the run had
+        read them back (verified); else Immich itself may have dropped them: made again."""
+        kinds = ", ".join(sorted({m.kind for m in made if not m.verified}))
+        unverified = await self.journal.end_gone(made, why)
+        if unverified:
+            plan.notes.append(
+                f"{unverified} {kinds} entries an earlier run wrote were gone before it "
+                f"could verify them (Immich itself drops some): made again, not taken for a "
+                f"person's removal"
+            )
+
+    async def _album_state(self, client: ImmichClient, owner: str, plan: Plan) -> AlbumState:
         name = self.settings.writeback.review_album_name
         key = f"{owner}:{name}"
         if key in await self.journal.rejected("album"):
@@ -473,7 +494,7 @@ class WritebackService:
         entries = [m for m in await self.journal.made("album_asset", owner)
                    if m.immich_id == album_id]  # fmt: skip
         removed = [m for m in entries if m.key.split(":", 1)[1] not in members]
-        await self.journal.end_made(removed, "removed from the album in Immich", reject=True)
+        await self._gone(removed, "removed from the album in Immich", plan)
         return AlbumState(name, album_id, frozenset(members))
 
     @staticmethod
@@ -497,7 +518,8 @@ class WritebackService:
             report = ApplyReport(run_id)
             clients = _Clients(self.settings, self.connect)
             try:
-                await self._run(run_id, clients, report)
+                updated_and_tagged = await self._run(run_id, clients, report)
+                await self._verify(run_id, clients, report, updated_and_tagged)
             finally:
                 await clients.aclose()
             # (a run cut short, by a kill or a cancellation, stays 'running' and is settled
@@ -506,17 +528,32 @@ class WritebackService:
             await self.journal.finish_run(run_id, status, report.as_json())
             return report
 
-    async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> None:
+    async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> bool:
+        """Execute the run's actions in order, pausing before tagging assets it has just
+        updated. True when it both updated assets and tagged: Immich's queued metadata writes
+        can still drop tags, so reading back waits for them to settle first."""
         # albums and tags made earlier in this run: (owner, album name or tag) -> id
         created: dict[tuple[str, str], str] = {}
         blocked: dict[tuple[str, str], str] = {}  # (api key, kind) -> why
         stop: str | None = None
+        # assets updated since the last pause: Immich queues a metadata write per asset
+        updated: set[str] = set()
+        any_update = any_tags = False
         for action in await self.journal.actions(run_id):
             why = stop or blocked.get((action.sync_key, action.kind))
             if why is not None:
                 await self.journal.set_status(action.id, "skipped", error=why)
                 report.skipped += 1
                 continue
+            touched = set(_updates(action))
+            if action.kind == ActionKind.TAG_ASSETS.value and updated & set(
+                action.payload["asset_ids"]
+            ):
+                await asyncio.sleep(self.settings.writeback.settle_seconds)  # let them settle
+                updated.clear()
+            updated |= touched
+            any_update |= bool(touched)
+            any_tags |= action.kind in (ActionKind.TAG_ASSETS.value, ActionKind.REPAIR_MOVE.value)
             await self.journal.set_status(action.id, "intent")
             try:
                 result, made = await self._execute(clients.get(action.sync_key), action, created)
@@ -534,10 +571,30 @@ class WritebackService:
             except ImmichError as exc:
                 await self._failed(action, str(exc), report)
             else:
-                await self.journal.done(action, result, made)
+                await self.journal.done(action, result, made, unverified=READ_BACK)
                 report.applied += 1
                 if result.get("dropped"):
                     report.messages.append(f"#{action.seq}: left out {result['dropped']}")
+
+        return any_update and any_tags
+
+    async def _verify(
+        self, run_id: int, clients: _Clients, report: ApplyReport, settle_first: bool
+    ) -> None:
+        """Read back what the run made; make again what Immich itself dropped, and say so."""
+        if settle_first:
+            await asyncio.sleep(self.settings.writeback.settle_seconds)
+        try:
+            settle = self.settings.writeback.settle_seconds
+            verified = await verify_run(self.journal, run_id, clients.get, settle)
+        except ImmichError as exc:
+            report.messages.append(
+                f"could not read back what the run made: {exc}; the next plan makes again "
+                f"whatever is missing"
+            )
+            return
+        report.remade = sum(verified.remade.values())
+        report.messages += verified.messages()
 
     async def _failed(self, action: JournalAction, error: str, report: ApplyReport) -> None:
         await self.journal.set_status(action.id, "failed", error=error)
@@ -804,6 +861,28 @@ def _entries(
         (kind, entry_key(container_id, a), container_id) for a in added
     ]
     return {"added": added, "dropped": dropped}, made
+
+
+def _tags_last(out: WritePlan) -> None:
+    """Tags are written after every asset update of the run (publishing duplicate groups,
+    repairs): an update queues a metadata write in Immich that drops tags written before it
+    runs (API-NOTES §16). Stable: the order within each phase stays."""
+    tagging = (ActionKind.CREATE_TAG, ActionKind.TAG_ASSETS)
+    order = sorted(range(len(out.plan.actions)), key=lambda i: out.plan.actions[i].kind in tagging)
+    out.plan.actions[:] = [out.plan.actions[i] for i in order]
+    out.keys[:] = [out.keys[i] for i in order]
+
+
+def _updates(action: JournalAction) -> list[str]:
+    """Assets an action updates with PUT /assets (each queues a metadata write in Immich)."""
+    if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
+        return list(action.payload["asset_ids"])
+    carry = action.payload.get("carry") or {}
+    if action.kind == ActionKind.REPAIR_MOVE.value and (
+        carry.get("favorite") or carry.get("description")
+    ):
+        return [action.payload["asset_ids"][1]]
+    return []
 
 
 def _payload(action: Action) -> dict[str, Any]:

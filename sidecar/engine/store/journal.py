@@ -4,7 +4,7 @@ the sidecar made in Immich, and what people rejected."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,10 +95,11 @@ class JournalStore:
 
     async def done(
         self, action: JournalAction, result: dict[str, Any],
-        made: Sequence[tuple[str, str, str | None]], *, verified: bool = True,
+        made: Sequence[tuple[str, str, str | None]], *, unverified: Collection[str] = (),
     ) -> None:  # fmt: skip
         """The outcome of an action and what it made (kind, key, Immich id), in one
-        transaction. `verified`: what it made was read back from Immich (not just answered)."""
+        transaction. Made things of the `unverified` kinds still have to be read back from
+        Immich (see `verify`); the rest Immich's answer confirmed."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE wb_actions SET status = 'done', result = ?, error = NULL,"
@@ -108,8 +109,8 @@ class JournalStore:
             await conn.executemany(
                 "INSERT INTO wb_made (kind, key, owner, immich_id, run_id, action_id, verified)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(kind, key, action.owner, immich_id, action.run_id, action.id, int(verified))
-                 for kind, key, immich_id in made],
+                [(kind, key, action.owner, immich_id, action.run_id, action.id,
+                  int(kind not in unverified)) for kind, key, immich_id in made],
             )  # fmt: skip
 
     async def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:

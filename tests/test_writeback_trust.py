@@ -224,3 +224,17 @@ async def test_an_entry_gone_before_it_was_verified_is_made_again_not_rejected(
     immich.state.revision += 1
     final = await plan(settings)
     assert (final["actions"], final["summary"]["rejected_before"]) == ([], 1)
+
+
+async def test_undo_after_a_person_deleted_the_tags_counts_nothing_as_reverted(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    settings = _publish_and_tag(immich_v2, photos, state_dir, publish_duplicates=False)
+    await prepare(settings)
+    applied = await apply(settings)
+    assert (applied["applied"], applied["failed"]) == (10, 0)
+    root = next(t for t in immich_v2.state.tags.values() if t.value == "immich-sidecar")
+    immich_v2.state.delete_tag(root.id)  # a person deletes the whole tree in Immich
+    undone = await undo(settings, applied["run_id"])
+    assert (undone["reverted"], undone["left"], undone["failed"]) == (0, 10, 0)
+    assert immich_v2.state.tags == {}

@@ -366,6 +366,10 @@ async def test_after_keep_this_one_the_new_keeper_is_keep_and_the_others_trash(
         table = app.screen.query_one(DataTable)
         marks = [str(table.get_row_at(i)[0]) for i in range(len(group.members))]
         assert marks == ["keep" if i == row else "trash" for i in range(len(group.members))]
+        reopened = app.screen
+        assert isinstance(reopened, GroupView)
+        assert reopened.keeper.key == chosen.key  # the left preview shows the chosen keeper
+        assert reopened.label(chosen) in text_of(app, "#caption-left")
         await press(pilot, "n")  # "not duplicates" instead: every member says so
         await press(pilot, "escape", "up", "enter")
         table = app.screen.query_one(DataTable)

@@ -222,6 +222,10 @@ class GroupView(Screen[None]):
         table = self.query_one(DataTable)
         for row, m in enumerate(self.group.members):
             table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
+        chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
+        if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
+            self.keeper = chosen
+            self.show_sides()
 
     @work(exclusive=True, group="decide")
     async def action_take_out(self) -> None:

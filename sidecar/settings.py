@@ -236,6 +236,20 @@ class WritebackSettings(_Section):
         description="Tag external-library assets too: Immich then writes an .xmp file beside "
         "each original, inside the library folder.",
     )
+    settle_seconds: float = Field(
+        default=15.0,
+        ge=0,
+        description="Seconds a run waits after updating assets (publishing duplicate groups, "
+        "repairing moves) before tagging them, and before reading back the tags it wrote: "
+        "Immich queues a metadata write per updated asset that can drop tags written "
+        "meanwhile.",
+    )
+    repair_external: bool = Field(
+        default=False,
+        description="Carry tags and description to re-imported external-library assets too "
+        "(repair_moves): Immich then writes an .xmp file beside the original, inside the "
+        "library folder, which undo cannot remove.",
+    )
 
 
 AutoCategory = Literal["raw+jpeg", "variant", "burst", "review-album", "tags", "duplicates",

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
+from sidecar.tui.groups import name_of
 from tests.fake_immich import FakeImmich
 from tests.test_writeback import (
     LIB,
@@ -337,6 +338,46 @@ async def test_skip_and_take_back_in_a_group(
         await press(pilot, "escape")
         assert str(app.screen.query_one(DataTable).get_row_at(1)[-1]) == ""
     del assets
+
+
+async def test_after_keep_this_one_the_new_keeper_is_keep_and_the_others_trash(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """k on another member than the suggested keeper: the group view and the list show the
+    person's choice (the chosen member kept, the others trash), not the suggestion."""
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g", "enter")
+        view = app.screen
+        assert isinstance(view, GroupView)
+        group = view.group
+        row, chosen = next((i, m) for i, m in enumerate(group.members) if m.key != group.keeper)
+        await goto(pilot, view.query_one(DataTable), row)
+        await press(pilot, "k")
+        await press(pilot, "escape")
+        listed = app.screen.query_one(DataTable)
+        cells = [str(c) for c in listed.get_row_at(0)]
+        assert cells[4] == name_of(chosen.key, group.members)  # the keeper column follows
+        assert cells[5] == f"trash {len(group.members) - 1}"
+        await press(pilot, "up", "enter")
+        table = app.screen.query_one(DataTable)
+        marks = [str(table.get_row_at(i)[0]) for i in range(len(group.members))]
+        assert marks == ["keep" if i == row else "trash" for i in range(len(group.members))]
+        reopened = app.screen
+        assert isinstance(reopened, GroupView)
+        assert reopened.keeper.key == chosen.key  # the left preview shows the chosen keeper
+        assert reopened.label(chosen) in text_of(app, "#caption-left")
+        await press(pilot, "n")  # "not duplicates" instead: every member says so
+        await press(pilot, "escape", "up", "enter")
+        table = app.screen.query_one(DataTable)
+        marks = [str(table.get_row_at(i)[0]) for i in range(len(group.members))]
+        assert marks == ["not dup"] * len(group.members)
+        await press(pilot, "escape")
+        listed = app.screen.query_one(DataTable)
+        assert str(listed.get_row_at(0)[4]) == name_of(group.keeper, group.members)
 
 
 async def test_a_missing_permission_is_named_in_a_modal_after_apply(

@@ -470,7 +470,7 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     tag.asset_ids.add(old.id)
     immich.state.edit(old.id, is_favorite=True, description="the deep field")
     settings = settings_for(immich, key, photos, state_dir, stacks=[], review_album=False,
-                            repair_moves=True)  # fmt: skip
+                            repair_moves=True, repair_external=True)  # fmt: skip
     await prepare(settings)
     assert (await plan(settings))["actions"] == []
     # the user reorganises the folder; Immich re-imports the file as a new asset

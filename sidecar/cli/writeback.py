@@ -134,7 +134,7 @@ async def handle_undo(args: argparse.Namespace, settings: Settings) -> int:
         print_json(report.as_json())
     else:
         print(f"Run #{report.run_id}: {report.reverted} action(s) reverted, "
-              f"{report.failed} failed")  # fmt: skip
+              f"{report.left} left as they are in Immich, {report.failed} failed")  # fmt: skip
         for message in report.messages:
             print(f"  {message}")
     return 1 if report.failed else 0

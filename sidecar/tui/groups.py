@@ -16,7 +16,7 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import Member, StoredGroup
+from sidecar.engine.services.review import Member, StoredGroup, Verdict
 from sidecar.tui.base import (
     common_dir,
     human,
@@ -46,9 +46,11 @@ class Groups(PagedList[StoredGroup]):
         *nav("groups", quit=True),
     ]  # fmt: skip
     STATE_COLUMN = 5
+    KEEPER_COLUMN = 4
 
     def __init__(self) -> None:
         super().__init__()
+        self.verdicts: dict[int, Verdict] = {}  # group id -> what was decided
         self.sort = 0
         self.tier = 0
         self.resume_at = 0  # the row to show again when coming back from a group
@@ -81,11 +83,24 @@ class Groups(PagedList[StoredGroup]):
                                                   TIERS[self.tier])  # fmt: skip
 
     async def states(self, items: list[StoredGroup]) -> dict[int, str]:
-        return await services(self).review.group_states(items)
+        verdicts = await services(self).review.group_verdicts(items)
+        self.verdicts.update(verdicts)
+        return {i: v.state for i, v in verdicts.items()}
+
+    def keeper_cell(self, g: StoredGroup) -> str:
+        """The member kept: the suggested keeper, or the one a person chose."""
+        verdict = self.verdicts.get(g.id)
+        return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 28)
 
     def cells(self, g: StoredGroup, state: str) -> tuple[str, ...]:
         return (g.tier, str(len(g.members)), human(g.reclaim), str(g.distance),
-                shorten(name_of(g.keeper, g.members), 28), state)  # fmt: skip
+                self.keeper_cell(g), state)  # fmt: skip
+
+    async def update_states(self, rows: list[int]) -> None:
+        await super().update_states(rows)
+        for row in rows:
+            keeper = Text(self.keeper_cell(self.loaded[row]))
+            self.table.update_cell_at(Coordinate(row, self.KEEPER_COLUMN), keeper)
 
     def loaded_page(self) -> None:
         if not self.loaded:
@@ -194,19 +209,23 @@ class GroupView(Screen[None]):
 
     @work(exclusive=True, group="state")
     async def show_state(self) -> None:
-        """What was decided about this group, in its title; members taken out marked."""
+        """What was decided about this group, in its title, and per member: keep, trash,
+        out, stack or not dup."""
         review = services(self).review
         try:
-            state, out = await review.group_decisions(self.group)
+            verdict = await review.group_verdict(self.group)
         except Exception:  # noqa: BLE001 - the title just goes without
             return
         self.query_one("#group-title", Static).update(
-            self.title_text + (f" · [b]decided: {state}[/b]" if state else "")
+            self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
         )
         table = self.query_one(DataTable)
         for row, m in enumerate(self.group.members):
-            mark = "out" if m.key in out else "keep" if m.key == self.group.keeper else ""
-            table.update_cell_at(Coordinate(row, 0), Text(mark))
+            table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
+        chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
+        if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
+            self.keeper = chosen
+            self.show_sides()
 
     @work(exclusive=True, group="decide")
     async def action_take_out(self) -> None:

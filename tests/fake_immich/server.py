@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.fake_immich.search import Search, SearchError
+from tests.fake_immich.sidecar_writes import SidecarWrites
 from tests.fake_immich.spec import Route, find_route, validate
 from tests.fake_immich.state import FakeKey, Mode, State, js_time
 
@@ -65,6 +66,7 @@ class FakeImmich:
 
     def __init__(self, mode: Mode = Mode.V2_7, *, validate_spec: bool = True) -> None:
         self.state = State(mode)
+        self.sidecar_writes = SidecarWrites(self.state)  # off unless a test turns the race on
         self.search = Search(self.state)
         self.validate_spec = validate_spec
         self.faults: list[Fault] = []
@@ -140,6 +142,7 @@ class FakeImmich:
 
     def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
                raw: bytes) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
+        self.sidecar_writes.tick()
         route = find_route(self.mode, method, path)
         if route is None:
             raise HttpError(404, f"Cannot {method} /api{path}", "Not Found")
@@ -268,6 +271,7 @@ class FakeImmich:
                         setattr(asset, attr, body[name] if body[name] is not None or
                                 name == "duplicateId" else getattr(asset, attr))  # fmt: skip
                 self.state.touch(asset)
+            self.sidecar_writes.queue(body["ids"])  # asset.service updateAll: SidecarWrite
             return 204, None, {}
 
     def op_delete_assets(self, key: FakeKey, body: Any, query: Any) -> Any:

@@ -322,6 +322,21 @@ class State:
                     self.assets[m].stack_id = None
                     self.touch(self.assets[m])
 
+    def set_stack_primary(self, stack_id: str, primary: str) -> None:
+        """PUT /stacks/{id} (or choosing another primary in the web app)."""
+        with self.lock:
+            _, members = self.stacks[stack_id]
+            self.stacks[stack_id] = (primary, members)
+            self.revision += 1
+
+    def remove_from_stack(self, stack_id: str, asset_id: str) -> None:
+        """DELETE /stacks/{id}/assets/{assetId}: not the primary; no clean-up (recorded 108)."""
+        with self.lock:
+            primary, members = self.stacks[stack_id]
+            self.stacks[stack_id] = (primary, [m for m in members if m != asset_id])
+            self.assets[asset_id].stack_id = None
+            self.touch(self.assets[asset_id])
+
     def create_album(self, owner_id: str, name: str, asset_ids: list[str] | None = None,
                      description: str = "") -> FakeAlbum:  # fmt: skip
         with self.lock:

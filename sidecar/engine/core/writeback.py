@@ -361,14 +361,22 @@ class MoveState:
     old_stacked: bool = False
 
 
-def plan_repair(move: MoveState, rejected: frozenset[str], plan: Plan) -> None:
+def plan_repair(
+    move: MoveState, rejected: frozenset[str], plan: Plan, *, xmp_allowed: bool = True
+) -> bool:
     """Carry to the new asset what the old one had and the new one lacks; never take
     anything away from the new asset, and never re-add what a person removed from it.
-    `rejected`: album-entry and tag-entry keys (album id:asset id, tag id:asset id)."""
+    `rejected`: album-entry and tag-entry keys (album id:asset id, tag id:asset id).
+    Without `xmp_allowed` (an external-library asset), tags and description are not carried:
+    Immich would write an .xmp file beside the original. True when that spared something."""
     albums = sorted(a for a in move.old_albums - move.new_albums
                     if entry_key(a, move.new) not in rejected)  # fmt: skip
     tags = sorted(t for t in move.old_tags - move.new_tags
                   if entry_key(t, move.new) not in rejected)  # fmt: skip
+    description = move.old_description if not move.new_description else ""
+    spared = not xmp_allowed and bool(tags or description)
+    if not xmp_allowed:
+        tags, description = [], ""
     carry: dict[str, object] = {}
     if albums:
         carry["albums"] = albums
@@ -376,17 +384,19 @@ def plan_repair(move: MoveState, rejected: frozenset[str], plan: Plan) -> None:
         carry["tags"] = tags
     if move.old_favorite and not move.new_favorite:
         carry["favorite"] = True
-    if move.old_description and not move.new_description:
-        carry["description"] = move.old_description
+    if description:
+        carry["description"] = description
     if move.old_stacked:
         plan.notes.append(f"{move.new}: the old asset {move.old} was in a stack; stacks are "
                           f"not carried over")  # fmt: skip
     if not carry:
-        plan.satisfied += 1
-        return
+        if not spared:
+            plan.satisfied += 1
+        return spared
     what = ", ".join(f"{len(v)} {k}" if isinstance(v, list) else k for k, v in carry.items())
     plan.actions.append(Action(
         ActionKind.REPAIR_MOVE, move.owner, (move.old, move.new),
         f"moved on disk and re-imported by Immich ({move.evidence}): carry {what}",
         "repair", carry=carry,
     ))  # fmt: skip
+    return spared

@@ -22,7 +22,15 @@ from sidecar.engine.services.writeback import WritebackService, WritePlan
 from sidecar.engine.store.analysis import AnalysisStore, Member, StoredGroup, StoredPair
 from sidecar.engine.store.jobs import JobState
 
-__all__ = ["Dashboard", "Member", "ReviewService", "StoredGroup", "StoredPair", "WritePlan"]
+__all__ = [
+    "Dashboard",
+    "Member",
+    "ReviewService",
+    "StoredGroup",
+    "StoredPair",
+    "Verdict",
+    "WritePlan",
+]
 
 
 @dataclass(slots=True)
@@ -39,6 +47,49 @@ class Dashboard:
     drift: dict[str, int] = field(default_factory=dict)
     trash_pending: int = 0
     per_user: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What was decided about a duplicate group. `state` (shown in the list): "not dup",
+    "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
+    group), or "". `marks`: member key -> "keep", "trash", "out", "stack", "not dup" or ""
+    (undecided: the suggested keeper is "keep"). `keeper`: the member kept (the suggested
+    keeper until a person chose another)."""
+
+    state: str
+    marks: dict[str, str]
+    keeper: str
+
+
+def _verdict(
+    g: StoredGroup,
+    not_dup: set[frozenset[str]],
+    separated: set[frozenset[str]],
+    stacked: set[frozenset[str]],
+    queued: dict[str, str],
+) -> Verdict:
+    ids = frozenset(m.asset_id for m in g.members if m.asset_id)
+    trash = {m.key for m in g.members if m.asset_id in queued}
+    out = ReviewService._out(g, separated)
+    if frozenset(m.key for m in g.members) in not_dup:
+        state, rest = "not dup", {m.key: "not dup" for m in g.members}
+    elif ids and ids in stacked:
+        state, rest = "stack", {m.key: "stack" for m in g.members}
+    elif trash:
+        state = f"trash {len(trash)}"
+        rest = {m.key: "trash" if m.key in trash else "keep" for m in g.members}
+    else:
+        state = f"{len(out)} out" if out else ""
+        rest = {m.key: "keep" if m.key == g.keeper else "" for m in g.members}
+    if state != "not dup":  # "not duplicates" of two: each is "out" of the other too
+        rest = {k: "out" if k in out else mark for k, mark in rest.items()}
+    marks = rest
+    kept = [m for m in g.members if marks[m.key] == "keep"]
+    keeper = g.keeper if g.keeper in {m.key for m in kept} or not kept else kept[0].key
+    if trash and len(kept) > 1:  # kept: the chosen member and members Immich does not have
+        keeper = next((m.key for m in kept if m.asset_id), keeper)
+    return Verdict(state, marks, keeper)
 
 
 class ReviewService:
@@ -99,34 +150,15 @@ class ReviewService:
         _, pairs = await self._not_duplicates()
         return self._out(group, pairs)
 
-    async def group_states(self, groups: list[StoredGroup]) -> dict[int, str]:
-        """What a person already decided about each group (shown in the list): "not dup",
-        "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
-        group), or nothing."""
-        return await self._states(groups, *await self._not_duplicates())
-
-    async def group_decisions(self, group: StoredGroup) -> tuple[str, set[str]]:
-        """One group's state (as in the list) and the members taken out of it."""
-        sets, pairs = await self._not_duplicates()
-        return (await self._states([group], sets, pairs)).get(group.id, ""), self._out(group, pairs)
-
-    async def _states(self, groups: list[StoredGroup], not_dup: set[frozenset[str]],
-                      separated: set[frozenset[str]]) -> dict[int, str]:  # fmt: skip
+    async def group_verdicts(self, groups: list[StoredGroup]) -> dict[int, Verdict]:
+        """What a person already decided about each group (see `Verdict`), by group id."""
+        not_dup, separated = await self._not_duplicates()
         stacked = {frozenset(ids) for _, ids in await self.writeback.journal.stacks_decided()}
         queued = await self.writeback.journal.trash_decided()
-        out: dict[int, str] = {}
-        for g in groups:
-            ids = frozenset(m.asset_id for m in g.members if m.asset_id)
-            trash = sum(1 for i in ids if i in queued)
-            if frozenset(m.key for m in g.members) in not_dup:
-                out[g.id] = "not dup"
-            elif ids and ids in stacked:
-                out[g.id] = "stack"
-            elif trash:
-                out[g.id] = f"trash {trash}"
-            elif taken_out := self._out(g, separated):
-                out[g.id] = f"{len(taken_out)} out"
-        return out
+        return {g.id: _verdict(g, not_dup, separated, stacked, queued) for g in groups}
+
+    async def group_verdict(self, group: StoredGroup) -> Verdict:
+        return (await self.group_verdicts([group]))[group.id]
 
     async def pair_states(self, pairs: list[StoredPair]) -> dict[int, str]:
         """ "accepted", "rejected" or "primary set" for pairs a person decided about."""

@@ -5,12 +5,15 @@ ones and groups and pairs are linked to them, and reads stacks and the review al
 from Immich. Apply journals every action before its call
 (intent) and after it (outcome, and what it made), so a killed run is settled on the next
 plan or apply: what Immich shows it made is recorded as made, the rest is marked failed, and
-the new plan simply contains what is still missing. Things a run made and a person removed in
-Immich become rejections and are never made again.
+the new plan simply contains what is still missing. After its actions a run reads back what it
+made and makes again what Immich itself dropped (`verify`); things a run made, read back, and
+a person removed in Immich later become rejections and are never made again. Undo reverts only
+what still stands as the run made it (`revert`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -41,7 +44,9 @@ from sidecar.engine.core.writeback import (
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
+from sidecar.engine.services.revert import description, duplicate_id, is_trashed, revert
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
+from sidecar.engine.services.verify import READ_BACK, verify_run
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.journal import JournalAction, JournalStore, Made
@@ -52,7 +57,7 @@ from sidecar.immich_client import (
     ImmichPermissionError,
     ImmichUnavailableError,
 )
-from sidecar.immich_client.models import Asset, BulkIdResult
+from sidecar.immich_client.models import BulkIdResult
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -85,23 +90,31 @@ class ApplyReport:
     applied: int = 0
     failed: int = 0
     skipped: int = 0
+    remade: int = 0  # entries Immich dropped after the run wrote them, written again
     messages: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "applied": self.applied, "failed": self.failed,
-                "skipped": self.skipped, "messages": self.messages}  # fmt: skip
+        return {
+            "run_id": self.run_id,
+            "applied": self.applied,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "remade": self.remade,
+            "messages": self.messages,
+        }
 
 
 @dataclass(slots=True)
 class UndoReport:
     run_id: int
-    reverted: int = 0
+    reverted: int = 0  # actions with something reverted
+    left: int = 0  # actions with nothing to revert: already gone, or changed by a person
     failed: int = 0
     messages: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "reverted": self.reverted, "failed": self.failed,
-                "messages": self.messages}  # fmt: skip
+        return {"run_id": self.run_id, "reverted": self.reverted, "left": self.left,
+                "failed": self.failed, "messages": self.messages}  # fmt: skip
 
 
 class _Clients:
@@ -214,11 +227,12 @@ class WritebackService:
                     await self._plan_trash(owner, mine, links, out.plan)
                 repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
                 if repairs:
-                    await self._plan_repairs(client, owner, repairs, out.plan)
+                    await self._plan_repairs(client, owner, repairs, links, out.plan)
             except ImmichError as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
             out.keys += [label] * (len(out.plan.actions) - before)
+        _tags_last(out)
         return out
 
     def _wishes(
@@ -316,20 +330,26 @@ class WritebackService:
             members: set[str] = await client.tag_asset_ids(tag_id) if tag_id else set()
             removed = [m for m in entries if m.immich_id == tag_id
                        and m.key.split(":", 1)[1] not in members]  # fmt: skip
-            await self.journal.end_made(removed, "untagged in Immich", reject=True)
+            await self._gone(removed, "untagged in Immich", plan)
             states[value] = TagState(value, tag_id, frozenset(members))
         unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
         plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
                   plan)  # fmt: skip
 
     async def _plan_repairs(
-        self, client: ImmichClient, owner: str, moves: list[ReimportedMove], plan: Plan
+        self,
+        client: ImmichClient,
+        owner: str,
+        moves: list[ReimportedMove],
+        links: dict[str, AssetLink],
+        plan: Plan,
     ) -> None:
         album_entries = await self.journal.made("album_asset", owner)
         tag_entries = await self.journal.made("tag_asset", owner)
         rejected = set(await self.journal.rejected("album_asset")) | set(
             await self.journal.rejected("tag_asset")
         )
+        spared = 0
         for move in moves:
             old, new = move.old_asset_id, move.new_asset_id
             old_asset, new_asset = await client.asset(old), await client.asset(new)
@@ -341,16 +361,24 @@ class WritebackService:
                       and m.immich_id not in new_albums]  # fmt: skip
             undone += [m for m in tag_entries if m.key.endswith(f":{new}")
                        and m.immich_id not in new_tags]  # fmt: skip
-            await self.journal.end_made(undone, "removed from the new asset in Immich",
-                                        reject=True)  # fmt: skip
-            rejected |= {m.key for m in undone}
+            await self._gone(undone, "removed from the new asset in Immich", plan)
+            rejected |= {m.key for m in undone if m.verified}
             state = MoveState(
                 owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
                 frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
-                new_asset.is_favorite, _description(old_asset), _description(new_asset),
+                new_asset.is_favorite, description(old_asset), description(new_asset),
                 old_asset.stack is not None,
             )  # fmt: skip
-            plan_repair(state, frozenset(rejected), plan)
+            external = links[new].library_id is not None
+            xmp_allowed = not external or self.settings.writeback.repair_external
+            spared += plan_repair(state, frozenset(rejected), plan, xmp_allowed=xmp_allowed)
+        if spared:
+            plan.notes.append(
+                f"{spared} re-imported external-library asset(s) not given their tags or "
+                f"description back: Immich would write an .xmp file beside each original, "
+                f"inside your library folders, and undo cannot remove it (set [writeback] "
+                f"repair_external = true to allow; albums and favourite are carried)"
+            )
 
     async def _plan_trash(
         self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan
@@ -417,12 +445,12 @@ class WritebackService:
             live_ids = {s.id for s in stacks}
             made = await self.journal.made("stack", owner)
             gone = [m for m in made if m.immich_id not in live_ids]
-            await self.journal.end_made(gone, "unstacked in Immich", reject=True)
+            await self._gone(gone, "unstacked in Immich", plan)
             ours = frozenset(m.immich_id for m in made if m.immich_id in live_ids)
             plan_stacks(mine, live, ours, await self.journal.rejected("stack"), unavailable,
                         plan)  # fmt: skip
         if album_wanted:
-            album = await self._album_state(client, owner)
+            album = await self._album_state(client, owner, plan)
             plan_album(owner, album, album_wanted, await self.journal.rejected("album_asset"),
                        unavailable, plan)  # fmt: skip
         if groups:
@@ -438,7 +466,19 @@ class WritebackService:
                             await self.journal.rejected("duplicate_group"), unavailable,
                             plan)  # fmt: skip
 
-    async def _album_state(self, client: ImmichClient, owner: str) -> AlbumState:
+    async def _gone(self, made: list[Made], why: str, plan: Plan) -> None:
+        """Things a run made that are gone from Immich: a person's rejection when the run had
+        read them back (verified); else Immich itself may have dropped them: made again."""
+        kinds = ", ".join(sorted({m.kind for m in made if not m.verified}))
+        unverified = await self.journal.end_gone(made, why)
+        if unverified:
+            plan.notes.append(
+                f"{unverified} {kinds} entries an earlier run wrote were gone before it "
+                f"could verify them (Immich itself drops some): made again, not taken for a "
+                f"person's removal"
+            )
+
+    async def _album_state(self, client: ImmichClient, owner: str, plan: Plan) -> AlbumState:
         name = self.settings.writeback.review_album_name
         key = f"{owner}:{name}"
         if key in await self.journal.rejected("album"):
@@ -456,7 +496,7 @@ class WritebackService:
         entries = [m for m in await self.journal.made("album_asset", owner)
                    if m.immich_id == album_id]  # fmt: skip
         removed = [m for m in entries if m.key.split(":", 1)[1] not in members]
-        await self.journal.end_made(removed, "removed from the album in Immich", reject=True)
+        await self._gone(removed, "removed from the album in Immich", plan)
         return AlbumState(name, album_id, frozenset(members))
 
     @staticmethod
@@ -480,7 +520,8 @@ class WritebackService:
             report = ApplyReport(run_id)
             clients = _Clients(self.settings, self.connect)
             try:
-                await self._run(run_id, clients, report)
+                updated_and_tagged = await self._run(run_id, clients, report)
+                await self._verify(run_id, clients, report, updated_and_tagged)
             finally:
                 await clients.aclose()
             # (a run cut short, by a kill or a cancellation, stays 'running' and is settled
@@ -489,17 +530,32 @@ class WritebackService:
             await self.journal.finish_run(run_id, status, report.as_json())
             return report
 
-    async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> None:
+    async def _run(self, run_id: int, clients: _Clients, report: ApplyReport) -> bool:
+        """Execute the run's actions in order, pausing before tagging assets it has just
+        updated. True when it both updated assets and tagged: Immich's queued metadata writes
+        can still drop tags, so reading back waits for them to settle first."""
         # albums and tags made earlier in this run: (owner, album name or tag) -> id
         created: dict[tuple[str, str], str] = {}
         blocked: dict[tuple[str, str], str] = {}  # (api key, kind) -> why
         stop: str | None = None
+        # assets updated since the last pause: Immich queues a metadata write per asset
+        updated: set[str] = set()
+        any_update = any_tags = False
         for action in await self.journal.actions(run_id):
             why = stop or blocked.get((action.sync_key, action.kind))
             if why is not None:
                 await self.journal.set_status(action.id, "skipped", error=why)
                 report.skipped += 1
                 continue
+            touched = set(_updates(action))
+            if action.kind == ActionKind.TAG_ASSETS.value and updated & set(
+                action.payload["asset_ids"]
+            ):
+                await asyncio.sleep(self.settings.writeback.settle_seconds)  # let them settle
+                updated.clear()
+            updated |= touched
+            any_update |= bool(touched)
+            any_tags |= action.kind in (ActionKind.TAG_ASSETS.value, ActionKind.REPAIR_MOVE.value)
             await self.journal.set_status(action.id, "intent")
             try:
                 result, made = await self._execute(clients.get(action.sync_key), action, created)
@@ -517,10 +573,30 @@ class WritebackService:
             except ImmichError as exc:
                 await self._failed(action, str(exc), report)
             else:
-                await self.journal.done(action, result, made)
+                await self.journal.done(action, result, made, unverified=READ_BACK)
                 report.applied += 1
                 if result.get("dropped"):
                     report.messages.append(f"#{action.seq}: left out {result['dropped']}")
+
+        return any_update and any_tags
+
+    async def _verify(
+        self, run_id: int, clients: _Clients, report: ApplyReport, settle_first: bool
+    ) -> None:
+        """Read back what the run made; make again what Immich itself dropped, and say so."""
+        if settle_first:
+            await asyncio.sleep(self.settings.writeback.settle_seconds)
+        try:
+            settle = self.settings.writeback.settle_seconds
+            verified = await verify_run(self.journal, run_id, clients.get, settle)
+        except ImmichError as exc:
+            report.messages.append(
+                f"could not read back what the run made: {exc}; the next plan makes again "
+                f"whatever is missing"
+            )
+            return
+        report.remade = sum(verified.remade.values())
+        report.messages += verified.messages()
 
     async def _failed(self, action: JournalAction, error: str, report: ApplyReport) -> None:
         await self.journal.set_status(action.id, "failed", error=error)
@@ -681,19 +757,19 @@ class WritebackService:
                  if t in tags]  # fmt: skip
             if carry.get("favorite") and detail.is_favorite:
                 made_now.append(("asset_field", f"{new}:isFavorite", new))
-            if carry.get("description") and _description(detail) == carry["description"]:
+            if carry.get("description") and description(detail) == carry["description"]:
                 made_now.append(("asset_field", f"{new}:description", new))
             if made_now:
                 await self.journal.done(action, {"carried": carry, "settled": True}, made_now)
                 return
         elif action.kind == ActionKind.TRASH.value:
-            trashed = [a for a in ids if await _is_trashed(client, a)]
+            trashed = [a for a in ids if await is_trashed(client, a)]
             if trashed:
                 await self.journal.done(action, {"trashed": trashed},
                                         [("trash", a, a) for a in trashed])  # fmt: skip
                 return
         elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
-            carrying = [a for a in ids if await _duplicate_id(client, a) == p["duplicate_id"]]
+            carrying = [a for a in ids if await duplicate_id(client, a) == p["duplicate_id"]]
             if carrying == ids:
                 await self.journal.done(action, {"duplicate_id": p["duplicate_id"]},
                                         [("duplicate_group", stack_key(ids),
@@ -721,7 +797,7 @@ class WritebackService:
                         continue
                     made = await self.journal.made_by_action(action.id)
                     try:
-                        note = await self._revert(clients.get(action.sync_key), action, made)
+                        outcome = await revert(clients.get(action.sync_key), action, made)
                     except ImmichError as exc:
                         await self.journal.set_status(action.id, "revert_failed", error=str(exc))
                         report.failed += 1
@@ -730,107 +806,20 @@ class WritebackService:
                     await self.journal.end_made(made, "undone", reject=not allow_remake)
                     if action.kind == ActionKind.TRASH.value and not allow_remake:
                         await self.journal.revoke_trash([m.key for m in made])
-                    await self.journal.set_status(action.id, "reverted", error=note)
-                    report.reverted += 1
-                    if note:
-                        report.messages.append(f"#{action.seq} {action.kind}: {note}")
+                    status = "reverted" if outcome.undone else "left"
+                    await self.journal.set_status(action.id, status, error=outcome.note)
+                    if status == "reverted":
+                        report.reverted += 1
+                    else:
+                        report.left += 1
+                    if outcome.note:
+                        report.messages.append(f"#{action.seq} {action.kind}: {outcome.note}")
                 status = "undone" if not report.failed else run.status
                 summary = {**run.summary, "undo": report.as_json()}
                 await self.journal.finish_run(run_id, status, summary)
                 return report
             finally:
                 await clients.aclose()
-
-    async def _revert(self, client: ImmichClient, action: JournalAction,
-                      made: Sequence[Made]) -> str | None:  # fmt: skip
-        if action.kind == ActionKind.CREATE_STACK.value:
-            live = {s.id: s for s in await client.stacks()}
-            for m in made:
-                stack = live.get(m.immich_id or "")
-                if stack is None:
-                    return "the stack was already removed in Immich"
-                if stack_key(a.id for a in stack.assets) != m.key:
-                    return "the stack was changed in Immich since; left as it is"
-                await client.delete_stack(stack.id)
-            return None
-        if action.kind == ActionKind.ADD_TO_ALBUM.value:
-            by_album: dict[str, list[str]] = {}
-            for m in made:
-                by_album.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
-            for album_id, ids in by_album.items():
-                await client.remove_from_album(album_id, ids)
-            return None
-        if action.kind == ActionKind.REPAIR_MOVE.value:
-            new = action.payload["asset_ids"][1]
-            for m in made:
-                if m.kind == "album_asset":
-                    await client.remove_from_album(m.immich_id or "", [new])
-                elif m.kind == "tag_asset":
-                    await client.untag_assets(m.immich_id or "", [new])
-            fields = {m.key.split(":", 1)[1] for m in made if m.kind == "asset_field"}
-            detail = await client.asset(new) if fields else None
-            undo_fields: dict[str, Any] = {}
-            if detail and "isFavorite" in fields and detail.is_favorite:
-                undo_fields["isFavorite"] = False
-            if (
-                detail
-                and "description" in fields
-                and _description(detail) == (action.payload["carry"] or {}).get("description")
-            ):
-                undo_fields["description"] = ""
-            if undo_fields:
-                await client.update_assets([new], **undo_fields)
-            return None
-        if action.kind == ActionKind.TRASH.value:
-            still = [m.key for m in made if await _is_trashed(client, m.key)]
-            if still:
-                await client.restore_assets(still)
-            return None if len(still) == len(made) else "some were restored in Immich already"
-        if action.kind == ActionKind.TAG_ASSETS.value:
-            by_tag: dict[str, list[str]] = {}
-            for m in made:
-                by_tag.setdefault(m.immich_id or "", []).append(m.key.split(":", 1)[1])
-            for tag_id, ids in by_tag.items():
-                try:
-                    await client.untag_assets(tag_id, ids)
-                except ImmichNotFoundError:
-                    return "the tag was already deleted in Immich"
-            return None
-        if action.kind == ActionKind.CREATE_TAG.value:
-            kept = []
-            for m in sorted(made, key=lambda m: -len(m.key)):  # deepest first
-                tags = await client.tags()
-                if m.immich_id not in {t.id for t in tags}:
-                    continue
-                children = [t for t in tags if t.parent_id == m.immich_id]
-                if children or await client.tag_asset_ids(m.immich_id or ""):
-                    kept.append(m.key.split(":", 1)[1])
-                    continue
-                await client.delete_tag(m.immich_id or "")
-            if kept:
-                return f"kept tag(s) used in Immich since: {', '.join(kept)}"
-            return None
-        if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
-            for m in made:
-                ids = m.key.split(",")
-                carrying = [a for a in ids if await _duplicate_id(client, a) == m.immich_id]
-                if carrying:
-                    await client.update_assets(carrying, duplicateId=None)
-                if len(carrying) < len(ids):
-                    return "some assets had left the group in Immich since; only ours cleared"
-            return None
-        if action.kind == ActionKind.CREATE_ALBUM.value:
-            for m in made:
-                if m.immich_id is None:
-                    continue
-                try:
-                    if await client.album_asset_ids(m.immich_id):
-                        return "the album holds assets added in Immich since; left as it is"
-                    await client.delete_album(m.immich_id)
-                except ImmichNotFoundError:
-                    return "the album was already deleted in Immich"
-            return None
-        return None
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -876,22 +865,26 @@ def _entries(
     return {"added": added, "dropped": dropped}, made
 
 
-def _description(asset: Asset) -> str:
-    return (asset.exif.description if asset.exif else None) or ""
+def _tags_last(out: WritePlan) -> None:
+    """Tags are written after every asset update of the run (publishing duplicate groups,
+    repairs): an update queues a metadata write in Immich that drops tags written before it
+    runs (API-NOTES §16). Stable: the order within each phase stays."""
+    tagging = (ActionKind.CREATE_TAG, ActionKind.TAG_ASSETS)
+    order = sorted(range(len(out.plan.actions)), key=lambda i: out.plan.actions[i].kind in tagging)
+    out.plan.actions[:] = [out.plan.actions[i] for i in order]
+    out.keys[:] = [out.keys[i] for i in order]
 
 
-async def _is_trashed(client: ImmichClient, asset_id: str) -> bool:
-    try:
-        return (await client.asset(asset_id)).is_trashed
-    except ImmichNotFoundError:
-        return False
-
-
-async def _duplicate_id(client: ImmichClient, asset_id: str) -> str | None:
-    try:
-        return (await client.asset(asset_id)).duplicate_id
-    except ImmichNotFoundError:
-        return None
+def _updates(action: JournalAction) -> list[str]:
+    """Assets an action updates with PUT /assets (each queues a metadata write in Immich)."""
+    if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
+        return list(action.payload["asset_ids"])
+    carry = action.payload.get("carry") or {}
+    if action.kind == ActionKind.REPAIR_MOVE.value and (
+        carry.get("favorite") or carry.get("description")
+    ):
+        return [action.payload["asset_ids"][1]]
+    return []
 
 
 def _payload(action: Action) -> dict[str, Any]:

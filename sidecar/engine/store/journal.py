@@ -4,7 +4,7 @@ the sidecar made in Immich, and what people rejected."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +43,10 @@ class Made:
     immich_id: str | None
     run_id: int
     action_id: int
+    verified: bool = True  # read back from Immich after the run that made it
+
+
+_MADE = "SELECT id, kind, key, owner, immich_id, run_id, action_id, verified FROM wb_made"
 
 
 class JournalStore:
@@ -91,10 +95,11 @@ class JournalStore:
 
     async def done(
         self, action: JournalAction, result: dict[str, Any],
-        made: Sequence[tuple[str, str, str | None]],
+        made: Sequence[tuple[str, str, str | None]], *, unverified: Collection[str] = (),
     ) -> None:  # fmt: skip
         """The outcome of an action and what it made (kind, key, Immich id), in one
-        transaction."""
+        transaction. Made things of the `unverified` kinds still have to be read back from
+        Immich (see `verify`); the rest Immich's answer confirmed."""
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE wb_actions SET status = 'done', result = ?, error = NULL,"
@@ -102,10 +107,10 @@ class JournalStore:
                 (json.dumps(result), utcnow(), action.id),
             )
             await conn.executemany(
-                "INSERT INTO wb_made (kind, key, owner, immich_id, run_id, action_id)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [(kind, key, action.owner, immich_id, action.run_id, action.id)
-                 for kind, key, immich_id in made],
+                "INSERT INTO wb_made (kind, key, owner, immich_id, run_id, action_id, verified)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(kind, key, action.owner, immich_id, action.run_id, action.id,
+                  int(kind not in unverified)) for kind, key, immich_id in made],
             )  # fmt: skip
 
     async def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
@@ -133,19 +138,22 @@ class JournalStore:
     async def made(self, kind: str, owner: str | None = None) -> list[Made]:
         where = "kind = ? AND active = 1" + (" AND owner = ?" if owner else "")
         params = (kind, owner) if owner else (kind,)
-        rows = await self.db.fetchall(
-            f"SELECT id, kind, key, owner, immich_id, run_id, action_id FROM wb_made WHERE {where}",
-            params,
-        )
-        return [Made(*tuple(r)) for r in rows]
+        rows = await self.db.fetchall(f"{_MADE} WHERE {where}", params)
+        return [_made(r) for r in rows]
 
     async def made_by_action(self, action_id: int) -> list[Made]:
-        rows = await self.db.fetchall(
-            "SELECT id, kind, key, owner, immich_id, run_id, action_id FROM wb_made"
-            " WHERE action_id = ? AND active = 1",
-            (action_id,),
-        )
-        return [Made(*tuple(r)) for r in rows]
+        rows = await self.db.fetchall(f"{_MADE} WHERE action_id = ? AND active = 1", (action_id,))
+        return [_made(r) for r in rows]
+
+    async def made_by_run(self, run_id: int) -> list[Made]:
+        rows = await self.db.fetchall(f"{_MADE} WHERE run_id = ? AND active = 1", (run_id,))
+        return [_made(r) for r in rows]
+
+    async def verify(self, made: Sequence[Made]) -> None:
+        """These were read back from Immich and stand."""
+        async with self.db.transaction() as conn:
+            await conn.executemany("UPDATE wb_made SET verified = 1 WHERE id = ?",
+                                   [(m.id,) for m in made])  # fmt: skip
 
     async def end_made(self, made: Sequence[Made], why: str, *, reject: bool) -> None:
         """Mark things the sidecar made as no longer standing; `reject`: a person undid
@@ -164,6 +172,17 @@ class JournalStore:
                     " VALUES (?, ?, ?, ?, ?)",
                     [(m.kind, m.key, m.owner, now, why) for m in made],
                 )
+
+    async def end_gone(self, made: Sequence[Made], why: str) -> int:
+        """Things the sidecar made that are gone from Immich. Only those read back after
+        their run (verified) were removed by a person: rejections. The rest Immich itself
+        may have dropped: they end without a rejection, so the next plan makes them again.
+        Returns how many ended unverified."""
+        verified = [m for m in made if m.verified]
+        await self.end_made(verified, why, reject=True)
+        unverified = [m for m in made if not m.verified]
+        await self.end_made(unverified, "gone before it was verified; made again", reject=False)
+        return len(unverified)
 
     async def rejected(self, kind: str) -> frozenset[str]:
         rows = await self.db.fetchall("SELECT key FROM wb_rejected WHERE kind = ?", (kind,))
@@ -216,3 +235,7 @@ class JournalStore:
         """(owner, asset ids with the primary first) of groups to stack."""
         rows = await self.db.fetchall("SELECT owner, members FROM stack_decisions")
         return [(r[0], json.loads(r[1])) for r in rows]
+
+
+def _made(row: Sequence[Any]) -> Made:
+    return Made(row[0], row[1], row[2], row[3], row[4], row[5], row[6], bool(row[7]))

@@ -371,6 +371,35 @@ ALTER TABLE pair_decisions_new RENAME TO pair_decisions;
 CREATE INDEX dup_members_by_asset ON dup_members (asset_id);
 """
 
+WRITEBACK_VERIFIED_0014 = """
+-- What a run made is 'verified' once read back from Immich after the run: only a verified
+-- entry that is gone later counts as a person's rejection (Immich itself can drop fresh tag
+-- entries). Rows from before this migration count as verified, as they were treated so far.
+-- An undo that finds a person changed or removed what a run made leaves it: status 'left'
+-- (SQLite cannot widen a CHECK: the table is made again with its rows).
+ALTER TABLE wb_made ADD COLUMN verified INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE wb_actions_new (
+    id         INTEGER PRIMARY KEY,
+    run_id     INTEGER NOT NULL REFERENCES wb_runs (id),
+    seq        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    owner      TEXT NOT NULL,
+    sync_key   TEXT NOT NULL,
+    payload    TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('planned', 'intent', 'done', 'failed',
+                                               'skipped', 'reverted', 'revert_failed',
+                                               'left')),
+    result     TEXT,
+    error      TEXT,
+    updated_at TEXT NOT NULL,
+    UNIQUE (run_id, seq)
+);
+INSERT INTO wb_actions_new SELECT id, run_id, seq, kind, owner, sync_key, payload, status,
+    result, error, updated_at FROM wb_actions;
+DROP TABLE wb_actions;
+ALTER TABLE wb_actions_new RENAME TO wb_actions;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -383,4 +412,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
     Migration("0010_stack_decisions", STACK_DECISIONS_0010),
     Migration("0011_review", REVIEW_0011),
+    Migration("0014_writeback_verified", WRITEBACK_VERIFIED_0014),
 )

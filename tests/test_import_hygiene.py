@@ -38,8 +38,13 @@ def test_engine_core_imports_only_pure_stdlib() -> None:
 
 
 # Spelled in pieces so this file does not match itself.
-OUTSIDE_REFERENCES = ("../" + "shared", "SIDECAR_" + "SHARED_DIR", "shared" + "/immich",
-                      '"shared" / ' + '"immich"', '/ "' + 'shared"')  # fmt: skip
+OUTSIDE_REFERENCES = (
+    "../" + "shared",
+    "SIDECAR_" + "SHARED_DIR",
+    "shared" + "/immich",
+    '"shared" / ' + '"immich"',
+    '/ "' + 'shared"',
+)
 CODE_SUFFIXES = {".py", ".sh", ".toml", ".yml", ".yaml", ".cfg", ".ini", ""}
 
 

@@ -126,6 +126,8 @@ class Daemon:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await self._finish_current(self.grace_s)
+        async with self._lock:  # runs queued behind the lock see `stop` and return
+            pass
         # Only now: APScheduler's shutdown cancels the asyncio jobs it still runs.
         self._scheduler.shutdown(wait=False)
         await self._close()
@@ -225,6 +227,8 @@ class Daemon:
         if self.stop.is_set():
             return
         async with self._lock:
+            if self.stop.is_set():  # queued behind the lock while the daemon began to stop
+                return
             self._current = asyncio.current_task()
             services = self.services
             await services.jobs.started(job_id)

@@ -21,6 +21,9 @@ def _early_graphics_probe(argv: list[str]) -> threading.Thread | None:
 
 def main() -> None:
     argv = sys.argv[1:]
+    from sidecar.container import main_prepare
+
+    main_prepare()  # in the container image: own /data, read secrets, drop root
     _early_graphics_probe(argv)
     from sidecar.cli.app import run
 

@@ -1,5 +1,5 @@
 """The test Immich answers recorded requests the way the real servers did (replayed from
-shared/immich/recorded*), and our client parses what real servers sent."""
+tests/fake_immich/specs/recorded*), and our client parses what real servers sent."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from sidecar.immich_client.client import parse
 from sidecar.immich_client.models import Asset, DuplicateGroup, Stack
 from sidecar.immich_client.transport import server_message
 from tests.fake_immich import FakeImmich, Mode
-from tests.fake_immich.spec import SHARED
+from tests.fake_immich.spec import SPECS
 
-V2, V3 = SHARED / "recorded", SHARED / "recorded-3x"
+V2, V3 = SPECS / "recorded", SPECS / "recorded-3x"
 
 
 def recorded(path: Path) -> dict[str, Any]:

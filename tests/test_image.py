@@ -24,7 +24,8 @@ def test_dockerfile_install_and_entrypoint_in_a_fresh_environment(
     assert 'CMD ["immich-sidecar", "health"]' in dockerfile
     image_env = dict(re.findall(r"(IMMICH_SIDECAR_\w+)=(\S+)", dockerfile))
     assert image_env == {"IMMICH_SIDECAR_CONFIG": "/config/sidecar.toml",
-                         "IMMICH_SIDECAR_STATE_DIR": "/data"}  # fmt: skip
+                         "IMMICH_SIDECAR_STATE_DIR": "/data",
+                         "IMMICH_SIDECAR_CONTAINER": "1"}  # fmt: skip
 
     venv = tmp_path / "opt-sidecar"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
@@ -42,7 +43,8 @@ def test_dockerfile_install_and_entrypoint_in_a_fresh_environment(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "VIRTUAL_ENV"))}
     env |= {"PATH": f"{venv / 'bin'}:{env.get('PATH', '')}", "IMMICH_API_KEY": key,
             "IMMICH_SIDECAR_CONFIG": str(config), "IMMICH_SIDECAR_STATE_DIR": str(data),
-            "PYTHONUNBUFFERED": "1"}  # fmt: skip
+            "PYTHONUNBUFFERED": "1", "IMMICH_SIDECAR_CONTAINER": "1",
+            "PUID": str(os.getuid()), "PGID": str(os.getgid())}  # fmt: skip
     entry = str(venv / "bin/immich-sidecar")
     before = subprocess.run([entry, "health"], env=env, capture_output=True, text=True,
                             check=False, cwd=tmp_path)  # fmt: skip

@@ -35,3 +35,30 @@ def test_engine_core_imports_only_pure_stdlib() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
                 offenders.append(f"{path.relative_to(REPO)}: open()")
     assert offenders == []
+
+
+# Spelled in pieces so this file does not match itself.
+OUTSIDE_REFERENCES = (
+    "../" + "shared",
+    "SIDECAR_" + "SHARED_DIR",
+    "shared" + "/immich",
+    '"shared" / ' + '"immich"',
+    '/ "' + 'shared"',
+)
+CODE_SUFFIXES = {".py", ".sh", ".toml", ".yml", ".yaml", ".cfg", ".ini", ""}
+
+
+def test_nothing_reads_files_from_outside_the_repository() -> None:
+    """A fresh clone with nothing beside it runs the tests and the test Immich: the specs and
+    recordings live in tests/fake_immich/specs, never in a `shared` folder next to the checkout."""
+    offenders = []
+    roots = [REPO / name for name in ("sidecar", "tests", "bench", ".ci", "scripts")]
+    files = [p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file()]
+    files += [REPO / "pyproject.toml", REPO / "Dockerfile", REPO / "docker-compose.example.yml"]
+    for path in files:
+        rel = path.relative_to(REPO)
+        if path.suffix not in CODE_SUFFIXES or "specs" in rel.parts or "__pycache__" in rel.parts:
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{rel}: {needle}" for needle in OUTSIDE_REFERENCES if needle in text]
+    assert offenders == []

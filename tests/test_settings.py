@@ -19,7 +19,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_example_config_loads_and_documents_every_key() -> None:
     settings = load_settings(EXAMPLE, environ={})
     assert settings.immich.url == "http://immich-server:2283"
-    assert settings.libraries[0].immich_path == "/usr/src/app/upload"
+    assert settings.libraries[0].immich_path == "/data"  # Immich 2.x: its uploads at /data
     text = EXAMPLE.read_text(encoding="utf-8")
     sections = {
         "immich": settings.immich, "storage": settings.storage, "scan": settings.scan,

@@ -33,11 +33,13 @@ KITTY_QUERY = re.compile(rb"\x1b_Gi=(\d+)[^\x1b]*a=q")
 class Terminal:
     """A pseudo-terminal with a child process on its other side, answering like `kind`."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], kind: str) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], kind: str, pixels: bool = True
+    ) -> None:
         self.kind = kind
         self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ,
-                    struct.pack("HHHH", ROWS, COLS, COLS * CELL_W, ROWS * CELL_H))  # fmt: skip
+        width, height = (COLS * CELL_W, ROWS * CELL_H) if pixels else (0, 0)  # 0: not reported
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, width, height))
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
                                      start_new_session=True, close_fds=True)  # fmt: skip
         os.close(slave)
@@ -135,6 +137,41 @@ async def test_previews_use_the_terminals_graphics(
     finally:
         code = term.close()
     assert code == 0, term.output[-2000:]
+
+
+@pytest.mark.parametrize("kind", ["sixel", "plain"])
+async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    """As `docker exec -it` gives: the terminal reports its size in cells but not in pixels
+    and does not answer the pixel-size query. textual-image falls back to default cell sizes;
+    none of its warnings may reach the screen."""
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    argv = [sys.executable, "-m", "sidecar", "--config", str(config), "tui"]
+    term = Terminal(argv, env, kind, pixels=False)
+    try:
+        assert term.wait_for(b"Inventory"), term.output[-2000:]
+        term.send(b"g")
+        assert term.wait_for(b"reclaim"), term.output[-2000:]
+        term.send(b"\r")
+        assert term.wait_for(b"keeper"), term.output[-2000:]
+        term.pump(2.0)
+        term.send(b"q")
+        term.pump(0.5)
+        term.send(b"q")
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0, term.output[-2000:]
+    assert b"Traceback" not in term.output
+    assert b"Failed to get cell size" not in term.output
+    assert (SIXEL.search(term.output) is not None) == (kind == "sixel")
 
 
 async def test_analysis_from_the_real_tui_uses_worker_processes(

@@ -26,7 +26,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         report = await rt.check.check()
     if args.json:
         print_json({"url": report.url, "version": report.version, "ok": report.ok,
-                    "error": report.error, "keys": [asdict(k) for k in report.keys]})  # fmt: skip
+                    "error": report.error, "keys": [asdict(k) for k in report.keys],
+                    "unmapped": [asdict(u) for u in report.unmapped]})  # fmt: skip
         return 0 if report.ok else 1
     print(f"Immich {report.url}: " + (f"version {report.version}" if report.version
                                       else f"{report.error}"))  # fmt: skip
@@ -44,6 +45,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
                                        else "missing " + ", ".join(k.missing_write)))  # fmt: skip
         if k.missing_optional:
             print("    optional, not granted: " + ", ".join(k.missing_optional))
+    for folder in report.unmapped:
+        print(f"  warning: {folder.message()}")
     if not report.ok:
         print("Needed for read-only use: " + ", ".join(READ_ONLY))
         print("Needed for write-back:    " + ", ".join(WRITE_BACK))

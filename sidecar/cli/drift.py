@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from sidecar.cli.output import print_json, shown_path
@@ -28,9 +29,12 @@ def register(sub: Any) -> None:
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         report = await rt.drift.report()
+        unmapped = await rt.drift.unmapped()
     if args.json:
-        print_json(drift_json(report))
+        print_json(drift_json(report) | {"unmapped": [asdict(u) for u in unmapped]})
         return 0
+    for folder in unmapped:
+        print(f"Warning: {folder.message()}")
     sections: list[tuple[str, list[str]]] = [
         ("On disk, not in Immich", [shown_path(p) for p in report.not_in_immich]),
         ("Assets whose file is missing",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from sidecar.cli.output import print_json
@@ -26,8 +27,9 @@ def register(sub: Any) -> None:
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         report = await rt.sync.sync(full=args.full)
+        unmapped = await rt.drift.unmapped()
     if args.json:
-        print_json(report.as_json())
+        print_json(report.as_json() | {"unmapped": [asdict(u) for u in unmapped]})
     else:
         print(headline(report))
         for u in report.users:
@@ -38,6 +40,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             print(line)
             if u.error:
                 print(f"    failed: {u.error}")
+        for folder in unmapped:
+            print(f"  warning: {folder.message()}")
     return 1 if report.errors else 0
 
 

@@ -25,13 +25,15 @@ import signal
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from tzlocal import get_localzone
 from watchfiles import awatch
 
 from sidecar.engine.services.analyze import AnalyzeService
@@ -39,6 +41,7 @@ from sidecar.engine.services.drift import DriftService, drift_json
 from sidecar.engine.services.errors import EXPECTED_ERRORS, JobError
 from sidecar.engine.services.jobs import HEARTBEAT_EVERY_S, JobsService
 from sidecar.engine.services.reconcile import Reconciler
+from sidecar.engine.services.scopes import ScanArea
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan
 from sidecar.settings import Settings, SettingsError
@@ -91,6 +94,7 @@ class Daemon:
     _current: asyncio.Task[Any] | None = None
     _watch_task: asyncio.Task[None] | None = None
     _watch_stop: asyncio.Event = field(default_factory=asyncio.Event)
+    grace_s: float = SHUTDOWN_GRACE_S
 
     @property
     def services(self) -> Services:
@@ -105,7 +109,8 @@ class Daemon:
             loop.add_signal_handler(sig, self._request_stop, sig)
         await self._open(self.settings)
         await self.services.jobs.mark_interrupted()
-        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        await self._check_usable()
+        self._scheduler = AsyncIOScheduler(timezone=local_zone())
         self._scheduler.start()
         await self._schedule()
         tasks = [asyncio.create_task(self._heartbeat(), name="heartbeat")]
@@ -115,20 +120,44 @@ class Daemon:
         log.info("serving: %s", self._describe())
         await self.stop.wait()
         log.info("stopping")
-        self._scheduler.shutdown(wait=False)
+        self._scheduler.pause()  # no new runs; the running job is still ours to wait for
         await self._stop_watcher()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self._current is not None and not self._current.done():
-            log.info("waiting up to %.0f s for the running job", SHUTDOWN_GRACE_S)
-            done, _ = await asyncio.wait({self._current}, timeout=SHUTDOWN_GRACE_S)
-            if not done:
-                self._current.cancel()
-                await asyncio.gather(self._current, return_exceptions=True)
+        await self._finish_current(self.grace_s)
+        async with self._lock:  # runs queued behind the lock see `stop` and return
+            pass
+        # Only now: APScheduler's shutdown cancels the asyncio jobs it still runs.
+        self._scheduler.shutdown(wait=False)
         await self._close()
         log.info("stopped")
         return 0
+
+    async def _finish_current(self, grace_s: float) -> None:
+        """Give the running job `grace_s` seconds to end, then cancel it (its transaction
+        rolls back)."""
+        current = self._current
+        if current is None or current.done():
+            return
+        log.info("waiting up to %.0f s for the running job", grace_s)
+        done, _ = await asyncio.wait({current}, timeout=grace_s)
+        if not done:
+            log.info("the running job did not end in %.0f s: cancelling it", grace_s)
+            current.cancel()
+            await asyncio.gather(current, return_exceptions=True)
+
+    async def _check_usable(self) -> None:
+        """Record at once (for `health`) a config whose API keys cannot be read, instead of
+        letting every job fail quietly; cleared when they can."""
+        problem = None
+        if self.settings.immich.url:
+            try:
+                self.settings.required_user_keys()
+            except SettingsError as exc:
+                problem = f"the config cannot be used: {exc}"
+                log.error("%s", problem)
+        await self.services.jobs.set_problem(problem)
 
     def _request_stop(self, sig: signal.Signals) -> None:
         log.info("received %s", sig.name)
@@ -147,8 +176,9 @@ class Daemon:
 
     def _describe(self) -> str:
         s = self.settings.schedule
-        return (f"sync every {s.sync_every_min:g} min, scan '{s.scan_cron}', plan every "
-                f"{s.plan_every_min:g} min, auto-apply {s.auto_apply or 'nothing (dry run)'}, "
+        auto = s.auto_apply or "nothing (dry run)"
+        return (f"sync every {s.sync_every_min:g} min, scan '{s.scan_cron}' ({local_zone()}), "
+                f"plan every {s.plan_every_min:g} min, auto-apply {auto}, "
                 f"watcher {self.watcher_state}")  # fmt: skip
 
     # -- scheduling ------------------------------------------------------------------------
@@ -160,7 +190,7 @@ class Daemon:
             jobs.append(_Job("sync", IntervalTrigger(minutes=s.sync_every_min, timezone=UTC),
                              self._sync))  # fmt: skip
         if s.scan_cron.strip() and any(lib.scan for lib in self.settings.libraries):
-            jobs.append(_Job("scan", CronTrigger.from_crontab(s.scan_cron, timezone=UTC),
+            jobs.append(_Job("scan", CronTrigger.from_crontab(s.scan_cron, timezone=local_zone()),
                              self._scan))  # fmt: skip
         if s.plan_every_min > 0 and self.settings.immich.url:
             jobs.append(_Job("plan", IntervalTrigger(minutes=s.plan_every_min, timezone=UTC),
@@ -197,6 +227,8 @@ class Daemon:
         if self.stop.is_set():
             return
         async with self._lock:
+            if self.stop.is_set():  # queued behind the lock while the daemon began to stop
+                return
             self._current = asyncio.current_task()
             services = self.services
             await services.jobs.started(job_id)
@@ -206,6 +238,14 @@ class Daemon:
                 with contextlib.suppress(Exception):
                     await asyncio.shield(services.jobs.ended(job_id, False, "cancelled", {}))
                 raise
+            except KeyRejectedError as exc:
+                log.error("%s failed: %s", job_id, exc)
+                await services.jobs.ended(job_id, False, str(exc).splitlines()[0], {})
+                await services.jobs.set_problem(f"{job_id}: {str(exc).splitlines()[0]}")
+            except SettingsError as exc:
+                log.error("%s failed: %s", job_id, exc)
+                await services.jobs.ended(job_id, False, str(exc).splitlines()[0], {})
+                await services.jobs.set_problem(f"the config cannot be used: {exc}")
             except EXPECTED_ERRORS as exc:
                 log.warning("%s failed: %s", job_id, exc)
                 await services.jobs.ended(job_id, False, str(exc).splitlines()[0], {})
@@ -226,7 +266,10 @@ class Daemon:
             k: report.total(k) for k in ("added", "updated", "removed", "requests")
         }
         if report.errors and all(u.error for u in report.users):
+            if any(u.key_rejected for u in report.users):
+                raise KeyRejectedError("; ".join(report.errors))
             raise JobError("; ".join(report.errors))
+        await services.jobs.set_problem(None)  # the keys work
         if counts["added"] + counts["updated"] + counts["removed"]:
             await self._analyze(services)
             counts["drift"] = await self._drift(services)
@@ -275,8 +318,8 @@ class Daemon:
     # -- the file watcher -------------------------------------------------------------------
 
     def _roots(self) -> list[Path]:
-        return [lib.local_path for lib in self.settings.libraries
-                if lib.scan and lib.local_path.is_dir()]  # fmt: skip
+        """The folders a full scan covers (the same area the rescans keep to)."""
+        return ScanArea(self.settings).folders()
 
     def _restart_watcher(self) -> None:
         self._watch_stop = asyncio.Event()
@@ -311,20 +354,21 @@ class Daemon:
         self.watcher_state = "off"
 
     async def _on_changes(self, paths: set[Path], roots: list[Path]) -> None:
+        area = ScanArea(self.settings)
         folders = set()
         for path in paths:
             folder = path if path.is_dir() else path.parent
             while not folder.exists() and folder not in roots and folder != folder.parent:
                 folder = folder.parent  # a removed folder: rescan where it was
-            if any(folder == r or r in folder.parents for r in roots):
+            if area.scope_of(folder) is not None:  # exactly what a full scan covers
                 folders.add(folder)
         if not folders:
             return
         log.info("files changed in %d folder(s): rescanning them", len(folders))
 
         async def rescan(services: Services) -> tuple[dict[str, Any], str | None]:
-            report = await services.reconciler.scan_paths(sorted(folders))
-            return await self._after_scan(services, _counts(report.counts))
+            report = await services.reconciler.scan_changed(sorted(folders))
+            return await self._after_scan(services, _counts(report.counts) if report else {})
 
         await self._exclusive("watch", rescan)
 
@@ -348,6 +392,7 @@ class Daemon:
             await self._stop_watcher()
             await self._close()
             await self._open(settings)
+            await self._check_usable()
             await self._schedule()
             self._restart_watcher()
         log.info("config reloaded: %s", self._describe())
@@ -357,6 +402,22 @@ class Daemon:
             with contextlib.suppress(*EXPECTED_ERRORS):
                 await self.services.jobs.beat(self.watcher_state)
             await asyncio.sleep(HEARTBEAT_EVERY_S)
+
+
+class KeyRejectedError(JobError):
+    """Immich refused every API key (wrong, or without a needed permission)."""
+
+
+def local_zone() -> tzinfo:
+    """The container's local time zone for `scan_cron`: $TZ, else the system's (UTC when
+    neither is set)."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown time zone TZ=%s: using the system's", name)
+    return get_localzone()
 
 
 def only(planned: WritePlan, categories: set[str]) -> WritePlan:

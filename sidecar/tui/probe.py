@@ -4,6 +4,7 @@ thread before anything else of ours is imported."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -19,6 +20,7 @@ def probe_graphics() -> bool:
         _done.wait()
         return bool(GRAPHICS)
     try:
+        quiet_library_logs()
         from textual_image.renderable import Image as best
         from textual_image.renderable.sixel import Image as sixel
         from textual_image.renderable.tgp import Image as kitty
@@ -31,3 +33,13 @@ def probe_graphics() -> bool:
     finally:
         _done.set()
     return bool(GRAPHICS)
+
+
+def quiet_library_logs() -> None:
+    """textual-image logs the fallbacks it takes (a terminal that reports no pixel size, e.g.
+    inside a container, or does not answer a query) as warnings with a traceback, which Python
+    prints on the terminal when no logging is set up. The fallbacks work: keep them quiet."""
+    logger = logging.getLogger("textual_image")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False

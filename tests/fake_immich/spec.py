@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,27 +15,13 @@ from openapi_core.testing import MockRequest, MockResponse
 
 from tests.fake_immich.state import Mode
 
-
-def _find_shared() -> Path:
-    """shared/immich: $SIDECAR_SHARED_DIR, else a `shared` folder beside the checkout (or
-    beside any folder above it)."""
-    if os.environ.get("SIDECAR_SHARED_DIR"):
-        return Path(os.environ["SIDECAR_SHARED_DIR"]) / "immich"
-    for parent in Path(__file__).resolve().parents[2:]:
-        candidate = parent / "shared" / "immich"
-        if (candidate / "openapi.json").is_file():
-            return candidate
-    raise FileNotFoundError(
-        "Immich's OpenAPI specs were not found: put the shared/ folder beside the checkout "
-        "or set SIDECAR_SHARED_DIR"
-    )
-
-
-SHARED = _find_shared()
+# Immich's published OpenAPI specs and exchanges recorded from real servers, kept in the
+# repository (specs/README.md says where each comes from) so a fresh clone needs nothing else.
+SPECS = Path(__file__).resolve().parent / "specs"
 
 
 def spec_file(mode: Mode) -> Path:
-    return SHARED / ("openapi-2.7.5.json" if mode is Mode.V2_7 else "openapi.json")
+    return SPECS / ("openapi-2.7.5.json" if mode is Mode.V2_7 else "openapi-3.3.0-rc.0.json")
 
 
 @functools.cache

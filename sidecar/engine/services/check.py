@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
+from typing import cast
 
+from sidecar.engine.core.unmapped import UnmappedFolder, unmapped_folders
+from sidecar.engine.services.drift import immich_paths
 from sidecar.engine.services.sync import ClientFactory
-from sidecar.immich_client import ImmichError, ImmichPermissionError
+from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError, ImmichPermissionError
+from sidecar.immich_client.models import SearchPage
 from sidecar.immich_client.permissions import READ_ONLY, READ_OPTIONAL, WRITE_BACK, missing
 from sidecar.settings import Settings
+
+SAMPLE_SIZE = 250
 
 
 @dataclass(slots=True)
@@ -28,6 +36,7 @@ class CheckReport:
     version: str | None = None
     error: str | None = None
     keys: list[KeyCheck] = field(default_factory=list)
+    unmapped: list[UnmappedFolder] = field(default_factory=list)  # from a first page of assets
 
     @property
     def ok(self) -> bool:
@@ -58,6 +67,8 @@ class CheckService:
                 result.missing_write = missing(info.permissions, WRITE_BACK)
                 if "user.read" not in result.missing_optional:
                     result.user_name = (await client.me()).name
+                if self.settings.libraries and not result.missing_read:
+                    report.unmapped += await self._unmapped(client)
             except ImmichPermissionError as exc:
                 result.error = str(exc)
             except ImmichError as exc:
@@ -67,3 +78,14 @@ class CheckService:
             finally:
                 await client.aclose()
         return report
+
+    async def _unmapped(self, client: ImmichClient) -> list[UnmappedFolder]:
+        """Folders of one page of the key's assets that no library maps (a sample: check
+        reads one page, `sync` and `drift` look at every asset)."""
+        query = AssetQuery(with_exif=False, size=SAMPLE_SIZE)
+        pages = cast("AsyncGenerator[SearchPage, None]", client.search_pages(query))
+        async with contextlib.aclosing(pages):
+            async for page in pages:
+                paths = [a.original_path for a in page.items]
+                return unmapped_folders(paths, immich_paths(self.settings))
+        return []

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sidecar.engine.core.drift import AssetView, DriftReport, FileView, compute_drift
+from sidecar.engine.core.unmapped import UnmappedFolder, unmapped_folders
 from sidecar.engine.services.scopes import library_scopes
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.files import FileStore
@@ -27,6 +28,18 @@ class DriftService:
         moves = await self.files.all_moves()
         views = asset_views(links, self.settings)
         return compute_drift(views, files, moves, imported_roots(self.settings))
+
+    async def unmapped(self) -> list[UnmappedFolder]:
+        """Mirrored assets whose Immich path no library maps (only when libraries are
+        configured: without any, nothing is compared with the disk)."""
+        if not self.settings.libraries:
+            return []
+        paths = (a.original_path for a in await self.assets.links())
+        return unmapped_folders(paths, immich_paths(self.settings))
+
+
+def immich_paths(settings: Settings) -> list[str]:
+    return [lib.immich_path for lib in settings.libraries if lib.immich_path]
 
 
 def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:

@@ -52,12 +52,16 @@ class JobsService:
     async def beat(self, watcher: str) -> None:
         await self.store.beat(watcher)
 
+    async def set_problem(self, problem: str | None) -> None:
+        await self.store.set_problem(problem)
+
     async def watcher(self) -> str:
         return (await self.store.heartbeat())[1]
 
     async def health(self) -> Health:
         """For Docker's HEALTHCHECK: the daemon's heartbeat is recent, the inventory is
-        writable (the heartbeat is a write), and syncs have not been failing too long."""
+        writable (the heartbeat is a write), its config and API keys are usable (else it
+        fails at once), and syncs have not been failing too long."""
         beat, watcher = await self.store.heartbeat()
         reasons = []
         now = datetime.now(UTC)
@@ -65,6 +69,8 @@ class JobsService:
             reasons.append("the daemon has never run (`immich-sidecar serve`)")
         elif (now - datetime.fromisoformat(beat)).total_seconds() > HEARTBEAT_STALE_S:
             reasons.append(f"the daemon's last heartbeat was at {beat}: is it running?")
+        elif problem := await self.store.problem():
+            reasons.append(problem)
         sync = await self.store.get("sync")
         limit = timedelta(minutes=self.settings.schedule.health_max_failing_min)
         if sync and sync.failing_since and now - datetime.fromisoformat(sync.failing_since) > limit:

@@ -11,6 +11,7 @@ the next run simply finishes the job.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from pathlib import Path
 from sidecar.engine.core.reconcile import ScanCounts
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
-from sidecar.engine.services.scopes import ScanScope, resolve_scopes
+from sidecar.engine.services.scopes import ScanArea, ScanScope, resolve_scopes
 from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.settings import Settings
@@ -28,6 +29,7 @@ from sidecar.settings import Settings
 __all__ = ["ProgressCallback", "Reconciler", "ScanBusyError", "ScanProgress", "ScanReport"]
 
 KIND = "scan"
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -69,18 +71,58 @@ class Reconciler:
     ) -> ScanReport:
         """Scan the given folders, or every configured library when `paths` is empty."""
         known = [root.path for root in await self.files.roots()]
-        return await self.scan(resolve_scopes(paths, self.config, known), progress)
+        scopes = resolve_scopes(paths, self.config, known)
+        return await self.scan(scopes, progress, full=not paths)
+
+    async def scan_changed(self, folders: Sequence[Path]) -> ScanReport | None:
+        """Rescan folders where files changed (the daemon's watcher), keeping exactly to what
+        a full scan covers; None when none of them is inside it."""
+        area = ScanArea(self.config)
+        scopes: list[ScanScope] = []
+        for folder in folders:
+            scope = area.scope_of(folder)
+            if scope is not None and scope not in scopes:
+                scopes.append(scope)
+        return await self.scan(scopes) if scopes else None
 
     async def scan(
-        self, scopes: Sequence[ScanScope], progress: ProgressCallback | None = None
+        self,
+        scopes: Sequence[ScanScope],
+        progress: ProgressCallback | None = None,
+        full: bool = False,
     ) -> ScanReport:
+        """Reconcile `scopes`; a `full` scan of the configured libraries also marks records
+        outside what it covers removed (e.g. Immich's thumbs/, an ignored folder)."""
         with ExclusiveLock(self.lock) as held:
             if not held:
                 raise ScanBusyError("another scan is running on this inventory; try again later")
             await self.operations.mark_interrupted(KIND)
-            return await self._scan(scopes, progress or (lambda _p: None))
+            return await self._scan(scopes, progress or (lambda _p: None), full)
 
-    async def _scan(self, scopes: Sequence[ScanScope], progress: ProgressCallback) -> ScanReport:
+    async def _remove_outside(self, run: ScanRun) -> None:
+        """Records under a configured library but outside its scan area are not media the
+        scan looks after: mark them removed (the inventory only; nothing on disk)."""
+        area = ScanArea(self.config)
+        wanted = area.roots()
+        for root in await self.files.roots():
+            if root.path not in wanted:
+                continue
+            outside = [
+                d for d in await self.files.present_dirs(root.id) if not area.covers(root.path, d)
+            ]
+            if outside:
+                removed = await self.files.remove_dirs(root.id, outside)
+                run.counts.removed += removed
+                log.info(
+                    "scan: %d record(s) in %d folder(s) of %s outside the scan area marked removed",
+                    removed,
+                    len(outside),
+                    root.path,
+                )
+
+    async def _scan(
+        self, scopes: Sequence[ScanScope], progress: ProgressCallback, full: bool
+    ) -> ScanReport:
         started = time.monotonic()
         op_id = await self.operations.start(KIND, {"scopes": [s.path for s in scopes]})
         pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="hash")
@@ -91,6 +133,8 @@ class Reconciler:
             for scope in scopes:
                 await run.walk(scope)
             await run.settle()
+            if full:
+                await self._remove_outside(run)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
             status, message = "interrupted", "the run was cancelled"

@@ -1,4 +1,10 @@
-"""Which folders a scan covers: the configured roots, or PATHs given on the command line."""
+"""Which folders a scan covers: the configured roots, or PATHs given on the command line.
+
+`ScanArea` is the one definition of what a full scan covers (the libraries with `scan = true`,
+only `library/` and `upload/` of Immich's upload location, never below an ignored name): the
+full scan walks it, the daemon's watcher watches and rescans only inside it, and a full scan
+marks inventory records outside it removed.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sidecar.engine.core.media import IgnoreMatcher
 from sidecar.settings import UPLOAD_ORIGINALS, LibrarySettings, Settings
 
 
@@ -46,11 +53,7 @@ def resolve_scopes(
                 "nothing to scan: give a folder (immich-sidecar scan PATH) "
                 "or add a [[libraries]] entry with local_path to the config"
             )
-        scopes: list[ScanScope] = []
-        for lib in settings.libraries:
-            if lib.scan:
-                scopes += [s for s in library_scopes(lib) if s not in scopes]
-        return scopes
+        return configured_scopes(settings)
     roots = sorted({*configured, *known_roots}, key=len, reverse=True)
     scopes = []
     for given in paths:
@@ -76,3 +79,46 @@ def library_scopes(lib: LibrarySettings) -> list[ScanScope]:
     present = [ScanScope(root, sub) for sub in UPLOAD_ORIGINALS
                if os.path.isdir(os.path.join(root, sub))]  # fmt: skip
     return present or [ScanScope(root)]
+
+
+def configured_scopes(settings: Settings) -> list[ScanScope]:
+    """The scopes of every library with `scan = true` (what a full scan walks)."""
+    scopes: list[ScanScope] = []
+    for lib in settings.libraries:
+        if lib.scan:
+            scopes += [s for s in library_scopes(lib) if s not in scopes]
+    return scopes
+
+
+class ScanArea:
+    """What a full scan covers, for the watcher and the clean-up of what lies outside it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.scopes = sorted(configured_scopes(settings), key=lambda s: len(s.path), reverse=True)
+        self.ignore = IgnoreMatcher(settings.scan.ignore_patterns)
+
+    def folders(self) -> list[Path]:
+        """The existing folders to watch."""
+        return sorted(Path(s.path) for s in self.scopes if os.path.isdir(s.path))
+
+    def scope_of(self, folder: Path | str) -> ScanScope | None:
+        """The scope that rescans `folder` alone (within its library root), or None when the
+        folder is outside the area or below an ignored name."""
+        target = _absolute(folder)
+        for scope in self.scopes:
+            base = scope.path.rstrip("/")
+            if target != base and not target.startswith(base + "/"):
+                continue
+            below = target[len(base) + 1 :] if target != base else ""
+            if any(self.ignore(part) for part in below.split("/") if part):
+                return None
+            root = scope.root.rstrip("/")
+            return ScanScope(scope.root, target[len(root) + 1 :] if target != root else "")
+        return None
+
+    def covers(self, root: str, rel_dir: str) -> bool:
+        """Whether an inventory folder (`rel_dir` of `root`) lies inside the area."""
+        return self.scope_of(f"{root.rstrip('/')}/{rel_dir}" if rel_dir else root) is not None
+
+    def roots(self) -> set[str]:
+        return {s.root for s in self.scopes}

@@ -23,7 +23,13 @@ from typing import Any, Protocol, cast
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
-from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError
+from sidecar.immich_client import (
+    AssetQuery,
+    ImmichAuthError,
+    ImmichClient,
+    ImmichError,
+    ImmichPermissionError,
+)
 from sidecar.immich_client.models import Asset, ServerVersion, convert, timestamps, to_json
 from sidecar.settings import Settings
 
@@ -55,6 +61,7 @@ class UserSync:
     wait_s: float = 0.0  # summed request durations
     busy_s: float = 0.0  # wall time with a request in flight
     error: str | None = None
+    key_rejected: bool = False  # Immich refused the key (wrong, or without a needed permission)
 
     def add(self, counts: UpsertCounts) -> None:
         self.added += counts.added
@@ -163,6 +170,7 @@ class SyncService:
                     version = await self._sync_user(label, key, full, op_id, user, version)
                 except ImmichError as exc:
                     user.error = str(exc)
+                    user.key_rejected = isinstance(exc, (ImmichAuthError, ImmichPermissionError))
                     log.warning("sync: %s: %s", label, exc)
             report.assets_total = await self.assets.count_present()
             status = "failed" if all(u.error for u in report.users) else "ok"

@@ -233,6 +233,29 @@ class FileStore:
                     (now, *chunk),
                 )
 
+    async def present_dirs(self, root_id: int) -> list[str]:
+        """The folders of a root that hold present records."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT rel_dir FROM files WHERE root_id = ? AND state = 'present'",
+            (root_id,),
+        )
+        return [r["rel_dir"] for r in rows]
+
+    async def remove_dirs(self, root_id: int, rel_dirs: Sequence[str]) -> int:
+        """Mark the present records of these folders (not their subfolders) removed."""
+        now, count = utcnow(), 0
+        async with self.db.transaction() as conn:
+            for start in range(0, len(rel_dirs), CHUNK):
+                chunk = rel_dirs[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cur = await conn.execute(
+                    "UPDATE files SET state = 'removed', removed_at = ? WHERE root_id = ?"
+                    f" AND state = 'present' AND rel_dir IN ({marks})",
+                    (now, root_id, *chunk),
+                )
+                count += cur.rowcount
+        return count
+
     async def _path_of(self, file_id: int) -> str | None:
         row = await self.db.fetchone(
             "SELECT r.path AS root, f.rel_dir, f.name FROM files f"

@@ -12,6 +12,7 @@ from sidecar.engine.store.meta import get_meta, set_meta
 
 HEARTBEAT = "daemon.heartbeat"
 WATCHER = "daemon.watcher"
+PROBLEM = "daemon.problem"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +95,12 @@ class JobStore:
         beat = await get_meta(self.db, HEARTBEAT)
         watcher = await get_meta(self.db, WATCHER)
         return (beat[0] if beat else None, watcher[0] if watcher else "off")
+
+    async def set_problem(self, problem: str | None) -> None:
+        """Why the running daemon cannot work as configured (a config or API key it cannot
+        use), or None; `health` fails at once while one is recorded."""
+        await set_meta(self.db, PROBLEM, problem or "")
+
+    async def problem(self) -> str | None:
+        value = await get_meta(self.db, PROBLEM)
+        return (value[0] or None) if value else None

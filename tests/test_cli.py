@@ -104,16 +104,14 @@ def test_usage_errors_exit_2(cli: Any) -> None:
     assert cli("--version").code == 0
 
 
-def test_missing_scan_path_is_reported_not_fatal(cli: Any, photos: Path, state_dir: Path) -> None:
+def test_missing_scan_path_stops_before_anything_is_recorded(
+    cli: Any, photos: Path, state_dir: Path
+) -> None:
     env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
-    res = cli("scan", str(photos / "nope"), str(photos), "--json", env=env)
-    assert res.code == 0
-    data = json.loads(res.out)
-    assert data["added"] == 21
-    assert data["error_details"] == [
-        {"path": str(photos / "nope"),
-         "reason": "folder not found (is the volume mounted?); nothing changed"}
-    ]  # fmt: skip
+    res = cli("scan", str(photos), str(photos / "nope"), "--json", env=env)
+    assert res.code == 2
+    assert res.out == ""
+    assert json.loads(cli("status", "--json", env=env).out)["roots"] == []
 
 
 def test_demo_prepares_real_photos_and_scans_them(tmp_path: Path) -> None:
@@ -145,3 +143,34 @@ def test_output_into_a_closed_pipe_ends_quietly(state_dir: Path) -> None:
         code = proc.wait(timeout=60)
         assert err == "", err
         assert code == (0 if args == ["--help"] else 141)  # argparse ignores the closed pipe
+
+
+def test_scan_of_a_typo_or_a_file_records_nothing(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    typo = photos.parent / "fotos"
+    res = cli("scan", str(typo), env=env)
+    assert res.code == 2
+    assert (
+        res.err
+        == f"immich-sidecar: {typo}: no such folder; check the path (nothing was recorded)\n"
+    )
+    one = next(photos.rglob("*.jpg"))
+    res = cli("scan", str(one), env=env)
+    assert res.code == 2
+    assert "is a file, not a folder: give the folder that holds it" in res.err
+    status = cli("status", "--json", env=env)
+    assert json.loads(status.out)["roots"] == []
+
+
+def test_forget_a_scanned_folder(cli: Any, photos: Path, state_dir: Path) -> None:
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
+    part = photos / "2021"
+    assert cli("scan", str(part), "--no-analyze", env=env).code == 0
+    res = cli("forget", str(part), "--json", env=env)
+    assert res.code == 0, res.err
+    assert json.loads(res.out)["records_dropped"] > 0
+    assert json.loads(cli("status", "--json", env=env).out)["roots"] == []
+    assert any(part.rglob("*.jpg"))  # nothing on disk touched
+    again = cli("forget", str(part), env=env)
+    assert again.code == 2
+    assert "is not a scanned folder (known: none)" in again.err

@@ -22,6 +22,7 @@ from sidecar.cli import (
     demo,
     drift,
     evaluate,
+    forget,
     scan,
     serve,
     status,
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan.register(sub)
+    forget.register(sub)
     status.register(sub)
     check.register(sub)
     sync.register(sub)

@@ -21,7 +21,14 @@ from pathlib import Path
 from sidecar.engine.core.reconcile import ScanCounts
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
-from sidecar.engine.services.scopes import ScanArea, ScanScope, resolve_scopes
+from sidecar.engine.services.scopes import (
+    ScanArea,
+    ScanPathError,
+    ScanScope,
+    absolute,
+    configured_scopes,
+    resolve_scopes,
+)
 from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.settings import Settings
@@ -73,6 +80,25 @@ class Reconciler:
         known = [root.path for root in await self.files.roots()]
         scopes = resolve_scopes(paths, self.config, known)
         return await self.scan(scopes, progress, full=not paths)
+
+    async def forget(self, folder: Path) -> int:
+        """Forget a folder scanned by PATH (a typo, a folder no longer wanted): its records
+        leave the inventory, nothing on disk is touched. Configured libraries are refused:
+        the next scan would add them again."""
+        path = absolute(folder)
+        configured = {s.root for s in configured_scopes(self.config)}
+        if path in configured:
+            raise ScanPathError(
+                f"{path} is a configured library: remove its [[libraries]] entry instead"
+            )
+        with ExclusiveLock(self.lock) as held:
+            if not held:
+                raise ScanBusyError("a scan is running on this inventory; try again later")
+            dropped = await self.files.forget_root(path)
+        if dropped is None:
+            known = ", ".join(r.path for r in await self.files.roots()) or "none"
+            raise ScanPathError(f"{path} is not a scanned folder (known: {known})")
+        return dropped
 
     async def scan_changed(self, folders: Sequence[Path]) -> ScanReport | None:
         """Rescan folders where files changed (the daemon's watcher), keeping exactly to what

@@ -33,7 +33,25 @@ class NothingToScanError(Exception):
     """No PATH was given and no library is configured."""
 
 
-def _absolute(path: Path | str) -> str:
+class ScanPathError(NothingToScanError):
+    """A PATH given to scan is not an existing folder (nothing is recorded for it)."""
+
+
+def _check_folder(given: Path, roots: Sequence[str]) -> None:
+    """A PATH must be a folder; a missing one only inside a root the inventory knows (an
+    unmounted volume, which the scan reports without marking anything removed)."""
+    if given.is_dir():
+        return
+    if given.exists():
+        raise ScanPathError(
+            f"{given} is a file, not a folder: give the folder that holds it (nothing was recorded)"
+        )
+    target = absolute(given)
+    if not any(target == r or target.startswith(r.rstrip("/") + "/") for r in roots):
+        raise ScanPathError(f"{given}: no such folder; check the path (nothing was recorded)")
+
+
+def absolute(path: Path | str) -> str:
     return os.path.normpath(os.path.abspath(os.fspath(path)))
 
 
@@ -46,7 +64,7 @@ def resolve_scopes(
     lies inside a configured or already known root is scanned as a part of that root (so
     only that part can be marked removed); any other PATH becomes a root of its own.
     """
-    configured = [_absolute(lib.local_path) for lib in settings.libraries if lib.scan]
+    configured = [absolute(lib.local_path) for lib in settings.libraries if lib.scan]
     if not paths:
         if not configured:
             raise NothingToScanError(
@@ -55,9 +73,11 @@ def resolve_scopes(
             )
         return configured_scopes(settings)
     roots = sorted({*configured, *known_roots}, key=len, reverse=True)
+    for given in paths:
+        _check_folder(given, roots)
     scopes = []
     for given in paths:
-        target = _absolute(given)
+        target = absolute(given)
         scope = ScanScope(target)
         for root in roots:
             if target == root:
@@ -73,7 +93,7 @@ def resolve_scopes(
 def library_scopes(lib: LibrarySettings) -> list[ScanScope]:
     """The scopes of one configured library: the whole folder, or for Immich's upload
     location only the subfolders holding originals (those that exist)."""
-    root = _absolute(lib.local_path)
+    root = absolute(lib.local_path)
     if not lib.immich_upload:
         return [ScanScope(root)]
     present = [ScanScope(root, sub) for sub in UPLOAD_ORIGINALS
@@ -104,7 +124,7 @@ class ScanArea:
     def scope_of(self, folder: Path | str) -> ScanScope | None:
         """The scope that rescans `folder` alone (within its library root), or None when the
         folder is outside the area or below an ignored name."""
-        target = _absolute(folder)
+        target = absolute(folder)
         for scope in self.scopes:
             base = scope.path.rstrip("/")
             if target != base and not target.startswith(base + "/"):

@@ -90,6 +90,21 @@ class FileStore:
         assert row is not None
         return Root(row["id"], row["path"])
 
+    async def forget_root(self, path: str) -> int | None:
+        """Drop a root and its file records (and their move history) from the inventory;
+        the number of records dropped, None when no such root is known. Nothing on disk."""
+        root = await self.db.fetchone("SELECT id FROM roots WHERE path = ?", (path,))
+        if root is None:
+            return None
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM file_moves WHERE file_id IN (SELECT id FROM files WHERE root_id = ?)",
+                (root["id"],),
+            )
+            cur = await conn.execute("DELETE FROM files WHERE root_id = ?", (root["id"],))
+            await conn.execute("DELETE FROM roots WHERE id = ?", (root["id"],))
+            return int(cur.rowcount)
+
     async def roots(self) -> list[Root]:
         rows = await self.db.fetchall("SELECT id, path FROM roots ORDER BY path")
         return [Root(r["id"], r["path"]) for r in rows]

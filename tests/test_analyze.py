@@ -62,13 +62,19 @@ async def test_sample_library(photos: Path, settings: Settings) -> None:
     }
     backup = groups[("exact", frozenset({"astronaut.jpg"}))]
     assert backup["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
-    assert backup["reasons"][1] == "shorter path (fewer copies deep) than astronaut.jpg"
+    assert backup["reasons"][1] == (
+        f"shorter path (1 folder fewer than {photos}/Backup/2019/Summer/astronaut.jpg)"
+    )
     copy = groups[("exact", frozenset({"coffee.jpg", "café au lait (1).jpg"}))]
     assert copy["keeper"].endswith("/coffee.jpg")
-    assert "not named like a copy" in copy["reasons"][1]
+    assert copy["reasons"][1] == (
+        "named like the original (coffee.jpg); café au lait (1).jpg is a second download or "
+        "upload of the same name (browsers, Windows) (name pattern (n))"
+    )
     small = groups[("near", frozenset({"astronaut.jpg", "astronaut-small.jpg"}))]
     assert small["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
-    assert small["reasons"][1] == "more pixels than astronaut-small.jpg"
+    assert small["reasons"][1].startswith("more pixels: ")
+    assert small["reasons"][1].endswith(" (astronaut-small.jpg)")
     png = groups[("near", frozenset({"chelsea.jpg", "chelsea.png"}))]
     assert png["keeper"].endswith("chelsea.jpg")
     assert "camera's format" in png["reasons"][1]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from PIL import ExifTags, Image
 
 from sidecar.engine.core.copynames import COPY_NAMES, CopyName, classify, copy_verdicts
 from sidecar.engine.core.dedup import Candidate, choose_keeper
+from sidecar.settings import Settings
 
 T = datetime(2022, 5, 1, 9, 0)
 
@@ -116,3 +119,53 @@ def test_marks_a_person_made_come_first_and_say_what_they_are() -> None:
         "/p/IMG_1.jpg",
         ("more pixels: 4000x3000 against 2000x1500 (IMG_1_edit.jpg)",),
     )
+
+
+def test_fingerprints_read_the_editor_and_when_the_metadata_was_written(tmp_path: Path) -> None:
+    from sidecar.cli.corpus import CAMERA, _exif
+    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+
+    tags = _exif(T, CAMERA)
+    tags[ExifTags.Base.Software] = "GIMP 2.10.36"
+    tags[ExifTags.Base.DateTime] = "2024:02:03 10:00:00"
+    path = tmp_path / "x_edit.jpg"
+    Image.new("RGB", (64, 48), "teal").save(path, exif=tags)
+    fp = fingerprint_file(str(path))
+    assert isinstance(fp, Fingerprint)
+    assert (fp.software, fp.modified_at, fp.taken_at) == (
+        "GIMP 2.10.36",
+        "2024-02-03T10:00:00",
+        "2022-05-01T09:00:00.00",
+    )
+
+
+async def test_local_files_keep_the_camera_original_over_an_edit_and_a_copy(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from sidecar.cli.corpus import GIMP, _rewrite_metadata, _save
+    from sidecar.cli.samples import _data_dir
+    from tests.test_analyze import analyse
+
+    photos = tmp_path / "photos"
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    _save(img, photos / "IMG_0042.jpg", T, quality=90)
+    _save(img, photos / "edits/IMG_0042_b.jpg", T, quality=97, software=GIMP)
+    _rewrite_metadata(
+        photos / "IMG_0042.jpg", photos / "x/IMG_0042.jpg", T, datetime(2024, 2, 3, 10, 0)
+    )
+    (photos / "Copy of IMG_0042.jpg").write_bytes((photos / "IMG_0042.jpg").read_bytes())
+    result = await analyse(settings, photos)
+    groups = {g["tier"]: g for g in result["duplicate_groups"]}
+    assert groups["exact"]["keeper"] == str(photos / "IMG_0042.jpg")
+    assert groups["exact"]["reasons"][1].startswith(
+        "named like the original (IMG_0042.jpg); Copy of IMG_0042.jpg is a copy"
+    )
+    near = groups["near"]
+    assert near["keeper"] == str(photos / "IMG_0042.jpg")
+    assert near["reasons"][1:] == [
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_0042.jpg: metadata "
+        "rewritten 2024-02-03 10:00)",
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_0042_b.jpg: "
+        "Software 'GIMP 2.10.36')",
+    ]

@@ -371,6 +371,28 @@ ALTER TABLE pair_decisions_new RENAME TO pair_decisions;
 CREATE INDEX dup_members_by_asset ON dup_members (asset_id);
 """
 
+PERSON_MARKS_0012 = """
+-- What says a file is the camera's own (EXIF Software and DateTime; exif_read = 1 once they
+-- were looked for: older fingerprints are made again once), and the Immich albums a person put
+-- assets in, per API key (own and shared albums), read again only when an album changed.
+ALTER TABLE fingerprints ADD COLUMN software TEXT;
+ALTER TABLE fingerprints ADD COLUMN modified_at TEXT;
+ALTER TABLE fingerprints ADD COLUMN exif_read INTEGER;
+CREATE TABLE albums (
+    sync_key   TEXT NOT NULL,                      -- the API key label that sees the album
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    signature  TEXT NOT NULL,                      -- updatedAt|assetCount when last read
+    PRIMARY KEY (sync_key, id)
+) WITHOUT ROWID;
+CREATE TABLE album_assets (
+    album_id   TEXT NOT NULL,
+    asset_id   TEXT NOT NULL,
+    PRIMARY KEY (album_id, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX album_assets_by_asset ON album_assets (asset_id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -383,4 +405,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
     Migration("0010_stack_decisions", STACK_DECISIONS_0010),
     Migration("0011_review", REVIEW_0011),
+    Migration("0012_person_marks", PERSON_MARKS_0012),
 )

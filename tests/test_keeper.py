@@ -169,3 +169,53 @@ async def test_local_files_keep_the_camera_original_over_an_edit_and_a_copy(
         "camera original: EXIF from Canon EOS 80D, no editing software (IMG_0042_b.jpg: "
         "Software 'GIMP 2.10.36')",
     ]
+
+
+async def test_a_rejected_raw_jpeg_pair_is_not_stacked_and_still_no_duplicate(
+    tmp_path: Path, state_dir: Path
+) -> None:
+    from sidecar.cli.samples import _data_dir
+    from sidecar.runtime import open_runtime
+    from tests.conftest import make_settings
+    from tests.raw_files import write_dng
+    from tests.test_analyze import analyse
+
+    # a threshold loose enough for the RAW's rendering and its JPEG to look alike (6 bits)
+    settings = make_settings(state_dir, analysis={"near_threshold": 8})
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    with Image.open(_data_dir() / "rocket.jpg") as img:
+        dng = write_dng(img, photos / "IMG_7001.dng")
+        img.save(photos / "IMG_7001.JPG", quality=92)
+    first = await analyse(settings, photos)
+    (pair,) = [p for p in first["pairs"] if p["kind"] == "raw+jpeg"]
+    async with open_runtime(settings) as rt:
+        await rt.analysis.decide_pair([m["path"] for m in pair["members"]], "reject", None)
+    again = await analyse(settings, photos)
+    assert [p for p in again["pairs"] if p["kind"] == "raw+jpeg"] == []  # not stacked
+    for group in again["duplicate_groups"]:  # and not a duplicate of its JPEG either
+        assert str(dng) not in {m["path"] for m in group["members"]}
+
+
+async def test_files_immich_generates_are_never_members(tmp_path: Path, settings: Settings) -> None:
+    from sidecar.cli.samples import _data_dir
+    from tests.test_analyze import analyse
+
+    user = "0f6b1d3e-5a47-4c2e-9b8a-2d4e6f8a0b1c"
+    upload = tmp_path / "immich"
+    original = upload / f"library/{user}/2022/IMG_0001.jpg"
+    original.parent.mkdir(parents=True)
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    img.save(original, quality=92)
+    for rel in (
+        f"thumbs/{user}/ab/cd/asset-preview.jpeg",
+        f"profile/{user}/me.jpg",
+        f"encoded-video/{user}/ab/cd/asset-thumb.jpg",
+    ):
+        (upload / rel).parent.mkdir(parents=True, exist_ok=True)
+        img.resize((img.width // 2, img.height // 2)).save(upload / rel, quality=80)
+    result = await analyse(settings, upload)
+    assert result["duplicate_groups"] == []
+    assert result["summary"]["media"] == 1

@@ -25,6 +25,7 @@ from sidecar.engine.core.dedup import (
     exact_groups,
     near_groups,
 )
+from sidecar.engine.core.media import immich_generated
 from sidecar.engine.core.pairing import (
     FORMATS,
     Pair,
@@ -242,6 +243,8 @@ class AnalyzeService:
         members: dict[str, Member] = {}
         marks = await self.marks.marks()
         for row in media:
+            if immich_generated(row.path):
+                continue
             asset = by_local.get(posixpath.normpath(row.path))
             key = asset.id if asset else row.path
             owner = asset.owner_id if asset else LOCAL_OWNER
@@ -265,6 +268,8 @@ class AnalyzeService:
                                   row.width, row.height, row.taken_at)  # fmt: skip
         prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
         for a in remote:  # assets known only through Immich (videos, unmounted folders)
+            if a.visibility == "hidden":  # a live photo's motion part: not an original
+                continue
             phash = prints.get(remote_key(a), (None, None, None, False))[0]
             mapped = self.settings.map_immich_path(a.original_path)
             path = str(mapped) if mapped is not None else a.original_path
@@ -293,9 +298,10 @@ class AnalyzeService:
             burst_min_frames=cfg.burst_min_frames,
             format_preference=tuple(cfg.format_preference),
         ))  # fmt: skip
+        formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
         pairing.pairs = _decided(pairing.pairs, await self.analysis.pair_decisions())
         exact = exact_groups(cands, decisions, rules)
-        near = await self._near(cands, pairing.pairs, decisions, rules)
+        near = await self._near(cands, formed, decisions, rules)
         groups = [*exact, *near]
         size_of = {c.key: c.size or 0 for c in cands}
         owner_of = {c.key: c.owner for c in cands}
@@ -380,7 +386,8 @@ class AnalyzeService:
         rules: tuple[str, ...],
     ) -> list[DupGroup]:
         """One representative per (owner, content), linked by the stored content edges; never
-        the members of one pair or burst."""
+        the members of one pair or burst (also when a person rejected it: that means "do not
+        stack", nothing more)."""
         cfg = self.settings.analysis
         same: dict[tuple[str, str], list[int]] = {}
         for index, c in enumerate(cands):

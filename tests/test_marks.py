@@ -25,6 +25,8 @@ async def test_albums_are_read_only_when_they_changed_and_shared_albums_count(
     a1, a2, a3 = (state.add_upload(anna, f"photo {i}".encode()) for i in range(3))
     b1 = state.add_upload(ben, b"ben's photo")
     holidays = state.create_album(anna.id, "Holidays 2019", [a1.id])
+    # write-back's review album holds every member of a group: no person's mark
+    state.create_album(anna.id, "Duplicates to review", [a1.id, a3.id])
     state.create_album(ben.id, "Family", [b1.id], shared_with=[anna.id])
     state.add_to_album(next(iter(a for a in state.albums.values() if a.name == "Family")).id,
                        a2.id)  # fmt: skip
@@ -35,7 +37,8 @@ async def test_albums_are_read_only_when_they_changed_and_shared_albums_count(
 
         async def read() -> int:
             async with ImmichClient.connect(immich.url, key) as client:
-                return (await sync_albums(client, store, "default", full=False)).read
+                result = await sync_albums(client, store, "default", False, "Duplicates to review")
+                return result.read
 
         assert await read() == 2
         marks = await store.marks()

@@ -3,7 +3,8 @@
 Listing a key's albums (own and shared) costs two requests; an album's members are read again
 (one search per album, by album id) only when its signature changed since the last run:
 `updatedAt` (Immich moves it when assets are added) and `assetCount` (which removals change).
-Albums the key no longer sees are dropped.
+Albums the key no longer sees are dropped, and so are the sidecar's own review albums (its
+write-back puts every member of a group there: no person chose them).
 """
 
 from __future__ import annotations
@@ -27,12 +28,17 @@ def signature(album: Album) -> str:
     return f"{stamp}|{album.asset_count}"
 
 
+def ours(album: Album, review_album: str) -> bool:
+    """An album write-back made (by its name, or the description it gives its albums)."""
+    return album.name == review_album or "immich-sidecar" in (album.description or "")
+
+
 async def sync_albums(
-    client: ImmichClient, store: MarkStore, sync_key: str, full: bool
+    client: ImmichClient, store: MarkStore, sync_key: str, full: bool, review_album: str
 ) -> AlbumSync:
     result = AlbumSync()
     known = await store.album_signatures(sync_key)
-    albums = await client.all_albums()
+    albums = [a for a in await client.all_albums() if not ours(a, review_album)]
     result.albums = len(albums)
     for album in albums:
         sig = signature(album)

@@ -195,10 +195,13 @@ class AnalyzeService:
         request). A failure leaves the marks last read in place."""
         if not self.settings.immich.url or self.connect is None:
             return
+        review = self.settings.writeback.review_album_name
         for label, key in self.settings.user_keys():
             client = self.connect(key)
             try:
-                result = await sync_albums(client, self.marks, label, full=False)
+                result = await sync_albums(
+                    client, self.marks, label, full=False, review_album=review
+                )
                 report.albums_read += result.read
             except ImmichError as exc:
                 report.marks_error = f"{label}: {exc}"

@@ -155,3 +155,25 @@ async def test_eval_corpus_keepers_with_marks_set_through_the_test_immich(
     result = keeper_accuracy(groups, [*marked, *labels.keepers], rel)
     assert result["groups"] >= 12
     assert result["accuracy"] >= KEEPER_TARGET, result["wrong"]
+
+
+async def test_an_asset_whose_file_is_not_here_beside_local_files_of_one_camera(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """Its capture time comes from Immich (with a zone), theirs from EXIF (without): the
+    analysis compares them instead of failing."""
+    state = immich_v2.state
+    user = state.add_user()
+    key = state.add_key(user)
+    library = state.add_library(user, "/mnt/photos/family")
+    for path in sorted(photos.rglob("*.jpg")):
+        state.import_file(library, f"/mnt/photos/family/{path.relative_to(photos)}")
+    state.import_file(library, "/mnt/photos/family/2019/Summer/not_mounted_here.jpg")
+    settings = mapped_settings(immich_v2.url, key, photos, state_dir)
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        report = await analysis_report(rt.analysis)
+    assert summary.media > 0
+    assert report["duplicate_groups"]  # the local groups are still found

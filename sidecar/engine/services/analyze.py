@@ -13,7 +13,7 @@ import logging
 import posixpath
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sidecar.engine.core.dedup import (
@@ -135,12 +135,15 @@ def _camera(make: str | None, model: str | None) -> str:
 
 
 def _when(text: str | None) -> datetime | None:
+    """A capture time without zone: EXIF times read here have none, Immich's are UTC (they
+    are compared with each other, so both must be naive; an aware one is taken in UTC)."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text)
+        when = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 class AnalyzeService:

@@ -142,13 +142,15 @@ class SyncSettings(_Section):
 
 
 KeeperRule = Literal[
-    "pixels", "camera-format", "file-size", "prefer-raw", "exif", "album", "favorite",
-    "description", "preferred-folder", "older", "original-name", "shorter-path",
+    "pixels", "camera-original", "camera-format", "file-size", "prefer-raw", "exif", "album",
+    "favorite", "rating", "description", "preferred-folder", "older", "original-name",
+    "shorter-path",
 ]  # fmt: skip
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
 DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
-    "album", "favorite", "description", "preferred-folder", "pixels", "camera-format",
-    "file-size", "exif", "older", "original-name", "shorter-path",
+    "album", "favorite", "rating", "description", "preferred-folder", "pixels",
+    "camera-original", "original-name", "camera-format", "file-size", "exif", "older",
+    "shorter-path",
 )  # fmt: skip
 DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
 

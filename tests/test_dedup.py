@@ -17,18 +17,24 @@ from sidecar.engine.core.dedup import (
 from sidecar.engine.hashindex import pairs_between, pairs_within
 
 
-def cand(key: str, content: str | None = "c1", phash: int | None = None, owner: str = "u",
-         **kw: object) -> Candidate:  # fmt: skip
-    return Candidate(key=key, owner=owner, path=f"/p/{key}", content_hash=content, phash=phash,
-                     **kw)  # type: ignore[arg-type]  # fmt: skip
+def cand(
+    key: str, content: str | None = "c1", phash: int | None = None, owner: str = "u", **kw: object
+) -> Candidate:
+    return Candidate(
+        key=key, owner=owner, path=f"/p/{key}", content_hash=content, phash=phash, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_exact_groups_per_owner_and_never_one_key_twice() -> None:
-    groups = exact_groups([
-        cand("a.jpg"), cand("b.jpg"), cand("a.jpg"),  # the same asset seen via two paths
-        cand("x.jpg", owner="anna"),  # same content, another owner
-        cand("lonely.jpg", content="c2"),
-    ])  # fmt: skip
+    groups = exact_groups(
+        [
+            cand("a.jpg"),
+            cand("b.jpg"),
+            cand("a.jpg"),  # the same asset seen via two paths
+            cand("x.jpg", owner="anna"),  # same content, another owner
+            cand("lonely.jpg", content="c2"),
+        ]
+    )
     assert [(g.tier, g.members) for g in groups] == [(Tier.EXACT, ("a.jpg", "b.jpg"))]
     assert groups[0].reasons[0] == "identical content (c1)"
 
@@ -36,13 +42,19 @@ def test_exact_groups_per_owner_and_never_one_key_twice() -> None:
 def test_keeper_rules_are_ordered_and_explained() -> None:
     small = cand("small.jpg", width=1000, height=750, size=200_000)
     big = cand("big.jpg", width=4000, height=3000, size=3_000_000)
-    assert choose_keeper([small, big]) == ("big.jpg", ("more pixels than small.jpg",))
+    assert choose_keeper([small, big]) == (
+        "big.jpg",
+        ("more pixels: 4000x3000 against 1000x750 (small.jpg)",),
+    )
     fav = cand("fav.jpg", width=1000, height=750, favorite=True)
     key, reasons = choose_keeper([big, fav])
-    assert (key, reasons) == ("fav.jpg", ("a favourite than big.jpg",))
+    assert (key, reasons) == ("fav.jpg", ("a favourite (big.jpg is not)",))
     q_low = cand("low.jpg", width=4000, height=3000, size=1_000_000)
     key, reasons = choose_keeper([q_low, big], rules=("file-size", "pixels"))
-    assert (key, reasons) == ("big.jpg", ("larger file at the same dimensions than low.jpg",))
+    assert (key, reasons) == (
+        "big.jpg",
+        ("larger file at the same dimensions: 3.00 MB against 1.00 MB (low.jpg)",),
+    )
     old = cand("old.jpg", captured_at=datetime(2001, 1, 1))
     new = cand("new.jpg", captured_at=datetime(2020, 1, 1))
     assert choose_keeper([new, old], rules=("older",))[0] == "old.jpg"
@@ -106,12 +118,16 @@ def test_pairs_between_matches_brute_force() -> None:
     new += [rng.getrandbits(64) for _ in range(40)]
     for radius in (2, 6, 10):
         got = pairs_between(new, known, radius)
-        want = sorted((i, j, (a ^ b).bit_count()) for i, a in enumerate(new)
-                      for j, b in enumerate(known) if (a ^ b).bit_count() <= radius)  # fmt: skip
+        want = sorted(
+            (i, j, (a ^ b).bit_count())
+            for i, a in enumerate(new)
+            for j, b in enumerate(known)
+            if (a ^ b).bit_count() <= radius
+        )
         assert got == want
 
 
 def test_preferred_folder_rule() -> None:
     a = cand("Albums/x.jpg", width=100, height=100, preferred=True)
     b = cand("Dump/x.jpg", width=4000, height=3000)
-    assert choose_keeper([b, a]) == ("Albums/x.jpg", ("in a preferred folder than x.jpg",))
+    assert choose_keeper([b, a]) == ("Albums/x.jpg", ("in a preferred folder (x.jpg is not)",))

@@ -27,3 +27,14 @@ def test_every_settings_key_is_in_the_readme_table() -> None:
             if not any(section + " " in r and key in r for r in rows):
                 missing.append(f"{section} {key}")
     assert missing == []
+
+
+def test_the_keeper_rules_and_copy_names_are_in_the_readme() -> None:
+    from sidecar.engine.core.copynames import COPY_NAMES
+    from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES, KEEPER_RULES
+
+    section = README.split("## Which copy is kept", 1)[1].split("\n## ", 1)[0]
+    assert [r for r in KEEPER_RULES if f"| `{r}` |" not in section] == []
+    assert [r.name for r in COPY_NAMES if f"| `{r.name}` | `{r.example}` |" not in section] == []
+    defaults = ", ".join(DEFAULT_KEEPER_RULES)
+    assert f"| `[analysis] keeper_rules` | `{defaults}` |" in README

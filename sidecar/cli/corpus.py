@@ -7,7 +7,11 @@ What it holds, and what the labels say:
 - distinct-but-similar shots: a stereo pair, textures of one kind, burst frames with motion
   (never duplicates);
 - RAW+JPEG pairs written as real DNGs with pidng (pairs), and decoys: the same file name in
-  another folder, or in the same folder but shot a year apart (never pairs).
+  another folder, or in the same folder but shot a year apart (never pairs);
+- keepers: in every duplicate group the member a person would keep is the camera original
+  (or a byte-identical copy of it with a plain name), not an `_edit` saved by an editor, a
+  `_meta` whose metadata was rewritten later (pixels untouched), an export, a messenger's
+  re-encode without EXIF, or a copy named `Copy of x`, `x (1)`, `x_1`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PIL import Image, ImageEnhance
+from PIL import ExifTags, Image, ImageEnhance
 
 from sidecar.cli.samples import _data_dir, _exif
 
@@ -28,6 +32,10 @@ CAMERA = ("Canon", "Canon EOS 80D")
 T0 = datetime(2022, 5, 1, 9, 0, 0)
 # "slightly cropped": the fraction cut from every side, different for every photo
 CROPS = (0.02, 0.03, 0.04, 0.05, 0.035, 0.045)
+# byte-identical copies named the way file managers and downloads name copies
+COPY_NAMES = ("Copy of {}", "{} (1)", "{}_1", "{} - Copy", "copy_of_{}", "{} (copy)")
+GIMP = "GIMP 2.10.36"
+LIGHTROOM = "Adobe Photoshop Lightroom Classic 13.1 (Windows)"
 
 
 @dataclass
@@ -37,12 +45,45 @@ class Labels:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     not_pairs: list[tuple[str, str]] = field(default_factory=list)
     burst_frames: list[list[str]] = field(default_factory=list)
+    # (every file of one photo's family, the members a person would keep)
+    keepers: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
 
-def _save(img: Image.Image, path: Path, taken: datetime, quality: int = 95) -> None:
+def _save(
+    img: Image.Image,
+    path: Path,
+    taken: datetime,
+    quality: int = 95,
+    software: str | None = None,
+    exif: bool = True,
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    img.convert("RGB").save(path, exif=_exif(taken, CAMERA), quality=quality)
+    tags = _exif(taken, CAMERA)
+    if software:
+        tags[ExifTags.Base.Software] = software
+    img.convert("RGB").save(path, exif=tags if exif else Image.Exif(), quality=quality)
     os.utime(path, (taken.timestamp(), taken.timestamp()))
+
+
+def _rewrite_metadata(src: Path, dst: Path, taken: datetime, written: datetime) -> None:
+    """A copy whose EXIF a tool rewrote later (a caption, an artist; DateTime moves), the
+    compressed pixels left byte for byte as they were."""
+    tags = _exif(taken, CAMERA)
+    tags[ExifTags.Base.DateTime] = written.strftime("%Y:%m:%d %H:%M:%S")
+    tags[ExifTags.Base.Artist] = "Family archive"
+    tags[ExifTags.Base.ImageDescription] = "Scanned into the family archive, keywords added"
+    data = src.read_bytes()
+    i, out = 2, bytearray(data[:2])
+    while i < len(data) and data[i + 1] != 0xDA:  # up to the start of the scan
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        if data[i + 1] == 0xE1 and data[i + 4 : i + 10] == b"Exif\x00\x00":
+            block = tags.tobytes()
+            out += b"\xff\xe1" + (len(block) + 2).to_bytes(2, "big") + block
+        else:
+            out += data[i : i + 2 + length]
+        i += 2 + length
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(bytes(out + data[i:]))
 
 
 def build_corpus(root: Path, with_raw: bool = True) -> Labels:
@@ -58,22 +99,31 @@ def build_corpus(root: Path, with_raw: bool = True) -> Labels:
         base = f"originals/{stem}.jpg"
         _save(img, root / base, taken, quality=92)
         copy = f"backup/{stem}.jpg"
-        (root / copy).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(root / base, root / copy)
-        labels.exact.append((base, copy))
+        named = f"originals/{COPY_NAMES[n % len(COPY_NAMES)].format(stem)}.jpg"
+        for dup in (copy, named):
+            (root / dup).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / base, root / dup)
+        labels.exact += [(base, copy), (base, named), (copy, named)]
         w, h = img.size
+        whatsapp = f"whatsapp/IMG-{taken:%Y%m%d}-WA{n + 1:04d}.jpg"
         variants = {
-            f"exports/{stem}-small.jpg": (img.resize((w // 2, h // 2)), {"quality": 85}),
-            f"exports/{stem}-q60.jpg": (img, {"quality": 60}),
+            f"exports/{stem}-small.jpg": (img.resize((w // 2, h // 2)),
+                                          {"quality": 85, "software": LIGHTROOM}),
+            whatsapp: (img, {"quality": 60, "exif": False}),
             f"exports/{stem}.png": (img, {}),
-            f"exports/{stem}-crop.jpg": (_crop(img, CROPS[n % len(CROPS)]), {"quality": 90}),
-            f"exports/{stem}-bright.jpg": (ImageEnhance.Brightness(img).enhance(1.1),
-                                           {"quality": 90}),
+            f"exports/{stem}-crop.jpg": (_crop(img, CROPS[n % len(CROPS)]),
+                                         {"quality": 90, "software": GIMP}),
+            # the trap: an edit saved at a higher quality, a few KB larger than the original
+            f"edits/{stem}_edit.jpg": (ImageEnhance.Brightness(img).enhance(1.1),
+                                       {"quality": 95, "software": GIMP}),
         }  # fmt: skip
         for rel, (variant, kw) in variants.items():
-            _save(variant, root / rel, taken, kw.get("quality", 95))
-        family = [base, *variants]
+            _save(variant, root / rel, taken, **kw)  # type: ignore[arg-type]
+        meta = f"archive/{stem}_meta.jpg"
+        _rewrite_metadata(root / base, root / meta, taken, taken + timedelta(days=700))
+        family = [base, *variants, meta]
         labels.near += [(a, b) for i, a in enumerate(family) for b in family[i + 1 :]]
+        labels.keepers.append((frozenset([*family, copy, named]), frozenset([base, copy])))
     # distinct but similar: a stereo pair, three textures
     for name in ("motorcycle_left.png", "motorcycle_right.png", "brick.png", "grass.png",
                  "gravel.png"):  # fmt: skip

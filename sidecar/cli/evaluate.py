@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings, StorageSettings
 
 TARGETS = {"exact": (1.0, 1.0), "near": (0.98, 0.90), "raw+jpeg": (1.0, 0.98)}
+KEEPER_TARGET = 0.95
 
 
 def register(sub: Any) -> None:
@@ -22,9 +24,11 @@ def register(sub: Any) -> None:
         "eval",
         help="measure duplicate and pair detection on a labelled corpus of real photos",
         description="Build a labelled corpus (exact copies, resized/re-compressed/converted/"
-        "cropped/brightened versions, similar but distinct shots, a burst, RAW+JPEG pairs as "
-        "real DNGs, name decoys) in DIR/corpus, analyse it with the configured [analysis] "
-        "settings into DIR/state, and print precision and recall.",
+        "cropped/edited versions, metadata rewrites, copies named like copies, similar but "
+        "distinct shots, a burst, RAW+JPEG pairs as real DNGs, name decoys) in DIR/corpus, "
+        "analyse it with the configured [analysis] settings into DIR/state, and print "
+        "precision and recall, and how often the suggested keeper is the one a person would "
+        "keep.",
     )
     p.add_argument("--dir", type=Path, default=Path("sidecar-eval"), help="default: ./sidecar-eval")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -40,6 +44,39 @@ def _score(predicted: set[frozenset[str]], labelled: set[frozenset[str]]) -> dic
         "false_positives": sorted(sorted(p) for p in predicted - labelled)[:10],
         "missed": sorted(sorted(p) for p in labelled - predicted)[:10],
     }  # fmt: skip
+
+
+def keeper_accuracy(
+    groups: list[dict[str, Any]],
+    keepers: list[tuple[frozenset[str], frozenset[str]]],
+    rel: Callable[[str | None], str],
+) -> dict[str, Any]:
+    """The share of exact and near groups of a labelled family whose suggested keeper is one a
+    person would keep (groups of no family are precision's concern, not the keeper's)."""
+    judged = wrong = 0
+    examples: list[dict[str, Any]] = []
+    for g in groups:
+        if g["tier"] not in ("exact", "near"):
+            continue
+        members = {rel(m["path"]) for m in g["members"]}
+        family = next((f for f in keepers if members & f[0]), None)
+        if family is None:
+            continue
+        judged += 1
+        if rel(g["keeper"]) not in family[1]:
+            wrong += 1
+            examples.append(
+                {
+                    "keeper": rel(g["keeper"]),
+                    "expected": sorted(family[1]),
+                    "reasons": g["reasons"][1:],
+                }
+            )
+    return {
+        "accuracy": round((judged - wrong) / judged, 4) if judged else 1.0,
+        "groups": judged,
+        "wrong": examples[:10],
+    }
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -84,6 +121,7 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         "decoys_paired": sum(1 for d in labels.not_pairs if frozenset(d) in raw_pred),
         "burst_frames_reported_as_duplicates": burst_dupes,
         "bursts_found": f"{bursts_found}/{len(labels.burst_frames)}",
+        "keeper": keeper_accuracy(report["duplicate_groups"], labels.keepers, rel),
         "settings": settings.analysis.model_dump(),
     }
     if args.json:
@@ -100,4 +138,11 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"      {kind.replace('_', ' ')}: {', '.join(item)}")
     print(f"  decoys paired: {result['decoys_paired']}; burst frames reported as duplicates: "
           f"{burst_dupes}; bursts found: {result['bursts_found']}")  # fmt: skip
+    keeper = result["keeper"]
+    print(
+        f"  keeper accuracy {keeper['accuracy']:.3f} over {keeper['groups']} groups   "
+        f"target >= {KEEPER_TARGET:.2f}"
+    )
+    for item in keeper["wrong"][:3]:
+        print(f"      kept {item['keeper']}, expected {' or '.join(item['expected'])}")
     return 0

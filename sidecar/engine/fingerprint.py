@@ -12,7 +12,7 @@ import io
 import os
 import struct
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pillow_heif
@@ -45,10 +45,14 @@ class Fingerprint:
     make: str | None = None
     model: str | None = None
     zoomed: tuple[int, ...] = ()  # (pHash, dHash) of each ZOOMS view, flattened
+    software: str | None = None  # EXIF Software: an editor's name says the file was edited
+    modified_at: str | None = None  # EXIF DateTime: when the file's metadata was last written
 
-    def with_exif(self, taken: str | None, make: str | None, model: str | None) -> Fingerprint:
-        return Fingerprint(self.phash, self.dhash, self.width, self.height, self.source,
-                           taken, make, model, self.zoomed)  # fmt: skip
+    def with_exif(self, facts: ExifFacts) -> Fingerprint:
+        taken, make, model, software, modified = facts
+        return replace(
+            self, taken_at=taken, make=make, model=model, software=software, modified_at=modified
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,33 +108,53 @@ def _orientation_swaps(img: Image.Image) -> bool:
         return False
 
 
-def _facts(tags: dict[int, object]) -> tuple[str | None, str | None, str | None]:
-    """(capture time with sub-seconds, make, model) from merged IFD0 + EXIF-IFD tags."""
-    stamp = tags.get(0x9003) or tags.get(0x0132)  # DateTimeOriginal, else DateTime
-    taken = None
-    if isinstance(stamp, str) and len(stamp) >= 19:
-        taken = stamp[:10].replace(":", "-") + "T" + stamp[11:19]
+ExifFacts = tuple[str | None, str | None, str | None, str | None, str | None]
+NO_FACTS: ExifFacts = (None, None, None, None, None)
+
+
+def _stamp(value: object) -> str | None:
+    """An EXIF "YYYY:MM:DD HH:MM:SS" as ISO without zone, or None."""
+    if isinstance(value, str) and len(value) >= 19 and value[:4].isdigit():
+        return value[:10].replace(":", "-") + "T" + value[11:19]
+    return None
+
+
+def _text(value: object) -> str | None:
+    text = str(value).strip("\x00 ") if value else ""
+    return text or None
+
+
+def _facts(tags: dict[int, object]) -> ExifFacts:
+    """(capture time with sub-seconds, make, model, software, metadata written) from merged
+    IFD0 + EXIF-IFD tags."""
+    taken = _stamp(tags.get(0x9003) or tags.get(0x0132))  # DateTimeOriginal, else DateTime
+    if taken is not None:
         subsec = str(tags.get(0x9291) or "").strip()  # SubsecTimeOriginal
         if subsec.isdigit():
             taken += "." + subsec
-    make, model = tags.get(0x010F), tags.get(0x0110)
-    return (taken, str(make).strip("\x00 ") if make else None,
-            str(model).strip("\x00 ") if model else None)  # fmt: skip
+    return (
+        taken,
+        _text(tags.get(0x010F)),
+        _text(tags.get(0x0110)),
+        _text(tags.get(0x0131)),
+        _stamp(tags.get(0x0132)),
+    )
 
 
-def _exif_facts(img: Image.Image) -> tuple[str | None, str | None, str | None]:
-    """(capture time, make, model) from EXIF; sub-seconds kept (bursts need them)."""
+def _exif_facts(img: Image.Image) -> ExifFacts:
+    """(capture time, make, model, software, metadata written) from EXIF; sub-seconds kept
+    (bursts need them)."""
     try:
         exif = img.getexif()
         sub = exif.get_ifd(0x8769)
     except Exception:  # noqa: BLE001 - broken EXIF is common and never fatal
-        return None, None, None
+        return NO_FACTS
     return _facts({**dict(exif), **dict(sub)})
 
 
 def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     width, height = img.size
-    taken, make, model = _exif_facts(img)
+    facts = _exif_facts(img)
     if img.width * img.height > MAX_PIXELS:
         raise Image.DecompressionBombError(f"{img.width}x{img.height}")
     if img.format == "JPEG":
@@ -141,17 +165,17 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     if swapped:
         width, height = height, width
     phash, dhash, zoomed = _hashes(img, hash_size)
-    return Fingerprint(phash, dhash, width, height, source, taken, make, model, zoomed)
+    return Fingerprint(phash, dhash, width, height, source, zoomed=zoomed).with_exif(facts)
 
 
-def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
+def _raw_exif(path: str) -> ExifFacts:
     """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...), read from the TIFF directories
     without decoding any pixels."""
     try:
         with open(path, "rb") as fh:
             header = fh.read(8)
             if header[:4] not in (b"II*\x00", b"MM\x00*"):
-                return None, None, None
+                return NO_FACTS
             ifd0 = TiffImagePlugin.ImageFileDirectory_v2(header)
             fh.seek(ifd0.next)
             ifd0.load(fh)
@@ -162,14 +186,14 @@ def _raw_exif(path: str) -> tuple[str | None, str | None, str | None]:
                 sub.load(fh)
                 tags.update(dict(sub))
     except (OSError, ValueError, struct.error, KeyError, TypeError):
-        return None, None, None
+        return NO_FACTS
     return _facts(tags)
 
 
 def _from_raw(path: str, hash_size: int) -> Fingerprint:
     fp = _from_raw_pixels(path, hash_size)
     if fp.taken_at is None:
-        fp = fp.with_exif(*_raw_exif(path))
+        fp = fp.with_exif(_raw_exif(path))
     return fp
 
 
@@ -188,8 +212,7 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
         if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
                 fp = _from_pillow(img, hash_size, "raw-preview")
-            return Fingerprint(fp.phash, fp.dhash, width, height, "raw-preview", fp.taken_at,
-                               fp.make, fp.model, fp.zoomed)  # fmt: skip
+            return replace(fp, width=width, height=height, source="raw-preview")
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
             phash, dhash, zoomed = _hashes(bitmap, hash_size)

@@ -291,6 +291,14 @@ class ImmichClient:
     async def albums(self) -> list[Album]:
         return await self._decoded(list[Album], "GET", "/albums")
 
+    async def all_albums(self) -> list[Album]:
+        """The caller's own albums and those shared with it (album.read): `GET /albums` lists
+        only the owned ones, `?shared=true` (3.x: `isShared`) the shared ones."""
+        version = await self.version()
+        flag = "isShared" if version.major >= 3 else "shared"
+        shared = await self._decoded(list[Album], "GET", "/albums", params={flag: "true"})
+        return list({a.id: a for a in [*await self.albums(), *shared]}.values())
+
     async def tags(self) -> list[Tag]:
         return await self._decoded(list[Tag], "GET", "/tags")
 

@@ -115,6 +115,8 @@ class Album(_Model, frozen=True):
     asset_count: int = 0
     description: str | None = None
     owner_id: str | None = None  # 2.x only
+    updated_at: datetime | None = None  # bumped when assets are added (not when removed)
+    shared: bool = False
 
 
 class BulkIdResult(_Model, frozen=True):

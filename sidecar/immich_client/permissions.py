@@ -40,6 +40,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "stack": Endpoint("GET", "/stacks/{id}", "stack.read", Use.READ),
     "albums": Endpoint("GET", "/albums", "album.read", Use.READ),
     "albums_of": Endpoint("GET", "/albums", "album.read", Use.READ),
+    "all_albums": Endpoint("GET", "/albums", "album.read", Use.READ),
     "find_albums": Endpoint("GET", "/albums", "album.read", Use.READ),
     "album_asset_ids": Endpoint("POST", "/search/metadata", "asset.read", Use.READ),
     "tag_asset_ids": Endpoint("POST", "/search/metadata", "asset.read", Use.READ),

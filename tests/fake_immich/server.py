@@ -339,9 +339,13 @@ class FakeImmich:
         return album
 
     def op_get_albums(self, key: FakeKey, body: Any, query: Any) -> Any:
+        """Owned albums; with `shared=true` (3.x: `isShared=true`) the shared ones instead:
+        owned and shared with others, or shared with the caller."""
+        shared = str(query.get("shared", query.get("isShared", ""))).lower() == "true"
         with self.state.lock:
             out = [self.state.album_json(a, with_assets=False) for a in self.state.albums.values()
-                   if a.owner_id == key.user_id
+                   if ((a.owner_id == key.user_id and bool(a.shared_with)) or
+                       key.user_id in a.shared_with if shared else a.owner_id == key.user_id)
                    and query.get("name", a.name) == a.name
                    and ("assetId" not in query or query["assetId"] in a.asset_ids)]  # fmt: skip
             return 200, out, {}
@@ -371,6 +375,8 @@ class FakeImmich:
             album = self._owned_album(key, album_id, "albumAsset.create")
             out = self._add_each(key, body["ids"], album.asset_ids,
                                  lambda asset: album.asset_ids.append(asset.id))  # fmt: skip
+            if any(item["success"] for item in out):
+                album.updated_at = self.state.now()
             self.state.revision += 1  # album membership is searchable
             return 200, out, {}
 

@@ -126,6 +126,8 @@ class FakeAlbum:
     asset_ids: list[str] = field(default_factory=list)
     description: str = ""
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    shared_with: list[str] = field(default_factory=list)  # user ids
 
 
 @dataclass
@@ -338,12 +340,24 @@ class State:
             self.touch(self.assets[asset_id])
 
     def create_album(self, owner_id: str, name: str, asset_ids: list[str] | None = None,
-                     description: str = "") -> FakeAlbum:  # fmt: skip
+                     description: str = "", shared_with: list[str] | None = None,
+                     ) -> FakeAlbum:  # fmt: skip
         with self.lock:
-            album = FakeAlbum(new_id(), owner_id, name, list(asset_ids or []), description)
+            now = self.now()
+            album = FakeAlbum(new_id(), owner_id, name, list(asset_ids or []), description,
+                              now, now, list(shared_with or []))  # fmt: skip
             self.albums[album.id] = album
             self.revision += 1
             return album
+
+    def add_to_album(self, album_id: str, *asset_ids: str) -> None:
+        """A person adds assets in the web app: the album's updatedAt moves (removals do not
+        move it; its assetCount changes then)."""
+        with self.lock:
+            album = self.albums[album_id]
+            album.asset_ids += [a for a in asset_ids if a not in album.asset_ids]
+            album.updated_at = self.now()
+            self.revision += 1
 
     def upsert_tag(self, owner_id: str, value: str) -> FakeTag:
         """PUT /tags: missing parents are created (recorded 32, 163)."""
@@ -483,8 +497,8 @@ class State:
             "id": album.id, "albumName": album.name, "description": album.description,
             "albumThumbnailAssetId": members[0].id if members else None,
             "albumUsers": [], "assetCount": len(members), "createdAt": js_time(album.created_at),
-            "updatedAt": js_time(album.created_at), "hasSharedLink": False,
-            "isActivityEnabled": True, "shared": False,
+            "updatedAt": js_time(album.updated_at), "hasSharedLink": False,
+            "isActivityEnabled": True, "shared": bool(album.shared_with),
         }  # fmt: skip
         if self.mode is not Mode.V2_7:  # 3.x: the owner comes first among the album users
             out["albumUsers"] = [

@@ -12,35 +12,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
-from sidecar.engine.core.naming import Role, parse_stem, split_name
+from sidecar.engine.core.keeper import (
+    DEFAULT_KEEPER_RULES,
+    KEEPER_RULES,
+    Candidate,
+    choose_keeper,
+)
+
+__all__ = ["DEFAULT_KEEPER_RULES", "KEEPER_RULES", "Candidate", "choose_keeper"]
 
 
 class Tier(StrEnum):
     EXACT = "exact"
     NEAR = "near"
     SEMANTIC = "semantic"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    key: str  # asset id with Immich, the path in local mode
-    owner: str
-    path: str
-    content_hash: str | None
-    phash: int | None = None  # unsigned 64-bit
-    width: int | None = None
-    height: int | None = None
-    size: int | None = None
-    format: str = ""
-    captured_at: datetime | None = None
-    exif_fields: int = 0
-    in_album: bool = False
-    favorite: bool = False
-    has_description: bool = False
-    preferred: bool = False  # under a folder the user prefers to keep
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,79 +50,6 @@ class Decisions:
     def settled(self, members: Iterable[str]) -> bool:
         group = set(members)
         return any(group <= kept for kept in self.kept_together)
-
-
-# -- keeper rules -------------------------------------------------------------------------
-
-KEEPER_RULES: dict[str, str] = {
-    "pixels": "more pixels",
-    "camera-format": "in a camera's format (JPEG, HEIC, RAW), not a conversion",
-    "file-size": "larger file at the same dimensions",
-    "prefer-raw": "RAW preferred",
-    "exif": "more EXIF metadata",
-    "album": "in an album",
-    "favorite": "a favourite",
-    "description": "has a description",
-    "preferred-folder": "in a preferred folder",
-    "older": "captured earlier",
-    "original-name": "not named like a copy",
-    "shorter-path": "shorter path (fewer copies deep)",
-}
-DEFAULT_KEEPER_RULES = ("album", "favorite", "description", "preferred-folder", "pixels",
-                        "camera-format", "file-size", "exif", "older", "original-name",
-                        "shorter-path")  # fmt: skip
-CAMERA_FORMATS = frozenset({"jpeg", "heic", "raw"})
-
-
-def _score(c: Candidate, rule: str) -> float:
-    if rule == "pixels":
-        return (c.width or 0) * (c.height or 0)
-    if rule == "file-size":
-        return c.size or 0
-    if rule == "camera-format":
-        return 1.0 if c.format in CAMERA_FORMATS else 0.0
-    if rule == "prefer-raw":
-        return 1.0 if c.format == "raw" else 0.0
-    if rule == "exif":
-        return c.exif_fields
-    if rule == "album":
-        return float(c.in_album)
-    if rule == "favorite":
-        return float(c.favorite)
-    if rule == "description":
-        return float(c.has_description)
-    if rule == "preferred-folder":
-        return float(c.preferred)
-    if rule == "older":
-        return -c.captured_at.timestamp() if c.captured_at else float("-inf")
-    if rule == "original-name":
-        stem = split_name(c.path.rsplit("/", 1)[-1])[0]
-        return 0.0 if parse_stem(stem).role in (Role.COPY, Role.EDITED) else 1.0
-    if rule == "shorter-path":
-        return -c.path.count("/")
-    raise ValueError(f"unknown keeper rule {rule!r}")
-
-
-def choose_keeper(
-    members: Sequence[Candidate], rules: Sequence[str] = DEFAULT_KEEPER_RULES
-) -> tuple[str, tuple[str, ...]]:
-    """The member to keep and the rules that decided it, in order."""
-    ranked = sorted(members, key=lambda c: ([_score(c, r) for r in rules], c.path), reverse=True)
-    best = ranked[0]
-    reasons: list[str] = []
-    for other in ranked[1:]:
-        for rule in rules:
-            if rule == "file-size" and (best.width, best.height) != (other.width, other.height):
-                continue
-            if _score(best, rule) != _score(other, rule):
-                text = f"{KEEPER_RULES[rule]} than {other.path.rsplit('/', 1)[-1]}"
-                if text not in reasons:
-                    reasons.append(text)
-                break
-        else:
-            reasons.append(f"equal by every rule to {other.path.rsplit('/', 1)[-1]}; "
-                           "chosen by path order")  # fmt: skip
-    return best.key, tuple(reasons)
 
 
 # -- exact ----------------------------------------------------------------------------------

@@ -64,3 +64,15 @@ class IgnoreMatcher:
 
     def __call__(self, name: str) -> bool:
         return self._regex is not None and self._regex.match(name.lower()) is not None
+
+
+# What Immich writes itself under its upload location, per user id: previews and thumbnails
+# (thumbs/), transcoded videos (encoded-video/) and profile pictures (profile/). When that
+# location is mounted and scanned, these files are never members of a duplicate group or pair.
+_USER_ID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_GENERATED = re.compile(rf"(?:^|/)(?:thumbs|encoded-video|profile)/{_USER_ID}/", re.IGNORECASE)
+
+
+def immich_generated(path: str) -> bool:
+    """Whether a path is one of the files Immich generates (not an original)."""
+    return _GENERATED.search(path) is not None

@@ -13,7 +13,7 @@ import logging
 import posixpath
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sidecar.engine.core.dedup import (
@@ -25,8 +25,18 @@ from sidecar.engine.core.dedup import (
     exact_groups,
     near_groups,
 )
-from sidecar.engine.core.pairing import FORMATS, Pair, PairingRules, PairKind, Shot, find_pairs
+from sidecar.engine.core.media import immich_generated
+from sidecar.engine.core.pairing import (
+    FORMATS,
+    Pair,
+    PairingRules,
+    PairKind,
+    Shot,
+    camera_name,
+    find_pairs,
+)
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
+from sidecar.engine.services.album_marks import sync_albums
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
 from sidecar.engine.services.remote_fingerprints import (
@@ -37,6 +47,7 @@ from sidecar.engine.services.remote_fingerprints import (
 from sidecar.engine.services.sync import ClientFactory
 from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
 from sidecar.engine.store.assets import AssetLink, AssetStore
+from sidecar.engine.store.marks import Marks, MarkStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
@@ -62,6 +73,8 @@ class AnalysisReport:
     semantic_groups: int = 0
     semantic_error: str | None = None
     remote_error: str | None = None
+    albums_read: int = 0  # Immich albums whose members were read again (new or changed)
+    marks_error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,7 +82,8 @@ class AnalysisReport:
             "fingerprint_failures": self.fingerprint_failures, "media": self.media,
             "exact_groups": self.exact_groups, "near_groups": self.near_groups,
             "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
-            "remote_error": self.remote_error,
+            "remote_error": self.remote_error, "albums_read": self.albums_read,
+            "marks_error": self.marks_error,
             "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
         }  # fmt: skip
@@ -110,13 +124,26 @@ def _explain_crops(group: DupGroup, cropped: dict[frozenset[str], int]) -> DupGr
     return replace(group, reasons=(group.reasons[0], why, *group.reasons[1:]))
 
 
+NO_MARKS = Marks()
+
+
+def _camera(make: str | None, model: str | None) -> str:
+    """ "Canon EOS 80D", not "Canon Canon EOS 80D"; empty when the EXIF names no camera."""
+    if not (make or model):
+        return ""
+    return camera_name(Shot("", "", "", "", False, make=make, model=model))
+
+
 def _when(text: str | None) -> datetime | None:
+    """A capture time without zone: EXIF times read here have none, Immich's are UTC (they
+    are compared with each other, so both must be naive; an aware one is taken in UTC)."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text)
+        when = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 class AnalyzeService:
@@ -127,9 +154,11 @@ class AnalyzeService:
         operations: OperationStore,
         settings: Settings,
         connect: ClientFactory | None = None,
+        marks: MarkStore | None = None,
     ) -> None:
         self.analysis = analysis
         self.assets = assets
+        self.marks = marks or MarkStore(assets.db)
         self.operations = operations
         self.settings = settings
         self.connect = connect
@@ -149,6 +178,7 @@ class AnalyzeService:
             media = await self.analysis.media()  # after local fingerprinting: fresh hashes
             links = await self.assets.links()
             remote = await self._remote(report, fresh, media, links)
+            await self._albums(report)
             await self._update_edges(fresh)
             await self._rebuild(op_id, report, media, links, remote)
             status = "ok"
@@ -161,6 +191,26 @@ class AnalyzeService:
                       "errors": report.fingerprint_failures}  # fmt: skip
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
+
+    async def _albums(self, report: AnalysisReport) -> None:
+        """Album membership, a person's marks for the keeper rules: per API key, only albums
+        that changed since the last analysis are read again (sync's quiet run stays one
+        request). A failure leaves the marks last read in place."""
+        if not self.settings.immich.url or self.connect is None:
+            return
+        review = self.settings.writeback.review_album_name
+        for label, key in self.settings.user_keys():
+            client = self.connect(key)
+            try:
+                result = await sync_albums(
+                    client, self.marks, label, full=False, review_album=review
+                )
+                report.albums_read += result.read
+            except ImmichError as exc:
+                report.marks_error = f"{label}: {exc}"
+                log.warning("analysis: albums of %s: %s", label, exc)
+            finally:
+                await client.aclose()
 
     async def _remote(
         self,
@@ -197,18 +247,25 @@ class AnalyzeService:
         cands: list[Candidate] = []
         shots: list[Shot] = []
         members: dict[str, Member] = {}
+        marks = await self.marks.marks()
         for row in media:
+            if immich_generated(row.path):
+                continue
             asset = by_local.get(posixpath.normpath(row.path))
             key = asset.id if asset else row.path
             owner = asset.owner_id if asset else LOCAL_OWNER
             taken = _when(row.taken_at)
             phash = to_unsigned64(row.phash) if row.phash is not None else None
+            mark = marks.get(key, NO_MARKS)
             cands.append(Candidate(
                 key=key, owner=owner, path=row.path, content_hash=row.content_hash,
                 phash=phash, width=row.width, height=row.height, size=row.size,
                 format=_format(row.path, row.kind), captured_at=taken,
                 exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
-                preferred=self._preferred(row.path),
+                albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
+                description=mark.description, preferred=self._preferred(row.path),
+                camera=_camera(row.make, row.model), software=row.software,
+                edited_at=_when(row.modified_at),
             ))  # fmt: skip
             folder, _, name = row.path.rpartition("/")
             shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,
@@ -217,16 +274,21 @@ class AnalyzeService:
                                   row.width, row.height, row.taken_at)  # fmt: skip
         prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
         for a in remote:  # assets known only through Immich (videos, unmounted folders)
+            if a.visibility == "hidden":  # a live photo's motion part: not an original
+                continue
             phash = prints.get(remote_key(a), (None, None, None, False))[0]
             mapped = self.settings.map_immich_path(a.original_path)
             path = str(mapped) if mapped is not None else a.original_path
             taken = _when(a.date_time_original)
+            mark = marks.get(a.id, NO_MARKS)
             cands.append(Candidate(
                 key=a.id, owner=a.owner_id, path=path, content_hash=remote_key(a),
                 phash=to_unsigned64(phash) if phash is not None else None, width=a.width,
                 height=a.height, size=a.file_size, format=_format(path, ""),
                 captured_at=taken, exif_fields=sum(x is not None for x in
                                                    (a.date_time_original, a.make, a.model)),
+                albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
+                description=mark.description, camera=_camera(a.make, a.model),
             ))  # fmt: skip
             if a.type != "VIDEO":
                 folder, _, name = path.rpartition("/")
@@ -242,9 +304,10 @@ class AnalyzeService:
             burst_min_frames=cfg.burst_min_frames,
             format_preference=tuple(cfg.format_preference),
         ))  # fmt: skip
+        formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
         pairing.pairs = _decided(pairing.pairs, await self.analysis.pair_decisions())
         exact = exact_groups(cands, decisions, rules)
-        near = await self._near(cands, pairing.pairs, decisions, rules)
+        near = await self._near(cands, formed, decisions, rules)
         groups = [*exact, *near]
         size_of = {c.key: c.size or 0 for c in cands}
         owner_of = {c.key: c.owner for c in cands}
@@ -329,7 +392,8 @@ class AnalyzeService:
         rules: tuple[str, ...],
     ) -> list[DupGroup]:
         """One representative per (owner, content), linked by the stored content edges; never
-        the members of one pair or burst."""
+        the members of one pair or burst (also when a person rejected it: that means "do not
+        stack", nothing more)."""
         cfg = self.settings.analysis
         same: dict[tuple[str, str], list[int]] = {}
         for index, c in enumerate(cands):

@@ -148,4 +148,5 @@ class Fingerprinter:
                                   "local-file", None, None, None, outcome.reason)  # fmt: skip
         return FingerprintRow(content, self.algo, outcome.phash, outcome.dhash, self.hash_size,
                               outcome.width, outcome.height, outcome.source, outcome.taken_at,
-                              outcome.make, outcome.model, None, outcome.zoomed)  # fmt: skip
+                              outcome.make, outcome.model, None, outcome.zoomed,
+                              outcome.software, outcome.modified_at, True)  # fmt: skip

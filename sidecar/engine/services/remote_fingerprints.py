@@ -42,11 +42,12 @@ class RemoteResult:
 def remote_assets(links: list[AssetLink], local_paths: set[str], settings: Settings) -> list[
     AssetLink
 ]:  # fmt: skip
-    """Live assets that are videos, or whose file is not among the local media files."""
+    """Live assets that are videos, or whose file is not among the local media files (not
+    the motion parts of live photos)."""
     out = []
     for a in links:
-        if a.state != "present" or a.is_offline:
-            continue
+        if a.state != "present" or a.is_offline or a.visibility == "hidden":
+            continue  # (hidden: a live photo's motion part, never a member)
         mapped = settings.map_immich_path(a.original_path)
         local = posixpath.normpath(str(mapped)) if mapped is not None else None
         if a.type == "VIDEO" or local is None or local not in local_paths:

@@ -27,6 +27,9 @@ class FingerprintRow:
     model: str | None
     error: str | None
     zoomed: tuple[int, ...] = ()  # (pHash, dHash) per centre view, signed 64-bit
+    software: str | None = None  # EXIF Software
+    modified_at: str | None = None  # EXIF DateTime
+    exif_read: bool = False  # Software and DateTime were looked for (a file; not a thumbnail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ class MediaRow:
     taken_at: str | None
     make: str | None
     model: str | None
+    software: str | None = None
+    modified_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +102,16 @@ class AnalysisStore:
 
     async def unfingerprinted(self) -> list[tuple[str, str, str]]:
         """(content hash, one path, kind) of present images and RAW files whose content has no
-        fingerprint yet, or one made before centre views were hashed (indexes: files_by_hash,
-        fingerprints primary key)."""
+        fingerprint yet, or one made before centre views were hashed or EXIF Software was read
+        (indexes: files_by_hash, fingerprints primary key)."""
         rows = await self.db.fetchall(
             "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
             " JOIN roots r ON r.id = f.root_id"
             " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
             " AND f.content_hash IS NOT NULL"
-            " AND (p.content_hash IS NULL OR (p.error IS NULL AND p.zoomed IS NULL))"
+            " AND (p.content_hash IS NULL OR (p.error IS NULL"
+            " AND (p.zoomed IS NULL OR p.exif_read IS NULL)))"
             " GROUP BY f.content_hash"
         )
         return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
@@ -116,9 +122,11 @@ class AnalysisStore:
             await conn.executemany(
                 "INSERT OR REPLACE INTO fingerprints (content_hash, hash_algo, phash, dhash,"
                 " hash_size, width, height, source, taken_at, make, model, error, computed_at,"
-                " zoomed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " zoomed, software, modified_at, exif_read)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.content_hash, r.hash_algo, r.phash, r.dhash, r.hash_size, r.width, r.height,
-                  r.source, r.taken_at, r.make, r.model, r.error, now, pack(r.zoomed))
+                  r.source, r.taken_at, r.make, r.model, r.error, now, pack(r.zoomed),
+                  r.software, r.modified_at, 1 if r.exif_read else None)
                  for r in rows],
             )  # fmt: skip
 
@@ -126,7 +134,8 @@ class AnalysisStore:
         """Every present image and RAW file with its fingerprint, for grouping and pairing."""
         rows = await self.db.fetchall(
             "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
-            " p.width, p.height, p.taken_at, p.make, p.model FROM files f"
+            " p.width, p.height, p.taken_at, p.make, p.model, p.software, p.modified_at"
+            " FROM files f"
             " JOIN roots r ON r.id = f.root_id"
             " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"

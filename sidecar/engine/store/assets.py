@@ -84,6 +84,7 @@ class AssetLink:
     height: int | None = None
     original_file_name: str = ""
     duplicate_id: str | None = None
+    visibility: str | None = None  # 'hidden': the motion part of a live photo
 
 
 COLUMNS = (
@@ -210,7 +211,7 @@ class AssetStore:
 LINK_COLUMNS = (
     "id, owner_id, library_id, original_path, checksum, state, is_offline, file_size,"
     " date_time_original, make, model, type, sync_key, width, height, original_file_name,"
-    " duplicate_id"
+    " duplicate_id, visibility"
 )
 
 

@@ -371,7 +371,29 @@ ALTER TABLE pair_decisions_new RENAME TO pair_decisions;
 CREATE INDEX dup_members_by_asset ON dup_members (asset_id);
 """
 
-WRITEBACK_VERIFIED_0014 = """
+PERSON_MARKS_0012 = """
+-- What says a file is the camera's own (EXIF Software and DateTime; exif_read = 1 once they
+-- were looked for: older fingerprints are made again once), and the Immich albums a person put
+-- assets in, per API key (own and shared albums), read again only when an album changed.
+ALTER TABLE fingerprints ADD COLUMN software TEXT;
+ALTER TABLE fingerprints ADD COLUMN modified_at TEXT;
+ALTER TABLE fingerprints ADD COLUMN exif_read INTEGER;
+CREATE TABLE albums (
+    sync_key   TEXT NOT NULL,                      -- the API key label that sees the album
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    signature  TEXT NOT NULL,                      -- updatedAt|assetCount when last read
+    PRIMARY KEY (sync_key, id)
+) WITHOUT ROWID;
+CREATE TABLE album_assets (
+    album_id   TEXT NOT NULL,
+    asset_id   TEXT NOT NULL,
+    PRIMARY KEY (album_id, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX album_assets_by_asset ON album_assets (asset_id);
+"""
+
+WRITEBACK_VERIFIED_0013 = """
 -- What a run made is 'verified' once read back from Immich after the run: only a verified
 -- entry that is gone later counts as a person's rejection (Immich itself can drop fresh tag
 -- entries). Rows from before this migration count as verified, as they were treated so far.
@@ -412,5 +434,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
     Migration("0010_stack_decisions", STACK_DECISIONS_0010),
     Migration("0011_review", REVIEW_0011),
-    Migration("0014_writeback_verified", WRITEBACK_VERIFIED_0014),
+    Migration("0012_person_marks", PERSON_MARKS_0012),
+    Migration("0013_writeback_verified", WRITEBACK_VERIFIED_0013),
 )

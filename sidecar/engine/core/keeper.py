@@ -1,0 +1,247 @@
+"""The member of a duplicate group to keep (pure): ordered rules, each able to say why.
+
+What a person marked in Immich (albums, favourite, rating, description) comes first; then the
+picture itself (pixels), then which file is the camera's own (no editing software, capture
+data intact, metadata not rewritten later) and carries the camera's name rather than a copy's
+(`copynames`); then format, size and metadata. The first rule that tells two members apart
+decides, and its reason names the data it used. Members equal by every rule are ordered by
+path: the shorter, then the alphabetically first, is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sidecar.engine.core.copynames import NameVerdict, copy_verdicts
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    key: str  # asset id with Immich, the path in local mode
+    owner: str
+    path: str
+    content_hash: str | None
+    phash: int | None = None  # unsigned 64-bit
+    width: int | None = None
+    height: int | None = None
+    size: int | None = None
+    format: str = ""
+    captured_at: datetime | None = None
+    exif_fields: int = 0
+    albums: tuple[str, ...] = ()  # names of the Immich albums holding it (own and shared)
+    favorite: bool = False
+    rating: int | None = None  # stars 0-5 (-1: rejected in Immich)
+    description: str = ""
+    preferred: bool = False  # under a folder the user prefers to keep
+    camera: str = ""  # EXIF make and model, as one name
+    software: str | None = None  # EXIF Software
+    edited_at: datetime | None = None  # EXIF DateTime (when the metadata was last written)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+KEEPER_RULES: dict[str, str] = {
+    "album": "in an album",
+    "favorite": "a favourite",
+    "rating": "rated higher",
+    "description": "has a description",
+    "preferred-folder": "in a preferred folder",
+    "pixels": "more pixels",
+    "camera-original": "the camera original (no editing software, capture data intact)",
+    "original-name": "not named like a copy, edit or export",
+    "camera-format": "in a camera's format (JPEG, HEIC, RAW), not a conversion",
+    "file-size": "larger file at the same dimensions",
+    "prefer-raw": "RAW preferred",
+    "exif": "more EXIF metadata",
+    "older": "captured earlier",
+    "shorter-path": "shorter path (fewer copies deep)",
+}
+DEFAULT_KEEPER_RULES = (
+    "album",
+    "favorite",
+    "rating",
+    "description",
+    "preferred-folder",
+    "pixels",
+    "camera-original",
+    "original-name",
+    "camera-format",
+    "file-size",
+    "exif",
+    "older",
+    "shorter-path",
+)
+CAMERA_FORMATS = frozenset({"jpeg", "heic", "raw"})
+# Software that edits, exports or rewrites pictures (camera firmware writes version numbers)
+EDITORS = re.compile(
+    r"photoshop|lightroom|gimp|darktable|rawtherapee|capture one|affinity|luminar|snapseed|"
+    r"picasa|digikam|shotwell|exiftool|pixelmator|acdsee|irfanview|xnview|faststone|"
+    r"paint\.net|imagemagick|graphicsmagick|pillow|photos|photo editor|google|facebook|"
+    r"whatsapp|instagram|vsco|dxo|on1|fotor|canva|krita|gthumb|photoscape|windows",
+    re.IGNORECASE,
+)
+REWRITE_AFTER = timedelta(minutes=1)  # EXIF DateTime later than the capture: rewritten
+
+
+def _edited_by(c: Candidate) -> bool:
+    return bool(c.software and EDITORS.search(c.software))
+
+
+def _no_capture(c: Candidate) -> bool:
+    return c.captured_at is None or not c.camera
+
+
+def _rewritten(c: Candidate) -> bool:
+    return (
+        c.captured_at is not None
+        and c.edited_at is not None
+        and c.edited_at - c.captured_at > REWRITE_AFTER
+    )
+
+
+def origin_problems(c: Candidate) -> list[str]:
+    """What says this file is not as the camera wrote it (empty for a camera original)."""
+    out = []
+    if _edited_by(c):
+        out.append(f"Software '{c.software}'")
+    if _no_capture(c):
+        out.append("no capture data in its EXIF")
+    elif _rewritten(c):
+        out.append(f"metadata rewritten {c.edited_at:%Y-%m-%d %H:%M}")
+    return out
+
+
+def _origin_score(c: Candidate) -> float:
+    """An editor's mark weighs most, then missing capture data, then a later rewrite."""
+    return -(4 * _edited_by(c) + 2 * _no_capture(c) + (not _no_capture(c) and _rewritten(c)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    names: dict[str, NameVerdict | None]  # path -> the copy-name row it matches
+
+
+def _score(c: Candidate, rule: str, group: _Group) -> float:
+    if rule == "album":
+        return float(bool(c.albums))
+    if rule == "favorite":
+        return float(c.favorite)
+    if rule == "rating":
+        return float(c.rating or 0)
+    if rule == "description":
+        return float(bool(c.description.strip()))
+    if rule == "preferred-folder":
+        return float(c.preferred)
+    if rule == "pixels":
+        return (c.width or 0) * (c.height or 0)
+    if rule == "camera-original":
+        return _origin_score(c)
+    if rule == "original-name":
+        return 0.0 if group.names.get(c.path) else 1.0
+    if rule == "camera-format":
+        return 1.0 if c.format in CAMERA_FORMATS else 0.0
+    if rule == "file-size":
+        return c.size or 0
+    if rule == "prefer-raw":
+        return 1.0 if c.format == "raw" else 0.0
+    if rule == "exif":
+        return c.exif_fields
+    if rule == "older":
+        return -c.captured_at.timestamp() if c.captured_at else float("-inf")
+    if rule == "shorter-path":
+        return -c.path.count("/")
+    raise ValueError(f"unknown keeper rule {rule!r}")
+
+
+def _mb(size: int | None) -> str:
+    return f"{(size or 0) / 1_000_000:.2f} MB"
+
+
+def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
+    """The deciding rule in plain words, with the data it compared."""
+    them = other.name
+    if rule == "album":
+        names = ", ".join(f"'{a}'" for a in best.albums[:3])
+        where = f"in album {names}" if len(best.albums) == 1 else f"in albums {names}"
+        return f"{where} ({them} in none)"
+    if rule == "favorite":
+        return f"a favourite ({them} is not)"
+    if rule == "rating":
+        return f"rated {best.rating} stars ({them}: {other.rating or 0})"
+    if rule == "description":
+        text = best.description.strip()
+        short = text if len(text) <= 40 else text[:39] + "…"
+        return f"has a description ('{short}'; {them} has none)"
+    if rule == "preferred-folder":
+        return f"in a preferred folder ({them} is not)"
+    if rule == "pixels":
+        return (
+            f"more pixels: {best.width}x{best.height} against {other.width}x{other.height} ({them})"
+        )
+    if rule == "camera-original":
+        mine = origin_problems(best)
+        theirs = "; ".join(origin_problems(other))
+        if not mine:
+            return (
+                f"camera original: EXIF from {best.camera}, no editing software ({them}: {theirs})"
+            )
+        return f"closer to the camera original ({'; '.join(mine)}; {them}: {theirs})"
+    if rule == "original-name":
+        verdict = group.names.get(other.path)
+        means = verdict.row.means if verdict else "a copy"
+        return (
+            f"named like the original ({best.name}); {them} is {means} "
+            f"(name pattern {verdict.row.name if verdict else '?'})"
+        )
+    if rule == "camera-format":
+        return f"in a camera's format ({best.format.upper()}; {them} is {other.format.upper()})"
+    if rule == "file-size":
+        sizes = f"{_mb(best.size)} against {_mb(other.size)}"
+        return f"larger file at the same dimensions: {sizes} ({them})"
+    if rule == "prefer-raw":
+        return f"RAW preferred ({them} is {other.format.upper()})"
+    if rule == "exif":
+        fields = f"{best.exif_fields} of capture time, make, model"
+        return f"more EXIF metadata ({fields}; {them}: {other.exif_fields})"
+    if rule == "older":
+        when = f"{other.captured_at:%Y-%m-%d %H:%M}" if other.captured_at else "no capture time"
+        return f"captured earlier: {best.captured_at:%Y-%m-%d %H:%M} ({them}: {when})"
+    if rule == "shorter-path":
+        fewer = other.path.count("/") - best.path.count("/")
+        return f"shorter path ({fewer} folder{'s' if fewer > 1 else ''} fewer than {other.path})"
+    return f"{KEEPER_RULES[rule]} than {them}"
+
+
+def _path_order(c: Candidate) -> tuple[int, str]:
+    return len(c.path), c.path
+
+
+def choose_keeper(
+    members: Sequence[Candidate], rules: Sequence[str] = DEFAULT_KEEPER_RULES
+) -> tuple[str, tuple[str, ...]]:
+    """The member to keep and, for every other member, the rule that decided it."""
+    group = _Group(copy_verdicts(m.path for m in members))
+    first = sorted(members, key=_path_order)  # ties: the shorter, then the first path
+    ranked = sorted(first, key=lambda c: [_score(c, r, group) for r in rules], reverse=True)
+    best = ranked[0]
+    reasons: list[str] = []
+    for other in ranked[1:]:
+        for rule in rules:
+            if rule == "file-size" and (best.width, best.height) != (other.width, other.height):
+                continue
+            if _score(best, rule, group) != _score(other, rule, group):
+                text = _why(rule, best, other, group)
+                break
+        else:
+            text = (
+                f"equal by every rule to {other.path}; kept {best.path}, the "
+                f"{'shorter' if len(best.path) < len(other.path) else 'first'} path"
+            )
+        if text not in reasons:
+            reasons.append(text)
+    return best.key, tuple(reasons)

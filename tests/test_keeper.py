@@ -1,0 +1,221 @@
+"""The keeper a person would choose: copy-like names, camera originals, marks, reasons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PIL import ExifTags, Image
+
+from sidecar.engine.core.copynames import COPY_NAMES, CopyName, classify, copy_verdicts
+from sidecar.engine.core.dedup import Candidate, choose_keeper
+from sidecar.settings import Settings
+
+T = datetime(2022, 5, 1, 9, 0)
+
+
+def cand(path: str, **kw: object) -> Candidate:
+    base: dict[str, object] = {
+        "width": 4000,
+        "height": 3000,
+        "size": 3_000_000,
+        "format": "jpeg",
+        "captured_at": T,
+        "camera": "Canon EOS 80D",
+        "exif_fields": 3,
+    }
+    base.update(kw)
+    return Candidate(key=path, owner="u", path=path, content_hash=path, **base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("row", COPY_NAMES, ids=lambda r: r.name)
+def test_every_copy_name_matches_its_example_and_loses_to_the_plain_name(row: CopyName) -> None:
+    verdict = classify(row.example)
+    assert verdict is not None
+    assert verdict.row is row
+    plain = "IMG_1234" if verdict.base is None else verdict.base.upper()
+    members = [cand(f"/p/{row.example}.jpg"), cand(f"/p/{plain}.jpg")]
+    key, reasons = choose_keeper(members)
+    assert key == f"/p/{plain}.jpg"
+    assert reasons == (
+        f"named like the original ({plain}.jpg); {row.example}.jpg is "
+        f"{row.means} (name pattern {row.name})",
+    )
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "IMG_1234",
+        "DSC_0001",
+        "PXL_20231005_123456789",
+        "20230101_120000_001",
+        "Holiday 2019",
+        "IMG_1234.MP",
+    ],
+)
+def test_plain_names_are_not_copies(stem: str) -> None:
+    assert classify(stem) is None
+
+
+def test_underscore_number_is_a_copy_only_beside_its_plain_twin() -> None:
+    with_twin = copy_verdicts(["/a/DSC_0001.jpg", "/a/DSC_0001_1.jpg"])
+    assert with_twin["/a/DSC_0001.jpg"] is None
+    assert with_twin["/a/DSC_0001_1.jpg"] is not None
+    alone = copy_verdicts(["/a/DSC_0001_1.jpg", "/b/other.jpg"])
+    assert alone["/a/DSC_0001_1.jpg"] is None
+    # the named forms are copies even without a twin
+    assert copy_verdicts(["/a/Copy of x.jpg"])["/a/Copy of x.jpg"] is not None
+
+
+def test_equal_members_keep_the_shorter_then_the_first_path_and_say_so() -> None:
+    a, b = cand("/photos/b/x.jpg"), cand("/photos/a/x.jpg")
+    key, reasons = choose_keeper([a, b])
+    assert key == "/photos/a/x.jpg"
+    assert reasons == (
+        "equal by every rule to /photos/b/x.jpg; kept /photos/a/x.jpg, the first path",
+    )
+    short, long_ = cand("/p/x.jpg"), cand("/p/xx.jpg")
+    assert choose_keeper([long_, short])[0] == "/p/x.jpg"
+
+
+def test_camera_original_beats_an_edit_and_a_metadata_rewrite_at_equal_pixels() -> None:
+    original = cand("/p/IMG_1.jpg", size=3_000_000)
+    edit = cand("/p/IMG_1_b.jpg", size=3_004_000, software="GIMP 2.10.36")
+    meta = cand("/p/IMG_1_m.jpg", size=3_010_000, edited_at=datetime(2024, 2, 3, 10, 0))
+    stripped = cand("/p/IMG_1_s.jpg", size=3_020_000, captured_at=None, camera="")
+    firmware = cand("/p/IMG_1_f.jpg", size=3_030_000, software="Ver.1.0.0")
+    key, reasons = choose_keeper([edit, meta, stripped, original])
+    assert key == "/p/IMG_1.jpg"
+    assert reasons == (  # the runner-up first
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_1_m.jpg: metadata "
+        "rewritten 2024-02-03 10:00)",
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_1_s.jpg: no "
+        "capture data in its EXIF)",
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_1_b.jpg: "
+        "Software 'GIMP 2.10.36')",
+    )
+    # camera firmware in Software is no editor: the larger file decides between those two
+    assert choose_keeper([original, firmware])[0] == "/p/IMG_1_f.jpg"
+
+
+def test_marks_a_person_made_come_first_and_say_what_they_are() -> None:
+    big = cand("/p/IMG_1.jpg")
+    small = cand("/p/IMG_1_edit.jpg", width=2000, height=1500, software="GIMP")
+    assert choose_keeper([big, cand("/p/IMG_1_edit.jpg", albums=("Holidays 2019",))]) == (
+        "/p/IMG_1_edit.jpg",
+        ("in album 'Holidays 2019' (IMG_1.jpg in none)",),
+    )
+    assert choose_keeper([big, cand("/p/e.jpg", favorite=True)])[1] == (
+        "a favourite (IMG_1.jpg is not)",
+    )
+    assert choose_keeper([big, cand("/p/e.jpg", rating=4)])[1] == ("rated 4 stars (IMG_1.jpg: 0)",)
+    assert choose_keeper([big, cand("/p/e.jpg", description="Grandma's 90th")])[1] == (
+        "has a description ('Grandma's 90th'; IMG_1.jpg has none)",
+    )
+    # without marks the picture decides
+    assert choose_keeper([small, big]) == (
+        "/p/IMG_1.jpg",
+        ("more pixels: 4000x3000 against 2000x1500 (IMG_1_edit.jpg)",),
+    )
+
+
+def test_fingerprints_read_the_editor_and_when_the_metadata_was_written(tmp_path: Path) -> None:
+    from sidecar.cli.corpus import CAMERA, _exif
+    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+
+    tags = _exif(T, CAMERA)
+    tags[ExifTags.Base.Software] = "GIMP 2.10.36"
+    tags[ExifTags.Base.DateTime] = "2024:02:03 10:00:00"
+    path = tmp_path / "x_edit.jpg"
+    Image.new("RGB", (64, 48), "teal").save(path, exif=tags)
+    fp = fingerprint_file(str(path))
+    assert isinstance(fp, Fingerprint)
+    assert (fp.software, fp.modified_at, fp.taken_at) == (
+        "GIMP 2.10.36",
+        "2024-02-03T10:00:00",
+        "2022-05-01T09:00:00.00",
+    )
+
+
+async def test_local_files_keep_the_camera_original_over_an_edit_and_a_copy(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from sidecar.cli.corpus import GIMP, _rewrite_metadata, _save
+    from sidecar.cli.samples import _data_dir
+    from tests.test_analyze import analyse
+
+    photos = tmp_path / "photos"
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    _save(img, photos / "IMG_0042.jpg", T, quality=90)
+    _save(img, photos / "edits/IMG_0042_b.jpg", T, quality=97, software=GIMP)
+    _rewrite_metadata(
+        photos / "IMG_0042.jpg", photos / "x/IMG_0042.jpg", T, datetime(2024, 2, 3, 10, 0)
+    )
+    (photos / "Copy of IMG_0042.jpg").write_bytes((photos / "IMG_0042.jpg").read_bytes())
+    result = await analyse(settings, photos)
+    groups = {g["tier"]: g for g in result["duplicate_groups"]}
+    assert groups["exact"]["keeper"] == str(photos / "IMG_0042.jpg")
+    assert groups["exact"]["reasons"][1].startswith(
+        "named like the original (IMG_0042.jpg); Copy of IMG_0042.jpg is a copy"
+    )
+    near = groups["near"]
+    assert near["keeper"] == str(photos / "IMG_0042.jpg")
+    assert near["reasons"][1:] == [
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_0042.jpg: metadata "
+        "rewritten 2024-02-03 10:00)",
+        "camera original: EXIF from Canon EOS 80D, no editing software (IMG_0042_b.jpg: "
+        "Software 'GIMP 2.10.36')",
+    ]
+
+
+async def test_a_rejected_raw_jpeg_pair_is_not_stacked_and_still_no_duplicate(
+    tmp_path: Path, state_dir: Path
+) -> None:
+    from sidecar.cli.samples import _data_dir
+    from sidecar.runtime import open_runtime
+    from tests.conftest import make_settings
+    from tests.raw_files import write_dng
+    from tests.test_analyze import analyse
+
+    # a threshold loose enough for the RAW's rendering and its JPEG to look alike (6 bits)
+    settings = make_settings(state_dir, analysis={"near_threshold": 8})
+
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    with Image.open(_data_dir() / "rocket.jpg") as img:
+        dng = write_dng(img, photos / "IMG_7001.dng")
+        img.save(photos / "IMG_7001.JPG", quality=92)
+    first = await analyse(settings, photos)
+    (pair,) = [p for p in first["pairs"] if p["kind"] == "raw+jpeg"]
+    async with open_runtime(settings) as rt:
+        await rt.analysis.decide_pair([m["path"] for m in pair["members"]], "reject", None)
+    again = await analyse(settings, photos)
+    assert [p for p in again["pairs"] if p["kind"] == "raw+jpeg"] == []  # not stacked
+    for group in again["duplicate_groups"]:  # and not a duplicate of its JPEG either
+        assert str(dng) not in {m["path"] for m in group["members"]}
+
+
+async def test_files_immich_generates_are_never_members(tmp_path: Path, settings: Settings) -> None:
+    from sidecar.cli.samples import _data_dir
+    from tests.test_analyze import analyse
+
+    user = "0f6b1d3e-5a47-4c2e-9b8a-2d4e6f8a0b1c"
+    upload = tmp_path / "immich"
+    original = upload / f"library/{user}/2022/IMG_0001.jpg"
+    original.parent.mkdir(parents=True)
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    img.save(original, quality=92)
+    for rel in (
+        f"thumbs/{user}/ab/cd/asset-preview.jpeg",
+        f"profile/{user}/me.jpg",
+        f"encoded-video/{user}/ab/cd/asset-thumb.jpg",
+    ):
+        (upload / rel).parent.mkdir(parents=True, exist_ok=True)
+        img.resize((img.width // 2, img.height // 2)).save(upload / rel, quality=80)
+    result = await analyse(settings, upload)
+    assert result["duplicate_groups"] == []
+    assert result["summary"]["media"] == 1

@@ -34,7 +34,7 @@ from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
 from sidecar.engine.services.sync import SyncBusyError
-from sidecar.engine.services.writeback import WritebackBusyError
+from sidecar.engine.services.writeback import WritebackBusyError, WritebackRefusedError
 from sidecar.engine.store.db import StoreError
 from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
@@ -106,7 +106,7 @@ def _run(argv: Sequence[str]) -> int:
     try:
         settings = load_settings(args.config)
         return int(asyncio.run(args.handler(args, settings)))
-    except (SettingsError, NothingToScanError) as exc:
+    except (SettingsError, NothingToScanError, WritebackRefusedError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except (StoreError, ScanBusyError, SyncBusyError, WritebackBusyError,
             SamplesUnavailableError) as exc:  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from dataclasses import asdict
 from typing import Any
 
 from sidecar.cli.output import print_json
@@ -44,13 +45,26 @@ def register(sub: Any) -> None:
         "undo", help="revert a write-back run",
         description="Remove the stacks and album entries a run made (where they still stand "
         "as it made them). What is undone is not made again by later runs unless "
-        "--allow-remake is given.",
+        "--allow-remake is given; --allow-remake on a run undone before lifts those "
+        "rejections (see also `rejections`).",
     )  # fmt: skip
     p.add_argument("run", type=int, metavar="RUN", help="the run number (see `runs`)")
     p.add_argument("--allow-remake", action="store_true",
                    help="let later runs make the same things again")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_undo)
+    p = sub.add_parser(
+        "rejections",
+        help="list what people undid (never made again), or lift such rejections",
+        description="Things a person removed in Immich, or undid with `undo`, are never made "
+        "again by later plans. List them, or lift them: those of one run (--lift-run) or those "
+        "naming an asset (--lift-asset); the next plan may then make them again.",
+    )
+    lift = p.add_mutually_exclusive_group()
+    lift.add_argument("--lift-run", type=int, metavar="RUN", help="lift the rejections of a run")
+    lift.add_argument("--lift-asset", metavar="ASSET_ID", help="lift those naming an asset")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(handler=handle_rejections)
     p = sub.add_parser("runs", help="list write-back runs")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_runs)
@@ -61,6 +75,8 @@ def show_plan(planned: WritePlan) -> None:
     summary = planned.plan.summary()
     print(f"Plan: {len(actions)} action(s) — "
           + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))  # fmt: skip
+    for warning in planned.plan.warnings:
+        print(f"  WARNING: {warning}")
     for n, (a, key) in enumerate(zip(actions, planned.keys, strict=True), 1):
         print(f"  {n:>4}. [{key}] {_describe(a)}")
         print(f"        why: {a.reason}")
@@ -115,7 +131,10 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
         report = await rt.writeback.apply(planned)
     if args.json:
-        print_json(report.as_json())
+        plan = planned.as_json()
+        print_json({**report.as_json(), "warnings": plan["warnings"], "errors": plan["errors"]})
+    elif report.run_id is None and planned.errors:
+        print("Nothing applied: the plan could not be made (see the errors above).")
     elif report.run_id is None:
         print("Nothing to apply: Immich already matches the analysis.")
     else:
@@ -133,11 +152,34 @@ async def handle_undo(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(report.as_json())
     else:
-        print(f"Run #{report.run_id}: {report.reverted} action(s) reverted, "
-              f"{report.left} left as they are in Immich, {report.failed} failed")  # fmt: skip
+        if report.reverted or report.left or report.failed:
+            print(
+                f"Run #{report.run_id}: {report.reverted} action(s) reverted, "
+                f"{report.left} left as they are in Immich, {report.failed} failed"
+            )
         for message in report.messages:
             print(f"  {message}")
     return 1 if report.failed else 0
+
+
+async def handle_rejections(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        if args.lift_run is not None or args.lift_asset:
+            lifted = await rt.writeback.lift(run_id=args.lift_run, asset_id=args.lift_asset)
+            if args.json:
+                print_json({"lifted": lifted})
+            else:
+                print(f"{lifted} rejection(s) lifted: the next plan may make those things again")
+            return 0
+        rejections = await rt.writeback.rejections()
+    if args.json:
+        print_json({"rejections": [asdict(r) for r in rejections]})
+        return 0
+    if not rejections:
+        print("No rejections: nothing a person undid is being held back.")
+    for r in rejections:
+        print(f"{r.noted_at}  {r.kind:<14} {r.key}  ({r.reason})")
+    return 0
 
 
 async def handle_runs(args: argparse.Namespace, settings: Settings) -> int:

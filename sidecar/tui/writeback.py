@@ -27,6 +27,7 @@ def describe(planned: WritePlan, paths: dict[str, str] | None = None, *,
     lines = [f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
              + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
                 or "nothing to do")]  # fmt: skip
+    lines += [f"[b]warning[/b]: {escape(w)}" for w in planned.plan.warnings]
     trash = [a for a in planned.plan.actions if a.kind.value == "trash"]
     ids = [i for a in trash for i in a.asset_ids]
     if ids:
@@ -35,8 +36,7 @@ def describe(planned: WritePlan, paths: dict[str, str] | None = None, *,
         lines += [f"  {escape((paths or {}).get(i, i))}" for i in ids[:trash_limit]]
         if len(ids) > trash_limit:
             lines.append(f"  … and {len(ids) - trash_limit} more")
-    notes = sorted(planned.plan.notes, key=lambda n: not n.startswith("WARNING"))
-    lines += [f"note: {escape(n)}" for n in notes[:3]]
+    lines += [f"left out: {escape(n)}" for n in planned.plan.notes[:3]]
     lines += [f"[b]error[/b]: {escape(e)}" for e in planned.errors]
     return "\n".join(lines)
 

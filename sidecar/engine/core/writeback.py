@@ -79,6 +79,7 @@ class AlbumState:
 class Plan:
     actions: list[Action] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was left out, and why
+    warnings: list[str] = field(default_factory=list)  # what a person must know before applying
     satisfied: int = 0  # wishes Immich already fulfils
     rejected: int = 0  # wishes a person rejected earlier
 
@@ -330,8 +331,8 @@ def plan_trash(
             todo.append(asset_id)
     risky = [a for a in todo if a in external]
     if risky:
-        plan.notes.append(
-            f"WARNING: {len(risky)} of the assets to trash belong to an external library: "
+        plan.warnings.append(
+            f"{len(risky)} of the assets to trash belong to an external library: "
             f"when Immich's trash is emptied (by hand, or after its trash days) Immich deletes "
             f"their files from your library folder"
         )

@@ -49,7 +49,7 @@ from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncServi
 from sidecar.engine.services.verify import READ_BACK, verify_run
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.engine.store.journal import JournalAction, JournalStore, Made, Rejection
 from sidecar.immich_client import (
     ImmichClient,
     ImmichError,
@@ -68,6 +68,10 @@ class WritebackBusyError(Exception):
     """Another plan/apply/undo holds the lock."""
 
 
+class WritebackRefusedError(Exception):
+    """A request the journal cannot serve (an unknown run); the message says what to do."""
+
+
 @dataclass(slots=True)
 class WritePlan:
     plan: Plan
@@ -79,6 +83,7 @@ class WritePlan:
             "actions": [{**a.as_json(), "api_key": k}
                         for a, k in zip(self.plan.actions, self.keys, strict=True)],
             "summary": self.plan.summary(),
+            "warnings": self.plan.warnings,
             "notes": self.plan.notes,
             "errors": self.errors,
         }  # fmt: skip
@@ -110,11 +115,18 @@ class UndoReport:
     reverted: int = 0  # actions with something reverted
     left: int = 0  # actions with nothing to revert: already gone, or changed by a person
     failed: int = 0
+    lifted: int = 0  # rejections lifted (`--allow-remake` on a run undone before)
     messages: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "reverted": self.reverted, "left": self.left,
-                "failed": self.failed, "messages": self.messages}  # fmt: skip
+        return {
+            "run_id": self.run_id,
+            "reverted": self.reverted,
+            "left": self.left,
+            "failed": self.failed,
+            "lifted": self.lifted,
+            "messages": self.messages,
+        }
 
 
 class _Clients:
@@ -174,13 +186,16 @@ class WritebackService:
             try:
                 report = await self.sync.sync()
                 out.errors += [f"sync: {e}" for e in report.errors]
+                if report.users and all(u.error for u in report.users):
+                    return out  # Immich cannot be read: nothing to plan against
             except SyncBusyError:
-                out.plan.notes.append(
+                out.plan.warnings.append(
                     "the mirror was not refreshed: another sync (the "
                     "daemon's?) is running; the plan uses the last one"
                 )
             except ImmichError as exc:
                 out.errors.append(f"sync: {exc}")
+                return out
             await self.analyze.analyze()
         pairs, groups = await self.analysis.pairs(), await self.analysis.groups()
         stack_instead = await self.journal.stacks_decided()
@@ -792,6 +807,16 @@ class WritebackService:
                 if run is None:
                     raise ImmichError(f"there is no write-back run #{run_id} (see `runs`)")
                 report = UndoReport(run_id)
+                if run.status == "undone":
+                    if allow_remake:
+                        report.lifted = await self.journal.lift(run_id=run_id)
+                        report.messages.append(
+                            f"run #{run_id} was undone before: {report.lifted} rejection(s) "
+                            "lifted, later plans may make those things again"
+                        )
+                    else:
+                        report.messages.append(f"run #{run_id} was undone before: nothing to do")
+                    return report
                 for action in reversed(await self.journal.actions(run_id)):
                     if action.status != "done":
                         continue
@@ -823,15 +848,29 @@ class WritebackService:
 
     # -- runs ------------------------------------------------------------------------------
 
+    async def rejections(self) -> list[Rejection]:
+        return await self.journal.rejections()
+
+    async def lift(self, *, run_id: int | None = None, asset_id: str | None = None) -> int:
+        """Let later plans make again what a person undid (by run, or naming an asset)."""
+        if run_id is not None and await self.journal.run(run_id) is None:
+            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+        return await self.journal.lift(run_id=run_id, asset_id=asset_id)
+
     async def runs(self) -> list[dict[str, Any]]:
+        """Every run; one still marked running while no plan, apply or undo holds the lock
+        was killed: shown as interrupted (the next plan, apply or undo settles it)."""
+        with ExclusiveLock(self.lock) as free:
+            journal_runs = await self.journal.runs()
         out = []
-        for run in await self.journal.runs():
+        for run in journal_runs:
             actions = await self.journal.actions(run.id)
             counts: dict[str, int] = {}
             for a in actions:
                 counts[a.status] = counts.get(a.status, 0) + 1
+            status = "interrupted" if free and run.status == "running" else run.status
             out.append({"run_id": run.id, "started_at": run.started_at,
-                        "ended_at": run.ended_at, "status": run.status,
+                        "ended_at": run.ended_at, "status": status,
                         "actions": len(actions), "by_status": counts})  # fmt: skip
         return out
 

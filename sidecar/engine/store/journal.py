@@ -46,6 +46,17 @@ class Made:
     verified: bool = True  # read back from Immich after the run that made it
 
 
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Something a person undid (in Immich, or with `undo`): never made again until lifted."""
+
+    kind: str
+    key: str
+    owner: str
+    noted_at: str
+    reason: str
+
+
 _MADE = "SELECT id, kind, key, owner, immich_id, run_id, action_id, verified FROM wb_made"
 
 
@@ -183,6 +194,28 @@ class JournalStore:
         unverified = [m for m in made if not m.verified]
         await self.end_made(unverified, "gone before it was verified; made again", reject=False)
         return len(unverified)
+
+    async def rejections(self) -> list[Rejection]:
+        rows = await self.db.fetchall(
+            "SELECT kind, key, owner, noted_at, reason FROM wb_rejected ORDER BY noted_at, kind"
+        )
+        return [Rejection(*r) for r in rows]
+
+    async def lift(self, *, run_id: int | None = None, asset_id: str | None = None) -> int:
+        """Forget rejections (so later plans may make those things again): those of what run
+        `run_id` made, or those naming `asset_id`. Returns how many were lifted."""
+        async with self.db.transaction() as conn:
+            if run_id is not None:
+                cur = await conn.execute(
+                    "DELETE FROM wb_rejected WHERE (kind, key) IN"
+                    " (SELECT kind, key FROM wb_made WHERE run_id = ?)",
+                    (run_id,),
+                )
+            else:
+                cur = await conn.execute(
+                    "DELETE FROM wb_rejected WHERE instr(key, ?) > 0", (asset_id or "-",)
+                )
+            return int(cur.rowcount)
 
     async def rejected(self, kind: str) -> frozenset[str]:
         rows = await self.db.fetchall("SELECT key FROM wb_rejected WHERE kind = ?", (kind,))

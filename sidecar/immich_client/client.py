@@ -280,7 +280,7 @@ class ImmichClient:
     ) -> SearchPage:
         body = search_body(query, version, cursor=cursor, page=page)
         response = await self.transport.request(
-            "POST", "/search/metadata", json=body, idempotent=True
+            "POST", "/search/metadata", json=body, idempotent=True, read=True
         )
         try:
             return decode(SearchResponse, response.content).assets

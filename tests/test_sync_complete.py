@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sidecar.engine.core.listing import Listing, split, tie_window
 from sidecar.immich_client import AssetQuery, ImmichClient
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich, Mode
@@ -154,3 +155,24 @@ async def test_a_quiet_run_still_costs_one_request(immich: FakeImmich, state_dir
     quiet = (await sync(settings)).as_json()
     assert quiet["requests"] == 1
     assert quiet["windows"] == quiet["checked"] == 0
+
+
+def test_repeats_name_the_runs_to_reread_and_windows_split_strictly() -> None:
+    t = datetime(2021, 3, 4, 12, tzinfo=UTC)
+    listing = Listing()
+    assert [listing.add(i, t) for i in ("a", "b", "a")] == [True, True, False]
+    assert listing.add("c", t + timedelta(days=1))
+    assert listing.fresh("d")
+    assert not listing.fresh("c")  # re-read on purpose: not a repeat
+    assert (listing.repeats, listing.take_tied(), listing.take_tied()) == (1, [t], [])
+
+    window = tie_window(t)
+    assert (window.taken_from, window.taken_to) == (t, t + timedelta(milliseconds=1))
+    u = [t + timedelta(seconds=s) for s in (5, 1, 3, 3, 9)]
+    low, high = split(window, u) or pytest.fail("expected a split")
+    assert (low.updated_from, low.updated_to) == (None, u[0])  # they share the middle value
+    assert (high.updated_from, high.updated_to) == (u[0], None)
+    assert split(high, [u[0], u[0]]) is None  # nothing strictly inside: cannot narrow it
+    inner = split(high, u) or pytest.fail("expected a split")
+    assert inner[0].updated_from == u[0]
+    assert inner[0].updated_to == inner[1].updated_from == u[4]

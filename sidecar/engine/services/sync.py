@@ -6,6 +6,11 @@ did not see as gone. Other runs ask only for assets updated after the stored wat
 an overlap. Every page is committed on its own; the watermark (the newest `updatedAt` seen,
 server clock) is saved only once the whole pass is committed, so an interrupted run is simply
 repeated: nothing is missed, and upserts by id never duplicate.
+
+Page order cannot be trusted before Immich 3.1 (equal timestamps come back in a new order on
+every page), and `withExif` searches do not show assets whose metadata is pending: runs that
+came back with repeats are re-read, and a full pass marks an asset gone only once Immich
+confirms it does not know it (see `services.listing`).
 """
 
 from __future__ import annotations

@@ -176,3 +176,34 @@ def test_repeats_name_the_runs_to_reread_and_windows_split_strictly() -> None:
     inner = split(high, u) or pytest.fail("expected a split")
     assert inner[0].updated_from == u[0]
     assert inner[0].updated_to == inner[1].updated_from == u[4]
+
+
+async def test_a_window_query_in_every_dialect(immich: FakeImmich) -> None:
+    """takenAfter/takenBefore and updatedAfter/updatedBefore (2.x-3.1) or takenAt/updatedAt
+    `gte`/`lte` (3.2+): inclusive bounds, valid against the generation's spec."""
+    user = immich.state.add_user()
+    key = immich.state.add_key(user)
+    library = immich.state.add_library(user, LIB)
+    taken = datetime(2021, 3, 4, 12, tzinfo=UTC)
+    run = [immich.state.import_file(library, f"{LIB}/{i}.jpg", taken=taken) for i in range(6)]
+    immich.state.import_file(library, f"{LIB}/other.jpg", taken=taken + timedelta(seconds=1))
+    for i, asset in enumerate(run):  # whole milliseconds, as the JSON shows them
+        asset.updated_at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=i)
+    immich.state.revision += 1
+    middle = run[2].updated_at
+    window = tie_window(taken)
+    async with ImmichClient.connect(immich.url, key) as client:
+        whole = await client.search_page(
+            AssetQuery(taken_from=window.taken_from, taken_to=window.taken_to)
+        )
+        upper = await client.search_page(
+            AssetQuery(taken_from=taken, taken_to=window.taken_to, updated_from=middle)
+        )
+        lower = await client.search_page(
+            AssetQuery(taken_from=taken, taken_to=window.taken_to, updated_to=middle)
+        )
+    assert {a.id for a in whole.items} == {a.id for a in run}
+    assert not whole.next_page
+    assert not whole.next_cursor
+    assert {a.id for a in upper.items} == {a.id for a in run[2:]}
+    assert {a.id for a in lower.items} == {a.id for a in run[:3]}

@@ -207,3 +207,22 @@ async def test_a_window_query_in_every_dialect(immich: FakeImmich) -> None:
     assert not whole.next_cursor
     assert {a.id for a in upper.items} == {a.id for a in run[2:]}
     assert {a.id for a in lower.items} == {a.id for a in run[:3]}
+
+
+async def test_a_run_that_cannot_be_split_is_read_and_reported(
+    immich_v2: FakeImmich, state_dir: Path
+) -> None:
+    """Over a page of assets with the same timestamp and the same update time: nothing tells
+    them apart, so the run is paged as it is and the report says so."""
+    user = immich_v2.state.add_user()
+    key = immich_v2.state.add_key(user)
+    library = immich_v2.state.add_library(user, LIB)
+    taken, updated = datetime(2021, 3, 4, 12, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(1010):
+        immich_v2.state.import_file(library, f"{LIB}/{i}.jpg", taken=taken).updated_at = updated
+    immich_v2.state.revision += 1
+    settings = settings_for(immich_v2, state_dir, key, sync={"page_size": 1000})
+    report = (await sync(settings)).as_json()
+    assert report["errors"] == []
+    assert report["repeats"] > 0
+    assert report["users"][0]["unresolved"] > 0

@@ -47,11 +47,10 @@ async def fill_ties(
             else:
                 stats["unresolved"] = stats.get("unresolved", 0) + 1
                 log.warning(
-                    "sync: over %d assets share the timestamp %s and the update time "
-                    "%s; read page by page",
+                    "sync: over %d assets share the timestamp %s and the update times do "
+                    "not tell them apart; they are read page by page, which may miss some",
                     WINDOW_SIZE,
                     window.taken_from,
-                    page.items[0].updated_at,
                 )
                 async for more in client.search_pages(_query(query, window)):
                     fresh += [a for a in more.items if listing.fresh(a.id)]

@@ -97,6 +97,7 @@ class SyncReport:
             "received": self.total("received"),
             "repeats": self.total("repeats"),
             "windows": self.total("windows"),
+            "unresolved": self.total("unresolved"),
             "checked": self.total("checked"),
             "requests": self.total("requests"),
             "pages": self.total("pages"),

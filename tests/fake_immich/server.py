@@ -537,6 +537,9 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client went away mid-request (a cancelled read-ahead page)
+            self.close_connection = True
+            return
         path = parts.path.removeprefix("/api") or "/"
         method = self.command
         if time.monotonic() < fake.restarting_until:

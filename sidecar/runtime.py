@@ -53,7 +53,9 @@ def client_factory(settings: Settings) -> ClientFactory:
         return ImmichClient.connect(
             settings.immich_url(), api_key, connect_timeout_s=settings.immich.connect_timeout_s,
             request_timeout_s=settings.immich.request_timeout_s,
-            retry=RetryPolicy(attempts=settings.immich.retries), version=version,
+            retry=RetryPolicy(attempts=settings.immich.retries,
+                              read_window_s=settings.immich.read_retry_s),
+            version=version,
         )  # fmt: skip
 
     return connect

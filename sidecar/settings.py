@@ -68,7 +68,15 @@ class ImmichSettings(_Section):
     )
     connect_timeout_s: float = Field(default=10.0, gt=0, description="TCP connect timeout.")
     request_timeout_s: float = Field(default=60.0, gt=0, description="Whole-request timeout.")
-    retries: int = Field(default=5, ge=1, le=20, description="Attempts for idempotent calls.")
+    retries: int = Field(
+        default=5, ge=1, le=20, description="Attempts for idempotent writes on transient failures."
+    )
+    read_retry_s: float = Field(
+        default=60.0,
+        ge=0,
+        le=3600,
+        description="Seconds reads and searches keep retrying while Immich is unavailable.",
+    )
     users: list[ImmichUser] = Field(
         default_factory=list, description="More users to mirror, each with its own API key."
     )

@@ -41,8 +41,12 @@ def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"
 
 
+READ_RETRY_S = 3.0  # tests meet a stopped or failing Immich: reads give up after this
+
+
 def make_settings(state_dir: Path, **sections: Any) -> Settings:
-    data: dict[str, Any] = {"storage": {"state_dir": str(state_dir)}, **sections}
+    immich = {"read_retry_s": READ_RETRY_S, **sections.pop("immich", {})}
+    data: dict[str, Any] = {"storage": {"state_dir": str(state_dir)}, "immich": immich, **sections}
     return Settings.model_validate(data)
 
 

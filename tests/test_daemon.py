@@ -67,7 +67,7 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
 def write_config(path: Path, fake: FakeImmich, key: str, photos: Path, state: Path,
                  **schedule: Any) -> None:  # fmt: skip
     values = {"sync_every_min": 0.05, "plan_every_min": 0, "watch_debounce_ms": 300} | schedule
-    lines = [f'[immich]\nurl = "{fake.url}"\napi_key = "{key}"',
+    lines = [f'[immich]\nurl = "{fake.url}"\napi_key = "{key}"\nread_retry_s = 3',
              f'[storage]\nstate_dir = "{state}"',
              f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"',
              "[analysis]\nimmich_duplicates = false", "[schedule]"]  # fmt: skip
@@ -126,7 +126,7 @@ def test_the_daemon_follows_disk_immich_and_config_and_stops_cleanly(
     wait_for(lambda: "config reloaded: sync every 0.5 min" in daemon.text(), "the reload")
     config.write_text(config.read_text() + "sync_evry_min = 2\n", encoding="utf-8")
     wait_for(lambda: "config not applied" in daemon.text(), "the rejected edit")
-    assert "line 15: unknown key 'schedule.sync_evry_min'" in daemon.text()
+    assert "line 16: unknown key 'schedule.sync_evry_min'" in daemon.text()
     assert daemon.alive()
 
     # Immich goes away and comes back: syncs fail, the daemon stays, then recovers

@@ -77,13 +77,29 @@ async def test_drift_end_to_end(immich_v2: FakeImmich, photos: Path, state_dir: 
     assert {"asset_id": old_asset.id, "path": str(old), "reason": "Immich marks it offline"} in (
         report["missing_on_disk"]
     )
+    assert report["in_immich_trash"] == []
+
+    # a person trashes an asset in Immich: its file is in Immich's trash, not "not in Immich"
+    trashed_path = photos / "2019/Summer/astronaut.jpg"
+    trashed = fake.state.by_path(f"{LIB}/2019/Summer/astronaut.jpg")
+    fake.state.trash(trashed.id)
+    report = await scan_sync_drift(settings, photos)
+    assert report["in_immich_trash"] == [{"path": str(trashed_path), "asset_ids": [trashed.id]}]
+    assert str(trashed_path) not in report["not_in_immich"]
+    assert report["counts"]["in_immich_trash"] == 1
 
 
 def test_drift_cli_json(cli: Any, state_dir: Path) -> None:
     res = cli("drift", "--json", env={"IMMICH_SIDECAR_STATE_DIR": str(state_dir)})
     assert res.code == 0
     data = json.loads(res.out)
-    for key in ("not_in_immich", "missing_on_disk", "multi_path_content", "reimported_moves"):
+    for key in (
+        "not_in_immich",
+        "in_immich_trash",
+        "missing_on_disk",
+        "multi_path_content",
+        "reimported_moves",
+    ):
         assert data[key] == []
 
 
@@ -120,4 +136,17 @@ def test_uploads_link_to_disk_files_by_content() -> None:
     files = [FileView("/upload/elsewhere/copy.jpg", "c7f135743b836f9417f6882df15e5f5ba8c9f331",
                       "sha1", True, "image")]  # fmt: skip
     assert compute_drift([upload], files, [], ["/upload"]).not_in_immich == []
+    # the only upload with that content is in Immich's trash
+    binned = view(
+        "u1",
+        "/upload/library/admin/a.jpg",
+        is_library=False,
+        trashed=True,
+        checksum="x/E1dDuDb5QX9ogt8V5fW6jJ8zE=",
+    )
+    report = compute_drift([binned], files, [], ["/upload"])
+    assert report.not_in_immich == []
+    assert [(t.path, t.asset_ids) for t in report.in_immich_trash] == [
+        ("/upload/elsewhere/copy.jpg", ["u1"])
+    ]
     assert content_checksum_hex("not base64!") is None

@@ -220,7 +220,7 @@ def test_server_down_is_one_clear_line(cli: Any, state_dir: Path) -> None:
     url = fake.url
     fake.stop()  # nothing listens there any more
     config = state_dir.parent / "sidecar.toml"
-    config.write_text(f'[immich]\nurl = "{url}"\napi_key = "s3cr3t-key-value"\nretries = 2\n'
+    config.write_text(f'[immich]\nurl = "{url}"\napi_key = "s3cr3t-key-value"\nread_retry_s = 1\n'
                       f'[storage]\nstate_dir = "{state_dir}"\n', encoding="utf-8")  # fmt: skip
     res = cli("--config", str(config), "sync", "--json")
     assert res.code == 1

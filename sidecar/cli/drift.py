@@ -18,7 +18,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "drift",
         help="compare the Immich mirror with the files on disk",
-        description="Files Immich has not imported, assets whose file is missing, content "
+        description="Files Immich has not imported, files whose asset is in Immich's trash, "
+        "assets whose file is missing, content "
         "under several paths, and moved files Immich re-imported as new assets. Run `scan` "
         "and `sync` first.",
     )
@@ -37,6 +38,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Warning: {folder.message()}")
     sections: list[tuple[str, list[str]]] = [
         ("On disk, not in Immich", [shown_path(p) for p in report.not_in_immich]),
+        ("On disk, in Immich's trash (restore it in Immich to bring it back)",
+         [f"{shown_path(t.path)}  ({', '.join(t.asset_ids)})" for t in report.in_immich_trash]),
         ("Assets whose file is missing",
          [f"{m.asset_id}  {shown_path(m.path or '?')}  ({m.reason})"
           for m in report.missing_on_disk]),

@@ -48,6 +48,11 @@ class AssetQuery:
     size: int = PAGE_SIZE
     album_id: str | None = None  # only the members of this album
     tag_id: str | None = None  # only assets carrying this tag (or one below it)
+    # inclusive bounds, for re-reading a run of equal timestamps (see engine.services.listing)
+    taken_from: datetime | None = None
+    taken_to: datetime | None = None
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None
 
 
 def _iso(value: datetime) -> str:
@@ -73,6 +78,17 @@ def search_body(
             body["filter"]["albumIds"] = {"any": [query.album_id]}
         if query.tag_id is not None:
             body["filter"]["tagIds"] = {"any": [query.tag_id]}
+        for field, low, high in (
+            ("takenAt", query.taken_from, query.taken_to),
+            ("updatedAt", query.updated_from, query.updated_to),
+        ):
+            bounds = body["filter"].setdefault(field, {})
+            if low is not None:
+                bounds["gte"] = _iso(low)
+            if high is not None:
+                bounds["lte"] = _iso(high)
+            if not bounds:
+                del body["filter"][field]
         if cursor is not None:
             body["cursor"] = cursor
         elif page is not None:  # the server answered with nextPage only: follow it
@@ -82,6 +98,14 @@ def search_body(
     body["withDeleted"] = query.with_deleted
     if query.updated_after is not None:
         body["updatedAfter"] = _iso(query.updated_after)
+    for field, value in (
+        ("takenAfter", query.taken_from),
+        ("takenBefore", query.taken_to),
+        ("updatedAfter", query.updated_from),
+        ("updatedBefore", query.updated_to),
+    ):
+        if value is not None:  # inclusive bounds in Immich's search repository
+            body[field] = _iso(value)
     if query.album_id is not None:
         body["albumIds"] = [query.album_id]
     if query.tag_id is not None:
@@ -262,12 +286,16 @@ class ImmichClient:
             for future in ahead.values():
                 future.cancel()
 
+    async def search_page(self, query: AssetQuery) -> SearchPage:
+        """The first page of `query` alone: complete when it has no nextPage/nextCursor."""
+        return await self._search_page(query, await self.version(), None, None)
+
     async def _search_page(
         self, query: AssetQuery, version: ServerVersion, cursor: str | None, page: int | None
     ) -> SearchPage:
         body = search_body(query, version, cursor=cursor, page=page)
         response = await self.transport.request(
-            "POST", "/search/metadata", json=body, idempotent=True
+            "POST", "/search/metadata", json=body, idempotent=True, read=True
         )
         try:
             return decode(SearchResponse, response.content).assets

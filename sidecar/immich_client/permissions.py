@@ -34,6 +34,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "my_key": Endpoint("GET", "/api-keys/me", None, Use.READ),
     "me": Endpoint("GET", "/users/me", "user.read", Use.OPTIONAL),
     "search_pages": Endpoint("POST", "/search/metadata", "asset.read", Use.READ),
+    "search_page": Endpoint("POST", "/search/metadata", "asset.read", Use.READ),
     "asset": Endpoint("GET", "/assets/{id}", "asset.read", Use.READ),
     "thumbnail": Endpoint("GET", "/assets/{id}/thumbnail", "asset.view", Use.READ),
     "stacks": Endpoint("GET", "/stacks", "stack.read", Use.READ),

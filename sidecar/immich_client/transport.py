@@ -37,18 +37,35 @@ def normalize_base_url(url: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, bounded in attempts and in total time."""
+    """Exponential backoff with full jitter. Writes are bounded in attempts and in total time;
+    reads (GET, and searches) keep trying for `read_window_s`, long enough to ride out an
+    Immich restart (10-17 s measured, a proxy answering 502 meanwhile)."""
 
     attempts: int = 5
     base_delay_s: float = 0.5
     max_delay_s: float = 20.0
     budget_s: float = 90.0
+    read_window_s: float = 60.0
+    read_max_delay_s: float = 8.0  # so a read notices soon that Immich is back
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
+    def delay(self, attempt: int, retry_after: float | None, *, read: bool = False) -> float:
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay_s)
-        cap = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        top = min(self.max_delay_s, self.read_max_delay_s) if read else self.max_delay_s
+        cap = min(top, self.base_delay_s * (2 ** (attempt - 1)))
         return random.uniform(cap / 2, cap)
+
+    def stop(
+        self, attempt: int, elapsed: float, delay: float, retry_after: float | None, *, read: bool
+    ) -> tuple[bool, float]:
+        """Whether to give up after `attempt` failed attempts `elapsed` seconds in, and else
+        how long to wait. A read's last wait is cut to what is left of its window; a read whose
+        Retry-After asks for more than is left gives up."""
+        if read:
+            left = self.read_window_s - elapsed
+            too_late = left <= 0 or (retry_after is not None and retry_after > left)
+            return too_late, min(delay, max(left, 0.0))
+        return attempt >= self.attempts or elapsed + delay > self.budget_s, delay
 
 
 @dataclass(slots=True)
@@ -155,12 +172,17 @@ class Transport:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotent: bool | None = None,
+        read: bool | None = None,
     ) -> httpx.Response:
-        """Send a request; retry idempotent ones on connection failures, 429 and 502-504."""
+        """Send a request; retry idempotent ones on connection failures, 429 and 502-504.
+        Reads (GET and HEAD unless told otherwise; a search passes `read=True`) are retried
+        for the policy's read window, other idempotent requests for its attempts."""
         import httpx
 
+        if read is None:
+            read = method in ("GET", "HEAD")
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD")
+            idempotent = read
         started = time.monotonic()
         attempt = 0
         while True:
@@ -180,7 +202,9 @@ class Transport:
                     return response
                 if response.status_code not in RETRY_STATUSES and response.status_code < 500:
                     raise self._error(method, path, response)
-                failure = f"answered {response.status_code} {server_message(response)}"
+                status = str(response.status_code)
+                failure = f"answered {status} {server_message(response).removeprefix(status)}"
+                failure = failure.replace(f"{status}  ", f"{status} ")
                 retryable = idempotent and response.status_code in RETRY_STATUSES
                 retry_after = _retry_after(response)
                 if not retryable and response.status_code >= 500:
@@ -189,16 +213,13 @@ class Transport:
                         status=response.status_code,
                     )
             elapsed = time.monotonic() - started
-            delay = self.retry.delay(attempt, retry_after)
-            if (
-                not retryable
-                or attempt >= self.retry.attempts
-                or (elapsed + delay > self.retry.budget_s)
-            ):
+            delay = self.retry.delay(attempt, retry_after, read=read)
+            give_up, delay = self.retry.stop(attempt, elapsed, delay, retry_after, read=read)
+            if not retryable or give_up:
                 raise ImmichUnavailableError(
                     f"Immich at {self.base_url} is unavailable: {failure} "
-                    f"(after {attempt} attempt(s)); check that it is running and that "
-                    "[immich] url is right"
+                    f"(after {attempt} attempt(s) in {elapsed:.0f} s); check that it is running "
+                    "and that [immich] url is right"
                 )
             self.stats.retries += 1
             log.info("immich: %s %s %s; retrying in %.1f s", method, path, failure, delay)

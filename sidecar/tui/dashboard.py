@@ -18,7 +18,8 @@ from sidecar.tui.base import nav, results_changed, services
 from sidecar.tui.modals import report_problem
 
 REFRESH_S = 10
-DRIFT = {"not_in_immich": "not imported", "missing_on_disk": "offline (file gone)",
+DRIFT = {"not_in_immich": "not imported", "in_immich_trash": "in Immich's trash",
+         "missing_on_disk": "offline (file gone)",
          "reimported_moves": "moved and re-imported",
          "multi_path_content": "same content at several paths"}  # fmt: skip
 

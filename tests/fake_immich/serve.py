@@ -12,8 +12,25 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 
-from tests.fake_immich.server import FakeImmich
+from tests.fake_immich.server import Exchange, FakeImmich
 from tests.fake_immich.state import Mode
+
+
+class _Forgotten(list[Exchange]):
+    def append(self, item: Exchange) -> None:
+        return
+
+
+def tie_runs(count: int) -> list[int]:
+    """For the first `count` assets, the index whose timestamp each one shares: one run of
+    3,300 (an import without EXIF dates, as seen on a real server), then bursts of 2 to 40."""
+    out: list[int] = []
+    size, burst = min(3300, count), 2
+    while len(out) < count:
+        start = len(out)
+        out += [start] * min(size, count - start)
+        size, burst = burst, 2 + (burst - 1) % 39
+    return out
 
 
 def main() -> None:
@@ -22,17 +39,27 @@ def main() -> None:
     parser.add_argument("--mode", default=Mode.V2_7.value, choices=[m.value for m in Mode])
     parser.add_argument("--no-validate", action="store_true")
     parser.add_argument("--library", default="/mnt/photos/family")
+    parser.add_argument(
+        "--ties", type=float, default=0.0, help="fraction of assets sharing a timestamp with others"
+    )
+    parser.add_argument("--ids-file", help="write every asset id here, one a line")
     args = parser.parse_args()
+    tied = tie_runs(int(args.assets * args.ties))
     fake = FakeImmich(Mode(args.mode), validate_spec=not args.no_validate)
+    fake.record.exchanges = _Forgotten()  # a long benchmark would keep every page in memory
     user = fake.state.add_user()
     key = fake.state.add_key(user)
     library = fake.state.add_library(user, args.library)
     base = datetime(2015, 1, 1, tzinfo=UTC)
     for i in range(args.assets):
+        minute = tied[i] if i < len(tied) else i  # tied assets: the first minute of their run
         fake.state.import_file(
             library, f"{args.library}/{2015 + i // 10000}/{i // 100 % 100:02d}/IMG_{i:07d}.JPG",
-            taken=base + timedelta(minutes=i), file_size=2_000_000 + i,
+            taken=base + timedelta(minutes=minute), file_size=2_000_000 + i,
         ).updated_at = base + timedelta(days=365, seconds=i)  # last changed long ago  # fmt: skip
+    if args.ids_file:
+        with open(args.ids_file, "w", encoding="utf-8") as out:
+            out.writelines(f"{a}\n" for a in fake.state.assets)
     fake.start()
     sys.stdout.write(json.dumps({"url": fake.url, "api_key": key, "user_id": user.id}) + "\n")
     sys.stdout.flush()

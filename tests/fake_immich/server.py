@@ -20,6 +20,12 @@ from tests.fake_immich.sidecar_writes import SidecarWrites
 from tests.fake_immich.spec import Route, find_route, validate
 from tests.fake_immich.state import FakeKey, Mode, State, js_time
 
+PROXY_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
 
 class HttpError(Exception):
     def __init__(self, status: int, message: str | list[str], error: str = "Bad Request") -> None:
@@ -71,7 +77,7 @@ class FakeImmich:
         self.validate_spec = validate_spec
         self.faults: list[Fault] = []
         self.record = Recorder()
-        self.down = False  # refuse to answer at all (503 from a proxy), see go_down()
+        self.restarting_until = 0.0  # monotonic time: a proxy answers 502 HTML until then
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._fault_lock = threading.Lock()
@@ -111,6 +117,11 @@ class FakeImmich:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def restart(self, seconds: float) -> None:
+        """Immich restarts (10-17 s on a real server): meanwhile the reverse proxy in front
+        answers every request with 502 and an HTML page (API-NOTES section 16)."""
+        self.restarting_until = time.monotonic() + seconds
 
     def fault(self, path: str, **kw: Any) -> Fault:
         f = Fault(path, **kw)
@@ -536,8 +547,15 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client went away mid-request (a cancelled read-ahead page)
+            self.close_connection = True
+            return
         path = parts.path.removeprefix("/api") or "/"
         method = self.command
+        if time.monotonic() < fake.restarting_until:
+            fake.record.exchanges.append(Exchange(method, path, 502, None))
+            self._send_raw(502, PROXY_502, "text/html")
+            return
         fault = fake._take_fault(method, path, raw)
         if fault is not None:
             if fault.delay_s:
@@ -586,6 +604,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         if payload:
             self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _send_raw(self, status: int, payload: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)

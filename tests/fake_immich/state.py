@@ -32,6 +32,12 @@ class Mode(Enum):
     def cursor_search(self) -> bool:
         return self is Mode.V3_2
 
+    @property
+    def tie_breaker(self) -> bool:
+        """Page search orders by fileCreatedAt, then id, from 3.1 on (immich#28686); before,
+        by fileCreatedAt alone, so equal timestamps come back in a new order per request."""
+        return self is not Mode.V2_7
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -98,6 +104,7 @@ class FakeAsset:
     model: str | None = "Canon EOS 80D"
     description: str = ""
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    metadata_pending: bool = False  # no EXIF row yet: invisible to `withExif: true` searches
 
     @property
     def file_name(self) -> str:
@@ -279,6 +286,16 @@ class State:
                     del self._by_path[gone.original_path]
             self.revision += 1
 
+    def extract_metadata(self, *ids: str) -> None:
+        """Immich's metadata extraction job finished for these assets: the EXIF row exists
+        (they show in `withExif` searches again) and the asset update bumps `updatedAt`."""
+        with self.lock:
+            for asset_id in ids:
+                asset = self.assets[asset_id]
+                if asset.metadata_pending:
+                    asset.metadata_pending = False
+                    self.touch(asset)
+
     def edit(self, asset_id: str, **fields: Any) -> FakeAsset:
         with self.lock:
             asset = self.assets[asset_id]
@@ -446,7 +463,7 @@ class State:
             "people": [],
             "checksum": asset.checksum,
             "isOffline": asset.is_offline,
-            "hasMetadata": True,
+            "hasMetadata": not asset.metadata_pending,
             "duplicateId": asset.duplicate_id,
             "resized": True,
             "width": asset.width,
@@ -456,7 +473,7 @@ class State:
         if v2:
             out["deviceAssetId"] = name
             out["deviceId"] = "Library Import" if asset.library_id else "immich-web"
-        if with_exif:
+        if with_exif and not asset.metadata_pending:
             out["exifInfo"] = {
                 "make": asset.make, "model": asset.model,
                 "exifImageWidth": asset.width, "exifImageHeight": asset.height,

@@ -1,7 +1,10 @@
 """Drift between Immich and the disk: pure comparison of mirrored assets with file records.
 
-Reports four things:
+Reports five things:
 - files on disk (under a folder Immich imports from) that no asset points at;
+- files on disk whose only assets are in Immich's trash (put there by a person or by the
+  sidecar, not by a library scan: a file that vanished makes its asset offline too), so they
+  are in Immich, and a restore away from the timeline;
 - assets whose file is missing on disk, or that Immich itself marks offline;
 - content present under several paths;
 - files moved on disk that Immich re-imported as a new asset: the old asset went offline
@@ -64,9 +67,16 @@ class ReimportedMove:
     evidence: str  # how the move was recognised
 
 
+@dataclass(frozen=True, slots=True)
+class TrashedFile:
+    path: str
+    asset_ids: list[str]
+
+
 @dataclass(slots=True)
 class DriftReport:
     not_in_immich: list[str] = field(default_factory=list)
+    in_immich_trash: list[TrashedFile] = field(default_factory=list)
     missing_on_disk: list[MissingAsset] = field(default_factory=list)
     multi_path_content: list[SharedContent] = field(default_factory=list)
     reimported_moves: list[ReimportedMove] = field(default_factory=list)
@@ -98,21 +108,28 @@ def compute_drift(
     files_by_path = {f.path: f for f in file_list}
     asset_list = list(assets)
     assets_by_path: dict[str, list[AssetView]] = defaultdict(list)
-    upload_hashes: set[str] = set()
+    uploads: dict[str, list[AssetView]] = defaultdict(list)  # content SHA-1 (hex) -> uploads
     for asset in asset_list:
         if asset.local_path is not None:
             assets_by_path[asset.local_path].append(asset)
         if not asset.is_library:
             hex_sum = content_checksum_hex(asset.checksum)
             if hex_sum:
-                upload_hashes.add(hex_sum)
+                uploads[hex_sum].append(asset)
     report = DriftReport()
 
     for f in file_list:
         if not f.present or f.kind == "sidecar" or not _under(f.path, roots):
             continue
-        live = [a for a in assets_by_path.get(f.path, ()) if not a.trashed or a.offline]
-        if not live and not (f.content_hash in upload_hashes and f.hash_algo == "sha1"):
+        linked = list(assets_by_path.get(f.path, ()))
+        if f.content_hash is not None and f.hash_algo == "sha1":
+            linked += uploads.get(f.content_hash, ())
+        if any(not a.trashed or a.offline for a in linked):
+            continue
+        if linked:  # only trashed assets point at it
+            ids = sorted({a.id for a in linked})
+            report.in_immich_trash.append(TrashedFile(f.path, ids))
+        else:
             report.not_in_immich.append(f.path)
 
     for asset in asset_list:
@@ -145,6 +162,7 @@ def compute_drift(
     }
     report.reimported_moves += _by_signature([a for a in asset_list if a.id not in seen])
     report.not_in_immich.sort()
+    report.in_immich_trash.sort(key=lambda t: t.path)
     report.missing_on_disk.sort(key=lambda m: (m.path or "", m.asset_id))
     return report
 

@@ -69,11 +69,13 @@ def imported_roots(settings: Settings) -> list[str]:
 def drift_json(report: DriftReport) -> dict[str, Any]:
     return {
         "not_in_immich": report.not_in_immich,
+        "in_immich_trash": [asdict(t) for t in report.in_immich_trash],
         "missing_on_disk": [asdict(m) for m in report.missing_on_disk],
         "multi_path_content": [asdict(m) for m in report.multi_path_content],
         "reimported_moves": [asdict(m) for m in report.reimported_moves],
         "counts": {
             "not_in_immich": len(report.not_in_immich),
+            "in_immich_trash": len(report.in_immich_trash),
             "missing_on_disk": len(report.missing_on_disk),
             "multi_path_content": len(report.multi_path_content),
             "reimported_moves": len(report.reimported_moves),

@@ -6,6 +6,11 @@ did not see as gone. Other runs ask only for assets updated after the stored wat
 an overlap. Every page is committed on its own; the watermark (the newest `updatedAt` seen,
 server clock) is saved only once the whole pass is committed, so an interrupted run is simply
 repeated: nothing is missed, and upserts by id never duplicate.
+
+Page order cannot be trusted before Immich 3.1 (equal timestamps come back in a new order on
+every page), and `withExif` searches do not show assets whose metadata is pending: runs that
+came back with repeats are re-read, and a full pass marks an asset gone only once Immich
+confirms it does not know it (see `services.listing`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from sidecar.engine.core.listing import Listing
+from sidecar.engine.services.listing import check_unseen, fill_ties, newest
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
@@ -57,6 +64,10 @@ class UserSync:
     updated: int = 0
     removed: int = 0
     pages: int = 0
+    repeats: int = 0  # items a page search returned twice (page order before Immich 3.1)
+    windows: int = 0  # runs of equal timestamps re-read because of repeats
+    unresolved: int = 0  # such runs too large to re-read in one page (see the log)
+    checked: int = 0  # assets a full pass did not see, asked for one by one
     requests: int = 0
     wait_s: float = 0.0  # summed request durations
     busy_s: float = 0.0  # wall time with a request in flight
@@ -91,6 +102,10 @@ class SyncReport:
             "updated": self.total("updated"),
             "removed": self.total("removed"),
             "received": self.total("received"),
+            "repeats": self.total("repeats"),
+            "windows": self.total("windows"),
+            "unresolved": self.total("unresolved"),
+            "checked": self.total("checked"),
             "requests": self.total("requests"),
             "pages": self.total("pages"),
             "wait_s": round(sum(u.wait_s for u in self.users), 3),
@@ -209,21 +224,28 @@ class SyncService:
             if version is None:
                 version = await client.version()
                 await self.assets.set_meta(VERSION_KEY, to_json(version))
+            listing = Listing()
             async for page in client.search_pages(query):
                 user.pages += 1
-                user.received += len(page.items)
-                rows = asset_rows(page.items)
+                fresh = [a for a in page.items if listing.add(a.id, a.file_created_at)]
+                user.received += len(fresh)
+                rows = asset_rows(fresh)
                 if writing is not None:  # one page is written while the next is prepared
                     user.add(await writing)
                 writing = asyncio.create_task(self.assets.upsert(rows, op_id, label))
-                for asset in page.items:
-                    if watermark is None or asset.updated_at > watermark:
-                        watermark = asset.updated_at
+                watermark = newest(fresh, watermark)
             if writing is not None:
                 user.add(await writing)
                 writing = None
+            user.repeats = listing.repeats
+            stats: dict[str, int] = {}
+            async for found in fill_ties(client, query, listing, stats):
+                user.add(await self.assets.upsert(asset_rows(found), op_id, label))
+                user.received += len(found)
+                watermark = newest(found, watermark)
+            user.windows, user.unresolved = stats.get("windows", 0), stats.get("unresolved", 0)
             if user.full:
-                user.removed += await self.assets.sweep_gone(label, op_id)
+                watermark = await self._confirm_gone(client, label, op_id, user, watermark)
             await self.assets.save_sync_state(
                 label, key_id=None, watermark=watermark,
                 full_sweep=datetime.now(UTC) if user.full else None,
@@ -236,6 +258,25 @@ class SyncService:
             user.busy_s = round(client.transport.stats.busy_s, 3)
             await client.aclose()
         return version
+
+    async def _confirm_gone(
+        self,
+        client: ImmichClient,
+        label: str,
+        op_id: int,
+        user: UserSync,
+        watermark: datetime | None,
+    ) -> datetime | None:
+        """After a full pass: what the key's mirror holds and the pass did not see is asked
+        for one by one; only what Immich says it does not know is marked gone."""
+        unseen = await self.assets.unseen(label, op_id)
+        user.checked = len(unseen)
+        found, missing = await check_unseen(client, unseen)
+        if found:
+            user.add(await self.assets.upsert(asset_rows(found), op_id, label))
+            user.received += len(found)
+        user.removed += await self.assets.mark_gone(label, missing)
+        return newest(found, watermark)
 
     def _sweep_due(self, state: SyncState) -> bool:
         if state.watermark is None or state.last_full_sweep is None:

@@ -135,17 +135,29 @@ class AssetStore:
             )
         return counts
 
-    async def sweep_gone(self, sync_key: str, op_id: int) -> int:
-        """After a complete full pass: assets of this key it did not see are gone from Immich.
-        They are marked, never deleted. (One read of the table per full pass; see the
-        migration for why seen_op has no index.)"""
+    async def unseen(self, sync_key: str, op_id: int) -> list[str]:
+        """Assets of this key, not gone, that operation `op_id` did not store: what a full pass
+        did not see. (One read of the table per full pass; see the migration for why seen_op
+        has no index.)"""
+        rows = await self.db.fetchall(
+            "SELECT id FROM assets WHERE sync_key = ? AND seen_op < ? AND state != 'gone'",
+            (sync_key, op_id),
+        )
+        return [r[0] for r in rows]
+
+    async def mark_gone(self, sync_key: str, ids: Sequence[str]) -> int:
+        """Mark assets Immich confirmed it no longer has; they are kept, never deleted."""
+        count = 0
         async with self.db.transaction() as conn:
-            cur = await conn.execute(
-                "UPDATE assets SET state = 'gone' WHERE sync_key = ? AND seen_op < ?"
-                " AND state != 'gone'",
-                (sync_key, op_id),
-            )
-            return cur.rowcount
+            for start in range(0, len(ids), CHUNK):
+                chunk = list(ids[start : start + CHUNK])
+                cur = await conn.execute(
+                    f"UPDATE assets SET state = 'gone' WHERE id IN ({','.join('?' * len(chunk))})"
+                    " AND sync_key = ? AND state != 'gone'",
+                    [*chunk, sync_key],
+                )
+                count += cur.rowcount
+        return count
 
     async def sync_state(self, sync_key: str) -> SyncState:
         row = await self.db.fetchone(

@@ -46,15 +46,22 @@ class Runtime:
     review: ReviewService
 
 
-def client_factory(settings: Settings) -> ClientFactory:
-    """Clients for the configured server, one per API key."""
+CHECK_READ_WINDOW_S = 10.0  # `check` is asked for an answer now, not after a restart
+
+
+def client_factory(settings: Settings, read_window_s: float | None = None) -> ClientFactory:
+    """Clients for the configured server, one per API key; reads retry for
+    `[immich] read_retry_s` unless a shorter `read_window_s` is asked for."""
+    window = settings.immich.read_retry_s
+    if read_window_s is not None:
+        window = min(window, read_window_s)
 
     def connect(api_key: str, version: ServerVersion | None = None) -> ImmichClient:
         return ImmichClient.connect(
             settings.immich_url(), api_key, connect_timeout_s=settings.immich.connect_timeout_s,
             request_timeout_s=settings.immich.request_timeout_s,
             retry=RetryPolicy(attempts=settings.immich.retries,
-                              read_window_s=settings.immich.read_retry_s),
+                              read_window_s=window),
             version=version,
         )  # fmt: skip
 
@@ -99,7 +106,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             status=status,
             sync=sync,
             drift=drift,
-            check=CheckService(settings, client_factory(settings)),
+            check=CheckService(settings, client_factory(settings, CHECK_READ_WINDOW_S)),
             analysis=analysis,
             analyze=analyze,
             jobs=jobs,

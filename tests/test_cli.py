@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,37 @@ def test_forget_a_scanned_folder(cli: Any, photos: Path, state_dir: Path) -> Non
     again = cli("forget", str(part), env=env)
     assert again.code == 2
     assert "is not a scanned folder (known: none)" in again.err
+
+
+def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, workers included) during the analysis: one
+    line, exit 130, the operation recorded as interrupted, no worker tracebacks."""
+    from PIL import Image
+
+    photos = tmp_path / "noise"
+    photos.mkdir()
+    for i in range(240):
+        Image.effect_noise((1200, 900), 40 + i % 60).convert("RGB").save(photos / f"N{i}.jpg")
+    env = {**os.environ, "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}
+    assert run_process(["scan", "--no-analyze", str(photos)], env=env).returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sidecar", "analyze"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # progress: the first chunk is fingerprinted
+    os.killpg(proc.pid, signal.SIGINT)
+    out, rest = proc.communicate(timeout=120)
+    assert first.startswith("analysis: fingerprints "), first + rest
+    assert proc.returncode == 130, out + rest
+    assert rest.strip().splitlines()[-1] == (
+        "immich-sidecar: interrupted; what was committed is kept, run the command again"
+    )
+    assert "Traceback" not in rest
+    ops = json.loads(run_process(["status", "--json"], env=env).stdout)["operations"]
+    assert ops[0]["kind"] == "analyze"
+    assert ops[0]["status"] == "interrupted"

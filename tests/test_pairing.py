@@ -90,7 +90,7 @@ def test_decoys_are_not_paired() -> None:
     assert len(reasons) == 3
     assert any("captured 34556400.0 s apart" in r for r in reasons)
     assert any("different cameras" in r for r in reasons)
-    assert any("do not look alike (pHash distance 40)" in r for r in reasons)
+    assert any("do not look alike (perceptual hashes differ in 40 bits)" in r for r in reasons)
 
 
 def test_missing_capture_time_still_pairs_but_says_so() -> None:

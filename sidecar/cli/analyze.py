@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from sidecar.cli.output import human_bytes, print_json, shown_path
+from sidecar.cli.progress import AnalysisProgressView
 from sidecar.engine.services.analyze import AnalysisReport
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import Runtime, open_runtime
@@ -25,7 +26,8 @@ def register(sub: Any) -> None:
 
 async def handle_analyze(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
-        report = await rt.analyze.analyze()
+        with AnalysisProgressView(enabled=not args.json) as view:
+            report = await rt.analyze.analyze(view.update)
         if args.json:
             print_json(report.as_json())
         else:

@@ -8,7 +8,14 @@ import time
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from sidecar.engine.services.reconcile import ScanProgress
 
@@ -54,6 +61,52 @@ class ScanProgressView:
         if p.event in ("start", "done") or now - self._last_log >= LOG_EVERY_S:
             self._last_log = now
             print(f"scan {p.event}: {_rate(p)}", file=sys.stderr, flush=True)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+class AnalysisProgressView:
+    """Analysis progress: a bar on a terminal, a line every few seconds otherwise (stderr)."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.live = enabled and sys.stderr.isatty()
+        self.enabled = enabled
+        self._last_log = 0.0
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> AnalysisProgressView:
+        if self.live:
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]analysis"),
+                BarColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("starting", total=None)
+        return self
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        text = f"{stage} {done:,} of {total:,}" if stage == "fingerprints" else stage
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, description=text, completed=done, total=total)
+            return
+        now = time.monotonic()
+        edge = done == 0 or (done == total and stage == "fingerprints")
+        if self.enabled and (edge or now - self._last_log >= LOG_EVERY_S):
+            self._last_log = now
+            print(f"analysis: {text}", file=sys.stderr, flush=True)
 
     def __exit__(
         self,

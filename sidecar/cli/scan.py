@@ -8,7 +8,7 @@ from typing import Any
 
 from sidecar.cli.analyze import print_analysis
 from sidecar.cli.output import human_bytes, print_json, shown_path
-from sidecar.cli.progress import ScanProgressView
+from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
 from sidecar.engine.services.reconcile import ScanReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -46,7 +46,10 @@ async def scan_and_show(
     async with open_runtime(settings) as rt:
         with ScanProgressView(enabled=not as_json) as view:
             report = await rt.reconciler.scan_paths(paths, view.update)
-        analysis = await rt.analyze.analyze() if analyze else None
+        analysis = None
+        if analyze:
+            with AnalysisProgressView(enabled=not as_json) as progress:
+                analysis = await rt.analyze.analyze(progress.update)
         if as_json:
             data = report.as_json()
             if analysis is not None:

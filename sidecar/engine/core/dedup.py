@@ -141,6 +141,14 @@ def near_groups(
             continue
         worst = max(dist[(x, y)] for n, x in enumerate(ordered) for y in ordered[n + 1 :])
         keeper, reasons = choose_keeper([candidates[i] for i in ordered], rules)
-        why = f"look alike: pHash distance <= {worst} (threshold {threshold})"
+        why = _look_alike(worst, threshold)
         groups.append(DupGroup(Tier.NEAR, tuple(sorted(keys)), keeper, (why, *reasons), worst))
     return sorted(groups, key=lambda g: g.members)
+
+
+def _look_alike(worst: int, threshold: int) -> str:
+    """How alike the members' perceptual hashes are, in words."""
+    if worst == 0:
+        return f"look alike: the same perceptual hash (up to {threshold} bits may differ)"
+    bits = "bit" if worst == 1 else "bits"
+    return f"look alike: perceptual hashes differ in at most {worst} {bits} (up to {threshold} may)"

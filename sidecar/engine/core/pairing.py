@@ -117,7 +117,7 @@ def _confirm(a: Shot, b: Shot, rules: PairingRules) -> tuple[bool, str]:
     if a.phash is not None and b.phash is not None:
         dist = _distance(a.phash, b.phash)
         if dist > rules.max_phash_distance:
-            return False, f"they do not look alike (pHash distance {dist})"
+            return False, f"they do not look alike (perceptual hashes differ in {dist} bits)"
     evidence = [f"captured {apart:.2f} s apart" if apart is not None
                 else "no capture time on one side"]  # fmt: skip
     if _same_camera(a, b):

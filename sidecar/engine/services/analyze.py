@@ -8,10 +8,12 @@ other. Decisions people made are applied on every run.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import posixpath
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +56,7 @@ from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings
 
 KIND = "analyze"
+AnalysisProgress = Callable[[str, int, int], None]
 log = logging.getLogger(__name__)
 StoredGroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
 LOCAL_OWNER = "local"
@@ -163,8 +166,13 @@ class AnalyzeService:
         self.settings = settings
         self.connect = connect
 
-    async def analyze(self) -> AnalysisReport:
+    async def analyze(self, progress: AnalysisProgress | None = None) -> AnalysisReport:
+        """Fingerprint what is new, then rebuild groups and pairs. `progress(stage, done,
+        total)` is told how far it got (stages: fingerprints, grouping). Interrupted
+        (Ctrl-C, a stopping daemon), the operation is recorded as such; the fingerprints
+        saved so far are kept and not made again."""
         cfg = self.settings.analysis
+        say = progress or (lambda _stage, _done, _total: None)
         await self.operations.mark_interrupted(KIND)
         started = time.monotonic()
         op_id = await self.operations.start(KIND, {"near_threshold": cfg.near_threshold})
@@ -173,15 +181,22 @@ class AnalyzeService:
         try:
             fingerprinter = Fingerprinter(self.analysis, cfg.workers, cfg.hash_size,
                                           self.settings.scan.hash_algorithm)  # fmt: skip
-            done, failed, fresh = await fingerprinter.run()
+            done, failed, fresh = await fingerprinter.run(
+                lambda n, total: say("fingerprints", n, total)
+            )
             report.fingerprinted, report.fingerprint_failures = done, failed
             media = await self.analysis.media()  # after local fingerprinting: fresh hashes
             links = await self.assets.links()
             remote = await self._remote(report, fresh, media, links)
             await self._albums(report)
+            say("grouping", 0, 1)
             await self._update_edges(fresh)
             await self._rebuild(op_id, report, media, links, remote)
+            say("grouping", 1, 1)
             status = "ok"
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            status, message = "interrupted", "interrupted; the fingerprints made so far are kept"
+            raise
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
             raise

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,13 +34,16 @@ def _real_fd(stream: object) -> bool:
         return False
 
 
-def _silence_output() -> None:
-    """Worker initializer inside a full-screen app: C libraries' warnings written to the
-    terminal would scribble over the screen."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+def _init_worker(silence: bool) -> None:
+    """Worker initializer. Ctrl-C reaches the whole process group: workers ignore it and the
+    parent stops them (else every worker prints its own traceback). Inside a full-screen app
+    (`silence`) C libraries' warnings written to the terminal would scribble over the screen."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if silence:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
 
 
 def new_process_pool(workers: int) -> ProcessPoolExecutor:
@@ -57,8 +61,9 @@ def new_process_pool(workers: int) -> ProcessPoolExecutor:
             resource_tracker.ensure_running()
         finally:
             sys.stderr = saved
-    return ProcessPoolExecutor(workers, mp_context=ctx,
-                               initializer=_silence_output if in_app else None)  # fmt: skip
+    return ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(in_app,)
+    )
 
 
 class Fingerprinter:

@@ -240,6 +240,7 @@ async def test_cancelled_scan_leaves_a_consistent_inventory_and_the_next_finishe
     async with open_runtime(settings) as rt:
         ops = await rt.status.report()
     assert ops.operations[0].status == "interrupted"
+    assert ops.operations[0].counts["added"] == len(committed)  # what the inventory holds
 
     report = await scan(settings, photos)
     c = report.counts

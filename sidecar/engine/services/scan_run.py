@@ -85,6 +85,7 @@ class ScanRun:
         self.tasks: set[asyncio.Task[None]] = set()
         self.to_touch: list[int] = []
         self.to_write: list[HashedFile] = []
+        self.unwritten = [0, 0]  # changed, added: hashed but not yet committed
         self.walked: list[tuple[Root, str]] = []  # scopes fully walked, to settle
 
     def event(self, name: str, path: str = "") -> None:
@@ -185,10 +186,7 @@ class ScanRun:
             )  # fmt: skip
             self.counts.hashed += 1
             self.counts.bytes_hashed += result.size
-            if todo.change is Change.ADDED:
-                self.counts.added += 1
-            else:
-                self.counts.changed += 1
+            self.unwritten[todo.change is Change.ADDED] += 1
             self.event("hashed", path)
         if len(self.to_write) >= self.settings.batch_size:
             await self._flush()
@@ -199,7 +197,12 @@ class ScanRun:
         if touch:
             await self.files.touch(touch, self.gen)
         if write:
+            changed, added = self.unwritten
+            self.unwritten = [0, 0]
             await self.files.write_hashed(write, self.gen)
+            # counted once committed: an interrupted run reports what the inventory holds
+            self.counts.added += added
+            self.counts.changed += changed
             self.event("committed")
 
     async def _drain(self) -> None:

@@ -4,7 +4,10 @@ interrupted."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +93,11 @@ async def test_a_killed_run_is_shown_as_interrupted(
 ) -> None:
     key, _ = library(immich_v2, photos)
     settings = settings_for(immich_v2, key, photos, state_dir)
+    dead = await asyncio.to_thread(lambda: subprocess.Popen(["true"]))
+    await asyncio.to_thread(dead.wait)
+    action = [("create_album", "u", "default", {})]
     async with open_runtime(settings) as rt:
-        run_id = await rt.writeback.journal.start_run([("create_album", "u", "default", {})])
-        runs = await rt.writeback.runs()
-    assert [(r["run_id"], r["status"]) for r in runs] == [(run_id, "interrupted")]
+        killed = await rt.writeback.journal.start_run(action, pid=dead.pid)
+        running = await rt.writeback.journal.start_run(action, pid=os.getpid())
+        runs = {r["run_id"]: r["status"] for r in await rt.writeback.runs()}
+    assert runs == {killed: "interrupted", running: "running"}

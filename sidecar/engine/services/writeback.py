@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -528,10 +529,13 @@ class WritebackService:
         if not planned.plan.actions:
             return ApplyReport(None)
         with self._locked():
-            run_id = await self.journal.start_run([
-                (a.kind.value, a.owner, k, _payload(a))
-                for a, k in zip(planned.plan.actions, planned.keys, strict=True)
-            ])  # fmt: skip
+            run_id = await self.journal.start_run(
+                [
+                    (a.kind.value, a.owner, k, _payload(a))
+                    for a, k in zip(planned.plan.actions, planned.keys, strict=True)
+                ],
+                pid=os.getpid(),
+            )
             report = ApplyReport(run_id)
             clients = _Clients(self.settings, self.connect)
             try:
@@ -858,17 +862,16 @@ class WritebackService:
         return await self.journal.lift(run_id=run_id, asset_id=asset_id)
 
     async def runs(self) -> list[dict[str, Any]]:
-        """Every run; one still marked running while no plan, apply or undo holds the lock
-        was killed: shown as interrupted (the next plan, apply or undo settles it)."""
-        with ExclusiveLock(self.lock) as free:
-            journal_runs = await self.journal.runs()
+        """Every run; one still marked running whose process is gone was killed: shown as
+        interrupted (the next plan, apply or undo settles it)."""
         out = []
-        for run in journal_runs:
+        for run in await self.journal.runs():
             actions = await self.journal.actions(run.id)
             counts: dict[str, int] = {}
             for a in actions:
                 counts[a.status] = counts.get(a.status, 0) + 1
-            status = "interrupted" if free and run.status == "running" else run.status
+            gone = run.status == "running" and not _alive(run.summary.get("pid"))
+            status = "interrupted" if gone else run.status
             out.append({"run_id": run.id, "started_at": run.started_at,
                         "ended_at": run.ended_at, "status": status,
                         "actions": len(actions), "by_status": counts})  # fmt: skip
@@ -945,3 +948,16 @@ def _unavailable(links: dict[str, AssetLink], wanted: Sequence[str]) -> dict[str
 
 
 __all__ = ["Action", "WritePlan", "WritebackService"]
+
+
+def _alive(pid: object) -> bool:
+    """Whether the process that started a run still runs (unknown: taken as running)."""
+    if not isinstance(pid, int):
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

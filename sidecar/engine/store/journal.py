@@ -66,12 +66,17 @@ class JournalStore:
 
     # -- runs and actions ------------------------------------------------------------------
 
-    async def start_run(self, actions: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
-        """A new run with its planned actions (kind, owner, sync key, payload), in order."""
+    async def start_run(
+        self, actions: Sequence[tuple[str, str, str, dict[str, Any]]], pid: int | None = None
+    ) -> int:
+        """A new run with its planned actions (kind, owner, sync key, payload), in order;
+        `pid`: the process running it (so a run left 'running' by a killed process can be
+        told from one under way)."""
         now = utcnow()
         async with self.db.transaction() as conn:
             cur = await conn.execute(
-                "INSERT INTO wb_runs (started_at, status) VALUES (?, 'running')", (now,)
+                "INSERT INTO wb_runs (started_at, status, summary) VALUES (?, 'running', ?)",
+                (now, json.dumps({"pid": pid})),
             )
             run_id = cur.lastrowid
             assert run_id is not None

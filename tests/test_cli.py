@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -184,8 +185,13 @@ def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -
 
     photos = tmp_path / "noise"
     photos.mkdir()
-    for i in range(240):
-        Image.effect_noise((1200, 900), 40 + i % 60).convert("RGB").save(photos / f"N{i}.jpg")
+    noise = io.BytesIO()
+    Image.effect_noise((1200, 900), 60).convert("RGB").save(noise, "JPEG")
+    jpeg = noise.getvalue()
+    for i in range(2000):  # as many contents (a comment apiece), enough work to interrupt
+        comment = f"copy {i}".encode()
+        marker = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+        (photos / f"N{i}.jpg").write_bytes(jpeg[:2] + marker + jpeg[2:])
     env = {**os.environ, "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}
     assert run_process(["scan", "--no-analyze", str(photos)], env=env).returncode == 0
     proc = subprocess.Popen(

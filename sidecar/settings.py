@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -84,8 +85,20 @@ class ImmichSettings(_Section):
     @field_validator("url")
     @classmethod
     def _url_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
+        if value is None:
+            return value
+        if not value.startswith(("http://", "https://")):
             raise ValueError("expected a URL starting with http:// or https://")
+        parts = urllib.parse.urlsplit(value)
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if not parts.hostname or port == -1 or port == 0:
+            raise ValueError(
+                "expected http(s)://HOST[:PORT][/api] with a port from 1 to 65535, "
+                "e.g. http://immich-server:2283"
+            )
         return value
 
 

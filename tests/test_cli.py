@@ -215,3 +215,13 @@ def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -
     ops = json.loads(run_process(["status", "--json"], env=env).stdout)["operations"]
     assert ops[0]["kind"] == "analyze"
     assert ops[0]["status"] == "interrupted"
+
+
+def test_tui_without_a_terminal_says_so(state_dir: Path) -> None:
+    proc = run_process(
+        ["tui"], env={"IMMICH_SIDECAR_STATE_DIR": str(state_dir)}, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "immich-sidecar: tui needs a terminal (over SSH: ssh -t; in Docker: docker exec -it)\n"
+    )

@@ -141,3 +141,11 @@ def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     assert "line" not in str(err.value)
     # an empty variable overrides nothing; the file's value stands
     assert load_settings(path, environ={"IMMICH_URL": ""}).immich.url == "http://a:1"
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999", "http://localhost:abc", "http://:2283", "http://h:0"]
+)
+def test_a_url_without_a_usable_host_or_port_is_refused(url: str) -> None:
+    with pytest.raises(SettingsError, match="with a port from 1 to 65535"):
+        load_settings(None, environ={"IMMICH_URL": url})

@@ -27,6 +27,10 @@ def register(sub: Any) -> None:
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        message = "tui needs a terminal (over SSH: ssh -t; in Docker: docker exec -it)"
+        print(f"immich-sidecar: {message}", file=sys.stderr)
+        return 2
     if sys.stdout.isatty():
         probe_graphics()  # answered already when the entry point asked early
     async with open_runtime(settings) as rt:

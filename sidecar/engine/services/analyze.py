@@ -76,6 +76,7 @@ class AnalysisReport:
     semantic_groups: int = 0
     semantic_error: str | None = None
     remote_error: str | None = None
+    remote_pending: int = 0  # assets whose thumbnail Immich has not made yet
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
     marks_error: str | None = None
 
@@ -85,7 +86,8 @@ class AnalysisReport:
             "fingerprint_failures": self.fingerprint_failures, "media": self.media,
             "exact_groups": self.exact_groups, "near_groups": self.near_groups,
             "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
-            "remote_error": self.remote_error, "albums_read": self.albums_read,
+            "remote_error": self.remote_error, "remote_pending": self.remote_pending,
+            "albums_read": self.albums_read,
             "marks_error": self.marks_error,
             "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -244,6 +246,7 @@ class AnalyzeService:
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
         report.fingerprinted += result.done
         report.fingerprint_failures += result.failed
+        report.remote_pending = result.pending
         report.remote_error = result.error
         fresh += result.fresh or []
         return todo

@@ -35,6 +35,7 @@ def remote_key(asset: AssetLink) -> str:
 class RemoteResult:
     done: int = 0
     failed: int = 0
+    pending: int = 0  # Immich has no thumbnail for them yet: tried again at the next analysis
     fresh: list[str] | None = None
     error: str | None = None
 
@@ -77,8 +78,8 @@ async def fingerprint_remote(
             async with slots:
                 data = await client.thumbnail(asset.id)
             outcome = await asyncio.to_thread(fingerprint_bytes, data, hash_size, SOURCE)
-        except ImmichNotFoundError:
-            rows.append(_failure(remote_key(asset), hash_size, "Immich has no thumbnail for it"))
+        except ImmichNotFoundError:  # not generated yet (an import in progress): next time
+            result.pending += 1
             return
         finally:
             await client.aclose()

@@ -160,3 +160,42 @@ async def test_unknown_asset_is_not_found(immich: FakeImmich) -> None:
     async with ImmichClient.connect(immich.url, key) as client:
         with pytest.raises(ImmichNotFoundError, match=r"Not found or no asset\.read access"):
             await client.asset("6b4b733e-2014-4585-b569-53546832c969")
+
+
+def test_the_test_immich_serves_a_folder_of_photos(
+    photos: Path, state_dir: Path, tmp_path: Path
+) -> None:
+    """`serve --photos DIR`, as the README suggests for trying groups and write-back: the
+    photos are Immich assets with thumbnails, and a plan finds something to do."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, run_process
+
+    srv = subprocess.Popen(
+        [sys.executable, "-m", "tests.fake_immich.serve", "--assets", "0", "--photos", str(photos)],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert srv.stdout is not None
+    assert srv.stdin is not None
+    try:
+        info = json.loads(srv.stdout.readline())
+        config = tmp_path / "sidecar.toml"
+        config.write_text(
+            f'[immich]\nurl = "{info["url"]}"\napi_key = "{info["api_key"]}"\n'
+            f'[storage]\nstate_dir = "{state_dir}"\n[[libraries]]\n'
+            f'immich_path = "/mnt/photos/family"\nlocal_path = "{photos}"\n',
+            encoding="utf-8",
+        )
+        assert run_process(["--config", str(config), "scan"]).returncode == 0
+        plan = run_process(["--config", str(config), "plan", "--json"])
+        assert plan.returncode == 0, plan.stderr
+        kinds = {a["kind"] for a in json.loads(plan.stdout)["actions"]}
+        assert {"create_stack", "add_to_album"} <= kinds
+    finally:
+        srv.stdin.close()
+        srv.wait(timeout=30)

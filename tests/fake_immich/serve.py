@@ -8,12 +8,16 @@ CLI by hand.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PIL import Image
 
 from tests.fake_immich.server import Exchange, FakeImmich
-from tests.fake_immich.state import Mode
+from tests.fake_immich.state import FakeLibrary, Mode
 
 
 class _Forgotten(list[Exchange]):
@@ -33,6 +37,32 @@ def tie_runs(count: int) -> list[int]:
     return out
 
 
+MEDIA = {".jpg", ".jpeg", ".png", ".heic", ".dng", ".cr2", ".nef", ".arw", ".mp4", ".mov"}
+
+
+def import_photos(fake: FakeImmich, library: FakeLibrary, prefix: str, photos: Path) -> None:
+    """What an external-library scan of `photos` (seen by Immich as `prefix`) would import,
+    each with a thumbnail made from the file when Pillow can read it."""
+    for path in sorted(photos.rglob("*")):
+        if path.suffix.lower() not in MEDIA or not path.is_file():
+            continue
+        video = path.suffix.lower() in {".mp4", ".mov"}
+        asset = fake.state.import_file(
+            library,
+            f"{prefix}/{path.relative_to(photos).as_posix()}",
+            file_size=path.stat().st_size,
+            type="VIDEO" if video else "IMAGE",
+        )
+        try:
+            with Image.open(path) as img:
+                img.thumbnail((250, 250))
+                out = io.BytesIO()
+                img.convert("RGB").save(out, format="JPEG", quality=80)
+            fake.state.thumbnails[asset.id] = out.getvalue()
+        except OSError:
+            continue  # no thumbnail, as Immich for a file it cannot decode
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=1000)
@@ -43,6 +73,13 @@ def main() -> None:
         "--ties", type=float, default=0.0, help="fraction of assets sharing a timestamp with others"
     )
     parser.add_argument("--ids-file", help="write every asset id here, one a line")
+    parser.add_argument(
+        "--photos",
+        type=Path,
+        help="also import every photo under this folder into the library (so groups, keepers "
+        "and write-back can be tried; map it with [[libraries]] immich_path = LIBRARY, "
+        "local_path = PHOTOS)",
+    )
     args = parser.parse_args()
     tied = tie_runs(int(args.assets * args.ties))
     fake = FakeImmich(Mode(args.mode), validate_spec=not args.no_validate)
@@ -57,6 +94,8 @@ def main() -> None:
             library, f"{args.library}/{2015 + i // 10000}/{i // 100 % 100:02d}/IMG_{i:07d}.JPG",
             taken=base + timedelta(minutes=minute), file_size=2_000_000 + i,
         ).updated_at = base + timedelta(days=365, seconds=i)  # last changed long ago  # fmt: skip
+    if args.photos is not None:
+        import_photos(fake, library, args.library, args.photos)
     if args.ids_file:
         with open(args.ids_file, "w", encoding="utf-8") as out:
             out.writelines(f"{a}\n" for a in fake.state.assets)

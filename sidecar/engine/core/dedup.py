@@ -148,7 +148,8 @@ def near_groups(
 
 def _look_alike(worst: int, threshold: int) -> str:
     """How alike the members' perceptual hashes are, in words."""
+    limit = f"near duplicates may differ in up to {threshold} bits"
     if worst == 0:
-        return f"look alike: the same perceptual hash (up to {threshold} bits may differ)"
+        return f"look alike: identical perceptual hashes ({limit})"
     bits = "bit" if worst == 1 else "bits"
-    return f"look alike: perceptual hashes differ in at most {worst} {bits} (up to {threshold} may)"
+    return f"look alike: perceptual hashes differ in at most {worst} {bits} ({limit})"

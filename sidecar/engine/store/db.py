@@ -101,8 +101,13 @@ async def open_database(
 
 def _fix(folder: Path) -> str:
     uid, gid = os.getuid(), os.getgid()
+    try:
+        mine = folder.stat().st_uid == uid
+    except OSError:
+        mine = False
+    command = f"chmod -R u+rwX {folder}" if mine else f"chown -R {uid}:{gid} {folder}"
     return (
-        f"make it writable for uid {uid} (e.g. `chown -R {uid}:{gid} {folder}`) or point "
+        f"make it writable for uid {uid} (e.g. `{command}`) or point "
         "storage.state_dir (IMMICH_SIDECAR_STATE_DIR) at a writable folder"
     )
 

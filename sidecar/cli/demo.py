@@ -32,4 +32,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"storage": storage})
     header = f"Sample library: {photos}  (inventory: {settings.storage.db_path})"
     await scan_and_show(settings, [photos], as_json=args.json, analyze=True, header=header)
+    if not args.json:
+        state = settings.storage.state_dir
+        hint = f"{STATE_DIR_ENV}={state} immich-sidecar tui (or report, status)"
+        print(f"\nLook around in this inventory: {hint}")
     return 0

@@ -149,6 +149,7 @@ class Transport:
         self.base_url = normalize_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self.stats = TransportStats()
+        self._waiting_said = False
         import httpx  # loaded with the first client: commands that never talk to Immich, and
         # the TUI's start, do without it
 
@@ -222,6 +223,15 @@ class Transport:
                     "and that [immich] url is right"
                 )
             self.stats.retries += 1
+            if not self._waiting_said:  # once per client: the user sees why it is quiet
+                self._waiting_said = True
+                window = self.retry.read_window_s if read else self.retry.budget_s
+                log.warning(
+                    "Immich at %s is not answering (%s); trying again for up to %.0f s",
+                    self.base_url,
+                    failure,
+                    window,
+                )
             log.info("immich: %s %s %s; retrying in %.1f s", method, path, failure, delay)
             await asyncio.sleep(delay)
 

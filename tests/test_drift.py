@@ -150,3 +150,18 @@ def test_uploads_link_to_disk_files_by_content() -> None:
         ("/upload/elsewhere/copy.jpg", ["u1"])
     ]
     assert content_checksum_hex("not base64!") is None
+
+
+def test_an_imported_folder_with_no_files_recorded_is_not_checked() -> None:
+    """An unmounted volume (or one never scanned) must not make its assets look missing."""
+    assets = [view("a", "/mnt/photos/x.jpg"), view("b", "/mnt/archive/y.jpg")]
+    files = [FileView("/mnt/photos/x.jpg", "h1", "sha1", True, "image")]
+    report = compute_drift(assets, files, [], ["/mnt/photos", "/mnt/archive"])
+    assert report.missing_on_disk == []
+    assert report.not_checked == ["/mnt/archive"]
+    gone = [
+        FileView("/mnt/photos/x.jpg", "h1", "sha1", False, "image"),
+        FileView("/mnt/photos/z.jpg", "h2", "sha1", True, "image"),
+    ]
+    report = compute_drift(assets, gone, [], ["/mnt/photos", "/mnt/archive"])
+    assert [m.asset_id for m in report.missing_on_disk] == ["a"]  # checked: really missing

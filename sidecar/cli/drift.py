@@ -36,6 +36,16 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for folder in unmapped:
         print(f"Warning: {folder.message()}")
+    if not settings.libraries:
+        print(
+            "No [[libraries]] configured: nothing on disk is compared with Immich (add one "
+            "with immich_path and local_path, then scan)"
+        )
+    for root in report.not_checked:
+        print(
+            f"Not checked: {shown_path(root)} has no files recorded (not mounted here, or "
+            "not scanned yet: run scan); its assets are not reported missing"
+        )
     sections: list[tuple[str, list[str]]] = [
         ("On disk, not in Immich", [shown_path(p) for p in report.not_in_immich]),
         ("On disk, in Immich's trash (restore it in Immich to bring it back)",

@@ -80,6 +80,9 @@ class DriftReport:
     missing_on_disk: list[MissingAsset] = field(default_factory=list)
     multi_path_content: list[SharedContent] = field(default_factory=list)
     reimported_moves: list[ReimportedMove] = field(default_factory=list)
+    # imported folders with no file recorded under them (not mounted here, or never scanned):
+    # their assets are not reported missing
+    not_checked: list[str] = field(default_factory=list)
 
 
 def content_checksum_hex(checksum: str) -> str | None:
@@ -103,8 +106,8 @@ def compute_drift(
 ) -> DriftReport:
     """`moves` are (from_path, to_path) pairs the disk scan recorded; `imported_roots` are the
     scanned folders that Immich imports from (only those can hold files Immich lacks)."""
-    roots = list(imported_roots)
     file_list = list(files)
+    roots, not_checked = _checked_roots(list(imported_roots), file_list)
     files_by_path = {f.path: f for f in file_list}
     asset_list = list(assets)
     assets_by_path: dict[str, list[AssetView]] = defaultdict(list)
@@ -116,7 +119,7 @@ def compute_drift(
             hex_sum = content_checksum_hex(asset.checksum)
             if hex_sum:
                 uploads[hex_sum].append(asset)
-    report = DriftReport()
+    report = DriftReport(not_checked=not_checked)
 
     for f in file_list:
         if not f.present or f.kind == "sidecar" or not _under(f.path, roots):
@@ -165,6 +168,18 @@ def compute_drift(
     report.in_immich_trash.sort(key=lambda t: t.path)
     report.missing_on_disk.sort(key=lambda m: (m.path or "", m.asset_id))
     return report
+
+
+def _checked_roots(roots: list[str], files: list[FileView]) -> tuple[list[str], list[str]]:
+    """The imported folders with at least one file present under them, and the others (an
+    unmounted volume must not make every asset in it look missing)."""
+    seen = {r: False for r in roots}
+    for f in files:
+        if f.present:
+            for r in roots:
+                if not seen[r] and _under(f.path, [r]):
+                    seen[r] = True
+    return [r for r in roots if seen[r]], [r for r in roots if not seen[r]]
 
 
 def _reimported(

@@ -73,6 +73,7 @@ def drift_json(report: DriftReport) -> dict[str, Any]:
         "missing_on_disk": [asdict(m) for m in report.missing_on_disk],
         "multi_path_content": [asdict(m) for m in report.multi_path_content],
         "reimported_moves": [asdict(m) for m in report.reimported_moves],
+        "not_checked": report.not_checked,
         "counts": {
             "not_in_immich": len(report.not_in_immich),
             "in_immich_trash": len(report.in_immich_trash),

@@ -114,6 +114,17 @@ def test_marks_a_person_made_come_first_and_say_what_they_are() -> None:
     assert choose_keeper([big, cand("/p/e.jpg", description="Grandma's 90th")])[1] == (
         "has a description ('Grandma's 90th'; IMG_1.jpg has none)",
     )
+    tagged = cand("/p/IMG_1_edit.jpg", tags=("Family",), preferred=False)
+    assert choose_keeper([big, tagged, cand("/p/x.jpg", preferred=True)]) == (
+        "/p/IMG_1_edit.jpg",
+        (
+            "tagged 'Family' in Immich (x.jpg has no tag)",
+            "tagged 'Family' in Immich (IMG_1.jpg has no tag)",
+        ),
+    )
+    # a description comes before a tag, a tag before a preferred folder
+    described = cand("/p/d.jpg", description="Grandma's 90th")
+    assert choose_keeper([tagged, described])[0] == "/p/d.jpg"
     # without marks the picture decides
     assert choose_keeper([small, big]) == (
         "/p/IMG_1.jpg",

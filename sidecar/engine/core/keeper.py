@@ -1,6 +1,6 @@
 """The member of a duplicate group to keep (pure): ordered rules, each able to say why.
 
-What a person marked in Immich (albums, favourite, rating, description) comes first; then the
+What a person marked in Immich (albums, favourite, rating, description, tags) comes first; then the
 picture itself (pixels), then which file is the camera's own (no editing software, capture
 data intact, metadata not rewritten later) and carries the camera's name rather than a copy's
 (`copynames`); then format, size and metadata. The first rule that tells two members apart
@@ -35,6 +35,7 @@ class Candidate:
     favorite: bool = False
     rating: int | None = None  # stars 0-5 (-1: rejected in Immich)
     description: str = ""
+    tags: tuple[str, ...] = ()  # names of the Immich root tags it carries (a person's own)
     preferred: bool = False  # under a folder the user prefers to keep
     camera: str = ""  # EXIF make and model, as one name
     software: str | None = None  # EXIF Software
@@ -50,6 +51,7 @@ KEEPER_RULES: dict[str, str] = {
     "favorite": "a favourite",
     "rating": "rated higher",
     "description": "has a description",
+    "tag": "tagged in Immich",
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
     "camera-original": "the camera original (no editing software, capture data intact)",
@@ -66,6 +68,7 @@ DEFAULT_KEEPER_RULES = (
     "favorite",
     "rating",
     "description",
+    "tag",
     "preferred-folder",
     "pixels",
     "camera-original",
@@ -135,6 +138,8 @@ def _score(c: Candidate, rule: str, group: _Group) -> float:
         return float(c.rating or 0)
     if rule == "description":
         return float(bool(c.description.strip()))
+    if rule == "tag":
+        return float(bool(c.tags))
     if rule == "preferred-folder":
         return float(c.preferred)
     if rule == "pixels":
@@ -177,6 +182,9 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
         text = best.description.strip()
         short = text if len(text) <= 40 else text[:39] + "…"
         return f"has a description ('{short}'; {them} has none)"
+    if rule == "tag":
+        names = ", ".join(f"'{t}'" for t in best.tags[:3])
+        return f"tagged {names} in Immich ({them} has no tag)"
     if rule == "preferred-folder":
         return f"in a preferred folder ({them} is not)"
     if rule == "pixels":

@@ -287,7 +287,7 @@ class AnalyzeService:
                 description=mark.description, tags=mark.tags,
                 preferred=self._preferred(row.path),
                 camera=_camera(row.make, row.model), software=row.software,
-                edited_at=_when(row.modified_at),
+                edited_at=_when(row.modified_at), quality=row.quality,
             ))  # fmt: skip
             folder, _, name = row.path.rpartition("/")
             shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,

@@ -164,12 +164,12 @@ class SyncSettings(_Section):
 
 KeeperRule = Literal[
     "pixels", "camera-original", "camera-format", "file-size", "prefer-raw", "exif", "album",
-    "favorite", "rating", "description", "preferred-folder", "older", "original-name",
+    "favorite", "rating", "description", "tag", "preferred-folder", "older", "original-name",
     "shorter-path",
 ]  # fmt: skip
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
 DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
-    "album", "favorite", "rating", "description", "preferred-folder", "pixels",
+    "album", "favorite", "rating", "description", "tag", "preferred-folder", "pixels",
     "camera-original", "original-name", "camera-format", "file-size", "exif", "older",
     "shorter-path",
 )  # fmt: skip

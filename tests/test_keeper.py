@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -114,6 +115,17 @@ def test_marks_a_person_made_come_first_and_say_what_they_are() -> None:
     assert choose_keeper([big, cand("/p/e.jpg", description="Grandma's 90th")])[1] == (
         "has a description ('Grandma's 90th'; IMG_1.jpg has none)",
     )
+    tagged = cand("/p/IMG_1_edit.jpg", tags=("Family",), preferred=False)
+    assert choose_keeper([big, tagged, cand("/p/x.jpg", preferred=True)]) == (
+        "/p/IMG_1_edit.jpg",
+        (
+            "tagged 'Family' in Immich (x.jpg has no tag)",
+            "tagged 'Family' in Immich (IMG_1.jpg has no tag)",
+        ),
+    )
+    # a description comes before a tag, a tag before a preferred folder
+    described = cand("/p/d.jpg", description="Grandma's 90th")
+    assert choose_keeper([tagged, described])[0] == "/p/d.jpg"
     # without marks the picture decides
     assert choose_keeper([small, big]) == (
         "/p/IMG_1.jpg",
@@ -219,3 +231,92 @@ async def test_files_immich_generates_are_never_members(tmp_path: Path, settings
     result = await analyse(settings, upload)
     assert result["duplicate_groups"] == []
     assert result["summary"]["media"] == 1
+
+
+def _jpegs(tmp_path: Path, qualities: dict[str, int]) -> dict[str, Candidate]:
+    """Real JPEGs of one photo written by Pillow at the given qualities (same EXIF, same
+    size), as candidates carrying the quality their fingerprint estimated."""
+    from sidecar.cli.corpus import _save
+    from sidecar.cli.samples import _data_dir
+    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    out = {}
+    for name, quality in qualities.items():
+        path = tmp_path / name
+        _save(img, path, T, quality=quality)
+        fp = fingerprint_file(str(path))
+        assert isinstance(fp, Fingerprint)
+        out[name] = cand(f"/p/{name}", quality=fp.quality, width=fp.width, height=fp.height)
+    return out
+
+
+def test_jpeg_quality_is_estimated_from_the_header(tmp_path: Path) -> None:
+    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+
+    written = {f"q{q}.jpg": q for q in (30, 60, 75, 85, 90, 95, 100)}
+    estimated = {n: c.quality for n, c in _jpegs(tmp_path, written).items()}
+    assert all(abs((estimated[n] or 0) - q) <= 1 for n, q in written.items()), estimated
+    Image.new("RGB", (64, 48), "teal").save(tmp_path / "x.png")
+    fp = fingerprint_file(str(tmp_path / "x.png"))
+    assert isinstance(fp, Fingerprint)
+    assert fp.quality is None
+
+
+def test_a_reencoded_jpeg_loses_the_camera_original_rule_to_a_higher_quality(
+    tmp_path: Path,
+) -> None:
+    c = _jpegs(tmp_path, {"Copy of IMG_1234.jpg": 95, "IMG_1234.jpg": 60, "IMG_1234_1.jpg": 89})
+    # the plain name would win without the quality: the re-encode loses first
+    assert choose_keeper([c["IMG_1234.jpg"], c["Copy of IMG_1234.jpg"]]) == (
+        "/p/Copy of IMG_1234.jpg",
+        ("camera original: quality ~95 (IMG_1234.jpg re-encoded at ~60)",),
+    )
+    # 6 points lower is no re-encode: the names decide
+    assert choose_keeper([c["IMG_1234_1.jpg"], c["Copy of IMG_1234.jpg"]])[1] == (
+        "named like the original (IMG_1234_1.jpg); Copy of IMG_1234.jpg is a copy (macOS, "
+        "Google Drive) (name pattern copy-of)",
+    )
+    # a camera that writes quality 60 is not penalised on its own, nor beside a PNG
+    png = replace(c["IMG_1234.jpg"], key="/p/IMG_1234.png", path="/p/IMG_1234.png", format="png")
+    alone = choose_keeper([c["IMG_1234.jpg"], png])
+    assert alone[1] == ("in a camera's format (JPEG; IMG_1234.png is PNG)",)
+    # nor beside a JPEG of another size (the rule compares equal pixels only)
+    small = cand("/p/b/IMG_1234.jpg", quality=95, width=100, height=75)
+    rules = ("camera-original", "shorter-path")
+    assert choose_keeper([c["IMG_1234.jpg"], small], rules)[0] == "/p/IMG_1234.jpg"
+    # an editor's export at a higher quality does not make the camera's file a re-encode
+    edit = replace(c["Copy of IMG_1234.jpg"], software="GIMP 2.10.36")
+    assert choose_keeper([edit, c["IMG_1234.jpg"]])[1] == (
+        "camera original: EXIF from Canon EOS 80D, no editing software "
+        "(Copy of IMG_1234.jpg: Software 'GIMP 2.10.36')",
+    )
+
+
+async def test_local_reencode_loses_and_older_fingerprints_are_not_made_again(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from sidecar.cli.corpus import _save
+    from sidecar.cli.samples import _data_dir
+    from sidecar.runtime import open_runtime
+    from tests.test_analyze import analyse
+
+    photos = tmp_path / "photos"
+    with Image.open(_data_dir() / "chelsea.png") as src:
+        img = src.convert("RGB")
+    _save(img, photos / "Backup/IMG_0042.jpg", T, quality=95)
+    _save(img, photos / "IMG_0042.jpg", T, quality=70)  # re-encoded, EXIF kept
+    first = await analyse(settings, photos)
+    (group,) = first["duplicate_groups"]
+    assert group["keeper"] == str(photos / "Backup/IMG_0042.jpg")
+    assert group["reasons"][1] == "camera original: quality ~95 (IMG_0042.jpg re-encoded at ~70)"
+    async with open_runtime(settings) as rt:
+        await rt.db.conn.execute("UPDATE fingerprints SET jpeg_quality = NULL")
+        await rt.db.conn.commit()
+        assert await rt.analysis.unfingerprinted() == []  # unknown quality: not made again
+    again = await analyse(settings, photos)
+    assert again["summary"]["fingerprinted"] == 0
+    (group,) = again["duplicate_groups"]  # quality unknown: the larger file decides
+    assert group["keeper"] == str(photos / "Backup/IMG_0042.jpg")
+    assert group["reasons"][1].startswith("larger file at the same dimensions: ")

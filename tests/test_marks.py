@@ -1,5 +1,6 @@
-"""What a person marked in Immich (albums, favourites, ratings, descriptions) reaches the keeper
-rules: albums read incrementally through the test Immich, in every dialect."""
+"""What a person marked in Immich (albums, favourites, ratings, descriptions, tags) reaches the
+keeper rules: albums read incrementally and tags per root tag through the test Immich, in every
+dialect."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from sidecar.engine.services.album_marks import sync_albums
 from sidecar.engine.services.report import analysis_report
+from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.marks import Marks, MarkStore
 from sidecar.immich_client import ImmichClient
 from sidecar.runtime import open_runtime
@@ -57,6 +59,47 @@ async def test_albums_are_read_only_when_they_changed_and_shared_albums_count(
         assert set(await store.marks()) == {a2.id}
 
 
+async def test_root_tags_count_with_their_children_and_the_sidecars_own_do_not(
+    immich: FakeImmich, state_dir: Path
+) -> None:
+    state = immich.state
+    anna, ben = state.add_user("Anna"), state.add_user("Ben", is_admin=False)
+    key = state.add_key(anna)
+    a1, a2, a3, a4 = (state.add_upload(anna, f"photo {i}".encode()) for i in range(4))
+    state.upsert_tag(anna.id, "Family").asset_ids.add(a1.id)
+    state.upsert_tag(anna.id, "Family/Kids/Tom").asset_ids.add(a2.id)  # counts as 'Family'
+    state.upsert_tag(anna.id, "Trips").asset_ids.update({a2.id, a3.id})
+    # write-back's own tags are on every member of a group: no person's mark
+    state.upsert_tag(anna.id, "immich-sidecar/duplicate/exact").asset_ids.add(a4.id)
+    state.upsert_tag(ben.id, "Ben's").asset_ids.add(a4.id)  # another user's tag: not seen
+    settings = make_settings(state_dir, immich={"url": immich.url, "api_key": key})
+    async with open_runtime(settings) as rt:
+        await rt.sync.sync()
+        store = MarkStore(rt.db)
+
+        async def read() -> tuple[int, int]:
+            async with ImmichClient.connect(immich.url, key) as client:
+                result = await sync_tags(client, store, "default", "immich-sidecar")
+                return result.tags, result.dropped
+
+        assert await read() == (2, 0)
+        marks = await store.marks()
+        assert {a: m.tags for a, m in marks.items()} == {
+            a1.id: ("Family",),
+            a2.id: ("Family", "Trips"),
+            a3.id: ("Trips",),
+        }
+        assert await read() == (2, 0)  # read again every time, nothing doubled
+        assert (await store.marks())[a2.id] == Marks(tags=("Family", "Trips"))
+        trips = next(t for t in state.tags.values() if t.value == "Trips")
+        state.delete_tag(trips.id)
+        assert await read() == (1, 1)
+        assert {a: m.tags for a, m in (await store.marks()).items()} == {
+            a1.id: ("Family",),
+            a2.id: ("Family",),
+        }
+
+
 async def test_favourite_rating_and_description_come_from_the_mirror(
     immich: FakeImmich, state_dir: Path
 ) -> None:
@@ -104,6 +147,49 @@ async def test_the_member_a_person_marked_is_kept_and_the_reason_says_so(
     favourite = near[frozenset({"chelsea.jpg", "chelsea.png"})]
     assert favourite["keeper_asset_id"] == assets[png].id
     assert favourite["reasons"][1] == "a favourite (chelsea.jpg is not)"
+
+
+async def test_a_person_tag_makes_the_keeper_until_the_tag_is_deleted(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    state = immich_v2.state
+    user = state.add_user()
+    key = state.add_key(user)
+    library = state.add_library(user, "/mnt/photos/family")
+    assets: dict[str, Any] = {}
+    for path in sorted(photos.rglob("*")):
+        if path.suffix in (".jpg", ".png") and "@eaDir" not in path.parts:
+            rel = str(path.relative_to(photos))
+            assets[rel] = state.import_file(library, f"/mnt/photos/family/{rel}")
+    small = next(r for r in assets if r.endswith("astronaut-small.jpg"))
+    png = next(r for r in assets if r.endswith("chelsea.png"))
+    family = state.upsert_tag(user.id, "Family")
+    state.upsert_tag(user.id, "Family/Space").asset_ids.add(assets[small].id)
+    # the sidecar's own tag on the PNG is no mark: the JPEG stays the keeper
+    state.upsert_tag(user.id, "immich-sidecar/duplicate/near").asset_ids.add(assets[png].id)
+    settings = mapped_settings(immich_v2.url, key, photos, state_dir)
+
+    async def near_groups(rt: Any) -> dict[frozenset[str], Any]:
+        await rt.analyze.analyze()
+        report = await analysis_report(rt.analysis)
+        return {frozenset(names(g)): g for g in report["duplicate_groups"] if g["tier"] == "near"}
+
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        assert summary.tags_read == 1
+        near = await near_groups(rt)
+        tagged = near[frozenset({"astronaut.jpg", "astronaut-small.jpg"})]
+        assert tagged["keeper_asset_id"] == assets[small].id
+        assert tagged["reasons"][1] == "tagged 'Family' in Immich (astronaut.jpg has no tag)"
+        chelsea = near[frozenset({"chelsea.jpg", "chelsea.png"})]
+        assert chelsea["keeper_asset_id"] != assets[png].id
+        state.delete_tag(family.id)  # the child goes with it
+        near = await near_groups(rt)
+    untagged = near[frozenset({"astronaut.jpg", "astronaut-small.jpg"})]
+    assert untagged["keeper_asset_id"] != assets[small].id
+    assert not any("tagged" in r for r in untagged["reasons"])
 
 
 async def test_eval_corpus_keepers_with_marks_set_through_the_test_immich(

@@ -47,6 +47,7 @@ class Fingerprint:
     zoomed: tuple[int, ...] = ()  # (pHash, dHash) of each ZOOMS view, flattened
     software: str | None = None  # EXIF Software: an editor's name says the file was edited
     modified_at: str | None = None  # EXIF DateTime: when the file's metadata was last written
+    quality: int | None = None  # estimated JPEG quality (jpeg_quality); None for other formats
 
     def with_exif(self, facts: ExifFacts) -> Fingerprint:
         taken, make, model, software, modified = facts
@@ -152,9 +153,40 @@ def _exif_facts(img: Image.Image) -> ExifFacts:
     return _facts({**dict(exif), **dict(sub)})
 
 
+# The IJG (libjpeg) luminance quantization table at quality 50, in natural order
+IJG_ROWS = (
+    (16, 11, 10, 16, 24, 40, 51, 61),
+    (12, 12, 14, 19, 26, 58, 60, 55),
+    (14, 13, 16, 24, 40, 57, 69, 56),
+    (14, 17, 22, 29, 51, 87, 80, 62),
+    (18, 22, 37, 56, 68, 109, 103, 77),
+    (24, 35, 55, 64, 81, 104, 113, 92),
+    (49, 64, 78, 87, 103, 121, 120, 101),
+    (72, 92, 95, 98, 112, 100, 103, 99),
+)
+IJG_LUMINANCE = tuple(q for row in IJG_ROWS for q in row)
+
+
+def jpeg_quality(img: Image.Image) -> int | None:
+    """The IJG quality (1-100) a JPEG's luminance table was most likely scaled from, read
+    from the header (no decoding): the table's scale against IJG's, over the entries not
+    clipped at 255. Other encoders' tables give a comparable number."""
+    tables = getattr(img, "quantization", None)
+    table = [int(q) for q in tables.get(0, ())] if tables else []
+    if len(table) != 64:
+        return None
+    kept = [(q, s) for q, s in zip(table, IJG_LUMINANCE, strict=True) if q < 255]
+    if not kept or all(q <= 1 for q, _ in kept):
+        return 100 if kept else 1
+    scale = 100 * sum(q for q, _ in kept) / sum(s for _, s in kept)
+    quality = (200 - scale) / 2 if scale <= 100 else 5000 / scale
+    return max(1, min(100, round(quality)))
+
+
 def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     width, height = img.size
     facts = _exif_facts(img)
+    quality = jpeg_quality(img) if img.format == "JPEG" else None
     if img.width * img.height > MAX_PIXELS:
         raise Image.DecompressionBombError(f"{img.width}x{img.height}")
     if img.format == "JPEG":
@@ -165,7 +197,8 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     if swapped:
         width, height = height, width
     phash, dhash, zoomed = _hashes(img, hash_size)
-    return Fingerprint(phash, dhash, width, height, source, zoomed=zoomed).with_exif(facts)
+    fp = Fingerprint(phash, dhash, width, height, source, zoomed=zoomed, quality=quality)
+    return fp.with_exif(facts)
 
 
 def _raw_exif(path: str) -> ExifFacts:
@@ -212,7 +245,7 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
         if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
                 fp = _from_pillow(img, hash_size, "raw-preview")
-            return replace(fp, width=width, height=height, source="raw-preview")
+            return replace(fp, width=width, height=height, source="raw-preview", quality=None)
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
             phash, dhash, zoomed = _hashes(bitmap, hash_size)

@@ -1,8 +1,9 @@
 """The member of a duplicate group to keep (pure): ordered rules, each able to say why.
 
-What a person marked in Immich (albums, favourite, rating, description) comes first; then the
+What a person marked in Immich (albums, favourite, rating, description, tags) comes first; then the
 picture itself (pixels), then which file is the camera's own (no editing software, capture
-data intact, metadata not rewritten later) and carries the camera's name rather than a copy's
+data intact, metadata not rewritten later, not re-encoded at a clearly lower JPEG quality than
+another member of the same size) and carries the camera's name rather than a copy's
 (`copynames`); then format, size and metadata. The first rule that tells two members apart
 decides, and its reason names the data it used. Members equal by every rule are ordered by
 path: the shorter, then the alphabetically first, is kept.
@@ -35,10 +36,12 @@ class Candidate:
     favorite: bool = False
     rating: int | None = None  # stars 0-5 (-1: rejected in Immich)
     description: str = ""
+    tags: tuple[str, ...] = ()  # names of the Immich root tags it carries (a person's own)
     preferred: bool = False  # under a folder the user prefers to keep
     camera: str = ""  # EXIF make and model, as one name
     software: str | None = None  # EXIF Software
     edited_at: datetime | None = None  # EXIF DateTime (when the metadata was last written)
+    quality: int | None = None  # estimated JPEG quality (1-100; None: not a JPEG, or unknown)
 
     @property
     def name(self) -> str:
@@ -50,6 +53,7 @@ KEEPER_RULES: dict[str, str] = {
     "favorite": "a favourite",
     "rating": "rated higher",
     "description": "has a description",
+    "tag": "tagged in Immich",
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
     "camera-original": "the camera original (no editing software, capture data intact)",
@@ -66,6 +70,7 @@ DEFAULT_KEEPER_RULES = (
     "favorite",
     "rating",
     "description",
+    "tag",
     "preferred-folder",
     "pixels",
     "camera-original",
@@ -86,6 +91,33 @@ EDITORS = re.compile(
     re.IGNORECASE,
 )
 REWRITE_AFTER = timedelta(minutes=1)  # EXIF DateTime later than the capture: rewritten
+# A JPEG this many quality points below another of the same size was re-encoded (relative to
+# the group: a camera that writes quality 85 is not penalised on its own)
+REENCODE_GAP = 8
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    names: dict[str, NameVerdict | None]  # path -> the copy-name row it matches
+    reencoded: dict[str, int]  # path -> the higher quality of a same-size JPEG beside it
+
+
+def _reencoded(members: Sequence[Candidate]) -> dict[str, int]:
+    """JPEGs whose estimated quality is REENCODE_GAP or more below the best JPEG of the
+    same pixel size in the group: path -> that best quality. An editor's export is no
+    measure (saving at a higher quality does not make the camera's file a re-encode)."""
+    best: dict[tuple[int | None, int | None], int] = {}
+    for m in members:
+        if m.format == "jpeg" and m.quality is not None and not _edited_by(m):
+            size = (m.width, m.height)
+            best[size] = max(best.get(size, 0), m.quality)
+    return {
+        m.path: best[(m.width, m.height)]
+        for m in members
+        if m.format == "jpeg"
+        and m.quality is not None
+        and best.get((m.width, m.height), 0) - m.quality >= REENCODE_GAP
+    }
 
 
 def _edited_by(c: Candidate) -> bool:
@@ -104,7 +136,7 @@ def _rewritten(c: Candidate) -> bool:
     )
 
 
-def origin_problems(c: Candidate) -> list[str]:
+def origin_problems(c: Candidate, group: _Group | None = None) -> list[str]:
     """What says this file is not as the camera wrote it (empty for a camera original)."""
     out = []
     if _edited_by(c):
@@ -113,17 +145,17 @@ def origin_problems(c: Candidate) -> list[str]:
         out.append("no capture data in its EXIF")
     elif _rewritten(c):
         out.append(f"metadata rewritten {c.edited_at:%Y-%m-%d %H:%M}")
+    if group is not None and c.path in group.reencoded:
+        out.append(f"re-encoded at ~{c.quality}")
     return out
 
 
-def _origin_score(c: Candidate) -> float:
-    """An editor's mark weighs most, then missing capture data, then a later rewrite."""
-    return -(4 * _edited_by(c) + 2 * _no_capture(c) + (not _no_capture(c) and _rewritten(c)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    names: dict[str, NameVerdict | None]  # path -> the copy-name row it matches
+def _origin_score(c: Candidate, group: _Group) -> float:
+    """An editor's mark weighs most, then missing capture data, then a later rewrite, then a
+    re-encode."""
+    rewritten = not _no_capture(c) and _rewritten(c)
+    reencoded = c.path in group.reencoded
+    return -(8 * _edited_by(c) + 4 * _no_capture(c) + 2 * rewritten + reencoded)
 
 
 def _score(c: Candidate, rule: str, group: _Group) -> float:
@@ -135,12 +167,14 @@ def _score(c: Candidate, rule: str, group: _Group) -> float:
         return float(c.rating or 0)
     if rule == "description":
         return float(bool(c.description.strip()))
+    if rule == "tag":
+        return float(bool(c.tags))
     if rule == "preferred-folder":
         return float(c.preferred)
     if rule == "pixels":
         return (c.width or 0) * (c.height or 0)
     if rule == "camera-original":
-        return _origin_score(c)
+        return _origin_score(c, group)
     if rule == "original-name":
         return 0.0 if group.names.get(c.path) else 1.0
     if rule == "camera-format":
@@ -177,6 +211,9 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
         text = best.description.strip()
         short = text if len(text) <= 40 else text[:39] + "…"
         return f"has a description ('{short}'; {them} has none)"
+    if rule == "tag":
+        names = ", ".join(f"'{t}'" for t in best.tags[:3])
+        return f"tagged {names} in Immich ({them} has no tag)"
     if rule == "preferred-folder":
         return f"in a preferred folder ({them} is not)"
     if rule == "pixels":
@@ -184,8 +221,12 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
             f"more pixels: {best.width}x{best.height} against {other.width}x{other.height} ({them})"
         )
     if rule == "camera-original":
-        mine = origin_problems(best)
-        theirs = "; ".join(origin_problems(other))
+        mine = origin_problems(best, group)
+        theirs = "; ".join(origin_problems(other, group))
+        if not mine and origin_problems(other) == [] and best.quality is not None:
+            return (
+                f"camera original: quality ~{best.quality} ({them} re-encoded at ~{other.quality})"
+            )
         if not mine:
             return (
                 f"camera original: EXIF from {best.camera}, no editing software ({them}: {theirs})"
@@ -225,7 +266,7 @@ def choose_keeper(
     members: Sequence[Candidate], rules: Sequence[str] = DEFAULT_KEEPER_RULES
 ) -> tuple[str, tuple[str, ...]]:
     """The member to keep and, for every other member, the rule that decided it."""
-    group = _Group(copy_verdicts(m.path for m in members))
+    group = _Group(copy_verdicts(m.path for m in members), _reencoded(members))
     first = sorted(members, key=_path_order)  # ties: the shorter, then the first path
     ranked = sorted(first, key=lambda c: [_score(c, r, group) for r in rules], reverse=True)
     best = ranked[0]

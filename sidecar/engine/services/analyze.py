@@ -47,6 +47,7 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_key,
 )
 from sidecar.engine.services.sync import ClientFactory
+from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.marks import Marks, MarkStore
@@ -78,6 +79,7 @@ class AnalysisReport:
     remote_error: str | None = None
     remote_pending: int = 0  # assets whose thumbnail Immich has not made yet
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
+    tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -87,7 +89,7 @@ class AnalysisReport:
             "exact_groups": self.exact_groups, "near_groups": self.near_groups,
             "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
             "remote_error": self.remote_error, "remote_pending": self.remote_pending,
-            "albums_read": self.albums_read,
+            "albums_read": self.albums_read, "tags_read": self.tags_read,
             "marks_error": self.marks_error,
             "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -190,7 +192,7 @@ class AnalyzeService:
             media = await self.analysis.media()  # after local fingerprinting: fresh hashes
             links = await self.assets.links()
             remote = await self._remote(report, fresh, media, links)
-            await self._albums(report)
+            await self._marks(report)
             say("grouping", 0, 1)
             await self._update_edges(fresh)
             await self._rebuild(op_id, report, media, links, remote)
@@ -209,23 +211,27 @@ class AnalyzeService:
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
 
-    async def _albums(self, report: AnalysisReport) -> None:
-        """Album membership, a person's marks for the keeper rules: per API key, only albums
-        that changed since the last analysis are read again (sync's quiet run stays one
-        request). A failure leaves the marks last read in place."""
+    async def _marks(self, report: AnalysisReport) -> None:
+        """Album membership and tags, a person's marks for the keeper rules, per API key:
+        only albums that changed since the last analysis are read again (sync's quiet run
+        stays one request); every root tag is read (one search each). A failure leaves the
+        marks last read in place."""
         if not self.settings.immich.url or self.connect is None:
             return
         review = self.settings.writeback.review_album_name
+        tag_root = self.settings.writeback.tag_root
         for label, key in self.settings.user_keys():
             client = self.connect(key)
             try:
-                result = await sync_albums(
+                albums = await sync_albums(
                     client, self.marks, label, full=False, review_album=review
                 )
-                report.albums_read += result.read
+                report.albums_read += albums.read
+                tags = await sync_tags(client, self.marks, label, tag_root)
+                report.tags_read += tags.tags
             except ImmichError as exc:
                 report.marks_error = f"{label}: {exc}"
-                log.warning("analysis: albums of %s: %s", label, exc)
+                log.warning("analysis: albums and tags of %s: %s", label, exc)
             finally:
                 await client.aclose()
 
@@ -281,9 +287,10 @@ class AnalyzeService:
                 format=_format(row.path, row.kind), captured_at=taken,
                 exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
                 albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
-                description=mark.description, preferred=self._preferred(row.path),
+                description=mark.description, tags=mark.tags,
+                preferred=self._preferred(row.path),
                 camera=_camera(row.make, row.model), software=row.software,
-                edited_at=_when(row.modified_at),
+                edited_at=_when(row.modified_at), quality=row.quality,
             ))  # fmt: skip
             folder, _, name = row.path.rpartition("/")
             shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,
@@ -306,7 +313,7 @@ class AnalyzeService:
                 captured_at=taken, exif_fields=sum(x is not None for x in
                                                    (a.date_time_original, a.make, a.model)),
                 albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
-                description=mark.description, camera=_camera(a.make, a.model),
+                description=mark.description, tags=mark.tags, camera=_camera(a.make, a.model),
             ))  # fmt: skip
             if a.type != "VIDEO":
                 folder, _, name = path.rpartition("/")

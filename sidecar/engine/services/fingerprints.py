@@ -154,4 +154,5 @@ class Fingerprinter:
         return FingerprintRow(content, self.algo, outcome.phash, outcome.dhash, self.hash_size,
                               outcome.width, outcome.height, outcome.source, outcome.taken_at,
                               outcome.make, outcome.model, None, outcome.zoomed,
-                              outcome.software, outcome.modified_at, True)  # fmt: skip
+                              outcome.software, outcome.modified_at, True,
+                              outcome.quality)  # fmt: skip

@@ -30,6 +30,7 @@ class FingerprintRow:
     software: str | None = None  # EXIF Software
     modified_at: str | None = None  # EXIF DateTime
     exif_read: bool = False  # Software and DateTime were looked for (a file; not a thumbnail)
+    quality: int | None = None  # estimated JPEG quality (null: not a JPEG, or not estimated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class MediaRow:
     model: str | None
     software: str | None = None
     modified_at: str | None = None
+    quality: int | None = None  # estimated JPEG quality
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +124,11 @@ class AnalysisStore:
             await conn.executemany(
                 "INSERT OR REPLACE INTO fingerprints (content_hash, hash_algo, phash, dhash,"
                 " hash_size, width, height, source, taken_at, make, model, error, computed_at,"
-                " zoomed, software, modified_at, exif_read)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " zoomed, software, modified_at, exif_read, jpeg_quality)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(r.content_hash, r.hash_algo, r.phash, r.dhash, r.hash_size, r.width, r.height,
                   r.source, r.taken_at, r.make, r.model, r.error, now, pack(r.zoomed),
-                  r.software, r.modified_at, 1 if r.exif_read else None)
+                  r.software, r.modified_at, 1 if r.exif_read else None, r.quality)
                  for r in rows],
             )  # fmt: skip
 
@@ -134,7 +136,8 @@ class AnalysisStore:
         """Every present image and RAW file with its fingerprint, for grouping and pairing."""
         rows = await self.db.fetchall(
             "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
-            " p.width, p.height, p.taken_at, p.make, p.model, p.software, p.modified_at"
+            " p.width, p.height, p.taken_at, p.make, p.model, p.software, p.modified_at,"
+            " p.jpeg_quality"
             " FROM files f"
             " JOIN roots r ON r.id = f.root_id"
             " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"

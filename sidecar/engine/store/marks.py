@@ -1,9 +1,10 @@
 """What a person marked in Immich: album membership (per API key, read again only when an
-album changed) and, from the mirrored assets, favourites, ratings and descriptions."""
+album changed), root tags (per API key, read at each analysis) and, from the mirrored assets,
+favourites, ratings and descriptions."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from sidecar.engine.store.db import Database
@@ -15,6 +16,7 @@ class Marks:
     favorite: bool = False
     rating: int | None = None
     description: str = ""
+    tags: tuple[str, ...] = ()  # root tag names, sorted
 
 
 class MarkStore:
@@ -61,24 +63,65 @@ class MarkStore:
                     (album_id, album_id),
                 )
 
+    async def replace_tags(
+        self, sync_key: str, tags: Mapping[str, tuple[str, Collection[str]]]
+    ) -> int:
+        """The root tags a key sees, as just read (tag id -> name, asset ids), in one
+        transaction; tags it no longer sees are dropped (their assets once no other key sees
+        the tag). Returns how many were dropped."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT id FROM tags WHERE sync_key = ?", (sync_key,)) as cur:
+                gone = {r[0] for r in await cur.fetchall()} - set(tags)
+            for tag_id in gone:
+                await conn.execute(
+                    "DELETE FROM tags WHERE sync_key = ? AND id = ?", (sync_key, tag_id)
+                )
+                await conn.execute(
+                    "DELETE FROM tag_assets WHERE tag_id = ?"
+                    " AND NOT EXISTS (SELECT 1 FROM tags WHERE id = ?)",
+                    (tag_id, tag_id),
+                )
+            for tag_id, (name, asset_ids) in tags.items():
+                await conn.execute(
+                    "INSERT INTO tags (sync_key, id, name) VALUES (?, ?, ?)"
+                    " ON CONFLICT (sync_key, id) DO UPDATE SET name = excluded.name",
+                    (sync_key, tag_id, name),
+                )
+                await conn.execute("DELETE FROM tag_assets WHERE tag_id = ?", (tag_id,))
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO tag_assets (tag_id, asset_id) VALUES (?, ?)",
+                    [(tag_id, a) for a in asset_ids],
+                )
+        return len(gone)
+
+    async def _names(self, members: str, groups: str, column: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for asset_id, name in await self.db.fetchall(
+            f"SELECT DISTINCT m.asset_id, g.name FROM {members} m"
+            f" JOIN {groups} g ON g.id = m.{column}"
+        ):
+            out.setdefault(asset_id, set()).add(name)
+        return out
+
     async def marks(self) -> dict[str, Marks]:
         """Every asset (not gone) a person marked: in an album, a favourite, rated or
-        described. Two reads: the album members (index: album_assets primary key) and the
-        assets table once."""
-        albums: dict[str, set[str]] = {}
-        for asset_id, name in await self.db.fetchall(
-            "SELECT DISTINCT m.asset_id, a.name FROM album_assets m"
-            " JOIN albums a ON a.id = m.album_id"
-        ):
-            albums.setdefault(asset_id, set()).add(name)
+        described, tagged. Three reads: the album members, the tagged assets (index: their
+        primary keys) and the assets table once."""
+        albums = await self._names("album_assets", "albums", "album_id")
+        tags = await self._names("tag_assets", "tags", "tag_id")
         rows = await self.db.fetchall(
             "SELECT id, is_favorite, json_extract(exif, '$.rating'),"
             " json_extract(exif, '$.description') FROM assets WHERE state != 'gone'"
             " AND (is_favorite = 1 OR json_extract(exif, '$.rating') IS NOT NULL"
             " OR coalesce(json_extract(exif, '$.description'), '') != '')"
         )
-        out = {a: Marks(tuple(sorted(names))) for a, names in albums.items()}
+        out = {
+            a: Marks(tuple(sorted(albums.get(a, ()))), tags=tuple(sorted(tags.get(a, ()))))
+            for a in albums.keys() | tags.keys()
+        }
         for asset_id, favorite, rating, description in rows:
-            names = out.get(asset_id, Marks()).albums
-            out[asset_id] = Marks(names, bool(favorite), rating, description or "")
+            known = out.get(asset_id, Marks())
+            out[asset_id] = Marks(
+                known.albums, bool(favorite), rating, description or "", known.tags
+            )
         return out

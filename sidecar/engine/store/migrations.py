@@ -422,6 +422,26 @@ DROP TABLE wb_actions;
 ALTER TABLE wb_actions_new RENAME TO wb_actions;
 """
 
+PERSON_TAGS_0014 = """
+-- The root tags a person gave assets in Immich, per API key (the sidecar's own tag_root subtree
+-- is no mark): a root's assets include those of every tag below it. Read again at each
+-- analysis (tags carry no count, and their updatedAt does not move when assets are tagged).
+-- Fingerprints gain an estimated JPEG quality (null: not a JPEG, or made before this column).
+CREATE TABLE tags (
+    sync_key   TEXT NOT NULL,                      -- the API key label that sees the tag
+    id         TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    PRIMARY KEY (sync_key, id)
+) WITHOUT ROWID;
+CREATE TABLE tag_assets (
+    tag_id     TEXT NOT NULL,
+    asset_id   TEXT NOT NULL,
+    PRIMARY KEY (tag_id, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX tag_assets_by_asset ON tag_assets (asset_id);
+ALTER TABLE fingerprints ADD COLUMN jpeg_quality INTEGER;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_inventory", INVENTORY_0001),
     Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
@@ -436,4 +456,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0011_review", REVIEW_0011),
     Migration("0012_person_marks", PERSON_MARKS_0012),
     Migration("0013_writeback_verified", WRITEBACK_VERIFIED_0013),
+    Migration("0014_person_tags", PERSON_TAGS_0014),
 )

@@ -19,6 +19,7 @@ from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings
+from tests.fake_immich import FakeImmich
 from tests.raw_files import write_dng
 
 
@@ -69,7 +70,7 @@ async def test_sample_library(photos: Path, settings: Settings) -> None:
     assert copy["keeper"].endswith("/coffee.jpg")
     assert copy["reasons"][1] == (
         "named like the original (coffee.jpg); café au lait (1).jpg is a second download or "
-        "upload of the same name (browsers, Windows) (name pattern (n))"
+        "upload of the same name (browsers, Windows), by the '(n)' name pattern"
     )
     small = groups[("near", frozenset({"astronaut.jpg", "astronaut-small.jpg"}))]
     assert small["keeper"] == str(photos / "2019/Summer/astronaut.jpg")
@@ -435,3 +436,22 @@ def test_decide_from_the_command_line(cli: Any, photos: Path, state_dir: Path) -
     assert {str(small), str(big)} not in [{m["path"] for m in g["members"]}
                                           for g in data["duplicate_groups"]]  # fmt: skip
     assert cli("decide", "keep-together", str(small), env=env).code == 2
+
+
+def test_analyze_says_what_it_could_not_read_from_immich(
+    immich_v2: FakeImmich, cli: Any, photos: Path, state_dir: Path
+) -> None:
+    """A wrong key: the local analysis goes on, the summary says what Immich did not give,
+    and the exit code is 1."""
+    env = {
+        "IMMICH_URL": immich_v2.url,
+        "IMMICH_API_KEY": "wrong",
+        "IMMICH_SIDECAR_STATE_DIR": str(state_dir),
+    }
+    assert cli("scan", "--no-analyze", str(photos), env=env).code == 0
+    res = cli("analyze", env=env)
+    assert res.code == 1
+    lines = [line for line in res.out.splitlines() if "not read from Immich" in line]
+    assert len(lines) == 2  # albums and tags, and Immich's own duplicate groups
+    assert all("rejected the API key" in line for line in lines)
+    assert "Duplicate groups:" in res.out  # the local analysis went on

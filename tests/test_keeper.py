@@ -41,7 +41,7 @@ def test_every_copy_name_matches_its_example_and_loses_to_the_plain_name(row: Co
     assert key == f"/p/{plain}.jpg"
     assert reasons == (
         f"named like the original ({plain}.jpg); {row.example}.jpg is "
-        f"{row.means} (name pattern {row.name})",
+        f"{row.means}, by the '{row.name}' name pattern",
     )
 
 
@@ -276,7 +276,7 @@ def test_a_reencoded_jpeg_loses_the_camera_original_rule_to_a_higher_quality(
     # 6 points lower is no re-encode: the names decide
     assert choose_keeper([c["IMG_1234_1.jpg"], c["Copy of IMG_1234.jpg"]])[1] == (
         "named like the original (IMG_1234_1.jpg); Copy of IMG_1234.jpg is a copy (macOS, "
-        "Google Drive) (name pattern copy-of)",
+        "Google Drive), by the 'copy-of' name pattern",
     )
     # a camera that writes quality 60 is not penalised on its own, nor beside a PNG
     png = replace(c["IMG_1234.jpg"], key="/p/IMG_1234.png", path="/p/IMG_1234.png", format="png")

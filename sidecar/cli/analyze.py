@@ -32,7 +32,17 @@ async def handle_analyze(args: argparse.Namespace, settings: Settings) -> int:
             print_json(report.as_json())
         else:
             await print_analysis(rt, report)
-    return 0
+    return 1 if immich_errors(report) else 0
+
+
+def immich_errors(report: AnalysisReport) -> list[str]:
+    """What could not be read from Immich (the rest of the analysis went on)."""
+    found = [
+        ("albums and tags", report.marks_error),
+        ("thumbnails", report.remote_error),
+        ("Immich's duplicate groups", report.semantic_error),
+    ]
+    return [f"{what}: {error}" for what, error in found if error]
 
 
 async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,6 +65,8 @@ async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
     pairs = ", ".join(f"{n} {kind}" for kind, n in report.pairs.items())
     print(f"  {report.exact_groups} exact and {report.near_groups} near duplicate groups "
           f"({human_bytes(report.reclaimable_bytes)} reclaimable); pairs: {pairs}")  # fmt: skip
+    for error in immich_errors(report):
+        print(f"  not read from Immich, {error}")
     print_groups_and_pairs(await analysis_report(rt.analysis), limit=SHOWN)
 
 

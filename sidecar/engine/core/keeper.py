@@ -236,8 +236,8 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
         verdict = group.names.get(other.path)
         means = verdict.row.means if verdict else "a copy"
         return (
-            f"named like the original ({best.name}); {them} is {means} "
-            f"(name pattern {verdict.row.name if verdict else '?'})"
+            f"named like the original ({best.name}); {them} is {means}, by the "
+            f"'{verdict.row.name if verdict else '?'}' name pattern"
         )
     if rule == "camera-format":
         return f"in a camera's format ({best.format.upper()}; {them} is {other.format.upper()})"

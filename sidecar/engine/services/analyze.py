@@ -231,7 +231,7 @@ class AnalyzeService:
                 report.tags_read += tags.tags
             except ImmichError as exc:
                 report.marks_error = f"{label}: {exc}"
-                log.warning("analysis: albums and tags of %s: %s", label, exc)
+                log.info("analysis: albums and tags of %s: %s", label, exc)
             finally:
                 await client.aclose()
 
@@ -470,7 +470,7 @@ class AnalyzeService:
                 groups = await client.duplicates()
             except ImmichError as exc:
                 report.semantic_error = f"{label}: {exc}"
-                log.warning("analysis: Immich's duplicate groups for %s: %s", label, exc)
+                log.info("analysis: Immich's duplicate groups for %s: %s", label, exc)
                 continue
             finally:
                 await client.aclose()

@@ -94,7 +94,7 @@ async def fingerprint_remote(
         await asyncio.gather(*(one(a) for a in missing))
     except ImmichError as exc:  # Immich went away: keep what we have, say why
         result.error = str(exc)
-        log.warning("analysis: thumbnails from Immich: %s", exc)
+        log.info("analysis: thumbnails from Immich: %s", exc)
     await store.save_fingerprints(rows)
     result.done = len(rows)
     result.failed = sum(1 for r in rows if r.error)

@@ -186,7 +186,7 @@ class SyncService:
                 except ImmichError as exc:
                     user.error = str(exc)
                     user.key_rejected = isinstance(exc, (ImmichAuthError, ImmichPermissionError))
-                    log.warning("sync: %s: %s", label, exc)
+                    log.info("sync: %s: %s", label, exc)
             report.assets_total = await self.assets.count_present()
             status = "failed" if all(u.error for u in report.users) else "ok"
             message = "; ".join(report.errors) or None

@@ -70,8 +70,7 @@ def test_near_groups_do_not_chain() -> None:
     assert len(groups) == 1
     assert len(groups[0].members) == 2
     assert groups[0].reasons[0] == (
-        "look alike: perceptual hashes differ in at most 4 bits (near duplicates may differ in "
-        "up to 5 bits)"
+        "look alike: perceptual hashes differ in 4 bits (at most 5 may)"
     )
     # when all three are within the threshold they form one group
     groups = near_groups(cands, [(0, 1, 4), (1, 2, 4), (0, 2, 5)], threshold=5)

@@ -148,8 +148,7 @@ def near_groups(
 
 def _look_alike(worst: int, threshold: int) -> str:
     """How alike the members' perceptual hashes are, in words."""
-    limit = f"near duplicates may differ in up to {threshold} bits"
     if worst == 0:
-        return f"look alike: identical perceptual hashes ({limit})"
+        return f"look alike: identical perceptual hashes (at most {threshold} bits may differ)"
     bits = "bit" if worst == 1 else "bits"
-    return f"look alike: perceptual hashes differ in at most {worst} {bits} ({limit})"
+    return f"look alike: perceptual hashes differ in {worst} {bits} (at most {threshold} may)"

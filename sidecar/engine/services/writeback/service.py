@@ -45,9 +45,9 @@ from sidecar.engine.core.writeback import (
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.services.revert import description, duplicate_id, is_trashed, revert
 from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
-from sidecar.engine.services.verify import READ_BACK, verify_run
+from sidecar.engine.services.writeback.revert import description, duplicate_id, is_trashed, revert
+from sidecar.engine.services.writeback.verify import READ_BACK, verify_run
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.journal import JournalAction, JournalStore, Made, Rejection

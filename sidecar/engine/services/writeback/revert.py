@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sidecar.engine.core.journal_kinds import MadeKind
 from sidecar.engine.core.writeback import ActionKind, stack_key
 from sidecar.engine.store.journal import JournalAction, Made
 from sidecar.immich_client import ImmichClient, ImmichNotFoundError
@@ -166,14 +167,14 @@ async def _repair(client: ImmichClient, action: JournalAction, made: Sequence[Ma
     new = action.payload["asset_ids"][1]
     undone = 0
     for m in made:
-        if m.kind == "album_asset":
+        if m.kind == MadeKind.ALBUM_ASSET:
             undone += _counted(await client.remove_from_album(m.immich_id or "", [new]))
-        elif m.kind == "tag_asset":
+        elif m.kind == MadeKind.TAG_ASSET:
             try:
                 undone += _counted(await client.untag_assets(m.immich_id or "", [new]))
             except ImmichNotFoundError:
                 continue
-    fields = {m.key.split(":", 1)[1] for m in made if m.kind == "asset_field"}
+    fields = {m.key.split(":", 1)[1] for m in made if m.kind == MadeKind.ASSET_FIELD}
     detail = await client.asset(new) if fields else None
     undo_fields: dict[str, Any] = {}
     if detail and "isFavorite" in fields and detail.is_favorite:

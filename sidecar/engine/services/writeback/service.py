@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.drift import ReimportedMove
+from sidecar.engine.core.journal_kinds import ActionStatus, MadeKind, RunStatus
 from sidecar.engine.core.writeback import (
     Action,
     ActionKind,
@@ -81,13 +82,15 @@ class WritePlan:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "actions": [{**a.as_json(), "api_key": k}
-                        for a, k in zip(self.plan.actions, self.keys, strict=True)],
+            "actions": [
+                {**a.as_json(), "api_key": k}
+                for a, k in zip(self.plan.actions, self.keys, strict=True)
+            ],
             "summary": self.plan.summary(),
             "warnings": self.plan.warnings,
             "notes": self.plan.notes,
             "errors": self.errors,
-        }  # fmt: skip
+        }
 
 
 @dataclass(slots=True)
@@ -153,10 +156,17 @@ class _Clients:
 
 class WritebackService:
     def __init__(
-        self, journal: JournalStore, analysis: AnalysisStore, assets: AssetStore,
-        sync: SyncService, analyze: AnalyzeService, drift: DriftService, settings: Settings,
-        connect: ClientFactory, lock: Path,
-    ) -> None:  # fmt: skip
+        self,
+        journal: JournalStore,
+        analysis: AnalysisStore,
+        assets: AssetStore,
+        sync: SyncService,
+        analyze: AnalyzeService,
+        drift: DriftService,
+        settings: Settings,
+        connect: ClientFactory,
+        lock: Path,
+    ) -> None:
         self.journal = journal
         self.analyze = analyze
         self.drift = drift
@@ -200,23 +210,36 @@ class WritebackService:
             await self.analyze.analyze()
         pairs, groups = await self.analysis.pairs(), await self.analysis.groups()
         stack_instead = await self.journal.stacks_decided()
-        involved = [m.asset_id for p in pairs for m in p.members if m.asset_id] + [
-            m.asset_id for g in groups for m in g.members if m.asset_id
-        ] + [a for _, ids in stack_instead for a in ids]  # fmt: skip
+        involved = (
+            [m.asset_id for p in pairs for m in p.members if m.asset_id]
+            + [m.asset_id for g in groups for m in g.members if m.asset_id]
+            + [a for _, ids in stack_instead for a in ids]
+        )
         decided = await self.journal.trash_decided() if trash_decided else {}
         moves: list[ReimportedMove] = []
         if self.settings.writeback.repair_moves:
             moves = (await self.drift.report()).reimported_moves
         moved = [a for m in moves for a in (m.old_asset_id, m.new_asset_id)]
         links = {a.id: a for a in await self.assets.links_of([*involved, *decided, *moved])}
-        moves = [m for m in moves if m.old_asset_id in links and m.new_asset_id in links
-                 and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id]  # fmt: skip
-        accepted = {members for members, (kind, _) in (await self.analysis.pair_decisions()).items()
-                    if kind == "accept"}  # fmt: skip
+        moves = [
+            m
+            for m in moves
+            if m.old_asset_id in links
+            and m.new_asset_id in links
+            and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id
+        ]
+        accepted = {
+            members
+            for members, (kind, _) in (await self.analysis.pair_decisions()).items()
+            if kind == "accept"
+        }
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups, accepted)
-        stack_wishes += [StackWish(owner, tuple(ids), "duplicates",
-                                   "you chose to stack this duplicate group (review)")
-                         for owner, ids in stack_instead]  # fmt: skip
+        stack_wishes += [
+            StackWish(
+                owner, tuple(ids), "duplicates", "you chose to stack this duplicate group (review)"
+            )
+            for owner, ids in stack_instead
+        ]
         tag_wanted = self._tag_wishes(links, pairs, groups, out.plan)
         owners = {w.owner for w in stack_wishes} | set(album_wanted) | set(tag_wanted)
         owners |= {w.owner for w in group_wishes}
@@ -233,12 +256,20 @@ class WritebackService:
             before = len(out.plan.actions)
             try:
                 client = clients.get(label)
-                await self._plan_owner(client, owner, stack_wishes, album_wanted.get(owner, {}),
-                                       group_wishes, links, out.plan)  # fmt: skip
+                await self._plan_owner(
+                    client,
+                    owner,
+                    stack_wishes,
+                    album_wanted.get(owner, {}),
+                    group_wishes,
+                    links,
+                    out.plan,
+                )
                 if owner in tag_wanted:
                     await self._plan_tags(client, owner, tag_wanted[owner], links, out.plan)
-                mine = {a: t for a, t in decided.items() if a in links
-                        and links[a].owner_id == owner}  # fmt: skip
+                mine = {
+                    a: t for a, t in decided.items() if a in links and links[a].owner_id == owner
+                }
                 if mine:
                     await self._plan_trash(owner, mine, links, out.plan)
                 repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
@@ -252,9 +283,12 @@ class WritebackService:
         return out
 
     def _wishes(
-        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup],
+        self,
+        links: dict[str, AssetLink],
+        pairs: list[StoredPair],
+        groups: list[StoredGroup],
         accepted: set[frozenset[str]],
-    ) -> tuple[list[StackWish], dict[str, dict[str, str]], list[GroupWish]]:  # fmt: skip
+    ) -> tuple[list[StackWish], dict[str, dict[str, str]], list[GroupWish]]:
         """What Immich should show: stacks of pairs (of the kinds in `stacks`, and any pair a
         person accepted in the review), review-album members, published duplicate groups."""
         cfg = self.settings.writeback
@@ -268,8 +302,12 @@ class WritebackService:
                 continue  # local files Immich does not have
             primary = pair.primary
             members = tuple([primary, *sorted(i for i in ids if i and i != primary)])
-            why = (f"{pair.kind} pair" + (" (accepted in the review)" if chosen else "") + ": "
-                   + "; ".join(pair.reasons[:2]))  # fmt: skip
+            why = (
+                f"{pair.kind} pair"
+                + (" (accepted in the review)" if chosen else "")
+                + ": "
+                + "; ".join(pair.reasons[:2])
+            )
             owner = links[primary].owner_id if primary in links else pair.owner
             wishes.append(StackWish(owner, members, pair.kind, why))
         wanted: dict[str, dict[str, str]] = {}
@@ -286,14 +324,16 @@ class WritebackService:
             if cfg.publish_duplicates and len(ids) >= 2 and group.keeper in ids:
                 members = tuple([group.keeper, *sorted(i for i in ids if i and i != group.keeper)])
                 why = f"{group.tier} duplicates: " + "; ".join(group.reasons[:2])
-                published.append(GroupWish(links[group.keeper].owner_id, members, group.tier,
-                                           why))  # fmt: skip
+                published.append(GroupWish(links[group.keeper].owner_id, members, group.tier, why))
         return wishes, wanted, published
 
     def _tag_wishes(
-        self, links: dict[str, AssetLink], pairs: list[StoredPair], groups: list[StoredGroup],
+        self,
+        links: dict[str, AssetLink],
+        pairs: list[StoredPair],
+        groups: list[StoredGroup],
         plan: Plan,
-    ) -> dict[str, dict[str, dict[str, str]]]:  # fmt: skip
+    ) -> dict[str, dict[str, dict[str, str]]]:
         """owner -> tag value -> asset id -> why. External-library assets only with
         `tag_external` (Immich writes an .xmp file beside each tagged original)."""
         cfg = self.settings.writeback
@@ -314,8 +354,11 @@ class WritebackService:
         for group in groups:
             if group.tier in cfg.review_tiers:
                 for m in group.members:
-                    want(f"{cfg.tag_root}/duplicate/{group.tier}", m.asset_id,
-                         f"{group.tier} group {group.id}")  # fmt: skip
+                    want(
+                        f"{cfg.tag_root}/duplicate/{group.tier}",
+                        m.asset_id,
+                        f"{group.tier} group {group.id}",
+                    )
         for pair in pairs:
             for m in pair.members:
                 want(f"{cfg.tag_root}/{pair.kind}", m.asset_id, f"{pair.kind} {pair.id}")
@@ -328,15 +371,19 @@ class WritebackService:
         return out
 
     async def _plan_tags(
-        self, client: ImmichClient, owner: str, wanted: dict[str, dict[str, str]],
-        links: dict[str, AssetLink], plan: Plan,
-    ) -> None:  # fmt: skip
+        self,
+        client: ImmichClient,
+        owner: str,
+        wanted: dict[str, dict[str, str]],
+        links: dict[str, AssetLink],
+        plan: Plan,
+    ) -> None:
         now = {t.value: t.id for t in await client.tags()}
-        made_tags = {m.key: m for m in await self.journal.made("tag", owner)}
+        made_tags = {m.key: m for m in await self.journal.made(MadeKind.TAG, owner)}
         deleted = [m for m in made_tags.values() if m.immich_id not in now.values()]
         await self.journal.end_made(deleted, "tag deleted in Immich", reject=True)
-        rejected_tags = await self.journal.rejected("tag")
-        entries = await self.journal.made("tag_asset", owner)
+        rejected_tags = await self.journal.rejected(MadeKind.TAG)
+        entries = await self.journal.made(MadeKind.TAG_ASSET, owner)
         states = {}
         for value in wanted:
             tag_id = now.get(value)
@@ -344,13 +391,22 @@ class WritebackService:
                 states[value] = TagState(value, None, rejected=True)
                 continue
             members: set[str] = await client.tag_asset_ids(tag_id) if tag_id else set()
-            removed = [m for m in entries if m.immich_id == tag_id
-                       and m.key.split(":", 1)[1] not in members]  # fmt: skip
+            removed = [
+                m
+                for m in entries
+                if m.immich_id == tag_id and m.key.split(":", 1)[1] not in members
+            ]
             await self._gone(removed, "untagged in Immich", plan)
             states[value] = TagState(value, tag_id, frozenset(members))
         unavailable = _unavailable(links, [a for v in wanted.values() for a in v])
-        plan_tags(owner, wanted, states, await self.journal.rejected("tag_asset"), unavailable,
-                  plan)  # fmt: skip
+        plan_tags(
+            owner,
+            wanted,
+            states,
+            await self.journal.rejected(MadeKind.TAG_ASSET),
+            unavailable,
+            plan,
+        )
 
     async def _plan_repairs(
         self,
@@ -360,10 +416,10 @@ class WritebackService:
         links: dict[str, AssetLink],
         plan: Plan,
     ) -> None:
-        album_entries = await self.journal.made("album_asset", owner)
-        tag_entries = await self.journal.made("tag_asset", owner)
-        rejected = set(await self.journal.rejected("album_asset")) | set(
-            await self.journal.rejected("tag_asset")
+        album_entries = await self.journal.made(MadeKind.ALBUM_ASSET, owner)
+        tag_entries = await self.journal.made(MadeKind.TAG_ASSET, owner)
+        rejected = set(await self.journal.rejected(MadeKind.ALBUM_ASSET)) | set(
+            await self.journal.rejected(MadeKind.TAG_ASSET)
         )
         spared = 0
         for move in moves:
@@ -373,18 +429,31 @@ class WritebackService:
             new_albums = {a.id for a in await client.albums_of(new)}
             old_tags = {t.id for t in old_asset.tags or []}
             new_tags = {t.id for t in new_asset.tags or []}
-            undone = [m for m in album_entries if m.key.endswith(f":{new}")
-                      and m.immich_id not in new_albums]  # fmt: skip
-            undone += [m for m in tag_entries if m.key.endswith(f":{new}")
-                       and m.immich_id not in new_tags]  # fmt: skip
+            undone = [
+                m
+                for m in album_entries
+                if m.key.endswith(f":{new}") and m.immich_id not in new_albums
+            ]
+            undone += [
+                m for m in tag_entries if m.key.endswith(f":{new}") and m.immich_id not in new_tags
+            ]
             await self._gone(undone, "removed from the new asset in Immich", plan)
             rejected |= {m.key for m in undone if m.verified}
             state = MoveState(
-                owner, old, new, move.evidence, frozenset(old_albums), frozenset(new_albums),
-                frozenset(old_tags), frozenset(new_tags), old_asset.is_favorite,
-                new_asset.is_favorite, description(old_asset), description(new_asset),
+                owner,
+                old,
+                new,
+                move.evidence,
+                frozenset(old_albums),
+                frozenset(new_albums),
+                frozenset(old_tags),
+                frozenset(new_tags),
+                old_asset.is_favorite,
+                new_asset.is_favorite,
+                description(old_asset),
+                description(new_asset),
                 old_asset.stack is not None,
-            )  # fmt: skip
+            )
             external = links[new].library_id is not None
             xmp_allowed = not external or self.settings.writeback.repair_external
             spared += plan_repair(state, frozenset(rejected), plan, xmp_allowed=xmp_allowed)
@@ -399,7 +468,7 @@ class WritebackService:
     async def _plan_trash(
         self, owner: str, decided: dict[str, str], links: dict[str, AssetLink], plan: Plan
     ) -> None:
-        made = await self.journal.made("trash", owner)
+        made = await self.journal.made(MadeKind.TRASH, owner)
         restored = [m for m in made if m.key in links and links[m.key].state != "trashed"]
         await self.journal.end_made(restored, "restored from the trash in Immich", reject=True)
         if restored:  # the person took the decision back
@@ -409,8 +478,11 @@ class WritebackService:
                 plan.rejected += 1
         trashed = frozenset(a for a in decided if links[a].state == "trashed")
         external = frozenset(a for a in decided if links[a].library_id is not None)
-        offline = {a: "offline (its file is missing)" for a in decided
-                   if links[a].is_offline and a not in trashed}  # fmt: skip
+        offline = {
+            a: "offline (its file is missing)"
+            for a in decided
+            if links[a].is_offline and a not in trashed
+        }
         plan_trash(owner, decided, trashed, external, offline, plan)
 
     async def stack_instead(self, asset_ids: list[str], owner: str) -> None:
@@ -442,10 +514,15 @@ class WritebackService:
         return asset_ids
 
     async def _plan_owner(
-        self, client: ImmichClient, owner: str, wishes: list[StackWish],
-        album_wanted: dict[str, str], group_wishes: list[GroupWish],
-        links: dict[str, AssetLink], plan: Plan,
-    ) -> None:  # fmt: skip
+        self,
+        client: ImmichClient,
+        owner: str,
+        wishes: list[StackWish],
+        album_wanted: dict[str, str],
+        group_wishes: list[GroupWish],
+        links: dict[str, AssetLink],
+        plan: Plan,
+    ) -> None:
         mine = [w for w in wishes if w.owner == owner]
         groups = [g for g in group_wishes if g.owner == owner]
         unavailable = _unavailable(
@@ -459,28 +536,45 @@ class WritebackService:
                 for asset_id in ls.members:
                     live[asset_id] = ls
             live_ids = {s.id for s in stacks}
-            made = await self.journal.made("stack", owner)
+            made = await self.journal.made(MadeKind.STACK, owner)
             gone = [m for m in made if m.immich_id not in live_ids]
             await self._gone(gone, "unstacked in Immich", plan)
             ours = frozenset(m.immich_id for m in made if m.immich_id in live_ids)
-            plan_stacks(mine, live, ours, await self.journal.rejected("stack"), unavailable,
-                        plan)  # fmt: skip
+            plan_stacks(
+                mine, live, ours, await self.journal.rejected(MadeKind.STACK), unavailable, plan
+            )
         if album_wanted:
             album = await self._album_state(client, owner, plan)
-            plan_album(owner, album, album_wanted, await self.journal.rejected("album_asset"),
-                       unavailable, plan)  # fmt: skip
+            plan_album(
+                owner,
+                album,
+                album_wanted,
+                await self.journal.rejected(MadeKind.ALBUM_ASSET),
+                unavailable,
+                plan,
+            )
         if groups:
-            made = await self.journal.made("duplicate_group", owner)
-            gone = [m for m in made if not all(
-                a in links and links[a].duplicate_id == m.immich_id for a in m.key.split(",")
-            )]  # fmt: skip
+            made = await self.journal.made(MadeKind.DUPLICATE_GROUP, owner)
+            gone = [
+                m
+                for m in made
+                if not all(
+                    a in links and links[a].duplicate_id == m.immich_id for a in m.key.split(",")
+                )
+            ]
             await self.journal.end_made(gone, "dismissed or resolved in Immich", reject=True)
             published = {m.key: m.immich_id or "" for m in made if m not in gone}
-            duplicate_of = {a: links[a].duplicate_id for g in groups for a in g.members
-                            if a in links}  # fmt: skip
-            plan_duplicates(groups, duplicate_of, published,
-                            await self.journal.rejected("duplicate_group"), unavailable,
-                            plan)  # fmt: skip
+            duplicate_of = {
+                a: links[a].duplicate_id for g in groups for a in g.members if a in links
+            }
+            plan_duplicates(
+                groups,
+                duplicate_of,
+                published,
+                await self.journal.rejected(MadeKind.DUPLICATE_GROUP),
+                unavailable,
+                plan,
+            )
 
     async def _gone(self, made: list[Made], why: str, plan: Plan) -> None:
         """Things a run made that are gone from Immich: a person's rejection when the run had
@@ -497,10 +591,10 @@ class WritebackService:
     async def _album_state(self, client: ImmichClient, owner: str, plan: Plan) -> AlbumState:
         name = self.settings.writeback.review_album_name
         key = f"{owner}:{name}"
-        if key in await self.journal.rejected("album"):
+        if key in await self.journal.rejected(MadeKind.ALBUM):
             return AlbumState(name, None, rejected=True)
         existing = {a.id for a in await client.find_albums(name)}
-        made = [m for m in await self.journal.made("album", owner) if m.key == key]
+        made = [m for m in await self.journal.made(MadeKind.ALBUM, owner) if m.key == key]
         for m in made:
             if m.immich_id not in existing:  # a person deleted the album a run made
                 await self.journal.end_made([m], "album deleted in Immich", reject=True)
@@ -509,8 +603,11 @@ class WritebackService:
         if album_id is None:
             return AlbumState(name, None)
         members = await client.album_asset_ids(album_id)
-        entries = [m for m in await self.journal.made("album_asset", owner)
-                   if m.immich_id == album_id]  # fmt: skip
+        entries = [
+            m
+            for m in await self.journal.made(MadeKind.ALBUM_ASSET, owner)
+            if m.immich_id == album_id
+        ]
         removed = [m for m in entries if m.key.split(":", 1)[1] not in members]
         await self._gone(removed, "removed from the album in Immich", plan)
         return AlbumState(name, album_id, frozenset(members))
@@ -545,7 +642,7 @@ class WritebackService:
                 await clients.aclose()
             # (a run cut short, by a kill or a cancellation, stays 'running' and is settled
             # against Immich's state by the next plan, apply or undo)
-            status = "done" if not report.failed else "failed"
+            status = RunStatus.DONE if not report.failed else RunStatus.FAILED
             await self.journal.finish_run(run_id, status, report.as_json())
             return report
 
@@ -563,7 +660,7 @@ class WritebackService:
         for action in await self.journal.actions(run_id):
             why = stop or blocked.get((action.sync_key, action.kind))
             if why is not None:
-                await self.journal.set_status(action.id, "skipped", error=why)
+                await self.journal.set_status(action.id, ActionStatus.SKIPPED, error=why)
                 report.skipped += 1
                 continue
             touched = set(_updates(action))
@@ -575,14 +672,16 @@ class WritebackService:
             updated |= touched
             any_update |= bool(touched)
             any_tags |= action.kind in (ActionKind.TAG_ASSETS.value, ActionKind.REPAIR_MOVE.value)
-            await self.journal.set_status(action.id, "intent")
+            await self.journal.set_status(action.id, ActionStatus.INTENT)
             try:
                 result, made = await self._execute(clients.get(action.sync_key), action, created)
             except ImmichPermissionError as exc:
                 blocked[(action.sync_key, action.kind)] = str(exc)
                 await self._failed(action, str(exc), report)
             except ImmichNotFoundError as exc:  # an id went stale since the plan
-                await self.journal.set_status(action.id, "skipped", error=f"stale: {exc}")
+                await self.journal.set_status(
+                    action.id, ActionStatus.SKIPPED, error=f"stale: {exc}"
+                )
                 report.skipped += 1
                 report.messages.append(f"#{action.seq} skipped, an asset is gone: {exc}")
             except ImmichUnavailableError as exc:
@@ -618,7 +717,7 @@ class WritebackService:
         report.messages += verified.messages()
 
     async def _failed(self, action: JournalAction, error: str, report: ApplyReport) -> None:
-        await self.journal.set_status(action.id, "failed", error=error)
+        await self.journal.set_status(action.id, ActionStatus.FAILED, error=error)
         report.failed += 1
         report.messages.append(f"#{action.seq} {action.kind} failed: {error}")
 
@@ -630,41 +729,52 @@ class WritebackService:
         if action.kind == ActionKind.CREATE_STACK.value:
             stack = await client.create_stack(ids)
             members = [a.id for a in stack.assets]
-            return ({"stack_id": stack.id, "members": members},
-                    [("stack", stack_key(members), stack.id)])  # fmt: skip
+            return (
+                {"stack_id": stack.id, "members": members},
+                [(MadeKind.STACK, stack_key(members), stack.id)],
+            )
         if action.kind == ActionKind.CREATE_ALBUM.value:
             album = await client.create_album(p["album"], ALBUM_DESCRIPTION)
             created[(action.owner, p["album"])] = album.id
-            return {"album_id": album.id}, [("album", f"{action.owner}:{p['album']}", album.id)]
+            return {"album_id": album.id}, [
+                (MadeKind.ALBUM, f"{action.owner}:{p['album']}", album.id)
+            ]
         if action.kind == ActionKind.ADD_TO_ALBUM.value:
             album_id = p.get("album_id") or created.get((action.owner, p["album"]))
             if album_id is None:
                 raise ImmichError("the album this action adds to was not created")
-            result, made = _entries(await client.add_to_album(album_id, ids), "album_asset",
-                                    album_id)  # fmt: skip
+            result, made = _entries(
+                await client.add_to_album(album_id, ids), MadeKind.ALBUM_ASSET, album_id
+            )
             return {"album_id": album_id, **result}, made
         if action.kind == ActionKind.CREATE_TAG.value:
             before = {t.value for t in await client.tags()}
             (leaf,) = await client.upsert_tags([p["tag"]])
             created[(action.owner, p["tag"])] = leaf.id
             new_tags = [t for t in await client.tags() if t.value not in before]
-            return ({"tag_id": leaf.id, "created": [t.value for t in new_tags]},
-                    [("tag", f"{action.owner}:{t.value}", t.id) for t in new_tags])  # fmt: skip
+            return (
+                {"tag_id": leaf.id, "created": [t.value for t in new_tags]},
+                [(MadeKind.TAG, f"{action.owner}:{t.value}", t.id) for t in new_tags],
+            )
         if action.kind == ActionKind.TAG_ASSETS.value:
             tag_id = p.get("tag_id") or created.get((action.owner, p["tag"]))
             if tag_id is None:
                 raise ImmichError("the tag this action uses was not created")
-            result, made = _entries(await client.tag_assets(tag_id, ids), "tag_asset", tag_id)
+            result, made = _entries(
+                await client.tag_assets(tag_id, ids), MadeKind.TAG_ASSET, tag_id
+            )
             return {"tag_id": tag_id, **result}, made
         if action.kind == ActionKind.REPAIR_MOVE.value:
             return await self._repair(client, ids[1], p["carry"])
         if action.kind == ActionKind.TRASH.value:
             await client.trash_assets(ids)  # never forced
-            return {"trashed": ids}, [("trash", a, a) for a in ids]
+            return {"trashed": ids}, [(MadeKind.TRASH, a, a) for a in ids]
         if action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             await client.update_assets(ids, duplicateId=p["duplicate_id"])
-            return ({"duplicate_id": p["duplicate_id"]},
-                    [("duplicate_group", stack_key(ids), p["duplicate_id"])])  # fmt: skip
+            return (
+                {"duplicate_id": p["duplicate_id"]},
+                [(MadeKind.DUPLICATE_GROUP, stack_key(ids), p["duplicate_id"])],
+            )
         raise ImmichError(f"unknown action kind {action.kind}")
 
     async def _repair(
@@ -673,10 +783,10 @@ class WritebackService:
         made: list[tuple[str, str, str | None]] = []
         for album_id in carry.get("albums", []):
             if any(r.success for r in await client.add_to_album(album_id, [new])):
-                made.append(("album_asset", entry_key(album_id, new), album_id))
+                made.append((MadeKind.ALBUM_ASSET, entry_key(album_id, new), album_id))
         for tag_id in carry.get("tags", []):
             if any(r.success for r in await client.tag_assets(tag_id, [new])):
-                made.append(("tag_asset", entry_key(tag_id, new), tag_id))
+                made.append((MadeKind.TAG_ASSET, entry_key(tag_id, new), tag_id))
         fields: dict[str, Any] = {}
         if carry.get("favorite"):
             fields["isFavorite"] = True
@@ -684,15 +794,20 @@ class WritebackService:
             fields["description"] = carry["description"]
         if fields:
             await client.update_assets([new], **fields)
-            made += [("asset_field", f"{new}:{name}", new) for name in fields]
+            made += [(MadeKind.ASSET_FIELD, f"{new}:{name}", new) for name in fields]
         return {"carried": carry}, made
 
     # -- interrupted runs ------------------------------------------------------------------
 
     async def _settle_entries(
-        self, action: JournalAction, kind: str, id_field: str, container_id: str | None,
-        members_of: Callable[[str], Awaitable[Collection[str]]], ids: Sequence[str],
-    ) -> bool:  # fmt: skip
+        self,
+        action: JournalAction,
+        kind: str,
+        id_field: str,
+        container_id: str | None,
+        members_of: Callable[[str], Awaitable[Collection[str]]],
+        ids: Sequence[str],
+    ) -> bool:
         """An interrupted bulk add to an album or tag: record as made the entries Immich
         shows. False when it shows none (or the album/tag was never made)."""
         if container_id is None:
@@ -708,22 +823,24 @@ class WritebackService:
     async def _settle_interrupted(self, clients: _Clients) -> None:
         """A run still 'running' was killed: record what Immich shows its last action made,
         mark the rest, and close the run as interrupted."""
-        for run in await self.journal.runs("running"):
+        for run in await self.journal.runs(RunStatus.RUNNING):
             created: dict[tuple[str, str], str] = {}
             for action in await self.journal.actions(run.id):
-                if action.status == "done" and "album_id" in action.result:
+                if action.status == ActionStatus.DONE and "album_id" in action.result:
                     created[(action.owner, action.payload.get("album") or "")] = action.result[
                         "album_id"
                     ]
-                if action.status == "done" and "tag_id" in action.result:
+                if action.status == ActionStatus.DONE and "tag_id" in action.result:
                     created[(action.owner, action.payload.get("tag") or "")] = action.result[
                         "tag_id"
                     ]
-                if action.status == "planned":
-                    await self.journal.set_status(action.id, "skipped", error="run interrupted")
-                elif action.status == "intent":
+                if action.status == ActionStatus.PLANNED:
+                    await self.journal.set_status(
+                        action.id, ActionStatus.SKIPPED, error="run interrupted"
+                    )
+                elif action.status == ActionStatus.INTENT:
                     await self._settle(clients.get(action.sync_key), action, created)
-            await self.journal.finish_run(run.id, "interrupted", {})
+            await self.journal.finish_run(run.id, RunStatus.INTERRUPTED, {})
 
     async def _settle(
         self, client: ImmichClient, action: JournalAction, created: dict[tuple[str, str], str]
@@ -734,35 +851,44 @@ class WritebackService:
             for s in await client.stacks():
                 members = [a.id for a in s.assets]
                 if s.primary_asset_id == ids[0] and set(ids) <= set(members):
-                    await self.journal.done(action, {"stack_id": s.id, "members": members},
-                                            [("stack", stack_key(members), s.id)])  # fmt: skip
+                    await self.journal.done(
+                        action,
+                        {"stack_id": s.id, "members": members},
+                        [(MadeKind.STACK, stack_key(members), s.id)],
+                    )
                     return
         elif action.kind == ActionKind.CREATE_ALBUM.value:
             found = await client.find_albums(p["album"])
             key = f"{action.owner}:{p['album']}"
-            if len(found) == 1 and not [m for m in await self.journal.made("album", action.owner)
-                                        if m.key == key]:  # fmt: skip
+            if len(found) == 1 and not [
+                m for m in await self.journal.made(MadeKind.ALBUM, action.owner) if m.key == key
+            ]:
                 created[(action.owner, p["album"])] = found[0].id
-                await self.journal.done(action, {"album_id": found[0].id},
-                                        [("album", key, found[0].id)])  # fmt: skip
+                await self.journal.done(
+                    action, {"album_id": found[0].id}, [(MadeKind.ALBUM, key, found[0].id)]
+                )
                 return
         elif action.kind == ActionKind.ADD_TO_ALBUM.value:
             album_id = p.get("album_id") or created.get((action.owner, p["album"]))
-            if await self._settle_entries(action, "album_asset", "album_id", album_id,
-                                          client.album_asset_ids, ids):  # fmt: skip
+            if await self._settle_entries(
+                action, MadeKind.ALBUM_ASSET, "album_id", album_id, client.album_asset_ids, ids
+            ):
                 return
         elif action.kind == ActionKind.CREATE_TAG.value:
             values = {t.value: t.id for t in await client.tags()}
             if p["tag"] in values:  # parents it may have created cannot be told apart: kept
                 created[(action.owner, p["tag"])] = values[p["tag"]]
-                await self.journal.done(action, {"tag_id": values[p["tag"]]},
-                                        [("tag", f"{action.owner}:{p['tag']}",
-                                          values[p["tag"]])])  # fmt: skip
+                await self.journal.done(
+                    action,
+                    {"tag_id": values[p["tag"]]},
+                    [(MadeKind.TAG, f"{action.owner}:{p['tag']}", values[p["tag"]])],
+                )
                 return
         elif action.kind == ActionKind.TAG_ASSETS.value:
             tag_id = p.get("tag_id") or created.get((action.owner, p["tag"]))
-            if await self._settle_entries(action, "tag_asset", "tag_id", tag_id,
-                                          client.tag_asset_ids, ids):  # fmt: skip
+            if await self._settle_entries(
+                action, MadeKind.TAG_ASSET, "tag_id", tag_id, client.tag_asset_ids, ids
+            ):
                 return
         elif action.kind == ActionKind.REPAIR_MOVE.value:
             new, carry = ids[1], p["carry"]
@@ -770,33 +896,40 @@ class WritebackService:
             detail = await client.asset(new)
             tags = {t.id for t in detail.tags or []}
             made_now: list[tuple[str, str, str | None]] = [
-                ("album_asset", entry_key(a, new), a)
-                for a in carry.get("albums", []) if a in in_albums
-            ] + [("tag_asset", entry_key(t, new), t) for t in carry.get("tags", [])
-                 if t in tags]  # fmt: skip
+                (MadeKind.ALBUM_ASSET, entry_key(a, new), a)
+                for a in carry.get("albums", [])
+                if a in in_albums
+            ] + [
+                (MadeKind.TAG_ASSET, entry_key(t, new), t)
+                for t in carry.get("tags", [])
+                if t in tags
+            ]
             if carry.get("favorite") and detail.is_favorite:
-                made_now.append(("asset_field", f"{new}:isFavorite", new))
+                made_now.append((MadeKind.ASSET_FIELD, f"{new}:isFavorite", new))
             if carry.get("description") and description(detail) == carry["description"]:
-                made_now.append(("asset_field", f"{new}:description", new))
+                made_now.append((MadeKind.ASSET_FIELD, f"{new}:description", new))
             if made_now:
                 await self.journal.done(action, {"carried": carry, "settled": True}, made_now)
                 return
         elif action.kind == ActionKind.TRASH.value:
             trashed = [a for a in ids if await is_trashed(client, a)]
             if trashed:
-                await self.journal.done(action, {"trashed": trashed},
-                                        [("trash", a, a) for a in trashed])  # fmt: skip
+                await self.journal.done(
+                    action, {"trashed": trashed}, [(MadeKind.TRASH, a, a) for a in trashed]
+                )
                 return
         elif action.kind == ActionKind.PUBLISH_DUPLICATES.value:
             carrying = [a for a in ids if await duplicate_id(client, a) == p["duplicate_id"]]
             if carrying == ids:
-                await self.journal.done(action, {"duplicate_id": p["duplicate_id"]},
-                                        [("duplicate_group", stack_key(ids),
-                                          p["duplicate_id"])])  # fmt: skip
+                await self.journal.done(
+                    action,
+                    {"duplicate_id": p["duplicate_id"]},
+                    [(MadeKind.DUPLICATE_GROUP, stack_key(ids), p["duplicate_id"])],
+                )
                 return
             if carrying:  # cannot happen (one request), but never leave a half group
                 await client.update_assets(carrying, duplicateId=None)
-        await self.journal.set_status(action.id, "failed", error=unknown)
+        await self.journal.set_status(action.id, ActionStatus.FAILED, error=unknown)
 
     # -- undo ------------------------------------------------------------------------------
 
@@ -811,7 +944,7 @@ class WritebackService:
                 if run is None:
                     raise ImmichError(f"there is no write-back run #{run_id} (see `runs`)")
                 report = UndoReport(run_id)
-                if run.status == "undone":
+                if run.status == RunStatus.UNDONE:
                     if allow_remake:
                         report.lifted = await self.journal.lift(run_id=run_id)
                         report.messages.append(
@@ -822,30 +955,32 @@ class WritebackService:
                         report.messages.append(f"run #{run_id} was undone before: nothing to do")
                     return report
                 for action in reversed(await self.journal.actions(run_id)):
-                    if action.status != "done":
+                    if action.status != ActionStatus.DONE:
                         continue
                     made = await self.journal.made_by_action(action.id)
                     try:
                         outcome = await revert(clients.get(action.sync_key), action, made)
                     except ImmichError as exc:
-                        await self.journal.set_status(action.id, "revert_failed", error=str(exc))
+                        await self.journal.set_status(
+                            action.id, ActionStatus.REVERT_FAILED, error=str(exc)
+                        )
                         report.failed += 1
                         report.messages.append(f"#{action.seq} {action.kind}: {exc}")
                         continue
                     await self.journal.end_made(made, "undone", reject=not allow_remake)
                     if action.kind == ActionKind.TRASH.value and not allow_remake:
                         await self.journal.revoke_trash([m.key for m in made])
-                    status = "reverted" if outcome.undone else "left"
+                    status = ActionStatus.REVERTED if outcome.undone else ActionStatus.LEFT
                     await self.journal.set_status(action.id, status, error=outcome.note)
-                    if status == "reverted":
+                    if status == ActionStatus.REVERTED:
                         report.reverted += 1
                     else:
                         report.left += 1
                     if outcome.note:
                         report.messages.append(f"#{action.seq} {action.kind}: {outcome.note}")
-                status = "undone" if not report.failed else run.status
+                ended = RunStatus.UNDONE if not report.failed else run.status
                 summary = {**run.summary, "undo": report.as_json()}
-                await self.journal.finish_run(run_id, status, summary)
+                await self.journal.finish_run(run_id, ended, summary)
                 return report
             finally:
                 await clients.aclose()
@@ -870,11 +1005,18 @@ class WritebackService:
             counts: dict[str, int] = {}
             for a in actions:
                 counts[a.status] = counts.get(a.status, 0) + 1
-            gone = run.status == "running" and not _alive(run.summary.get("pid"))
-            status = "interrupted" if gone else run.status
-            out.append({"run_id": run.id, "started_at": run.started_at,
-                        "ended_at": run.ended_at, "status": status,
-                        "actions": len(actions), "by_status": counts})  # fmt: skip
+            gone = run.status == RunStatus.RUNNING and not _alive(run.summary.get("pid"))
+            status = RunStatus.INTERRUPTED if gone else run.status
+            out.append(
+                {
+                    "run_id": run.id,
+                    "started_at": run.started_at,
+                    "ended_at": run.ended_at,
+                    "status": status,
+                    "actions": len(actions),
+                    "by_status": counts,
+                }
+            )
         return out
 
     def _locked(self) -> _Lock:
@@ -899,8 +1041,9 @@ def _entries(
     """What a bulk add to an album or tag did: the ids added (recorded as made), and the ids
     Immich refused, with why ("duplicate" — already there — is not a refusal)."""
     added = [r.id for r in results if r.success]
-    dropped = {r.id: r.error or "unknown" for r in results
-               if not r.success and r.error != "duplicate"}  # fmt: skip
+    dropped = {
+        r.id: r.error or "unknown" for r in results if not r.success and r.error != "duplicate"
+    }
     made: list[tuple[str, str, str | None]] = [
         (kind, entry_key(container_id, a), container_id) for a in added
     ]

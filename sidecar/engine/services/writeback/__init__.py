@@ -1,14 +1,14 @@
 """Write-back to Immich: plan (fresh state, nothing written), apply (journaled run), undo."""
 
-from sidecar.engine.services.writeback.service import (
-    Action,
+from sidecar.engine.core.writeback import Action
+from sidecar.engine.services.writeback.reports import (
     ApplyReport,
     UndoReport,
     WritebackBusyError,
     WritebackRefusedError,
-    WritebackService,
     WritePlan,
 )
+from sidecar.engine.services.writeback.service import WritebackService
 
 __all__ = [
     "Action",

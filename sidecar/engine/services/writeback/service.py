@@ -2,13 +2,14 @@
 
 A plan starts with an incremental sync and analysis, so asset states are Immich's current
 ones and groups and pairs are linked to them, and reads stacks and the review album straight
-from Immich. Apply journals every action before its call
-(intent) and after it (outcome, and what it made), so a killed run is settled on the next
-plan or apply: what Immich shows it made is recorded as made, the rest is marked failed, and
-the new plan simply contains what is still missing. After its actions a run reads back what it
+from Immich (`plan`, `owner_plan`). Apply journals every action before its call (intent) and
+after it (outcome, and what it made), so a killed run is settled on the next plan or apply:
+what Immich shows it made is recorded as made, the rest is marked failed, and the new plan
+simply contains what is still missing (`apply`). After its actions a run reads back what it
 made and makes again what Immich itself dropped (`verify`); things a run made, read back, and
 a person removed in Immich later become rejections and are never made again. Undo reverts only
-what still stands as the run made it (`revert`).
+what still stands as the run made it (`undo`). Each action kind's execute, settle and revert
+live in its handler (`handlers`).
 """
 
 from __future__ import annotations

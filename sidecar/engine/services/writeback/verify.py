@@ -14,14 +14,20 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sidecar.engine.core.journal_kinds import MadeKind
 from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.store.journal import JournalAction, JournalStore, Made
 from sidecar.immich_client import ImmichClient
 
-READ_BACK = frozenset({"stack", "album_asset", "tag_asset"})
-REMAKE = frozenset({"album_asset", "tag_asset"})  # a vanished stack is left to the next plan
+READ_BACK = frozenset({MadeKind.STACK, MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET})
+# a vanished stack is left to the next plan
+REMAKE = frozenset({MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET})
 ROUNDS = 3
-NAMES = {"stack": "stack(s)", "album_asset": "album entries", "tag_asset": "tag entries"}
+NAMES: dict[str, str] = {
+    MadeKind.STACK: "stack(s)",
+    MadeKind.ALBUM_ASSET: "album entries",
+    MadeKind.TAG_ASSET: "tag entries",
+}
 
 
 @dataclass(slots=True)
@@ -86,7 +92,7 @@ async def verify_run(
 def _grouped(made: Sequence[Made], actions: dict[int, JournalAction]) -> dict[Group, list[Made]]:
     out: dict[Group, list[Made]] = {}
     for m in made:
-        container = "" if m.kind == "stack" else m.immich_id or ""
+        container = "" if m.kind == MadeKind.STACK else m.immich_id or ""
         out.setdefault((actions[m.action_id].sync_key, m.kind, container), []).append(m)
     return out
 
@@ -94,15 +100,15 @@ def _grouped(made: Sequence[Made], actions: dict[int, JournalAction]) -> dict[Gr
 async def _present(
     client: ImmichClient, kind: str, container: str, items: Sequence[Made]
 ) -> set[int]:
-    if kind == "stack":
+    if kind == MadeKind.STACK:
         live = {s.id: stack_key(a.id for a in s.assets) for s in await client.stacks()}
         return {m.id for m in items if live.get(m.immich_id or "") == m.key}
-    read = client.tag_asset_ids if kind == "tag_asset" else client.album_asset_ids
+    read = client.tag_asset_ids if kind == MadeKind.TAG_ASSET else client.album_asset_ids
     members = await read(container)
     return {m.id for m in items if m.key.split(":", 1)[1] in members}
 
 
 async def _remake(client: ImmichClient, kind: str, container: str, items: Sequence[Made]) -> int:
     ids = [m.key.split(":", 1)[1] for m in items]
-    add = client.tag_assets if kind == "tag_asset" else client.add_to_album
+    add = client.tag_assets if kind == MadeKind.TAG_ASSET else client.add_to_album
     return sum(1 for r in await add(container, ids) if r.success)

@@ -1,0 +1,21 @@
+"""Write-back to Immich: plan (fresh state, nothing written), apply (journaled run), undo."""
+
+from sidecar.engine.core.writeback import Action
+from sidecar.engine.services.writeback.reports import (
+    ApplyReport,
+    UndoReport,
+    WritebackBusyError,
+    WritebackRefusedError,
+    WritePlan,
+)
+from sidecar.engine.services.writeback.service import WritebackService
+
+__all__ = [
+    "Action",
+    "ApplyReport",
+    "UndoReport",
+    "WritePlan",
+    "WritebackBusyError",
+    "WritebackRefusedError",
+    "WritebackService",
+]

@@ -42,11 +42,12 @@ from sidecar.engine.core.writeback import (
     plan_trash,
     stack_key,
 )
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.revert import description, duplicate_id, is_trashed, revert
-from sidecar.engine.services.sync import ClientFactory, SyncBusyError, SyncService
+from sidecar.engine.services.sync import SyncBusyError, SyncService
 from sidecar.engine.services.verify import READ_BACK, verify_run
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore

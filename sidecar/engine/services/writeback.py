@@ -90,6 +90,13 @@ class WritePlan:
             "errors": self.errors,
         }  # fmt: skip
 
+    def subset(self, positions: list[int]) -> WritePlan:
+        """Only the actions at `positions` (with their keys and this plan's errors)."""
+        out = WritePlan(type(self.plan)(), errors=list(self.errors))
+        out.plan.actions = [self.plan.actions[n] for n in positions]
+        out.keys = [self.keys[n] for n in positions]
+        return out
+
 
 @dataclass(slots=True)
 class ApplyReport:

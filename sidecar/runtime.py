@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
@@ -14,7 +15,7 @@ from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.status import StatusService
-from sidecar.engine.services.sync import ClientFactory, SyncService
+from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
 from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore

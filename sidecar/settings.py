@@ -18,6 +18,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from sidecar.engine.core.cron import check_crontab
+
 CONFIG_ENV = "IMMICH_SIDECAR_CONFIG"
 STATE_DIR_ENV = "IMMICH_SIDECAR_STATE_DIR"
 DEFAULT_STATE_DIR = Path("./sidecar-state")
@@ -317,10 +319,8 @@ class ScheduleSettings(_Section):
     @classmethod
     def _cron(cls, value: str) -> str:
         if value.strip():
-            from apscheduler.triggers.cron import CronTrigger
-
             try:
-                CronTrigger.from_crontab(value)
+                check_crontab(value)
             except ValueError as exc:
                 raise ValueError(f"not a cron expression: {exc}") from None
         return value

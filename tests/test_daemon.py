@@ -249,3 +249,49 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
              and daemon.job("sync")["status"] == "ok", "a sync after the review")  # fmt: skip
     trashed = [a.id for a in fake.state.assets.values() if a.is_trashed]
     assert trashed == [backup.id]
+
+
+def test_the_daemon_applies_only_the_auto_apply_categories(
+    setup: tuple[Any, ...], photos: Path
+) -> None:
+    """Plans are a dry run until `auto_apply` names a category; then only that category is
+    applied (here the review album), and nothing is ever trashed."""
+    fake, key, _library, config, state, start = setup
+    write_config(config, fake, key, photos, state, plan_every_min=0.05)
+    backup = next(
+        a
+        for a in fake.state.assets.values()
+        if a.original_path == f"{LIB}/Backup/2019/Summer/astronaut.jpg"
+    )
+    daemon = start()
+    wait_for(
+        lambda: daemon.query(f"SELECT 1 FROM dup_members WHERE asset_id = '{backup.id}'"),
+        "the daemon's analysis",
+        30,
+    )
+
+    def plans() -> list[Any]:
+        return daemon.query("SELECT counts FROM jobs WHERE id = 'plan' AND last_status = 'ok'")
+
+    wait_for(
+        lambda: (json.loads(plans()[0][0]) if plans() else {}).get("planned"),
+        "a plan with actions",
+        30,
+    )
+    assert "applied" not in json.loads(plans()[0][0])
+    assert fake.state.albums == {}
+
+    write_config(config, fake, key, photos, state, plan_every_min=0.05, auto_apply=["review-album"])
+    wait_for(lambda: "config reloaded" in daemon.text(), "the reload")
+    wait_for(lambda: fake.state.albums, "the review album", 30)
+    album = next(iter(fake.state.albums.values()))
+    assert album.name == "Duplicates to review"
+    assert backup.id in album.asset_ids
+    wait_for(
+        lambda: "plan done: {'planned': " in daemon.text() and "'applied': " in daemon.text(),
+        "the applied plan's counts in the log",
+    )
+    assert not any(a.is_trashed for a in fake.state.assets.values())
+    assert fake.state.stacks == {}
+    daemon.proc.send_signal(signal.SIGTERM)
+    assert daemon.proc.wait(timeout=10) == 0

@@ -1,1 +1,1 @@
-"""APScheduler jobs for the daemon (filled by the daemon issue)."""
+"""`serve`: the daemon's lifecycle (`daemon`), its jobs (`jobs`) and its watchers (`watcher`)."""

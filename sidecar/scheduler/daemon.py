@@ -1,14 +1,13 @@
 """`immich-sidecar serve`: one asyncio process with the scheduled jobs, the file watcher and
-the config watcher.
+the config watcher. This module is its lifecycle; the jobs are in `jobs`, the watchers in
+`watcher`.
 
 - Jobs (APScheduler 3 `AsyncIOScheduler`): Immich sync every `sync_every_min`, full
   reconciliation on `scan_cron`, write-back planning every `plan_every_min` (applying only the
   `auto_apply` categories). The analysis runs after a sync or scan that found something new.
   Jobs never overlap (one lock for all of them: they share one inventory); a run missed while
   the process was down runs once at start; job states are persisted for `status` and `health`.
-- The file watcher (watchfiles) rescans the folders where files changed, debounced; when
-  inotify cannot watch (too many folders, network filesystems) it falls back to polling, and
-  the scheduled reconciliation catches anything missed anyway.
+- The file watcher rescans the folders where files changed (see `watcher`).
 - The config file is watched: a valid edit re-opens the services with the new settings and
   reschedules the jobs; an invalid one is logged (file, line, key) and the running config kept.
 - SIGTERM/SIGINT: no new work, the running job gets a few seconds to finish (then it is
@@ -20,63 +19,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
-from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import UTC, datetime, tzinfo
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
-from tzlocal import get_localzone
-from watchfiles import awatch
 
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService, drift_json
-from sidecar.engine.services.errors import EXPECTED_ERRORS, JobError
-from sidecar.engine.services.jobs import HEARTBEAT_EVERY_S, JobsService
-from sidecar.engine.services.reconcile import Reconciler
-from sidecar.engine.services.scopes import ScanArea
-from sidecar.engine.services.sync import SyncService
-from sidecar.engine.services.writeback import WritebackService, WritePlan
+from sidecar.engine.services.errors import EXPECTED_ERRORS
+from sidecar.engine.services.jobs import HEARTBEAT_EVERY_S
+from sidecar.scheduler import jobs
+from sidecar.scheduler.jobs import Job, JobRun, KeyRejectedError, Services, local_zone
+from sidecar.scheduler.watcher import FolderWatcher, watch_config
 from sidecar.settings import Settings, SettingsError
 
 log = logging.getLogger("sidecar.daemon")
 SHUTDOWN_GRACE_S = 5.0
 
-
-class Services(Protocol):
-    """What the daemon uses of the composition root."""
-
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def reconciler(self) -> Reconciler: ...
-    @property
-    def sync(self) -> SyncService: ...
-    @property
-    def analyze(self) -> AnalyzeService: ...
-    @property
-    def writeback(self) -> WritebackService: ...
-    @property
-    def jobs(self) -> JobsService: ...
-    @property
-    def drift(self) -> DriftService: ...
-
-
 OpenServices = Callable[[Settings], AbstractAsyncContextManager[Services]]
-
-
-@dataclass(slots=True)
-class _Job:
-    id: str
-    trigger: Any
-    run: Callable[[Services], Awaitable[tuple[dict[str, Any], str | None]]]
 
 
 @dataclass(slots=True)
@@ -86,20 +49,22 @@ class Daemon:
     settings: Settings
     config_path: Path | None = None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
-    watcher_state: str = "off"
     _services: Services | None = None
     _stack: AsyncExitStack | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _scheduler: AsyncIOScheduler | None = None
     _current: asyncio.Task[Any] | None = None
-    _watch_task: asyncio.Task[None] | None = None
-    _watch_stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _watcher: FolderWatcher | None = None
     grace_s: float = SHUTDOWN_GRACE_S
 
     @property
     def services(self) -> Services:
         assert self._services is not None
         return self._services
+
+    @property
+    def watcher_state(self) -> str:
+        return self._watcher.state if self._watcher is not None else "off"
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -115,8 +80,9 @@ class Daemon:
         await self._schedule()
         tasks = [asyncio.create_task(self._heartbeat(), name="heartbeat")]
         if self.config_path is not None:
-            tasks.append(asyncio.create_task(self._watch_config(), name="config"))
-        self._restart_watcher()
+            config = watch_config(self.config_path, self.reload)
+            tasks.append(asyncio.create_task(config, name="config"))
+        self._start_watcher()
         log.info("serving: %s", self._describe())
         await self.stop.wait()
         log.info("stopping")
@@ -177,52 +143,78 @@ class Daemon:
     def _describe(self) -> str:
         s = self.settings.schedule
         auto = s.auto_apply or "nothing (dry run)"
-        return (f"sync every {s.sync_every_min:g} min, scan '{s.scan_cron}' ({local_zone()}), "
-                f"plan every {s.plan_every_min:g} min, auto-apply {auto}, "
-                f"watcher {self.watcher_state}")  # fmt: skip
+        return (
+            f"sync every {s.sync_every_min:g} min, scan '{s.scan_cron}' ({local_zone()}), "
+            f"plan every {s.plan_every_min:g} min, auto-apply {auto}, "
+            f"watcher {self.watcher_state}"
+        )
+
+    async def reload(self) -> None:
+        try:
+            settings = self.load_settings()
+        except SettingsError as exc:
+            for line in str(exc).splitlines():
+                log.error("config not applied, the running one is kept: %s", line)
+            return
+        async with self._lock:
+            await self._stop_watcher()
+            await self._close()
+            await self._open(settings)
+            await self._check_usable()
+            await self._schedule()
+            self._start_watcher()
+        log.info("config reloaded: %s", self._describe())
+
+    async def _heartbeat(self) -> None:
+        while True:
+            with contextlib.suppress(*EXPECTED_ERRORS):
+                await self.services.jobs.beat(self.watcher_state)
+            await asyncio.sleep(HEARTBEAT_EVERY_S)
+
+    # -- the file watcher -------------------------------------------------------------------
+
+    def _start_watcher(self) -> None:
+        self._watcher = FolderWatcher(self.settings, self._rescan)
+        self._watcher.start()
+
+    async def _stop_watcher(self) -> None:
+        if self._watcher is not None:
+            await self._watcher.stop()
+
+    async def _rescan(self, folders: list[Path]) -> None:
+        await self._exclusive("watch", jobs.rescan(folders))
 
     # -- scheduling ------------------------------------------------------------------------
-
-    def _jobs(self) -> list[_Job]:
-        s = self.settings.schedule
-        jobs = []
-        if s.sync_every_min > 0 and self.settings.immich.url:
-            jobs.append(_Job("sync", IntervalTrigger(minutes=s.sync_every_min, timezone=UTC),
-                             self._sync))  # fmt: skip
-        if s.scan_cron.strip() and any(lib.scan for lib in self.settings.libraries):
-            jobs.append(_Job("scan", CronTrigger.from_crontab(s.scan_cron, timezone=local_zone()),
-                             self._scan))  # fmt: skip
-        if s.plan_every_min > 0 and self.settings.immich.url:
-            jobs.append(_Job("plan", IntervalTrigger(minutes=s.plan_every_min, timezone=UTC),
-                             self._plan))  # fmt: skip
-        return jobs
 
     async def _schedule(self) -> None:
         assert self._scheduler is not None
         self._scheduler.remove_all_jobs()
         now = datetime.now(UTC)
-        for job in self._jobs():
+        for job in jobs.scheduled_jobs(self.settings):
             state = await self.services.jobs.get(job.id)
-            last = (
-                datetime.fromisoformat(state.last_started) if state and state.last_started else None
-            )
+            started = state.last_started if state else None
+            last = datetime.fromisoformat(started) if started else None
             due = job.trigger.get_next_fire_time(None, last) if last else now
             first = now if due is None or due <= now else due  # a missed run runs at start
             self._scheduler.add_job(
-                self._run_job, job.trigger, args=[job], id=job.id, max_instances=1,
-                coalesce=True, misfire_grace_time=None, next_run_time=first,
-            )  # fmt: skip
+                self._run_job,
+                job.trigger,
+                args=[job],
+                id=job.id,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+                next_run_time=first,
+            )
             await self.services.jobs.set_next_run(job.id, first)
 
-    async def _run_job(self, job: _Job) -> None:
+    async def _run_job(self, job: Job) -> None:
         await self._exclusive(job.id, job.run)
         scheduled = self._scheduler.get_job(job.id) if self._scheduler else None
         if scheduled is not None and not self.stop.is_set():
             await self.services.jobs.set_next_run(job.id, scheduled.next_run_time)
 
-    async def _exclusive(
-        self, job_id: str, run: Callable[[Services], Awaitable[tuple[dict[str, Any], str | None]]]
-    ) -> None:
+    async def _exclusive(self, job_id: str, run: JobRun) -> None:
         """Run one job at a time, recording its state; failures are logged, never raised."""
         if self.stop.is_set():
             return
@@ -257,189 +249,3 @@ class Daemon:
                 await services.jobs.ended(job_id, True, message, counts)
             finally:
                 self._current = None
-
-    # -- the jobs ---------------------------------------------------------------------------
-
-    async def _sync(self, services: Services) -> tuple[dict[str, Any], str | None]:
-        report = await services.sync.sync()
-        counts: dict[str, Any] = {
-            k: report.total(k) for k in ("added", "updated", "removed", "requests")
-        }
-        if report.errors and all(u.error for u in report.users):
-            if any(u.key_rejected for u in report.users):
-                raise KeyRejectedError("; ".join(report.errors))
-            raise JobError("; ".join(report.errors))
-        await services.jobs.set_problem(None)  # the keys work
-        if counts["added"] + counts["updated"] + counts["removed"]:
-            await self._analyze(services)
-            counts["drift"] = await self._drift(services)
-        return counts, "; ".join(report.errors) or None
-
-    async def _scan(self, services: Services) -> tuple[dict[str, Any], str | None]:
-        report = await services.reconciler.scan_paths([])
-        return await self._after_scan(services, _counts(report.counts))
-
-    async def _after_scan(
-        self, services: Services, counts: dict[str, Any]
-    ) -> tuple[dict[str, Any], str | None]:
-        if (
-            counts.get("added", 0)
-            + counts.get("changed", 0)
-            + counts.get("moved", 0)
-            + counts.get("removed", 0)
-        ):
-            await self._analyze(services)
-            counts["drift"] = await self._drift(services)
-        return counts, None
-
-    async def _drift(self, services: Services) -> dict[str, int]:
-        """Drift counts for `status` (only when both sides are known)."""
-        if not self.settings.immich.url:
-            return {}
-        counts: dict[str, int] = drift_json(await services.drift.report())["counts"]
-        return counts
-
-    async def _analyze(self, services: Services) -> None:
-        if self.settings.schedule.analyze_after_changes:
-            report = await services.analyze.analyze()
-            log.info("analysis: %s", report.as_json())
-
-    async def _plan(self, services: Services) -> tuple[dict[str, Any], str | None]:
-        planned = await services.writeback.plan()
-        counts: dict[str, Any] = {"planned": len(planned.plan.actions)}
-        auto = set(self.settings.schedule.auto_apply)
-        chosen = only(planned, {str(c) for c in auto})
-        if chosen.plan.actions:
-            report = await services.writeback.apply(chosen)
-            counts |= {"applied": report.applied, "failed": report.failed, "run_id": report.run_id}
-        message = "; ".join(planned.errors) or None
-        return counts, message
-
-    # -- the file watcher -------------------------------------------------------------------
-
-    def _roots(self) -> list[Path]:
-        """The folders a full scan covers (the same area the rescans keep to)."""
-        return ScanArea(self.settings).folders()
-
-    def _restart_watcher(self) -> None:
-        self._watch_stop = asyncio.Event()
-        roots = self._roots()
-        if not self.settings.schedule.watch or not roots:
-            self.watcher_state = "off"
-            return
-        self.watcher_state = "polling" if self.settings.schedule.watch_force_polling else "active"
-        self._watch_task = asyncio.create_task(self._watch(roots, self._watch_stop), name="watch")
-
-    async def _stop_watcher(self) -> None:
-        self._watch_stop.set()
-        if self._watch_task is not None:
-            self._watch_task.cancel()
-            await asyncio.gather(self._watch_task, return_exceptions=True)
-            self._watch_task = None
-
-    async def _watch(self, roots: list[Path], stop: asyncio.Event) -> None:
-        s = self.settings.schedule
-        for polling in (True,) if s.watch_force_polling else (False, True):
-            self.watcher_state = "polling" if polling else "active"
-            try:
-                async for changes in awatch(
-                    *roots, debounce=s.watch_debounce_ms, stop_event=stop,
-                    force_polling=polling, poll_delay_ms=1000, recursive=True,
-                ):  # fmt: skip
-                    await self._on_changes({Path(p) for _, p in changes}, roots)
-                return
-            except (OSError, RuntimeError) as exc:
-                how = "polling instead" if not polling else "relying on the scheduled scan"
-                log.warning("cannot watch the media folders (%s); %s", exc, how)
-        self.watcher_state = "off"
-
-    async def _on_changes(self, paths: set[Path], roots: list[Path]) -> None:
-        area = ScanArea(self.settings)
-        folders = set()
-        for path in paths:
-            folder = path if path.is_dir() else path.parent
-            while not folder.exists() and folder not in roots and folder != folder.parent:
-                folder = folder.parent  # a removed folder: rescan where it was
-            if area.scope_of(folder) is not None:  # exactly what a full scan covers
-                folders.add(folder)
-        if not folders:
-            return
-        log.info("files changed in %d folder(s): rescanning them", len(folders))
-
-        async def rescan(services: Services) -> tuple[dict[str, Any], str | None]:
-            report = await services.reconciler.scan_changed(sorted(folders))
-            return await self._after_scan(services, _counts(report.counts) if report else {})
-
-        await self._exclusive("watch", rescan)
-
-    # -- the config file --------------------------------------------------------------------
-
-    async def _watch_config(self) -> None:
-        assert self.config_path is not None
-        target = _real(str(self.config_path))
-        async for changes in awatch(os.path.dirname(target), debounce=400, recursive=False):
-            if any(_real(p) == target for _, p in changes):
-                await self.reload()
-
-    async def reload(self) -> None:
-        try:
-            settings = self.load_settings()
-        except SettingsError as exc:
-            for line in str(exc).splitlines():
-                log.error("config not applied, the running one is kept: %s", line)
-            return
-        async with self._lock:
-            await self._stop_watcher()
-            await self._close()
-            await self._open(settings)
-            await self._check_usable()
-            await self._schedule()
-            self._restart_watcher()
-        log.info("config reloaded: %s", self._describe())
-
-    async def _heartbeat(self) -> None:
-        while True:
-            with contextlib.suppress(*EXPECTED_ERRORS):
-                await self.services.jobs.beat(self.watcher_state)
-            await asyncio.sleep(HEARTBEAT_EVERY_S)
-
-
-class KeyRejectedError(JobError):
-    """Immich refused every API key (wrong, or without a needed permission)."""
-
-
-def local_zone() -> tzinfo:
-    """The container's local time zone for `scan_cron`: $TZ, else the system's (UTC when
-    neither is set)."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown time zone TZ=%s: using the system's", name)
-    return get_localzone()
-
-
-def only(planned: WritePlan, categories: set[str]) -> WritePlan:
-    """The part of a plan in the auto-apply categories (trash never)."""
-    keep = []
-    for n, action in enumerate(planned.plan.actions):
-        kind = action.kind.value
-        category = {"create_stack": action.category, "create_album": "review-album",
-                    "add_to_album": "review-album", "create_tag": "tags",
-                    "tag_assets": "tags", "publish_duplicates": "duplicates",
-                    "repair_move": "repair-moves"}.get(kind)  # fmt: skip
-        if category in categories:
-            keep.append(n)
-    out = WritePlan(type(planned.plan)(), errors=list(planned.errors))
-    out.plan.actions = [planned.plan.actions[n] for n in keep]
-    out.keys = [planned.keys[n] for n in keep]
-    return out
-
-
-def _real(path: str) -> str:
-    return os.path.realpath(path)
-
-
-def _counts(counts: Any) -> dict[str, Any]:
-    return asdict(counts) if is_dataclass(counts) and not isinstance(counts, type) else {}

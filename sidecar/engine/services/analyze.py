@@ -38,6 +38,7 @@ from sidecar.engine.core.pairing import (
     find_pairs,
 )
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.album_marks import sync_albums
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
@@ -46,7 +47,6 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_assets,
     remote_key,
 )
-from sidecar.engine.services.sync import ClientFactory
 from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
 from sidecar.engine.store.assets import AssetLink, AssetStore

@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from sidecar.engine.core.listing import Listing
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.listing import check_unseen, fill_ties, newest
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
@@ -45,10 +46,6 @@ KIND = "sync"
 
 VERSION_KEY = "immich.server_version"
 VERSION_TTL = timedelta(hours=1)
-
-
-class ClientFactory(Protocol):
-    def __call__(self, api_key: str, version: ServerVersion | None = None) -> ImmichClient: ...
 
 
 class SyncBusyError(Exception):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.writeback import Plan
-from sidecar.engine.services.sync import ClientFactory
+from sidecar.engine.ports import ClientFactory
 from sidecar.immich_client import ImmichClient, ImmichError
 from sidecar.settings import Settings
 
@@ -36,6 +36,13 @@ class WritePlan:
             "notes": self.plan.notes,
             "errors": self.errors,
         }
+
+    def subset(self, positions: list[int]) -> WritePlan:
+        """Only the actions at `positions` (with their keys and this plan's errors)."""
+        out = WritePlan(type(self.plan)(), errors=list(self.errors))
+        out.plan.actions = [self.plan.actions[n] for n in positions]
+        out.keys = [self.keys[n] for n in positions]
+        return out
 
 
 @dataclass(slots=True)

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import RunStatus
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.services.sync import ClientFactory, SyncService
+from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
 from sidecar.engine.services.writeback.reports import (

@@ -119,7 +119,7 @@ def test_a_server_that_is_not_immich_is_said_so_in_one_line(
 
 def test_a_proxy_error_page_is_one_line(cli: Any, state_dir: Path, tmp_path: Path) -> None:
     config = tmp_path / "sidecar.toml"
-    config.write_text("[immich]\nretries = 1\n", encoding="utf-8")
+    config.write_text("[immich]\nretries = 1\nread_retry_s = 1\n", encoding="utf-8")
     with _serving(_BadGateway) as url:
         env = {"IMMICH_URL": url, "IMMICH_API_KEY": "k", "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
         res = cli("--config", str(config), "sync", env=env)

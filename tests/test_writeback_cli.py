@@ -19,7 +19,7 @@ from tests.test_writeback import LIB, library, settings_for
 def _config(tmp_path: Path, url: str, key: str, state_dir: Path, photos: Path) -> dict[str, str]:
     config = tmp_path / "sidecar.toml"
     config.write_text(
-        f'[immich]\nurl = "{url}"\napi_key = "{key}"\nretries = 1\n'
+        f'[immich]\nurl = "{url}"\napi_key = "{key}"\nretries = 1\nread_retry_s = 1\n'
         f'[storage]\nstate_dir = "{state_dir}"\n'
         f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
         "[analysis]\nimmich_duplicates = false\n",

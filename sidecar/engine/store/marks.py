@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+import aiosqlite
+
 from sidecar.engine.store.db import Database
 
 
@@ -53,15 +55,7 @@ class MarkStore:
         if not album_ids:
             return
         async with self.db.transaction() as conn:
-            for album_id in album_ids:
-                await conn.execute(
-                    "DELETE FROM albums WHERE sync_key = ? AND id = ?", (sync_key, album_id)
-                )
-                await conn.execute(
-                    "DELETE FROM album_assets WHERE album_id = ?"
-                    " AND NOT EXISTS (SELECT 1 FROM albums WHERE id = ?)",
-                    (album_id, album_id),
-                )
+            await _drop(conn, _ALBUMS, sync_key, album_ids)
 
     async def replace_tags(
         self, sync_key: str, tags: Mapping[str, tuple[str, Collection[str]]]
@@ -72,15 +66,7 @@ class MarkStore:
         async with self.db.transaction() as conn:
             async with conn.execute("SELECT id FROM tags WHERE sync_key = ?", (sync_key,)) as cur:
                 gone = {r[0] for r in await cur.fetchall()} - set(tags)
-            for tag_id in gone:
-                await conn.execute(
-                    "DELETE FROM tags WHERE sync_key = ? AND id = ?", (sync_key, tag_id)
-                )
-                await conn.execute(
-                    "DELETE FROM tag_assets WHERE tag_id = ?"
-                    " AND NOT EXISTS (SELECT 1 FROM tags WHERE id = ?)",
-                    (tag_id, tag_id),
-                )
+            await _drop(conn, _TAGS, sync_key, gone)
             for tag_id, (name, asset_ids) in tags.items():
                 await conn.execute(
                     "INSERT INTO tags (sync_key, id, name) VALUES (?, ?, ?)"
@@ -125,3 +111,28 @@ class MarkStore:
                 known.albums, bool(favorite), rating, description or "", known.tags
             )
         return out
+
+
+_ALBUMS = ("albums", "album_assets", "album_id")
+_TAGS = ("tags", "tag_assets", "tag_id")
+
+
+async def _drop(
+    conn: aiosqlite.Connection,
+    tables: tuple[str, str, str],
+    sync_key: str,
+    ids: Collection[str],
+) -> None:
+    """Containers (albums or tags) a key no longer sees; their members go once no other key
+    sees the container. `tables`: one of the fixed triples above (container table, member
+    table, member column)."""
+    containers, members, column = tables
+    for container_id in ids:
+        await conn.execute(
+            f"DELETE FROM {containers} WHERE sync_key = ? AND id = ?", (sync_key, container_id)
+        )
+        await conn.execute(
+            f"DELETE FROM {members} WHERE {column} = ?"
+            f" AND NOT EXISTS (SELECT 1 FROM {containers} WHERE id = ?)",
+            (container_id, container_id),
+        )

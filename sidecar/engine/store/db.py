@@ -135,7 +135,7 @@ def _prepare_folder(path: Path) -> bool:
 async def _configure(conn: aiosqlite.Connection, path: Path) -> None:
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
+        mode = await _switch_to_wal(conn)
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA temp_store = MEMORY")
@@ -146,6 +146,24 @@ async def _configure(conn: aiosqlite.Connection, path: Path) -> None:
         raise StoreError(f"{path} is not a usable SQLite database: {exc}") from None
     if mode is None or str(mode[0]).lower() != "wal":
         raise StoreError(f"{path}: cannot switch to WAL mode (is the folder on a network share?)")
+
+
+async def _switch_to_wal(conn: aiosqlite.Connection) -> sqlite3.Row | None:
+    """`PRAGMA journal_mode = WAL`, waiting like any other statement: on a brand-new file
+    several openers race for the switch, and SQLite answers "locked" at once instead of
+    calling the busy handler."""
+    waited = 0.0
+    while True:
+        try:
+            row: sqlite3.Row | None = await (
+                await conn.execute("PRAGMA journal_mode = WAL")
+            ).fetchone()
+            return row
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or waited * 1000 >= BUSY_TIMEOUT_MS:
+                raise
+        await asyncio.sleep(0.05)
+        waited += 0.05
 
 
 async def _migrate(db: Database, migrations: list[Migration], existed: bool) -> None:

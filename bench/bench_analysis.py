@@ -32,9 +32,18 @@ from sidecar.engine.fingerprint import fingerprint_file  # noqa: E402
 from sidecar.engine.hashindex import pairs_between, pairs_within  # noqa: E402
 
 WORK = ROOT / "bench" / ".work" / "photos-12mp"
-SOURCES = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png",
-           "hubble_deep_field.jpg", "retina.jpg", "brick.png", "grass.png",
-           "gravel.png")  # fmt: skip
+SOURCES = (
+    "astronaut.png",
+    "chelsea.png",
+    "coffee.png",
+    "rocket.jpg",
+    "motorcycle_left.png",
+    "hubble_deep_field.jpg",
+    "retina.jpg",
+    "brick.png",
+    "grass.png",
+    "gravel.png",
+)
 
 
 def make_photos(count: int) -> list[Path]:
@@ -57,8 +66,10 @@ def bench_fingerprints(count: int) -> None:
     t = time.perf_counter()
     photos = make_photos(count)
     size = sum(p.stat().st_size for p in photos) / 1e6
-    print(f"{count} photos of 4000x3000 ({size:,.0f} MB) under {WORK} "
-          f"({time.perf_counter() - t:.1f} s to prepare)")  # fmt: skip
+    print(
+        f"{count} photos of 4000x3000 ({size:,.0f} MB) under {WORK} "
+        f"({time.perf_counter() - t:.1f} s to prepare)"
+    )
     timings = {}
     t = time.perf_counter()
     for p in photos:
@@ -114,16 +125,17 @@ def bench_search(sizes: list[int]) -> None:
             t = time.perf_counter()
             pairs = pairs_within(hashes, radius)
             secs = time.perf_counter() - t
-            print(f"  {n:>9,} hashes, distance <= {radius:>2}: {secs:7.2f} s, "
-                  f"{len(pairs):,} pairs")  # fmt: skip
+            print(f"  {n:>9,} hashes, distance <= {radius:>2}: {secs:7.2f} s, {len(pairs):,} pairs")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"  peak RSS so far (ours only): {peak:,.0f} MB (target < 1 GB)")
         if n <= 100_000:
             t = time.perf_counter()
             count = all_pairs_numpy(hashes, 6)
             base = time.perf_counter() - t
-            print(f"  numpy all pairs at {n:,}: {base:.1f} s ({count:,} pairs at <= 6); "
-                  f"at 1M it would take ~{base * (1_000_000 / n) ** 2:,.0f} s")  # fmt: skip
+            print(
+                f"  numpy all pairs at {n:,}: {base:.1f} s ({count:,} pairs at <= 6); "
+                f"at 1M it would take ~{base * (1_000_000 / n) ** 2:,.0f} s"
+            )
 
 
 def bench_incremental(n: int) -> None:
@@ -131,8 +143,10 @@ def bench_incremental(n: int) -> None:
     known, new = hashes[:n], hashes[n:]
     t = time.perf_counter()
     pairs = pairs_between(new, known, 6)
-    print(f"  1,000 new hashes against {n:,} at distance <= 6: "
-          f"{time.perf_counter() - t:.2f} s, {len(pairs)} pairs (target < 5 s)")  # fmt: skip
+    print(
+        f"  1,000 new hashes against {n:,} at distance <= 6: "
+        f"{time.perf_counter() - t:.2f} s, {len(pairs)} pairs (target < 5 s)"
+    )
 
 
 def bench_views(n: int, radius: int = 4) -> None:
@@ -144,16 +158,20 @@ def bench_views(n: int, radius: int = 4) -> None:
     found = len(pairs_within(frames[:n], radius))
     for view in views:
         found += len(pairs_between(view[:n], frames[:n], radius))
-    print(f"  full rebuild, {n:,} images (frames + 2 centre views), distance <= {radius}: "
-          f"{time.perf_counter() - t:.2f} s, {found:,} pairs")  # fmt: skip
+    print(
+        f"  full rebuild, {n:,} images (frames + 2 centre views), distance <= {radius}: "
+        f"{time.perf_counter() - t:.2f} s, {found:,} pairs"
+    )
     t = time.perf_counter()
     new = frames[n:]
     found = len(pairs_between(new, frames[:n], radius))
     for view in views:
         found += len(pairs_between(view[n:], frames[:n], radius))
         found += len(pairs_between(new, view[:n], radius))
-    print(f"  1,000 new images into {n:,} (frames + views both ways), distance <= {radius}: "
-          f"{time.perf_counter() - t:.2f} s (target < 5 s)")  # fmt: skip
+    print(
+        f"  1,000 new images into {n:,} (frames + views both ways), distance <= {radius}: "
+        f"{time.perf_counter() - t:.2f} s (target < 5 s)"
+    )
 
 
 def main() -> None:

@@ -34,10 +34,12 @@ from sidecar.settings import Settings  # noqa: E402
 
 def start_server(assets: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_immich.serve", "--assets", str(assets),
-         "--no-validate"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "tests.fake_immich.serve", "--assets", str(assets), "--no-validate"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout is not None
     info: dict[str, str] = json.loads(proc.stdout.readline())
     return proc, info
@@ -45,9 +47,11 @@ def start_server(assets: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
 
 async def ours(info: dict[str, str], state: Path) -> tuple[dict[str, object], ...]:
     settings = Settings.model_validate(
-        {"immich": {"url": info["url"], "api_key": info["api_key"]},
-         "storage": {"state_dir": str(state)}}
-    )  # fmt: skip
+        {
+            "immich": {"url": info["url"], "api_key": info["api_key"]},
+            "storage": {"state_dir": str(state)},
+        }
+    )
     results = []
     async with open_runtime(settings) as rt:
         for _ in range(2):  # full, then no-change incremental
@@ -64,9 +68,10 @@ def server_only(info: dict[str, str]) -> float:
     page: int | None = 1
     with httpx.Client(headers={"x-api-key": info["api_key"]}, timeout=120) as http:
         while page:
-            raw = http.post(f"{info['url']}/api/search/metadata",
-                            json={"page": page, "size": 1000, "withExif": True,
-                                  "withDeleted": True}).content  # fmt: skip
+            raw = http.post(
+                f"{info['url']}/api/search/metadata",
+                json={"page": page, "size": 1000, "withExif": True, "withDeleted": True},
+            ).content
             marker = raw.rfind(b'"nextPage":')
             tail = raw[marker + 11 :].split(b"}")[0].strip()
             page = None if tail == b"null" else int(tail.strip(b'"'))
@@ -80,12 +85,14 @@ def naive(info: dict[str, str], db_path: Path) -> float:
     page: int | None = 1
     with httpx.Client(headers={"x-api-key": info["api_key"]}, timeout=120) as http:
         while page:
-            body = http.post(f"{info['url']}/api/search/metadata",
-                             json={"page": page, "size": 1000, "withExif": True,
-                                   "withDeleted": True}).json()["assets"]  # fmt: skip
+            body = http.post(
+                f"{info['url']}/api/search/metadata",
+                json={"page": page, "size": 1000, "withExif": True, "withDeleted": True},
+            ).json()["assets"]
             for item in body["items"]:
-                conn.execute("INSERT OR REPLACE INTO assets VALUES (?, ?)",
-                             (item["id"], json.dumps(item)))  # fmt: skip
+                conn.execute(
+                    "INSERT OR REPLACE INTO assets VALUES (?, ?)", (item["id"], json.dumps(item))
+                )
                 conn.commit()
             page = int(body["nextPage"]) if body["nextPage"] else None
     conn.close()
@@ -101,8 +108,10 @@ def main() -> None:
     args = parser.parse_args()
     t = time.perf_counter()
     proc, info = start_server(args.assets)
-    print(f"test Immich (2.7.5 dialect) with {args.assets:,} assets on {info['url']} "
-          f"({time.perf_counter() - t:.1f} s to start)")  # fmt: skip
+    print(
+        f"test Immich (2.7.5 dialect) with {args.assets:,} assets on {info['url']} "
+        f"({time.perf_counter() - t:.1f} s to start)"
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             floor = server_only(info)
@@ -118,23 +127,32 @@ def main() -> None:
     busy = float(rep["busy_s"])
     pages = int(rep["pages"])
     rate = rep["added"] / total  # type: ignore[operator]
-    print(f"full mirror: {rep['added']:,} assets in {total:.2f} s = {rate:,.0f} assets/s, "
-          f"{pages} pages, {rep['requests']} requests")  # fmt: skip
+    print(
+        f"full mirror: {rep['added']:,} assets in {total:.2f} s = {rate:,.0f} assets/s, "
+        f"{pages} pages, {rep['requests']} requests"
+    )
     own = max(total - floor, 0.0)
-    print(f"  per page: {floor / pages * 1e3:.0f} ms for the server to answer it (pages fetched "
-          f"and discarded), {own / pages * 1e3:.0f} ms more in our code")  # fmt: skip
-    print(f"  our own overhead: {own / total:.0%} of the total beyond the server alone "
-          f"(target < 25%)")  # fmt: skip
-    print(f"  time with no request in flight (the server waiting on us): {total - busy:.2f} s "
-          f"= {(total - busy) / total:.0%} of the total")  # fmt: skip
+    print(
+        f"  per page: {floor / pages * 1e3:.0f} ms for the server to answer it (pages fetched "
+        f"and discarded), {own / pages * 1e3:.0f} ms more in our code"
+    )
+    print(
+        f"  our own overhead: {own / total:.0%} of the total beyond the server alone (target < 25%)"
+    )
+    print(
+        f"  time with no request in flight (the server waiting on us): {total - busy:.2f} s "
+        f"= {(total - busy) / total:.0%} of the total"
+    )
     quiet_rep = quiet["report"]
     assert isinstance(quiet_rep, dict)
     print(
         f"no-change incremental run: {float(quiet['total']):.3f} s, "  # type: ignore[arg-type]
         f"{quiet_rep['requests']} request(s) (target < 1 s)"
     )
-    print(f"naive baseline (httpx + one INSERT/COMMIT per asset): {naive_s:.2f} s "
-          f"({naive_s / total:.1f}x our full mirror)")  # fmt: skip
+    print(
+        f"naive baseline (httpx + one INSERT/COMMIT per asset): {naive_s:.2f} s "
+        f"({naive_s / total:.1f}x our full mirror)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the sidecar process: {peak:,.0f} MB (target < 300 MB)")
 

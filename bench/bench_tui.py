@@ -51,8 +51,9 @@ def fill_inventory(db: Path, assets: int) -> None:
     """`assets` files under one root and as many mirrored Immich assets (one user)."""
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("INSERT INTO operations (kind, status, started_at) VALUES "
-                     "('scan', 'ok', ?)", (NOW,))  # fmt: skip
+        conn.execute(
+            "INSERT INTO operations (kind, status, started_at) VALUES ('scan', 'ok', ?)", (NOW,)
+        )
         conn.execute("INSERT INTO roots (id, path, created_at) VALUES (1, '/photos', ?)", (NOW,))
         conn.executemany(
             "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
@@ -64,18 +65,38 @@ def fill_inventory(db: Path, assets: int) -> None:
             "INSERT INTO assets (id, owner_id, type, original_path, original_file_name,"
             " checksum, updated_at, sync_key, first_seen_op, seen_op, file_size)"
             " VALUES (?, 'owner', 'IMAGE', ?, ?, ?, ?, 'default', 1, 1, 2000000)",
-            ((f"a{n}", f"/photos/{n // 1000}/IMG_{n:07d}.JPG", f"IMG_{n:07d}.JPG", f"c{n}", NOW)
-             for n in range(assets)),
-        )  # fmt: skip
+            (
+                (f"a{n}", f"/photos/{n // 1000}/IMG_{n:07d}.JPG", f"IMG_{n:07d}.JPG", f"c{n}", NOW)
+                for n in range(assets)
+            ),
+        )
     conn.close()
 
 
 def group_rows(groups: int) -> list[Any]:
-    return [("exact" if n % 3 else "near", "owner", f"a{2 * n}", ["same content"], n % 7,
-             2_000_000 + n, [Member(f"a{2 * n + k}", f"/photos/{(2 * n + k) // 1000}/"
-                                    f"IMG_{2 * n + k:07d}.JPG", f"a{2 * n + k}", 2_000_000,
-                                    4000, 3000, None) for k in (0, 1)])
-            for n in range(groups)]  # fmt: skip
+    return [
+        (
+            "exact" if n % 3 else "near",
+            "owner",
+            f"a{2 * n}",
+            ["same content"],
+            n % 7,
+            2_000_000 + n,
+            [
+                Member(
+                    f"a{2 * n + k}",
+                    f"/photos/{(2 * n + k) // 1000}/IMG_{2 * n + k:07d}.JPG",
+                    f"a{2 * n + k}",
+                    2_000_000,
+                    4000,
+                    3000,
+                    None,
+                )
+                for k in (0, 1)
+            ],
+        )
+        for n in range(groups)
+    ]
 
 
 async def settle(pilot: Any) -> None:
@@ -101,8 +122,10 @@ async def run(assets: int, groups: int) -> None:
         fill_inventory(settings.storage.db_path, assets)
         async with open_runtime(settings) as rt:
             await rt.analysis.replace_results(0, group_rows(groups), [])
-            print(f"inventory: {assets:,} files, {assets:,} assets, {groups:,} groups "
-                  f"({time.perf_counter() - t:.1f} s to build)")  # fmt: skip
+            print(
+                f"inventory: {assets:,} files, {assets:,} assets, {groups:,} groups "
+                f"({time.perf_counter() - t:.1f} s to build)"
+            )
             t = time.perf_counter()
             every = await rt.analysis.groups()
             read_all = time.perf_counter() - t
@@ -131,8 +154,9 @@ async def run(assets: int, groups: int) -> None:
                 await app.screen.mount(naive_table)
                 naive_table.add_columns("tier", "n", "reclaim", "dist", "keeper")
                 for g in await rt.analysis.groups():
-                    naive_table.add_row(g.tier, str(len(g.members)), str(g.reclaim),
-                                        str(g.distance), g.keeper)  # fmt: skip
+                    naive_table.add_row(
+                        g.tier, str(len(g.members)), str(g.reclaim), str(g.distance), g.keeper
+                    )
                 await pilot.pause()
                 naive = time.perf_counter() - t
             t = time.perf_counter()
@@ -146,20 +170,30 @@ async def run(assets: int, groups: int) -> None:
             naive_decide = time.perf_counter() - t
             starts = from_the_command(settings.storage.state_dir, assets, 3)
         print(f"reading every group: {read_all:.2f} s ({len(every):,})")
-        print(f"app open with the dashboard: {opened:.2f} s after start, {opened_total:.2f} s "
-              "in all (target < 1 s)")  # fmt: skip
-        print(f"from the command (`tui` in a pseudo-terminal) to the dashboard's counts: "
-              f"median {statistics.median(starts):.2f} s, best {min(starts):.2f} s "
-              f"({len(starts)} runs)")  # fmt: skip
+        print(
+            f"app open with the dashboard: {opened:.2f} s after start, {opened_total:.2f} s "
+            "in all (target < 1 s)"
+        )
+        print(
+            f"from the command (`tui` in a pseudo-terminal) to the dashboard's counts: "
+            f"median {statistics.median(starts):.2f} s, best {min(starts):.2f} s "
+            f"({len(starts)} runs)"
+        )
         print(f"duplicate groups screen: {shown:.2f} s, {loaded} rows loaded (a page)")
         print(f"cursor to row {loaded}: the next page in {paged:.2f} s, {more} rows loaded")
-        print(f"open a group: {group:.2f} s; decide it (+ next group opens): {decided:.2f} s; "
-              f"back to the list: {back:.2f} s")  # fmt: skip
-        print(f"naive: a table of all {len(every):,} groups built at once: {naive:.2f} s "
-              f"({naive / shown:.1f}x the paged screen)")  # fmt: skip
-        print(f"a trash decision (the service call): {decide_call * 1000:.0f} ms; naive, checked "
-              f"against every group: {naive_decide * 1000:.0f} ms "
-              f"({naive_decide / decide_call:.0f}x)")  # fmt: skip
+        print(
+            f"open a group: {group:.2f} s; decide it (+ next group opens): {decided:.2f} s; "
+            f"back to the list: {back:.2f} s"
+        )
+        print(
+            f"naive: a table of all {len(every):,} groups built at once: {naive:.2f} s "
+            f"({naive / shown:.1f}x the paged screen)"
+        )
+        print(
+            f"a trash decision (the service call): {decide_call * 1000:.0f} ms; naive, checked "
+            f"against every group: {naive_decide * 1000:.0f} ms "
+            f"({naive_decide / decide_call:.0f}x)"
+        )
 
 
 def from_the_command(state_dir: Path, assets: int, runs: int) -> list[float]:
@@ -171,8 +205,9 @@ def from_the_command(state_dir: Path, assets: int, runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env,
-                        "plain")  # fmt: skip
+        term = Terminal(
+            [sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, "plain"
+        )
         if not term.wait_for(counts, 60):
             raise SystemExit(f"tui did not show the dashboard: {term.output[-500:]!r}")
         out.append(time.perf_counter() - t)

@@ -59,12 +59,13 @@ def client_factory(settings: Settings, read_window_s: float | None = None) -> Cl
 
     def connect(api_key: str, version: ServerVersion | None = None) -> ImmichClient:
         return ImmichClient.connect(
-            settings.immich_url(), api_key, connect_timeout_s=settings.immich.connect_timeout_s,
+            settings.immich_url(),
+            api_key,
+            connect_timeout_s=settings.immich.connect_timeout_s,
             request_timeout_s=settings.immich.request_timeout_s,
-            retry=RetryPolicy(attempts=settings.immich.retries,
-                              read_window_s=window),
+            retry=RetryPolicy(attempts=settings.immich.retries, read_window_s=window),
             version=version,
-        )  # fmt: skip
+        )
 
     return connect
 
@@ -78,8 +79,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         operations = OperationStore(db)
         analysis = AnalysisStore(db)
         state = settings.storage.state_dir
-        sync = SyncService(assets, operations, settings, client_factory(settings),
-                           state / "sync.lock")  # fmt: skip
+        sync = SyncService(
+            assets, operations, settings, client_factory(settings), state / "sync.lock"
+        )
         analyze = AnalyzeService(analysis, assets, operations, settings, client_factory(settings))
         drift = DriftService(assets, files, settings)
         status = StatusService(files, operations, JobStore(db))
@@ -113,4 +115,4 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             jobs=jobs,
             writeback=writeback,
             review=review,
-        )  # fmt: skip
+        )

@@ -165,16 +165,39 @@ class SyncSettings(_Section):
 
 
 KeeperRule = Literal[
-    "pixels", "camera-original", "camera-format", "file-size", "prefer-raw", "exif", "album",
-    "favorite", "rating", "description", "tag", "preferred-folder", "older", "original-name",
+    "pixels",
+    "camera-original",
+    "camera-format",
+    "file-size",
+    "prefer-raw",
+    "exif",
+    "album",
+    "favorite",
+    "rating",
+    "description",
+    "tag",
+    "preferred-folder",
+    "older",
+    "original-name",
     "shorter-path",
-]  # fmt: skip
+]
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
 DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
-    "album", "favorite", "rating", "description", "tag", "preferred-folder", "pixels",
-    "camera-original", "original-name", "camera-format", "file-size", "exif", "older",
+    "album",
+    "favorite",
+    "rating",
+    "description",
+    "tag",
+    "preferred-folder",
+    "pixels",
+    "camera-original",
+    "original-name",
+    "camera-format",
+    "file-size",
+    "exif",
+    "older",
     "shorter-path",
-)  # fmt: skip
+)
 DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
 
 
@@ -194,7 +217,7 @@ class AnalysisSettings(_Section):
     keeper_rules: list[KeeperRule] = Field(
         default_factory=lambda: list(DEFAULT_KEEPER),
         description="Ordered rules choosing the copy to keep; the first that differs decides.",
-    )  # fmt: skip
+    )
     preferred_folders: list[str] = Field(
         default_factory=list,
         description="Folders (as this process sees them) whose copies the keeper rule "
@@ -253,9 +276,11 @@ class WritebackSettings(_Section):
         "<tag_root>/raw+jpeg, ...).",
     )
     tag_root: str = Field(
-        default="immich-sidecar", min_length=1, pattern=r"^[^/]+$",
+        default="immich-sidecar",
+        min_length=1,
+        pattern=r"^[^/]+$",
         description="The parent tag of the sidecar's tags.",
-    )  # fmt: skip
+    )
     tag_external: bool = Field(
         default=False,
         description="Tag external-library assets too: Immich then writes an .xmp file beside "
@@ -277,8 +302,9 @@ class WritebackSettings(_Section):
     )
 
 
-AutoCategory = Literal["raw+jpeg", "variant", "burst", "review-album", "tags", "duplicates",
-                       "repair-moves"]  # fmt: skip
+AutoCategory = Literal[
+    "raw+jpeg", "variant", "burst", "review-album", "tags", "duplicates", "repair-moves"
+]
 
 
 class ScheduleSettings(_Section):
@@ -311,9 +337,10 @@ class ScheduleSettings(_Section):
         default=False, description="Poll instead of inotify (network filesystems)."
     )
     health_max_failing_min: float = Field(
-        default=60.0, gt=0,
+        default=60.0,
+        gt=0,
         description="`health` fails when syncs have been failing for longer than this.",
-    )  # fmt: skip
+    )
 
     @field_validator("scan_cron")
     @classmethod
@@ -352,8 +379,9 @@ class Settings(_Section):
         self.immich_url()
         keys = self.user_keys()
         if not keys:
-            raise SettingsError("no API key configured: set IMMICH_API_KEY, [immich] api_key "
-                                "or api_key_file")  # fmt: skip
+            raise SettingsError(
+                "no API key configured: set IMMICH_API_KEY, [immich] api_key or api_key_file"
+            )
         return keys
 
     def user_keys(self) -> list[tuple[str, str]]:
@@ -365,8 +393,9 @@ class Settings(_Section):
         for user in self.immich.users:
             key = _read_key(user.api_key, user.api_key_file)
             if not key:
-                raise SettingsError(f"[[immich.users]] '{user.name}' has no api_key or "
-                                    "api_key_file")  # fmt: skip
+                raise SettingsError(
+                    f"[[immich.users]] '{user.name}' has no api_key or api_key_file"
+                )
             keys.append((user.name, key))
         return keys
 

@@ -63,8 +63,13 @@ class CliResult:
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run the real CLI in this process (environment isolated per test)."""
-    for var in ("IMMICH_SIDECAR_CONFIG", "IMMICH_SIDECAR_STATE_DIR", "IMMICH_URL",
-                "IMMICH_API_KEY", "IMMICH_API_KEY_FILE"):  # fmt: skip
+    for var in (
+        "IMMICH_SIDECAR_CONFIG",
+        "IMMICH_SIDECAR_STATE_DIR",
+        "IMMICH_URL",
+        "IMMICH_API_KEY",
+        "IMMICH_API_KEY_FILE",
+    ):
         monkeypatch.delenv(var, raising=False)
 
     def invoke(*argv: str, env: dict[str, str] | None = None) -> CliResult:
@@ -89,8 +94,13 @@ def run_process(
     full_env.update(env or {})
     return subprocess.run(
         [*prefix, sys.executable, "-m", "sidecar", *argv],
-        env=full_env, capture_output=True, text=True, timeout=120, check=False, **kwargs,
-    )  # fmt: skip
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        **kwargs,
+    )
 
 
 @pytest.fixture(params=[m.value for m in Mode])

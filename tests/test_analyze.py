@@ -34,9 +34,10 @@ async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
 def mapped_settings(url: str, key: str, photos: Path, state_dir: Path) -> Settings:
     """Immich at `url`, its library /mnt/photos/family mounted here at `photos`."""
     return make_settings(
-        state_dir, immich={"url": url, "api_key": key},
+        state_dir,
+        immich={"url": url, "api_key": key},
         libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
-    )  # fmt: skip
+    )
 
 
 async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
@@ -130,8 +131,12 @@ def png_claiming(width: int, height: int) -> bytes:
     """A tiny, valid PNG header claiming huge dimensions (a decompression bomb)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF)  # fmt: skip
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     idat = zlib.compress(b"\0" * 16)
@@ -157,13 +162,15 @@ async def test_bad_input_is_recorded_and_the_run_goes_on(
     async with open_runtime(settings) as rt:
         reasons = sorted(r for _, r in await rt.analysis.fingerprint_errors())
     raw_reason = next(r for r in reasons if r.startswith("cannot decode this RAW file"))
-    assert reasons == sorted([
-        "empty file",
-        "truncated image",
-        "not a recognised image (corrupt, or wrong file extension)",
-        "image dimensions too large (possible decompression bomb)",
-        raw_reason,
-    ])  # fmt: skip
+    assert reasons == sorted(
+        [
+            "empty file",
+            "truncated image",
+            "not a recognised image (corrupt, or wrong file extension)",
+            "image dimensions too large (possible decompression bomb)",
+            raw_reason,
+        ]
+    )
     # the mislabelled PNG was decoded by its content
     assert result["summary"]["media"] == 20 + 6
 
@@ -240,8 +247,14 @@ def test_report_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:
     data = json.loads(res.out)
     group = data["duplicate_groups"][0]
     assert set(group) >= {"id", "tier", "members", "keeper", "reasons"}
-    assert set(group["members"][0]) >= {"path", "asset_id", "size", "width", "height",
-                                        "captured_at"}  # fmt: skip
+    assert set(group["members"][0]) >= {
+        "path",
+        "asset_id",
+        "size",
+        "width",
+        "height",
+        "captured_at",
+    }
     pair = data["pairs"][0]
     assert set(pair) >= {"id", "kind", "members", "primary", "reasons"}
     assert pair["kind"] in ("raw+jpeg", "variant", "burst")
@@ -312,8 +325,11 @@ async def test_raw_and_jpeg_pair_from_a_real_dng(photos: Path, settings: Setting
         dng = write_dng(img, shoot / "IMG_7001.dng")
         img.save(shoot / "IMG_7001.JPG", quality=92)
     result = await analyse(settings, photos)
-    raw_pairs = [p for p in result["pairs"] if p["kind"] == "raw+jpeg"
-                 and p["primary"].endswith("IMG_7001.JPG")]  # fmt: skip
+    raw_pairs = [
+        p
+        for p in result["pairs"]
+        if p["kind"] == "raw+jpeg" and p["primary"].endswith("IMG_7001.JPG")
+    ]
     assert len(raw_pairs) == 1
     assert {m["path"] for m in raw_pairs[0]["members"]} == {str(dng), str(shoot / "IMG_7001.JPG")}
     assert raw_pairs[0]["primary"] == str(shoot / "IMG_7001.JPG")
@@ -366,11 +382,15 @@ async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier
     settings = mapped_settings(fake.url, key, photos, state_dir)
     summary, report = await scan_sync_analyse(settings)
     assert summary.semantic_groups == 1
-    backup = next(g for g in report["duplicate_groups"]
-                  if g["tier"] == "exact" and names(g) == {"astronaut.jpg"})  # fmt: skip
+    backup = next(
+        g
+        for g in report["duplicate_groups"]
+        if g["tier"] == "exact" and names(g) == {"astronaut.jpg"}
+    )
     assert {m["asset_id"] for m in backup["members"]} == {
-        assets["2019/Summer/astronaut.jpg"].id, assets["Backup/2019/Summer/astronaut.jpg"].id,
-    }  # fmt: skip
+        assets["2019/Summer/astronaut.jpg"].id,
+        assets["Backup/2019/Summer/astronaut.jpg"].id,
+    }
     assert backup["keeper_asset_id"] == assets["2019/Summer/astronaut.jpg"].id
     semantic = next(g for g in report["duplicate_groups"] if g["tier"] == "semantic")
     assert names(semantic) == {"motorcycle_left.jpg", "motorcycle_right.jpg"}
@@ -433,8 +453,9 @@ def test_decide_from_the_command_line(cli: Any, photos: Path, state_dir: Path) -
     assert "Recorded: not-duplicates for 2 members" in res.out
     cli("analyze", "--json", env=env)
     data = json.loads(cli("report", "--json", env=env).out)
-    assert {str(small), str(big)} not in [{m["path"] for m in g["members"]}
-                                          for g in data["duplicate_groups"]]  # fmt: skip
+    assert {str(small), str(big)} not in [
+        {m["path"] for m in g["members"]} for g in data["duplicate_groups"]
+    ]
     assert cli("decide", "keep-together", str(small), env=env).code == 2
 
 

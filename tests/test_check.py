@@ -18,8 +18,11 @@ from tests.fake_immich import FakeImmich
 def test_check_with_a_full_key(immich_v2: FakeImmich, cli: Any, state_dir: Path) -> None:
     user = immich_v2.state.add_user("Admin")
     key = immich_v2.state.add_key(user, name="sidecar")
-    env = {"IMMICH_URL": immich_v2.url, "IMMICH_API_KEY": key,
-           "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}  # fmt: skip
+    env = {
+        "IMMICH_URL": immich_v2.url,
+        "IMMICH_API_KEY": key,
+        "IMMICH_SIDECAR_STATE_DIR": str(state_dir),
+    }
     res = cli("check", env=env)
     assert res.code == 0, res.out + res.err
     assert f"Immich {immich_v2.url}: version 2.7.5" in res.out
@@ -32,8 +35,11 @@ def test_check_with_a_full_key(immich_v2: FakeImmich, cli: Any, state_dir: Path)
 def test_check_names_missing_permissions(immich: FakeImmich, cli: Any, state_dir: Path) -> None:
     user = immich.state.add_user("Admin")
     key = immich.state.add_key(user, ["asset.read", "asset.view", "stack.read"], name="narrow")
-    env = {"IMMICH_URL": immich.url, "IMMICH_API_KEY": key,
-           "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}  # fmt: skip
+    env = {
+        "IMMICH_URL": immich.url,
+        "IMMICH_API_KEY": key,
+        "IMMICH_SIDECAR_STATE_DIR": str(state_dir),
+    }
     res = cli("check", "--json", env=env)
     assert res.code == 1
     data = json.loads(res.out)
@@ -48,8 +54,9 @@ def test_check_names_missing_permissions(immich: FakeImmich, cli: Any, state_dir
 def test_check_without_configuration(cli: Any, state_dir: Path) -> None:
     res = cli("check", env={"IMMICH_SIDECAR_STATE_DIR": str(state_dir)})
     assert res.code == 2
-    assert res.err == ("immich-sidecar: no Immich server configured: set [immich] url or "
-                       "IMMICH_URL\n")  # fmt: skip
+    assert res.err == (
+        "immich-sidecar: no Immich server configured: set [immich] url or IMMICH_URL\n"
+    )
 
 
 class _NotImmich(BaseHTTPRequestHandler):

@@ -16,19 +16,37 @@ def entry(name: str, size: int = 10, mtime: int = 1) -> DiskEntry:
     return DiskEntry(name, size, mtime, "image")
 
 
-def known(id_: int, name: str, size: int = 10, mtime: int = 1, algo: str | None = "sha1",
-          present: bool = True) -> KnownFile:  # fmt: skip
+def known(
+    id_: int,
+    name: str,
+    size: int = 10,
+    mtime: int = 1,
+    algo: str | None = "sha1",
+    present: bool = True,
+) -> KnownFile:
     return KnownFile(id_, name, size, mtime, algo, present)
 
 
 def test_diff_splits_unchanged_changed_and_new() -> None:
     diff = diff_directory(
-        [entry("a.jpg"), entry("b.jpg", size=11), entry("c.jpg", mtime=2), entry("d.jpg"),
-         entry("e.jpg"), entry("f.jpg")],
-        [known(1, "a.jpg"), known(2, "b.jpg"), known(3, "c.jpg"), known(5, "e.jpg", algo="sha256"),
-         known(6, "f.jpg", present=False), known(7, "gone.jpg")],
+        [
+            entry("a.jpg"),
+            entry("b.jpg", size=11),
+            entry("c.jpg", mtime=2),
+            entry("d.jpg"),
+            entry("e.jpg"),
+            entry("f.jpg"),
+        ],
+        [
+            known(1, "a.jpg"),
+            known(2, "b.jpg"),
+            known(3, "c.jpg"),
+            known(5, "e.jpg", algo="sha256"),
+            known(6, "f.jpg", present=False),
+            known(7, "gone.jpg"),
+        ],
         "sha1",
-    )  # fmt: skip
+    )
     assert diff.unchanged == [1]
     todo = {t.entry.name: (t.change, t.known_id) for t in diff.to_hash}
     assert todo == {
@@ -79,8 +97,17 @@ def test_classify_by_extension() -> None:
 
 def test_default_ignore_patterns() -> None:
     ignore = IgnoreMatcher(DEFAULT_IGNORE)
-    for name in (".DS_Store", ".thumbnails", "@eaDir", "#recycle", "upload.tmp", "x.PART",
-                 "thumbs.db", "~lock.jpg", "$RECYCLE.BIN"):  # fmt: skip
+    for name in (
+        ".DS_Store",
+        ".thumbnails",
+        "@eaDir",
+        "#recycle",
+        "upload.tmp",
+        "x.PART",
+        "thumbs.db",
+        "~lock.jpg",
+        "$RECYCLE.BIN",
+    ):
         assert ignore(name), name
     for name in ("IMG_0001.JPG", "2019", "a.tmp.jpg", "café.jpg", "Photos #1"):
         assert not ignore(name), name

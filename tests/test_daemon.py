@@ -30,8 +30,10 @@ class Daemon:
         env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "sidecar", "--config", str(config), "serve"],
-            env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("a"),
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log.open("a"),
+        )
 
     def query(self, sql: str) -> list[Any]:
         try:
@@ -41,8 +43,10 @@ class Daemon:
             return []
 
     def job(self, job_id: str) -> dict[str, Any]:
-        rows = self.query("SELECT last_status, last_ended, next_run, last_message FROM jobs"
-                          f" WHERE id = '{job_id}'")  # fmt: skip
+        rows = self.query(
+            "SELECT last_status, last_ended, next_run, last_message FROM jobs"
+            f" WHERE id = '{job_id}'"
+        )
         if not rows:
             return {}
         return dict(zip(("status", "ended", "next_run", "message"), rows[0], strict=True))
@@ -64,13 +68,17 @@ def wait_for(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def write_config(path: Path, fake: FakeImmich, key: str, photos: Path, state: Path,
-                 **schedule: Any) -> None:  # fmt: skip
+def write_config(
+    path: Path, fake: FakeImmich, key: str, photos: Path, state: Path, **schedule: Any
+) -> None:
     values = {"sync_every_min": 0.05, "plan_every_min": 0, "watch_debounce_ms": 300} | schedule
-    lines = [f'[immich]\nurl = "{fake.url}"\napi_key = "{key}"\nread_retry_s = 3',
-             f'[storage]\nstate_dir = "{state}"',
-             f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"',
-             "[analysis]\nimmich_duplicates = false", "[schedule]"]  # fmt: skip
+    lines = [
+        f'[immich]\nurl = "{fake.url}"\napi_key = "{key}"\nread_retry_s = 3',
+        f'[storage]\nstate_dir = "{state}"',
+        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"',
+        "[analysis]\nimmich_duplicates = false",
+        "[schedule]",
+    ]
     lines += [f"{k} = {json.dumps(v)}" for k, v in values.items()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -109,8 +117,13 @@ def test_the_daemon_follows_disk_immich_and_config_and_stops_cleanly(
 
     # a new file on disk is in the inventory within seconds (the watcher)
     shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "2020/Trip/rocket-copy.jpg")
-    wait_for(lambda: daemon.query("SELECT 1 FROM files WHERE name = 'rocket-copy.jpg'"
-                                  " AND state = 'present'"), "the watcher", 15)  # fmt: skip
+    wait_for(
+        lambda: daemon.query(
+            "SELECT 1 FROM files WHERE name = 'rocket-copy.jpg' AND state = 'present'"
+        ),
+        "the watcher",
+        15,
+    )
     status = json.loads(run_process(["--config", str(config), "status", "--json"]).stdout)
     assert status["watcher"] == "active"
     assert {j["id"] for j in status["jobs"]} >= {"sync", "scan", "watch"}
@@ -139,8 +152,7 @@ def test_the_daemon_follows_disk_immich_and_config_and_stops_cleanly(
     health = run_process(["--config", str(config), "health"])
     assert health.returncode == 0  # failing for seconds, not for an hour
     fake.start(port)
-    wait_for(lambda: daemon.job("sync").get("status") == "ok", "a sync after Immich returned",
-             30)  # fmt: skip
+    wait_for(lambda: daemon.job("sync").get("status") == "ok", "a sync after Immich returned", 30)
 
     daemon.proc.send_signal(signal.SIGTERM)
     assert daemon.proc.wait(timeout=10) == 0
@@ -155,8 +167,10 @@ def test_after_sigkill_the_daemon_restarts_with_a_consistent_inventory(
         fake.state.import_file(library, f"{LIB}/bulk/IMG_{i:04d}.JPG")
     fake.fault("/search/metadata", delay_s=0.5, times=-1)
     daemon = start()
-    wait_for(lambda: daemon.query("SELECT 1 FROM operations WHERE kind = 'sync'"
-                                  " AND status = 'running'"), "a sync in progress")  # fmt: skip
+    wait_for(
+        lambda: daemon.query("SELECT 1 FROM operations WHERE kind = 'sync' AND status = 'running'"),
+        "a sync in progress",
+    )
     daemon.proc.send_signal(signal.SIGKILL)
     daemon.proc.wait(timeout=10)
     fake.faults.clear()
@@ -168,8 +182,9 @@ def test_after_sigkill_the_daemon_restarts_with_a_consistent_inventory(
         kinds = conn.execute("SELECT kind, status FROM operations ORDER BY id").fetchall()
     assert ids[0] == ids[1] == len(fake.state.assets)
     assert ("sync", "interrupted") in kinds
-    wait_for(lambda: run_process(["--config", str(config), "health"]).returncode == 0,
-             "a healthy daemon")  # fmt: skip
+    wait_for(
+        lambda: run_process(["--config", str(config), "health"]).returncode == 0, "a healthy daemon"
+    )
     again.proc.send_signal(signal.SIGTERM)
     assert again.proc.wait(timeout=10) == 0
 
@@ -189,16 +204,21 @@ def test_polling_watcher_and_json_logs(setup: tuple[Any, ...], photos: Path) -> 
     log = state.parent / "json.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sidecar", "--config", str(config), "serve", "--log-format",
-         "json"], env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"),
-    )  # fmt: skip
+        [sys.executable, "-m", "sidecar", "--config", str(config), "serve", "--log-format", "json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
     try:
         probe = Daemon.__new__(Daemon)
         probe.state = state
         wait_for(lambda: probe.job("scan").get("status") == "ok", "the first scan")
         shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "polled.jpg")
-        wait_for(lambda: probe.query("SELECT 1 FROM files WHERE name = 'polled.jpg'"),
-                 "the polling watcher", 20)  # fmt: skip
+        wait_for(
+            lambda: probe.query("SELECT 1 FROM files WHERE name = 'polled.jpg'"),
+            "the polling watcher",
+            20,
+        )
         status = json.loads(run_process(["--config", str(config), "status", "--json"]).stdout)
         assert status["watcher"] == "polling"
     finally:
@@ -221,12 +241,18 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
     from tests.test_tui import open_group_of, settle, until
 
     fake, _, _, config, _, start = setup
-    backup = next(a for a in fake.state.assets.values()
-                  if a.original_path == f"{LIB}/Backup/2019/Summer/astronaut.jpg")  # fmt: skip
+    backup = next(
+        a
+        for a in fake.state.assets.values()
+        if a.original_path == f"{LIB}/Backup/2019/Summer/astronaut.jpg"
+    )
     daemon = start()
     wait_for(lambda: daemon.job("scan").get("status") == "ok", "the first scan")
-    wait_for(lambda: daemon.query("SELECT 1 FROM dup_members WHERE asset_id = "
-                                  f"'{backup.id}'"), "the daemon's analysis", 30)  # fmt: skip
+    wait_for(
+        lambda: daemon.query(f"SELECT 1 FROM dup_members WHERE asset_id = '{backup.id}'"),
+        "the daemon's analysis",
+        30,
+    )
     syncs_before = daemon.job("sync")["ended"]
     async with open_runtime(load_settings(config)) as rt:
         app = SidecarApp(rt)
@@ -245,8 +271,13 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
             await pilot.press("y")
             await until(pilot, lambda: fake.state.assets[backup.id].is_trashed, "the apply")
     assert daemon.alive()
-    wait_for(lambda: (daemon.job("sync").get("ended") or "") > syncs_before
-             and daemon.job("sync")["status"] == "ok", "a sync after the review")  # fmt: skip
+    wait_for(
+        lambda: (
+            (daemon.job("sync").get("ended") or "") > syncs_before
+            and daemon.job("sync")["status"] == "ok"
+        ),
+        "a sync after the review",
+    )
     trashed = [a.id for a in fake.state.assets.values() if a.is_trashed]
     assert trashed == [backup.id]
 

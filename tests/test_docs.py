@@ -14,8 +14,10 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 def test_every_settings_key_is_in_the_readme_table() -> None:
     rows = [line for line in README.splitlines() if line.startswith("| `[")]
     missing = []
-    sections: dict[str, type[BaseModel]] = {"[[libraries]]": LibrarySettings,
-                                            "[[immich.users]]": ImmichUser}  # fmt: skip
+    sections: dict[str, type[BaseModel]] = {
+        "[[libraries]]": LibrarySettings,
+        "[[immich.users]]": ImmichUser,
+    }
     for name, field in Settings.model_fields.items():
         model = field.annotation
         if isinstance(model, type) and issubclass(model, BaseModel):

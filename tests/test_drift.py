@@ -18,9 +18,10 @@ LIB = "/mnt/photos/family"
 
 def media(photos: Path) -> list[Path]:
     return sorted(
-        p for p in photos.rglob("*")
+        p
+        for p in photos.rglob("*")
         if p.is_file() and p.suffix.lower() in (".jpg", ".png", ".dng") and "@eaDir" not in p.parts
-    )  # fmt: skip
+    )
 
 
 async def scan_sync_drift(settings: Settings, photos: Path) -> dict[str, Any]:
@@ -40,22 +41,29 @@ async def test_drift_end_to_end(immich_v2: FakeImmich, photos: Path, state_dir: 
     not_imported = photos / "Odd names" / "café au lait (1).jpg"
     for path in files:
         if path != not_imported:
-            fake.state.import_file(library, f"{LIB}/{path.relative_to(photos)}",
-                                   file_size=path.stat().st_size)  # fmt: skip
+            fake.state.import_file(
+                library, f"{LIB}/{path.relative_to(photos)}", file_size=path.stat().st_size
+            )
     ghost = fake.state.import_file(library, f"{LIB}/2019/Summer/deleted-long-ago.jpg")
     settings = make_settings(
-        state_dir, immich={"url": fake.url, "api_key": key},
+        state_dir,
+        immich={"url": fake.url, "api_key": key},
         libraries=[{"immich_path": LIB, "local_path": str(photos)}],
-    )  # fmt: skip
+    )
     report = await scan_sync_drift(settings, photos)
     assert report["not_in_immich"] == [str(not_imported)]
     assert report["missing_on_disk"] == [
-        {"asset_id": ghost.id, "path": str(photos / "2019/Summer/deleted-long-ago.jpg"),
-         "reason": "no file at its path on disk"}
-    ]  # fmt: skip
+        {
+            "asset_id": ghost.id,
+            "path": str(photos / "2019/Summer/deleted-long-ago.jpg"),
+            "reason": "no file at its path on disk",
+        }
+    ]
     shared = {tuple(m["paths"]): m for m in report["multi_path_content"]}
-    pair = (str(photos / "2019/Summer/astronaut.jpg"),
-            str(photos / "Backup/2019/Summer/astronaut.jpg"))  # fmt: skip
+    pair = (
+        str(photos / "2019/Summer/astronaut.jpg"),
+        str(photos / "Backup/2019/Summer/astronaut.jpg"),
+    )
     assert pair in shared
     assert len(shared[pair]["asset_ids"]) == 2
     assert report["reimported_moves"] == []
@@ -65,8 +73,9 @@ async def test_drift_end_to_end(immich_v2: FakeImmich, photos: Path, state_dir: 
     new = photos / "Space/hubble.jpg"
     new.parent.mkdir()
     old.rename(new)
-    old_asset, new_asset = fake.state.file_renamed(library, f"{LIB}/2021/Sky/hubble.jpg",
-                                                   f"{LIB}/Space/hubble.jpg")  # fmt: skip
+    old_asset, new_asset = fake.state.file_renamed(
+        library, f"{LIB}/2021/Sky/hubble.jpg", f"{LIB}/Space/hubble.jpg"
+    )
     report = await scan_sync_drift(settings, photos)
     moves = report["reimported_moves"]
     assert len(moves) == 1
@@ -104,8 +113,13 @@ def test_drift_cli_json(cli: Any, state_dir: Path) -> None:
 
 
 def view(id_: str, path: str, **kw: Any) -> AssetView:
-    base: dict[str, Any] = {"owner_id": "u", "checksum": "x", "is_library": True,
-                            "trashed": False, "offline": False}  # fmt: skip
+    base: dict[str, Any] = {
+        "owner_id": "u",
+        "checksum": "x",
+        "is_library": True,
+        "trashed": False,
+        "offline": False,
+    }
     return AssetView(id=id_, local_path=path, **{**base, **kw})
 
 
@@ -131,10 +145,21 @@ def test_uploads_link_to_disk_files_by_content() -> None:
     assert content_checksum_hex("x/E1dDuDb5QX9ogt8V5fW6jJ8zE=") == (
         "c7f135743b836f9417f6882df15e5f5ba8c9f331"
     )
-    upload = view("u1", "/upload/library/admin/a.jpg", is_library=False,
-                  checksum="x/E1dDuDb5QX9ogt8V5fW6jJ8zE=")  # fmt: skip
-    files = [FileView("/upload/elsewhere/copy.jpg", "c7f135743b836f9417f6882df15e5f5ba8c9f331",
-                      "sha1", True, "image")]  # fmt: skip
+    upload = view(
+        "u1",
+        "/upload/library/admin/a.jpg",
+        is_library=False,
+        checksum="x/E1dDuDb5QX9ogt8V5fW6jJ8zE=",
+    )
+    files = [
+        FileView(
+            "/upload/elsewhere/copy.jpg",
+            "c7f135743b836f9417f6882df15e5f5ba8c9f331",
+            "sha1",
+            True,
+            "image",
+        )
+    ]
     assert compute_drift([upload], files, [], ["/upload"]).not_in_immich == []
     # the only upload with that content is in Immich's trash
     binned = view(

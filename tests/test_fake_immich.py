@@ -59,17 +59,22 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("seeded", "path", "auth"), CASES, indirect=["seeded"],
-                         ids=[c[1].name for c in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("seeded", "path", "auth"), CASES, indirect=["seeded"], ids=[c[1].name for c in CASES]
+)
 def test_replayed_exchange_matches_the_real_server(
     seeded: tuple[FakeImmich, str, str], path: Path, auth: str | None
 ) -> None:
     fake, full, limited = seeded
     rec = recorded(path)
-    headers = {} if auth is None else {"x-api-key": {"full": full, "limited": limited,
-                                                     "wrong": "nope"}[auth]}  # fmt: skip
-    response = httpx.request(rec["method"], fake.url + rec["path"], json=rec["request_body"],
-                             headers=headers)  # fmt: skip
+    headers = (
+        {}
+        if auth is None
+        else {"x-api-key": {"full": full, "limited": limited, "wrong": "nope"}[auth]}
+    )
+    response = httpx.request(
+        rec["method"], fake.url + rec["path"], json=rec["request_body"], headers=headers
+    )
     assert response.status_code == rec["status"]
     if rec["status"] == 400:  # a deliberately invalid request: the spec says so too
         assert any(v.startswith("request") for v in fake.record.violations) or (
@@ -96,8 +101,11 @@ def test_search_paging_shape_like_the_real_server(seeded: tuple[FakeImmich, str,
     pages = []
     page: int | None = 1
     while page:
-        body = httpx.post(f"{fake.url}/api/search/metadata", json={"size": 1, "page": page},
-                          headers={"x-api-key": full}).json()["assets"]  # fmt: skip
+        body = httpx.post(
+            f"{fake.url}/api/search/metadata",
+            json={"size": 1, "page": page},
+            headers={"x-api-key": full},
+        ).json()["assets"]
         pages.append(body)
         page = int(body["nextPage"]) if body["nextPage"] else None
     assert [p["nextPage"] for p in pages] == ["2", "3", None]
@@ -109,8 +117,9 @@ def test_a_3_1_server_ignores_cursor_search(seeded: tuple[FakeImmich, str, str])
     """recorded-3x 022: filter/orderBy/cursor are stripped and nextPage comes back."""
     fake, full, _ = seeded
     rec = recorded(V3 / "022-search-metadata-cursor-style-body.json")
-    body = httpx.post(f"{fake.url}/api/search/metadata", json=rec["request_body"],
-                      headers={"x-api-key": full}).json()["assets"]  # fmt: skip
+    body = httpx.post(
+        f"{fake.url}/api/search/metadata", json=rec["request_body"], headers={"x-api-key": full}
+    ).json()["assets"]
     assert body["nextPage"] == "2"
     assert "nextCursor" not in body
     # the recorded body is not even valid 3.3 (`cursor: null`, `make` as a plain string)
@@ -120,9 +129,12 @@ def test_a_3_1_server_ignores_cursor_search(seeded: tuple[FakeImmich, str, str])
 
 @pytest.mark.parametrize(
     "path",
-    [V2 / "18-search-metadata-page1.json", V2 / "49-search-metadata-library-assets.json",
-     V3 / "018-search-metadata-page1.json"],
-)  # fmt: skip
+    [
+        V2 / "18-search-metadata-page1.json",
+        V2 / "49-search-metadata-library-assets.json",
+        V3 / "018-search-metadata-page1.json",
+    ],
+)
 def test_client_models_parse_real_search_items(path: Path) -> None:
     items = recorded(path)["response_body"]["assets"]["items"]
     assets = [parse(Asset, item, "search") for item in items]
@@ -146,11 +158,13 @@ def test_missing_required_field_is_a_protocol_error_naming_it() -> None:
 
 
 def test_error_messages_of_both_generations() -> None:
-    v2 = httpx.Response(400, json=recorded(V2 / "63-search-metadata-size-1001.json")
-                        ["response_body"])  # fmt: skip
+    v2 = httpx.Response(
+        400, json=recorded(V2 / "63-search-metadata-size-1001.json")["response_body"]
+    )
     assert server_message(v2) == "size must not be greater than 1000"
-    v3 = httpx.Response(400, json=recorded(V3 / "024-search-metadata-size-1001.json")
-                        ["response_body"])  # fmt: skip
+    v3 = httpx.Response(
+        400, json=recorded(V3 / "024-search-metadata-size-1001.json")["response_body"]
+    )
     assert server_message(v3) == "Validation failed; size: Too big: expected number to be <=1000"
 
 

@@ -12,10 +12,28 @@ from tests.conftest import REPO
 
 CORE = REPO / "sidecar" / "engine" / "core"
 ALLOWED = {
-    "__future__", "collections", "dataclasses", "enum", "typing", "fnmatch", "re", "math",
-    "itertools", "functools", "operator", "heapq", "bisect", "datetime", "difflib", "string",
-    "statistics", "array", "base64", "binascii", "hashlib",
-}  # fmt: skip
+    "__future__",
+    "collections",
+    "dataclasses",
+    "enum",
+    "typing",
+    "fnmatch",
+    "re",
+    "math",
+    "itertools",
+    "functools",
+    "operator",
+    "heapq",
+    "bisect",
+    "datetime",
+    "difflib",
+    "string",
+    "statistics",
+    "array",
+    "base64",
+    "binascii",
+    "hashlib",
+}
 
 
 def test_engine_core_imports_only_pure_stdlib() -> None:

@@ -30,8 +30,7 @@ async def test_albums_are_read_only_when_they_changed_and_shared_albums_count(
     # write-back's review album holds every member of a group: no person's mark
     state.create_album(anna.id, "Duplicates to review", [a1.id, a3.id])
     state.create_album(ben.id, "Family", [b1.id], shared_with=[anna.id])
-    state.add_to_album(next(iter(a for a in state.albums.values() if a.name == "Family")).id,
-                       a2.id)  # fmt: skip
+    state.add_to_album(next(iter(a for a in state.albums.values() if a.name == "Family")).id, a2.id)
     settings = make_settings(state_dir, immich={"url": immich.url, "api_key": key})
     async with open_runtime(settings) as rt:
         await rt.sync.sync()
@@ -113,8 +112,10 @@ async def test_favourite_rating_and_description_come_from_the_mirror(
     async with open_runtime(settings) as rt:
         await rt.sync.sync()
         marks = await MarkStore(rt.db).marks()
-    assert marks == {fav.id: Marks(favorite=True),
-                     described.id: Marks(description="Grandma's 90th")}  # fmt: skip
+    assert marks == {
+        fav.id: Marks(favorite=True),
+        described.id: Marks(description="Grandma's 90th"),
+    }
 
 
 async def test_the_member_a_person_marked_is_kept_and_the_reason_says_so(

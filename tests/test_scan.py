@@ -59,9 +59,10 @@ async def test_first_scan_records_every_media_file_with_its_content_hash(
     assert (c.changed, c.moved, c.removed, c.unchanged) == (0, 0, 0, 0)
     assert c.skipped == 3  # @eaDir, .DS_Store, notes.txt
     assert c.bytes_hashed == sum(
-        p.stat().st_size for p in photos.rglob("*") if p.is_file() and "@eaDir" not in p.parts
-        and p.name not in (".DS_Store", "notes.txt")
-    )  # fmt: skip
+        p.stat().st_size
+        for p in photos.rglob("*")
+        if p.is_file() and "@eaDir" not in p.parts and p.name not in (".DS_Store", "notes.txt")
+    )
     recs = await records(settings)
     assert len(recs) == MEDIA_IN_SAMPLES
     astronaut = photos / "2019/Summer/astronaut.jpg"
@@ -198,9 +199,17 @@ async def test_symlinks_are_not_followed_and_loops_do_not_hang(
 
 async def test_odd_file_names(photos: Path, settings: Settings) -> None:
     odd = photos / "Odd names"
-    names = ["  leading and trailing  .jpg", "new\nline.jpg", "tab\there.jpg",
-             "e\u0301cole NFD.jpg", "école NFC.jpg", "日本語の写真.jpg", "emoji 📷.jpg",
-             "100% 'quoted' [x] *.jpg", "semi;colon.jpg"]  # fmt: skip
+    names = [
+        "  leading and trailing  .jpg",
+        "new\nline.jpg",
+        "tab\there.jpg",
+        "e\u0301cole NFD.jpg",
+        "école NFC.jpg",
+        "日本語の写真.jpg",
+        "emoji 📷.jpg",
+        "100% 'quoted' [x] *.jpg",
+        "semi;colon.jpg",
+    ]
     source = (photos / "2021/Textures/brick.jpg").read_bytes()
     for i, name in enumerate(names):
         (odd / name).write_bytes(source + bytes([i]))
@@ -269,8 +278,10 @@ async def test_empty_or_missing_root_never_marks_files_removed(
     parked.rename(photos)
     back = await scan(settings, photos)
     assert (back.counts.unchanged, back.counts.errors, back.counts.removed) == (
-        MEDIA_IN_SAMPLES, 0, 0,
-    )  # fmt: skip
+        MEDIA_IN_SAMPLES,
+        0,
+        0,
+    )
 
 
 async def test_scanning_a_subfolder_only_settles_that_subfolder(
@@ -318,9 +329,11 @@ async def test_immich_upload_location_scans_only_originals(
     shutil.copytree(photos / "2021", upload / "thumbs" / "u1")  # Immich's own renditions
     (upload / "encoded-video").mkdir()
     settings = make_settings(
-        state_dir, libraries=[{"local_path": str(upload), "immich_upload": True,
-                               "immich_path": "/usr/src/app/upload"}],
-    )  # fmt: skip
+        state_dir,
+        libraries=[
+            {"local_path": str(upload), "immich_upload": True, "immich_path": "/usr/src/app/upload"}
+        ],
+    )
     report = await scan(settings)
     assert report.scopes == [str(upload / "library"), str(upload / "upload")]
     assert not any("/thumbs/" in p for p in await records(settings))

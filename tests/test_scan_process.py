@@ -22,9 +22,10 @@ from tests.conftest import run_process, without_root_powers
 
 def scan_json(photos: Path, state: Path) -> dict[str, Any]:
     proc = run_process(
-        ["scan", str(photos), "--json"], env={"IMMICH_SIDECAR_STATE_DIR": str(state)},
+        ["scan", str(photos), "--json"],
+        env={"IMMICH_SIDECAR_STATE_DIR": str(state)},
         prefix=without_root_powers(),
-    )  # fmt: skip
+    )
     assert proc.returncode == 0, proc.stderr
     result: dict[str, Any] = json.loads(proc.stdout)
     return result
@@ -96,10 +97,21 @@ def test_sigkill_mid_scan_then_rescan_finishes_without_double_counting(tmp_path:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sidecar", "--config", str(config), "scan", str(photos), "--json",
-         "--no-analyze"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "sidecar",
+            "--config",
+            str(config),
+            "scan",
+            str(photos),
+            "--json",
+            "--no-analyze",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     committed = 0
     deadline = time.monotonic() + 60
     try:

@@ -22,11 +22,14 @@ def test_example_config_loads_and_documents_every_key() -> None:
     assert settings.libraries[0].immich_path == "/data"  # Immich 2.x: its uploads at /data
     text = EXAMPLE.read_text(encoding="utf-8")
     sections = {
-        "immich": settings.immich, "storage": settings.storage, "scan": settings.scan,
-        "sync": settings.sync, "analysis": settings.analysis,
+        "immich": settings.immich,
+        "storage": settings.storage,
+        "scan": settings.scan,
+        "sync": settings.sync,
+        "analysis": settings.analysis,
         "libraries": settings.libraries[0],
         "immich.users": settings.immich.users[0],
-    }  # fmt: skip
+    }
     for name, section in sections.items():
         for key in type(section).model_fields:
             documented = f"{key} =" in text or f"[[{name}.{key}]]" in text
@@ -51,8 +54,11 @@ def test_unknown_key_names_file_key_and_closest(tmp_path: Path) -> None:
 
 def test_unknown_key_in_library_table(tmp_path: Path) -> None:
     path = write(tmp_path, '[[libraries]]\nlocal_path = "/m"\nimmich_pth = "/u"\n')
-    with pytest.raises(SettingsError, match=r"libraries\[0\]\.immich_pth'; did you mean "
-                       r"'libraries\[0\]\.immich_path'"):  # fmt: skip
+    with pytest.raises(
+        SettingsError,
+        match=r"libraries\[0\]\.immich_pth'; did you mean "
+        r"'libraries\[0\]\.immich_path'",
+    ):
         load_settings(path, environ={})
 
 

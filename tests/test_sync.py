@@ -37,8 +37,9 @@ def seed(fake: FakeImmich, files: int = 12) -> tuple[FakeUser, str, FakeLibrary]
     key = fake.state.add_key(user)
     library = fake.state.add_library(user, LIB)
     for i in range(files):
-        fake.state.import_file(library, f"{LIB}/2023/IMG_{i:04d}.JPG",
-                               taken=datetime(2023, 7, 14, 10, i, tzinfo=UTC))  # fmt: skip
+        fake.state.import_file(
+            library, f"{LIB}/2023/IMG_{i:04d}.JPG", taken=datetime(2023, 7, 14, 10, i, tzinfo=UTC)
+        )
     fake.state.add_upload(user, b"red pixels", file_name="red.jpg")
     return user, key, library
 
@@ -144,8 +145,9 @@ async def test_renamed_library_file_becomes_a_new_asset_and_the_old_one_is_trash
     _user, key, library = seed(immich, files=2)
     settings = settings_for(immich, state_dir, key)
     await sync(settings)
-    old, new = immich.state.file_renamed(library, f"{LIB}/2023/IMG_0001.JPG",
-                                         f"{LIB}/2023/IMG_0001 (renamed).JPG")  # fmt: skip
+    old, new = immich.state.file_renamed(
+        library, f"{LIB}/2023/IMG_0001.JPG", f"{LIB}/2023/IMG_0001 (renamed).JPG"
+    )
     report = (await sync(settings)).as_json()
     assert (report["added"], report["removed"]) == (1, 1)
     states = await asset_states(settings)
@@ -159,8 +161,9 @@ async def test_two_users_each_with_their_own_key(immich_v2: FakeImmich, state_di
     anna = fake.state.add_user("Anna", is_admin=False)
     key_b = fake.state.add_key(anna)
     fake.state.add_upload(anna, b"anna's photo", file_name="anna.jpg")
-    settings = settings_for(fake, state_dir, key_a,
-                            immich={"users": [{"name": "anna", "api_key": key_b}]})  # fmt: skip
+    settings = settings_for(
+        fake, state_dir, key_a, immich={"users": [{"name": "anna", "api_key": key_b}]}
+    )
     report = (await sync(settings)).as_json()
     assert [u["user"] for u in report["users"]] == ["default", "anna"]
     assert [u["added"] for u in report["users"]] == [4, 1]
@@ -175,8 +178,7 @@ async def test_retries_transient_failures(immich_v2: FakeImmich, state_dir: Path
     fake.fault("/search/metadata", status=503, times=1)
     fake.fault("/search/metadata", status=429, retry_after="0", times=1, skip=1)
     fake.fault("/search/metadata", drop=True, times=1, skip=2)
-    settings = settings_for(fake, state_dir, key, immich={"retries": 5},
-                            sync={"page_size": 3})  # fmt: skip
+    settings = settings_for(fake, state_dir, key, immich={"retries": 5}, sync={"page_size": 3})
     report = (await sync(settings)).as_json()
     assert report["errors"] == []
     assert report["added"] == 7
@@ -190,13 +192,16 @@ async def test_interrupted_sync_resumes_without_gaps_or_duplicates(
     immich: FakeImmich, state_dir: Path
 ) -> None:
     _, key, library = seed(immich, files=10)
-    settings = settings_for(immich, state_dir, key, immich={"retries": 2},
-                            sync={"page_size": 3})  # fmt: skip
+    settings = settings_for(immich, state_dir, key, immich={"retries": 2}, sync={"page_size": 3})
     if immich.mode is Mode.V3_2:  # cursor pages are requested one after the other
         fault = immich.fault("/search/metadata", status=503, times=-1, skip=2)
     else:  # numbered pages are requested ahead, in no fixed order: fail page 3 and later
-        fault = immich.fault("/search/metadata", status=503, times=-1,
-                             when=lambda body: (body or {}).get("page", 1) >= 3)  # fmt: skip
+        fault = immich.fault(
+            "/search/metadata",
+            status=503,
+            times=-1,
+            when=lambda body: (body or {}).get("page", 1) >= 3,
+        )
     broken = (await sync(settings)).as_json()
     assert len(broken["errors"]) == 1
     assert "unavailable" in broken["errors"][0]
@@ -220,16 +225,18 @@ def test_server_down_is_one_clear_line(cli: Any, state_dir: Path) -> None:
     url = fake.url
     fake.stop()  # nothing listens there any more
     config = state_dir.parent / "sidecar.toml"
-    config.write_text(f'[immich]\nurl = "{url}"\napi_key = "s3cr3t-key-value"\nread_retry_s = 1\n'
-                      f'[storage]\nstate_dir = "{state_dir}"\n', encoding="utf-8")  # fmt: skip
+    config.write_text(
+        f'[immich]\nurl = "{url}"\napi_key = "s3cr3t-key-value"\nread_retry_s = 1\n'
+        f'[storage]\nstate_dir = "{state_dir}"\n',
+        encoding="utf-8",
+    )
     res = cli("--config", str(config), "sync", "--json")
     assert res.code == 1
     assert "is unavailable: cannot connect" in json.loads(res.out)["errors"][0]
     assert "s3cr3t" not in res.out + res.err  # the key never appears
 
 
-def test_wrong_key_and_missing_permission(immich_v2: FakeImmich, cli: Any,
-                                          state_dir: Path) -> None:  # fmt: skip
+def test_wrong_key_and_missing_permission(immich_v2: FakeImmich, cli: Any, state_dir: Path) -> None:
     user, _key, _ = seed(immich_v2, files=1)
     env = {"IMMICH_URL": immich_v2.url + "/api/", "IMMICH_SIDECAR_STATE_DIR": str(state_dir)}
     wrong = cli("sync", env={**env, "IMMICH_API_KEY": "not-a-key"})
@@ -261,8 +268,7 @@ async def test_each_generation_gets_its_own_search_dialect(
 
 
 @pytest.mark.parametrize("suffix", ["", "/", "/api", "/api/"])
-async def test_url_with_or_without_api(immich_v2: FakeImmich, state_dir: Path,
-                                       suffix: str) -> None:  # fmt: skip
+async def test_url_with_or_without_api(immich_v2: FakeImmich, state_dir: Path, suffix: str) -> None:
     _, key, _ = seed(immich_v2, files=1)
     settings = make_settings(state_dir, immich={"url": immich_v2.url + suffix, "api_key": key})
     assert (await sync(settings)).as_json()["added"] == 2
@@ -271,8 +277,9 @@ async def test_url_with_or_without_api(immich_v2: FakeImmich, state_dir: Path,
 async def test_slow_server_times_out_and_is_retried(immich_v2: FakeImmich, state_dir: Path) -> None:
     _, key, _ = seed(immich_v2, files=2)
     immich_v2.fault("/search/metadata", delay_s=1.5, times=1)
-    settings = settings_for(immich_v2, state_dir, key,
-                            immich={"request_timeout_s": 0.5, "retries": 3})  # fmt: skip
+    settings = settings_for(
+        immich_v2, state_dir, key, immich={"request_timeout_s": 0.5, "retries": 3}
+    )
     report = (await sync(settings)).as_json()
     assert report["errors"] == []
     assert report["added"] == 3
@@ -284,8 +291,9 @@ async def test_a_500_is_not_retried(immich_v2: FakeImmich, state_dir: Path) -> N
     immich_v2.fault("/search/metadata", status=500, times=1)
     settings = settings_for(immich_v2, state_dir, key)
     report = (await sync(settings)).as_json()
-    assert report["errors"] == ["default: Immich failed on POST /search/metadata: answered 500 "
-                                "injected failure"]  # fmt: skip
+    assert report["errors"] == [
+        "default: Immich failed on POST /search/metadata: answered 500 injected failure"
+    ]
     assert immich_v2.record.count("POST", "/search/metadata") == 1
 
 
@@ -293,15 +301,20 @@ def test_sigkill_mid_sync_then_rerun(immich_v2: FakeImmich, tmp_path: Path) -> N
     fake = immich_v2
     _, key, _ = seed(fake, files=40)
     fake.fault("/search/metadata", delay_s=0.3, times=-1, skip=1)  # every page after the first
-    env = {"IMMICH_URL": fake.url, "IMMICH_API_KEY": key,
-           "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}  # fmt: skip
+    env = {
+        "IMMICH_URL": fake.url,
+        "IMMICH_API_KEY": key,
+        "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state"),
+    }
     config = tmp_path / "sidecar.toml"
     config.write_text("[sync]\npage_size = 5\n", encoding="utf-8")
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")} | env
     proc = subprocess.Popen(
         [sys.executable, "-m", "sidecar", "--config", str(config), "sync"],
-        env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db = tmp_path / "state" / "inventory.db"
     deadline = time.monotonic() + 30
     committed = 0

@@ -66,8 +66,9 @@ async def goto(pilot: Any, table: DataTable[Any], row: int) -> None:
 async def open_group_of(pilot: Any, asset_id: str) -> GroupView:
     """From the groups list, open (with the keyboard) the group that has this asset."""
     groups: Any = pilot.app.screen
-    row = next(i for i, g in enumerate(groups.loaded)
-               if asset_id in {m.asset_id for m in g.members})  # fmt: skip
+    row = next(
+        i for i, g in enumerate(groups.loaded) if asset_id in {m.asset_id for m in g.members}
+    )
     await goto(pilot, groups.query_one(DataTable), row)
     await press(pilot, "enter")
     view = pilot.app.screen
@@ -298,8 +299,9 @@ async def test_accept_a_variant_pair_stacks_it_and_take_back_works(
         stacks = [a for a in planned.plan.actions if a.kind.value == "create_stack"]
         assert {a.category for a in stacks} == {"raw+jpeg", "variant"}
         (made,) = [a for a in stacks if a.category == "variant"]
-        assert made.asset_ids[0] == next(m.asset_id for m in variant.members
-                                         if m.key == variant.primary)  # fmt: skip
+        assert made.asset_ids[0] == next(
+            m.asset_id for m in variant.members if m.key == variant.primary
+        )
         assert "accepted in the review" in made.reason
         await rt.writeback.apply(planned)
     assert len(immich_v2.state.stacks) == 2
@@ -413,8 +415,9 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
     mounted = fake.state.add_library(user, LIB)
     fake.state.import_file(mounted, f"{LIB}/2019/Summer/astronaut.jpg")
     elsewhere = fake.state.add_library(user, "/mnt/archive")  # not mounted in the sidecar
-    remote = fake.state.import_file(elsewhere, "/mnt/archive/old/astronaut-print.jpg",
-                                    width=256, height=256, file_size=40_000)  # fmt: skip
+    remote = fake.state.import_file(
+        elsewhere, "/mnt/archive/old/astronaut-print.jpg", width=256, height=256, file_size=40_000
+    )
     buf = io.BytesIO()
     with Image.open(photos / "2019/Summer/astronaut.jpg") as img:
         img.resize((250, 250)).save(buf, format="JPEG", quality=80)
@@ -427,9 +430,11 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
         screen = await open_group_of(pilot, remote.id)
         assert "astronaut-print.jpg" in text_of(app, "#caption-right")
         assert "▀" in text_of(app, "#preview-right")  # drawn from Immich's thumbnail
-        await goto(pilot, screen.query_one(DataTable),
-                   next(i for i, m in enumerate(screen.group.members)
-                        if m.asset_id == remote.id))  # fmt: skip
+        await goto(
+            pilot,
+            screen.query_one(DataTable),
+            next(i for i, m in enumerate(screen.group.members) if m.asset_id == remote.id),
+        )
         await settle(pilot)
         assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
     thumbnails = [e for e in fake.record.exchanges if e.path.endswith("/thumbnail")]
@@ -522,8 +527,9 @@ async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
             assert note.markup is False  # shown as written
             await press(pilot, "g")
             groups: Any = app.screen
-            row = next(i for i, g in enumerate(groups.loaded)
-                       if str(odd) in {m.path for m in g.members})  # fmt: skip
+            row = next(
+                i for i, g in enumerate(groups.loaded) if str(odd) in {m.path for m in g.members}
+            )
             await goto(pilot, groups.query_one(DataTable), row)
             await press(pilot, "enter")
             view: Any = app.screen
@@ -556,8 +562,11 @@ async def test_one_member_taken_out_of_a_group_the_rest_decided(
             view = await open_group_of(pilot, copy)
             assert len(view.group.members) == 3
             table = view.query_one(DataTable)
-            row, out = next((i, m.asset_id) for i, m in enumerate(view.group.members)
-                            if m.key != view.group.keeper)  # fmt: skip
+            row, out = next(
+                (i, m.asset_id)
+                for i, m in enumerate(view.group.members)
+                if m.key != view.group.keeper
+            )
             await goto(pilot, table, row)
             await press(pilot, "m")
             assert str(table.get_row_at(row)[0]) == "out"
@@ -570,7 +579,8 @@ async def test_one_member_taken_out_of_a_group_the_rest_decided(
         assert len(queued) == 1
         assert out not in queued
         await rt.analyze.analyze()
-        (group,) = [g for g in await rt.analysis.groups()
-                    if queued & {m.asset_id for m in g.members}]  # fmt: skip
+        (group,) = [
+            g for g in await rt.analysis.groups() if queued & {m.asset_id for m in g.members}
+        ]
         assert len(group.members) == 2
         assert out not in {m.asset_id for m in group.members}

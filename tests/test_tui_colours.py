@@ -26,9 +26,14 @@ BLOCKS, BLOCKS_END = "\u2580", "\u259f"  # half blocks (photos), scroll bars: no
 MIN_CONTRAST = 3.0  # WCAG's floor for large text and UI components
 PALETTES = {"dark": MONOKAI, "light": DEFAULT_TERMINAL_THEME}
 SCREENS = {
-    "dashboard": [], "groups": ["g"], "group": ["g", "enter"], "pairs": ["p"],
-    "write-back": ["w"], "help": ["question_mark"], "problem": ["g", "enter", "a"],
-}  # fmt: skip
+    "dashboard": [],
+    "groups": ["g"],
+    "group": ["g", "enter"],
+    "pairs": ["p"],
+    "write-back": ["w"],
+    "help": ["question_mark"],
+    "problem": ["g", "enter", "a"],
+}
 
 
 def rgb(color: Color | None, palette: TerminalTheme, *, foreground: bool) -> tuple[int, ...]:
@@ -57,8 +62,14 @@ def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 def poor_cells(app: SidecarApp, palette: TerminalTheme) -> list[str]:
     """Text characters drawn with too little contrast: 'char' fg/bg ratio, one per style."""
-    console = Console(width=SIZE[0], height=SIZE[1], file=io.StringIO(), force_terminal=True,
-                      color_system="standard", legacy_windows=False)  # fmt: skip
+    console = Console(
+        width=SIZE[0],
+        height=SIZE[1],
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="standard",
+        legacy_windows=False,
+    )
     update = app.screen._compositor.render_update(full=True)
     poor = {}
     for segment in console.render(update):
@@ -98,14 +109,22 @@ async def test_every_screen_is_readable_with_16_colours(
         assert problems == {}
 
 
-@pytest.mark.parametrize(("term", "colorterm", "ansi"), [
-    ("xterm", None, True), ("screen", None, True), ("xterm-256color", None, False),
-    ("xterm", "truecolor", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("term", "colorterm", "ansi"),
+    [
+        ("xterm", None, True),
+        ("screen", None, True),
+        ("xterm-256color", None, False),
+        ("xterm", "truecolor", False),
+    ],
+)
 async def test_the_ansi_theme_is_chosen_where_the_terminal_has_16_colours(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, term: str, colorterm: str | None,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    term: str,
+    colorterm: str | None,
     ansi: bool,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "auto")  # TEXTUAL_COLOR_SYSTEM unset
     monkeypatch.setenv("TERM", term)
     if colorterm:

@@ -40,8 +40,15 @@ class Terminal:
         self.master, slave = pty.openpty()
         width, height = (COLS * CELL_W, ROWS * CELL_H) if pixels else (0, 0)  # 0: not reported
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, width, height))
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True, close_fds=True)  # fmt: skip
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
+        )
         os.close(slave)
         self.output = b""
         self.answered = 0
@@ -77,8 +84,11 @@ class Terminal:
     def wait_for(self, pattern: re.Pattern[bytes] | bytes, seconds: float = 30) -> bool:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            found = (pattern.search(self.output) if isinstance(pattern, re.Pattern)
-                     else pattern in self.output)  # fmt: skip
+            found = (
+                pattern.search(self.output)
+                if isinstance(pattern, re.Pattern)
+                else pattern in self.output
+            )
             if found or self.proc.poll() is not None:
                 return bool(found)
             self.pump(0.2)
@@ -185,8 +195,7 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env,
-                    "plain")  # fmt: skip
+    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, "plain")
     try:
         assert term.wait_for(b"press N to analyse"), term.output[-2000:]
         term.send(b"N")

@@ -56,9 +56,13 @@ def analysed(photos: Path, state_dir: Path) -> Settings:
 
 
 SCREENS = {  # screen -> the keys that lead there from the start
-    "dashboard": [], "groups": ["g"], "group_view_with_previews": ["g", "enter"],
-    "pairs": ["p"], "writeback": ["w"], "help": ["question_mark"],
-}  # fmt: skip
+    "dashboard": [],
+    "groups": ["g"],
+    "group_view_with_previews": ["g", "enter"],
+    "pairs": ["p"],
+    "writeback": ["w"],
+    "help": ["question_mark"],
+}
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))

@@ -20,20 +20,33 @@ from tests.fake_immich.state import FakeAsset
 LIB = "/mnt/photos/family"
 MEDIA = (".jpg", ".png", ".dng")
 REVIEWED = {  # members of the sample library's exact and near groups
-    "2019/Summer/astronaut.jpg", "Backup/2019/Summer/astronaut.jpg", "Exports/astronaut-small.jpg",
-    "2019/Summer/coffee.jpg", "Odd names/café au lait (1).jpg", "2019/Summer/Burst/IMG_2042.JPG",
-    "2019/Summer/chelsea.jpg", "Exports/chelsea.png",
-}  # fmt: skip
+    "2019/Summer/astronaut.jpg",
+    "Backup/2019/Summer/astronaut.jpg",
+    "Exports/astronaut-small.jpg",
+    "2019/Summer/coffee.jpg",
+    "Odd names/café au lait (1).jpg",
+    "2019/Summer/Burst/IMG_2042.JPG",
+    "2019/Summer/chelsea.jpg",
+    "Exports/chelsea.png",
+}
 
 
-NO_STACK_CREATE = ["asset.read", "asset.view", "stack.read", "album.read", "album.create",
-                   "albumAsset.create", "duplicate.read", "server.about"]  # fmt: skip
+NO_STACK_CREATE = [
+    "asset.read",
+    "asset.view",
+    "stack.read",
+    "album.read",
+    "album.create",
+    "albumAsset.create",
+    "duplicate.read",
+    "server.about",
+]
 """A key that may do everything the default write-back does except make stacks."""
 
 
-def library(fake: FakeImmich, photos: Path, permissions: list[str] | None = None) -> tuple[
-    str, dict[str, FakeAsset]
-]:  # fmt: skip
+def library(
+    fake: FakeImmich, photos: Path, permissions: list[str] | None = None
+) -> tuple[str, dict[str, FakeAsset]]:
     """Every photo of the sample tree imported into an external library of one user."""
     user = fake.state.add_user()
     key = fake.state.add_key(user, permissions)
@@ -46,13 +59,16 @@ def library(fake: FakeImmich, photos: Path, permissions: list[str] | None = None
     return key, assets
 
 
-def settings_for(fake: FakeImmich, key: str, photos: Path, state_dir: Path,
-                 **writeback: Any) -> Settings:  # fmt: skip
+def settings_for(
+    fake: FakeImmich, key: str, photos: Path, state_dir: Path, **writeback: Any
+) -> Settings:
     return make_settings(
-        state_dir, immich={"url": fake.url, "api_key": key, "retries": 2},
+        state_dir,
+        immich={"url": fake.url, "api_key": key, "retries": 2},
         libraries=[{"immich_path": LIB, "local_path": str(photos)}],
-        analysis={"immich_duplicates": False}, writeback=writeback,
-    )  # fmt: skip
+        analysis={"immich_duplicates": False},
+        writeback=writeback,
+    )
 
 
 async def prepare(settings: Settings) -> None:
@@ -84,9 +100,11 @@ def immich_state(fake: FakeImmich) -> dict[str, Any]:
         "stacks": sorted((p, tuple(m)) for p, m in s.stacks.values()),
         "albums": sorted((a.name, tuple(sorted(a.asset_ids))) for a in s.albums.values()),
         "tags": sorted((t.value, tuple(sorted(t.asset_ids))) for t in s.tags.values()),
-        "assets": sorted((a.id, a.stack_id, a.is_trashed, a.duplicate_id, a.is_favorite)
-                         for a in s.assets.values()),
-    }  # fmt: skip
+        "assets": sorted(
+            (a.id, a.stack_id, a.is_trashed, a.duplicate_id, a.is_favorite)
+            for a in s.assets.values()
+        ),
+    }
 
 
 def by_id(assets: dict[str, FakeAsset]) -> dict[str, str]:
@@ -107,8 +125,10 @@ async def test_plan_apply_again_empty_then_undo_restores_the_exact_prior_state(
     assert kinds == ["create_stack", "create_album", "add_to_album"]
     stack = planned["actions"][0]
     names = by_id(assets)
-    assert [names[i] for i in stack["asset_ids"]] == ["2020/Trip/IMG_3001.JPG",
-                                                      "2020/Trip/IMG_3001.dng"]  # fmt: skip
+    assert [names[i] for i in stack["asset_ids"]] == [
+        "2020/Trip/IMG_3001.JPG",
+        "2020/Trip/IMG_3001.dng",
+    ]
     assert stack["reason"].startswith("raw+jpeg pair")
     assert {names[i] for i in planned["actions"][2]["asset_ids"]} == REVIEWED
     assert planned["summary"]["create_stack"] == 1
@@ -117,8 +137,10 @@ async def test_plan_apply_again_empty_then_undo_restores_the_exact_prior_state(
     assert (applied["applied"], applied["failed"], applied["skipped"]) == (3, 0, 0)
     ((primary, members),) = immich.state.stacks.values()
     assert primary == assets["2020/Trip/IMG_3001.JPG"].id
-    assert set(members) == {assets["2020/Trip/IMG_3001.JPG"].id,
-                            assets["2020/Trip/IMG_3001.dng"].id}  # fmt: skip
+    assert set(members) == {
+        assets["2020/Trip/IMG_3001.JPG"].id,
+        assets["2020/Trip/IMG_3001.dng"].id,
+    }
     (album,) = immich.state.albums.values()
     assert album.name == "Duplicates to review"
     assert {names[i] for i in album.asset_ids} == REVIEWED
@@ -234,8 +256,9 @@ async def test_stale_ids_are_dropped_with_a_note(
     async with open_runtime(settings) as rt:
         planned = await rt.writeback.plan()
         # between plan and apply, two assets vanish from Immich
-        immich_v2.state.hard_delete(assets["Exports/chelsea.png"].id,
-                                    assets["2020/Trip/IMG_3001.dng"].id)  # fmt: skip
+        immich_v2.state.hard_delete(
+            assets["Exports/chelsea.png"].id, assets["2020/Trip/IMG_3001.dng"].id
+        )
         report = (await rt.writeback.apply(planned)).as_json()
     assert (report["applied"], report["failed"], report["skipped"]) == (2, 0, 1)
     assert any("an asset is gone" in m for m in report["messages"])
@@ -322,8 +345,9 @@ async def test_other_pair_kinds_are_opt_in(
     immich_v2: FakeImmich, photos: Path, state_dir: Path, kind: str
 ) -> None:
     key, _ = library(immich_v2, photos)
-    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False,
-                            stacks=["raw+jpeg", kind])  # fmt: skip
+    settings = settings_for(
+        immich_v2, key, photos, state_dir, review_album=False, stacks=["raw+jpeg", kind]
+    )
     await prepare(settings)
     planned = await plan(settings)
     assert sorted(a["category"] for a in planned["actions"]) == sorted(["raw+jpeg", kind])
@@ -337,10 +361,11 @@ async def test_duplicate_groups_published_to_immichs_review_page_and_undone(
     for rel in ("2019/Summer/chelsea.jpg", "2020/Trip/rocket.jpg"):
         immich.state.edit(assets[rel].id, duplicate_id=immich_own)
     settings = make_settings(
-        state_dir, immich={"url": immich.url, "api_key": key},
+        state_dir,
+        immich={"url": immich.url, "api_key": key},
         libraries=[{"immich_path": LIB, "local_path": str(photos)}],
         writeback={"stacks": [], "review_album": False, "publish_duplicates": True},
-    )  # fmt: skip
+    )
     await prepare(settings)
     before = immich_state(immich)
     planned = await plan(settings)
@@ -356,8 +381,11 @@ async def test_duplicate_groups_published_to_immichs_review_page_and_undone(
             groups.setdefault(a.duplicate_id, set()).add(by_id(assets)[a.id])
     assert len(groups) == 3  # ours, and Immich's own untouched
     assert groups[immich_own] == {"2019/Summer/chelsea.jpg", "2020/Trip/rocket.jpg"}
-    assert {"2019/Summer/coffee.jpg", "Odd names/café au lait (1).jpg",
-            "2019/Summer/Burst/IMG_2042.JPG"} in groups.values()  # fmt: skip
+    assert {
+        "2019/Summer/coffee.jpg",
+        "Odd names/café au lait (1).jpg",
+        "2019/Summer/Burst/IMG_2042.JPG",
+    } in groups.values()
     # the next analysis does not take our published groups for Immich's own detection
     async with open_runtime(settings) as rt:
         summary = await rt.analyze.analyze()
@@ -389,16 +417,22 @@ async def test_tags_spare_external_libraries_unless_allowed_and_undo_removes_the
     before = immich_state(immich)
     planned = await plan(settings)
     tags = [a["tag"] for a in planned["actions"] if a["kind"] == "create_tag"]
-    assert tags == ["immich-sidecar/burst", "immich-sidecar/duplicate/exact",
-                    "immich-sidecar/duplicate/near", "immich-sidecar/raw+jpeg",
-                    "immich-sidecar/variant"]  # fmt: skip
+    assert tags == [
+        "immich-sidecar/burst",
+        "immich-sidecar/duplicate/exact",
+        "immich-sidecar/duplicate/near",
+        "immich-sidecar/raw+jpeg",
+        "immich-sidecar/variant",
+    ]
     applied = await apply(settings)
     assert (applied["applied"], applied["failed"]) == (10, 0)
     values = {t.value: t for t in immich.state.tags.values()}
     assert set(values) == {*tags, "immich-sidecar", "immich-sidecar/duplicate"}
     raw = values["immich-sidecar/raw+jpeg"]
-    assert raw.asset_ids == {assets["2020/Trip/IMG_3001.JPG"].id,
-                             assets["2020/Trip/IMG_3001.dng"].id}  # fmt: skip
+    assert raw.asset_ids == {
+        assets["2020/Trip/IMG_3001.JPG"].id,
+        assets["2020/Trip/IMG_3001.dng"].id,
+    }
     assert (await plan(settings))["actions"] == []
     # a person removes one tag from one asset: never put back
     raw.asset_ids.discard(assets["2020/Trip/IMG_3001.dng"].id)
@@ -431,8 +465,9 @@ async def test_trash_only_what_a_person_decided_never_forced_and_undo_restores(
     assert report.applied == 1
     assert immich.state.assets[backup].is_trashed
     assert not immich.state.assets[original].is_trashed
-    deletes = [e.request for e in immich.record.exchanges if e.method == "DELETE"
-               and e.path == "/assets"]  # fmt: skip
+    deletes = [
+        e.request for e in immich.record.exchanges if e.method == "DELETE" and e.path == "/assets"
+    ]
     assert deletes == [{"ids": [backup], "force": False}]
     async with open_runtime(settings) as rt:
         again = await rt.writeback.plan(trash_decided=True)
@@ -470,16 +505,23 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     tag = immich.state.upsert_tag(owner, "Places/Sky")
     tag.asset_ids.add(old.id)
     immich.state.edit(old.id, is_favorite=True, description="the deep field")
-    settings = settings_for(immich, key, photos, state_dir, stacks=[], review_album=False,
-                            repair_moves=True, repair_external=True)  # fmt: skip
+    settings = settings_for(
+        immich,
+        key,
+        photos,
+        state_dir,
+        stacks=[],
+        review_album=False,
+        repair_moves=True,
+        repair_external=True,
+    )
     await prepare(settings)
     assert (await plan(settings))["actions"] == []
     # the user reorganises the folder; Immich re-imports the file as a new asset
     (photos / "Space").mkdir()
     (photos / "2021/Sky/hubble.jpg").rename(photos / "Space/hubble.jpg")
     lib = immich.state.libraries[old.library_id or ""]
-    _, new = immich.state.file_renamed(lib, f"{LIB}/2021/Sky/hubble.jpg",
-                                       f"{LIB}/Space/hubble.jpg")  # fmt: skip
+    _, new = immich.state.file_renamed(lib, f"{LIB}/2021/Sky/hubble.jpg", f"{LIB}/Space/hubble.jpg")
     async with open_runtime(settings) as rt:
         await rt.reconciler.scan_paths([])
     before = immich_state(immich)
@@ -487,8 +529,12 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     (action,) = planned["actions"]
     assert action["kind"] == "repair_move"
     assert action["asset_ids"] == [old.id, new.id]
-    assert action["carry"] == {"albums": [trip.id], "tags": [tag.id], "favorite": True,
-                               "description": "the deep field"}  # fmt: skip
+    assert action["carry"] == {
+        "albums": [trip.id],
+        "tags": [tag.id],
+        "favorite": True,
+        "description": "the deep field",
+    }
     applied = await apply(settings)
     assert applied["applied"] == 1
     assert new.id in trip.asset_ids
@@ -527,8 +573,10 @@ def test_sigkill_mid_apply_then_resume(
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sidecar", "--config", str(config), "apply", "--yes"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not any(
         e.method == "POST" and e.path == "/albums" for e in immich_v2.record.exchanges
@@ -560,21 +608,33 @@ async def test_each_owner_is_written_with_its_own_key(
     user_b = immich_v2.state.add_user("Bea", is_admin=False)
     key_b = immich_v2.state.add_key(user_b)
     lib_b = immich_v2.state.add_library(user_b, "/mnt/photos/bea")
-    assets_b = {str(p.relative_to(other)): immich_v2.state.import_file(
-        lib_b, f"/mnt/photos/bea/{p.relative_to(other)}") for p in sorted(other.rglob("*"))
-        if p.suffix.lower() in MEDIA}  # fmt: skip
+    assets_b = {
+        str(p.relative_to(other)): immich_v2.state.import_file(
+            lib_b, f"/mnt/photos/bea/{p.relative_to(other)}"
+        )
+        for p in sorted(other.rglob("*"))
+        if p.suffix.lower() in MEDIA
+    }
     settings = make_settings(
-        state_dir, immich={"url": immich_v2.url, "api_key": key_a,
-                           "users": [{"name": "bea", "api_key": key_b}]},
-        libraries=[{"immich_path": LIB, "local_path": str(photos)},
-                   {"immich_path": "/mnt/photos/bea", "local_path": str(other)}],
-        analysis={"immich_duplicates": False}, writeback={"review_album": False},
-    )  # fmt: skip
+        state_dir,
+        immich={
+            "url": immich_v2.url,
+            "api_key": key_a,
+            "users": [{"name": "bea", "api_key": key_b}],
+        },
+        libraries=[
+            {"immich_path": LIB, "local_path": str(photos)},
+            {"immich_path": "/mnt/photos/bea", "local_path": str(other)},
+        ],
+        analysis={"immich_duplicates": False},
+        writeback={"review_album": False},
+    )
     await prepare(settings)
     planned = await plan(settings)
     keys = sorted((a["owner"], a["api_key"]) for a in planned["actions"])
-    assert keys == sorted([(assets_a["2020/Trip/IMG_3001.JPG"].owner_id, "default"),
-                           (user_b.id, "bea")])  # fmt: skip
+    assert keys == sorted(
+        [(assets_a["2020/Trip/IMG_3001.JPG"].owner_id, "default"), (user_b.id, "bea")]
+    )
     assert (await apply(settings))["applied"] == 2
     owners = {immich_v2.state.assets[p].owner_id for p, _ in immich_v2.state.stacks.values()}
     assert owners == {user_b.id, assets_a["2020/Trip/IMG_3001.JPG"].owner_id}

@@ -56,15 +56,19 @@ async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
-    print(f"Analysis #{report.op_id}: {report.media:,} photos, {report.fingerprinted:,} newly "
-          f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
-          f"{report.duration_s:.1f} s")  # fmt: skip
+    print(
+        f"Analysis #{report.op_id}: {report.media:,} photos, {report.fingerprinted:,} newly "
+        f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
+        f"{report.duration_s:.1f} s"
+    )
     if report.remote_pending:
         waiting = f"{report.remote_pending:,} asset(s) have no thumbnail in Immich yet"
         print(f"  {waiting} (an import in progress?): fingerprinted at a later analysis")
     pairs = ", ".join(f"{n} {kind}" for kind, n in report.pairs.items())
-    print(f"  {report.exact_groups} exact and {report.near_groups} near duplicate groups "
-          f"({human_bytes(report.reclaimable_bytes)} reclaimable); pairs: {pairs}")  # fmt: skip
+    print(
+        f"  {report.exact_groups} exact and {report.near_groups} near duplicate groups "
+        f"({human_bytes(report.reclaimable_bytes)} reclaimable); pairs: {pairs}"
+    )
     for error in immich_errors(report):
         print(f"  not read from Immich, {error}")
     print_groups_and_pairs(await analysis_report(rt.analysis), limit=SHOWN)

@@ -51,9 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"immich-sidecar {__version__}")
     parser.add_argument(
-        "--config", type=Path, metavar="FILE",
+        "--config",
+        type=Path,
+        metavar="FILE",
         help="TOML config file (default: $IMMICH_SIDECAR_CONFIG, else built-in defaults)",
-    )  # fmt: skip
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scan.register(sub)
@@ -108,8 +110,13 @@ def _run(argv: Sequence[str]) -> int:
         return int(asyncio.run(args.handler(args, settings)))
     except (SettingsError, NothingToScanError, WritebackRefusedError) as exc:
         return fail(str(exc), EXIT_USAGE)
-    except (StoreError, ScanBusyError, SyncBusyError, WritebackBusyError,
-            SamplesUnavailableError) as exc:  # fmt: skip
+    except (
+        StoreError,
+        ScanBusyError,
+        SyncBusyError,
+        WritebackBusyError,
+        SamplesUnavailableError,
+    ) as exc:
         return fail(str(exc), EXIT_FAILURE)
     except ImmichError as exc:
         return fail(str(exc), EXIT_FAILURE)
@@ -119,5 +126,7 @@ def _run(argv: Sequence[str]) -> int:
         return fail("interrupted; what was committed is kept, run the command again", 130)
     except Exception as exc:
         log.debug("unexpected failure", exc_info=True)
-        return fail(f"unexpected error: {type(exc).__name__}: {exc} (run with -vv for details)",
-                    EXIT_FAILURE)  # fmt: skip
+        return fail(
+            f"unexpected error: {type(exc).__name__}: {exc} (run with -vv for details)",
+            EXIT_FAILURE,
+        )

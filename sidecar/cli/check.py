@@ -25,12 +25,21 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         report = await rt.check.check()
     if args.json:
-        print_json({"url": report.url, "version": report.version, "ok": report.ok,
-                    "error": report.error, "keys": [asdict(k) for k in report.keys],
-                    "unmapped": [asdict(u) for u in report.unmapped]})  # fmt: skip
+        print_json(
+            {
+                "url": report.url,
+                "version": report.version,
+                "ok": report.ok,
+                "error": report.error,
+                "keys": [asdict(k) for k in report.keys],
+                "unmapped": [asdict(u) for u in report.unmapped],
+            }
+        )
         return 0 if report.ok else 1
-    print(f"Immich {report.url}: " + (f"version {report.version}" if report.version
-                                      else f"{report.error}"))  # fmt: skip
+    print(
+        f"Immich {report.url}: "
+        + (f"version {report.version}" if report.version else f"{report.error}")
+    )
     for k in report.keys:
         if k.error and k.error == report.error:
             continue  # said above: the server, not the key
@@ -39,10 +48,14 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         if k.error:
             print(f"    error: {k.error}")
             continue
-        print("    read-only use: " + ("ok" if not k.missing_read
-                                       else "MISSING " + ", ".join(k.missing_read)))  # fmt: skip
-        print("    write-back:    " + ("ok" if not k.missing_write
-                                       else "missing " + ", ".join(k.missing_write)))  # fmt: skip
+        print(
+            "    read-only use: "
+            + ("ok" if not k.missing_read else "MISSING " + ", ".join(k.missing_read))
+        )
+        print(
+            "    write-back:    "
+            + ("ok" if not k.missing_write else "missing " + ", ".join(k.missing_write))
+        )
         if k.missing_optional:
             print("    optional, not granted: " + ", ".join(k.missing_optional))
     for folder in report.unmapped:

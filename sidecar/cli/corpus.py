@@ -26,8 +26,18 @@ from PIL import ExifTags, Image, ImageEnhance
 
 from sidecar.cli.samples import _data_dir, _exif
 
-PHOTOS = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "hubble_deep_field.jpg",
-          "retina.jpg", "motorcycle_left.png", "brick.png", "grass.png", "gravel.png")  # fmt: skip
+PHOTOS = (
+    "astronaut.png",
+    "chelsea.png",
+    "coffee.png",
+    "rocket.jpg",
+    "hubble_deep_field.jpg",
+    "retina.jpg",
+    "motorcycle_left.png",
+    "brick.png",
+    "grass.png",
+    "gravel.png",
+)
 CAMERA = ("Canon", "Canon EOS 80D")
 T0 = datetime(2022, 5, 1, 9, 0, 0)
 # "slightly cropped": the fraction cut from every side, different for every photo
@@ -107,16 +117,22 @@ def build_corpus(root: Path, with_raw: bool = True) -> Labels:
         w, h = img.size
         whatsapp = f"whatsapp/IMG-{taken:%Y%m%d}-WA{n + 1:04d}.jpg"
         variants = {
-            f"exports/{stem}-small.jpg": (img.resize((w // 2, h // 2)),
-                                          {"quality": 85, "software": LIGHTROOM}),
+            f"exports/{stem}-small.jpg": (
+                img.resize((w // 2, h // 2)),
+                {"quality": 85, "software": LIGHTROOM},
+            ),
             whatsapp: (img, {"quality": 60, "exif": False}),
             f"exports/{stem}.png": (img, {}),
-            f"exports/{stem}-crop.jpg": (_crop(img, CROPS[n % len(CROPS)]),
-                                         {"quality": 90, "software": GIMP}),
+            f"exports/{stem}-crop.jpg": (
+                _crop(img, CROPS[n % len(CROPS)]),
+                {"quality": 90, "software": GIMP},
+            ),
             # the trap: an edit saved at a higher quality, a few KB larger than the original
-            f"edits/{stem}_edit.jpg": (ImageEnhance.Brightness(img).enhance(1.1),
-                                       {"quality": 95, "software": GIMP}),
-        }  # fmt: skip
+            f"edits/{stem}_edit.jpg": (
+                ImageEnhance.Brightness(img).enhance(1.1),
+                {"quality": 95, "software": GIMP},
+            ),
+        }
         for rel, (variant, kw) in variants.items():
             _save(variant, root / rel, taken, **kw)  # type: ignore[arg-type]
         meta = f"archive/{stem}_meta.jpg"
@@ -125,8 +141,13 @@ def build_corpus(root: Path, with_raw: bool = True) -> Labels:
         labels.near += [(a, b) for i, a in enumerate(family) for b in family[i + 1 :]]
         labels.keepers.append((frozenset([*family, copy, named]), frozenset([base, copy])))
     # distinct but similar: a stereo pair, three textures
-    for name in ("motorcycle_left.png", "motorcycle_right.png", "brick.png", "grass.png",
-                 "gravel.png"):  # fmt: skip
+    for name in (
+        "motorcycle_left.png",
+        "motorcycle_right.png",
+        "brick.png",
+        "grass.png",
+        "gravel.png",
+    ):
         with Image.open(data / name) as src:
             _save(src, root / f"similar/{name.split('.')[0]}.jpg", T0, quality=90)
     # a burst with motion: the subject moves 6% of the frame between frames
@@ -164,13 +185,23 @@ def _raw_pairs(root: Path, labels: Labels, data: Path) -> None:
         T0 + timedelta(days=20),
         quality=90,
     )
-    dng = write_dng(_quarter(data / "coffee.png", 1), root / "decoys/b/IMG_0500.dng",
-                    taken=(T0 + timedelta(days=20)).strftime("%Y:%m:%d %H:%M:%S"))  # fmt: skip
+    dng = write_dng(
+        _quarter(data / "coffee.png", 1),
+        root / "decoys/b/IMG_0500.dng",
+        taken=(T0 + timedelta(days=20)).strftime("%Y:%m:%d %H:%M:%S"),
+    )
     labels.not_pairs.append(("decoys/a/IMG_0500.JPG", str(dng.relative_to(root))))
-    _save(_quarter(data / "coffee.png", 2), root / "decoys/c/IMG_0600.JPG",
-          T0 + timedelta(days=30), quality=90)  # fmt: skip
-    dng = write_dng(_quarter(data / "coffee.png", 3), root / "decoys/c/IMG_0600.dng",
-                    taken=(T0 + timedelta(days=395)).strftime("%Y:%m:%d %H:%M:%S"))  # fmt: skip
+    _save(
+        _quarter(data / "coffee.png", 2),
+        root / "decoys/c/IMG_0600.JPG",
+        T0 + timedelta(days=30),
+        quality=90,
+    )
+    dng = write_dng(
+        _quarter(data / "coffee.png", 3),
+        root / "decoys/c/IMG_0600.dng",
+        taken=(T0 + timedelta(days=395)).strftime("%Y:%m:%d %H:%M:%S"),
+    )
     labels.not_pairs.append(("decoys/c/IMG_0600.JPG", str(dng.relative_to(root))))
 
 

@@ -24,8 +24,12 @@ def register(sub: Any) -> None:
         "`apply --trash-decided` runs (recoverable; never deleted); keep: take that back.",
     )
     p.add_argument("kind", choices=sorted([*KINDS, *TRASH_KINDS]), help="what was decided")
-    p.add_argument("members", nargs="+", metavar="MEMBER",
-                   help="asset id or path (two or more; asset ids for trash/keep)")  # fmt: skip
+    p.add_argument(
+        "members",
+        nargs="+",
+        metavar="MEMBER",
+        help="asset id or path (two or more; asset ids for trash/keep)",
+    )
     p.add_argument("--note", help="why, for the record")
     p.set_defaults(handler=handle)
 
@@ -45,8 +49,10 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"Recorded: keep {len(args.members)} asset(s); they will not be trashed.")
                 return 0
             done = await rt.writeback.decide_trash(args.members, args.note)
-        print(f"Recorded: trash {len(done)} asset(s). `plan --trash-decided` shows it; "
-              "`apply --trash-decided` moves them to Immich's trash (recoverable).")  # fmt: skip
+        print(
+            f"Recorded: trash {len(done)} asset(s). `plan --trash-decided` shows it; "
+            "`apply --trash-decided` moves them to Immich's trash (recoverable)."
+        )
         return 0
     members = [_member(m) for m in args.members]
     if len(set(members)) < 2:

@@ -30,18 +30,32 @@ def write_dng(
     bayer[1::2, 1::2] = rgb[1::2, 1::2, 2]
     tags = DNGTags()
     for tag, value in (
-        (Tag.ImageWidth, w), (Tag.ImageLength, h), (Tag.TileWidth, w), (Tag.TileLength, h),
+        (Tag.ImageWidth, w),
+        (Tag.ImageLength, h),
+        (Tag.TileWidth, w),
+        (Tag.TileLength, h),
         (Tag.Orientation, 1),
         (Tag.PhotometricInterpretation, PhotometricInterpretation.Color_Filter_Array),
-        (Tag.SamplesPerPixel, 1), (Tag.BitsPerSample, 16), (Tag.CFARepeatPatternDim, [2, 2]),
-        (Tag.CFAPattern, CFAPattern.RGGB), (Tag.BlackLevel, 0), (Tag.WhiteLevel, 4095),
-        (Tag.ColorMatrix1, [[1, 1], [0, 1], [0, 1], [0, 1], [1, 1], [0, 1], [0, 1], [0, 1],
-                            [1, 1]]),
+        (Tag.SamplesPerPixel, 1),
+        (Tag.BitsPerSample, 16),
+        (Tag.CFARepeatPatternDim, [2, 2]),
+        (Tag.CFAPattern, CFAPattern.RGGB),
+        (Tag.BlackLevel, 0),
+        (Tag.WhiteLevel, 4095),
+        (
+            Tag.ColorMatrix1,
+            [[1, 1], [0, 1], [0, 1], [0, 1], [1, 1], [0, 1], [0, 1], [0, 1], [1, 1]],
+        ),
         (Tag.CalibrationIlluminant1, CalibrationIlluminant.D65),
-        (Tag.AsShotNeutral, [[1, 1], [1, 1], [1, 1]]), (Tag.Make, make), (Tag.Model, model),
-        (Tag.DateTimeOriginal, taken), (Tag.DateTime, taken), (Tag.DNGVersion, [1, 4, 0, 0]),
-        (Tag.DNGBackwardVersion, [1, 2, 0, 0]), (Tag.NewSubfileType, 0),
-    ):  # fmt: skip
+        (Tag.AsShotNeutral, [[1, 1], [1, 1], [1, 1]]),
+        (Tag.Make, make),
+        (Tag.Model, model),
+        (Tag.DateTimeOriginal, taken),
+        (Tag.DateTime, taken),
+        (Tag.DNGVersion, [1, 4, 0, 0]),
+        (Tag.DNGBackwardVersion, [1, 2, 0, 0]),
+        (Tag.NewSubfileType, 0),
+    ):
         tags.set(tag, value)
     target.parent.mkdir(parents=True, exist_ok=True)
     converter = RAW2DNG()

@@ -48,18 +48,31 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         )
     sections: list[tuple[str, list[str]]] = [
         ("On disk, not in Immich", [shown_path(p) for p in report.not_in_immich]),
-        ("On disk, in Immich's trash (restore it in Immich to bring it back)",
-         [f"{shown_path(t.path)}  ({', '.join(t.asset_ids)})" for t in report.in_immich_trash]),
-        ("Assets whose file is missing",
-         [f"{m.asset_id}  {shown_path(m.path or '?')}  ({m.reason})"
-          for m in report.missing_on_disk]),
-        ("Same content under several paths",
-         [", ".join(shown_path(p) for p in m.paths) for m in report.multi_path_content]),
-        ("Moved on disk and re-imported as a new asset (albums, tags, favourites and "
-         "descriptions stay on the old one)",
-         [f"{m.old_asset_id} -> {m.new_asset_id}  {shown_path(m.old_path)} -> "
-          f"{shown_path(m.new_path)}  ({m.evidence})" for m in report.reimported_moves]),
-    ]  # fmt: skip
+        (
+            "On disk, in Immich's trash (restore it in Immich to bring it back)",
+            [f"{shown_path(t.path)}  ({', '.join(t.asset_ids)})" for t in report.in_immich_trash],
+        ),
+        (
+            "Assets whose file is missing",
+            [
+                f"{m.asset_id}  {shown_path(m.path or '?')}  ({m.reason})"
+                for m in report.missing_on_disk
+            ],
+        ),
+        (
+            "Same content under several paths",
+            [", ".join(shown_path(p) for p in m.paths) for m in report.multi_path_content],
+        ),
+        (
+            "Moved on disk and re-imported as a new asset (albums, tags, favourites and "
+            "descriptions stay on the old one)",
+            [
+                f"{m.old_asset_id} -> {m.new_asset_id}  {shown_path(m.old_path)} -> "
+                f"{shown_path(m.new_path)}  ({m.evidence})"
+                for m in report.reimported_moves
+            ],
+        ),
+    ]
     for title, lines in sections:
         print(f"{title}: {len(lines):,}")
         for line in lines[:SHOWN]:

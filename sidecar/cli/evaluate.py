@@ -40,10 +40,11 @@ def _score(predicted: set[frozenset[str]], labelled: set[frozenset[str]]) -> dic
     return {
         "precision": round(hits / len(predicted), 4) if predicted else 1.0,
         "recall": round(hits / len(labelled), 4) if labelled else 1.0,
-        "predicted": len(predicted), "labelled": len(labelled),
+        "predicted": len(predicted),
+        "labelled": len(labelled),
         "false_positives": sorted(sorted(p) for p in predicted - labelled)[:10],
         "missed": sorted(sorted(p) for p in labelled - predicted)[:10],
-    }  # fmt: skip
+    }
 
 
 def keeper_accuracy(
@@ -84,8 +85,9 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     labels = build_corpus(corpus)
     state = args.dir / "state"
     shutil.rmtree(state, ignore_errors=True)
-    settings = settings.model_copy(update={"storage": StorageSettings(state_dir=state),
-                                           "libraries": []})  # fmt: skip
+    settings = settings.model_copy(
+        update={"storage": StorageSettings(state_dir=state), "libraries": []}
+    )
     async with open_runtime(settings) as rt:
         await rt.reconciler.scan_paths([corpus])
         await rt.analyze.analyze()
@@ -98,22 +100,41 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
 
     content = {rel(p): h for p, h, _, state_, _ in files if state_ == "present" and h}
     pairs_in = {
-        tier: {frozenset((rel(a["path"]), rel(b["path"])))
-               for g in report["duplicate_groups"] if g["tier"] == tier
-               for a, b in combinations(g["members"], 2)}
+        tier: {
+            frozenset((rel(a["path"]), rel(b["path"])))
+            for g in report["duplicate_groups"]
+            if g["tier"] == tier
+            for a, b in combinations(g["members"], 2)
+        }
         for tier in ("exact", "near")
-    }  # fmt: skip
-    near_pred = {frozenset((content[a], content[b])) for a, b in map(tuple, pairs_in["near"])
-                 if content.get(a) and content.get(b) and content[a] != content[b]}  # fmt: skip
-    near_true = {frozenset((content[a], content[b])) for a, b in labels.near
-                 if content[a] != content[b]}  # fmt: skip
-    raw_pred = {frozenset(rel(m["path"]) for m in p["members"])
-                for p in report["pairs"] if p["kind"] == "raw+jpeg"}  # fmt: skip
-    burst_dupes = sum(1 for frames in labels.burst_frames for a, b in combinations(frames, 2)
-                      if frozenset((a, b)) in pairs_in["exact"] | pairs_in["near"])  # fmt: skip
-    bursts_found = sum(1 for frames in labels.burst_frames if any(
-        p["kind"] == "burst" and {rel(m["path"]) for m in p["members"]} == set(frames)
-        for p in report["pairs"]))  # fmt: skip
+    }
+    near_pred = {
+        frozenset((content[a], content[b]))
+        for a, b in map(tuple, pairs_in["near"])
+        if content.get(a) and content.get(b) and content[a] != content[b]
+    }
+    near_true = {
+        frozenset((content[a], content[b])) for a, b in labels.near if content[a] != content[b]
+    }
+    raw_pred = {
+        frozenset(rel(m["path"]) for m in p["members"])
+        for p in report["pairs"]
+        if p["kind"] == "raw+jpeg"
+    }
+    burst_dupes = sum(
+        1
+        for frames in labels.burst_frames
+        for a, b in combinations(frames, 2)
+        if frozenset((a, b)) in pairs_in["exact"] | pairs_in["near"]
+    )
+    bursts_found = sum(
+        1
+        for frames in labels.burst_frames
+        if any(
+            p["kind"] == "burst" and {rel(m["path"]) for m in p["members"]} == set(frames)
+            for p in report["pairs"]
+        )
+    )
     result: dict[str, Any] = {
         "exact": _score(pairs_in["exact"], {frozenset(p) for p in labels.exact}),
         "near": _score(near_pred, near_true),
@@ -131,13 +152,17 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     print(f"  {'tier':<10} {'precision':>9} {'recall':>7}   target")
     for tier, (p_min, r_min) in TARGETS.items():
         s = result[tier]
-        print(f"  {tier:<10} {s['precision']:>9.3f} {s['recall']:>7.3f}   "
-              f">= {p_min:.2f} / >= {r_min:.2f}")  # fmt: skip
+        print(
+            f"  {tier:<10} {s['precision']:>9.3f} {s['recall']:>7.3f}   "
+            f">= {p_min:.2f} / >= {r_min:.2f}"
+        )
         for kind in ("false_positives", "missed"):
             for item in s[kind][:3]:
                 print(f"      {kind.replace('_', ' ')}: {', '.join(item)}")
-    print(f"  decoys paired: {result['decoys_paired']}; burst frames reported as duplicates: "
-          f"{burst_dupes}; bursts found: {result['bursts_found']}")  # fmt: skip
+    print(
+        f"  decoys paired: {result['decoys_paired']}; burst frames reported as duplicates: "
+        f"{burst_dupes}; bursts found: {result['bursts_found']}"
+    )
     keeper = result["keeper"]
     print(
         f"  keeper accuracy {keeper['accuracy']:.3f} over {keeper['groups']} groups   "

@@ -34,17 +34,24 @@ SHOTS = (
     Shot("astronaut.png", "2019/Summer/astronaut.jpg", BASE),
     Shot("chelsea.png", "2019/Summer/chelsea.jpg", BASE + timedelta(minutes=5)),
     Shot("coffee.png", "2019/Summer/coffee.jpg", BASE + timedelta(minutes=30)),
-    Shot("rocket.jpg", "2020/Trip/rocket.jpg", BASE + timedelta(days=400),
-         ("SONY", "ILCE-7M3")),
-    Shot("motorcycle_left.png", "2020/Trip/motorcycle_left.jpg", BASE + timedelta(days=401),
-         ("SONY", "ILCE-7M3")),
-    Shot("motorcycle_right.png", "2020/Trip/motorcycle_right.jpg",
-         BASE + timedelta(days=401, seconds=40), ("SONY", "ILCE-7M3")),
+    Shot("rocket.jpg", "2020/Trip/rocket.jpg", BASE + timedelta(days=400), ("SONY", "ILCE-7M3")),
+    Shot(
+        "motorcycle_left.png",
+        "2020/Trip/motorcycle_left.jpg",
+        BASE + timedelta(days=401),
+        ("SONY", "ILCE-7M3"),
+    ),
+    Shot(
+        "motorcycle_right.png",
+        "2020/Trip/motorcycle_right.jpg",
+        BASE + timedelta(days=401, seconds=40),
+        ("SONY", "ILCE-7M3"),
+    ),
     Shot("hubble_deep_field.jpg", "2021/Sky/hubble.jpg", BASE + timedelta(days=800)),
     Shot("retina.jpg", "2021/Clinic/retina.jpg", BASE + timedelta(days=820)),
     Shot("brick.png", "2021/Textures/brick.jpg", BASE + timedelta(days=830)),
     Shot("grass.png", "2021/Textures/grass.jpg", BASE + timedelta(days=830, seconds=20)),
-)  # fmt: skip
+)
 
 
 def _data_dir() -> Path:
@@ -110,15 +117,13 @@ def build_samples(target: Path) -> list[Path]:
         if shot.source == "chelsea.png":
             put(img, "Exports/chelsea.png", shot.taken, shot.camera)
             brighter = ImageEnhance.Brightness(img).enhance(1.15)
-            put(brighter, "2019/Summer/chelsea_edited.jpg", shot.taken, shot.camera,
-                quality=90)  # fmt: skip
+            put(brighter, "2019/Summer/chelsea_edited.jpg", shot.taken, shot.camera, quality=90)
         if shot.source == "coffee.png":
             # a three-frame burst: the cup drifts a few pixels between frames
             for i in range(3):
                 frame = img.crop((i * 6, 0, img.width - 12 + i * 6, img.height))
                 taken = shot.taken + timedelta(hours=1, milliseconds=300 * i)
-                put(frame, f"2019/Summer/Burst/IMG_{2041 + i}.JPG", taken, shot.camera,
-                    quality=90)  # fmt: skip
+                put(frame, f"2019/Summer/Burst/IMG_{2041 + i}.JPG", taken, shot.camera, quality=90)
     _raw_pair(target, data, written)
     extras = {
         "2019/Summer/coffee.xmp": '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>\n',
@@ -154,7 +159,8 @@ def _raw_pair(target: Path, data: Path, written: list[Path]) -> None:
     if not jpeg.exists():
         _save(quarter, jpeg, taken, ("SONY", "ILCE-7M3"), 92)
     if not dng.exists():
-        write_dng(quarter, dng, make="SONY", model="ILCE-7M3",
-                  taken=taken.strftime("%Y:%m:%d %H:%M:%S"))  # fmt: skip
+        write_dng(
+            quarter, dng, make="SONY", model="ILCE-7M3", taken=taken.strftime("%Y:%m:%d %H:%M:%S")
+        )
         os.utime(dng, (taken.timestamp(), taken.timestamp()))
     written += [jpeg, dng]

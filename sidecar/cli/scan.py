@@ -26,9 +26,10 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to scan")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument(
-        "--no-analyze", action="store_true",
+        "--no-analyze",
+        action="store_true",
         help="with PATHs: do not run the duplicate and pair analysis afterwards",
-    )  # fmt: skip
+    )
     p.set_defaults(handler=handle)
 
 
@@ -65,8 +66,10 @@ async def scan_and_show(
 
 def print_report(report: ScanReport) -> None:
     c = report.counts
-    print(f"Scan #{report.op_id}: {c.scanned:,} media files in {len(report.scopes)} "
-          f"folder(s), {report.duration_s:.1f} s")  # fmt: skip
+    print(
+        f"Scan #{report.op_id}: {c.scanned:,} media files in {len(report.scopes)} "
+        f"folder(s), {report.duration_s:.1f} s"
+    )
     for scope in report.scopes:
         print(f"  {shown_path(scope)}")
     print(

@@ -18,28 +18,38 @@ from sidecar.settings import CONFIG_ENV, Settings, load_settings
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "serve", help="run the daemon: scheduled sync, scan and plans, file and config watchers",
+        "serve",
+        help="run the daemon: scheduled sync, scan and plans, file and config watchers",
         description="Run until SIGTERM/SIGINT: Immich syncs, disk reconciliation and write-back "
         "plans on the [schedule], the analysis after changes, a file watcher over the media "
         "folders, and live config reloads.",
-    )  # fmt: skip
-    p.add_argument("--log-format", choices=("text", "json"), default="text",
-                   help="one line per record, as text or JSON")  # fmt: skip
+    )
+    p.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        default="text",
+        help="one line per record, as text or JSON",
+    )
     p.set_defaults(handler=handle_serve)
     p = sub.add_parser(
-        "health", help="exit 0 when the daemon is healthy (for Docker's HEALTHCHECK)",
+        "health",
+        help="exit 0 when the daemon is healthy (for Docker's HEALTHCHECK)",
         description="Healthy: the daemon's heartbeat is recent (it is running and its "
         "inventory is writable) and syncs have not been failing for longer than "
         "[schedule] health_max_failing_min.",
-    )  # fmt: skip
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_health)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        out = {"ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-               "logger": record.name, "message": record.getMessage()}  # fmt: skip
+        out = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         if record.exc_info:
             out["error"] = self.formatException(record.exc_info).splitlines()[-1]
         return json.dumps(out, ensure_ascii=False)
@@ -50,8 +60,11 @@ def _logging(fmt: str) -> None:
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))  # fmt: skip
+    handler.setFormatter(
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root.handlers = [handler]
     for noisy in ("apscheduler", "httpx", "watchfiles"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -24,21 +24,29 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         print_json(report.as_json())
         return 0
     print(f"Inventory: {report.db_path}")
-    print(f"  files on disk {report.files:,} (removed {report.files_removed:,})   "
-          f"Immich assets {report.assets:,}")  # fmt: skip
+    print(
+        f"  files on disk {report.files:,} (removed {report.files_removed:,})   "
+        f"Immich assets {report.assets:,}"
+    )
     for root in report.roots:
         print(f"  root {shown_path(root)}")
     if report.jobs or report.heartbeat:
         print(f"Daemon: last heartbeat {report.heartbeat or 'never'}, watcher {report.watcher}")
         for job in report.jobs:
-            print(f"  job {job.id:<6} next {job.next_run or '-'}  last {job.last_status or '-'}"
-                  f" at {job.last_started or '-'}"
-                  + (f": {job.last_message}" if job.last_message else ""))  # fmt: skip
-        drift = max((j for j in report.jobs if j.counts.get("drift")),
-                    key=lambda j: j.last_ended or "", default=None)  # fmt: skip
+            print(
+                f"  job {job.id:<6} next {job.next_run or '-'}  last {job.last_status or '-'}"
+                f" at {job.last_started or '-'}"
+                + (f": {job.last_message}" if job.last_message else "")
+            )
+        drift = max(
+            (j for j in report.jobs if j.counts.get("drift")),
+            key=lambda j: j.last_ended or "",
+            default=None,
+        )
         if drift is not None:
-            counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in
-                               drift.counts["drift"].items())  # fmt: skip
+            counts = ", ".join(
+                f"{k.replace('_', ' ')} {v:,}" for k, v in drift.counts["drift"].items()
+            )
             print(f"  drift after the last {drift.id} ({drift.last_ended}): {counts}")
     if not report.operations:
         print("No operations yet: run `immich-sidecar scan`.")

@@ -34,9 +34,11 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         print(headline(report))
         for u in report.users:
             kind = "full" if u.full else "incremental"
-            line = (f"  {u.user}: {kind}, {u.received:,} received in {u.pages} page(s), "
-                    f"added {u.added:,}, updated {u.updated:,}, removed {u.removed:,}, "
-                    f"{u.requests} request(s)")  # fmt: skip
+            line = (
+                f"  {u.user}: {kind}, {u.received:,} received in {u.pages} page(s), "
+                f"added {u.added:,}, updated {u.updated:,}, removed {u.removed:,}, "
+                f"{u.requests} request(s)"
+            )
             print(line)
             if u.error:
                 print(f"    failed: {u.error}")

@@ -14,15 +14,18 @@ from sidecar.tui.probe import probe_graphics
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "tui", help="review duplicates and pairs, see jobs and drift, plan, apply and undo",
+        "tui",
+        help="review duplicates and pairs, see jobs and drift, plan, apply and undo",
         description="A keyboard-first terminal UI (works over SSH and `docker exec -it`). "
         "Press ? for the keys.",
-    )  # fmt: skip
+    )
     p.add_argument(
-        "--colours", choices=("auto", "16", "full"), default="auto",
+        "--colours",
+        choices=("auto", "16", "full"),
+        default="auto",
         help="16: the terminal's own ANSI colours; full: the full-colour theme; auto (default): "
         "16 when the terminal reports 16 colours (e.g. TERM=xterm without COLORTERM)",
-    )  # fmt: skip
+    )
     p.set_defaults(handler=handle)
 
 

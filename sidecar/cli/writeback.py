@@ -22,35 +22,45 @@ WARNINGS = (
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "plan", help="show what apply would write into Immich (writes nothing)",
+        "plan",
+        help="show what apply would write into Immich (writes nothing)",
         description="Sync, then read stacks and the review album from Immich and print the "
         "ordered actions that would bring the analysis into Immich, each with its reason.",
-    )  # fmt: skip
-    p.add_argument("--trash-decided", action="store_true",
-                   help="also plan trashing what `decide trash` recorded")  # fmt: skip
+    )
+    p.add_argument(
+        "--trash-decided",
+        action="store_true",
+        help="also plan trashing what `decide trash` recorded",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_plan)
     p = sub.add_parser(
-        "apply", help="write the current plan into Immich as a journaled, undoable run",
+        "apply",
+        help="write the current plan into Immich as a journaled, undoable run",
         description="Plan afresh, then execute the actions as a numbered run. Every action "
         "is journaled before and after its call; `undo RUN` reverts the run.",
-    )  # fmt: skip
+    )
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.add_argument("--trash-decided", action="store_true",
-                   help="also move to Immich's trash what `decide trash` recorded "
-                   "(recoverable; never force-deleted)")  # fmt: skip
+    p.add_argument(
+        "--trash-decided",
+        action="store_true",
+        help="also move to Immich's trash what `decide trash` recorded "
+        "(recoverable; never force-deleted)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_apply)
     p = sub.add_parser(
-        "undo", help="revert a write-back run",
+        "undo",
+        help="revert a write-back run",
         description="Remove the stacks and album entries a run made (where they still stand "
         "as it made them). What is undone is not made again by later runs unless "
         "--allow-remake is given; --allow-remake on a run undone before lifts those "
         "rejections (see also `rejections`).",
-    )  # fmt: skip
+    )
     p.add_argument("run", type=int, metavar="RUN", help="the run number (see `runs`)")
-    p.add_argument("--allow-remake", action="store_true",
-                   help="let later runs make the same things again")  # fmt: skip
+    p.add_argument(
+        "--allow-remake", action="store_true", help="let later runs make the same things again"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(handler=handle_undo)
     p = sub.add_parser(
@@ -73,8 +83,10 @@ def register(sub: Any) -> None:
 def show_plan(planned: WritePlan) -> None:
     actions = planned.plan.actions
     summary = planned.plan.summary()
-    print(f"Plan: {len(actions)} action(s) — "
-          + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items()))  # fmt: skip
+    print(
+        f"Plan: {len(actions)} action(s) — "
+        + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items())
+    )
     for warning in planned.plan.warnings:
         print(f"  WARNING: {warning}")
     for n, (a, key) in enumerate(zip(actions, planned.keys, strict=True), 1):
@@ -121,8 +133,10 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
             show_plan(planned)
         if planned.plan.actions and not args.yes:
             if not sys.stdin.isatty():
-                print("immich-sidecar: not applied: add --yes to apply without a question",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    "immich-sidecar: not applied: add --yes to apply without a question",
+                    file=sys.stderr,
+                )
                 return 2
             question = f"Apply these {len(planned.plan.actions)} action(s)? [y/N] "
             answer = await asyncio.to_thread(input, question)
@@ -138,8 +152,10 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
     elif report.run_id is None:
         print("Nothing to apply: Immich already matches the analysis.")
     else:
-        print(f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
-              f"{report.skipped} skipped")  # fmt: skip
+        print(
+            f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
+            f"{report.skipped} skipped"
+        )
         print(f"  undo with: immich-sidecar undo {report.run_id}")
         for message in report.messages:
             print(f"  {message}")
@@ -192,6 +208,8 @@ async def handle_runs(args: argparse.Namespace, settings: Settings) -> int:
         print("No write-back runs yet.")
     for r in runs:
         counts = ", ".join(f"{v} {k}" for k, v in sorted(r["by_status"].items()))
-        print(f"#{r['run_id']} {r['status']:<11} {r['started_at']}  {r['actions']} action(s)"
-              f" ({counts})")  # fmt: skip
+        print(
+            f"#{r['run_id']} {r['status']:<11} {r['started_at']}  {r['actions']} action(s)"
+            f" ({counts})"
+        )
     return 0

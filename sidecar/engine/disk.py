@@ -67,9 +67,11 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
             continue
         if not name.isascii() and not _valid_name(name):
             listing.errors.append(
-                (os.fsencode(entry.path).decode("utf-8", "backslashreplace"),
-                 "file name is not valid UTF-8; rename it")
-            )  # fmt: skip
+                (
+                    os.fsencode(entry.path).decode("utf-8", "backslashreplace"),
+                    "file name is not valid UTF-8; rename it",
+                )
+            )
             continue
         try:
             # d_type answers these without a system call; symlinks are never followed (no

@@ -289,9 +289,9 @@ def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | Fingerprint
         return FingerprintFailure(f"cannot decode: {type(exc).__name__}: {str(exc)[:60]}")
 
 
-def fingerprint_bytes(data: bytes, hash_size: int = 8, source: str = "bytes") -> (
-    Fingerprint | FingerprintFailure
-):  # fmt: skip
+def fingerprint_bytes(
+    data: bytes, hash_size: int = 8, source: str = "bytes"
+) -> Fingerprint | FingerprintFailure:
     """The same for an image held in memory (e.g. a thumbnail fetched from Immich)."""
     if not data:
         return FingerprintFailure("empty image")

@@ -50,8 +50,9 @@ def plan(n: int, radius: int) -> tuple[int, int]:
     return best[1], best[2]
 
 
-def _keys(uniq: npt.NDArray[np.uint64], blocks: list[tuple[int, int]],
-          chosen: tuple[int, ...]) -> npt.NDArray[np.uint64]:  # fmt: skip
+def _keys(
+    uniq: npt.NDArray[np.uint64], blocks: list[tuple[int, int]], chosen: tuple[int, ...]
+) -> npt.NDArray[np.uint64]:
     key = np.zeros(len(uniq), dtype=U64)
     for b in chosen:
         shift, width = blocks[b]
@@ -59,8 +60,9 @@ def _keys(uniq: npt.NDArray[np.uint64], blocks: list[tuple[int, int]],
     return key
 
 
-def _bucket_pairs(order: npt.NDArray[np.int64], starts: npt.NDArray[np.int64],
-                  sizes: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:  # fmt: skip
+def _bucket_pairs(
+    order: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], sizes: npt.NDArray[np.int64]
+) -> list[npt.NDArray[np.int64]]:
     """Index pairs (as two stacked rows) of every two members of every bucket."""
     out: list[npt.NDArray[np.int64]] = []
     for size in np.unique(sizes):

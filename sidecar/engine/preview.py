@@ -21,8 +21,13 @@ pillow_heif.register_heif_opener()
 
 Pixel = tuple[int, int, int]
 Source = str | bytes  # a file's path, or an image's bytes (e.g. Immich's thumbnail)
-FAILURES = (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
-            Image.DecompressionBombError)  # fmt: skip
+FAILURES = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    Image.DecompressionBombWarning,
+    Image.DecompressionBombError,
+)
 
 
 def is_raw(source: Source | None) -> bool:

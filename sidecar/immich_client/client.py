@@ -168,8 +168,13 @@ class ImmichClient:
         version: ServerVersion | None = None,
     ) -> ImmichClient:
         """A client for `url`; pass a recently probed `version` to skip the probe."""
-        transport = Transport(url, api_key, connect_timeout_s=connect_timeout_s,
-                              request_timeout_s=request_timeout_s, retry=retry)  # fmt: skip
+        transport = Transport(
+            url,
+            api_key,
+            connect_timeout_s=connect_timeout_s,
+            request_timeout_s=request_timeout_s,
+            retry=retry,
+        )
         return cls(transport, version)
 
     async def __aenter__(self) -> ImmichClient:
@@ -350,8 +355,7 @@ class ImmichClient:
         rules: a stack whose primary is among the ids is merged into the new one, and a
         non-primary member of another stack is moved out of it. Never retried (not
         idempotent)."""
-        data = await self._json("POST", "/stacks", json={"assetIds": asset_ids},
-                                idempotent=False)  # fmt: skip
+        data = await self._json("POST", "/stacks", json={"assetIds": asset_ids}, idempotent=False)
         return parse(Stack, data, "POST /stacks")
 
     async def delete_stack(self, stack_id: str) -> None:
@@ -367,13 +371,13 @@ class ImmichClient:
         """DELETE /assets with force: false (asset.delete): into Immich's trash, recoverable.
         There is deliberately no way to force: a forced delete of an external-library asset
         deletes the user's file from disk."""
-        await self._send("DELETE", "/assets", json={"ids": asset_ids, "force": False},
-                         idempotent=True)  # fmt: skip
+        await self._send(
+            "DELETE", "/assets", json={"ids": asset_ids, "force": False}, idempotent=True
+        )
 
     async def restore_assets(self, asset_ids: list[str]) -> None:
         """POST /trash/restore/assets (asset.delete): out of the trash again."""
-        await self._send("POST", "/trash/restore/assets", json={"ids": asset_ids},
-                         idempotent=True)  # fmt: skip
+        await self._send("POST", "/trash/restore/assets", json={"ids": asset_ids}, idempotent=True)
 
     async def albums_of(self, asset_id: str) -> list[Album]:
         """The caller's albums that hold an asset (GET /albums?assetId=, album.read)."""
@@ -398,14 +402,16 @@ class ImmichClient:
     async def add_to_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """PUT /albums/{id}/assets (albumAsset.create): one result per id, `duplicate` when
         already there (safe to repeat, so retried)."""
-        data = await self._json("PUT", f"/albums/{album_id}/assets", json={"ids": asset_ids},
-                                idempotent=True)  # fmt: skip
+        data = await self._json(
+            "PUT", f"/albums/{album_id}/assets", json={"ids": asset_ids}, idempotent=True
+        )
         return parse_list(BulkIdResult, data, "PUT /albums/{id}/assets")
 
     async def remove_from_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """DELETE /albums/{id}/assets (albumAsset.delete): `not_found` when not there."""
-        data = await self._json("DELETE", f"/albums/{album_id}/assets",
-                                json={"ids": asset_ids}, idempotent=True)  # fmt: skip
+        data = await self._json(
+            "DELETE", f"/albums/{album_id}/assets", json={"ids": asset_ids}, idempotent=True
+        )
         return parse_list(BulkIdResult, data, "DELETE /albums/{id}/assets")
 
     async def album_asset_ids(self, album_id: str) -> set[str]:
@@ -426,14 +432,16 @@ class ImmichClient:
     async def tag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """PUT /tags/{id}/assets (tag.asset): per-item results, `duplicate` when already
         tagged. Immich then writes the tag into an .xmp file beside each original."""
-        data = await self._json("PUT", f"/tags/{tag_id}/assets", json={"ids": asset_ids},
-                                idempotent=True)  # fmt: skip
+        data = await self._json(
+            "PUT", f"/tags/{tag_id}/assets", json={"ids": asset_ids}, idempotent=True
+        )
         return parse_list(BulkIdResult, data, "PUT /tags/{id}/assets")
 
     async def untag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """DELETE /tags/{id}/assets (tag.asset): `not_found` when not tagged."""
-        data = await self._json("DELETE", f"/tags/{tag_id}/assets", json={"ids": asset_ids},
-                                idempotent=True)  # fmt: skip
+        data = await self._json(
+            "DELETE", f"/tags/{tag_id}/assets", json={"ids": asset_ids}, idempotent=True
+        )
         return parse_list(BulkIdResult, data, "DELETE /tags/{id}/assets")
 
     async def tag_asset_ids(self, tag_id: str) -> set[str]:

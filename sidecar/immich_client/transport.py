@@ -155,12 +155,15 @@ class Transport:
 
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
-            headers={"x-api-key": api_key, "accept": "application/json",
-                     "user-agent": "immich-sidecar"},
+            headers={
+                "x-api-key": api_key,
+                "accept": "application/json",
+                "user-agent": "immich-sidecar",
+            },
             timeout=httpx.Timeout(request_timeout_s, connect=connect_timeout_s),
             limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
             follow_redirects=False,
-        )  # fmt: skip
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -274,8 +277,9 @@ class Transport:
                     f"includes {permission}",
                     permission=permission,
                 )
-            return ImmichPermissionError(f"Immich refused {method} {path}: {message}",
-                                         permission=None)  # fmt: skip
+            return ImmichPermissionError(
+                f"Immich refused {method} {path}: {message}", permission=None
+            )
         if status == 404 or message.startswith("Not found"):
             return ImmichNotFoundError(
                 f"{method} {path}: {message}", status=status, summary=message

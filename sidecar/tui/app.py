@@ -61,8 +61,11 @@ class SidecarApp(App[None]):
         Binding("q", "quit_or_back", "Quit", show=False),
     ]  # each screen's footer shows the ones that fit (see base.nav)
     SCREENS: ClassVar[dict[str, Any]] = {
-        "dashboard": Dashboard, "groups": Groups, "pairs": Pairs, "writeback": Writeback,
-    }  # fmt: skip
+        "dashboard": Dashboard,
+        "groups": Groups,
+        "pairs": Pairs,
+        "writeback": Writeback,
+    }
 
     def __init__(self, services: TuiServices, *, ansi: bool | None = False) -> None:
         """`ansi`: use the terminal's own 16 ANSI colours (True), the full-colour theme
@@ -76,8 +79,15 @@ class SidecarApp(App[None]):
         if ansi:
             self.theme = "ansi-dark"
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = False) -> None:  # fmt: skip
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Notifications are plain text unless asked otherwise: they carry file names and
         error messages (e.g. "[immich] url"), which must not be read as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)

@@ -18,16 +18,26 @@ __all__ = ["GRAPHICS", "PAGE", "TuiServices", "services"]
 PAGE = 200  # rows read at a time by the lists; the next page loads near the end
 
 
-SCREEN_KEYS = (("d", "dashboard", "Home"), ("g", "groups", "Groups"),
-               ("p", "pairs", "Pairs"), ("w", "writeback", "Write-back"))  # fmt: skip
+SCREEN_KEYS = (
+    ("d", "dashboard", "Home"),
+    ("g", "groups", "Groups"),
+    ("p", "pairs", "Pairs"),
+    ("w", "writeback", "Write-back"),
+)
 
 
 def nav(here: str, *, quit: bool = False) -> list[Binding]:
     """Footer hints for going to the other screens, then help (and quit where it fits); the
     keys themselves work everywhere: they are the app's."""
-    return [Binding(key, f"app.go('{name}')", label) for key, name, label in SCREEN_KEYS
-            if name != here] + [Binding("question_mark", "app.help", "Help")] + (
-        [Binding("q", "app.quit_or_back", "Quit")] if quit else [])  # fmt: skip
+    return (
+        [
+            Binding(key, f"app.go('{name}')", label)
+            for key, name, label in SCREEN_KEYS
+            if name != here
+        ]
+        + [Binding("question_mark", "app.help", "Help")]
+        + ([Binding("q", "app.quit_or_back", "Quit")] if quit else [])
+    )
 
 
 class TuiServices(Protocol):

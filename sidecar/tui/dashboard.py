@@ -18,41 +18,53 @@ from sidecar.tui.base import nav, results_changed, services
 from sidecar.tui.modals import report_problem
 
 REFRESH_S = 10
-DRIFT = {"not_in_immich": "not imported", "in_immich_trash": "in Immich's trash",
-         "missing_on_disk": "offline (file gone)",
-         "reimported_moves": "moved and re-imported",
-         "multi_path_content": "same content at several paths"}  # fmt: skip
+DRIFT = {
+    "not_in_immich": "not imported",
+    "in_immich_trash": "in Immich's trash",
+    "missing_on_disk": "offline (file gone)",
+    "reimported_moves": "moved and re-imported",
+    "multi_path_content": "same content at several paths",
+}
 
 
 def summary(d: Numbers) -> str:
-    users = (" (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
-             if len(d.per_user) > 1 else "")  # fmt: skip
+    users = (
+        " (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
+        if len(d.per_user) > 1
+        else ""
+    )
     drift = ", ".join(f"{DRIFT.get(k, k.replace('_', ' '))} {v:,}" for k, v in d.drift.items())
     lines = [
         f"[b]Inventory[/b]   files {d.files:,} (removed {d.files_removed:,})   "
         f"Immich assets {d.assets:,}{users}",
-        "[b]Duplicates[/b]  " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
-                                 or "none (press N to analyse)"),
-        "[b]Pairs[/b]       " + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
-                                 or "none"),
+        "[b]Duplicates[/b]  "
+        + (
+            ", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
+            or "none (press N to analyse)"
+        ),
+        "[b]Pairs[/b]       "
+        + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items())) or "none"),
         f"[b]Trash queue[/b] {d.trash_pending:,} asset(s) decided (applied with T on the "
         "write-back screen)",
         "[b]Drift[/b]       " + (drift or "not computed yet (the daemon computes it)"),
         f"[b]Daemon[/b]      heartbeat {(d.heartbeat or 'never')[:19]}, watcher {d.watcher}",
-    ]  # fmt: skip
+    ]
     for job in d.jobs:
-        lines.append(f"  {job.id:<6} last {job.last_status or '-'} at "
-                     f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
-                     + (f" — {escape(job.last_message)}" if job.last_message else ""))  # fmt: skip
+        lines.append(
+            f"  {job.id:<6} last {job.last_status or '-'} at "
+            f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
+            + (f" — {escape(job.last_message)}" if job.last_message else "")
+        )
     return "\n".join(lines)
 
 
 class Dashboard(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("S", "run('sync')", "Sync"), Binding("R", "run('scan')", "Scan"),
+        Binding("S", "run('sync')", "Sync"),
+        Binding("R", "run('scan')", "Scan"),
         Binding("N", "run('analyze')", "aNalyse"),  # A is Apply, on the write-back screen
         *nav("dashboard", quit=True),
-    ]  # fmt: skip
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()

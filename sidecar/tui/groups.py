@@ -41,10 +41,11 @@ def name_of(key: str, members: list[Member]) -> str:
 
 class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("o", "sort", "Sort"), Binding("t", "tier", "Tier"),
+        Binding("o", "sort", "Sort"),
+        Binding("t", "tier", "Tier"),
         Binding("enter", "open", "Open", show=False),
         *nav("groups", quit=True),
-    ]  # fmt: skip
+    ]
     STATE_COLUMN = 5
     KEEPER_COLUMN = 4
 
@@ -79,8 +80,7 @@ class Groups(PagedList[StoredGroup]):
         super().reload(keep)
 
     async def fetch(self, offset: int, limit: int) -> list[StoredGroup]:
-        return await services(self).review.groups(offset, limit, SORTS[self.sort],
-                                                  TIERS[self.tier])  # fmt: skip
+        return await services(self).review.groups(offset, limit, SORTS[self.sort], TIERS[self.tier])
 
     async def states(self, items: list[StoredGroup]) -> dict[int, str]:
         verdicts = await services(self).review.group_verdicts(items)
@@ -93,8 +93,14 @@ class Groups(PagedList[StoredGroup]):
         return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 28)
 
     def cells(self, g: StoredGroup, state: str) -> tuple[str, ...]:
-        return (g.tier, str(len(g.members)), human(g.reclaim), str(g.distance),
-                self.keeper_cell(g), state)  # fmt: skip
+        return (
+            g.tier,
+            str(len(g.members)),
+            human(g.reclaim),
+            str(g.distance),
+            self.keeper_cell(g),
+            state,
+        )
 
     async def update_states(self, rows: list[int]) -> None:
         await super().update_states(rows)
@@ -105,9 +111,10 @@ class Groups(PagedList[StoredGroup]):
     def loaded_page(self) -> None:
         if not self.loaded:
             self.query_one("#groups-title", Static).update(
-                "No duplicate groups" + (f" of tier {TIERS[self.tier]}" if self.tier else "")
+                "No duplicate groups"
+                + (f" of tier {TIERS[self.tier]}" if self.tier else "")
                 + " (N on the dashboard runs the analysis; t changes the tier)"
-            )  # fmt: skip
+            )
 
     @work(exclusive=True, group="group-states")
     async def refresh_states(self) -> None:
@@ -164,7 +171,7 @@ class GroupView(Screen[None]):
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("escape", "back", "Back"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self, groups: Groups, index: int) -> None:
         super().__init__()
@@ -177,9 +184,11 @@ class GroupView(Screen[None]):
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
         g, more = self.group, "" if groups.exhausted else "+"
-        self.title_text = (f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
-                           f"{human(g.reclaim)} reclaimable · {index + 1}/"
-                           f"{len(groups.loaded)}{more}")  # fmt: skip
+        self.title_text = (
+            f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
+            f"{human(g.reclaim)} reclaimable · {index + 1}/"
+            f"{len(groups.loaded)}{more}"
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -201,8 +210,16 @@ class GroupView(Screen[None]):
             pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
             name = where.rsplit("/", 1)[-1]
             fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
-            table.add_row(*plain(mark, shorten(where.removeprefix(self.folder), 34), fmt,
-                                 human(m.size), pixels, when(m.captured_at)))  # fmt: skip
+            table.add_row(
+                *plain(
+                    mark,
+                    shorten(where.removeprefix(self.folder), 34),
+                    fmt,
+                    human(m.size),
+                    pixels,
+                    when(m.captured_at),
+                )
+            )
         self.show_state()
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
@@ -239,8 +256,10 @@ class GroupView(Screen[None]):
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not recorded", exc)
             return
-        self.app.notify(f"Recorded: {self.label(member)} is not a duplicate of the others "
-                        "(decide about the rest here; u takes it back)")  # fmt: skip
+        self.app.notify(
+            f"Recorded: {self.label(member)} is not a duplicate of the others "
+            "(decide about the rest here; u takes it back)"
+        )
         self.show_state()
 
     def reasons_text(self) -> str:
@@ -248,8 +267,9 @@ class GroupView(Screen[None]):
         for m in self.group.members:
             if m.asset_id and self.albums.get(m.asset_id):
                 names = ", ".join(self.albums[m.asset_id])
-                lines.append(f"• {escape(name_of(m.key, self.group.members))} is in: "
-                             f"{escape(names)}")  # fmt: skip
+                lines.append(
+                    f"• {escape(name_of(m.key, self.group.members))} is in: {escape(names)}"
+                )
         return "\n".join(lines)
 
     def highlighted(self) -> Member | None:
@@ -267,8 +287,9 @@ class GroupView(Screen[None]):
             table = self.query_one(DataTable)
             for row, m in enumerate(self.group.members):
                 if self.immich_path(m):
-                    table.update_cell_at(Coordinate(row, 1),
-                                         Text(shorten(f"Immich: {self.label(m)}", 34)))  # fmt: skip
+                    table.update_cell_at(
+                        Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
+                    )
             self.show_sides()
             self.albums = await review.albums(self.group)
         except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
@@ -305,9 +326,10 @@ class GroupView(Screen[None]):
         self.show_detail()
         self.query_one(SideBySide).show(
             ("keeper", self.label(self.keeper), self.keeper),
-            None if right is None else
-            ("this" if right is member else "other", self.label(right), right),
-        )  # fmt: skip
+            None
+            if right is None
+            else ("this" if right is member else "other", self.label(right), right),
+        )
 
     def show_detail(self) -> None:
         member = self.highlighted()
@@ -347,9 +369,11 @@ class GroupView(Screen[None]):
                 if member is None:
                     return
                 queued = await review.keep(g, member.key)
-                self.app.notify(f"Recorded: keep {name_of(member.key, g.members)}, "
-                                f"{len(queued)} to the trash queue (T on the write-back "
-                                "screen applies it)")  # fmt: skip
+                self.app.notify(
+                    f"Recorded: keep {name_of(member.key, g.members)}, "
+                    f"{len(queued)} to the trash queue (T on the write-back "
+                    "screen applies it)"
+                )
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not recorded", exc)
             return
@@ -362,6 +386,8 @@ class GroupView(Screen[None]):
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not taken back", exc)
             return
-        self.app.notify("Taken back: no decision about this group now (what an apply already "
-                        "did is undone on the write-back screen)")  # fmt: skip
+        self.app.notify(
+            "Taken back: no decision about this group now (what an apply already "
+            "did is undone on the write-back screen)"
+        )
         self.show_state()

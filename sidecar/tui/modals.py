@@ -19,8 +19,9 @@ class Confirm(ModalScreen[bool]):
     until it is answered: Textual keeps them from a modal screen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes"), Binding("n,escape,q", "answer(False)", "No"),
-    ]  # fmt: skip
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape,q", "answer(False)", "No"),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()

@@ -100,8 +100,10 @@ class PagedList(Screen[None], Generic[T]):
         self.exhausted = len(page) < limit
         table = self.table
         for item in page:
-            table.add_row(*plain(*self.cells(item, states.get(self.item_id(item), ""))),
-                          key=str(len(self.loaded)))  # fmt: skip
+            table.add_row(
+                *plain(*self.cells(item, states.get(self.item_id(item), ""))),
+                key=str(len(self.loaded)),
+            )
             self.loaded.append(item)
         if 0 < want <= len(self.loaded):
             table.move_cursor(row=want - 1, animate=False)

@@ -25,16 +25,17 @@ from sidecar.tui.previews import SideBySide
 
 class Pairs(PagedList[StoredPair]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "decide('accept')", "Accept"), Binding("r", "decide('reject')", "Reject"),
-        Binding("c", "decide('primary')", "Primary"), Binding("u", "decide('undo')", "Undo"),
+        Binding("a", "decide('accept')", "Accept"),
+        Binding("r", "decide('reject')", "Reject"),
+        Binding("c", "decide('primary')", "Primary"),
+        Binding("u", "decide('undo')", "Undo"),
         *nav("pairs"),
-    ]  # fmt: skip
+    ]
     STATE_COLUMN = 3
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, "
-                     "c next primary")  # fmt: skip
+        yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, c next primary")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield SideBySide(id="pair-previews")
         with VerticalScroll(id="pair-box"):
@@ -54,8 +55,13 @@ class Pairs(PagedList[StoredPair]):
         return await services(self).review.pair_states(items)
 
     def cells(self, p: StoredPair, state: str) -> tuple[str, ...]:
-        return (p.kind, str(len(p.members)), shorten(name_of(p.primary, p.members), 22), state,
-                _start((p.reasons or [""])[0], 26))  # fmt: skip
+        return (
+            p.kind,
+            str(len(p.members)),
+            shorten(name_of(p.primary, p.members), 22),
+            state,
+            _start((p.reasons or [""])[0], 26),
+        )
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:
@@ -68,8 +74,9 @@ class Pairs(PagedList[StoredPair]):
         if not 0 <= row < len(self.loaded):
             return
         p = self.loaded[row]
-        lines = [("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key)
-                 for m in p.members]  # fmt: skip
+        lines = [
+            ("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key) for m in p.members
+        ]
         lines += [f"• {escape(r)}" for r in p.reasons]
         self.query_one("#pair-reasons", Static).update("\n".join(lines))
         primary = next((m for m in p.members if m.key == p.primary), p.members[0])
@@ -97,13 +104,17 @@ class Pairs(PagedList[StoredPair]):
                 keys = [m.key for m in pair.members]
                 if len(keys) < 2:
                     return
-                nxt = keys[(keys.index(pair.primary) + 1) % len(keys)] \
-                    if pair.primary in keys else keys[0]  # fmt: skip
+                nxt = (
+                    keys[(keys.index(pair.primary) + 1) % len(keys)]
+                    if pair.primary in keys
+                    else keys[0]
+                )
                 await review.choose_primary(pair, nxt)
                 self.loaded[row] = pair = replace(pair, primary=nxt)
                 self.show_pair(row)
-                table.update_cell_at(Coordinate(row, 2),
-                                     Text(shorten(name_of(nxt, pair.members), 22)))  # fmt: skip
+                table.update_cell_at(
+                    Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22))
+                )
                 note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
             else:
                 await review.undo_pair_decision(pair)

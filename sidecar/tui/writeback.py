@@ -19,20 +19,27 @@ from sidecar.tui.base import nav, plain, results_changed, results_version, servi
 from sidecar.tui.modals import Confirm, Problem, report_problem
 
 
-def describe(planned: WritePlan, paths: dict[str, str] | None = None, *,
-             trash_limit: int = 8) -> str:  # fmt: skip
+def describe(
+    planned: WritePlan, paths: dict[str, str] | None = None, *, trash_limit: int = 8
+) -> str:
     """The plan's counts, then each asset it would move to Immich's trash (its path in
     Immich and why), notes and errors."""
     summary = planned.plan.summary()
-    lines = [f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
-             + (", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
-                or "nothing to do")]  # fmt: skip
+    lines = [
+        f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
+        + (
+            ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
+            or "nothing to do"
+        )
+    ]
     lines += [f"[b]warning[/b]: {escape(w)}" for w in planned.plan.warnings]
     trash = [a for a in planned.plan.actions if a.kind.value == "trash"]
     ids = [i for a in trash for i in a.asset_ids]
     if ids:
-        lines.append(f"[b]To Immich's trash[/b] ({len(ids)}; recoverable there, never deleted "
-                     "for good by this tool):")  # fmt: skip
+        lines.append(
+            f"[b]To Immich's trash[/b] ({len(ids)}; recoverable there, never deleted "
+            "for good by this tool):"
+        )
         lines += [f"  {escape((paths or {}).get(i, i))}" for i in ids[:trash_limit]]
         if len(ids) > trash_limit:
             lines.append(f"  … and {len(ids) - trash_limit} more")
@@ -49,10 +56,12 @@ def keys_hint(planned: WritePlan) -> str:
 
 class Writeback(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "plan", "Plan"), Binding("A", "apply(False)", "Apply"),
-        Binding("T", "apply(True)", "Apply+trash"), Binding("u", "undo", "Undo"),
+        Binding("l", "plan", "Plan"),
+        Binding("A", "apply(False)", "Apply"),
+        Binding("T", "apply(True)", "Apply+trash"),
+        Binding("u", "undo", "Undo"),
         *nav("writeback"),
-    ]  # fmt: skip
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -93,8 +102,11 @@ class Writeback(Screen[None]):
                     f"The pending plan could not be read: {escape(str(exc))} (l plans afresh)"
                 )
                 return
-            box.update("[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
-                       + describe(planned, self.paths) + keys_hint(planned))  # fmt: skip
+            box.update(
+                "[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
+                + describe(planned, self.paths)
+                + keys_hint(planned)
+            )
 
     async def _show(self, planned: WritePlan) -> None:
         self.planned = planned
@@ -116,10 +128,13 @@ class Writeback(Screen[None]):
             table.add_row(*plain(f"#{r['run_id']}", r["status"], r["started_at"][:19], actions))
 
     def _plan_errors(self, planned: WritePlan) -> None:
-        self.app.push_screen(Problem(
-            "The plan is incomplete", "\n".join(planned.errors[:4]),
-            "What could not be read was left out of the plan; nothing was changed.",
-        ))  # fmt: skip
+        self.app.push_screen(
+            Problem(
+                "The plan is incomplete",
+                "\n".join(planned.errors[:4]),
+                "What could not be read was left out of the plan; nothing was changed.",
+            )
+        )
 
     async def _plan(self, trash: bool) -> WritePlan | None:
         self.query_one("#plan", Static).update("Planning (sync, analysis, Immich state)…")
@@ -169,8 +184,10 @@ class Writeback(Screen[None]):
             except Exception as exc:  # noqa: BLE001
                 report_problem(self.app, "Apply failed", exc)
                 return
-            done = (f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
-                    f"{report.skipped} skipped")  # fmt: skip
+            done = (
+                f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
+                f"{report.skipped} skipped"
+            )
             if report.failed:
                 failures = [m for m in report.messages if "fail" in m or "permission" in m]
                 hint = (
@@ -178,8 +195,9 @@ class Writeback(Screen[None]):
                     if any("permission" in m for m in report.messages)
                     else "The rest was applied; the next plan tries the failed actions again."
                 )
-                self.app.push_screen(Problem(done, "\n".join((failures or report.messages)[:6]),
-                                             hint))  # fmt: skip
+                self.app.push_screen(
+                    Problem(done, "\n".join((failures or report.messages)[:6]), hint)
+                )
             else:
                 self.app.notify(done)
             results_changed(self)
@@ -201,6 +219,8 @@ class Writeback(Screen[None]):
             except Exception as exc:  # noqa: BLE001
                 report_problem(self.app, "Undo failed", exc)
                 return
-            self.app.notify(f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
-                            severity="error" if report.failed else "information")  # fmt: skip
+            self.app.notify(
+                f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
+                severity="error" if report.failed else "information",
+            )
             self.load_runs()

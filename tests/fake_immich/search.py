@@ -65,11 +65,15 @@ class Search:
         if not isinstance(size, int) or isinstance(size, bool):
             raise SearchError("size", "Invalid input: expected number", "size must be a number")
         if size > 1000:
-            raise SearchError("size", "Too big: expected number to be <=1000",
-                              "size must not be greater than 1000")  # fmt: skip
+            raise SearchError(
+                "size",
+                "Too big: expected number to be <=1000",
+                "size must not be greater than 1000",
+            )
         if size < 1:
-            raise SearchError("size", "Too small: expected number to be >=1",
-                              "size must not be less than 1")  # fmt: skip
+            raise SearchError(
+                "size", "Too small: expected number to be >=1", "size must not be less than 1"
+            )
         with_exif = bool(body.get("withExif", False))
         filter_mode = self.state.mode.cursor_search and ("filter" in body or "cursor" in body)
         found = self._matches(body, owner_id, filter_mode, with_exif)
@@ -84,8 +88,9 @@ class Search:
             if not isinstance(page, int) or isinstance(page, bool):
                 raise SearchError("page", "Invalid input: expected number", "page must be a number")
             if page < 1:
-                raise SearchError("page", "Too small: expected number to be >=1",
-                                  "page must not be less than 1")  # fmt: skip
+                raise SearchError(
+                    "page", "Too small: expected number to be >=1", "page must not be less than 1"
+                )
             offset = (page - 1) * size
             items = self._window(found, offset, size)
             # the server looks one item ahead: a full last page already answers null
@@ -125,9 +130,15 @@ class Search:
     def _matches(
         self, body: dict[str, Any], owner_id: str, filter_mode: bool, with_exif: bool
     ) -> Matches:
-        key = json.dumps([owner_id, filter_mode, {k: v for k, v in body.items()
-                                                  if k not in ("page", "cursor", "size")}],
-                         sort_keys=True, default=str)  # fmt: skip
+        key = json.dumps(
+            [
+                owner_id,
+                filter_mode,
+                {k: v for k, v in body.items() if k not in ("page", "cursor", "size")},
+            ],
+            sort_keys=True,
+            default=str,
+        )
         cached = self._cache.get(key)
         if cached is not None and cached[0] == self.state.revision:
             return cached[1]
@@ -168,9 +179,14 @@ class Search:
         if "trashedAfter" in body:
             after = _date(body["trashedAfter"], "trashedAfter")
             out = [a for a in out if a.deleted_at is not None and a.deleted_at > after]
-        for field, attr in (("id", "id"), ("libraryId", "library_id"), ("checksum", "checksum"),
-                            ("isOffline", "is_offline"), ("isFavorite", "is_favorite"),
-                            ("originalPath", "original_path")):  # fmt: skip
+        for field, attr in (
+            ("id", "id"),
+            ("libraryId", "library_id"),
+            ("checksum", "checksum"),
+            ("isOffline", "is_offline"),
+            ("isFavorite", "is_favorite"),
+            ("originalPath", "original_path"),
+        ):
             if field in body:
                 out = [a for a in out if getattr(a, attr) == body[field]]
         if "originalFileName" in body:
@@ -182,8 +198,9 @@ class Search:
             sets = [set(a.asset_ids) if a else set() for a in albums]
             out = [a for a in out if all(a.id in members for members in sets)]
         if body.get("tagIds"):  # carrying every tag given (or a tag below it)
-            tagged = [self.state.tagged(t) if t in self.state.tags else set()
-                      for t in body["tagIds"]]  # fmt: skip
+            tagged = [
+                self.state.tagged(t) if t in self.state.tags else set() for t in body["tagIds"]
+            ]
             out = [a for a in out if all(a.id in members for members in tagged)]
         return out
 
@@ -207,13 +224,18 @@ class Search:
             out = [a for a in out if a.id == flt["id"]["eq"]]
         albums = flt.get("albumIds") or {}
         if albums.get("any"):  # in any album given
-            members = {m for x in albums["any"] if x in self.state.albums
-                       for m in self.state.albums[x].asset_ids}  # fmt: skip
+            members = {
+                m
+                for x in albums["any"]
+                if x in self.state.albums
+                for m in self.state.albums[x].asset_ids
+            }
             out = [a for a in out if a.id in members]
         tags = flt.get("tagIds") or {}
         if tags.get("any"):
-            carrying = {a for t in tags["any"] if t in self.state.tags
-                        for a in self.state.tagged(t)}  # fmt: skip
+            carrying = {
+                a for t in tags["any"] if t in self.state.tags for a in self.state.tagged(t)
+            }
             out = [a for a in out if a.id in carrying]
         return out
 

@@ -91,9 +91,11 @@ def main() -> None:
     for i in range(args.assets):
         minute = tied[i] if i < len(tied) else i  # tied assets: the first minute of their run
         fake.state.import_file(
-            library, f"{args.library}/{2015 + i // 10000}/{i // 100 % 100:02d}/IMG_{i:07d}.JPG",
-            taken=base + timedelta(minutes=minute), file_size=2_000_000 + i,
-        ).updated_at = base + timedelta(days=365, seconds=i)  # last changed long ago  # fmt: skip
+            library,
+            f"{args.library}/{2015 + i // 10000}/{i // 100 % 100:02d}/IMG_{i:07d}.JPG",
+            taken=base + timedelta(minutes=minute),
+            file_size=2_000_000 + i,
+        ).updated_at = base + timedelta(days=365, seconds=i)  # last changed long ago
     if args.photos is not None:
         import_photos(fake, library, args.library, args.photos)
     if args.ids_file:

@@ -96,8 +96,9 @@ class FakeImmich:
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        kwargs={"poll_interval": 0.05})  # fmt: skip
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
+        )
         self._thread.start()
         return self
 
@@ -151,8 +152,9 @@ class FakeImmich:
 
     # -- dispatch --------------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, query: dict[str, str], headers: dict[str, str],
-               raw: bytes) -> tuple[int, Any, dict[str, str]]:  # fmt: skip
+    def handle(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], raw: bytes
+    ) -> tuple[int, Any, dict[str, str]]:
         self.sidecar_writes.tick()
         route = find_route(self.mode, method, path)
         if route is None:
@@ -193,8 +195,12 @@ class FakeImmich:
     def error_body(self, err: HttpError) -> tuple[Any, dict[str, str]]:
         correlation = secrets.token_hex(4)
         if self.mode is Mode.V2_7:
-            body = {"message": err.message, "error": err.error, "statusCode": err.status,
-                    "correlationId": correlation}  # fmt: skip
+            body = {
+                "message": err.message,
+                "error": err.error,
+                "statusCode": err.status,
+                "correlationId": correlation,
+            }
             return body, {}
         return {"message": err.message}, {"X-Correlation-ID": correlation}
 
@@ -207,15 +213,31 @@ class FakeImmich:
         return 200, self.mode.version, {}
 
     def op_get_server_about(self, key: FakeKey, body: Any, query: Any) -> Any:
-        about = {"version": f"v{self.mode.value}", "versionUrl": "", "licensed": False,
-                 "nodejs": "v22.0.0", "exiftool": "13.0", "ffmpeg": "7.0", "libvips": "8.16",
-                 "imagemagick": "7.1"}  # fmt: skip
+        about = {
+            "version": f"v{self.mode.value}",
+            "versionUrl": "",
+            "licensed": False,
+            "nodejs": "v22.0.0",
+            "exiftool": "13.0",
+            "ffmpeg": "7.0",
+            "libvips": "8.16",
+            "imagemagick": "7.1",
+        }
         return 200, about, {}
 
     def op_get_api_keys_me(self, key: FakeKey, body: Any, query: Any) -> Any:
         now = js_time(self.state.now())
-        return 200, {"id": key.id, "name": key.name, "permissions": key.permissions,
-                     "createdAt": now, "updatedAt": now}, {}  # fmt: skip
+        return (
+            200,
+            {
+                "id": key.id,
+                "name": key.name,
+                "permissions": key.permissions,
+                "createdAt": now,
+                "updatedAt": now,
+            },
+            {},
+        )
 
     def op_get_users_me(self, key: FakeKey, body: Any, query: Any) -> Any:
         return 200, self.state.user_json(self.state.users[key.user_id]), {}
@@ -236,14 +258,14 @@ class FakeImmich:
             raise HttpError(400, "Not found or no asset.read access")
         return 200, self.state.detail_json(asset), {}
 
-    def op_get_assets_id_thumbnail(self, key: FakeKey, body: Any, query: Any,
-                                   asset_id: str) -> Any:  # fmt: skip
+    def op_get_assets_id_thumbnail(self, key: FakeKey, body: Any, query: Any, asset_id: str) -> Any:
         asset = self.state.assets.get(asset_id)
         if asset is None or asset.owner_id != key.user_id:
             raise HttpError(400, "Not found or no asset.view access")
         if query.get("size", "thumbnail") not in ("thumbnail", "preview", "fullsize", "original"):
-            raise HttpError(400, ["size must be one of the following values: fullsize, "
-                                  "preview, thumbnail"])  # fmt: skip
+            raise HttpError(
+                400, ["size must be one of the following values: fullsize, preview, thumbnail"]
+            )
         data = self.state.thumbnails.get(asset_id)
         if data is None:  # the thumbnail job failed or has not run (recorded 137)
             raise HttpError(404, "Asset media not found", "Not Found")
@@ -266,8 +288,12 @@ class FakeImmich:
     def op_put_assets(self, key: FakeKey, body: Any, query: Any) -> Any:
         """Bulk update: any unknown id rejects the whole request (recorded 88); a duplicateId
         that is not a UUID reaches the database and fails (recorded 87)."""
-        fields = {"duplicateId": "duplicate_id", "isFavorite": "is_favorite",
-                  "description": "description", "visibility": "visibility"}  # fmt: skip
+        fields = {
+            "duplicateId": "duplicate_id",
+            "isFavorite": "is_favorite",
+            "description": "description",
+            "visibility": "visibility",
+        }
         with self.state.lock:
             assets = [self.state.assets.get(i) for i in body["ids"]]
             if any(a is None or a.owner_id != key.user_id for a in assets):
@@ -279,8 +305,13 @@ class FakeImmich:
                 assert asset is not None
                 for name, attr in fields.items():
                     if name in body:
-                        setattr(asset, attr, body[name] if body[name] is not None or
-                                name == "duplicateId" else getattr(asset, attr))  # fmt: skip
+                        setattr(
+                            asset,
+                            attr,
+                            body[name]
+                            if body[name] is not None or name == "duplicateId"
+                            else getattr(asset, attr),
+                        )
                 self.state.touch(asset)
             self.sidecar_writes.queue(body["ids"])  # asset.service updateAll: SidecarWrite
             return 204, None, {}
@@ -301,8 +332,11 @@ class FakeImmich:
 
     def op_post_trash_restore_assets(self, key: FakeKey, body: Any, query: Any) -> Any:
         with self.state.lock:
-            ids = [i for i in body["ids"] if i in self.state.assets
-                   and self.state.assets[i].owner_id == key.user_id]  # fmt: skip
+            ids = [
+                i
+                for i in body["ids"]
+                if i in self.state.assets and self.state.assets[i].owner_id == key.user_id
+            ]
             self.state.restore(*ids)
             return 200, {"count": len(body["ids"])}, {}  # ids accepted (recorded 154)
 
@@ -354,17 +388,25 @@ class FakeImmich:
         owned and shared with others, or shared with the caller."""
         shared = str(query.get("shared", query.get("isShared", ""))).lower() == "true"
         with self.state.lock:
-            out = [self.state.album_json(a, with_assets=False) for a in self.state.albums.values()
-                   if ((a.owner_id == key.user_id and bool(a.shared_with)) or
-                       key.user_id in a.shared_with if shared else a.owner_id == key.user_id)
-                   and query.get("name", a.name) == a.name
-                   and ("assetId" not in query or query["assetId"] in a.asset_ids)]  # fmt: skip
+            out = [
+                self.state.album_json(a, with_assets=False)
+                for a in self.state.albums.values()
+                if (
+                    (a.owner_id == key.user_id and bool(a.shared_with))
+                    or key.user_id in a.shared_with
+                    if shared
+                    else a.owner_id == key.user_id
+                )
+                and query.get("name", a.name) == a.name
+                and ("assetId" not in query or query["assetId"] in a.asset_ids)
+            ]
             return 200, out, {}
 
     def op_post_albums(self, key: FakeKey, body: Any, query: Any) -> Any:
         with self.state.lock:
-            album = self.state.create_album(key.user_id, body["albumName"], body.get("assetIds"),
-                                            body.get("description") or "")  # fmt: skip
+            album = self.state.create_album(
+                key.user_id, body["albumName"], body.get("assetIds"), body.get("description") or ""
+            )
             return 201, self.state.album_json(album), {}
 
     def op_get_albums_id(self, key: FakeKey, body: Any, query: Any, album_id: str) -> Any:
@@ -384,23 +426,24 @@ class FakeImmich:
         asset the caller cannot see (recorded 29)."""
         with self.state.lock:
             album = self._owned_album(key, album_id, "albumAsset.create")
-            out = self._add_each(key, body["ids"], album.asset_ids,
-                                 lambda asset: album.asset_ids.append(asset.id))  # fmt: skip
+            out = self._add_each(
+                key, body["ids"], album.asset_ids, lambda asset: album.asset_ids.append(asset.id)
+            )
             if any(item["success"] for item in out):
                 album.updated_at = self.state.now()
             self.state.revision += 1  # album membership is searchable
             return 200, out, {}
 
-    def op_delete_albums_id_assets(self, key: FakeKey, body: Any, query: Any,
-                                   album_id: str) -> Any:  # fmt: skip
+    def op_delete_albums_id_assets(self, key: FakeKey, body: Any, query: Any, album_id: str) -> Any:
         with self.state.lock:
             album = self._owned_album(key, album_id, "albumAsset.delete")
             out = self._remove_each(body["ids"], album.asset_ids, album.asset_ids.remove)
             self.state.revision += 1
             return 200, out, {}
 
-    def _add_each(self, key: FakeKey, ids: list[str], members: Container[str],
-                  add: Callable[[Any], None]) -> list[dict[str, Any]]:  # fmt: skip
+    def _add_each(
+        self, key: FakeKey, ids: list[str], members: Container[str], add: Callable[[Any], None]
+    ) -> list[dict[str, Any]]:
         """Per-item results of a bulk add to an album or tag: `no_permission` for an asset
         the caller cannot see, `duplicate` when already a member."""
         out: list[dict[str, Any]] = []
@@ -416,8 +459,9 @@ class FakeImmich:
         return out
 
     @staticmethod
-    def _remove_each(ids: list[str], members: Container[str],
-                     remove: Callable[[str], None]) -> list[dict[str, Any]]:  # fmt: skip
+    def _remove_each(
+        ids: list[str], members: Container[str], remove: Callable[[str], None]
+    ) -> list[dict[str, Any]]:
         """Per-item results of a bulk removal: `not_found` for a non-member."""
         out: list[dict[str, Any]] = []
         for asset_id in ids:
@@ -430,8 +474,15 @@ class FakeImmich:
 
     def op_get_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
         with self.state.lock:
-            return 200, [self.state.tag_json(t) for t in self.state.tags.values()
-                         if t.owner_id == key.user_id], {}  # fmt: skip
+            return (
+                200,
+                [
+                    self.state.tag_json(t)
+                    for t in self.state.tags.values()
+                    if t.owner_id == key.user_id
+                ],
+                {},
+            )
 
     def op_put_tags(self, key: FakeKey, body: Any, query: Any) -> Any:
         with self.state.lock:
@@ -460,8 +511,7 @@ class FakeImmich:
 
             return 200, self._add_each(key, body["ids"], tag.asset_ids, add), {}
 
-    def op_delete_tags_id_assets(self, key: FakeKey, body: Any, query: Any,
-                                 tag_id: str) -> Any:  # fmt: skip
+    def op_delete_tags_id_assets(self, key: FakeKey, body: Any, query: Any, tag_id: str) -> Any:
         """Per-item: `not_found` for an asset without the tag (recorded 170-171)."""
         with self.state.lock:
             tag = self._owned_tag(key, tag_id, "tag.asset")
@@ -482,27 +532,51 @@ class FakeImmich:
                 if len(members) == 1:
                     members[0].duplicate_id = None
                     self.state.touch(members[0])
-        out = [{"duplicateId": gid, "assets": [self.state.asset_json(a) for a in members],
-                "suggestedKeepAssetIds": [members[0].id]}
-               for gid, members in groups.items() if len(members) > 1]  # fmt: skip
+        out = [
+            {
+                "duplicateId": gid,
+                "assets": [self.state.asset_json(a) for a in members],
+                "suggestedKeepAssetIds": [members[0].id],
+            }
+            for gid, members in groups.items()
+            if len(members) > 1
+        ]
         return 200, out, {}
 
     def op_get_libraries(self, key: FakeKey, body: Any, query: Any) -> Any:
-        out = [{"id": lib.id, "name": lib.name, "ownerId": lib.owner_id,
-                "importPaths": lib.import_paths, "exclusionPatterns": lib.exclusion_patterns,
-                "assetCount": 0, "createdAt": js_time(lib.created_at),
-                "updatedAt": js_time(lib.created_at), "refreshedAt": None}
-               for lib in self.state.libraries.values()]  # fmt: skip
+        out = [
+            {
+                "id": lib.id,
+                "name": lib.name,
+                "ownerId": lib.owner_id,
+                "importPaths": lib.import_paths,
+                "exclusionPatterns": lib.exclusion_patterns,
+                "assetCount": 0,
+                "createdAt": js_time(lib.created_at),
+                "updatedAt": js_time(lib.created_at),
+                "refreshedAt": None,
+            }
+            for lib in self.state.libraries.values()
+        ]
         return 200, out, {}
 
-    def op_get_libraries_id_statistics(self, key: FakeKey, body: Any, query: Any,
-                                       library_id: str) -> Any:  # fmt: skip
+    def op_get_libraries_id_statistics(
+        self, key: FakeKey, body: Any, query: Any, library_id: str
+    ) -> Any:
         if library_id not in self.state.libraries:
             raise HttpError(400, "Not found or no library.statistics access")
         members = [a for a in self.state.assets.values() if a.library_id == library_id]
         photos = sum(1 for a in members if a.type == "IMAGE")
-        return 200, {"photos": photos, "videos": len(members) - photos, "total": len(members),
-                     "usage": sum(a.file_size for a in members)}, {}  # fmt: skip
+        return (
+            200,
+            {
+                "photos": photos,
+                "videos": len(members) - photos,
+                "total": len(members),
+                "usage": sum(a.file_size for a in members),
+            },
+            {},
+        )
 
 
 class _ZodError(HttpError):
@@ -589,8 +663,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.validate_spec and fault is None:
             # the spec declares thumbnails as application/octet-stream; the server sends image/*
             declared = "application/octet-stream" if binary else "application/json"
-            problems = validate(fake.mode, method, path, query, headers, raw, status, payload,
-                                declared)  # fmt: skip
+            problems = validate(
+                fake.mode, method, path, query, headers, raw, status, payload, declared
+            )
             fake.record.violations.extend(problems)
         try:
             request_json = json.loads(raw) if raw else None

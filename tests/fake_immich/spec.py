@@ -65,8 +65,11 @@ def _adapt(node: Any) -> None:
             node["oneOf"] = [all_of[0], {"type": "object", "nullable": True, "enum": [None]}]
         pattern = node.get("pattern")
         if isinstance(pattern, str) and "\\p{" in pattern:
-            node["pattern"] = (pattern.replace("\\p{L}", "\\w").replace("\\p{N}", "\\d")
-                               .replace("\\p{M}", "\\u0300-\\u036f"))  # fmt: skip
+            node["pattern"] = (
+                pattern.replace("\\p{L}", "\\w")
+                .replace("\\p{N}", "\\d")
+                .replace("\\p{M}", "\\u0300-\\u036f")
+            )
         for value in node.values():
             _adapt(value)
     elif isinstance(node, list):
@@ -98,9 +101,15 @@ def routes(mode: Mode) -> list[Route]:
         for method, op in ops.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            out.append(Route(method.upper(), template, re.compile(pattern),
-                             op.get("x-immich-permission"),
-                             bool(op.get("x-immich-admin-only"))))  # fmt: skip
+            out.append(
+                Route(
+                    method.upper(),
+                    template,
+                    re.compile(pattern),
+                    op.get("x-immich-permission"),
+                    bool(op.get("x-immich-admin-only")),
+                )
+            )
     # literal segments win over parameters (/api-keys/me before /api-keys/{id})
     out.sort(key=lambda r: r.template.count("{"))
     return out
@@ -126,8 +135,14 @@ def validate(
 ) -> list[str]:
     """Problems with the request or (for 2xx answers) the response, per the mode's spec."""
     problems: list[str] = []
-    request = MockRequest("http://127.0.0.1", method.lower(), f"/api{path}", args=query,
-                          headers=headers, data=body or None)  # fmt: skip
+    request = MockRequest(
+        "http://127.0.0.1",
+        method.lower(),
+        f"/api{path}",
+        args=query,
+        headers=headers,
+        data=body or None,
+    )
     spec = openapi(mode)
     try:
         spec.validate_request(request)

@@ -187,8 +187,9 @@ class State:
             self.users[user.id] = user
             return user
 
-    def add_key(self, user: FakeUser, permissions: list[str] | None = None,
-                name: str = "sidecar") -> str:  # fmt: skip
+    def add_key(
+        self, user: FakeUser, permissions: list[str] | None = None, name: str = "sidecar"
+    ) -> str:
         """Create an API key for `user`; returns its secret."""
         with self.lock:
             secret = secrets.token_urlsafe(24)
@@ -197,17 +198,28 @@ class State:
 
     # -- assets ----------------------------------------------------------------------------
 
-    def add_upload(self, owner: FakeUser, content: bytes, *, file_name: str = "IMG.jpg",
-                   taken: datetime | None = None, **fields: Any) -> FakeAsset:  # fmt: skip
+    def add_upload(
+        self,
+        owner: FakeUser,
+        content: bytes,
+        *,
+        file_name: str = "IMG.jpg",
+        taken: datetime | None = None,
+        **fields: Any,
+    ) -> FakeAsset:
         with self.lock:
             asset_id = new_id()
             path = f"/data/upload/{owner.id}/{asset_id[:2]}/{asset_id[2:4]}/{asset_id}.jpg"
             asset = FakeAsset(
-                id=asset_id, owner_id=owner.id, original_path=path,
-                checksum=content_checksum(content), file_size=len(content),
+                id=asset_id,
+                owner_id=owner.id,
+                original_path=path,
+                checksum=content_checksum(content),
+                file_size=len(content),
                 file_created_at=taken or datetime(2024, 5, 1, 10, tzinfo=UTC),
-                updated_at=self.now(), **fields,
-            )  # fmt: skip
+                updated_at=self.now(),
+                **fields,
+            )
             self._file_names[asset_id] = file_name
             self.assets[asset_id] = asset
             self._by_path[path] = asset
@@ -220,8 +232,9 @@ class State:
             self.libraries[library.id] = library
             return library
 
-    def import_file(self, library: FakeLibrary, path: str, *, taken: datetime | None = None,
-                    **fields: Any) -> FakeAsset:  # fmt: skip
+    def import_file(
+        self, library: FakeLibrary, path: str, *, taken: datetime | None = None, **fields: Any
+    ) -> FakeAsset:
         """What a library scan does for a new file: a new asset with a path checksum."""
         with self.lock:
             known = self._by_path.get(path)
@@ -232,11 +245,15 @@ class State:
                 self.touch(known)
                 return known
             asset = FakeAsset(
-                id=new_id(), owner_id=library.owner_id, original_path=path,
-                checksum=path_checksum(path), library_id=library.id,
+                id=new_id(),
+                owner_id=library.owner_id,
+                original_path=path,
+                checksum=path_checksum(path),
+                library_id=library.id,
                 file_created_at=taken or datetime(2023, 7, 14, 10, tzinfo=UTC),
-                updated_at=self.now(), **fields,
-            )  # fmt: skip
+                updated_at=self.now(),
+                **fields,
+            )
             self.assets[asset.id] = asset
             self._by_path[path] = asset
             self.revision += 1
@@ -256,9 +273,14 @@ class State:
         becomes a new asset (recorded 52-56)."""
         with self.lock:
             old_asset = self.file_gone(old)
-            new_asset = self.import_file(library, new, taken=old_asset.file_created_at,
-                                         width=old_asset.width, height=old_asset.height,
-                                         file_size=old_asset.file_size)  # fmt: skip
+            new_asset = self.import_file(
+                library,
+                new,
+                taken=old_asset.file_created_at,
+                width=old_asset.width,
+                height=old_asset.height,
+                file_size=old_asset.file_size,
+            )
             return old_asset, new_asset
 
     def trash(self, *ids: str) -> None:
@@ -356,13 +378,26 @@ class State:
             self.assets[asset_id].stack_id = None
             self.touch(self.assets[asset_id])
 
-    def create_album(self, owner_id: str, name: str, asset_ids: list[str] | None = None,
-                     description: str = "", shared_with: list[str] | None = None,
-                     ) -> FakeAlbum:  # fmt: skip
+    def create_album(
+        self,
+        owner_id: str,
+        name: str,
+        asset_ids: list[str] | None = None,
+        description: str = "",
+        shared_with: list[str] | None = None,
+    ) -> FakeAlbum:
         with self.lock:
             now = self.now()
-            album = FakeAlbum(new_id(), owner_id, name, list(asset_ids or []), description,
-                              now, now, list(shared_with or []))  # fmt: skip
+            album = FakeAlbum(
+                new_id(),
+                owner_id,
+                name,
+                list(asset_ids or []),
+                description,
+                now,
+                now,
+                list(shared_with or []),
+            )
             self.albums[album.id] = album
             self.revision += 1
             return album
@@ -383,11 +418,14 @@ class State:
             parts = value.split("/")
             for depth in range(1, len(parts) + 1):
                 path = "/".join(parts[:depth])
-                found = next((t for t in self.tags.values()
-                              if t.owner_id == owner_id and t.value == path), None)  # fmt: skip
+                found = next(
+                    (t for t in self.tags.values() if t.owner_id == owner_id and t.value == path),
+                    None,
+                )
                 if found is None:
-                    found = FakeTag(new_id(), owner_id, parts[depth - 1], path,
-                                    parent.id if parent else None)  # fmt: skip
+                    found = FakeTag(
+                        new_id(), owner_id, parts[depth - 1], path, parent.id if parent else None
+                    )
                     self.tags[found.id] = found
                 parent = found
             assert parent is not None
@@ -475,29 +513,50 @@ class State:
             out["deviceId"] = "Library Import" if asset.library_id else "immich-web"
         if with_exif and not asset.metadata_pending:
             out["exifInfo"] = {
-                "make": asset.make, "model": asset.model,
-                "exifImageWidth": asset.width, "exifImageHeight": asset.height,
-                "fileSizeInByte": asset.file_size, "orientation": "1",
+                "make": asset.make,
+                "model": asset.model,
+                "exifImageWidth": asset.width,
+                "exifImageHeight": asset.height,
+                "fileSizeInByte": asset.file_size,
+                "orientation": "1",
                 "dateTimeOriginal": pg_time(asset.file_created_at),
-                "modifyDate": pg_time(asset.file_created_at), "timeZone": None,
-                "lensModel": None, "fNumber": None, "focalLength": None, "iso": None,
-                "exposureTime": None, "latitude": None, "longitude": None, "city": None,
-                "state": None, "country": None, "description": asset.description,
-                "projectionType": None, "rating": None,
-            }  # fmt: skip
+                "modifyDate": pg_time(asset.file_created_at),
+                "timeZone": None,
+                "lensModel": None,
+                "fNumber": None,
+                "focalLength": None,
+                "iso": None,
+                "exposureTime": None,
+                "latitude": None,
+                "longitude": None,
+                "city": None,
+                "state": None,
+                "country": None,
+                "description": asset.description,
+                "projectionType": None,
+                "rating": None,
+            }
         return out
 
     def detail_json(self, asset: FakeAsset) -> dict[str, Any]:
         out = self.asset_json(asset)
         out["tags"] = [self.tag_json(t) for t in self.tags.values() if asset.id in t.asset_ids]
         owner = self.users[asset.owner_id]
-        out["owner"] = {"id": owner.id, "email": owner.email, "name": owner.name,
-                        "profileImagePath": "", "avatarColor": "primary",
-                        "profileChangedAt": pg_time(owner_changed)}  # fmt: skip
+        out["owner"] = {
+            "id": owner.id,
+            "email": owner.email,
+            "name": owner.name,
+            "profileImagePath": "",
+            "avatarColor": "primary",
+            "profileChangedAt": pg_time(owner_changed),
+        }
         if asset.stack_id is not None:
             primary, members = self.stacks[asset.stack_id]
-            out["stack"] = {"id": asset.stack_id, "primaryAssetId": primary,
-                            "assetCount": len(members)}  # fmt: skip
+            out["stack"] = {
+                "id": asset.stack_id,
+                "primaryAssetId": primary,
+                "assetCount": len(members),
+            }
         else:
             out["stack"] = None
         if self.mode is Mode.V2_7:
@@ -505,18 +564,30 @@ class State:
         return out
 
     def owner_json(self, user: FakeUser) -> dict[str, Any]:
-        return {"id": user.id, "email": user.email, "name": user.name, "profileImagePath": "",
-                "avatarColor": "primary", "profileChangedAt": pg_time(owner_changed)}  # fmt: skip
+        return {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "profileImagePath": "",
+            "avatarColor": "primary",
+            "profileChangedAt": pg_time(owner_changed),
+        }
 
     def album_json(self, album: FakeAlbum, *, with_assets: bool = True) -> dict[str, Any]:
         members = [self.assets[a] for a in album.asset_ids if a in self.assets]
         out: dict[str, Any] = {
-            "id": album.id, "albumName": album.name, "description": album.description,
+            "id": album.id,
+            "albumName": album.name,
+            "description": album.description,
             "albumThumbnailAssetId": members[0].id if members else None,
-            "albumUsers": [], "assetCount": len(members), "createdAt": js_time(album.created_at),
-            "updatedAt": js_time(album.updated_at), "hasSharedLink": False,
-            "isActivityEnabled": True, "shared": bool(album.shared_with),
-        }  # fmt: skip
+            "albumUsers": [],
+            "assetCount": len(members),
+            "createdAt": js_time(album.created_at),
+            "updatedAt": js_time(album.updated_at),
+            "hasSharedLink": False,
+            "isActivityEnabled": True,
+            "shared": bool(album.shared_with),
+        }
         if self.mode is not Mode.V2_7:  # 3.x: the owner comes first among the album users
             out["albumUsers"] = [
                 {"role": "owner", "user": self.owner_json(self.users[album.owner_id])}
@@ -529,14 +600,24 @@ class State:
 
     def user_json(self, user: FakeUser) -> dict[str, Any]:
         out = {
-            "id": user.id, "email": user.email, "name": user.name, "isAdmin": user.is_admin,
-            "profileImagePath": "", "avatarColor": "primary",
-            "profileChangedAt": pg_time(owner_changed), "shouldChangePassword": False,
-            "storageLabel": "admin" if user.is_admin else None, "quotaSizeInBytes": None,
-            "quotaUsageInBytes": 0, "createdAt": js_time(owner_changed),
-            "updatedAt": js_time(owner_changed), "deletedAt": None, "oauthId": "",
-            "status": "active", "license": None,
-        }  # fmt: skip
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "isAdmin": user.is_admin,
+            "profileImagePath": "",
+            "avatarColor": "primary",
+            "profileChangedAt": pg_time(owner_changed),
+            "shouldChangePassword": False,
+            "storageLabel": "admin" if user.is_admin else None,
+            "quotaSizeInBytes": None,
+            "quotaUsageInBytes": 0,
+            "createdAt": js_time(owner_changed),
+            "updatedAt": js_time(owner_changed),
+            "deletedAt": None,
+            "oauthId": "",
+            "status": "active",
+            "license": None,
+        }
         if self.mode is Mode.V3_2:
             out["clusterGroupId"] = user.cluster_group_id
         return out

@@ -155,8 +155,7 @@ def compute_drift(
             by_hash[f.content_hash].append(f.path)
     for content_hash, paths in sorted(by_hash.items()):
         if len(paths) > 1:
-            ids = sorted({a.id for p in paths for a in assets_by_path.get(p, ())
-                          if not a.trashed})  # fmt: skip
+            ids = sorted({a.id for p in paths for a in assets_by_path.get(p, ()) if not a.trashed})
             report.multi_path_content.append(SharedContent(content_hash, sorted(paths), ids))
 
     report.reimported_moves = _reimported(assets_by_path, files_by_path, moves)
@@ -227,6 +226,14 @@ def _by_signature(assets: list[AssetView]) -> list[ReimportedMove]:
         news = new.get(key, [])
         if len(olds) == 1 and len(news) == 1:
             o, n = olds[0], news[0]
-            out.append(ReimportedMove(o.id, n.id, o.local_path or "", n.local_path or "", "",
-                                      "same size, capture time and camera"))  # fmt: skip
+            out.append(
+                ReimportedMove(
+                    o.id,
+                    n.id,
+                    o.local_path or "",
+                    n.local_path or "",
+                    "",
+                    "same size, capture time and camera",
+                )
+            )
     return sorted(out, key=lambda m: (m.new_path, m.old_asset_id))

@@ -17,23 +17,82 @@ class MediaKind(StrEnum):
 
 IMAGE_EXTENSIONS = frozenset(
     {
-        ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff",
-        ".heic", ".heif", ".hif", ".avif", ".jxl", ".jp2", ".svg", ".psd", ".insp",
+        ".jpg",
+        ".jpeg",
+        ".jpe",
+        ".jfif",
+        ".png",
+        ".gif",
+        ".webp",
+        ".bmp",
+        ".tif",
+        ".tiff",
+        ".heic",
+        ".heif",
+        ".hif",
+        ".avif",
+        ".jxl",
+        ".jp2",
+        ".svg",
+        ".psd",
+        ".insp",
     }
-)  # fmt: skip
+)
 RAW_EXTENSIONS = frozenset(
     {
-        ".3fr", ".ari", ".arw", ".cap", ".cin", ".cr2", ".cr3", ".crw", ".dcr", ".dng",
-        ".erf", ".fff", ".iiq", ".k25", ".kdc", ".mrw", ".nef", ".nrw", ".orf", ".ori",
-        ".pef", ".raf", ".raw", ".rw2", ".rwl", ".sr2", ".srf", ".srw", ".x3f",
+        ".3fr",
+        ".ari",
+        ".arw",
+        ".cap",
+        ".cin",
+        ".cr2",
+        ".cr3",
+        ".crw",
+        ".dcr",
+        ".dng",
+        ".erf",
+        ".fff",
+        ".iiq",
+        ".k25",
+        ".kdc",
+        ".mrw",
+        ".nef",
+        ".nrw",
+        ".orf",
+        ".ori",
+        ".pef",
+        ".raf",
+        ".raw",
+        ".rw2",
+        ".rwl",
+        ".sr2",
+        ".srf",
+        ".srw",
+        ".x3f",
     }
-)  # fmt: skip
+)
 VIDEO_EXTENSIONS = frozenset(
     {
-        ".3gp", ".3gpp", ".avi", ".flv", ".insv", ".m2t", ".m2ts", ".m4v", ".mkv", ".mov",
-        ".mp4", ".mpe", ".mpeg", ".mpg", ".mts", ".vob", ".webm", ".wmv",
+        ".3gp",
+        ".3gpp",
+        ".avi",
+        ".flv",
+        ".insv",
+        ".m2t",
+        ".m2ts",
+        ".m4v",
+        ".mkv",
+        ".mov",
+        ".mp4",
+        ".mpe",
+        ".mpeg",
+        ".mpg",
+        ".mts",
+        ".vob",
+        ".webm",
+        ".wmv",
     }
-)  # fmt: skip
+)
 SIDECAR_EXTENSIONS = frozenset({".xmp"})
 
 

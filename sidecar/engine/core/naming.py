@@ -37,24 +37,39 @@ def _p(name: str, pattern: str, role: Role, example: str) -> NamePattern:
 # Order matters: the first pattern that matches a stem wins.
 PATTERNS: tuple[NamePattern, ...] = (
     # Pixel RAW+JPEG: PXL_20231005_123456789.RAW-01.MP.COVER.jpg + ...RAW-02.ORIGINAL.dng
-    _p("pixel-raw", r"^(?P<base>PXL_\d{8}_\d{6,9})\.RAW-\d{2}\.(?:MP\.COVER|ORIGINAL)$",
-       Role.ORIGINAL, "PXL_20231005_123456789.RAW-01.MP.COVER"),
+    _p(
+        "pixel-raw",
+        r"^(?P<base>PXL_\d{8}_\d{6,9})\.RAW-\d{2}\.(?:MP\.COVER|ORIGINAL)$",
+        Role.ORIGINAL,
+        "PXL_20231005_123456789.RAW-01.MP.COVER",
+    ),
     # Pixel and other Android bursts: PXL_20231005_123456789.MP ... handled as plain stems
     # iPhone burst exports: IMG_1234_BURST20230101120000_COVER / BURST20230101120000123
-    _p("burst-tag", r"^(?P<base>(?:.*?_)?(?P<tag>BURST\d{8,}))(?:_COVER)?$",
-       Role.BURST_FRAME, "IMG_1234_BURST20230101120000_COVER"),
+    _p(
+        "burst-tag",
+        r"^(?P<base>(?:.*?_)?(?P<tag>BURST\d{8,}))(?:_COVER)?$",
+        Role.BURST_FRAME,
+        "IMG_1234_BURST20230101120000_COVER",
+    ),
     # iPhone edits exported beside the original: IMG_E1234 belongs to IMG_1234
     _p("iphone-edited", r"^(?P<pre>IMG_)E(?P<num>\d{4,})$", Role.EDITED, "IMG_E1234"),
     # Samsung burst/sequence frames: 20230101_120000_001
-    _p("samsung-sequence", r"^(?P<base>(?P<tag>\d{8}_\d{6})_\d{3})$", Role.BURST_FRAME,
-       "20230101_120000_001"),
+    _p(
+        "samsung-sequence",
+        r"^(?P<base>(?P<tag>\d{8}_\d{6})_\d{3})$",
+        Role.BURST_FRAME,
+        "20230101_120000_001",
+    ),
     # Edited variants from many apps: IMG_1234_edited, IMG_1234-edited, IMG_1234-edit
-    _p("edited-suffix", r"^(?P<base>.+?)[ _-](?:edited|edit|bearbeitet)$", Role.EDITED,
-       "IMG_1234-edited"),
+    _p(
+        "edited-suffix",
+        r"^(?P<base>.+?)[ _-](?:edited|edit|bearbeitet)$",
+        Role.EDITED,
+        "IMG_1234-edited",
+    ),
     # Copies made by file managers: IMG_1234 (1), IMG_1234 copy, IMG_1234-1? (not: too loose)
-    _p("copy-suffix", r"^(?P<base>.+?)(?: \(\d+\)| copy(?: \d+)?)$", Role.COPY,
-       "IMG_1234 (1)"),
-)  # fmt: skip
+    _p("copy-suffix", r"^(?P<base>.+?)(?: \(\d+\)| copy(?: \d+)?)$", Role.COPY, "IMG_1234 (1)"),
+)
 
 
 @dataclass(frozen=True, slots=True)

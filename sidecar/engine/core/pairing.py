@@ -17,9 +17,18 @@ from enum import StrEnum
 from sidecar.engine.core.naming import Role, parse_stem, split_name
 
 FORMATS = {
-    "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "heic": "heic", "heif": "heic", "hif": "heic",
-    "avif": "heic", "png": "png", "tif": "tiff", "tiff": "tiff", "webp": "webp",
-}  # fmt: skip
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "jpe": "jpeg",
+    "heic": "heic",
+    "heif": "heic",
+    "hif": "heic",
+    "avif": "heic",
+    "png": "png",
+    "tif": "tiff",
+    "tiff": "tiff",
+    "webp": "webp",
+}
 
 
 class PairKind(StrEnum):
@@ -88,8 +97,9 @@ def _same_camera(a: Shot, b: Shot) -> bool | None:
     if not (a.make and b.make and a.model and b.model):
         return None
     return (a.make.strip().lower(), a.model.strip().lower()) == (
-        b.make.strip().lower(), b.model.strip().lower(),
-    )  # fmt: skip
+        b.make.strip().lower(),
+        b.model.strip().lower(),
+    )
 
 
 def _seconds_apart(a: Shot, b: Shot) -> float | None:
@@ -118,8 +128,9 @@ def _confirm(a: Shot, b: Shot, rules: PairingRules) -> tuple[bool, str]:
         dist = _distance(a.phash, b.phash)
         if dist > rules.max_phash_distance:
             return False, f"they do not look alike (perceptual hashes differ in {dist} bits)"
-    evidence = [f"captured {apart:.2f} s apart" if apart is not None
-                else "no capture time on one side"]  # fmt: skip
+    evidence = [
+        f"captured {apart:.2f} s apart" if apart is not None else "no capture time on one side"
+    ]
     if _same_camera(a, b):
         evidence.append(f"same camera ({camera_name(a)})")
     return True, ", ".join(evidence)
@@ -178,8 +189,11 @@ def _pair_group(
                 continue
             # an edit keeps the original's capture time only sometimes: its name is the rule
             primary = variant if role.role is Role.EDITED else anchor
-            why = ("the edited version is the one to see" if primary is variant
-                   else "the original is kept in front of its copy")  # fmt: skip
+            why = (
+                "the edited version is the one to see"
+                if primary is variant
+                else "the original is kept in front of its copy"
+            )
             reasons = (
                 f"'{variant.name}' is {_AS_VARIANT.get(role.role, 'a version')} of "
                 f"'{anchor.name}' (its name matches the {role.pattern} pattern)",
@@ -241,8 +255,13 @@ def _close_run(run: list[Shot], rules: PairingRules, out: list[Pair], seen: set[
         return
     first, last = frames[0], frames[-1]
     span = _seconds_apart(first, last) or 0.0
-    out.append(_burst(frames, f"{len(frames)} frames from {camera_name(first)} within "
-                              f"{span:.2f} s (gaps <= {rules.burst_gap_s:g} s)"))  # fmt: skip
+    out.append(
+        _burst(
+            frames,
+            f"{len(frames)} frames from {camera_name(first)} within "
+            f"{span:.2f} s (gaps <= {rules.burst_gap_s:g} s)",
+        )
+    )
     seen.update(s.key for s in frames)
 
 

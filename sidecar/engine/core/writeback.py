@@ -44,10 +44,18 @@ class Action:
     carry: Mapping[str, object] | None = None  # repair_move: what goes to the new asset
 
     def as_json(self) -> dict[str, object]:
-        return {"kind": self.kind.value, "owner": self.owner, "asset_ids": list(self.asset_ids),
-                "reason": self.reason, "category": self.category, "album": self.album,
-                "album_id": self.album_id, "tag": self.tag, "tag_id": self.tag_id,
-                "carry": dict(self.carry) if self.carry else None}  # fmt: skip
+        return {
+            "kind": self.kind.value,
+            "owner": self.owner,
+            "asset_ids": list(self.asset_ids),
+            "reason": self.reason,
+            "category": self.category,
+            "album": self.album,
+            "album_id": self.album_id,
+            "tag": self.tag,
+            "tag_id": self.tag_id,
+            "carry": dict(self.carry) if self.carry else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +120,14 @@ def batches(ids: list[str]) -> list[tuple[str, ...]]:
 
 
 def _to_add(
-    wanted: Iterable[str], container_id: str | None, members: frozenset[str],
-    rejected: frozenset[str], unavailable: Mapping[str, str], plan: Plan, left_out: str,
-) -> list[str]:  # fmt: skip
+    wanted: Iterable[str],
+    container_id: str | None,
+    members: frozenset[str],
+    rejected: frozenset[str],
+    unavailable: Mapping[str, str],
+    plan: Plan,
+    left_out: str,
+) -> list[str]:
     """The wanted assets not yet in an album or tag, counting what is already there and what
     people removed; unavailable ones are noted (`left_out` says what they miss)."""
     todo = []
@@ -165,12 +178,15 @@ def plan_stacks(
             )
             continue
         if claimed & set(wish.members):
-            plan.notes.append(f"{wish.category} stack of {names} left out: overlaps another "
-                              f"stack planned in this run")  # fmt: skip
+            plan.notes.append(
+                f"{wish.category} stack of {names} left out: overlaps another "
+                f"stack planned in this run"
+            )
             continue
         claimed |= set(wish.members)
-        plan.actions.append(Action(ActionKind.CREATE_STACK, wish.owner, wish.members,
-                                   wish.reason, wish.category))  # fmt: skip
+        plan.actions.append(
+            Action(ActionKind.CREATE_STACK, wish.owner, wish.members, wish.reason, wish.category)
+        )
 
 
 def plan_album(
@@ -187,20 +203,40 @@ def plan_album(
         if wanted:
             plan.rejected += len(wanted)
         return
-    todo = _to_add(wanted, album.album_id, album.members, rejected, unavailable, plan,
-                   f"added to '{album.name}'")  # fmt: skip
+    todo = _to_add(
+        wanted,
+        album.album_id,
+        album.members,
+        rejected,
+        unavailable,
+        plan,
+        f"added to '{album.name}'",
+    )
     if not todo:
         return
     if album.album_id is None:
-        plan.actions.append(Action(ActionKind.CREATE_ALBUM, owner, (),
-                                   "the review album for duplicate groups", "review album",
-                                   album.name))  # fmt: skip
+        plan.actions.append(
+            Action(
+                ActionKind.CREATE_ALBUM,
+                owner,
+                (),
+                "the review album for duplicate groups",
+                "review album",
+                album.name,
+            )
+        )
     for batch in batches(todo):
-        plan.actions.append(Action(
-            ActionKind.ADD_TO_ALBUM, owner, batch,
-            f"{len(batch)} member(s) of duplicate groups to review", "review album",
-            album.name, album.album_id,
-        ))  # fmt: skip
+        plan.actions.append(
+            Action(
+                ActionKind.ADD_TO_ALBUM,
+                owner,
+                batch,
+                f"{len(batch)} member(s) of duplicate groups to review",
+                "review album",
+                album.name,
+                album.album_id,
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,8 +288,9 @@ def plan_duplicates(
         key = stack_key(wish.members)
         missing = [f"{a} ({unavailable[a]})" for a in wish.members if a in unavailable]
         if missing:
-            plan.notes.append(f"{wish.tier} group {', '.join(wish.members)} not published: "
-                              f"{'; '.join(missing)}")  # fmt: skip
+            plan.notes.append(
+                f"{wish.tier} group {', '.join(wish.members)} not published: {'; '.join(missing)}"
+            )
             continue
         if key in rejected:
             plan.rejected += 1
@@ -268,8 +305,9 @@ def plan_duplicates(
                 f"assets are already in a duplicate group in Immich; it is not disturbed"
             )
             continue
-        plan.actions.append(Action(ActionKind.PUBLISH_DUPLICATES, wish.owner, wish.members,
-                                   wish.reason, wish.tier))  # fmt: skip
+        plan.actions.append(
+            Action(ActionKind.PUBLISH_DUPLICATES, wish.owner, wish.members, wish.reason, wish.tier)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,17 +335,33 @@ def plan_tags(
         if state.rejected:
             plan.rejected += len(wanted[value])
             continue
-        todo = _to_add(wanted[value], state.tag_id, state.members, rejected, unavailable,
-                       plan, f"tagged {value}")  # fmt: skip
+        todo = _to_add(
+            wanted[value],
+            state.tag_id,
+            state.members,
+            rejected,
+            unavailable,
+            plan,
+            f"tagged {value}",
+        )
         if not todo:
             continue
         if state.tag_id is None:
-            plan.actions.append(Action(ActionKind.CREATE_TAG, owner, (), f"the tag {value}",
-                                       "tag", tag=value))  # fmt: skip
+            plan.actions.append(
+                Action(ActionKind.CREATE_TAG, owner, (), f"the tag {value}", "tag", tag=value)
+            )
         for batch in batches(todo):
-            plan.actions.append(Action(ActionKind.TAG_ASSETS, owner, batch,
-                                       f"{len(batch)} asset(s) found as {value.rsplit('/', 1)[-1]}",
-                                       "tag", tag=value, tag_id=state.tag_id))  # fmt: skip
+            plan.actions.append(
+                Action(
+                    ActionKind.TAG_ASSETS,
+                    owner,
+                    batch,
+                    f"{len(batch)} asset(s) found as {value.rsplit('/', 1)[-1]}",
+                    "tag",
+                    tag=value,
+                    tag_id=state.tag_id,
+                )
+            )
 
 
 def plan_trash(
@@ -337,10 +391,16 @@ def plan_trash(
             f"their files from your library folder"
         )
     for batch in batches(todo):
-        plan.actions.append(Action(ActionKind.TRASH, owner, batch,
-                                   f"{len(batch)} asset(s) you decided to drop "
-                                   f"(`decide trash`); recoverable from Immich's trash",
-                                   "trash"))  # fmt: skip
+        plan.actions.append(
+            Action(
+                ActionKind.TRASH,
+                owner,
+                batch,
+                f"{len(batch)} asset(s) you decided to drop "
+                f"(`decide trash`); recoverable from Immich's trash",
+                "trash",
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,10 +430,12 @@ def plan_repair(
     `rejected`: album-entry and tag-entry keys (album id:asset id, tag id:asset id).
     Without `xmp_allowed` (an external-library asset), tags and description are not carried:
     Immich would write an .xmp file beside the original. True when that spared something."""
-    albums = sorted(a for a in move.old_albums - move.new_albums
-                    if entry_key(a, move.new) not in rejected)  # fmt: skip
-    tags = sorted(t for t in move.old_tags - move.new_tags
-                  if entry_key(t, move.new) not in rejected)  # fmt: skip
+    albums = sorted(
+        a for a in move.old_albums - move.new_albums if entry_key(a, move.new) not in rejected
+    )
+    tags = sorted(
+        t for t in move.old_tags - move.new_tags if entry_key(t, move.new) not in rejected
+    )
     description = move.old_description if not move.new_description else ""
     spared = not xmp_allowed and bool(tags or description)
     if not xmp_allowed:
@@ -388,16 +450,22 @@ def plan_repair(
     if description:
         carry["description"] = description
     if move.old_stacked:
-        plan.notes.append(f"{move.new}: the old asset {move.old} was in a stack; stacks are "
-                          f"not carried over")  # fmt: skip
+        plan.notes.append(
+            f"{move.new}: the old asset {move.old} was in a stack; stacks are not carried over"
+        )
     if not carry:
         if not spared:
             plan.satisfied += 1
         return spared
     what = ", ".join(f"{len(v)} {k}" if isinstance(v, list) else k for k, v in carry.items())
-    plan.actions.append(Action(
-        ActionKind.REPAIR_MOVE, move.owner, (move.old, move.new),
-        f"moved on disk and re-imported by Immich ({move.evidence}): carry {what}",
-        "repair", carry=carry,
-    ))  # fmt: skip
+    plan.actions.append(
+        Action(
+            ActionKind.REPAIR_MOVE,
+            move.owner,
+            (move.old, move.new),
+            f"moved on disk and re-imported by Immich ({move.evidence}): carry {what}",
+            "repair",
+            carry=carry,
+        )
+    )
     return spared

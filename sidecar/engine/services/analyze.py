@@ -84,16 +84,23 @@ class AnalysisReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "op_id": self.op_id, "fingerprinted": self.fingerprinted,
-            "fingerprint_failures": self.fingerprint_failures, "media": self.media,
-            "exact_groups": self.exact_groups, "near_groups": self.near_groups,
-            "semantic_groups": self.semantic_groups, "semantic_error": self.semantic_error,
-            "remote_error": self.remote_error, "remote_pending": self.remote_pending,
-            "albums_read": self.albums_read, "tags_read": self.tags_read,
+            "op_id": self.op_id,
+            "fingerprinted": self.fingerprinted,
+            "fingerprint_failures": self.fingerprint_failures,
+            "media": self.media,
+            "exact_groups": self.exact_groups,
+            "near_groups": self.near_groups,
+            "semantic_groups": self.semantic_groups,
+            "semantic_error": self.semantic_error,
+            "remote_error": self.remote_error,
+            "remote_pending": self.remote_pending,
+            "albums_read": self.albums_read,
+            "tags_read": self.tags_read,
             "marks_error": self.marks_error,
-            "pairs": self.pairs, "reclaimable_bytes": self.reclaimable_bytes,
+            "pairs": self.pairs,
+            "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
-        }  # fmt: skip
+        }
 
 
 def _format(path: str, kind: str) -> str:
@@ -103,8 +110,9 @@ def _format(path: str, kind: str) -> str:
     return FORMATS.get(ext, ext)
 
 
-def _decided(pairs: list[Pair], decided: dict[frozenset[str], tuple[str, str | None]]
-             ) -> list[Pair]:  # fmt: skip
+def _decided(
+    pairs: list[Pair], decided: dict[frozenset[str], tuple[str, str | None]]
+) -> list[Pair]:
     """Pairs as people decided in the review: rejected ones dropped, chosen primaries kept,
     accepted ones say so (write-back stacks them whatever their kind)."""
     out = []
@@ -113,8 +121,9 @@ def _decided(pairs: list[Pair], decided: dict[frozenset[str], tuple[str, str | N
         if kind == "reject":
             continue
         if primary in pair.members and primary != pair.primary:
-            pair = replace(pair, primary=primary,
-                           reasons=("primary chosen in the review", *pair.reasons))  # fmt: skip
+            pair = replace(
+                pair, primary=primary, reasons=("primary chosen in the review", *pair.reasons)
+            )
         if kind == "accept":
             pair = replace(pair, reasons=("accepted in the review", *pair.reasons))
         out.append(pair)
@@ -183,8 +192,9 @@ class AnalyzeService:
         report = AnalysisReport(op_id)
         status, message = "failed", None
         try:
-            fingerprinter = Fingerprinter(self.analysis, cfg.workers, cfg.hash_size,
-                                          self.settings.scan.hash_algorithm)  # fmt: skip
+            fingerprinter = Fingerprinter(
+                self.analysis, cfg.workers, cfg.hash_size, self.settings.scan.hash_algorithm
+            )
             done, failed, fresh = await fingerprinter.run(
                 lambda n, total: say("fingerprints", n, total)
             )
@@ -206,8 +216,11 @@ class AnalyzeService:
             raise
         finally:
             report.duration_s = time.monotonic() - started
-            counts = {"scanned": report.media, "added": report.fingerprinted,
-                      "errors": report.fingerprint_failures}  # fmt: skip
+            counts = {
+                "scanned": report.media,
+                "added": report.fingerprinted,
+                "errors": report.fingerprint_failures,
+            }
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
 
@@ -266,8 +279,11 @@ class AnalyzeService:
         remote: list[AssetLink],
     ) -> None:
         cfg = self.settings.analysis
-        by_local = {v.local_path: v for v in asset_views(links, self.settings)
-                    if v.local_path is not None and not v.trashed}  # fmt: skip
+        by_local = {
+            v.local_path: v
+            for v in asset_views(links, self.settings)
+            if v.local_path is not None and not v.trashed
+        }
         cands: list[Candidate] = []
         shots: list[Shot] = []
         members: dict[str, Member] = {}
@@ -281,22 +297,44 @@ class AnalyzeService:
             taken = _when(row.taken_at)
             phash = to_unsigned64(row.phash) if row.phash is not None else None
             mark = marks.get(key, NO_MARKS)
-            cands.append(Candidate(
-                key=key, owner=owner, path=row.path, content_hash=row.content_hash,
-                phash=phash, width=row.width, height=row.height, size=row.size,
-                format=_format(row.path, row.kind), captured_at=taken,
-                exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
-                albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
-                description=mark.description, tags=mark.tags,
-                preferred=self._preferred(row.path),
-                camera=_camera(row.make, row.model), software=row.software,
-                edited_at=_when(row.modified_at), quality=row.quality,
-            ))  # fmt: skip
+            cands.append(
+                Candidate(
+                    key=key,
+                    owner=owner,
+                    path=row.path,
+                    content_hash=row.content_hash,
+                    phash=phash,
+                    width=row.width,
+                    height=row.height,
+                    size=row.size,
+                    format=_format(row.path, row.kind),
+                    captured_at=taken,
+                    exif_fields=sum(x is not None for x in (row.taken_at, row.make, row.model)),
+                    albums=mark.albums,
+                    favorite=mark.favorite,
+                    rating=mark.rating,
+                    description=mark.description,
+                    tags=mark.tags,
+                    preferred=self._preferred(row.path),
+                    camera=_camera(row.make, row.model),
+                    software=row.software,
+                    edited_at=_when(row.modified_at),
+                    quality=row.quality,
+                )
+            )
             folder, _, name = row.path.rpartition("/")
-            shots.append(Shot(key, owner, folder, name, row.kind == "raw", taken, row.make,
-                              row.model, phash))  # fmt: skip
-            members[key] = Member(key, row.path, asset.id if asset else None, row.size,
-                                  row.width, row.height, row.taken_at)  # fmt: skip
+            shots.append(
+                Shot(key, owner, folder, name, row.kind == "raw", taken, row.make, row.model, phash)
+            )
+            members[key] = Member(
+                key,
+                row.path,
+                asset.id if asset else None,
+                row.size,
+                row.width,
+                row.height,
+                row.taken_at,
+            )
         prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
         for a in remote:  # assets known only through Immich (videos, unmounted folders)
             if a.visibility == "hidden":  # a live photo's motion part: not an original
@@ -306,29 +344,57 @@ class AnalyzeService:
             path = str(mapped) if mapped is not None else a.original_path
             taken = _when(a.date_time_original)
             mark = marks.get(a.id, NO_MARKS)
-            cands.append(Candidate(
-                key=a.id, owner=a.owner_id, path=path, content_hash=remote_key(a),
-                phash=to_unsigned64(phash) if phash is not None else None, width=a.width,
-                height=a.height, size=a.file_size, format=_format(path, ""),
-                captured_at=taken, exif_fields=sum(x is not None for x in
-                                                   (a.date_time_original, a.make, a.model)),
-                albums=mark.albums, favorite=mark.favorite, rating=mark.rating,
-                description=mark.description, tags=mark.tags, camera=_camera(a.make, a.model),
-            ))  # fmt: skip
+            cands.append(
+                Candidate(
+                    key=a.id,
+                    owner=a.owner_id,
+                    path=path,
+                    content_hash=remote_key(a),
+                    phash=to_unsigned64(phash) if phash is not None else None,
+                    width=a.width,
+                    height=a.height,
+                    size=a.file_size,
+                    format=_format(path, ""),
+                    captured_at=taken,
+                    exif_fields=sum(x is not None for x in (a.date_time_original, a.make, a.model)),
+                    albums=mark.albums,
+                    favorite=mark.favorite,
+                    rating=mark.rating,
+                    description=mark.description,
+                    tags=mark.tags,
+                    camera=_camera(a.make, a.model),
+                )
+            )
             if a.type != "VIDEO":
                 folder, _, name = path.rpartition("/")
-                shots.append(Shot(a.id, a.owner_id, folder, name, False, taken, a.make, a.model,
-                                  to_unsigned64(phash) if phash is not None else None))  # fmt: skip
-            members[a.id] = Member(a.id, path, a.id, a.file_size, a.width, a.height,
-                                   a.date_time_original)  # fmt: skip
+                shots.append(
+                    Shot(
+                        a.id,
+                        a.owner_id,
+                        folder,
+                        name,
+                        False,
+                        taken,
+                        a.make,
+                        a.model,
+                        to_unsigned64(phash) if phash is not None else None,
+                    )
+                )
+            members[a.id] = Member(
+                a.id, path, a.id, a.file_size, a.width, a.height, a.date_time_original
+            )
         report.media = len(cands)
         decisions = await self._decisions()
         rules = tuple(cfg.keeper_rules)
-        pairing = find_pairs(shots, PairingRules(
-            time_tolerance_s=cfg.pair_time_tolerance_s, burst_gap_s=cfg.burst_gap_s,
-            burst_min_frames=cfg.burst_min_frames,
-            format_preference=tuple(cfg.format_preference),
-        ))  # fmt: skip
+        pairing = find_pairs(
+            shots,
+            PairingRules(
+                time_tolerance_s=cfg.pair_time_tolerance_s,
+                burst_gap_s=cfg.burst_gap_s,
+                burst_min_frames=cfg.burst_min_frames,
+                format_preference=tuple(cfg.format_preference),
+            ),
+        )
         formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
         pairing.pairs = _decided(pairing.pairs, await self.analysis.pair_decisions())
         exact = exact_groups(cands, decisions, rules)
@@ -341,18 +407,36 @@ class AnalyzeService:
             reclaim = sum(size_of[m] for m in g.members if m != g.keeper)
             report.reclaimable_bytes += reclaim
             group_members = [members[m] for m in g.members]
-            stored_groups.append((g.tier.value, owner_of[g.keeper], g.keeper, list(g.reasons),
-                                  g.distance, reclaim, group_members))  # fmt: skip
+            stored_groups.append(
+                (
+                    g.tier.value,
+                    owner_of[g.keeper],
+                    g.keeper,
+                    list(g.reasons),
+                    g.distance,
+                    reclaim,
+                    group_members,
+                )
+            )
         semantic = await self._semantic(report)
         stored_groups += semantic
-        stored_pairs = [(p.kind.value, owner_of[p.primary], p.primary, list(p.reasons),
-                         [members[m] for m in p.members]) for p in pairing.pairs]  # fmt: skip
+        stored_pairs = [
+            (
+                p.kind.value,
+                owner_of[p.primary],
+                p.primary,
+                list(p.reasons),
+                [members[m] for m in p.members],
+            )
+            for p in pairing.pairs
+        ]
         await self.analysis.replace_results(op_id, stored_groups, stored_pairs)
         report.exact_groups = len(exact)
         report.near_groups = len(near)
         report.semantic_groups = len(semantic)
-        report.pairs = {kind.value: sum(1 for p in pairing.pairs if p.kind is kind)
-                        for kind in PairKind}  # fmt: skip
+        report.pairs = {
+            kind.value: sum(1 for p in pairing.pairs if p.kind is kind) for kind in PairKind
+        }
 
     async def _update_edges(self, fresh: list[str]) -> None:
         """Near-duplicate candidates between contents: all pairs when the thresholds changed
@@ -364,17 +448,23 @@ class AnalyzeService:
         from sidecar.engine.hashindex import pairs_between, pairs_within  # numpy, when needed
 
         cfg = self.settings.analysis
-        plan = json.dumps({"phash": cfg.near_threshold, "dhash": cfg.near_dhash_threshold,
-                           "size": cfg.hash_size, "zooms": list(ZOOMS)})  # fmt: skip
+        plan = json.dumps(
+            {
+                "phash": cfg.near_threshold,
+                "dhash": cfg.near_dhash_threshold,
+                "size": cfg.hash_size,
+                "zooms": list(ZOOMS),
+            }
+        )
         known = await self.analysis.hashed_contents()
         full = await self.analysis.edge_plan() != plan
         keys = [k for k, _, _, _ in known]
         phash = [to_unsigned64(p) for _, p, _, _ in known]
         dhash = [to_unsigned64(d) for _, _, d, _ in known]
         new_set = set(fresh)
-        new_idx = list(range(len(known))) if full else [
-            i for i, k in enumerate(keys) if k in new_set
-        ]  # fmt: skip
+        new_idx = (
+            list(range(len(known))) if full else [i for i, k in enumerate(keys) if k in new_set]
+        )
         radius = cfg.near_threshold
         edges: list[NearEdge] = []
 
@@ -402,8 +492,9 @@ class AnalyzeService:
             for n, j, dist in pairs_between([vp[i] for i in mine], phash, radius):
                 keep(mine[n], j, dist, vd[mine[n]], dhash[j], zoom)
             if not full:
-                for n, j, dist in pairs_between([phash[i] for i in new_idx],
-                                                [vp[i] for i in has], radius):  # fmt: skip
+                for n, j, dist in pairs_between(
+                    [phash[i] for i in new_idx], [vp[i] for i in has], radius
+                ):
                     keep(has[j], new_idx[n], dist, vd[has[j]], dhash[new_idx[n]], zoom)
         await self.analysis.add_edges(edges, replace_all=full)
         if full:
@@ -449,18 +540,24 @@ class AnalyzeService:
         # closest first: dHash breaks pHash ties, then whole frames before centre views, then
         # the member paths (so equal distances always resolve the same way)
         edges.sort()
-        groups = near_groups(cands, [(e[5], e[6], e[0]) for e in edges], cfg.near_threshold,
-                             decisions, rules)  # fmt: skip
+        groups = near_groups(
+            cands, [(e[5], e[6], e[0]) for e in edges], cfg.near_threshold, decisions, rules
+        )
         return [_explain_crops(g, cropped) for g in groups]
 
     def _preferred(self, path: str) -> bool:
-        return any(path == f or path.startswith(f.rstrip("/") + "/")
-                   for f in self.settings.analysis.preferred_folders)  # fmt: skip
+        return any(
+            path == f or path.startswith(f.rstrip("/") + "/")
+            for f in self.settings.analysis.preferred_folders
+        )
 
     async def _semantic(self, report: AnalysisReport) -> list[StoredGroupRow]:
         """Immich's own duplicate groups (CLIP-based), as a review-only third tier."""
-        if not (self.settings.analysis.immich_duplicates and self.settings.immich.url
-                and self.connect is not None):  # fmt: skip
+        if not (
+            self.settings.analysis.immich_duplicates
+            and self.settings.immich.url
+            and self.connect is not None
+        ):
             return []
         out: list[StoredGroupRow] = []
         ours = await self.analysis.published_duplicate_ids()
@@ -480,11 +577,14 @@ class AnalyzeService:
                 members = [self._asset_member(a) for a in group.assets]
                 keeper = (group.suggested_keep_asset_ids or [group.assets[0].id])[0]
                 kept = next((a for a in group.assets if a.id == keeper), group.assets[0])
-                reasons = ["Immich's own duplicate detection (review only; not verified here)",
-                           f"Immich suggests keeping {kept.original_file_name}"]  # fmt: skip
+                reasons = [
+                    "Immich's own duplicate detection (review only; not verified here)",
+                    f"Immich suggests keeping {kept.original_file_name}",
+                ]
                 reclaim = sum(m.size or 0 for m in members if m.key != kept.id)
-                out.append((Tier.SEMANTIC.value, kept.owner_id, kept.id, reasons, 0, reclaim,
-                            members))  # fmt: skip
+                out.append(
+                    (Tier.SEMANTIC.value, kept.owner_id, kept.id, reasons, 0, reclaim, members)
+                )
         return out
 
     def _asset_member(self, asset: Asset) -> Member:

@@ -23,8 +23,10 @@ class DriftService:
 
     async def report(self) -> DriftReport:
         links = await self.assets.links()
-        files = [FileView(path, h, algo, state == "present", kind)
-                 for path, h, algo, state, kind in await self.files.all_files()]  # fmt: skip
+        files = [
+            FileView(path, h, algo, state == "present", kind)
+            for path, h, algo, state, kind in await self.files.all_files()
+        ]
         moves = await self.files.all_moves()
         views = asset_views(links, self.settings)
         return compute_drift(views, files, moves, imported_roots(self.settings))
@@ -50,20 +52,27 @@ def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
         signature = None
         if a.file_size and a.date_time_original:
             signature = (a.file_size, _instant(a.date_time_original), a.make or "", a.model or "")
-        views.append(AssetView(
-            id=a.id, owner_id=a.owner_id,
-            local_path=os.path.normpath(local) if local is not None else None,
-            checksum=a.checksum, is_library=a.library_id is not None,
-            trashed=a.state == "trashed", offline=a.is_offline, signature=signature,
-        ))  # fmt: skip
+        views.append(
+            AssetView(
+                id=a.id,
+                owner_id=a.owner_id,
+                local_path=os.path.normpath(local) if local is not None else None,
+                checksum=a.checksum,
+                is_library=a.library_id is not None,
+                trashed=a.state == "trashed",
+                offline=a.is_offline,
+                signature=signature,
+            )
+        )
     return views
 
 
 def imported_roots(settings: Settings) -> list[str]:
     """Local folders Immich imports from (libraries with an immich_path; of the upload
     location only the folders that hold originals)."""
-    return [scope.path for lib in settings.libraries if lib.immich_path
-            for scope in library_scopes(lib)]  # fmt: skip
+    return [
+        scope.path for lib in settings.libraries if lib.immich_path for scope in library_scopes(lib)
+    ]
 
 
 def drift_json(report: DriftReport) -> dict[str, Any]:

@@ -23,9 +23,15 @@ class JobError(Exception):
 
 
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    ImmichError, StoreError, ScanBusyError, SyncBusyError, WritebackBusyError, NothingToScanError,
-    SettingsError, JobError,
-)  # fmt: skip
+    ImmichError,
+    StoreError,
+    ScanBusyError,
+    SyncBusyError,
+    WritebackBusyError,
+    NothingToScanError,
+    SettingsError,
+    JobError,
+)
 
 
 def what_to_do(exc: BaseException) -> str:
@@ -34,11 +40,15 @@ def what_to_do(exc: BaseException) -> str:
     if isinstance(exc, ImmichAuthError):
         return "Check immich.api_key (Immich: Account Settings > API Keys); nothing was changed."
     if isinstance(exc, ImmichPermissionError):
-        return ("Give the API key the permission named above (or turn that feature off); "
-                "nothing else was affected.")  # fmt: skip
+        return (
+            "Give the API key the permission named above (or turn that feature off); "
+            "nothing else was affected."
+        )
     if isinstance(exc, ImmichUnavailableError):
-        return ("Nothing was changed. Check that Immich is running and immich.url is right, "
-                "then try again.")  # fmt: skip
+        return (
+            "Nothing was changed. Check that Immich is running and immich.url is right, "
+            "then try again."
+        )
     if isinstance(exc, (ScanBusyError, SyncBusyError, WritebackBusyError)):
         return "Another job (the daemon?) is doing it now: try again when it ends."
     if isinstance(exc, NothingToScanError):

@@ -122,8 +122,10 @@ class Fingerprinter:
             if self._pool is pool:  # the first to notice replaces the shared pool
                 self._new_pool()
             outcomes = await self._one_by_one(paths)
-        return [self._row(content, outcome) for (content, _, _), outcome in
-                zip(chunk, outcomes, strict=True)]  # fmt: skip
+        return [
+            self._row(content, outcome)
+            for (content, _, _), outcome in zip(chunk, outcomes, strict=True)
+        ]
 
     async def _one_by_one(self, paths: list[str]) -> list[Outcome]:
         """A worker died on this chunk: find the file that kills it, one file at a time in a
@@ -149,10 +151,36 @@ class Fingerprinter:
 
     def _row(self, content: str, outcome: Outcome) -> FingerprintRow:
         if isinstance(outcome, FingerprintFailure):
-            return FingerprintRow(content, self.algo, None, None, self.hash_size, None, None,
-                                  "local-file", None, None, None, outcome.reason)  # fmt: skip
-        return FingerprintRow(content, self.algo, outcome.phash, outcome.dhash, self.hash_size,
-                              outcome.width, outcome.height, outcome.source, outcome.taken_at,
-                              outcome.make, outcome.model, None, outcome.zoomed,
-                              outcome.software, outcome.modified_at, True,
-                              outcome.quality)  # fmt: skip
+            return FingerprintRow(
+                content,
+                self.algo,
+                None,
+                None,
+                self.hash_size,
+                None,
+                None,
+                "local-file",
+                None,
+                None,
+                None,
+                outcome.reason,
+            )
+        return FingerprintRow(
+            content,
+            self.algo,
+            outcome.phash,
+            outcome.dhash,
+            self.hash_size,
+            outcome.width,
+            outcome.height,
+            outcome.source,
+            outcome.taken_at,
+            outcome.make,
+            outcome.model,
+            None,
+            outcome.zoomed,
+            outcome.software,
+            outcome.modified_at,
+            True,
+            outcome.quality,
+        )

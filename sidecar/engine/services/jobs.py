@@ -21,8 +21,12 @@ class Health:
     watcher: str
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "reasons": self.reasons, "heartbeat": self.heartbeat,
-                "watcher": self.watcher}  # fmt: skip
+        return {
+            "ok": self.ok,
+            "reasons": self.reasons,
+            "heartbeat": self.heartbeat,
+            "watcher": self.watcher,
+        }
 
 
 class JobsService:
@@ -39,8 +43,9 @@ class JobsService:
     async def started(self, job_id: str) -> None:
         await self.store.started(job_id)
 
-    async def ended(self, job_id: str, ok: bool, message: str | None,
-                    counts: dict[str, Any]) -> None:  # fmt: skip
+    async def ended(
+        self, job_id: str, ok: bool, message: str | None, counts: dict[str, Any]
+    ) -> None:
         await self.store.ended(job_id, ok, message, counts)
 
     async def set_next_run(self, job_id: str, when: datetime | None) -> None:
@@ -74,6 +79,7 @@ class JobsService:
         sync = await self.store.get("sync")
         limit = timedelta(minutes=self.settings.schedule.health_max_failing_min)
         if sync and sync.failing_since and now - datetime.fromisoformat(sync.failing_since) > limit:
-            reasons.append(f"syncs have been failing since {sync.failing_since}: "
-                           f"{sync.last_message}")  # fmt: skip
+            reasons.append(
+                f"syncs have been failing since {sync.failing_since}: {sync.last_message}"
+            )
         return Health(not reasons, reasons, beat, watcher)

@@ -40,9 +40,9 @@ class RemoteResult:
     error: str | None = None
 
 
-def remote_assets(links: list[AssetLink], local_paths: set[str], settings: Settings) -> list[
-    AssetLink
-]:  # fmt: skip
+def remote_assets(
+    links: list[AssetLink], local_paths: set[str], settings: Settings
+) -> list[AssetLink]:
     """Live assets that are videos, or whose file is not among the local media files (not
     the motion parts of live photos)."""
     out = []
@@ -63,8 +63,9 @@ async def fingerprint_remote(
     keys = {remote_key(a): a for a in todo}
     have = await store.fingerprints_of(list(keys))
     # not yet fingerprinted, or fingerprinted before centre views were hashed
-    missing = [a for k, a in keys.items()
-               if k not in have or (have[k][2] is None and not have[k][3])]  # fmt: skip
+    missing = [
+        a for k, a in keys.items() if k not in have or (have[k][2] is None and not have[k][3])
+    ]
     if not missing:
         return result
     api_keys = dict(settings.user_keys())
@@ -84,9 +85,23 @@ async def fingerprint_remote(
         finally:
             await client.aclose()
         if isinstance(outcome, Fingerprint):
-            rows.append(FingerprintRow(remote_key(asset), "immich", outcome.phash,
-                                       outcome.dhash, hash_size, asset.width, asset.height,
-                                       SOURCE, None, None, None, None, outcome.zoomed))  # fmt: skip
+            rows.append(
+                FingerprintRow(
+                    remote_key(asset),
+                    "immich",
+                    outcome.phash,
+                    outcome.dhash,
+                    hash_size,
+                    asset.width,
+                    asset.height,
+                    SOURCE,
+                    None,
+                    None,
+                    None,
+                    None,
+                    outcome.zoomed,
+                )
+            )
         else:
             rows.append(_failure(remote_key(asset), hash_size, outcome.reason))
 
@@ -103,5 +118,6 @@ async def fingerprint_remote(
 
 
 def _failure(key: str, hash_size: int, reason: str) -> FingerprintRow:
-    return FingerprintRow(key, "immich", None, None, hash_size, None, None, SOURCE, None, None,
-                          None, reason)  # fmt: skip
+    return FingerprintRow(
+        key, "immich", None, None, hash_size, None, None, SOURCE, None, None, None, reason
+    )

@@ -8,8 +8,14 @@ from sidecar.engine.store.analysis import AnalysisStore, Member
 
 
 def _member(m: Member) -> dict[str, Any]:
-    return {"path": m.path, "asset_id": m.asset_id, "size": m.size, "width": m.width,
-            "height": m.height, "captured_at": m.captured_at}  # fmt: skip
+    return {
+        "path": m.path,
+        "asset_id": m.asset_id,
+        "size": m.size,
+        "width": m.width,
+        "height": m.height,
+        "captured_at": m.captured_at,
+    }
 
 
 def _path_of(key: str, members: list[Member]) -> str | None:
@@ -21,17 +27,28 @@ async def analysis_report(store: AnalysisStore) -> dict[str, Any]:
     pairs = await store.pairs()
     return {
         "duplicate_groups": [
-            {"id": g.id, "tier": g.tier, "owner": g.owner, "distance": g.distance,
-             "reclaimable_bytes": g.reclaim, "members": [_member(m) for m in g.members],
-             "keeper": _path_of(g.keeper, g.members), "keeper_asset_id":
-             next((m.asset_id for m in g.members if m.key == g.keeper), None),
-             "reasons": g.reasons}
+            {
+                "id": g.id,
+                "tier": g.tier,
+                "owner": g.owner,
+                "distance": g.distance,
+                "reclaimable_bytes": g.reclaim,
+                "members": [_member(m) for m in g.members],
+                "keeper": _path_of(g.keeper, g.members),
+                "keeper_asset_id": next((m.asset_id for m in g.members if m.key == g.keeper), None),
+                "reasons": g.reasons,
+            }
             for g in groups
         ],
         "pairs": [
-            {"id": p.id, "kind": p.kind, "owner": p.owner,
-             "members": [_member(m) for m in p.members],
-             "primary": _path_of(p.primary, p.members), "reasons": p.reasons}
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "owner": p.owner,
+                "members": [_member(m) for m in p.members],
+                "primary": _path_of(p.primary, p.members),
+                "reasons": p.reasons,
+            }
             for p in pairs
         ],
-    }  # fmt: skip
+    }

@@ -94,9 +94,15 @@ def _verdict(
 
 class ReviewService:
     def __init__(
-        self, status: StatusService, analysis: AnalysisStore, writeback: WritebackService,
-        jobs: JobsService, sync: SyncService, reconciler: Reconciler, analyze: AnalyzeService,
-    ) -> None:  # fmt: skip
+        self,
+        status: StatusService,
+        analysis: AnalysisStore,
+        writeback: WritebackService,
+        jobs: JobsService,
+        sync: SyncService,
+        reconciler: Reconciler,
+        analyze: AnalyzeService,
+    ) -> None:
         self.status = status
         self.analysis = analysis
         self.writeback = writeback
@@ -114,16 +120,23 @@ class ReviewService:
             if job.counts.get("drift") and (job.last_ended or "") > latest:
                 drift, latest = job.counts["drift"], job.last_ended or ""
         return Dashboard(
-            files=report.files, files_removed=report.files_removed, assets=report.assets,
-            roots=report.roots, groups=await self.analysis.group_counts(),
-            pairs=await self.analysis.pair_counts(), jobs=report.jobs, watcher=report.watcher,
-            heartbeat=report.heartbeat, drift=drift,
+            files=report.files,
+            files_removed=report.files_removed,
+            assets=report.assets,
+            roots=report.roots,
+            groups=await self.analysis.group_counts(),
+            pairs=await self.analysis.pair_counts(),
+            jobs=report.jobs,
+            watcher=report.watcher,
+            heartbeat=report.heartbeat,
+            drift=drift,
             trash_pending=len(await self.writeback.journal.trash_decided()),
             per_user=await self.writeback.assets.count_by_user(),
-        )  # fmt: skip
+        )
 
-    async def groups(self, offset: int, limit: int, sort: str = "reclaim",
-                     tier: str | None = None) -> list[StoredGroup]:  # fmt: skip
+    async def groups(
+        self, offset: int, limit: int, sort: str = "reclaim", tier: str | None = None
+    ) -> list[StoredGroup]:
         return await self.analysis.groups(limit, offset, sort, tier)
 
     async def pairs(self, offset: int, limit: int) -> list[StoredPair]:
@@ -136,8 +149,11 @@ class ReviewService:
     async def _not_duplicates(self) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
         """People's "not duplicates" decisions, read once: the member sets as recorded, and
         every pair within them (as the analysis reads them)."""
-        sets = {frozenset(keys) for kind, keys in await self.analysis.decisions()
-                if kind == "not_duplicates"}  # fmt: skip
+        sets = {
+            frozenset(keys)
+            for kind, keys in await self.analysis.decisions()
+            if kind == "not_duplicates"
+        }
         return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
 
     @staticmethod
@@ -194,8 +210,11 @@ class ReviewService:
 
     async def not_duplicates(self, group: StoredGroup) -> None:
         """Persisted: later analyses never group these members again."""
-        await self.analysis.decide("not_duplicates", [m.key for m in group.members],
-                                   note=f"review: {group.tier} group {group.id}")  # fmt: skip
+        await self.analysis.decide(
+            "not_duplicates",
+            [m.key for m in group.members],
+            note=f"review: {group.tier} group {group.id}",
+        )
 
     async def keep(self, group: StoredGroup, keeper: str) -> list[str]:
         """Keep `keeper`; the other members go to the trash queue (nothing is written to
@@ -203,8 +222,9 @@ class ReviewService:
         out = await self.outs(group)
         if keeper in out:
             raise ValueError("that member was taken out of the group (u takes it back)")
-        others = [m.asset_id for m in group.members
-                  if m.key != keeper and m.asset_id and m.key not in out]  # fmt: skip
+        others = [
+            m.asset_id for m in group.members if m.key != keeper and m.asset_id and m.key not in out
+        ]
         if not others:
             raise ValueError("only Immich assets can be queued for the trash (local mode)")
         return await self.writeback.decide_trash(others, f"review: kept {keeper}")
@@ -252,8 +272,7 @@ class ReviewService:
         """A new primary; an accepted pair stays accepted."""
         keys = [m.key for m in pair.members]
         kind, _ = (await self.analysis.pair_decisions()).get(frozenset(keys), ("", None))
-        await self.analysis.decide_pair(keys, "accept" if kind == "accept" else "primary",
-                                        primary)  # fmt: skip
+        await self.analysis.decide_pair(keys, "accept" if kind == "accept" else "primary", primary)
 
     async def undo_pair_decision(self, pair: StoredPair) -> None:
         await self.analysis.undecide_pair([m.key for m in pair.members])
@@ -304,8 +323,9 @@ class ReviewService:
         finally:
             await client.aclose()
 
-    async def preview(self, source: Source | None, cols: int,
-                      rows: int) -> list[list[Pixel]] | None:  # fmt: skip
+    async def preview(
+        self, source: Source | None, cols: int, rows: int
+    ) -> list[list[Pixel]] | None:
         """A grid of pixels for half blocks, decoded off the event loop."""
         return await self._decode(pixel_grid, source, cols, rows) if source else None
 

@@ -134,8 +134,11 @@ class ScanRun:
                 unreadable.append(rel_dir)
                 continue
             if rel_dir == scope.rel_dir and await self._looks_unmounted(root, listing):
-                self.error(scope.path, "folder is empty but the inventory has files there "
-                           "(is the volume mounted?); nothing marked removed")  # fmt: skip
+                self.error(
+                    scope.path,
+                    "folder is empty but the inventory has files there "
+                    "(is the volume mounted?); nothing marked removed",
+                )
                 unreadable.append(rel_dir)
                 return False
             await self._reconcile_dir(root, listing, known[rel_dir])
@@ -181,9 +184,17 @@ class ScanRun:
                 continue
             entry = todo.entry
             self.to_write.append(
-                HashedFile(root.id, rel_dir, entry.name, entry.kind, result.size,
-                           result.mtime_ns, result.digest, algorithm)
-            )  # fmt: skip
+                HashedFile(
+                    root.id,
+                    rel_dir,
+                    entry.name,
+                    entry.kind,
+                    result.size,
+                    result.mtime_ns,
+                    result.digest,
+                    algorithm,
+                )
+            )
             self.counts.hashed += 1
             self.counts.bytes_hashed += result.size
             self.unwritten[todo.change is Change.ADDED] += 1

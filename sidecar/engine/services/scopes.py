@@ -96,8 +96,9 @@ def library_scopes(lib: LibrarySettings) -> list[ScanScope]:
     root = absolute(lib.local_path)
     if not lib.immich_upload:
         return [ScanScope(root)]
-    present = [ScanScope(root, sub) for sub in UPLOAD_ORIGINALS
-               if os.path.isdir(os.path.join(root, sub))]  # fmt: skip
+    present = [
+        ScanScope(root, sub) for sub in UPLOAD_ORIGINALS if os.path.isdir(os.path.join(root, sub))
+    ]
     return present or [ScanScope(root)]
 
 

@@ -126,11 +126,30 @@ class AnalysisStore:
                 " hash_size, width, height, source, taken_at, make, model, error, computed_at,"
                 " zoomed, software, modified_at, exif_read, jpeg_quality)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(r.content_hash, r.hash_algo, r.phash, r.dhash, r.hash_size, r.width, r.height,
-                  r.source, r.taken_at, r.make, r.model, r.error, now, pack(r.zoomed),
-                  r.software, r.modified_at, 1 if r.exif_read else None, r.quality)
-                 for r in rows],
-            )  # fmt: skip
+                [
+                    (
+                        r.content_hash,
+                        r.hash_algo,
+                        r.phash,
+                        r.dhash,
+                        r.hash_size,
+                        r.width,
+                        r.height,
+                        r.source,
+                        r.taken_at,
+                        r.make,
+                        r.model,
+                        r.error,
+                        now,
+                        pack(r.zoomed),
+                        r.software,
+                        r.modified_at,
+                        1 if r.exif_read else None,
+                        r.quality,
+                    )
+                    for r in rows
+                ],
+            )
 
     async def media(self) -> list[MediaRow]:
         """Every present image and RAW file with its fingerprint, for grouping and pairing."""
@@ -194,12 +213,14 @@ class AnalysisStore:
         """A page of the latest groups, largest reclaimable size first (or by `sort`:
         reclaim, distance, members, size, date, id), optionally of one tier."""
         first = "(SELECT min(captured_at) FROM dup_members m WHERE m.group_id = g.id)"
-        order = {"reclaim": "reclaim DESC, id", "distance": "distance DESC, id",
-                 "members": "(SELECT count(*) FROM dup_members m WHERE m.group_id = g.id) DESC,"
-                            " id",
-                 "size": "(SELECT max(size) FROM dup_members m WHERE m.group_id = g.id) DESC, id",
-                 "date": f"{first} IS NULL, {first}, id",  # undated groups last
-                 "id": "id"}.get(sort, "reclaim DESC, id")  # fmt: skip
+        order = {
+            "reclaim": "reclaim DESC, id",
+            "distance": "distance DESC, id",
+            "members": "(SELECT count(*) FROM dup_members m WHERE m.group_id = g.id) DESC, id",
+            "size": "(SELECT max(size) FROM dup_members m WHERE m.group_id = g.id) DESC, id",
+            "date": f"{first} IS NULL, {first}, id",  # undated groups last
+            "id": "id",
+        }.get(sort, "reclaim DESC, id")
         where, params = ("WHERE tier = ?", [tier]) if tier else ("", [])
         rows = await self.db.fetchall(
             "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups g"
@@ -207,8 +228,10 @@ class AnalysisStore:
             [*params, limit, offset],
         )
         members = await self._members("dup_members", "group_id", [r[0] for r in rows])
-        return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
-                            members.get(r[0], [])) for r in rows]  # fmt: skip
+        return [
+            StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], members.get(r[0], []))
+            for r in rows
+        ]
 
     async def groups_with_assets(self, asset_ids: Sequence[str]) -> list[StoredGroup]:
         """The latest groups that have any of these Immich assets as a member."""
@@ -233,8 +256,10 @@ class AnalysisStore:
                 chunk_ids,
             )
         members = await self._members("dup_members", "group_id", [r[0] for r in rows])
-        return [StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6],
-                            members.get(r[0], [])) for r in rows]  # fmt: skip
+        return [
+            StoredGroup(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], members.get(r[0], []))
+            for r in rows
+        ]
 
     async def pairs(self, limit: int = 100_000, offset: int = 0) -> list[StoredPair]:
         rows = await self.db.fetchall(
@@ -243,8 +268,10 @@ class AnalysisStore:
             (limit, offset),
         )
         members = await self._members("pair_members", "pair_id", [r[0] for r in rows])
-        return [StoredPair(r[0], r[1], r[2], r[3], json.loads(r[4]), members.get(r[0], []))
-                for r in rows]  # fmt: skip
+        return [
+            StoredPair(r[0], r[1], r[2], r[3], json.loads(r[4]), members.get(r[0], []))
+            for r in rows
+        ]
 
     async def _members(self, table: str, column: str, ids: list[int]) -> dict[int, list[Member]]:
         out: dict[int, list[Member]] = {}
@@ -323,8 +350,9 @@ class AnalysisStore:
 
     async def undecide_pair(self, members: Sequence[str]) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM pair_decisions WHERE members = ?",
-                               (json.dumps(sorted(set(members))),))  # fmt: skip
+            await conn.execute(
+                "DELETE FROM pair_decisions WHERE members = ?", (json.dumps(sorted(set(members))),)
+            )
 
     async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
         rows = await self.db.fetchall("SELECT members, kind, primary_key FROM pair_decisions")
@@ -374,8 +402,10 @@ class AnalysisStore:
 
     async def undecide(self, kind: str, members: Sequence[str]) -> None:
         async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM decisions WHERE kind = ? AND members = ?",
-                               (kind, json.dumps(sorted(set(members)))))  # fmt: skip
+            await conn.execute(
+                "DELETE FROM decisions WHERE kind = ? AND members = ?",
+                (kind, json.dumps(sorted(set(members)))),
+            )
 
 
 def _member_values(m: Member) -> tuple[object, ...]:

@@ -169,9 +169,13 @@ class AssetStore:
         return SyncState(sync_key, row[0], _dt(row[1]), _dt(row[2]))
 
     async def save_sync_state(
-        self, sync_key: str, *, key_id: str | None, watermark: datetime | None,
+        self,
+        sync_key: str,
+        *,
+        key_id: str | None,
+        watermark: datetime | None,
         full_sweep: datetime | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO sync_state (sync_key, key_id, watermark, last_full_sweep, updated_at)"

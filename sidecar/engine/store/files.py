@@ -160,10 +160,21 @@ class FileStore:
         """Insert new paths and update changed ones in one transaction (upsert on the path)."""
         now = utcnow()
         rows = [
-            (f.root_id, f.rel_dir, f.name, f.kind, f.size, f.mtime_ns, f.content_hash,
-             f.hash_algo, now, generation, generation)
+            (
+                f.root_id,
+                f.rel_dir,
+                f.name,
+                f.kind,
+                f.size,
+                f.mtime_ns,
+                f.content_hash,
+                f.hash_algo,
+                now,
+                generation,
+                generation,
+            )
             for f in files
-        ]  # fmt: skip
+        ]
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
@@ -189,10 +200,15 @@ class FileStore:
             (root.id, generation, *params),
         )
         return [
-            MoveCandidate(r["id"], r["content_hash"] or "", r["size"],
-                          join_path(root.path, r["rel_dir"], r["name"]), r["seen_gen"])
+            MoveCandidate(
+                r["id"],
+                r["content_hash"] or "",
+                r["size"],
+                join_path(root.path, r["rel_dir"], r["name"]),
+                r["seen_gen"],
+            )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def seen_with_hashes(self, hashes: Sequence[str], generation: int) -> list[MoveCandidate]:
         """Records seen by scan `generation` holding any of these contents (index:
@@ -209,10 +225,15 @@ class FileStore:
                 (*chunk, generation),
             )
             out += [
-                MoveCandidate(r["id"], r["content_hash"], r["size"],
-                              join_path(r["root"], r["rel_dir"], r["name"]), r["first_gen"])
+                MoveCandidate(
+                    r["id"],
+                    r["content_hash"],
+                    r["size"],
+                    join_path(r["root"], r["rel_dir"], r["name"]),
+                    r["first_gen"],
+                )
                 for r in rows
-            ]  # fmt: skip
+            ]
         return out
 
     async def settle(

@@ -28,10 +28,16 @@ class JobState:
     next_run: str | None
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "next_run": self.next_run, "last_started": self.last_started,
-                "last_ended": self.last_ended, "last_status": self.last_status,
-                "last_message": self.last_message, "failing_since": self.failing_since,
-                "counts": self.counts}  # fmt: skip
+        return {
+            "id": self.id,
+            "next_run": self.next_run,
+            "last_started": self.last_started,
+            "last_ended": self.last_ended,
+            "last_status": self.last_status,
+            "last_message": self.last_message,
+            "failing_since": self.failing_since,
+            "counts": self.counts,
+        }
 
 
 class JobStore:
@@ -43,8 +49,12 @@ class JobStore:
             "SELECT id, last_started, last_ended, last_status, last_message, last_ok,"
             " failing_since, counts, next_run FROM jobs ORDER BY id"
         )
-        return [JobState(r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-                         json.loads(r[7]) if r[7] else {}, r[8]) for r in rows]  # fmt: skip
+        return [
+            JobState(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]) if r[7] else {}, r[8]
+            )
+            for r in rows
+        ]
 
     async def get(self, job_id: str) -> JobState | None:
         return next((j for j in await self.all() if j.id == job_id), None)
@@ -58,8 +68,9 @@ class JobStore:
                 (job_id, utcnow()),
             )
 
-    async def ended(self, job_id: str, ok: bool, message: str | None,
-                    counts: dict[str, Any]) -> None:  # fmt: skip
+    async def ended(
+        self, job_id: str, ok: bool, message: str | None, counts: dict[str, Any]
+    ) -> None:
         now = utcnow()
         async with self.db.transaction() as conn:
             await conn.execute(
@@ -67,9 +78,18 @@ class JobStore:
                 " counts = ?, last_ok = CASE WHEN ? THEN ? ELSE last_ok END,"
                 " failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END"
                 " WHERE id = ?",
-                (now, "ok" if ok else "failed", message, json.dumps(counts), ok, now, ok, now,
-                 job_id),
-            )  # fmt: skip
+                (
+                    now,
+                    "ok" if ok else "failed",
+                    message,
+                    json.dumps(counts),
+                    ok,
+                    now,
+                    ok,
+                    now,
+                    job_id,
+                ),
+            )
 
     async def set_next_run(self, job_id: str, when: datetime | None) -> None:
         async with self.db.transaction() as conn:

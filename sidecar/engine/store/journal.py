@@ -83,9 +83,11 @@ class JournalStore:
             await conn.executemany(
                 "INSERT INTO wb_actions (run_id, seq, kind, owner, sync_key, payload, status,"
                 " updated_at) VALUES (?, ?, ?, ?, ?, ?, 'planned', ?)",
-                [(run_id, n, kind, owner, key, json.dumps(payload), now)
-                 for n, (kind, owner, key, payload) in enumerate(actions, 1)],
-            )  # fmt: skip
+                [
+                    (run_id, n, kind, owner, key, json.dumps(payload), now)
+                    for n, (kind, owner, key, payload) in enumerate(actions, 1)
+                ],
+            )
         return run_id
 
     async def actions(self, run_id: int) -> list[JournalAction]:
@@ -94,25 +96,51 @@ class JournalStore:
             " FROM wb_actions WHERE run_id = ? ORDER BY seq",
             (run_id,),
         )
-        return [JournalAction(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7],
-                              json.loads(r[8]) if r[8] else {}, r[9]) for r in rows]  # fmt: skip
+        return [
+            JournalAction(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                json.loads(r[6]),
+                r[7],
+                json.loads(r[8]) if r[8] else {},
+                r[9],
+            )
+            for r in rows
+        ]
 
     async def set_status(
-        self, action_id: int, status: str, *, result: dict[str, Any] | None = None,
+        self,
+        action_id: int,
+        status: str,
+        *,
+        result: dict[str, Any] | None = None,
         error: str | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE wb_actions SET status = ?, result = coalesce(?, result), error = ?,"
                 " updated_at = ? WHERE id = ?",
-                (status, json.dumps(result) if result is not None else None, error, utcnow(),
-                 action_id),
-            )  # fmt: skip
+                (
+                    status,
+                    json.dumps(result) if result is not None else None,
+                    error,
+                    utcnow(),
+                    action_id,
+                ),
+            )
 
     async def done(
-        self, action: JournalAction, result: dict[str, Any],
-        made: Sequence[tuple[str, str, str | None]], *, unverified: Collection[str] = (),
-    ) -> None:  # fmt: skip
+        self,
+        action: JournalAction,
+        result: dict[str, Any],
+        made: Sequence[tuple[str, str, str | None]],
+        *,
+        unverified: Collection[str] = (),
+    ) -> None:
         """The outcome of an action and what it made (kind, key, Immich id), in one
         transaction. Made things of the `unverified` kinds still have to be read back from
         Immich (see `verify`); the rest Immich's answer confirmed."""
@@ -125,9 +153,19 @@ class JournalStore:
             await conn.executemany(
                 "INSERT INTO wb_made (kind, key, owner, immich_id, run_id, action_id, verified)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(kind, key, action.owner, immich_id, action.run_id, action.id,
-                  int(kind not in unverified)) for kind, key, immich_id in made],
-            )  # fmt: skip
+                [
+                    (
+                        kind,
+                        key,
+                        action.owner,
+                        immich_id,
+                        action.run_id,
+                        action.id,
+                        int(kind not in unverified),
+                    )
+                    for kind, key, immich_id in made
+                ],
+            )
 
     async def finish_run(self, run_id: int, status: str, summary: dict[str, Any]) -> None:
         async with self.db.transaction() as conn:
@@ -168,8 +206,9 @@ class JournalStore:
     async def verify(self, made: Sequence[Made]) -> None:
         """These were read back from Immich and stand."""
         async with self.db.transaction() as conn:
-            await conn.executemany("UPDATE wb_made SET verified = 1 WHERE id = ?",
-                                   [(m.id,) for m in made])  # fmt: skip
+            await conn.executemany(
+                "UPDATE wb_made SET verified = 1 WHERE id = ?", [(m.id,) for m in made]
+            )
 
     async def end_made(self, made: Sequence[Made], why: str, *, reject: bool) -> None:
         """Mark things the sidecar made as no longer standing; `reject`: a person undid
@@ -266,8 +305,9 @@ class JournalStore:
         async with self.db.transaction() as conn:
             rows = await (await conn.execute("SELECT members FROM stack_decisions")).fetchall()
             gone = [r[0] for r in rows if sorted(json.loads(r[0])) == wanted]
-            await conn.executemany("DELETE FROM stack_decisions WHERE members = ?",
-                                   [(m,) for m in gone])  # fmt: skip
+            await conn.executemany(
+                "DELETE FROM stack_decisions WHERE members = ?", [(m,) for m in gone]
+            )
 
     async def stacks_decided(self) -> list[tuple[str, list[str]]]:
         """(owner, asset ids with the primary first) of groups to stack."""

@@ -10,9 +10,17 @@ from typing import Any
 from sidecar.engine.store.db import Database, utcnow
 
 COUNT_COLUMNS = (
-    "scanned", "added", "changed", "moved", "removed", "unchanged", "hashed", "bytes_hashed",
-    "skipped", "errors",
-)  # fmt: skip
+    "scanned",
+    "added",
+    "changed",
+    "moved",
+    "removed",
+    "unchanged",
+    "hashed",
+    "bytes_hashed",
+    "skipped",
+    "errors",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +92,18 @@ class OperationStore:
         rows = await self.db.fetchall("SELECT * FROM operations ORDER BY id DESC LIMIT ?", (limit,))
         return [
             Operation(
-                id=r["id"], kind=r["kind"], status=r["status"], started_at=r["started_at"],
-                ended_at=r["ended_at"], duration_s=r["duration_s"],
-                counts={c: r[c] for c in COUNT_COLUMNS}, error_message=r["error_message"],
+                id=r["id"],
+                kind=r["kind"],
+                status=r["status"],
+                started_at=r["started_at"],
+                ended_at=r["ended_at"],
+                duration_s=r["duration_s"],
+                counts={c: r[c] for c in COUNT_COLUMNS},
+                error_message=r["error_message"],
                 details=json.loads(r["details"] or "{}"),
             )
             for r in rows
-        ]  # fmt: skip
+        ]
 
     async def errors(self, op_id: int, limit: int = 1000) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(

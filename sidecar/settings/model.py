@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from sidecar.engine.core import paths
 from sidecar.settings.policies import AnalysisSettings, ScheduleSettings, WritebackSettings
 from sidecar.settings.sections import (
     ImmichSettings,
@@ -69,17 +70,11 @@ class Settings(Section):
 
     def map_immich_path(self, immich_path: str) -> Path | None:
         """Translate a path Immich reports into the path this process sees (longest prefix)."""
-        best: tuple[int, Path] | None = None
-        for lib in self.libraries:
-            prefix = lib.immich_path
-            if prefix is None:
-                continue
-            prefix = prefix.rstrip("/")
-            if immich_path == prefix or immich_path.startswith(prefix + "/"):
-                rest = immich_path[len(prefix) :].lstrip("/")
-                if best is None or len(prefix) > best[0]:
-                    best = (len(prefix), lib.local_path / rest if rest else lib.local_path)
-        return best[1] if best else None
+        found = paths.locate(self.libraries, immich_path)
+        if found is None:
+            return None
+        lib, rest = found
+        return lib.local_path / rest if rest else lib.local_path
 
 
 def _read_key(value: str | None, file: Path | None) -> str | None:

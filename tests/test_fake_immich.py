@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from sidecar.immich_client import ImmichClient, ImmichNotFoundError, ImmichProtocolError
-from sidecar.immich_client.client import parse
 from sidecar.immich_client.models import Asset, DuplicateGroup, Stack
+from sidecar.immich_client.parsing import parse
 from sidecar.immich_client.transport import server_message
 from tests.fake_immich import FakeImmich, Mode
 from tests.fake_immich.spec import SPECS

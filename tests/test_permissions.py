@@ -14,7 +14,7 @@ from tests.fake_immich.spec import spec_file
 from tests.fake_immich.state import Mode
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENT = ROOT / "sidecar" / "immich_client" / "client.py"
+CLIENT = ROOT / "sidecar" / "immich_client"  # ImmichClient and the API areas it is made of
 SENDERS = {"_json": 0, "_send": 0, "_decoded": 1, "request": 0}  # helper -> index of method
 
 
@@ -26,9 +26,27 @@ def _path(node: ast.expr) -> str:
 
 
 def _client_methods() -> dict[str, ast.AsyncFunctionDef | ast.FunctionDef]:
-    tree = ast.parse(CLIENT.read_text(encoding="utf-8"))
-    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "ImmichClient")
-    return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    """The methods of `ImmichClient`, its own and those of the classes it is made of."""
+    classes: dict[str, list[ast.ClassDef]] = {}
+    for source in sorted(CLIENT.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                classes.setdefault(node.name, []).append(node)
+    methods: dict[str, ast.AsyncFunctionDef | ast.FunctionDef] = {}
+
+    def collect(name: str) -> None:
+        assert len(classes[name]) == 1, f"two classes called {name}"
+        cls = classes[name][0]
+        for base in reversed(cls.bases):  # later bases first: earlier ones win, as in the MRO
+            if isinstance(base, ast.Name) and base.id in classes:
+                collect(base.id)
+        for n in cls.body:
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
+                methods[n.name] = n
+
+    collect("ImmichClient")
+    return methods
 
 
 def _sent(

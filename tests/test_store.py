@@ -11,6 +11,30 @@ from sidecar.engine.store.db import StoreError, open_database
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
 from tests.conftest import run_process, without_root_powers
 
+SHIPPED = [
+    "0001_inventory",
+    "0002_assets_fingerprints",
+    "0003_analysis",
+    "0004_zoom_views",
+    "0005_asset_indexes",
+    "0006_writeback",
+    "0007_trash_decisions",
+    "0008_jobs",
+    "0009_pair_decisions",
+    "0010_stack_decisions",
+    "0011_review",
+    "0012_person_marks",
+    "0013_writeback_verified",
+    "0014_person_tags",
+]
+
+
+def test_shipped_migrations_keep_their_names_and_order() -> None:
+    # existing inventories recorded these names: a new migration is appended, never inserted
+    names = [m.name for m in MIGRATIONS]
+    assert names[: len(SHIPPED)] == SHIPPED
+    assert len(set(names)) == len(names)
+
 
 async def test_new_database_is_wal_and_records_migrations(tmp_path: Path) -> None:
     db_path = tmp_path / "state" / "inventory.db"

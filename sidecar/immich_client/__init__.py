@@ -1,6 +1,6 @@
 """Async client for Immich's REST API. Knows nothing of the engine, the UI or settings."""
 
-from sidecar.immich_client.client import AssetQuery, ImmichClient
+from sidecar.immich_client.client import ImmichClient
 from sidecar.immich_client.errors import (
     ImmichAuthError,
     ImmichError,
@@ -11,6 +11,7 @@ from sidecar.immich_client.errors import (
     ImmichUnavailableError,
     ImmichUnsupportedError,
 )
+from sidecar.immich_client.search import AssetQuery
 from sidecar.immich_client.transport import RetryPolicy, normalize_base_url
 
 __all__ = [

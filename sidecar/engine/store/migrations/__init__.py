@@ -1,0 +1,55 @@
+"""Named schema migrations, applied in order and recorded in `schema_migrations`.
+
+Never edit a migration that has shipped: add a new one (its SQL in the module of its area, or a
+new module) and append it to `MIGRATIONS`. The names and their order are what existing
+inventories recorded: never rename or reorder them. Every query the product makes is backed by
+an index named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sidecar.engine.store.migrations.analysis import (
+    ANALYSIS_0003,
+    ASSET_INDEXES_0005,
+    ZOOM_VIEWS_0004,
+)
+from sidecar.engine.store.migrations.inventory import ASSETS_FINGERPRINTS_0002, INVENTORY_0001
+from sidecar.engine.store.migrations.marks import (
+    PERSON_MARKS_0012,
+    PERSON_TAGS_0014,
+    REVIEW_0011,
+    WRITEBACK_VERIFIED_0013,
+)
+from sidecar.engine.store.migrations.writeback import (
+    JOBS_0008,
+    PAIR_DECISIONS_0009,
+    STACK_DECISIONS_0010,
+    TRASH_DECISIONS_0007,
+    WRITEBACK_0006,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_inventory", INVENTORY_0001),
+    Migration("0002_assets_fingerprints", ASSETS_FINGERPRINTS_0002),
+    Migration("0003_analysis", ANALYSIS_0003),
+    Migration("0004_zoom_views", ZOOM_VIEWS_0004),
+    Migration("0005_asset_indexes", ASSET_INDEXES_0005),
+    Migration("0006_writeback", WRITEBACK_0006),
+    Migration("0007_trash_decisions", TRASH_DECISIONS_0007),
+    Migration("0008_jobs", JOBS_0008),
+    Migration("0009_pair_decisions", PAIR_DECISIONS_0009),
+    Migration("0010_stack_decisions", STACK_DECISIONS_0010),
+    Migration("0011_review", REVIEW_0011),
+    Migration("0012_person_marks", PERSON_MARKS_0012),
+    Migration("0013_writeback_verified", WRITEBACK_VERIFIED_0013),
+    Migration("0014_person_tags", PERSON_TAGS_0014),
+)

@@ -32,9 +32,12 @@ def test_every_settings_key_is_in_the_readme_table() -> None:
 
 
 def test_the_keeper_rules_and_copy_names_are_in_the_readme() -> None:
-    from sidecar.engine.core.copynames import COPY_NAMES
-    from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES, KEEPER_RULES
+    from typing import get_args
 
+    from sidecar.engine.core.copynames import COPY_NAMES
+    from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES, KEEPER_RULES, KeeperRule
+
+    assert set(KEEPER_RULES) == set(get_args(KeeperRule))  # every rule a setting may name
     section = README.split("## Which copy is kept", 1)[1].split("\n## ", 1)[0]
     assert [r for r in KEEPER_RULES if f"| `{r}` |" not in section] == []
     assert [r.name for r in COPY_NAMES if f"| `{r.name}` | `{r.example}` |" not in section] == []

@@ -7,42 +7,11 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from sidecar.engine.core.cron import check_crontab
+from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES as DEFAULT_KEEPER
+from sidecar.engine.core.keeper import KeeperRule
 from sidecar.settings.sections import Section
 
-KeeperRule = Literal[
-    "pixels",
-    "camera-original",
-    "camera-format",
-    "file-size",
-    "prefer-raw",
-    "exif",
-    "album",
-    "favorite",
-    "rating",
-    "description",
-    "tag",
-    "preferred-folder",
-    "older",
-    "original-name",
-    "shorter-path",
-]
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
-DEFAULT_KEEPER: tuple[KeeperRule, ...] = (
-    "album",
-    "favorite",
-    "rating",
-    "description",
-    "tag",
-    "preferred-folder",
-    "pixels",
-    "camera-original",
-    "original-name",
-    "camera-format",
-    "file-size",
-    "exif",
-    "older",
-    "shorter-path",
-)
 DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
 
 

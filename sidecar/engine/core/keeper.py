@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from sidecar.engine.core.copynames import NameVerdict, copy_verdicts
 
@@ -48,7 +49,24 @@ class Candidate:
         return self.path.rsplit("/", 1)[-1]
 
 
-KEEPER_RULES: dict[str, str] = {
+KeeperRule = Literal[
+    "album",
+    "favorite",
+    "rating",
+    "description",
+    "tag",
+    "preferred-folder",
+    "pixels",
+    "camera-original",
+    "original-name",
+    "camera-format",
+    "file-size",
+    "prefer-raw",
+    "exif",
+    "older",
+    "shorter-path",
+]
+KEEPER_RULES: dict[str, str] = {  # every KeeperRule, described
     "album": "in an album",
     "favorite": "a favourite",
     "rating": "rated higher",
@@ -65,7 +83,7 @@ KEEPER_RULES: dict[str, str] = {
     "older": "captured earlier",
     "shorter-path": "shorter path (fewer copies deep)",
 }
-DEFAULT_KEEPER_RULES = (
+DEFAULT_KEEPER_RULES: tuple[KeeperRule, ...] = (
     "album",
     "favorite",
     "rating",

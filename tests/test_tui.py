@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
-from sidecar.tui.groups import name_of
+from sidecar.tui.text import name_of
 from tests.fake_immich import FakeImmich
 from tests.test_writeback import (
     LIB,

@@ -15,11 +15,14 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from sidecar.tui.base import TuiServices
-from sidecar.tui.dashboard import Dashboard
-from sidecar.tui.groups import Groups, GroupView
-from sidecar.tui.modals import Confirm, Help, Problem
-from sidecar.tui.pairs import Pairs
-from sidecar.tui.writeback import Writeback
+from sidecar.tui.screens.confirm import Confirm
+from sidecar.tui.screens.dashboard import Dashboard
+from sidecar.tui.screens.group_view import GroupView
+from sidecar.tui.screens.groups import Groups
+from sidecar.tui.screens.help import Help
+from sidecar.tui.screens.pairs import Pairs
+from sidecar.tui.screens.problem import Problem
+from sidecar.tui.screens.writeback import Writeback
 
 __all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 

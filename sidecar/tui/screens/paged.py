@@ -12,7 +12,8 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from sidecar.tui.base import PAGE, plain, results_version, services
+from sidecar.tui.base import PAGE, results_version, services
+from sidecar.tui.text import plain
 
 T = TypeVar("T")
 AHEAD = 20  # rows before the end of what is loaded at which the next page is read

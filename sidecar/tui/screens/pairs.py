@@ -16,11 +16,12 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredPair
-from sidecar.tui.base import nav, services, shorten
-from sidecar.tui.groups import name_of
-from sidecar.tui.modals import report_problem
-from sidecar.tui.paged import PagedList
-from sidecar.tui.previews import SideBySide
+from sidecar.tui.base import services
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.paged import PagedList
+from sidecar.tui.screens.problem import report_problem
+from sidecar.tui.text import clip, name_of, shorten
+from sidecar.tui.widgets.side_by_side import SideBySide
 
 
 class Pairs(PagedList[StoredPair]):
@@ -60,7 +61,7 @@ class Pairs(PagedList[StoredPair]):
             str(len(p.members)),
             shorten(name_of(p.primary, p.members), 22),
             state,
-            _start((p.reasons or [""])[0], 26),
+            clip((p.reasons or [""])[0], 26),
         )
 
     @on(DataTable.RowHighlighted)
@@ -126,7 +127,3 @@ class Pairs(PagedList[StoredPair]):
         self.app.notify(f"Recorded: {note}")
         if what != "primary" and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)
-
-
-def _start(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from sidecar.engine.services.review import Dashboard as Numbers
-from sidecar.tui.base import nav, results_changed, services
-from sidecar.tui.modals import report_problem
+from sidecar.tui.base import results_changed, services
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.problem import report_problem
 
 REFRESH_S = 10
 DRIFT = {

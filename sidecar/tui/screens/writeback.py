@@ -15,8 +15,11 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import nav, plain, results_changed, results_version, services
-from sidecar.tui.modals import Confirm, Problem, report_problem
+from sidecar.tui.base import results_changed, results_version, services
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.confirm import Confirm
+from sidecar.tui.screens.problem import Problem, report_problem
+from sidecar.tui.text import plain
 
 
 def describe(

@@ -13,7 +13,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from sidecar.engine.services.review import Member
-from sidecar.tui.base import GRAPHICS, half_blocks, services, shorten
+from sidecar.tui.base import services
+from sidecar.tui.probe import GRAPHICS
+from sidecar.tui.text import shorten
+from sidecar.tui.widgets.half_blocks import half_blocks
 
 PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # used until the layout gives the preview its size
 SIDES = ("left", "right")

@@ -9,6 +9,7 @@ line. In a 16-colour terminal it uses the terminal's own ANSI palette.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
@@ -29,31 +30,7 @@ __all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
 class SidecarApp(App[None]):
     TITLE = "immich-sidecar"
-    CSS = """
-    #confirm { width: 76; height: auto; max-height: 22; border: heavy $warning; padding: 0 1;
-               background: $panel; }
-    #problem { width: 76; height: auto; border: heavy $error; padding: 0 1; background: $panel; }
-    #problem-hint { color: $text; text-style: italic; }
-    Confirm, Help, Problem { align: center middle; }
-    #help { width: 80; height: auto; max-height: 22; border: round $accent; padding: 0 1;
-            background: $panel; }
-    #members { height: auto; max-height: 6; }
-    #previews { height: 1fr; min-height: 4; }
-    .side { width: 1fr; padding-right: 1; }
-    .caption { height: 1; }
-    .preview { height: 1fr; }
-    #detail { height: 1; }
-    #reasons-box { height: auto; max-height: 5; }
-    #plan-box { height: auto; max-height: 12; }
-    #pairs { height: 1fr; min-height: 4; }
-    #pair-previews { height: 8; }
-    #pair-box { height: auto; max-height: 5; }
-    /* 16 colours: table headers in the terminal's own colours (bold, underlined) rather than
-       on bright blue, which some palettes make unreadable */
-    DataTable:ansi > .datatable--header {
-        background: ansi_default; color: ansi_default; text-style: bold underline;
-    }
-    """
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # whole: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = False  # every action has a key; ctrl+p would only add noise
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "go('dashboard')", "Dashboard", show=False),

@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sidecar.tui.base import TuiServices
+from sidecar.tui.messages import ResultsChanged
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.dashboard import Dashboard
 from sidecar.tui.screens.group_view import GroupView
@@ -40,7 +41,7 @@ class SidecarApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("q", "quit_or_back", "Quit", show=False),
     ]  # each screen's footer shows the ones that fit (see base.nav)
-    SCREENS: ClassVar[dict[str, Any]] = {
+    MAIN_SCREENS: ClassVar[dict[str, type[SidecarScreen]]] = {
         "dashboard": Dashboard,
         "groups": Groups,
         "pairs": Pairs,
@@ -53,7 +54,7 @@ class SidecarApp(App[None]):
         e.g. TERM=xterm without COLORTERM, as over many SSH sessions)."""
         super().__init__()
         self.services = services
-        self.results_version = 0  # bumped when analysis results may have changed
+        self.made: dict[str, SidecarScreen] = {}  # the main screens made so far, by name
         if ansi is None:
             ansi = self.console.color_system == "standard"
         if ansi:
@@ -72,13 +73,26 @@ class SidecarApp(App[None]):
         error messages (e.g. "[immich] url"), which must not be read as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def main_screen(self, name: str) -> SidecarScreen:
+        """The main screen called `name`, made with the services (and kept: installed) the
+        first time it is shown."""
+        if name not in self.made:
+            self.made[name] = screen = self.MAIN_SCREENS[name](self.services)
+            self.install_screen(screen, name)
+        return self.made[name]
+
     def on_mount(self) -> None:
-        self.push_screen("dashboard")
+        self.push_screen(self.main_screen("dashboard"))
+
+    def on_results_changed(self, message: ResultsChanged) -> None:
+        for screen in self.made.values():
+            if screen is not message.fresh:
+                screen.results_changed()
 
     def action_go(self, name: str) -> None:
         if isinstance(self.screen, GroupView):
             self.pop_screen()
-        self.switch_screen(name)
+        self.switch_screen(self.main_screen(name))
 
     def action_help(self) -> None:
         self.push_screen(Help())

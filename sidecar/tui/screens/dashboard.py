@@ -10,12 +10,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from sidecar.engine.services.review import Dashboard as Numbers
-from sidecar.tui.base import results_changed, services
+from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.problem import report_problem
 
 REFRESH_S = 10
@@ -59,7 +59,7 @@ def summary(d: Numbers) -> str:
     return "\n".join(lines)
 
 
-class Dashboard(Screen[None]):
+class Dashboard(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("S", "run('sync')", "Sync"),
         Binding("R", "run('scan')", "Scan"),
@@ -72,6 +72,10 @@ class Dashboard(Screen[None]):
         with VerticalScroll():
             yield Static("Loading…", id="summary")
         yield Footer()
+
+    @property
+    def summary_box(self) -> Static:
+        return self.query_one("#summary", Static)
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._tick)  # the daemon may be changing things
@@ -86,15 +90,15 @@ class Dashboard(Screen[None]):
     @work(exclusive=True, group="dashboard")
     async def refresh_data(self) -> None:
         try:
-            numbers = await services(self).review.dashboard()
+            numbers = await self.review.dashboard()
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
             self.app.notify(f"cannot read the inventory: {exc}", severity="error")
             return
-        self.query_one("#summary", Static).update(summary(numbers))
+        self.summary_box.update(summary(numbers))
 
     @work(exclusive=True, group="job")
     async def action_run(self, what: str) -> None:
-        review = services(self).review
+        review = self.review
         calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}
         self.app.notify(f"{what} started")
         try:
@@ -104,5 +108,5 @@ class Dashboard(Screen[None]):
             return
         brief = ", ".join(f"{k} {v:,}" for k, v in (result or {}).items() if isinstance(v, int))
         self.app.notify(f"{what} done" + (f": {brief}" if brief else ""))
-        results_changed(self)
+        self.post_message(ResultsChanged())
         self.refresh_data()

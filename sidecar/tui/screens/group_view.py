@@ -12,11 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import Member
-from sidecar.tui.base import services
+from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.problem import report_problem
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
 from sidecar.tui.widgets.side_by_side import SideBySide
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["GroupView"]
 
 
-class GroupView(Screen[None]):
+class GroupView(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('keeper')", "Keep"),
         Binding("k", "decide('highlighted')", "Keep this"),
@@ -40,7 +39,7 @@ class GroupView(Screen[None]):
     ]
 
     def __init__(self, groups: Groups, index: int) -> None:
-        super().__init__()
+        super().__init__(groups.services)
         self.groups, self.index = groups, index
         self.group = groups.loaded[index]
         self.albums: dict[str, list[str]] = {}
@@ -60,14 +59,22 @@ class GroupView(Screen[None]):
         yield Header()
         yield Static(self.title_text, id="group-title")
         yield DataTable(id="members", cursor_type="row")
-        yield SideBySide(id="previews")
+        yield SideBySide(self.review, id="previews")
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
         yield Footer()
 
+    @property
+    def members(self) -> DataTable[Text]:
+        return self.query_one("#members", DataTable)
+
+    @property
+    def title_bar(self) -> Static:
+        return self.query_one("#group-title", Static)
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.members
         path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
         table.add_columns("", path, "fmt", "size", "pixels", "taken")
         for m in self.group.members:
@@ -94,15 +101,14 @@ class GroupView(Screen[None]):
     async def show_state(self) -> None:
         """What was decided about this group, in its title, and per member: keep, trash,
         out, stack or not dup."""
-        review = services(self).review
         try:
-            verdict = await review.group_verdict(self.group)
+            verdict = await self.review.group_verdict(self.group)
         except Exception:  # noqa: BLE001 - the title just goes without
             return
-        self.query_one("#group-title", Static).update(
+        self.title_bar.update(
             self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
         )
-        table = self.query_one(DataTable)
+        table = self.members
         for row, m in enumerate(self.group.members):
             table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
@@ -118,7 +124,7 @@ class GroupView(Screen[None]):
         if member is None or len(self.group.members) < 2:
             return
         try:
-            await services(self).review.not_this_one(self.group, member.key)
+            await self.review.not_this_one(self.group, member.key)
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not recorded", exc)
             return
@@ -139,18 +145,18 @@ class GroupView(Screen[None]):
         return "\n".join(lines)
 
     def highlighted(self) -> Member | None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.members.cursor_row
         members = self.group.members
         return members[row] if 0 <= row < len(members) else None
 
     @work(exclusive=True, group="albums")
     async def load_albums(self) -> None:
-        review = services(self).review
+        review = self.review
         try:
             ids = [m.asset_id for m in self.group.members if m.asset_id]
             self.in_immich = await review.immich_paths(ids)
             self.here = await review.readable_here(self.group.members)
-            table = self.query_one(DataTable)
+            table = self.members
             for row, m in enumerate(self.group.members):
                 if self.immich_path(m):
                     table.update_cell_at(
@@ -222,7 +228,7 @@ class GroupView(Screen[None]):
 
     @work(exclusive=True, group="decide")
     async def action_decide(self, what: str) -> None:
-        review, g = services(self).review, self.group
+        review, g = self.review, self.group
         try:
             if what == "not":
                 await review.not_duplicates(g)
@@ -248,7 +254,7 @@ class GroupView(Screen[None]):
     @work(exclusive=True, group="decide")
     async def action_undo(self) -> None:
         try:
-            await services(self).review.undo_decision(self.group)
+            await self.review.undo_decision(self.group)
         except Exception as exc:  # noqa: BLE001
             report_problem(self.app, "Not taken back", exc)
             return

@@ -13,8 +13,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredGroup, Verdict
-from sidecar.tui.base import services
 from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import human, name_of, shorten
@@ -33,8 +33,8 @@ class Groups(PagedList[StoredGroup]):
     STATE_COLUMN = 5
     KEEPER_COLUMN = 4
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
         self.verdicts: dict[int, Verdict] = {}  # group id -> what was decided
         self.sort = 0
         self.tier = 0
@@ -47,6 +47,10 @@ class Groups(PagedList[StoredGroup]):
         yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
+    @property
+    def title_bar(self) -> Static:
+        return self.query_one("#groups-title", Static)
+
     def on_mount(self) -> None:
         self.table.add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
 
@@ -58,16 +62,16 @@ class Groups(PagedList[StoredGroup]):
 
     def reload(self, keep: int = 0) -> None:
         tier = TIERS[self.tier] or "all tiers"
-        self.query_one("#groups-title", Static).update(
+        self.title_bar.update(
             f"Duplicate groups — {tier}, by {SORTS[self.sort]} (o sort, t tier, enter open)"
         )
         super().reload(keep)
 
     async def fetch(self, offset: int, limit: int) -> list[StoredGroup]:
-        return await services(self).review.groups(offset, limit, SORTS[self.sort], TIERS[self.tier])
+        return await self.review.groups(offset, limit, SORTS[self.sort], TIERS[self.tier])
 
     async def states(self, items: list[StoredGroup]) -> dict[int, str]:
-        verdicts = await services(self).review.group_verdicts(items)
+        verdicts = await self.review.group_verdicts(items)
         self.verdicts.update(verdicts)
         return {i: v.state for i, v in verdicts.items()}
 
@@ -94,7 +98,7 @@ class Groups(PagedList[StoredGroup]):
 
     def loaded_page(self) -> None:
         if not self.loaded:
-            self.query_one("#groups-title", Static).update(
+            self.title_bar.update(
                 "No duplicate groups"
                 + (f" of tier {TIERS[self.tier]}" if self.tier else "")
                 + " (N on the dashboard runs the analysis; t changes the tier)"

@@ -16,7 +16,6 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredPair
-from sidecar.tui.base import services
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.screens.problem import report_problem
@@ -38,7 +37,7 @@ class Pairs(PagedList[StoredPair]):
         yield Header()
         yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, c next primary")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
-        yield SideBySide(id="pair-previews")
+        yield SideBySide(self.review, id="pair-previews")
         with VerticalScroll(id="pair-box"):
             yield Static("", id="pair-reasons")
         yield Footer()
@@ -50,10 +49,10 @@ class Pairs(PagedList[StoredPair]):
         self.check_fresh()
 
     async def fetch(self, offset: int, limit: int) -> list[StoredPair]:
-        return await services(self).review.pairs(offset, limit)
+        return await self.review.pairs(offset, limit)
 
     async def states(self, items: list[StoredPair]) -> dict[int, str]:
-        return await services(self).review.pair_states(items)
+        return await self.review.pair_states(items)
 
     def cells(self, p: StoredPair, state: str) -> tuple[str, ...]:
         return (
@@ -89,11 +88,11 @@ class Pairs(PagedList[StoredPair]):
 
     @work(exclusive=True, group="pair-decide")
     async def action_decide(self, what: str) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
-        pair, review = self.loaded[row], services(self).review
+        pair, review = self.loaded[row], self.review
         try:
             if what == "accept":
                 await review.accept_pair(pair)

@@ -7,16 +7,17 @@ import asyncio
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import results_changed, results_version, services
+from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.problem import Problem, report_problem
 from sidecar.tui.text import plain
@@ -57,7 +58,7 @@ def keys_hint(planned: WritePlan) -> str:
     return "\nA applies it (asks first)" if planned.plan.actions else ""
 
 
-class Writeback(Screen[None]):
+class Writeback(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "plan", "Plan"),
         Binding("A", "apply(False)", "Apply"),
@@ -66,12 +67,11 @@ class Writeback(Screen[None]):
         *nav("writeback"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
         self.planned: WritePlan | None = None
         self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
-        self.version = -1  # the results version the pending plan was made at
         self.busy = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
@@ -82,12 +82,20 @@ class Writeback(Screen[None]):
         yield DataTable(id="runs", cursor_type="row")
         yield Footer()
 
+    @property
+    def plan_box(self) -> Static:
+        return self.query_one("#plan", Static)
+
+    @property
+    def runs(self) -> DataTable[Text]:
+        return self.query_one("#runs", DataTable)
+
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("run", "status", "started", "actions")
+        self.runs.add_columns("run", "status", "started", "actions")
 
     def on_screen_resume(self) -> None:
         self.load_runs()
-        if self.version != results_version(self):
+        if self.stale:
             self.pending()
 
     @work(exclusive=True, group="plan")
@@ -95,10 +103,10 @@ class Writeback(Screen[None]):
         """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
-            self.version = results_version(self)
-            box = self.query_one("#plan", Static)
+            self.stale = False
+            box = self.plan_box
             try:
-                planned = await services(self).writeback.plan(refresh=False, trash_decided=True)
+                planned = await self.writeback.plan(refresh=False, trash_decided=True)
                 await self._show(planned)
             except Exception as exc:  # noqa: BLE001
                 box.update(
@@ -114,16 +122,16 @@ class Writeback(Screen[None]):
     async def _show(self, planned: WritePlan) -> None:
         self.planned = planned
         doomed = [i for a in planned.plan.actions if a.kind.value == "trash" for i in a.asset_ids]
-        self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
+        self.paths = await self.review.immich_paths(doomed) if doomed else {}
 
     @work(exclusive=True, group="runs")
     async def load_runs(self) -> None:
         try:
-            runs = await services(self).writeback.runs()
+            runs = await self.writeback.runs()
         except Exception as exc:  # noqa: BLE001
             self.app.notify(f"cannot read the runs: {exc}", severity="error")
             return
-        table = self.query_one(DataTable)
+        table = self.runs
         table.clear()
         self.run_ids = [r["run_id"] for r in runs]
         for r in runs:
@@ -140,17 +148,17 @@ class Writeback(Screen[None]):
         )
 
     async def _plan(self, trash: bool) -> WritePlan | None:
-        self.query_one("#plan", Static).update("Planning (sync, analysis, Immich state)…")
+        self.plan_box.update("Planning (sync, analysis, Immich state)…")
         try:
-            planned = await services(self).writeback.plan(trash_decided=trash)
+            planned = await self.writeback.plan(trash_decided=trash)
             await self._show(planned)
         except Exception as exc:  # noqa: BLE001
-            self.query_one("#plan", Static).update(f"Planning failed: {escape(str(exc))}")
+            self.plan_box.update(f"Planning failed: {escape(str(exc))}")
             report_problem(self.app, "Planning failed", exc)
             return None
-        self.query_one("#plan", Static).update(describe(planned, self.paths))
-        results_changed(self)
-        self.version = results_version(self)
+        self.plan_box.update(describe(planned, self.paths))
+        self.post_message(ResultsChanged(fresh=self))
+        self.stale = False
         return planned
 
     @work(exclusive=True, group="plan")
@@ -159,7 +167,7 @@ class Writeback(Screen[None]):
             planned = await self._plan(True)
             if planned is None:
                 return
-            box = self.query_one("#plan", Static)
+            box = self.plan_box
             box.update(describe(planned, self.paths) + keys_hint(planned))
             if planned.errors:
                 self._plan_errors(planned)
@@ -183,7 +191,7 @@ class Writeback(Screen[None]):
                 self.app.notify("Nothing applied.")
                 return
             try:
-                report = await services(self).writeback.apply(planned)
+                report = await self.writeback.apply(planned)
             except Exception as exc:  # noqa: BLE001
                 report_problem(self.app, "Apply failed", exc)
                 return
@@ -203,11 +211,11 @@ class Writeback(Screen[None]):
                 )
             else:
                 self.app.notify(done)
-            results_changed(self)
+            self.post_message(ResultsChanged())
             self.load_runs()
 
     def action_undo(self) -> None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.runs.cursor_row
         if 0 <= row < len(self.run_ids):
             self.confirm_undo(self.run_ids[row])
 
@@ -218,7 +226,7 @@ class Writeback(Screen[None]):
             if not await self.app.push_screen_wait(Confirm(question)):
                 return
             try:
-                report = await services(self).writeback.undo(run_id)
+                report = await self.writeback.undo(run_id)
             except Exception as exc:  # noqa: BLE001
                 report_problem(self.app, "Undo failed", exc)
                 return

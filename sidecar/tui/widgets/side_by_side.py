@@ -12,8 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from sidecar.engine.services.review import Member
-from sidecar.tui.base import services
+from sidecar.engine.services.review import Member, ReviewService
 from sidecar.tui.probe import GRAPHICS
 from sidecar.tui.text import shorten
 from sidecar.tui.widgets.half_blocks import half_blocks
@@ -23,8 +22,9 @@ SIDES = ("left", "right")
 
 
 class SideBySide(Horizontal):
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, review: ReviewService, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.review = review
         self.shown: tuple[str | None, str | None] = (None, None)
 
     def compose(self) -> ComposeResult:
@@ -49,7 +49,7 @@ class SideBySide(Horizontal):
     @work(exclusive=True, group="preview")
     async def load(self, left: Member, right: Member | None) -> None:
         """From the file when it is readable here, else from Immich's thumbnail."""
-        review = services(self).review
+        review = self.review
         for side, member in zip(SIDES, (left, right), strict=True):
             widget: Any = self.query_one(f"#preview-{side}")
             if member is None:

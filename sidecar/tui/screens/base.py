@@ -1,14 +1,16 @@
-"""What every main screen of the TUI shares: the services it was given, typed accessors for
-them, and whether the results it shows may be out of date."""
+"""What every screen of the TUI shares: the services it was given, typed accessors for them,
+whether the results it shows may be out of date, and the one handler for failed workers."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.writeback import WritebackService
+from sidecar.tui.failures import UNEXPECTED, OnFailure, show_failure
 
 __all__ = ["SidecarScreen", "TuiServices"]
 
@@ -23,7 +25,11 @@ class TuiServices(Protocol):
 
 
 class SidecarScreen(Screen[None]):
-    """A screen that calls the services it is given (the app gives them, as it makes it)."""
+    """A screen that calls the services it is given (the app gives them, as it makes it).
+    Its workers run with `exit_on_error=False` and do not catch: a failure reaches
+    `failed`, which shows it as `FAILURES` says for that worker."""
+
+    FAILURES: ClassVar[dict[str, OnFailure]] = {}  # worker name -> what its failure shows
 
     def __init__(self, services: TuiServices) -> None:
         super().__init__()
@@ -42,3 +48,13 @@ class SidecarScreen(Screen[None]):
         """Told by the app when a sync, scan, analysis, plan or apply ran (here or on another
         screen): what this screen read before is read again when it is shown next."""
         self.stale = True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and error is not None:
+            self.failed(event.worker.name, error)
+
+    def failed(self, worker: str, error: BaseException) -> None:
+        """Show the failure of the worker named `worker` (screens add to this where a
+        failure is shown in place)."""
+        show_failure(self.app, self.FAILURES.get(worker, UNEXPECTED), error)

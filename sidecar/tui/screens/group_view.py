@@ -15,8 +15,8 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import Member
+from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen
-from sidecar.tui.screens.problem import report_problem
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
 from sidecar.tui.widgets.side_by_side import SideBySide
 
@@ -37,6 +37,14 @@ class GroupView(SidecarScreen):
         Binding("u", "undo", "Undo"),
         Binding("escape", "back", "Back"),
     ]
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "show_state": OnFailure(Show.NOTHING),  # the title just goes without
+        # Immich away: the review goes on without the albums (said once: see `failed`)
+        "load_albums": OnFailure(Show.WARNING, "albums not available"),
+        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+        "action_take_out": OnFailure(Show.PROBLEM, "Not recorded"),
+        "action_undo": OnFailure(Show.PROBLEM, "Not taken back"),
+    }
 
     def __init__(self, groups: Groups, index: int) -> None:
         super().__init__(groups.services)
@@ -97,14 +105,11 @@ class GroupView(SidecarScreen):
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
 
-    @work(exclusive=True, group="state")
+    @work(exclusive=True, group="state", exit_on_error=False)
     async def show_state(self) -> None:
         """What was decided about this group, in its title, and per member: keep, trash,
         out, stack or not dup."""
-        try:
-            verdict = await self.review.group_verdict(self.group)
-        except Exception:  # noqa: BLE001 - the title just goes without
-            return
+        verdict = await self.review.group_verdict(self.group)
         self.title_bar.update(
             self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
         )
@@ -116,18 +121,14 @@ class GroupView(SidecarScreen):
             self.keeper = chosen
             self.show_sides()
 
-    @work(exclusive=True, group="decide")
+    @work(exclusive=True, group="decide", exit_on_error=False)
     async def action_take_out(self) -> None:
         """The highlighted member is no duplicate of the others: it leaves the group at the
         next analysis; the others stay here to be decided (keep and stack leave it alone)."""
         member = self.highlighted()
         if member is None or len(self.group.members) < 2:
             return
-        try:
-            await self.review.not_this_one(self.group, member.key)
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Not recorded", exc)
-            return
+        await self.review.not_this_one(self.group, member.key)
         self.app.notify(
             f"Recorded: {self.label(member)} is not a duplicate of the others "
             "(decide about the rest here; u takes it back)"
@@ -149,28 +150,29 @@ class GroupView(SidecarScreen):
         members = self.group.members
         return members[row] if 0 <= row < len(members) else None
 
-    @work(exclusive=True, group="albums")
+    @work(exclusive=True, group="albums", exit_on_error=False)
     async def load_albums(self) -> None:
         review = self.review
-        try:
-            ids = [m.asset_id for m in self.group.members if m.asset_id]
-            self.in_immich = await review.immich_paths(ids)
-            self.here = await review.readable_here(self.group.members)
-            table = self.members
-            for row, m in enumerate(self.group.members):
-                if self.immich_path(m):
-                    table.update_cell_at(
-                        Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
-                    )
-            self.show_sides()
-            self.albums = await review.albums(self.group)
-        except Exception as exc:  # noqa: BLE001 - Immich away: the review goes on without
-            if not self.groups.albums_warned:  # once, not for every group of a review
-                self.groups.albums_warned = True
-                self.app.notify(f"albums not available: {exc}", severity="warning")
-            return
+        ids = [m.asset_id for m in self.group.members if m.asset_id]
+        self.in_immich = await review.immich_paths(ids)
+        self.here = await review.readable_here(self.group.members)
+        table = self.members
+        for row, m in enumerate(self.group.members):
+            if self.immich_path(m):
+                table.update_cell_at(
+                    Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
+                )
+        self.show_sides()
+        self.albums = await review.albums(self.group)
         self.query_one("#reasons", Static).update(self.reasons_text())
         self.show_detail()
+
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "load_albums":  # said once, not for every group of a review
+            if self.groups.albums_warned:
+                return
+            self.groups.albums_warned = True
+        super().failed(worker, error)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -226,38 +228,29 @@ class GroupView(SidecarScreen):
             self.app.notify("That was the last group loaded.")
             self.app.pop_screen()
 
-    @work(exclusive=True, group="decide")
+    @work(exclusive=True, group="decide", exit_on_error=False)
     async def action_decide(self, what: str) -> None:
         review, g = self.review, self.group
-        try:
-            if what == "not":
-                await review.not_duplicates(g)
-                self.app.notify("Recorded: not duplicates (the next analysis honours it)")
-            elif what == "stack":
-                ids = await review.stack_instead(g)
-                self.app.notify(f"Recorded: stack these {len(ids)} in Immich (at the next apply)")
-            else:
-                member = self.keeper if what == "keeper" else self.highlighted()
-                if member is None:
-                    return
-                queued = await review.keep(g, member.key)
-                self.app.notify(
-                    f"Recorded: keep {name_of(member.key, g.members)}, "
-                    f"{len(queued)} to the trash queue (T on the write-back "
-                    "screen applies it)"
-                )
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Not recorded", exc)
-            return
+        if what == "not":
+            await review.not_duplicates(g)
+            self.app.notify("Recorded: not duplicates (the next analysis honours it)")
+        elif what == "stack":
+            ids = await review.stack_instead(g)
+            self.app.notify(f"Recorded: stack these {len(ids)} in Immich (at the next apply)")
+        else:
+            member = self.keeper if what == "keeper" else self.highlighted()
+            if member is None:
+                return
+            queued = await review.keep(g, member.key)
+            self.app.notify(
+                f"Recorded: keep {name_of(member.key, g.members)}, "
+                f"{len(queued)} to the trash queue (T on the write-back screen applies it)"
+            )
         self.next_group()
 
-    @work(exclusive=True, group="decide")
+    @work(exclusive=True, group="decide", exit_on_error=False)
     async def action_undo(self) -> None:
-        try:
-            await self.review.undo_decision(self.group)
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Not taken back", exc)
-            return
+        await self.review.undo_decision(self.group)
         self.app.notify(
             "Taken back: no decision about this group now (what an apply already "
             "did is undone on the write-back screen)"

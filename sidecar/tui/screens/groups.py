@@ -13,6 +13,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredGroup, Verdict
+from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.group_view import GroupView
@@ -31,6 +32,10 @@ class Groups(PagedList[StoredGroup]):
         *nav("groups", quit=True),
     ]
     STATE_COLUMN = 5
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        **PagedList.FAILURES,
+        "refresh_states": OnFailure(Show.ERROR, "cannot read the decisions"),
+    }
     KEEPER_COLUMN = 4
 
     def __init__(self, services: TuiServices) -> None:
@@ -104,13 +109,9 @@ class Groups(PagedList[StoredGroup]):
                 + " (N on the dashboard runs the analysis; t changes the tier)"
             )
 
-    @work(exclusive=True, group="group-states")
+    @work(exclusive=True, group="group-states", exit_on_error=False)
     async def refresh_states(self) -> None:
-        try:
-            await self.update_states(list(range(len(self.loaded))))
-        except Exception as exc:  # noqa: BLE001
-            self.app.notify(f"cannot read the decisions: {exc}", severity="error")
-            return
+        await self.update_states(list(range(len(self.loaded))))
         if self.resume_at < self.table.row_count:
             self.table.move_cursor(row=self.resume_at, animate=False)
 

@@ -4,13 +4,14 @@ when the results it shows may have changed (here, or in the daemon)."""
 
 from __future__ import annotations
 
-from typing import Generic, Protocol, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.text import plain
 
@@ -29,6 +30,10 @@ AHEAD = 20  # rows before the end of what is loaded at which the next page is re
 
 class PagedList(SidecarScreen, Generic[T]):
     STATE_COLUMN = 0  # index of the "decided" column (set by each list)
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "check_fresh": OnFailure(Show.ERROR, "cannot read the list"),
+        "load_more": OnFailure(Show.ERROR, "cannot read the list"),
+    }
 
     def __init__(self, services: TuiServices) -> None:
         super().__init__(services)
@@ -61,15 +66,11 @@ class PagedList(SidecarScreen, Generic[T]):
     def still_fresh(self) -> None:
         """Called on coming back when the rows still show the latest analysis."""
 
-    @work(exclusive=True, group="freshness")
+    @work(exclusive=True, group="freshness", exit_on_error=False)
     async def check_fresh(self, keep: int = 0) -> None:
         """On coming back: read the list again if an analysis ran since (here, or in the
         daemon), else keep it (and the cursor)."""
-        try:
-            stamp = await self.review.results_stamp()
-        except Exception:  # noqa: BLE001 - the next read says what is wrong
-            stamp = None
-        if self.stale or stamp != self.stamp:
+        if self.stale or await self.review.results_stamp() != self.stamp:
             self.reload(keep)
         else:
             self.still_fresh()
@@ -85,7 +86,7 @@ class PagedList(SidecarScreen, Generic[T]):
         if row >= len(self.loaded) - AHEAD and not (self.exhausted or self.loading):
             self.load_more()
 
-    @work(exclusive=True, group="page")
+    @work(exclusive=True, group="page", exit_on_error=False)
     async def load_more(self, want: int = 0) -> None:
         """The next page (or as many rows as needed to show row `want`)."""
         if self.exhausted:
@@ -97,9 +98,6 @@ class PagedList(SidecarScreen, Generic[T]):
                 self.stamp = await self.review.results_stamp()
             page = await self.fetch(len(self.loaded), limit)
             states = await self.states(page)
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            self.app.notify(f"cannot read the list: {exc}", severity="error")
-            return
         finally:
             self.loading = False
         self.exhausted = len(page) < limit

@@ -16,9 +16,9 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredPair
+from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.paged import PagedList
-from sidecar.tui.screens.problem import report_problem
 from sidecar.tui.text import clip, name_of, shorten
 from sidecar.tui.widgets.side_by_side import SideBySide
 
@@ -32,6 +32,10 @@ class Pairs(PagedList[StoredPair]):
         *nav("pairs"),
     ]
     STATE_COLUMN = 3
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        **PagedList.FAILURES,
+        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+    }
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,43 +90,37 @@ class Pairs(PagedList[StoredPair]):
             None if other is None else ("other", name_of(other.key, p.members), other),
         )
 
-    @work(exclusive=True, group="pair-decide")
+    @work(exclusive=True, group="pair-decide", exit_on_error=False)
     async def action_decide(self, what: str) -> None:
         table = self.table
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
         pair, review = self.loaded[row], self.review
-        try:
-            if what == "accept":
-                await review.accept_pair(pair)
-                note = "accepted: the next apply stacks it in Immich"
-            elif what == "reject":
-                await review.reject_pair(pair)
-                note = "not a pair (the next analysis drops it)"
-            elif what == "primary":
-                keys = [m.key for m in pair.members]
-                if len(keys) < 2:
-                    return
-                nxt = (
-                    keys[(keys.index(pair.primary) + 1) % len(keys)]
-                    if pair.primary in keys
-                    else keys[0]
-                )
-                await review.choose_primary(pair, nxt)
-                self.loaded[row] = pair = replace(pair, primary=nxt)
-                self.show_pair(row)
-                table.update_cell_at(
-                    Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22))
-                )
-                note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
-            else:
-                await review.undo_pair_decision(pair)
-                note = "no decision about this pair now"
-            await self.update_states([row])
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Not recorded", exc)
-            return
+        if what == "accept":
+            await review.accept_pair(pair)
+            note = "accepted: the next apply stacks it in Immich"
+        elif what == "reject":
+            await review.reject_pair(pair)
+            note = "not a pair (the next analysis drops it)"
+        elif what == "primary":
+            keys = [m.key for m in pair.members]
+            if len(keys) < 2:
+                return
+            nxt = (
+                keys[(keys.index(pair.primary) + 1) % len(keys)]
+                if pair.primary in keys
+                else keys[0]
+            )
+            await review.choose_primary(pair, nxt)
+            self.loaded[row] = pair = replace(pair, primary=nxt)
+            self.show_pair(row)
+            table.update_cell_at(Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22)))
+            note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
+        else:
+            await review.undo_pair_decision(pair)
+            note = "no decision about this pair now"
+        await self.update_states([row])
         self.app.notify(f"Recorded: {note}")
         if what != "primary" and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)

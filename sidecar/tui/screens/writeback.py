@@ -15,11 +15,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
+from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
-from sidecar.tui.screens.problem import Problem, report_problem
+from sidecar.tui.screens.problem import Problem
 from sidecar.tui.text import plain
 
 
@@ -66,6 +67,12 @@ class Writeback(SidecarScreen):
         Binding("u", "undo", "Undo"),
         *nav("writeback"),
     ]
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "load_runs": OnFailure(Show.ERROR, "cannot read the runs"),
+        "planning": OnFailure(Show.PROBLEM, "Planning failed"),  # l, A or T (see `failed`)
+        "action_apply": OnFailure(Show.PROBLEM, "Apply failed"),
+        "confirm_undo": OnFailure(Show.PROBLEM, "Undo failed"),
+    }
 
     def __init__(self, services: TuiServices) -> None:
         super().__init__(services)
@@ -73,6 +80,7 @@ class Writeback(SidecarScreen):
         self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
         self.busy = asyncio.Lock()
+        self.planning = False  # a plan of l, A or T is being made (a failure is the plan's)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,22 +106,15 @@ class Writeback(SidecarScreen):
         if self.stale:
             self.pending()
 
-    @work(exclusive=True, group="plan")
+    @work(exclusive=True, group="plan", exit_on_error=False)
     async def pending(self) -> None:
         """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
             self.stale = False
-            box = self.plan_box
-            try:
-                planned = await self.writeback.plan(refresh=False, trash_decided=True)
-                await self._show(planned)
-            except Exception as exc:  # noqa: BLE001
-                box.update(
-                    f"The pending plan could not be read: {escape(str(exc))} (l plans afresh)"
-                )
-                return
-            box.update(
+            planned = await self.writeback.plan(refresh=False, trash_decided=True)
+            await self._show(planned)
+            self.plan_box.update(
                 "[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
                 + describe(planned, self.paths)
                 + keys_hint(planned)
@@ -124,13 +125,9 @@ class Writeback(SidecarScreen):
         doomed = [i for a in planned.plan.actions if a.kind.value == "trash" for i in a.asset_ids]
         self.paths = await self.review.immich_paths(doomed) if doomed else {}
 
-    @work(exclusive=True, group="runs")
+    @work(exclusive=True, group="runs", exit_on_error=False)
     async def load_runs(self) -> None:
-        try:
-            runs = await self.writeback.runs()
-        except Exception as exc:  # noqa: BLE001
-            self.app.notify(f"cannot read the runs: {exc}", severity="error")
-            return
+        runs = await self.writeback.runs()
         table = self.runs
         table.clear()
         self.run_ids = [r["run_id"] for r in runs]
@@ -147,37 +144,30 @@ class Writeback(SidecarScreen):
             )
         )
 
-    async def _plan(self, trash: bool) -> WritePlan | None:
+    async def _plan(self, trash: bool) -> WritePlan:
         self.plan_box.update("Planning (sync, analysis, Immich state)…")
-        try:
-            planned = await self.writeback.plan(trash_decided=trash)
-            await self._show(planned)
-        except Exception as exc:  # noqa: BLE001
-            self.plan_box.update(f"Planning failed: {escape(str(exc))}")
-            report_problem(self.app, "Planning failed", exc)
-            return None
+        self.planning = True
+        planned = await self.writeback.plan(trash_decided=trash)
+        await self._show(planned)
+        self.planning = False
         self.plan_box.update(describe(planned, self.paths))
         self.post_message(ResultsChanged(fresh=self))
         self.stale = False
         return planned
 
-    @work(exclusive=True, group="plan")
+    @work(exclusive=True, group="plan", exit_on_error=False)
     async def action_plan(self) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(True)
-            if planned is None:
-                return
             box = self.plan_box
             box.update(describe(planned, self.paths) + keys_hint(planned))
             if planned.errors:
                 self._plan_errors(planned)
 
-    @work(exclusive=True, group="apply")
+    @work(exclusive=True, group="apply", exit_on_error=False)
     async def action_apply(self, trash: bool) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(trash)
-            if planned is None:
-                return
             if not planned.plan.actions:
                 if planned.errors:
                     self._plan_errors(planned)
@@ -190,11 +180,7 @@ class Writeback(SidecarScreen):
             if not await self.app.push_screen_wait(Confirm(question)):
                 self.app.notify("Nothing applied.")
                 return
-            try:
-                report = await self.writeback.apply(planned)
-            except Exception as exc:  # noqa: BLE001
-                report_problem(self.app, "Apply failed", exc)
-                return
+            report = await self.writeback.apply(planned)
             done = (
                 f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
                 f"{report.skipped} skipped"
@@ -214,22 +200,29 @@ class Writeback(SidecarScreen):
             self.post_message(ResultsChanged())
             self.load_runs()
 
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "pending":  # only read on coming here: said in place, not in a modal
+            message = escape(str(error))
+            self.plan_box.update(f"The pending plan could not be read: {message} (l plans afresh)")
+        elif self.planning and worker in ("action_plan", "action_apply"):
+            self.planning = False
+            self.plan_box.update(f"Planning failed: {escape(str(error))}")
+            super().failed("planning", error)
+        else:
+            super().failed(worker, error)
+
     def action_undo(self) -> None:
         row = self.runs.cursor_row
         if 0 <= row < len(self.run_ids):
             self.confirm_undo(self.run_ids[row])
 
-    @work(exclusive=True, group="undo")
+    @work(exclusive=True, group="undo", exit_on_error=False)
     async def confirm_undo(self, run_id: int) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             question = f"Undo run #{run_id}? What it made in Immich is removed again."
             if not await self.app.push_screen_wait(Confirm(question)):
                 return
-            try:
-                report = await self.writeback.undo(run_id)
-            except Exception as exc:  # noqa: BLE001
-                report_problem(self.app, "Undo failed", exc)
-                return
+            report = await self.writeback.undo(run_id)
             self.app.notify(
                 f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
                 severity="error" if report.failed else "information",

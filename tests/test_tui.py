@@ -593,7 +593,7 @@ def problems(app: SidecarApp) -> list[Problem]:
     return [s for s in app.screen_stack if isinstance(s, Problem)]
 
 
-async def one_problem(pilot: Any, keys: str, title: str) -> None:
+async def one_problem(pilot: Any, keys: str, title: str) -> Problem:
     """Press `keys`: what they start fails into exactly one Problem modal, titled `title`;
     enter closes it."""
     app = pilot.app
@@ -606,6 +606,7 @@ async def one_problem(pilot: Any, keys: str, title: str) -> None:
     assert "Traceback" not in problem.message
     await press(pilot, "enter")
     assert not problems(app)
+    return problem
 
 
 async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
@@ -622,7 +623,8 @@ async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
             await press(pilot, "p", "w", "g", "enter")  # every screen read once
             assert isinstance(app.screen, GroupView)
             await rt.db.conn.close()
-            await one_problem(pilot, "n", "Not recorded")  # the group: not duplicates
+            problem = await one_problem(pilot, "n", "Not recorded")  # the group: not dup
+            assert not problem.hint  # an unexpected error: its message, nothing made up
             assert isinstance(app.screen, GroupView)
             await press(pilot, "escape", "o")  # the groups list: sorted, read again
             assert not problems(app)

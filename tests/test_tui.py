@@ -3,6 +3,7 @@ in an 80x24 terminal."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from textual.widgets import DataTable, Static
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
-from sidecar.tui.groups import name_of
+from sidecar.tui.text import name_of
 from tests.fake_immich import FakeImmich
 from tests.test_writeback import (
     LIB,
@@ -28,8 +29,10 @@ SIZE = (80, 24)
 
 
 async def settle(pilot: Any) -> None:
+    """Wait until the workers started so far have ended (a failed one too: the app shows its
+    failure, as a person would see it)."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await asyncio.gather(*(w.wait() for w in pilot.app.workers), return_exceptions=True)
     await pilot.pause()
 
 
@@ -584,3 +587,52 @@ async def test_one_member_taken_out_of_a_group_the_rest_decided(
         ]
         assert len(group.members) == 2
         assert out not in {m.asset_id for m in group.members}
+
+
+def problems(app: SidecarApp) -> list[Problem]:
+    return [s for s in app.screen_stack if isinstance(s, Problem)]
+
+
+async def one_problem(pilot: Any, keys: str, title: str) -> Problem:
+    """Press `keys`: what they start fails into exactly one Problem modal, titled `title`;
+    enter closes it."""
+    app = pilot.app
+    await press(pilot, *keys)
+    await until(pilot, lambda: bool(problems(app)), f"the problem after {keys!r}")
+    await settle(pilot)
+    (problem,) = problems(app)
+    assert problem.title_text == title
+    assert problem.message  # the one-line message, never a traceback
+    assert "Traceback" not in problem.message
+    await press(pilot, "enter")
+    assert not problems(app)
+    return problem
+
+
+async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
+    photos: Path, settings: Settings
+) -> None:
+    """The inventory goes away under the open TUI (its connection is closed): on every screen
+    what a key asked for fails into exactly one Problem modal (an unexpected error: its
+    message, no hint), and reads in the background say it in a notification instead."""
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "p", "w", "g", "enter")  # every screen read once
+            assert isinstance(app.screen, GroupView)
+            await rt.db.conn.close()
+            problem = await one_problem(pilot, "n", "Not recorded")  # the group: not dup
+            assert not problem.hint  # an unexpected error: its message, nothing made up
+            assert isinstance(app.screen, GroupView)
+            await press(pilot, "escape", "o")  # the groups list: sorted, read again
+            assert not problems(app)
+            notes = [n.message for n in app._notifications]
+            assert any(m.startswith("cannot read the list: ") for m in notes)
+            await one_problem(pilot, "pa", "Not recorded")  # a pair accepted
+            await one_problem(pilot, "wl", "Planning failed")  # a plan made
+            assert text_of(app, "#plan").startswith("Planning failed: ")
+            await one_problem(pilot, "dN", "Analyze failed")  # an analysis run now
+            notes = [n.message for n in app._notifications]
+            assert any(m.startswith("cannot read the inventory: ") for m in notes)

@@ -9,48 +9,29 @@ line. In a 16-colour terminal it uses the terminal's own ANSI palette.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from sidecar.tui.base import TuiServices
-from sidecar.tui.dashboard import Dashboard
-from sidecar.tui.groups import Groups, GroupView
-from sidecar.tui.modals import Confirm, Help, Problem
-from sidecar.tui.pairs import Pairs
-from sidecar.tui.writeback import Writeback
+from sidecar.tui.messages import ResultsChanged
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.confirm import Confirm
+from sidecar.tui.screens.dashboard import Dashboard
+from sidecar.tui.screens.group_view import GroupView
+from sidecar.tui.screens.groups import Groups
+from sidecar.tui.screens.help import Help
+from sidecar.tui.screens.pairs import Pairs
+from sidecar.tui.screens.problem import Problem
+from sidecar.tui.screens.writeback import Writeback
 
 __all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
 
 class SidecarApp(App[None]):
     TITLE = "immich-sidecar"
-    CSS = """
-    #confirm { width: 76; height: auto; max-height: 22; border: heavy $warning; padding: 0 1;
-               background: $panel; }
-    #problem { width: 76; height: auto; border: heavy $error; padding: 0 1; background: $panel; }
-    #problem-hint { color: $text; text-style: italic; }
-    Confirm, Help, Problem { align: center middle; }
-    #help { width: 80; height: auto; max-height: 22; border: round $accent; padding: 0 1;
-            background: $panel; }
-    #members { height: auto; max-height: 6; }
-    #previews { height: 1fr; min-height: 4; }
-    .side { width: 1fr; padding-right: 1; }
-    .caption { height: 1; }
-    .preview { height: 1fr; }
-    #detail { height: 1; }
-    #reasons-box { height: auto; max-height: 5; }
-    #plan-box { height: auto; max-height: 12; }
-    #pairs { height: 1fr; min-height: 4; }
-    #pair-previews { height: 8; }
-    #pair-box { height: auto; max-height: 5; }
-    /* 16 colours: table headers in the terminal's own colours (bold, underlined) rather than
-       on bright blue, which some palettes make unreadable */
-    DataTable:ansi > .datatable--header {
-        background: ansi_default; color: ansi_default; text-style: bold underline;
-    }
-    """
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # whole: subclasses live elsewhere
     ENABLE_COMMAND_PALETTE = False  # every action has a key; ctrl+p would only add noise
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "go('dashboard')", "Dashboard", show=False),
@@ -60,7 +41,7 @@ class SidecarApp(App[None]):
         Binding("question_mark", "help", "Help", show=False),
         Binding("q", "quit_or_back", "Quit", show=False),
     ]  # each screen's footer shows the ones that fit (see base.nav)
-    SCREENS: ClassVar[dict[str, Any]] = {
+    MAIN_SCREENS: ClassVar[dict[str, type[SidecarScreen]]] = {
         "dashboard": Dashboard,
         "groups": Groups,
         "pairs": Pairs,
@@ -73,7 +54,7 @@ class SidecarApp(App[None]):
         e.g. TERM=xterm without COLORTERM, as over many SSH sessions)."""
         super().__init__()
         self.services = services
-        self.results_version = 0  # bumped when analysis results may have changed
+        self.made: dict[str, SidecarScreen] = {}  # the main screens made so far, by name
         if ansi is None:
             ansi = self.console.color_system == "standard"
         if ansi:
@@ -92,13 +73,26 @@ class SidecarApp(App[None]):
         error messages (e.g. "[immich] url"), which must not be read as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def main_screen(self, name: str) -> SidecarScreen:
+        """The main screen called `name`, made with the services (and kept: installed) the
+        first time it is shown."""
+        if name not in self.made:
+            self.made[name] = screen = self.MAIN_SCREENS[name](self.services)
+            self.install_screen(screen, name)
+        return self.made[name]
+
     def on_mount(self) -> None:
-        self.push_screen("dashboard")
+        self.push_screen(self.main_screen("dashboard"))
+
+    def on_results_changed(self, message: ResultsChanged) -> None:
+        for screen in self.made.values():
+            if screen is not message.fresh:
+                screen.results_changed()
 
     def action_go(self, name: str) -> None:
         if isinstance(self.screen, GroupView):
             self.pop_screen()
-        self.switch_screen(name)
+        self.switch_screen(self.main_screen(name))
 
     def action_help(self) -> None:
         self.push_screen(Help())

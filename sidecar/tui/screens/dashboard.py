@@ -10,14 +10,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from sidecar.engine.services.review import Dashboard as Numbers
-from sidecar.tui.base import nav, results_changed, services
-from sidecar.tui.modals import report_problem
+from sidecar.tui.failures import OnFailure, Show
+from sidecar.tui.messages import ResultsChanged
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import SidecarScreen
 
 REFRESH_S = 10
+JOBS = ("sync", "scan", "analyze")
 DRIFT = {
     "not_in_immich": "not imported",
     "in_immich_trash": "in Immich's trash",
@@ -58,19 +60,28 @@ def summary(d: Numbers) -> str:
     return "\n".join(lines)
 
 
-class Dashboard(Screen[None]):
+class Dashboard(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("S", "run('sync')", "Sync"),
         Binding("R", "run('scan')", "Scan"),
         Binding("N", "run('analyze')", "aNalyse"),  # A is Apply, on the write-back screen
         *nav("dashboard", quit=True),
     ]
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "refresh_data": OnFailure(Show.ERROR, "cannot read the inventory"),
+        # Immich down, a busy lock, ...: a modal
+        **{job: OnFailure(Show.PROBLEM, f"{job.capitalize()} failed") for job in JOBS},
+    }
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", id="summary")
         yield Footer()
+
+    @property
+    def summary_box(self) -> Static:
+        return self.query_one("#summary", Static)
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._tick)  # the daemon may be changing things
@@ -82,26 +93,22 @@ class Dashboard(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_data()
 
-    @work(exclusive=True, group="dashboard")
+    @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def refresh_data(self) -> None:
-        try:
-            numbers = await services(self).review.dashboard()
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            self.app.notify(f"cannot read the inventory: {exc}", severity="error")
-            return
-        self.query_one("#summary", Static).update(summary(numbers))
+        numbers = await self.review.dashboard()
+        self.summary_box.update(summary(numbers))
 
-    @work(exclusive=True, group="job")
-    async def action_run(self, what: str) -> None:
-        review = services(self).review
+    def action_run(self, what: str) -> None:
+        """A sync, scan or analysis now, in a worker named for the job."""
+        job = self.run_job(what)
+        self.run_worker(job, name=what, group="job", exclusive=True, exit_on_error=False)
+
+    async def run_job(self, what: str) -> None:
+        review = self.review
         calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}
         self.app.notify(f"{what} started")
-        try:
-            result = await calls[what]()
-        except Exception as exc:  # noqa: BLE001 - Immich down, a busy lock, ...: a modal
-            report_problem(self.app, f"{what.capitalize()} failed", exc)
-            return
+        result = await calls[what]()
         brief = ", ".join(f"{k} {v:,}" for k, v in (result or {}).items() if isinstance(v, int))
         self.app.notify(f"{what} done" + (f": {brief}" if brief else ""))
-        results_changed(self)
+        self.post_message(ResultsChanged())
         self.refresh_data()

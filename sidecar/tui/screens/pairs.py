@@ -16,11 +16,11 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import StoredPair
-from sidecar.tui.base import nav, services, shorten
-from sidecar.tui.groups import name_of
-from sidecar.tui.modals import report_problem
-from sidecar.tui.paged import PagedList
-from sidecar.tui.previews import SideBySide
+from sidecar.tui.failures import OnFailure, Show
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.paged import PagedList
+from sidecar.tui.text import clip, name_of, shorten
+from sidecar.tui.widgets.side_by_side import SideBySide
 
 
 class Pairs(PagedList[StoredPair]):
@@ -32,12 +32,16 @@ class Pairs(PagedList[StoredPair]):
         *nav("pairs"),
     ]
     STATE_COLUMN = 3
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        **PagedList.FAILURES,
+        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+    }
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, c next primary")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
-        yield SideBySide(id="pair-previews")
+        yield SideBySide(self.review, id="pair-previews")
         with VerticalScroll(id="pair-box"):
             yield Static("", id="pair-reasons")
         yield Footer()
@@ -49,10 +53,10 @@ class Pairs(PagedList[StoredPair]):
         self.check_fresh()
 
     async def fetch(self, offset: int, limit: int) -> list[StoredPair]:
-        return await services(self).review.pairs(offset, limit)
+        return await self.review.pairs(offset, limit)
 
     async def states(self, items: list[StoredPair]) -> dict[int, str]:
-        return await services(self).review.pair_states(items)
+        return await self.review.pair_states(items)
 
     def cells(self, p: StoredPair, state: str) -> tuple[str, ...]:
         return (
@@ -60,7 +64,7 @@ class Pairs(PagedList[StoredPair]):
             str(len(p.members)),
             shorten(name_of(p.primary, p.members), 22),
             state,
-            _start((p.reasons or [""])[0], 26),
+            clip((p.reasons or [""])[0], 26),
         )
 
     @on(DataTable.RowHighlighted)
@@ -86,47 +90,37 @@ class Pairs(PagedList[StoredPair]):
             None if other is None else ("other", name_of(other.key, p.members), other),
         )
 
-    @work(exclusive=True, group="pair-decide")
+    @work(exclusive=True, group="pair-decide", exit_on_error=False)
     async def action_decide(self, what: str) -> None:
-        table = self.query_one(DataTable)
+        table = self.table
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
-        pair, review = self.loaded[row], services(self).review
-        try:
-            if what == "accept":
-                await review.accept_pair(pair)
-                note = "accepted: the next apply stacks it in Immich"
-            elif what == "reject":
-                await review.reject_pair(pair)
-                note = "not a pair (the next analysis drops it)"
-            elif what == "primary":
-                keys = [m.key for m in pair.members]
-                if len(keys) < 2:
-                    return
-                nxt = (
-                    keys[(keys.index(pair.primary) + 1) % len(keys)]
-                    if pair.primary in keys
-                    else keys[0]
-                )
-                await review.choose_primary(pair, nxt)
-                self.loaded[row] = pair = replace(pair, primary=nxt)
-                self.show_pair(row)
-                table.update_cell_at(
-                    Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22))
-                )
-                note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
-            else:
-                await review.undo_pair_decision(pair)
-                note = "no decision about this pair now"
-            await self.update_states([row])
-        except Exception as exc:  # noqa: BLE001
-            report_problem(self.app, "Not recorded", exc)
-            return
+        pair, review = self.loaded[row], self.review
+        if what == "accept":
+            await review.accept_pair(pair)
+            note = "accepted: the next apply stacks it in Immich"
+        elif what == "reject":
+            await review.reject_pair(pair)
+            note = "not a pair (the next analysis drops it)"
+        elif what == "primary":
+            keys = [m.key for m in pair.members]
+            if len(keys) < 2:
+                return
+            nxt = (
+                keys[(keys.index(pair.primary) + 1) % len(keys)]
+                if pair.primary in keys
+                else keys[0]
+            )
+            await review.choose_primary(pair, nxt)
+            self.loaded[row] = pair = replace(pair, primary=nxt)
+            self.show_pair(row)
+            table.update_cell_at(Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22)))
+            note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
+        else:
+            await review.undo_pair_decision(pair)
+            note = "no decision about this pair now"
+        await self.update_states([row])
         self.app.notify(f"Recorded: {note}")
         if what != "primary" and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)
-
-
-def _start(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -11,17 +11,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from sidecar.engine.services.review import Member
-from sidecar.tui.base import GRAPHICS, half_blocks, services, shorten
+from sidecar.engine.services.review import Member, ReviewService
+from sidecar.tui.probe import GRAPHICS
+from sidecar.tui.text import shorten
+from sidecar.tui.widgets.half_blocks import half_blocks
 
 PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # used until the layout gives the preview its size
 SIDES = ("left", "right")
 
 
 class SideBySide(Horizontal):
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, review: ReviewService, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.review = review
         self.shown: tuple[str | None, str | None] = (None, None)
 
     def compose(self) -> ComposeResult:
@@ -43,17 +47,27 @@ class SideBySide(Horizontal):
             self.shown = wanted
             self.load(left[2], right[2] if right else None)
 
-    @work(exclusive=True, group="preview")
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A preview that could not be made is missing (the captions say which photos)."""
+        if event.state is WorkerState.ERROR:
+            self.shown = (None, None)  # tried again when the highlight moves
+            for side in SIDES:
+                self.clear(self.query_one(f"#preview-{side}"), missing=True)
+
+    def clear(self, widget: Any, *, missing: bool = False) -> None:
+        if GRAPHICS:
+            widget.image = None
+        else:
+            widget.update(half_blocks(None) if missing else "")
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
     async def load(self, left: Member, right: Member | None) -> None:
         """From the file when it is readable here, else from Immich's thumbnail."""
-        review = services(self).review
+        review = self.review
         for side, member in zip(SIDES, (left, right), strict=True):
             widget: Any = self.query_one(f"#preview-{side}")
             if member is None:
-                if GRAPHICS:
-                    widget.image = None
-                else:
-                    widget.update("")
+                self.clear(widget)
                 continue
             source = await review.preview_source(member)
             if GRAPHICS:

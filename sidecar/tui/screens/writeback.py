@@ -7,16 +7,21 @@ import asyncio
 from typing import ClassVar
 
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.review import WritePlan
-from sidecar.tui.base import nav, plain, results_changed, results_version, services
-from sidecar.tui.modals import Confirm, Problem, report_problem
+from sidecar.tui.failures import OnFailure, Show
+from sidecar.tui.messages import ResultsChanged
+from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.confirm import Confirm
+from sidecar.tui.screens.problem import Problem
+from sidecar.tui.text import plain
 
 
 def describe(
@@ -54,7 +59,7 @@ def keys_hint(planned: WritePlan) -> str:
     return "\nA applies it (asks first)" if planned.plan.actions else ""
 
 
-class Writeback(Screen[None]):
+class Writeback(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "plan", "Plan"),
         Binding("A", "apply(False)", "Apply"),
@@ -62,14 +67,20 @@ class Writeback(Screen[None]):
         Binding("u", "undo", "Undo"),
         *nav("writeback"),
     ]
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "load_runs": OnFailure(Show.ERROR, "cannot read the runs"),
+        "planning": OnFailure(Show.PROBLEM, "Planning failed"),  # l, A or T (see `failed`)
+        "action_apply": OnFailure(Show.PROBLEM, "Apply failed"),
+        "confirm_undo": OnFailure(Show.PROBLEM, "Undo failed"),
+    }
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
         self.planned: WritePlan | None = None
         self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
-        self.version = -1  # the results version the pending plan was made at
         self.busy = asyncio.Lock()
+        self.planning = False  # a plan of l, A or T is being made (a failure is the plan's)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,30 +90,31 @@ class Writeback(Screen[None]):
         yield DataTable(id="runs", cursor_type="row")
         yield Footer()
 
+    @property
+    def plan_box(self) -> Static:
+        return self.query_one("#plan", Static)
+
+    @property
+    def runs(self) -> DataTable[Text]:
+        return self.query_one("#runs", DataTable)
+
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("run", "status", "started", "actions")
+        self.runs.add_columns("run", "status", "started", "actions")
 
     def on_screen_resume(self) -> None:
         self.load_runs()
-        if self.version != results_version(self):
+        if self.stale:
             self.pending()
 
-    @work(exclusive=True, group="plan")
+    @work(exclusive=True, group="plan", exit_on_error=False)
     async def pending(self) -> None:
         """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
-            self.version = results_version(self)
-            box = self.query_one("#plan", Static)
-            try:
-                planned = await services(self).writeback.plan(refresh=False, trash_decided=True)
-                await self._show(planned)
-            except Exception as exc:  # noqa: BLE001
-                box.update(
-                    f"The pending plan could not be read: {escape(str(exc))} (l plans afresh)"
-                )
-                return
-            box.update(
+            self.stale = False
+            planned = await self.writeback.plan(refresh=False, trash_decided=True)
+            await self._show(planned)
+            self.plan_box.update(
                 "[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
                 + describe(planned, self.paths)
                 + keys_hint(planned)
@@ -111,16 +123,12 @@ class Writeback(Screen[None]):
     async def _show(self, planned: WritePlan) -> None:
         self.planned = planned
         doomed = [i for a in planned.plan.actions if a.kind.value == "trash" for i in a.asset_ids]
-        self.paths = await services(self).review.immich_paths(doomed) if doomed else {}
+        self.paths = await self.review.immich_paths(doomed) if doomed else {}
 
-    @work(exclusive=True, group="runs")
+    @work(exclusive=True, group="runs", exit_on_error=False)
     async def load_runs(self) -> None:
-        try:
-            runs = await services(self).writeback.runs()
-        except Exception as exc:  # noqa: BLE001
-            self.app.notify(f"cannot read the runs: {exc}", severity="error")
-            return
-        table = self.query_one(DataTable)
+        runs = await self.writeback.runs()
+        table = self.runs
         table.clear()
         self.run_ids = [r["run_id"] for r in runs]
         for r in runs:
@@ -136,37 +144,30 @@ class Writeback(Screen[None]):
             )
         )
 
-    async def _plan(self, trash: bool) -> WritePlan | None:
-        self.query_one("#plan", Static).update("Planning (sync, analysis, Immich state)…")
-        try:
-            planned = await services(self).writeback.plan(trash_decided=trash)
-            await self._show(planned)
-        except Exception as exc:  # noqa: BLE001
-            self.query_one("#plan", Static).update(f"Planning failed: {escape(str(exc))}")
-            report_problem(self.app, "Planning failed", exc)
-            return None
-        self.query_one("#plan", Static).update(describe(planned, self.paths))
-        results_changed(self)
-        self.version = results_version(self)
+    async def _plan(self, trash: bool) -> WritePlan:
+        self.plan_box.update("Planning (sync, analysis, Immich state)…")
+        self.planning = True
+        planned = await self.writeback.plan(trash_decided=trash)
+        await self._show(planned)
+        self.planning = False
+        self.plan_box.update(describe(planned, self.paths))
+        self.post_message(ResultsChanged(fresh=self))
+        self.stale = False
         return planned
 
-    @work(exclusive=True, group="plan")
+    @work(exclusive=True, group="plan", exit_on_error=False)
     async def action_plan(self) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(True)
-            if planned is None:
-                return
-            box = self.query_one("#plan", Static)
+            box = self.plan_box
             box.update(describe(planned, self.paths) + keys_hint(planned))
             if planned.errors:
                 self._plan_errors(planned)
 
-    @work(exclusive=True, group="apply")
+    @work(exclusive=True, group="apply", exit_on_error=False)
     async def action_apply(self, trash: bool) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(trash)
-            if planned is None:
-                return
             if not planned.plan.actions:
                 if planned.errors:
                     self._plan_errors(planned)
@@ -179,11 +180,7 @@ class Writeback(Screen[None]):
             if not await self.app.push_screen_wait(Confirm(question)):
                 self.app.notify("Nothing applied.")
                 return
-            try:
-                report = await services(self).writeback.apply(planned)
-            except Exception as exc:  # noqa: BLE001
-                report_problem(self.app, "Apply failed", exc)
-                return
+            report = await self.writeback.apply(planned)
             done = (
                 f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
                 f"{report.skipped} skipped"
@@ -200,25 +197,32 @@ class Writeback(Screen[None]):
                 )
             else:
                 self.app.notify(done)
-            results_changed(self)
+            self.post_message(ResultsChanged())
             self.load_runs()
 
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "pending":  # only read on coming here: said in place, not in a modal
+            message = escape(str(error))
+            self.plan_box.update(f"The pending plan could not be read: {message} (l plans afresh)")
+        elif self.planning and worker in ("action_plan", "action_apply"):
+            self.planning = False
+            self.plan_box.update(f"Planning failed: {escape(str(error))}")
+            super().failed("planning", error)
+        else:
+            super().failed(worker, error)
+
     def action_undo(self) -> None:
-        row = self.query_one(DataTable).cursor_row
+        row = self.runs.cursor_row
         if 0 <= row < len(self.run_ids):
             self.confirm_undo(self.run_ids[row])
 
-    @work(exclusive=True, group="undo")
+    @work(exclusive=True, group="undo", exit_on_error=False)
     async def confirm_undo(self, run_id: int) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             question = f"Undo run #{run_id}? What it made in Immich is removed again."
             if not await self.app.push_screen_wait(Confirm(question)):
                 return
-            try:
-                report = await services(self).writeback.undo(run_id)
-            except Exception as exc:  # noqa: BLE001
-                report_problem(self.app, "Undo failed", exc)
-                return
+            report = await self.writeback.undo(run_id)
             self.app.notify(
                 f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
                 severity="error" if report.failed else "information",

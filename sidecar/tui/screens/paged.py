@@ -1,32 +1,45 @@
 """A screen whose table is read a page at a time (the next page when the cursor nears the end
 of what is loaded), with a column saying what a person decided about each row, and read again
-when the results it shows may have changed (the app's results version)."""
+when the results it shows may have changed (here, or in the daemon)."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import work
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable
 
-from sidecar.tui.base import PAGE, plain, results_version, services
+from sidecar.tui.failures import OnFailure, Show
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.text import plain
 
-T = TypeVar("T")
+
+class Stored(Protocol):
+    """A stored row of a list: a group or a pair."""
+
+    @property
+    def id(self) -> int: ...
+
+
+T = TypeVar("T", bound=Stored)
+PAGE = 200  # rows read at a time; the next page loads near the end
 AHEAD = 20  # rows before the end of what is loaded at which the next page is read
 
 
-class PagedList(Screen[None], Generic[T]):
+class PagedList(SidecarScreen, Generic[T]):
     STATE_COLUMN = 0  # index of the "decided" column (set by each list)
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "check_fresh": OnFailure(Show.ERROR, "cannot read the list"),
+        "load_more": OnFailure(Show.ERROR, "cannot read the list"),
+    }
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
         self.loaded: list[T] = []
         self.exhausted = False
         self.loading = False
-        self.version = -1  # the app's results version the rows were read at
         self.stamp: tuple[int | None, int | None] | None = None  # the analysis they come from
 
     # -- what each list provides ---------------------------------------------------------
@@ -41,9 +54,6 @@ class PagedList(Screen[None], Generic[T]):
     def cells(self, item: T, state: str) -> tuple[str, ...]:
         raise NotImplementedError
 
-    def item_id(self, item: T) -> int:
-        return int(getattr(item, "id"))  # noqa: B009 - every stored row has an id
-
     def loaded_page(self) -> None:
         """Called after each page is shown."""
 
@@ -56,15 +66,11 @@ class PagedList(Screen[None], Generic[T]):
     def still_fresh(self) -> None:
         """Called on coming back when the rows still show the latest analysis."""
 
-    @work(exclusive=True, group="freshness")
+    @work(exclusive=True, group="freshness", exit_on_error=False)
     async def check_fresh(self, keep: int = 0) -> None:
         """On coming back: read the list again if an analysis ran since (here, or in the
         daemon), else keep it (and the cursor)."""
-        try:
-            stamp = await services(self).review.results_stamp()
-        except Exception:  # noqa: BLE001 - the next read says what is wrong
-            stamp = None
-        if self.version != results_version(self) or stamp != self.stamp:
+        if self.stale or await self.review.results_stamp() != self.stamp:
             self.reload(keep)
         else:
             self.still_fresh()
@@ -72,7 +78,7 @@ class PagedList(Screen[None], Generic[T]):
     def reload(self, keep: int = 0) -> None:
         """Read the list again from the start, as far as row `keep`."""
         self.loaded, self.exhausted = [], False
-        self.version = results_version(self)
+        self.stale = False
         self.table.clear()
         self.load_more(want=keep + 1)
 
@@ -80,7 +86,7 @@ class PagedList(Screen[None], Generic[T]):
         if row >= len(self.loaded) - AHEAD and not (self.exhausted or self.loading):
             self.load_more()
 
-    @work(exclusive=True, group="page")
+    @work(exclusive=True, group="page", exit_on_error=False)
     async def load_more(self, want: int = 0) -> None:
         """The next page (or as many rows as needed to show row `want`)."""
         if self.exhausted:
@@ -89,19 +95,16 @@ class PagedList(Screen[None], Generic[T]):
         try:
             limit = max(PAGE, want - len(self.loaded) + AHEAD)
             if not self.loaded:
-                self.stamp = await services(self).review.results_stamp()
+                self.stamp = await self.review.results_stamp()
             page = await self.fetch(len(self.loaded), limit)
             states = await self.states(page)
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            self.app.notify(f"cannot read the list: {exc}", severity="error")
-            return
         finally:
             self.loading = False
         self.exhausted = len(page) < limit
         table = self.table
         for item in page:
             table.add_row(
-                *plain(*self.cells(item, states.get(self.item_id(item), ""))),
+                *plain(*self.cells(item, states.get(item.id, ""))),
                 key=str(len(self.loaded)),
             )
             self.loaded.append(item)
@@ -113,5 +116,5 @@ class PagedList(Screen[None], Generic[T]):
         """Show again what was decided about these rows."""
         states = await self.states([self.loaded[r] for r in rows])
         for row in rows:
-            state = states.get(self.item_id(self.loaded[row]), "")
+            state = states.get(self.loaded[row].id, "")
             self.table.update_cell_at(Coordinate(row, self.STATE_COLUMN), Text(state))

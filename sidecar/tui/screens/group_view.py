@@ -1,0 +1,258 @@
+"""One duplicate group side by side: the keeper's preview next to the highlighted member's,
+paths, sizes, pixels, capture times, albums and the keeper's reasons, with keys to decide."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Footer, Header, Static
+
+from sidecar.engine.services.review import Member
+from sidecar.tui.failures import OnFailure, Show
+from sidecar.tui.screens.base import SidecarScreen
+from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
+from sidecar.tui.widgets.side_by_side import SideBySide
+
+if TYPE_CHECKING:
+    from sidecar.tui.screens.groups import Groups
+
+__all__ = ["GroupView"]
+
+
+class GroupView(SidecarScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "decide('keeper')", "Keep"),
+        Binding("k", "decide('highlighted')", "Keep this"),
+        Binding("n", "decide('not')", "Not dup"),
+        Binding("m", "take_out", "Not this"),
+        Binding("s", "decide('stack')", "Stack"),
+        Binding("x", "skip", "Skip"),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "back", "Back"),
+    ]
+    FAILURES: ClassVar[dict[str, OnFailure]] = {
+        "show_state": OnFailure(Show.NOTHING),  # the title just goes without
+        # Immich away: the review goes on without the albums (said once: see `failed`)
+        "load_albums": OnFailure(Show.WARNING, "albums not available"),
+        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+        "action_take_out": OnFailure(Show.PROBLEM, "Not recorded"),
+        "action_undo": OnFailure(Show.PROBLEM, "Not taken back"),
+    }
+
+    def __init__(self, groups: Groups, index: int) -> None:
+        super().__init__(groups.services)
+        self.groups, self.index = groups, index
+        self.group = groups.loaded[index]
+        self.albums: dict[str, list[str]] = {}
+        self.in_immich: dict[str, str] = {}  # asset id -> Immich's original path
+        self.here: set[str] | None = None  # keys of members whose file is readable here
+        keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
+        self.keeper = keeper or self.group.members[0]
+        self.folder = common_dir([m.path or "" for m in self.group.members])
+        g, more = self.group, "" if groups.exhausted else "+"
+        self.title_text = (
+            f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
+            f"{human(g.reclaim)} reclaimable · {index + 1}/"
+            f"{len(groups.loaded)}{more}"
+        )
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.title_text, id="group-title")
+        yield DataTable(id="members", cursor_type="row")
+        yield SideBySide(self.review, id="previews")
+        yield Static("", id="detail")
+        with VerticalScroll(id="reasons-box"):
+            yield Static(self.reasons_text(), id="reasons")
+        yield Footer()
+
+    @property
+    def members(self) -> DataTable[Text]:
+        return self.query_one("#members", DataTable)
+
+    @property
+    def title_bar(self) -> Static:
+        return self.query_one("#group-title", Static)
+
+    def on_mount(self) -> None:
+        table = self.members
+        path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
+        table.add_columns("", path, "fmt", "size", "pixels", "taken")
+        for m in self.group.members:
+            mark = "keep" if m.key == self.group.keeper else ""
+            where = m.path or m.key
+            pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
+            name = where.rsplit("/", 1)[-1]
+            fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
+            table.add_row(
+                *plain(
+                    mark,
+                    shorten(where.removeprefix(self.folder), 34),
+                    fmt,
+                    human(m.size),
+                    pixels,
+                    when(m.captured_at),
+                )
+            )
+        self.show_state()
+        if any(m.asset_id for m in self.group.members):
+            self.load_albums()
+
+    @work(exclusive=True, group="state", exit_on_error=False)
+    async def show_state(self) -> None:
+        """What was decided about this group, in its title, and per member: keep, trash,
+        out, stack or not dup."""
+        verdict = await self.review.group_verdict(self.group)
+        self.title_bar.update(
+            self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
+        )
+        table = self.members
+        for row, m in enumerate(self.group.members):
+            table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
+        chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
+        if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
+            self.keeper = chosen
+            self.show_sides()
+
+    @work(exclusive=True, group="decide", exit_on_error=False)
+    async def action_take_out(self) -> None:
+        """The highlighted member is no duplicate of the others: it leaves the group at the
+        next analysis; the others stay here to be decided (keep and stack leave it alone)."""
+        member = self.highlighted()
+        if member is None or len(self.group.members) < 2:
+            return
+        await self.review.not_this_one(self.group, member.key)
+        self.app.notify(
+            f"Recorded: {self.label(member)} is not a duplicate of the others "
+            "(decide about the rest here; u takes it back)"
+        )
+        self.show_state()
+
+    def reasons_text(self) -> str:
+        lines = [f"• {escape(r)}" for r in self.group.reasons]
+        for m in self.group.members:
+            if m.asset_id and self.albums.get(m.asset_id):
+                names = ", ".join(self.albums[m.asset_id])
+                lines.append(
+                    f"• {escape(name_of(m.key, self.group.members))} is in: {escape(names)}"
+                )
+        return "\n".join(lines)
+
+    def highlighted(self) -> Member | None:
+        row = self.members.cursor_row
+        members = self.group.members
+        return members[row] if 0 <= row < len(members) else None
+
+    @work(exclusive=True, group="albums", exit_on_error=False)
+    async def load_albums(self) -> None:
+        review = self.review
+        ids = [m.asset_id for m in self.group.members if m.asset_id]
+        self.in_immich = await review.immich_paths(ids)
+        self.here = await review.readable_here(self.group.members)
+        table = self.members
+        for row, m in enumerate(self.group.members):
+            if self.immich_path(m):
+                table.update_cell_at(
+                    Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
+                )
+        self.show_sides()
+        self.albums = await review.albums(self.group)
+        self.query_one("#reasons", Static).update(self.reasons_text())
+        self.show_detail()
+
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "load_albums":  # said once, not for every group of a review
+            if self.groups.albums_warned:
+                return
+            self.groups.albums_warned = True
+        super().failed(worker, error)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_sides()
+
+    def not_here(self, m: Member) -> bool:
+        """Known to have no file this process can read (known once the check ran)."""
+        return self.here is not None and m.key not in self.here
+
+    def immich_path(self, m: Member) -> str | None:
+        """Immich's path of a member with no file here."""
+        return self.in_immich.get(m.asset_id or "") if self.not_here(m) else None
+
+    def label(self, m: Member) -> str:
+        """A member's file name (Immich's, for an asset with no file here)."""
+        return (self.immich_path(m) or m.path or m.key).rsplit("/", 1)[-1]
+
+    def show_sides(self) -> None:
+        """Captions, the detail line and (when they change) the two previews."""
+        member = self.highlighted()
+        if member is None:
+            return
+        others = [m for m in self.group.members if m.key != self.keeper.key]
+        right = member if member.key != self.keeper.key else (others[0] if others else None)
+        self.show_detail()
+        self.query_one(SideBySide).show(
+            ("keeper", self.label(self.keeper), self.keeper),
+            None
+            if right is None
+            else ("this" if right is member else "other", self.label(right), right),
+        )
+
+    def show_detail(self) -> None:
+        member = self.highlighted()
+        if member is None:
+            return
+        albums = self.albums.get(member.asset_id or "", [])
+        where = member.path or member.key
+        if self.not_here(member):
+            where = f"only in Immich: {self.immich_path(member) or where}"
+        text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
+        self.query_one("#detail", Static).update(escape(text))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_skip(self) -> None:
+        self.next_group()
+
+    def next_group(self) -> None:
+        if not self.groups.open_at(self.index + 1):
+            self.groups.resume_at = self.index
+            self.app.notify("That was the last group loaded.")
+            self.app.pop_screen()
+
+    @work(exclusive=True, group="decide", exit_on_error=False)
+    async def action_decide(self, what: str) -> None:
+        review, g = self.review, self.group
+        if what == "not":
+            await review.not_duplicates(g)
+            self.app.notify("Recorded: not duplicates (the next analysis honours it)")
+        elif what == "stack":
+            ids = await review.stack_instead(g)
+            self.app.notify(f"Recorded: stack these {len(ids)} in Immich (at the next apply)")
+        else:
+            member = self.keeper if what == "keeper" else self.highlighted()
+            if member is None:
+                return
+            queued = await review.keep(g, member.key)
+            self.app.notify(
+                f"Recorded: keep {name_of(member.key, g.members)}, "
+                f"{len(queued)} to the trash queue (T on the write-back screen applies it)"
+            )
+        self.next_group()
+
+    @work(exclusive=True, group="decide", exit_on_error=False)
+    async def action_undo(self) -> None:
+        await self.review.undo_decision(self.group)
+        self.app.notify(
+            "Taken back: no decision about this group now (what an apply already "
+            "did is undone on the write-back screen)"
+        )
+        self.show_state()

@@ -1,0 +1,60 @@
+"""How the TUI writes values: plain table cells, sizes, times, file names and paths cut to
+fit."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from sidecar.engine.services.review import Member
+
+__all__ = ["clip", "common_dir", "human", "name_of", "plain", "shorten", "when"]
+
+
+def plain(*values: str) -> tuple[Text, ...]:
+    """Table cells as plain text: file names and reasons are never read as markup (a name
+    like "IMG [1].jpg" stays whole, "[/x]" cannot break the screen)."""
+    return tuple(Text(v) for v in values)
+
+
+def human(size: int | None) -> str:
+    if size is None:
+        return "-"
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TB"
+
+
+def common_dir(paths: list[str]) -> str:
+    """The folder every path is in ("" when they share none), ending with "/"."""
+    parts = [p.split("/")[:-1] for p in paths if p]
+    if not parts:
+        return ""
+    shared: list[str] = []
+    for names in zip(*parts, strict=False):
+        if len(set(names)) != 1:
+            break
+        shared.append(names[0])
+    return "/".join(shared) + "/" if shared and shared != [""] else ""
+
+
+def shorten(text: str, width: int) -> str:
+    """At most `width` characters, cut on the left (the end of a path says most)."""
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
+
+
+def clip(text: str, width: int) -> str:
+    """At most `width` characters, cut on the right (the start of a reason says most)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def when(text: str | None) -> str:
+    return (text or "-")[:16].replace("T", " ")
+
+
+def name_of(key: str, members: list[Member]) -> str:
+    """The file name of the member with this key (the key itself when none has it)."""
+    path = next((m.path or m.key for m in members if m.key == key), key)
+    return path.rsplit("/", 1)[-1]

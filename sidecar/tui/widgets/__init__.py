@@ -1,0 +1,1 @@
+"""The widgets of the TUI that are not screens."""

@@ -15,29 +15,12 @@ from typing import Any
 
 from PIL import Image
 
+from sidecar.cli.dng import write_dng
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.conftest import make_settings
 from tests.fake_immich import FakeImmich
-from tests.raw_files import write_dng
-
-
-async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
-    async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
-        summary = await rt.analyze.analyze()
-        report = await analysis_report(rt.analysis)
-    return {"summary": summary.as_json(), **report}
-
-
-def mapped_settings(url: str, key: str, photos: Path, state_dir: Path) -> Settings:
-    """Immich at `url`, its library /mnt/photos/family mounted here at `photos`."""
-    return make_settings(
-        state_dir,
-        immich={"url": url, "api_key": key},
-        libraries=[{"immich_path": "/mnt/photos/family", "local_path": str(photos)}],
-    )
+from tests.helpers.analysis import analyse, mapped_settings, names
 
 
 async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
@@ -46,10 +29,6 @@ async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         return summary, await analysis_report(rt.analysis)
-
-
-def names(group: dict[str, Any]) -> set[str]:
-    return {m["path"].rsplit("/", 1)[-1] for m in group["members"]}
 
 
 async def test_sample_library(photos: Path, settings: Settings) -> None:

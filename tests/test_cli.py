@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_process
+from tests.helpers.process import run_process
 
 SCAN_INT_KEYS = ("scanned", "added", "changed", "moved", "removed", "unchanged", "hashed", "errors")
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from sidecar.container import StartupError, check_writable, prepare
-from tests.conftest import REPO, run_process
 from tests.fake_immich import FakeImmich
+from tests.helpers import REPO
+from tests.helpers.process import run_process
 
 as_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root, as the image starts")
 

@@ -10,62 +10,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import run_process
 from tests.fake_immich import FakeImmich
-
-LIB = "/mnt/photos/family"
-
-
-class Daemon:
-    def __init__(self, config: Path, state: Path) -> None:
-        self.config, self.state = config, state
-        self.log = state.parent / "daemon.log"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sidecar", "--config", str(config), "serve"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("a"),
-        )
-
-    def query(self, sql: str) -> list[Any]:
-        try:
-            with sqlite3.connect(self.state / "inventory.db", timeout=5) as conn:
-                return conn.execute(sql).fetchall()
-        except sqlite3.OperationalError:
-            return []
-
-    def job(self, job_id: str) -> dict[str, Any]:
-        rows = self.query(
-            "SELECT last_status, last_ended, next_run, last_message FROM jobs"
-            f" WHERE id = '{job_id}'"
-        )
-        if not rows:
-            return {}
-        return dict(zip(("status", "ended", "next_run", "message"), rows[0], strict=True))
-
-    def text(self) -> str:
-        return self.log.read_text()
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-
-def wait_for(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+from tests.helpers import LIB
+from tests.helpers.process import Daemon, run_process, wait_for
 
 
 def write_config(
@@ -238,7 +191,7 @@ async def test_the_tui_reviews_and_applies_while_the_daemon_runs(
     from sidecar.runtime import open_runtime
     from sidecar.settings import load_settings
     from sidecar.tui.app import Confirm, SidecarApp
-    from tests.test_tui import open_group_of, settle, until
+    from tests.helpers.tui import open_group_of, settle, until
 
     fake, _, _, config, _, start = setup
     backup = next(

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import run_process
 from tests.fake_immich import FakeImmich
-from tests.test_daemon import LIB, Daemon, wait_for
+from tests.helpers import LIB
+from tests.helpers.process import Daemon, run_process, wait_for
 
 
 def config_text(

@@ -10,8 +10,8 @@ from sidecar.engine.core.drift import AssetView, FileView, compute_drift, conten
 from sidecar.engine.services.drift import drift_json
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.conftest import make_settings
 from tests.fake_immich import FakeImmich
+from tests.helpers.settings import make_settings
 
 LIB = "/mnt/photos/family"
 

@@ -185,7 +185,8 @@ def test_the_test_immich_serves_a_folder_of_photos(
     import subprocess
     import sys
 
-    from tests.conftest import REPO, run_process
+    from tests.helpers import REPO
+    from tests.helpers.process import run_process
 
     srv = subprocess.Popen(
         [sys.executable, "-m", "tests.fake_immich.serve", "--assets", "0", "--photos", str(photos)],

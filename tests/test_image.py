@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.conftest import REPO
 from tests.fake_immich import FakeImmich
+from tests.helpers import REPO
 
 
 def test_dockerfile_install_and_entrypoint_in_a_fresh_environment(

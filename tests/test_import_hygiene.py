@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CORE = REPO / "sidecar" / "engine" / "core"
 ALLOWED = {

@@ -156,7 +156,7 @@ async def test_local_files_keep_the_camera_original_over_an_edit_and_a_copy(
 ) -> None:
     from sidecar.cli.corpus import GIMP, _rewrite_metadata, _save
     from sidecar.cli.samples import _data_dir
-    from tests.test_analyze import analyse
+    from tests.helpers.analysis import analyse
 
     photos = tmp_path / "photos"
     with Image.open(_data_dir() / "chelsea.png") as src:
@@ -186,11 +186,11 @@ async def test_local_files_keep_the_camera_original_over_an_edit_and_a_copy(
 async def test_a_rejected_raw_jpeg_pair_is_not_stacked_and_still_no_duplicate(
     tmp_path: Path, state_dir: Path
 ) -> None:
+    from sidecar.cli.dng import write_dng
     from sidecar.cli.samples import _data_dir
     from sidecar.runtime import open_runtime
-    from tests.conftest import make_settings
-    from tests.raw_files import write_dng
-    from tests.test_analyze import analyse
+    from tests.helpers.analysis import analyse
+    from tests.helpers.settings import make_settings
 
     # a threshold loose enough for the RAW's rendering and its JPEG to look alike (6 bits)
     settings = make_settings(state_dir, analysis={"near_threshold": 8})
@@ -212,7 +212,7 @@ async def test_a_rejected_raw_jpeg_pair_is_not_stacked_and_still_no_duplicate(
 
 async def test_files_immich_generates_are_never_members(tmp_path: Path, settings: Settings) -> None:
     from sidecar.cli.samples import _data_dir
-    from tests.test_analyze import analyse
+    from tests.helpers.analysis import analyse
 
     user = "0f6b1d3e-5a47-4c2e-9b8a-2d4e6f8a0b1c"
     upload = tmp_path / "immich"
@@ -300,7 +300,7 @@ async def test_local_reencode_loses_and_older_fingerprints_are_not_made_again(
     from sidecar.cli.corpus import _save
     from sidecar.cli.samples import _data_dir
     from sidecar.runtime import open_runtime
-    from tests.test_analyze import analyse
+    from tests.helpers.analysis import analyse
 
     photos = tmp_path / "photos"
     with Image.open(_data_dir() / "chelsea.png") as src:

@@ -13,9 +13,9 @@ from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.marks import Marks, MarkStore
 from sidecar.immich_client import ImmichClient
 from sidecar.runtime import open_runtime
-from tests.conftest import make_settings
 from tests.fake_immich import FakeImmich
-from tests.test_analyze import mapped_settings, names
+from tests.helpers.analysis import mapped_settings, names
+from tests.helpers.settings import make_settings
 
 
 async def test_albums_are_read_only_when_they_changed_and_shared_albums_count(

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import ast
 import json
-from pathlib import Path
 
 import pytest
 
 from sidecar.immich_client.permissions import ENDPOINTS, READ_ONLY, WRITE_BACK, Use
 from tests.fake_immich.spec import spec_file
 from tests.fake_immich.state import Mode
+from tests.helpers import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
-CLIENT = ROOT / "sidecar" / "immich_client" / "client.py"
+CLIENT = REPO / "sidecar" / "immich_client" / "client.py"
 SENDERS = {"_json": 0, "_send": 0, "_decoded": 1, "request": 0}  # helper -> index of method
 
 
@@ -75,7 +74,7 @@ def test_the_table_names_the_permission_immich_checks(mode: Mode) -> None:
 
 def test_every_endpoint_in_the_table_is_called_by_the_engine() -> None:
     called: set[str] = set()
-    for source in (ROOT / "sidecar").rglob("*.py"):
+    for source in (REPO / "sidecar").rglob("*.py"):
         if source.parent.name == "immich_client":
             continue
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):

@@ -10,7 +10,7 @@ import pytest
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.errors import ImmichUnavailableError
 from tests.fake_immich import FakeImmich
-from tests.test_sync import seed, settings_for, sync
+from tests.helpers.sync import seed, settings_for, sync
 
 
 def statuses(fake: FakeImmich, status: int) -> int:

@@ -12,38 +12,16 @@ import pytest
 
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.reconcile import (
-    ProgressCallback,
     ScanBusyError,
     ScanProgress,
     ScanReport,
 )
-from sidecar.engine.store.files import FileRecord
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.conftest import make_settings
+from tests.helpers.scan import present, records, scan
+from tests.helpers.settings import make_settings
 
 MEDIA_IN_SAMPLES = 21  # 19 photos, a DNG and an .xmp sidecar; clutter is skipped
-
-
-async def scan(
-    settings: Settings, *paths: Path, progress: ProgressCallback | None = None
-) -> ScanReport:
-    async with open_runtime(settings) as rt:
-        return await rt.reconciler.scan_paths(list(paths), progress)
-
-
-async def records(settings: Settings) -> dict[str, FileRecord]:
-    async with open_runtime(settings) as rt:
-        rows = await rt.db.fetchall("SELECT content_hash FROM files")
-        found: dict[str, FileRecord] = {}
-        for h in {r[0] for r in rows}:
-            for rec in await rt.files.by_hash(h):
-                found[rec.path] = rec
-        return found
-
-
-def present(recs: dict[str, FileRecord]) -> dict[str, FileRecord]:
-    return {p: r for p, r in recs.items() if r.state == "present"}
 
 
 def sha1(path: Path) -> str:

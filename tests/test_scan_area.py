@@ -9,8 +9,8 @@ from pathlib import Path
 from sidecar.engine.services.scopes import ScanArea, ScanScope
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.conftest import make_settings
-from tests.test_scan import present, records, scan
+from tests.helpers.scan import present, records, scan
+from tests.helpers.settings import make_settings
 
 
 def upload_location(photos: Path, tmp_path: Path) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_process, without_root_powers
+from tests.helpers.process import run_process, without_root_powers
 
 
 def scan_json(photos: Path, state: Path) -> dict[str, Any]:

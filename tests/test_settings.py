@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from sidecar.settings import SettingsError, load_settings
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 EXAMPLE = REPO / "config" / "sidecar.example.toml"
 

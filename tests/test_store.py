@@ -9,7 +9,7 @@ import pytest
 
 from sidecar.engine.store.db import StoreError, open_database
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
-from tests.conftest import run_process, without_root_powers
+from tests.helpers.process import run_process, without_root_powers
 
 
 async def test_new_database_is_wal_and_records_migrations(tmp_path: Path) -> None:

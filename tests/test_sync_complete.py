@@ -14,7 +14,7 @@ from sidecar.immich_client import AssetQuery, ImmichClient
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich, Mode
 from tests.fake_immich.state import FakeLibrary
-from tests.test_sync import asset_states, settings_for, sync
+from tests.helpers.sync import asset_states, settings_for, sync
 
 LIB = "/mnt/photos/import"
 BIG_RUN = 1100  # more than one page of the largest size: re-read in parts

@@ -20,7 +20,7 @@ from rich.terminal_theme import DEFAULT_TERMINAL_THEME, MONOKAI, TerminalTheme
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
-from tests.test_tui import SIZE, settle
+from tests.helpers.tui import SIZE, settle
 
 BLOCKS, BLOCKS_END = "\u2580", "\u259f"  # half blocks (photos), scroll bars: not text
 MIN_CONTRAST = 3.0  # WCAG's floor for large text and UI components

@@ -16,8 +16,8 @@ import pytest
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
-from tests.conftest import make_settings
-from tests.test_tui import settle
+from tests.helpers.settings import make_settings
+from tests.helpers.tui import settle
 
 SIZE = (80, 24)
 

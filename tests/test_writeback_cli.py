@@ -13,7 +13,8 @@ from typing import Any
 
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
-from tests.test_writeback import LIB, library, settings_for
+from tests.helpers import LIB
+from tests.helpers.writeback import library, settings_for
 
 
 def _config(tmp_path: Path, url: str, key: str, state_dir: Path, photos: Path) -> dict[str, str]:

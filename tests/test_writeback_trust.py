@@ -13,8 +13,8 @@ from sidecar.immich_client import ImmichClient
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich
-from tests.test_writeback import (
-    LIB,
+from tests.helpers import LIB
+from tests.helpers.writeback import (
     apply,
     immich_state,
     library,

@@ -1,7 +1,7 @@
 """Snapshots of the main TUI screens at 80x24 (pytest-textual-snapshot), on the sample library
 in local mode. Deterministic: no clock or network is shown, and the photos are copied to a fixed
 folder (the group view shows full paths).
-Update with `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
+Update with `pytest tests/tui/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
 
 from __future__ import annotations
 

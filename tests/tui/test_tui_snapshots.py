@@ -1,12 +1,12 @@
 """Snapshots of the main TUI screens at 80x24 (pytest-textual-snapshot), on the sample library
-in local mode. Deterministic: no clock or network is shown, and the photos are copied to a fixed
-folder (the group view shows full paths).
+in local mode. Deterministic: no clock or network is shown, and the group view's full paths are
+the same on every run: each test's own copy of the photos (under pytest's tmp_path) is scanned
+through /proc/self/cwd while the test runs in that folder, so two runs never share a folder.
 Update with `pytest tests/tui/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
@@ -37,18 +37,18 @@ class SnapshotApp(SidecarApp):
         await self.stack.aclose()
 
 
-FIXED = Path("/tmp/immich-sidecar-snapshots/photos")
+SHOWN = Path("/proc/self/cwd/photos")  # the photos as the screens show them
 
 
-def analysed(photos: Path, state_dir: Path) -> Settings:
+def analysed(photos: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`photos` scanned (as SHOWN) and analysed; the test then runs in the folder holding them."""
+    monkeypatch.chdir(photos.parent)
+    assert SHOWN.resolve() == photos.resolve()
     settings = make_settings(state_dir)
-    shutil.rmtree(FIXED, ignore_errors=True)
-    shutil.copytree(photos, FIXED)
-    photos = FIXED
 
     async def prepare() -> None:
         async with open_runtime(settings) as rt:
-            await rt.reconciler.scan_paths([photos])
+            await rt.reconciler.scan_paths([SHOWN])
             await rt.analyze.analyze()
 
     asyncio.run(prepare())
@@ -66,8 +66,14 @@ SCREENS = {  # screen -> the keys that lead there from the start
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(snap_compare: Any, photos: Path, state_dir: Path, screen: str) -> None:
-    app = SnapshotApp(analysed(photos, state_dir))
+def test_screen(
+    snap_compare: Any,
+    photos: Path,
+    state_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: str,
+) -> None:
+    app = SnapshotApp(analysed(photos, state_dir, monkeypatch))
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)

@@ -124,3 +124,46 @@ def test_the_formatter_owns_every_line() -> None:
         if FORMATTER_ESCAPE.search(line)
     ]
     assert offenders == []
+
+
+NOT_IN_UNIT_TESTS = (
+    "sidecar.runtime",
+    "sidecar.engine.store",
+    "sidecar.engine.services",
+    "sidecar.immich_client",
+    "sidecar.tui",
+    "sidecar.scheduler",
+    "sidecar.cli",
+    "tests.fake_immich",
+    "sqlite3",
+    "aiosqlite",
+    "subprocess",
+    "httpx",
+    "PIL",
+)
+FILE_FIXTURES = {"tmp_path", "tmp_path_factory", "sample_library", "photos", "state_dir"}
+SERVICE_FIXTURES = {"settings", "cli", "immich", "immich_v2"}
+
+
+def test_unit_tests_touch_no_files_processes_or_servers() -> None:
+    """tests/unit is logic alone; anything with real files, SQLite, processes or the test Immich
+    belongs in tests/integration (or tests/tui)."""
+    offenders = []
+    for path in _python_files("tests/unit"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            offenders += [
+                f"{path.relative_to(REPO)}:{node.lineno}: {module}"
+                for module in modules
+                if any(
+                    module == name or module.startswith(f"{name}.") for name in NOT_IN_UNIT_TESTS
+                )
+            ]
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                used = {arg.arg for arg in node.args.args} & (FILE_FIXTURES | SERVICE_FIXTURES)
+                offenders += [f"{path.relative_to(REPO)}: {node.name}({name})" for name in used]
+    assert offenders == []

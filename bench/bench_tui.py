@@ -42,7 +42,7 @@ from sidecar.engine.store.analysis import Member  # noqa: E402
 from sidecar.runtime import open_runtime  # noqa: E402
 from sidecar.settings import Settings  # noqa: E402
 from sidecar.tui.app import GroupView, SidecarApp  # noqa: E402
-from tests.test_tui_graphics import Terminal  # noqa: E402
+from tests.helpers.terminal import Terminal  # noqa: E402
 
 NOW = "2026-01-01T00:00:00Z"
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +13,7 @@ from sidecar.cli.app import run as cli_run
 from sidecar.cli.samples import build_samples
 from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich, Mode
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers.settings import make_settings
 
 
 @pytest.fixture(scope="session")
@@ -39,15 +35,6 @@ def photos(sample_library: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"
-
-
-READ_RETRY_S = 3.0  # tests meet a stopped or failing Immich: reads give up after this
-
-
-def make_settings(state_dir: Path, **sections: Any) -> Settings:
-    immich = {"read_retry_s": READ_RETRY_S, **sections.pop("immich", {})}
-    data: dict[str, Any] = {"storage": {"state_dir": str(state_dir)}, "immich": immich, **sections}
-    return Settings.model_validate(data)
 
 
 @pytest.fixture
@@ -83,26 +70,6 @@ def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> 
     return invoke
 
 
-def run_process(
-    argv: Sequence[str],
-    env: dict[str, str] | None = None,
-    prefix: Sequence[str] = (),
-    **kwargs: Any,
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m sidecar ARGV` as a separate process (after `prefix`, e.g. setpriv)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("IMMICH")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [*prefix, sys.executable, "-m", "sidecar", *argv],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        **kwargs,
-    )
-
-
 @pytest.fixture(params=[m.value for m in Mode])
 def immich(request: pytest.FixtureRequest) -> Iterator[FakeImmich]:
     """The test Immich in each emulated generation; a test fails on any spec violation."""
@@ -122,17 +89,3 @@ def immich_v2() -> Iterator[FakeImmich]:
     finally:
         fake.stop()
     assert fake.record.violations == [], "\n".join(fake.record.violations)
-
-
-def without_root_powers() -> list[str]:
-    """A command prefix under which file modes are enforced.
-
-    Root bypasses file modes through two capabilities; CI runs as root, so the scan runs with
-    them removed from its bounding set (it stays uid 0, so it can still reach its venv).
-    """
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("running as root without setpriv (util-linux): file modes cannot be enforced")
-    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]

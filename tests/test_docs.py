@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel
 
 from sidecar.settings import ImmichUser, LibrarySettings, Settings
+from tests.helpers import REPO
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+README = (REPO / "README.md").read_text()
 
 
 def test_every_settings_key_is_in_the_readme_table() -> None:

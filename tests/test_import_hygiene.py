@@ -1,14 +1,17 @@
-"""engine/core stays pure: the standard library only, and no I/O or concurrency modules.
+"""Hygiene of the source tree that import-linter and ruff do not see.
 
-import-linter (run in CI) checks our own layers and third-party packages; this test covers the
-standard library modules import-linter does not see.
+engine/core stays pure: the standard library only, and no I/O or concurrency modules
+(import-linter, run in CI, checks our own layers and third-party packages). Test modules never
+import each other. No line hides from the formatter.
 """
 
 from __future__ import annotations
 
 import ast
+import re
+from pathlib import Path
 
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 CORE = REPO / "sidecar" / "engine" / "core"
 ALLOWED = {
@@ -79,4 +82,88 @@ def test_nothing_reads_files_from_outside_the_repository() -> None:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         offenders += [f"{rel}: {needle}" for needle in OUTSIDE_REFERENCES if needle in text]
+    assert offenders == []
+
+
+def _python_files(*roots: str) -> list[Path]:
+    return sorted(
+        path
+        for root in roots
+        for path in (REPO / root).rglob("*.py")
+        if "__pycache__" not in path.parts and "specs" not in path.parts
+    )
+
+
+def test_test_modules_never_import_each_other() -> None:
+    """Shared helpers live in tests/helpers; conftest.py holds fixtures and is never imported."""
+    offenders = []
+    for path in _python_files("tests", "bench"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            for module in modules:
+                parts = module.split(".")
+                if parts[0] == "tests" and any(
+                    p == "conftest" or p.startswith("test_") for p in parts
+                ):
+                    offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {module}")
+    assert offenders == []
+
+
+FORMATTER_ESCAPE = re.compile(r"#\s*fmt:\s*(skip|off)\b")  # this line does not match itself
+
+
+def test_the_formatter_owns_every_line() -> None:
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in _python_files("sidecar", "tests", "bench")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if FORMATTER_ESCAPE.search(line)
+    ]
+    assert offenders == []
+
+
+NOT_IN_UNIT_TESTS = (
+    "sidecar.runtime",
+    "sidecar.engine.store",
+    "sidecar.engine.services",
+    "sidecar.immich_client",
+    "sidecar.tui",
+    "sidecar.scheduler",
+    "sidecar.cli",
+    "tests.fake_immich",
+    "sqlite3",
+    "aiosqlite",
+    "subprocess",
+    "httpx",
+    "PIL",
+)
+FILE_FIXTURES = {"tmp_path", "tmp_path_factory", "sample_library", "photos", "state_dir"}
+SERVICE_FIXTURES = {"settings", "cli", "immich", "immich_v2"}
+
+
+def test_unit_tests_touch_no_files_processes_or_servers() -> None:
+    """tests/unit is logic alone; anything with real files, SQLite, processes or the test Immich
+    belongs in tests/integration (or tests/tui)."""
+    offenders = []
+    for path in _python_files("tests/unit"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules: list[str] = []
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            offenders += [
+                f"{path.relative_to(REPO)}:{node.lineno}: {module}"
+                for module in modules
+                if any(
+                    module == name or module.startswith(f"{name}.") for name in NOT_IN_UNIT_TESTS
+                )
+            ]
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                used = {arg.arg for arg in node.args.args} & (FILE_FIXTURES | SERVICE_FIXTURES)
+                offenders += [f"{path.relative_to(REPO)}: {node.name}({name})" for name in used]
     assert offenders == []

@@ -1,0 +1,65 @@
+"""The app driven with Textual's pilot in an 80x24 terminal."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from textual.widgets import DataTable
+
+from sidecar.tui.app import GroupView, SidecarApp
+
+SIZE = (80, 24)
+
+
+async def settle(pilot: Any) -> None:
+    """Wait until the workers started so far have ended (a failed one too: the app shows its
+    failure, as a person would see it)."""
+    await pilot.pause()
+    await asyncio.gather(*(w.wait() for w in pilot.app.workers), return_exceptions=True)
+    await pilot.pause()
+
+
+async def press(pilot: Any, *keys: str) -> None:
+    """Press keys, then wait until what they started has finished."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@asynccontextmanager
+async def running(rt: Any) -> AsyncIterator[Any]:
+    """The app on `rt` in an 80x24 terminal, its first screen ready: the pilot."""
+    app = SidecarApp(rt)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+async def until(pilot: Any, check: Any, what: str) -> None:
+    """Wait for a condition (e.g. a confirmation shown by a worker that waits on it)."""
+    for _ in range(300):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def goto(pilot: Any, table: DataTable[Any], row: int) -> None:
+    """Move a table's cursor to `row` with the arrow keys."""
+    while table.cursor_row != row:
+        await pilot.press("down" if table.cursor_row < row else "up")
+
+
+async def open_group_of(pilot: Any, asset_id: str) -> GroupView:
+    """From the groups list, open (with the keyboard) the group that has this asset."""
+    groups: Any = pilot.app.screen
+    row = next(
+        i for i, g in enumerate(groups.loaded) if asset_id in {m.asset_id for m in g.members}
+    )
+    await goto(pilot, groups.query_one(DataTable), row)
+    await press(pilot, "enter")
+    view = pilot.app.screen
+    assert isinstance(view, GroupView)
+    return view

@@ -1,0 +1,130 @@
+"""Terminal graphics end to end: the real `tui` command runs in a pseudo-terminal, and this test
+plays the terminal. It answers textual-image's capability query as a sixel terminal (DA1 with
+attribute 4) or as a kitty terminal (graphics query answered OK), and as a plain terminal (no
+answers). Opening a duplicate group must then draw its previews as sixel images, kitty graphics,
+or half blocks respectively, and the app must quit cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.helpers.terminal import Terminal
+
+SIXEL = re.compile(rb"\x1bP[0-9;]*q\"?[0-9;]*#")  # DCS ... q, raster attributes, a colour
+KITTY_IMAGE = re.compile(rb"\x1b_Gi=\d+,m=[01],f=100[^;]*;[A-Za-z0-9+/]{16}")  # PNG data sent
+KITTY_PLACED = re.compile(rb"\x1b_Ga=p,i=\d+")  # ... and placed (unicode placeholders)
+
+
+@pytest.mark.parametrize("kind", ["sixel", "kitty", "plain"])
+async def test_previews_use_the_terminals_graphics(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, kind)
+    try:
+        assert term.wait_for(b"Inventory"), term.output[-2000:]
+        term.send(b"g")
+        assert term.wait_for(b"reclaim"), term.output[-2000:]
+        before = len(term.output)
+        term.send(b"\r")  # open the first group: two previews
+        assert term.wait_for(b"keeper"), term.output[-2000:]
+        # previews are drawn by a worker: wait for them (a busy machine is slow), then a little
+        expected = {"sixel": SIXEL, "kitty": KITTY_PLACED}.get(kind, "▀".encode())
+        term.wait_for(expected)
+        term.pump(1.0)
+        drawn = term.output[before:]
+        sixel, kitty = SIXEL.search(drawn), KITTY_IMAGE.search(drawn)
+        if kind == "sixel":
+            assert sixel
+            assert not kitty
+        elif kind == "kitty":
+            assert kitty
+            assert KITTY_PLACED.search(drawn)
+            assert not sixel
+        else:
+            assert not sixel
+            assert not kitty
+            assert "▀".encode() in drawn  # half blocks
+        term.send(b"q")  # back to the list
+        term.pump(0.5)
+        term.send(b"q")  # quit
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0, term.output[-2000:]
+
+
+@pytest.mark.parametrize("kind", ["sixel", "plain"])
+async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    """As `docker exec -it` gives: the terminal reports its size in cells but not in pixels
+    and does not answer the pixel-size query. textual-image falls back to default cell sizes;
+    none of its warnings may reach the screen."""
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])
+        await rt.analyze.analyze()
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    argv = [sys.executable, "-m", "sidecar", "--config", str(config), "tui"]
+    term = Terminal(argv, env, kind, pixels=False)
+    try:
+        assert term.wait_for(b"Inventory"), term.output[-2000:]
+        term.send(b"g")
+        assert term.wait_for(b"reclaim"), term.output[-2000:]
+        term.send(b"\r")
+        assert term.wait_for(b"keeper"), term.output[-2000:]
+        if kind == "sixel":  # previews are drawn by a worker: on a busy machine, later
+            term.wait_for(SIXEL)
+        term.pump(2.0)
+        term.send(b"q")
+        term.pump(0.5)
+        term.send(b"q")
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0, term.output[-2000:]
+    assert b"Traceback" not in term.output
+    assert b"Failed to get cell size" not in term.output
+    assert (SIXEL.search(term.output) is not None) == (kind == "sixel")
+
+
+async def test_analysis_from_the_real_tui_uses_worker_processes(
+    photos: Path, settings: Settings, tmp_path: Path
+) -> None:
+    """`A` on the dashboard fingerprints in worker processes while Textual holds the screen
+    (its stderr capture has no file descriptor: the pool must not depend on one)."""
+    async with open_runtime(settings) as rt:
+        await rt.reconciler.scan_paths([photos])  # scanned, not analysed
+    config = tmp_path / "sidecar.toml"
+    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, "plain")
+    try:
+        assert term.wait_for(b"press N to analyse"), term.output[-2000:]
+        term.send(b"N")
+        assert term.wait_for(b"analyze done", 60), term.output[-3000:]
+        assert b"Analyze failed" not in term.output
+        term.send(b"q")
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0
+    async with open_runtime(settings) as rt:
+        assert (await rt.analysis.group_counts()).get("exact") == 2

@@ -1,0 +1,84 @@
+"""Snapshots of the main TUI screens at 80x24 (pytest-textual-snapshot), on the sample library
+in local mode. Deterministic: no clock or network is shown, and the group view's full paths are
+the same on every run: each test's own copy of the photos (under pytest's tmp_path) is scanned
+through /proc/self/cwd while the test runs in that folder, so two runs never share a folder.
+Update with `pytest tests/tui/test_tui_snapshots.py --snapshot-update` after a deliberate change."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from sidecar.tui.app import SidecarApp
+from tests.helpers.settings import make_settings
+from tests.helpers.tui import settle
+
+SIZE = (80, 24)
+
+
+class SnapshotApp(SidecarApp):
+    """The app with its own runtime (the snapshot driver runs the app itself)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(services=None)  # type: ignore[arg-type]
+        self.settings = settings
+        self.stack = AsyncExitStack()
+
+    async def on_load(self) -> None:
+        self.services = await self.stack.enter_async_context(open_runtime(self.settings))
+
+    async def on_unmount(self) -> None:
+        await self.stack.aclose()
+
+
+SHOWN = Path("/proc/self/cwd/photos")  # the photos as the screens show them
+
+
+def analysed(photos: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """`photos` scanned (as SHOWN) and analysed; the test then runs in the folder holding them."""
+    monkeypatch.chdir(photos.parent)
+    assert SHOWN.resolve() == photos.resolve()
+    settings = make_settings(state_dir)
+
+    async def prepare() -> None:
+        async with open_runtime(settings) as rt:
+            await rt.reconciler.scan_paths([SHOWN])
+            await rt.analyze.analyze()
+
+    asyncio.run(prepare())
+    return settings
+
+
+SCREENS = {  # screen -> the keys that lead there from the start
+    "dashboard": [],
+    "groups": ["g"],
+    "group_view_with_previews": ["g", "enter"],
+    "pairs": ["p"],
+    "writeback": ["w"],
+    "help": ["question_mark"],
+}
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(
+    snap_compare: Any,
+    photos: Path,
+    state_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: str,
+) -> None:
+    app = SnapshotApp(analysed(photos, state_dir, monkeypatch))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sidecar.engine.core.models import FileRecord
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.reconcile import (
     ProgressCallback,
@@ -17,7 +18,6 @@ from sidecar.engine.services.reconcile import (
     ScanProgress,
     ScanReport,
 )
-from sidecar.engine.store.files import FileRecord
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings

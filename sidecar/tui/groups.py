@@ -16,7 +16,8 @@ from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import Member, StoredGroup, Verdict
+from sidecar.engine.core.models import Member, StoredGroup
+from sidecar.engine.services.review import Verdict
 from sidecar.tui.base import (
     common_dir,
     human,

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from sidecar.engine.services.review import Member
+from sidecar.engine.core.models import Member
 from sidecar.tui.base import GRAPHICS, half_blocks, services, shorten
 
 PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # used until the layout gives the preview its size

@@ -28,6 +28,7 @@ from sidecar.engine.core.dedup import (
     near_groups,
 )
 from sidecar.engine.core.media import immich_generated
+from sidecar.engine.core.models import AssetLink, Marks, MediaRow, Member, NearEdge
 from sidecar.engine.core.pairing import (
     FORMATS,
     Pair,
@@ -48,9 +49,9 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_key,
 )
 from sidecar.engine.services.tag_marks import sync_tags
-from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
-from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.marks import Marks, MarkStore
+from sidecar.engine.store.analysis import AnalysisStore
+from sidecar.engine.store.assets import AssetStore
+from sidecar.engine.store.marks import MarkStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset

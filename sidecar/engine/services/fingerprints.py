@@ -14,8 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 
+from sidecar.engine.core.models import FingerprintRow
 from sidecar.engine.fingerprint import Fingerprint, FingerprintFailure, fingerprint_file
-from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
+from sidecar.engine.store.analysis import AnalysisStore
 
 log = logging.getLogger(__name__)
 CHUNK = 16

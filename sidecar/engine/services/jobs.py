@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sidecar.engine.store.jobs import JobState, JobStore
+from sidecar.engine.core.models import JobState
+from sidecar.engine.store.jobs import JobStore
 from sidecar.settings import Settings
 
 HEARTBEAT_EVERY_S = 15.0

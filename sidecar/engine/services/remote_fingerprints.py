@@ -9,10 +9,10 @@ import posixpath
 from dataclasses import dataclass
 
 from sidecar.engine.core.drift import content_checksum_hex
+from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.fingerprint import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory
-from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
-from sidecar.engine.store.assets import AssetLink
+from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sidecar.engine.store.analysis import AnalysisStore, Member
+from sidecar.engine.core.models import Member
+from sidecar.engine.store.analysis import AnalysisStore
 
 
 def _member(m: Member) -> dict[str, Any]:

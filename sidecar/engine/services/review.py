@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from sidecar.engine.core.models import JobState, Member, StoredGroup, StoredPair
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
@@ -19,15 +20,11 @@ from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan
-from sidecar.engine.store.analysis import AnalysisStore, Member, StoredGroup, StoredPair
-from sidecar.engine.store.jobs import JobState
+from sidecar.engine.store.analysis import AnalysisStore
 
 __all__ = [
     "Dashboard",
-    "Member",
     "ReviewService",
-    "StoredGroup",
-    "StoredPair",
     "Verdict",
     "WritePlan",
 ]

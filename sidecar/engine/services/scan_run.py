@@ -16,6 +16,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.media import IgnoreMatcher
+from sidecar.engine.core.models import HashedFile, Root, join_path
 from sidecar.engine.core.reconcile import (
     Change,
     KnownFile,
@@ -27,7 +28,7 @@ from sidecar.engine.core.reconcile import (
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
 from sidecar.engine.services.scopes import ScanScope
 from sidecar.engine.services.threaded import iterate_stepwise
-from sidecar.engine.store.files import FileStore, HashedFile, Root, join_path
+from sidecar.engine.store.files import FileStore
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sidecar.engine.core.models import JobState, Operation
 from sidecar.engine.store.files import FileStore
-from sidecar.engine.store.jobs import JobState, JobStore
-from sidecar.engine.store.operations import Operation, OperationStore
+from sidecar.engine.store.jobs import JobStore
+from sidecar.engine.store.operations import OperationStore
 
 
 @dataclass(frozen=True, slots=True)

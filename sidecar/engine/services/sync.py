@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from sidecar.engine.core.listing import Listing
+from sidecar.engine.core.models import AssetRow, SyncState, UpsertCounts
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.listing import check_unseen, fill_ties, newest
 from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
+from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import (
     AssetQuery,

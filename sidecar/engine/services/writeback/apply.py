@@ -11,11 +11,12 @@ import uuid
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
+from sidecar.engine.core.models import JournalAction
 from sidecar.engine.core.writeback import Action, ActionKind
 from sidecar.engine.services.writeback.handlers import Context, handler_of
 from sidecar.engine.services.writeback.reports import ApplyReport, Clients
 from sidecar.engine.services.writeback.verify import READ_BACK, verify_run
-from sidecar.engine.store.journal import JournalAction, JournalStore
+from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import (
     ImmichError,
     ImmichNotFoundError,

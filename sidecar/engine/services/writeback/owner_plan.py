@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sidecar.engine.core.drift import ReimportedMove
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import AssetLink, Made
 from sidecar.engine.core.writeback import (
     AlbumState,
     GroupWish,
@@ -24,8 +25,7 @@ from sidecar.engine.core.writeback import (
     plan_trash,
 )
 from sidecar.engine.services.writeback.handlers.base import description
-from sidecar.engine.store.assets import AssetLink
-from sidecar.engine.store.journal import JournalStore, Made
+from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichClient
 from sidecar.settings import Settings
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import RunStatus
+from sidecar.engine.core.models import Rejection
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
@@ -37,7 +38,7 @@ from sidecar.engine.services.writeback.reports import (
 from sidecar.engine.services.writeback.undo import undo_run
 from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
-from sidecar.engine.store.journal import JournalStore, Rejection
+from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 

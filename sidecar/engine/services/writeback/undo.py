@@ -5,9 +5,10 @@ remaking is allowed, what is undone counts as rejected: later plans never make i
 from __future__ import annotations
 
 from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
+from sidecar.engine.core.models import Run
 from sidecar.engine.services.writeback.handlers import handler_of
 from sidecar.engine.services.writeback.reports import Clients, UndoReport
-from sidecar.engine.store.journal import JournalStore, Run
+from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichError
 
 

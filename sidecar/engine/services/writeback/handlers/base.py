@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import entry_key
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
 from sidecar.immich_client.models import Asset, BulkIdResult
 

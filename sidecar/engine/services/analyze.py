@@ -28,7 +28,7 @@ from sidecar.engine.core.dedup import (
     near_groups,
 )
 from sidecar.engine.core.media import immich_generated
-from sidecar.engine.core.models import AssetLink, Marks, MediaRow, Member, NearEdge
+from sidecar.engine.core.models import AssetLink, Marks, MediaItem, Member, NearEdge
 from sidecar.engine.core.pairing import (
     FORMATS,
     Pair,
@@ -253,7 +253,7 @@ class AnalyzeService:
         self,
         report: AnalysisReport,
         fresh: list[str],
-        media: list[MediaRow],
+        media: list[MediaItem],
         links: list[AssetLink],
     ) -> list[AssetLink]:
         """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
@@ -275,7 +275,7 @@ class AnalyzeService:
         self,
         op_id: int,
         report: AnalysisReport,
-        media: list[MediaRow],
+        media: list[MediaItem],
         links: list[AssetLink],
         remote: list[AssetLink],
     ) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sidecar.engine.core.models import (
     FingerprintRow,
-    MediaRow,
+    MediaItem,
     Member,
     NearEdge,
     StoredGroup,
@@ -72,7 +72,7 @@ class AnalysisStore:
                 ],
             )
 
-    async def media(self) -> list[MediaRow]:
+    async def media(self) -> list[MediaItem]:
         """Every present image and RAW file with its fingerprint, for grouping and pairing."""
         rows = await self.db.fetchall(
             "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
@@ -84,7 +84,7 @@ class AnalysisStore:
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
             " AND f.content_hash IS NOT NULL"
         )
-        return [MediaRow(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
+        return [MediaItem(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
 
     async def fingerprint_errors(self) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(

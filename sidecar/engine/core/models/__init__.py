@@ -4,7 +4,7 @@ The store maps its rows into them; nothing here does I/O."""
 from sidecar.engine.core.models.activity import JobState, Operation
 from sidecar.engine.core.models.analysis import (
     FingerprintRow,
-    MediaRow,
+    MediaItem,
     Member,
     NearEdge,
     StoredGroup,
@@ -33,7 +33,7 @@ __all__ = [
     "JournalAction",
     "Made",
     "Marks",
-    "MediaRow",
+    "MediaItem",
     "Member",
     "NearEdge",
     "Operation",

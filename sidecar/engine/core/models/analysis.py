@@ -40,7 +40,7 @@ class NearEdge:
 
 
 @dataclass(frozen=True, slots=True)
-class MediaRow:
+class MediaItem:
     """A present media file with its fingerprint (if any)."""
 
     path: str

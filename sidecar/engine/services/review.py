@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.models import JobState, Member, StoredGroup, StoredPair
+from sidecar.engine.ports import AnalysisResults
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
@@ -20,7 +21,6 @@ from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan
-from sidecar.engine.store.analysis import AnalysisStore
 
 __all__ = [
     "Dashboard",
@@ -93,7 +93,7 @@ class ReviewService:
     def __init__(
         self,
         status: StatusService,
-        analysis: AnalysisStore,
+        analysis: AnalysisResults,
         writeback: WritebackService,
         jobs: JobsService,
         sync: SyncService,

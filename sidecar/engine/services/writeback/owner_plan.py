@@ -24,14 +24,14 @@ from sidecar.engine.core.writeback import (
     plan_tags,
     plan_trash,
 )
+from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers.base import description
-from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichClient
 from sidecar.settings import Settings
 
 
 class OwnerPlanner:
-    def __init__(self, journal: JournalStore, settings: Settings) -> None:
+    def __init__(self, journal: Journal, settings: Settings) -> None:
         self.journal = journal
         self.settings = settings
 

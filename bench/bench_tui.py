@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from textual.widgets import DataTable  # noqa: E402
 
-from sidecar.engine.store.analysis import Member  # noqa: E402
+from sidecar.engine.core.models import Member  # noqa: E402
 from sidecar.runtime import open_runtime  # noqa: E402
 from sidecar.settings import Settings  # noqa: E402
 from sidecar.tui.app import GroupView, SidecarApp  # noqa: E402

@@ -29,7 +29,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sidecar.engine.store.analysis import Member  # noqa: E402
+from sidecar.engine.core.models import Member  # noqa: E402
 from sidecar.runtime import open_runtime  # noqa: E402
 from sidecar.settings import Settings  # noqa: E402
 from tests.fake_immich.server import FakeImmich  # noqa: E402

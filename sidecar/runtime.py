@@ -23,6 +23,7 @@ from sidecar.engine.store.db import Database, open_database
 from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.jobs import JobStore
 from sidecar.engine.store.journal import JournalStore
+from sidecar.engine.store.marks import MarkStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
@@ -82,9 +83,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         sync = SyncService(
             assets, operations, settings, client_factory(settings), state / "sync.lock"
         )
-        analyze = AnalyzeService(analysis, assets, operations, settings, client_factory(settings))
+        analyze = AnalyzeService(
+            analysis, assets, MarkStore(db), operations, settings, client_factory(settings)
+        )
         drift = DriftService(assets, files, settings)
-        status = StatusService(files, operations, JobStore(db))
+        status = StatusService(files, operations, JobStore(db), db.path)
         jobs = JobsService(JobStore(db), settings)
         reconciler = Reconciler(files, operations, settings, state / "scan.lock")
         writeback = WritebackService(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from sidecar.engine.services.review import Member
+from sidecar.engine.core.models import Member
 
 __all__ = ["clip", "common_dir", "human", "name_of", "plain", "shorten", "when"]
 

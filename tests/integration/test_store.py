@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.engine.store.db import StoreError, open_database
+from sidecar.engine.core.errors import StoreError
+from sidecar.engine.store.db import open_database
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
 from tests.helpers.process import run_process, without_root_powers
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sidecar.engine.store.marks import MarkStore
+from sidecar.engine.ports import MarkBook
 from sidecar.immich_client import ImmichClient
 from sidecar.immich_client.models import Album
 
@@ -34,7 +34,7 @@ def ours(album: Album, review_album: str) -> bool:
 
 
 async def sync_albums(
-    client: ImmichClient, store: MarkStore, sync_key: str, full: bool, review_album: str
+    client: ImmichClient, store: MarkBook, sync_key: str, full: bool, review_album: str
 ) -> AlbumSync:
     result = AlbumSync()
     known = await store.album_signatures(sync_key)

@@ -28,6 +28,7 @@ from sidecar.engine.core.dedup import (
     near_groups,
 )
 from sidecar.engine.core.media import immich_generated
+from sidecar.engine.core.models import AssetLink, Marks, MediaItem, Member, NearEdge
 from sidecar.engine.core.pairing import (
     FORMATS,
     Pair,
@@ -38,7 +39,13 @@ from sidecar.engine.core.pairing import (
     find_pairs,
 )
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
-from sidecar.engine.ports import ClientFactory
+from sidecar.engine.ports import (
+    AnalysisResults,
+    AssetInventory,
+    ClientFactory,
+    MarkBook,
+    OperationLog,
+)
 from sidecar.engine.services.album_marks import sync_albums
 from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
@@ -48,10 +55,6 @@ from sidecar.engine.services.remote_fingerprints import (
     remote_key,
 )
 from sidecar.engine.services.tag_marks import sync_tags
-from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
-from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.marks import Marks, MarkStore
-from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings
@@ -165,16 +168,16 @@ def _when(text: str | None) -> datetime | None:
 class AnalyzeService:
     def __init__(
         self,
-        analysis: AnalysisStore,
-        assets: AssetStore,
-        operations: OperationStore,
+        analysis: AnalysisResults,
+        assets: AssetInventory,
+        marks: MarkBook,
+        operations: OperationLog,
         settings: Settings,
         connect: ClientFactory | None = None,
-        marks: MarkStore | None = None,
     ) -> None:
         self.analysis = analysis
         self.assets = assets
-        self.marks = marks or MarkStore(assets.db)
+        self.marks = marks
         self.operations = operations
         self.settings = settings
         self.connect = connect
@@ -252,7 +255,7 @@ class AnalyzeService:
         self,
         report: AnalysisReport,
         fresh: list[str],
-        media: list[MediaRow],
+        media: list[MediaItem],
         links: list[AssetLink],
     ) -> list[AssetLink]:
         """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
@@ -274,7 +277,7 @@ class AnalyzeService:
         self,
         op_id: int,
         report: AnalysisReport,
-        media: list[MediaRow],
+        media: list[MediaItem],
         links: list[AssetLink],
         remote: list[AssetLink],
     ) -> None:

@@ -8,15 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from sidecar.engine.core.drift import AssetView, DriftReport, FileView, compute_drift
+from sidecar.engine.core.models import AssetLink
 from sidecar.engine.core.unmapped import UnmappedFolder, unmapped_folders
+from sidecar.engine.ports import AssetInventory, FileInventory
 from sidecar.engine.services.scopes import library_scopes
-from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.files import FileStore
 from sidecar.settings import Settings
 
 
 class DriftService:
-    def __init__(self, assets: AssetStore, files: FileStore, settings: Settings) -> None:
+    def __init__(self, assets: AssetInventory, files: FileInventory, settings: Settings) -> None:
         self.assets = assets
         self.files = files
         self.settings = settings

@@ -4,11 +4,11 @@ treat anything else as a bug."""
 
 from __future__ import annotations
 
+from sidecar.engine.core.errors import StoreError
 from sidecar.engine.services.reconcile import ScanBusyError
 from sidecar.engine.services.scopes import NothingToScanError
 from sidecar.engine.services.sync import SyncBusyError
 from sidecar.engine.services.writeback import WritebackBusyError
-from sidecar.engine.store.db import StoreError
 from sidecar.immich_client import (
     ImmichAuthError,
     ImmichError,

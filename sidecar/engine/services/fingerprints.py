@@ -14,8 +14,9 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import resource_tracker
 
+from sidecar.engine.core.models import FingerprintRow
 from sidecar.engine.fingerprint import Fingerprint, FingerprintFailure, fingerprint_file
-from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
+from sidecar.engine.ports import AnalysisResults
 
 log = logging.getLogger(__name__)
 CHUNK = 16
@@ -67,7 +68,7 @@ def new_process_pool(workers: int) -> ProcessPoolExecutor:
 
 
 class Fingerprinter:
-    def __init__(self, store: AnalysisStore, workers: int, hash_size: int, algo: str) -> None:
+    def __init__(self, store: AnalysisResults, workers: int, hash_size: int, algo: str) -> None:
         self.store = store
         self.workers = workers
         self.hash_size = hash_size

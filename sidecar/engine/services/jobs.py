@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sidecar.engine.store.jobs import JobState, JobStore
+from sidecar.engine.core.models import JobState
+from sidecar.engine.ports import JobLog
 from sidecar.settings import Settings
 
 HEARTBEAT_EVERY_S = 15.0
@@ -30,7 +31,7 @@ class Health:
 
 
 class JobsService:
-    def __init__(self, store: JobStore, settings: Settings) -> None:
+    def __init__(self, store: JobLog, settings: Settings) -> None:
         self.store = store
         self.settings = settings
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sidecar.engine.core.reconcile import ScanCounts
+from sidecar.engine.ports import FileInventory, OperationLog
 from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
 from sidecar.engine.services.scopes import (
@@ -29,8 +30,6 @@ from sidecar.engine.services.scopes import (
     configured_scopes,
     resolve_scopes,
 )
-from sidecar.engine.store.files import FileStore
-from sidecar.engine.store.operations import OperationStore
 from sidecar.settings import Settings
 
 __all__ = ["ProgressCallback", "Reconciler", "ScanBusyError", "ScanProgress", "ScanReport"]
@@ -65,7 +64,7 @@ class Reconciler:
     """Runs reconciliation scans against the inventory; one at a time per state folder."""
 
     def __init__(
-        self, files: FileStore, operations: OperationStore, settings: Settings, lock: Path
+        self, files: FileInventory, operations: OperationLog, settings: Settings, lock: Path
     ) -> None:
         self.files = files
         self.operations = operations

@@ -9,10 +9,9 @@ import posixpath
 from dataclasses import dataclass
 
 from sidecar.engine.core.drift import content_checksum_hex
+from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.fingerprint import Fingerprint, fingerprint_bytes
-from sidecar.engine.ports import ClientFactory
-from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
-from sidecar.engine.store.assets import AssetLink
+from sidecar.engine.ports import AnalysisResults, ClientFactory
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
@@ -57,7 +56,7 @@ def remote_assets(
 
 
 async def fingerprint_remote(
-    store: AnalysisStore, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
+    store: AnalysisResults, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
 ) -> RemoteResult:
     result = RemoteResult(fresh=[])
     keys = {remote_key(a): a for a in todo}

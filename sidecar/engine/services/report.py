@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sidecar.engine.store.analysis import AnalysisStore, Member
+from sidecar.engine.core.models import Member
+from sidecar.engine.ports import AnalysisResults
 
 
 def _member(m: Member) -> dict[str, Any]:
@@ -22,7 +23,7 @@ def _path_of(key: str, members: list[Member]) -> str | None:
     return next((m.path for m in members if m.key == key), None)
 
 
-async def analysis_report(store: AnalysisStore) -> dict[str, Any]:
+async def analysis_report(store: AnalysisResults) -> dict[str, Any]:
     groups = await store.groups()
     pairs = await store.pairs()
     return {

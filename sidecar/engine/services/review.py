@@ -10,6 +10,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from sidecar.engine.core.models import JobState, Member, StoredGroup, StoredPair
+from sidecar.engine.ports import AnalysisResults
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.errors import JobError
@@ -19,15 +21,10 @@ from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan
-from sidecar.engine.store.analysis import AnalysisStore, Member, StoredGroup, StoredPair
-from sidecar.engine.store.jobs import JobState
 
 __all__ = [
     "Dashboard",
-    "Member",
     "ReviewService",
-    "StoredGroup",
-    "StoredPair",
     "Verdict",
     "WritePlan",
 ]
@@ -96,7 +93,7 @@ class ReviewService:
     def __init__(
         self,
         status: StatusService,
-        analysis: AnalysisStore,
+        analysis: AnalysisResults,
         writeback: WritebackService,
         jobs: JobsService,
         sync: SyncService,

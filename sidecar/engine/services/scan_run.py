@@ -16,6 +16,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.media import IgnoreMatcher
+from sidecar.engine.core.models import HashedFile, Root, join_path
 from sidecar.engine.core.reconcile import (
     Change,
     KnownFile,
@@ -25,9 +26,9 @@ from sidecar.engine.core.reconcile import (
     pair_moves,
 )
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
+from sidecar.engine.ports import FileInventory
 from sidecar.engine.services.scopes import ScanScope
 from sidecar.engine.services.threaded import iterate_stepwise
-from sidecar.engine.store.files import FileStore, HashedFile, Root, join_path
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def hash_chunks(todo: list[ToHash]) -> Iterator[list[ToHash]]:
 class ScanRun:
     def __init__(
         self,
-        files: FileStore,
+        files: FileInventory,
         settings: ScanSettings,
         generation: int,
         pool: Executor,

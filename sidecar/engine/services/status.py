@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sidecar.engine.store.files import FileStore
-from sidecar.engine.store.jobs import JobState, JobStore
-from sidecar.engine.store.operations import Operation, OperationStore
+from sidecar.engine.core.models import JobState, Operation
+from sidecar.engine.ports import FileInventory, JobLog, OperationLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +37,10 @@ class StatusReport:
 
 
 class StatusService:
-    def __init__(self, files: FileStore, operations: OperationStore, jobs: JobStore) -> None:
+    def __init__(
+        self, files: FileInventory, operations: OperationLog, jobs: JobLog, db_path: Path
+    ) -> None:
+        self.db_path = db_path
         self.files = files
         self.operations = operations
         self.jobs = jobs
@@ -48,7 +51,7 @@ class StatusService:
         ops = await self.operations.recent(limit)
         heartbeat, watcher = await self.jobs.heartbeat()
         return StatusReport(
-            db_path=str(self.files.db.path),
+            db_path=str(self.db_path),
             files=counts["files"],
             files_removed=counts["files_removed"],
             assets=counts["assets"],

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from sidecar.engine.core.listing import Listing
-from sidecar.engine.ports import ClientFactory
+from sidecar.engine.core.models import AssetRow, SyncState, UpsertCounts
+from sidecar.engine.ports import AssetInventory, ClientFactory, OperationLog
 from sidecar.engine.services.listing import check_unseen, fill_ties, newest
 from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
-from sidecar.engine.store.operations import OperationStore
 from sidecar.immich_client import (
     AssetQuery,
     ImmichAuthError,
@@ -173,8 +172,8 @@ def asset_rows(assets: Sequence[Asset]) -> list[AssetRow]:
 class SyncService:
     def __init__(
         self,
-        assets: AssetStore,
-        operations: OperationStore,
+        assets: AssetInventory,
+        operations: OperationLog,
         settings: Settings,
         connect: ClientFactory,
         lock: Path,

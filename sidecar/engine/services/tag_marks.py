@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sidecar.engine.store.marks import MarkStore
+from sidecar.engine.ports import MarkBook
 from sidecar.immich_client import ImmichClient
 from sidecar.immich_client.models import Tag
 
@@ -29,9 +29,7 @@ def person_roots(tags: list[Tag], tag_root: str) -> list[Tag]:
     return [t for t in tags if t.parent_id is None and t.value != tag_root]
 
 
-async def sync_tags(
-    client: ImmichClient, store: MarkStore, sync_key: str, tag_root: str
-) -> TagSync:
+async def sync_tags(client: ImmichClient, store: MarkBook, sync_key: str, tag_root: str) -> TagSync:
     roots = person_roots(await client.tags(), tag_root)
     read: dict[str, tuple[str, Collection[str]]] = {}
     for tag in roots:

@@ -5,97 +5,18 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from sidecar.engine.core.models import (
+    FingerprintRow,
+    MediaItem,
+    Member,
+    NearEdge,
+    StoredGroup,
+    StoredPair,
+    join_path,
+)
 from sidecar.engine.store.db import Database, utcnow
-from sidecar.engine.store.files import join_path
 from sidecar.engine.store.meta import get_meta, set_meta
-
-
-@dataclass(frozen=True, slots=True)
-class FingerprintRow:
-    content_hash: str
-    hash_algo: str
-    phash: int | None
-    dhash: int | None
-    hash_size: int
-    width: int | None
-    height: int | None
-    source: str
-    taken_at: str | None
-    make: str | None
-    model: str | None
-    error: str | None
-    zoomed: tuple[int, ...] = ()  # (pHash, dHash) per centre view, signed 64-bit
-    software: str | None = None  # EXIF Software
-    modified_at: str | None = None  # EXIF DateTime
-    exif_read: bool = False  # Software and DateTime were looked for (a file; not a thumbnail)
-    quality: int | None = None  # estimated JPEG quality (null: not a JPEG, or not estimated)
-
-
-@dataclass(frozen=True, slots=True)
-class NearEdge:
-    """Two contents that look alike: the distances, and how the match was found (`zoom`:
-    0 = whole frames, else the per-mille cut from every side of a view of `a` or `b`)."""
-
-    a: str
-    b: str
-    phash: int
-    dhash: int
-    zoom: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class MediaRow:
-    """A present media file with its fingerprint (if any)."""
-
-    path: str
-    kind: str
-    size: int
-    content_hash: str
-    phash: int | None
-    dhash: int | None
-    width: int | None
-    height: int | None
-    taken_at: str | None
-    make: str | None
-    model: str | None
-    software: str | None = None
-    modified_at: str | None = None
-    quality: int | None = None  # estimated JPEG quality
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    key: str
-    path: str | None
-    asset_id: str | None
-    size: int | None = None
-    width: int | None = None
-    height: int | None = None
-    captured_at: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredGroup:
-    id: int
-    tier: str
-    owner: str
-    keeper: str
-    reasons: list[str]
-    distance: int
-    reclaim: int
-    members: list[Member]
-
-
-@dataclass(frozen=True, slots=True)
-class StoredPair:
-    id: int
-    kind: str
-    owner: str
-    primary: str
-    reasons: list[str]
-    members: list[Member]
 
 
 class AnalysisStore:
@@ -151,7 +72,7 @@ class AnalysisStore:
                 ],
             )
 
-    async def media(self) -> list[MediaRow]:
+    async def media(self) -> list[MediaItem]:
         """Every present image and RAW file with its fingerprint, for grouping and pairing."""
         rows = await self.db.fetchall(
             "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
@@ -163,7 +84,7 @@ class AnalysisStore:
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
             " AND f.content_hash IS NOT NULL"
         )
-        return [MediaRow(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
+        return [MediaItem(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
 
     async def fingerprint_errors(self) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(

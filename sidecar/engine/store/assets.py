@@ -3,88 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
+from sidecar.engine.core.models import AssetLink, AssetRow, SyncState, UpsertCounts
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 
 CHUNK = 1000  # ids per IN (...) lookup: one page per query
-
-
-class AssetRow(NamedTuple):
-    """One asset as the store keeps it (mapped from the client's model by the sync service);
-    a tuple, since a full mirror builds hundreds of thousands of them."""
-
-    id: str
-    owner_id: str
-    library_id: str | None
-    type: str
-    original_path: str
-    original_file_name: str
-    checksum: str
-    file_created_at: str
-    file_modified_at: str
-    local_date_time: str
-    updated_at: str
-    is_favorite: bool
-    is_trashed: bool
-    is_offline: bool
-    visibility: str | None
-    duplicate_id: str | None
-    stack_id: str | None
-    live_photo_video_id: str | None
-    width: int | None
-    height: int | None
-    file_size: int | None
-    make: str | None
-    model: str | None
-    date_time_original: str | None
-    exif: str | None
-
-    @property
-    def state(self) -> str:
-        return "trashed" if self.is_trashed else "present"
-
-
-@dataclass(slots=True)
-class UpsertCounts:
-    added: int = 0
-    updated: int = 0
-    removed: int = 0  # present before, trashed now
-
-
-@dataclass(frozen=True, slots=True)
-class SyncState:
-    sync_key: str
-    key_id: str | None
-    watermark: datetime | None
-    last_full_sweep: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class AssetLink:
-    """What drift needs of an asset."""
-
-    id: str
-    owner_id: str
-    library_id: str | None
-    original_path: str
-    checksum: str
-    state: str
-    is_offline: bool
-    file_size: int | None
-    date_time_original: str | None
-    make: str | None
-    model: str | None
-    type: str = "IMAGE"
-    sync_key: str = ""
-    width: int | None = None
-    height: int | None = None
-    original_file_name: str = ""
-    duplicate_id: str | None = None
-    visibility: str | None = None  # 'hidden': the motion part of a live photo
 
 
 COLUMNS = (

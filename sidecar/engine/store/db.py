@@ -15,13 +15,10 @@ from typing import Any
 
 import aiosqlite
 
+from sidecar.engine.core.errors import StoreError
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The inventory cannot be used; the message says why and what to do."""
 
 
 def utcnow() -> str:

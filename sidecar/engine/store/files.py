@@ -3,57 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from sidecar.engine.core.models import FileRecord, HashedFile, Root, join_path
 from sidecar.engine.core.reconcile import KnownFile, MoveCandidate
 from sidecar.engine.store.db import Database, utcnow
 
 CHUNK = 500  # ids per IN (...) list
-
-
-@dataclass(frozen=True, slots=True)
-class Root:
-    id: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class HashedFile:
-    """A file whose content was read this run, ready to be written."""
-
-    root_id: int
-    rel_dir: str
-    name: str
-    kind: str
-    size: int
-    mtime_ns: int
-    content_hash: str
-    hash_algo: str
-
-
-@dataclass(frozen=True, slots=True)
-class FileRecord:
-    id: int
-    root: str
-    rel_dir: str
-    name: str
-    kind: str
-    size: int
-    mtime_ns: int
-    content_hash: str | None
-    state: str
-
-    @property
-    def path(self) -> str:
-        return join_path(self.root, self.rel_dir, self.name)
-
-
-def join_path(root: str, rel_dir: str, name: str) -> str:
-    parts = [root.rstrip("/") or "/"]
-    if rel_dir:
-        parts.append(rel_dir)
-    parts.append(name)
-    return "/".join(parts).replace("//", "/")
 
 
 def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:

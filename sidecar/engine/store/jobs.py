@@ -3,41 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sidecar.engine.core.models import JobState
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 
 HEARTBEAT = "daemon.heartbeat"
 WATCHER = "daemon.watcher"
 PROBLEM = "daemon.problem"
-
-
-@dataclass(frozen=True, slots=True)
-class JobState:
-    id: str
-    last_started: str | None
-    last_ended: str | None
-    last_status: str | None
-    last_message: str | None
-    last_ok: str | None
-    failing_since: str | None
-    counts: dict[str, Any]
-    next_run: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "next_run": self.next_run,
-            "last_started": self.last_started,
-            "last_ended": self.last_ended,
-            "last_status": self.last_status,
-            "last_message": self.last_message,
-            "failing_since": self.failing_since,
-            "counts": self.counts,
-        }
 
 
 class JobStore:

@@ -5,20 +5,11 @@ favourites, ratings and descriptions."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 
 import aiosqlite
 
+from sidecar.engine.core.models import Marks
 from sidecar.engine.store.db import Database
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    albums: tuple[str, ...] = ()  # album names, sorted
-    favorite: bool = False
-    rating: int | None = None
-    description: str = ""
-    tags: tuple[str, ...] = ()  # root tag names, sorted
 
 
 class MarkStore:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from sidecar.engine.core.models import Operation
 from sidecar.engine.store.db import Database, utcnow
 
 COUNT_COLUMNS = (
@@ -21,19 +21,6 @@ COUNT_COLUMNS = (
     "skipped",
     "errors",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    id: int
-    kind: str
-    status: str
-    started_at: str
-    ended_at: str | None
-    duration_s: float | None
-    counts: dict[str, int]
-    error_message: str | None
-    details: dict[str, Any]
 
 
 class OperationStore:

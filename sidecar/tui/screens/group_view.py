@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import Member
+from sidecar.engine.core.models import Member
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when

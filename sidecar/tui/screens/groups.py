@@ -12,7 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import StoredGroup, Verdict
+from sidecar.engine.core.models import StoredGroup
+from sidecar.engine.services.review import Verdict
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices

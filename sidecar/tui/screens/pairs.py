@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import StoredPair
+from sidecar.engine.core.models import StoredPair
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.paged import PagedList

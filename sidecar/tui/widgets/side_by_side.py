@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from sidecar.engine.services.review import Member, ReviewService
+from sidecar.engine.core.models import Member
+from sidecar.engine.services.review import ReviewService
 from sidecar.tui.probe import GRAPHICS
 from sidecar.tui.text import shorten
 from sidecar.tui.widgets.half_blocks import half_blocks

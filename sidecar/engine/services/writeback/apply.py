@@ -11,11 +11,12 @@ import uuid
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
+from sidecar.engine.core.models import JournalAction
 from sidecar.engine.core.writeback import Action, ActionKind
+from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import Context, handler_of
 from sidecar.engine.services.writeback.reports import ApplyReport, Clients
 from sidecar.engine.services.writeback.verify import READ_BACK, verify_run
-from sidecar.engine.store.journal import JournalAction, JournalStore
 from sidecar.immich_client import (
     ImmichError,
     ImmichNotFoundError,
@@ -28,7 +29,7 @@ INTERRUPTED = "interrupted before Immich answered; it shows nothing made"
 
 
 class Applier:
-    def __init__(self, journal: JournalStore, settings: Settings) -> None:
+    def __init__(self, journal: Journal, settings: Settings) -> None:
         self.journal = journal
         self.settings = settings
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sidecar.engine.core.drift import ReimportedMove
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import AssetLink, Made
 from sidecar.engine.core.writeback import (
     AlbumState,
     GroupWish,
@@ -23,15 +24,14 @@ from sidecar.engine.core.writeback import (
     plan_tags,
     plan_trash,
 )
+from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers.base import description
-from sidecar.engine.store.assets import AssetLink
-from sidecar.engine.store.journal import JournalStore, Made
 from sidecar.immich_client import ImmichClient
 from sidecar.settings import Settings
 
 
 class OwnerPlanner:
-    def __init__(self, journal: JournalStore, settings: Settings) -> None:
+    def __init__(self, journal: Journal, settings: Settings) -> None:
         self.journal = journal
         self.settings = settings
 

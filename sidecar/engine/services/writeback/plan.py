@@ -4,20 +4,19 @@ plan each owner against Immich's state (`owner_plan`). Nothing is written to Imm
 from __future__ import annotations
 
 from sidecar.engine.core.drift import ReimportedMove
+from sidecar.engine.core.models import AssetLink, StoredGroup, StoredPair
 from sidecar.engine.core.writeback import (
     ActionKind,
     GroupWish,
     Plan,
     StackWish,
 )
+from sidecar.engine.ports import AnalysisResults, AssetInventory, Journal
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.sync import SyncBusyError, SyncService
 from sidecar.engine.services.writeback.owner_plan import OwnerPlanner
 from sidecar.engine.services.writeback.reports import Clients, WritePlan
-from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
-from sidecar.engine.store.assets import AssetLink, AssetStore
-from sidecar.engine.store.journal import JournalStore
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 
@@ -25,9 +24,9 @@ from sidecar.settings import Settings
 class Planner:
     def __init__(
         self,
-        journal: JournalStore,
-        analysis: AnalysisStore,
-        assets: AssetStore,
+        journal: Journal,
+        analysis: AnalysisResults,
+        assets: AssetInventory,
         sync: SyncService,
         analyze: AnalyzeService,
         drift: DriftService,

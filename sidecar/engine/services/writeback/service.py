@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import RunStatus
-from sidecar.engine.ports import ClientFactory
+from sidecar.engine.core.models import Rejection
+from sidecar.engine.ports import AnalysisResults, AssetInventory, ClientFactory, Journal
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.locks import ExclusiveLock
@@ -35,9 +36,6 @@ from sidecar.engine.services.writeback.reports import (
     WritePlan,
 )
 from sidecar.engine.services.writeback.undo import undo_run
-from sidecar.engine.store.analysis import AnalysisStore
-from sidecar.engine.store.assets import AssetStore
-from sidecar.engine.store.journal import JournalStore, Rejection
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 
@@ -45,9 +43,9 @@ from sidecar.settings import Settings
 class WritebackService:
     def __init__(
         self,
-        journal: JournalStore,
-        analysis: AnalysisStore,
-        assets: AssetStore,
+        journal: Journal,
+        analysis: AnalysisResults,
+        assets: AssetInventory,
         sync: SyncService,
         analyze: AnalyzeService,
         drift: DriftService,

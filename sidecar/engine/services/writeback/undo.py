@@ -5,15 +5,14 @@ remaking is allowed, what is undone counts as rejected: later plans never make i
 from __future__ import annotations
 
 from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
+from sidecar.engine.core.models import Run
+from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import handler_of
 from sidecar.engine.services.writeback.reports import Clients, UndoReport
-from sidecar.engine.store.journal import JournalStore, Run
 from sidecar.immich_client import ImmichError
 
 
-async def undo_run(
-    journal: JournalStore, clients: Clients, run: Run, allow_remake: bool
-) -> UndoReport:
+async def undo_run(journal: Journal, clients: Clients, run: Run, allow_remake: bool) -> UndoReport:
     report = UndoReport(run.id)
     if run.status == RunStatus.UNDONE:
         if allow_remake:

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import stack_key
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.engine.ports import Journal
 from sidecar.immich_client import ImmichClient
 
 READ_BACK = frozenset({MadeKind.STACK, MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET})
@@ -53,7 +54,7 @@ Group = tuple[str, str, str]  # (API key label, kind, container id)
 
 
 async def verify_run(
-    journal: JournalStore,
+    journal: Journal,
     run_id: int,
     client_of: Callable[[str], ImmichClient],
     settle: float,

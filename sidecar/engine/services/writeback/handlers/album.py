@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.services.writeback.handlers.base import (
     Context,
     Handler,
@@ -13,7 +14,6 @@ from sidecar.engine.services.writeback.handlers.base import (
     Reverted,
 )
 from sidecar.engine.services.writeback.handlers.entries import Bulk, EntriesHandler, Members
-from sidecar.engine.store.journal import JournalAction, Made
 from sidecar.immich_client import ImmichClient, ImmichNotFoundError
 
 ALBUM_DESCRIPTION = "Members of duplicate groups found by immich-sidecar, to review."

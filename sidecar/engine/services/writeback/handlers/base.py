@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import entry_key
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
+from sidecar.engine.ports import Journal
 from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
 from sidecar.immich_client.models import Asset, BulkIdResult
 
@@ -23,7 +24,7 @@ class Context:
     earlier in the same run ((owner, album name or tag) -> id)."""
 
     client: ImmichClient
-    journal: JournalStore
+    journal: Journal
     created: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
@@ -57,7 +58,7 @@ class Handler:
         """Assets it updates with PUT /assets (each queues a metadata write in Immich)."""
         return []
 
-    async def after_undo(self, journal: JournalStore, made: Sequence[Made]) -> None:
+    async def after_undo(self, journal: Journal, made: Sequence[Made]) -> None:
         """What else a person's undo means for the journal (unless remaking is allowed)."""
 
 

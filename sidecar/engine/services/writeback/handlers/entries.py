@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Sequence
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.services.writeback.handlers.base import (
     Context,
     Handler,
@@ -19,7 +20,6 @@ from sidecar.engine.services.writeback.handlers.base import (
     partly,
     settle_entries,
 )
-from sidecar.engine.store.journal import JournalAction, Made
 from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
 from sidecar.immich_client.models import BulkIdResult
 

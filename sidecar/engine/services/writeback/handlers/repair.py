@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import entry_key
 from sidecar.engine.services.writeback.handlers.base import (
     Context,
@@ -19,7 +20,6 @@ from sidecar.engine.services.writeback.handlers.base import (
     ids_of,
     partly,
 )
-from sidecar.engine.store.journal import JournalAction, Made
 from sidecar.immich_client import ImmichClient, ImmichNotFoundError
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.services.writeback.handlers.base import (
     Context,
@@ -14,7 +15,6 @@ from sidecar.engine.services.writeback.handlers.base import (
     Reverted,
     ids_of,
 )
-from sidecar.engine.store.journal import JournalAction, Made
 from sidecar.immich_client import ImmichClient
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sidecar.engine.core.journal_kinds import MadeKind
+from sidecar.engine.core.models import JournalAction, Made
+from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers.base import (
     Context,
     Handler,
@@ -15,7 +17,6 @@ from sidecar.engine.services.writeback.handlers.base import (
     is_trashed,
     partly,
 )
-from sidecar.engine.store.journal import JournalAction, JournalStore, Made
 from sidecar.immich_client import ImmichClient
 
 
@@ -40,5 +41,5 @@ class TrashHandler(Handler):
         note = partly(len(still), len(made), "assets", "restored in Immich")
         return Reverted(len(still), len(made), note)
 
-    async def after_undo(self, journal: JournalStore, made: Sequence[Made]) -> None:
+    async def after_undo(self, journal: Journal, made: Sequence[Made]) -> None:
         await journal.revoke_trash([m.key for m in made])

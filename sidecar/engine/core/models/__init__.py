@@ -1,0 +1,48 @@
+"""The engine's own vocabulary: the value types services, the TUI and the scheduler speak.
+The store maps its rows into them; nothing here does I/O."""
+
+from sidecar.engine.core.models.activity import JobState, Operation
+from sidecar.engine.core.models.analysis import (
+    FingerprintRow,
+    MediaItem,
+    Member,
+    NearEdge,
+    StoredGroup,
+    StoredPair,
+)
+from sidecar.engine.core.models.inventory import (
+    AssetLink,
+    AssetRow,
+    FileRecord,
+    HashedFile,
+    Marks,
+    Root,
+    SyncState,
+    UpsertCounts,
+    join_path,
+)
+from sidecar.engine.core.models.journal import JournalAction, Made, Rejection, Run
+
+__all__ = [
+    "AssetLink",
+    "AssetRow",
+    "FileRecord",
+    "FingerprintRow",
+    "HashedFile",
+    "JobState",
+    "JournalAction",
+    "Made",
+    "Marks",
+    "MediaItem",
+    "Member",
+    "NearEdge",
+    "Operation",
+    "Rejection",
+    "Root",
+    "Run",
+    "StoredGroup",
+    "StoredPair",
+    "SyncState",
+    "UpsertCounts",
+    "join_path",
+]

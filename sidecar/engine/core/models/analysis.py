@@ -1,0 +1,92 @@
+"""What analysis speaks: fingerprints, look-alike edges, media items with their fingerprint,
+and the duplicate groups and pairs it found (with their members)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintRow:
+    content_hash: str
+    hash_algo: str
+    phash: int | None
+    dhash: int | None
+    hash_size: int
+    width: int | None
+    height: int | None
+    source: str
+    taken_at: str | None
+    make: str | None
+    model: str | None
+    error: str | None
+    zoomed: tuple[int, ...] = ()  # (pHash, dHash) per centre view, signed 64-bit
+    software: str | None = None  # EXIF Software
+    modified_at: str | None = None  # EXIF DateTime
+    exif_read: bool = False  # Software and DateTime were looked for (a file; not a thumbnail)
+    quality: int | None = None  # estimated JPEG quality (null: not a JPEG, or not estimated)
+
+
+@dataclass(frozen=True, slots=True)
+class NearEdge:
+    """Two contents that look alike: the distances, and how the match was found (`zoom`:
+    0 = whole frames, else the per-mille cut from every side of a view of `a` or `b`)."""
+
+    a: str
+    b: str
+    phash: int
+    dhash: int
+    zoom: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MediaItem:
+    """A present media file with its fingerprint (if any)."""
+
+    path: str
+    kind: str
+    size: int
+    content_hash: str
+    phash: int | None
+    dhash: int | None
+    width: int | None
+    height: int | None
+    taken_at: str | None
+    make: str | None
+    model: str | None
+    software: str | None = None
+    modified_at: str | None = None
+    quality: int | None = None  # estimated JPEG quality
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    key: str
+    path: str | None
+    asset_id: str | None
+    size: int | None = None
+    width: int | None = None
+    height: int | None = None
+    captured_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredGroup:
+    id: int
+    tier: str
+    owner: str
+    keeper: str
+    reasons: list[str]
+    distance: int
+    reclaim: int
+    members: list[Member]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPair:
+    id: int
+    kind: str
+    owner: str
+    primary: str
+    reasons: list[str]
+    members: list[Member]

@@ -1,0 +1,33 @@
+"""The engine's ports: the protocols services depend on, in one place.
+
+Services take these instead of concrete edges, so the composition root (`sidecar.runtime`)
+decides what is plugged in and tests can plug in the real parts against a test server.
+
+- `client`: `ClientFactory` opens an Immich client for one API key (optionally with a known
+  server version, so it is not asked again).
+- `inventory`: `AssetInventory` (mirrored assets, sync state), `FileInventory` (roots, files,
+  moves), `MarkBook` (albums, tags, favourites, ratings people set in Immich).
+- `analysis`: `AnalysisResults` (fingerprints, edges, groups, pairs, decisions).
+- `journal`: `Journal` (write-back runs, actions, what was made, rejections).
+- `activity`: `OperationLog` (one row per run) and `JobLog` (the daemon's job states).
+
+The store (`sidecar.engine.store`) implements the store ports; `runtime` passes its concrete
+classes where these are asked for, so mypy checks that they fit.
+"""
+
+from sidecar.engine.ports.activity import JobLog, OperationLog
+from sidecar.engine.ports.analysis import AnalysisResults
+from sidecar.engine.ports.client import ClientFactory
+from sidecar.engine.ports.inventory import AssetInventory, FileInventory, MarkBook
+from sidecar.engine.ports.journal import Journal
+
+__all__ = [
+    "AnalysisResults",
+    "AssetInventory",
+    "ClientFactory",
+    "FileInventory",
+    "JobLog",
+    "Journal",
+    "MarkBook",
+    "OperationLog",
+]

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.reconcile import (
     ProgressCallback,
-    ScanBusyError,
     ScanProgress,
     ScanReport,
 )
 from sidecar.engine.store.files import FileRecord
+from sidecar.engine.support.errors import ScanBusyError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sidecar.engine.services.scopes import ScanArea, ScanScope
+from sidecar.engine.support.scopes import ScanArea, ScanScope
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings

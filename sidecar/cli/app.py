@@ -31,11 +31,14 @@ from sidecar.cli import (
     writeback,
 )
 from sidecar.cli.samples import SamplesUnavailableError
-from sidecar.engine.services.reconcile import ScanBusyError
-from sidecar.engine.services.scopes import NothingToScanError
-from sidecar.engine.services.sync import SyncBusyError
-from sidecar.engine.services.writeback import WritebackBusyError, WritebackRefusedError
 from sidecar.engine.store.db import StoreError
+from sidecar.engine.support.errors import (
+    NothingToScanError,
+    ScanBusyError,
+    SyncBusyError,
+    WritebackBusyError,
+    WritebackRefusedError,
+)
 from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
 

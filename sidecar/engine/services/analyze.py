@@ -40,7 +40,6 @@ from sidecar.engine.core.pairing import (
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.album_marks import sync_albums
-from sidecar.engine.services.drift import asset_views
 from sidecar.engine.services.fingerprints import Fingerprinter
 from sidecar.engine.services.remote_fingerprints import (
     fingerprint_remote,
@@ -52,6 +51,7 @@ from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearE
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.marks import Marks, MarkStore
 from sidecar.engine.store.operations import OperationStore
+from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings

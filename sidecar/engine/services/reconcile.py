@@ -19,21 +19,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sidecar.engine.core.reconcile import ScanCounts
-from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
-from sidecar.engine.services.scopes import (
+from sidecar.engine.store.files import FileStore
+from sidecar.engine.store.operations import OperationStore
+from sidecar.engine.support.errors import ScanBusyError, ScanPathError
+from sidecar.engine.support.locks import ExclusiveLock
+from sidecar.engine.support.scopes import (
     ScanArea,
-    ScanPathError,
     ScanScope,
     absolute,
     configured_scopes,
     resolve_scopes,
 )
-from sidecar.engine.store.files import FileStore
-from sidecar.engine.store.operations import OperationStore
 from sidecar.settings import Settings
 
-__all__ = ["ProgressCallback", "Reconciler", "ScanBusyError", "ScanProgress", "ScanReport"]
+__all__ = ["ProgressCallback", "Reconciler", "ScanProgress", "ScanReport"]
 
 KIND = "scan"
 log = logging.getLogger(__name__)
@@ -55,10 +55,6 @@ class ScanReport:
             "error_details": [{"path": p, "reason": r} for p, r in self.error_details],
             "scopes": self.scopes,
         }
-
-
-class ScanBusyError(Exception):
-    """Another scan holds the lock."""
 
 
 class Reconciler:

@@ -12,8 +12,6 @@ from typing import Any
 
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.errors import JobError
-from sidecar.engine.services.fingerprints import new_process_pool
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.status import StatusService
@@ -21,6 +19,8 @@ from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan
 from sidecar.engine.store.analysis import AnalysisStore, Member, StoredGroup, StoredPair
 from sidecar.engine.store.jobs import JobState
+from sidecar.engine.support.errors import JobError
+from sidecar.engine.support.pools import new_process_pool
 
 __all__ = [
     "Dashboard",

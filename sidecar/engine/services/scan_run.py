@@ -25,9 +25,9 @@ from sidecar.engine.core.reconcile import (
     pair_moves,
 )
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
-from sidecar.engine.services.scopes import ScanScope
-from sidecar.engine.services.threaded import iterate_stepwise
 from sidecar.engine.store.files import FileStore, HashedFile, Root, join_path
+from sidecar.engine.support.scopes import ScanScope
+from sidecar.engine.support.threaded import iterate_stepwise
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)

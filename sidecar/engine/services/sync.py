@@ -28,9 +28,10 @@ from typing import Any, cast
 from sidecar.engine.core.listing import Listing
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.listing import check_unseen, fill_ties, newest
-from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
+from sidecar.engine.support.errors import SyncBusyError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.immich_client import (
     AssetQuery,
     ImmichAuthError,
@@ -46,10 +47,6 @@ KIND = "sync"
 
 VERSION_KEY = "immich.server_version"
 VERSION_TTL = timedelta(hours=1)
-
-
-class SyncBusyError(Exception):
-    """Another sync holds the lock."""
 
 
 @dataclass(slots=True)

@@ -12,12 +12,13 @@ from sidecar.engine.core.writeback import (
 )
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.sync import SyncBusyError, SyncService
+from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback.owner_plan import OwnerPlanner
 from sidecar.engine.services.writeback.reports import Clients, WritePlan
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.journal import JournalStore
+from sidecar.engine.support.errors import SyncBusyError
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 

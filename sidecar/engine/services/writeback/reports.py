@@ -11,14 +11,6 @@ from sidecar.immich_client import ImmichClient, ImmichError
 from sidecar.settings import Settings
 
 
-class WritebackBusyError(Exception):
-    """Another plan/apply/undo holds the lock."""
-
-
-class WritebackRefusedError(Exception):
-    """A request the journal cannot serve (an unknown run); the message says what to do."""
-
-
 @dataclass(slots=True)
 class WritePlan:
     plan: Plan

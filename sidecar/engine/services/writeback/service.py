@@ -22,7 +22,6 @@ from sidecar.engine.core.journal_kinds import RunStatus
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.locks import ExclusiveLock
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
@@ -30,14 +29,14 @@ from sidecar.engine.services.writeback.reports import (
     ApplyReport,
     Clients,
     UndoReport,
-    WritebackBusyError,
-    WritebackRefusedError,
     WritePlan,
 )
 from sidecar.engine.services.writeback.undo import undo_run
 from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.journal import JournalStore, Rejection
+from sidecar.engine.support.errors import WritebackBusyError, WritebackRefusedError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 

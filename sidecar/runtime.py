@@ -12,8 +12,8 @@ from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.review import ReviewService
+from sidecar.engine.services.scan import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService

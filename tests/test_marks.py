@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.services.album_marks import sync_albums
+from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.services.report import analysis_report
-from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.marks import Marks, MarkStore
 from sidecar.immich_client import ImmichClient
 from sidecar.runtime import open_runtime

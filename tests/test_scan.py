@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.engine.services.reconcile import (
+from sidecar.engine.services.scan import (
     ProgressCallback,
     ScanProgress,
     ScanReport,

@@ -9,7 +9,7 @@ from typing import Any
 from sidecar.cli.analyze import print_analysis
 from sidecar.cli.output import human_bytes, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
-from sidecar.engine.services.reconcile import ScanReport
+from sidecar.engine.services.scan import ScanReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 

@@ -24,7 +24,7 @@ from sidecar.engine.core.autoapply import auto_applicable
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.drift import DriftService, drift_json
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
+from sidecar.engine.services.scan import Reconciler
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
 from sidecar.engine.support.errors import JobError

@@ -13,7 +13,7 @@ from typing import Any
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
+from sidecar.engine.services.scan import Reconciler
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService, WritePlan

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sidecar.engine.core.reconcile import ScanCounts
-from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
+from sidecar.engine.services.scan.run import ProgressCallback, ScanRun
 from sidecar.engine.store.files import FileStore
 from sidecar.engine.store.operations import OperationStore
 from sidecar.engine.support.errors import ScanBusyError, ScanPathError
@@ -32,8 +32,6 @@ from sidecar.engine.support.scopes import (
     resolve_scopes,
 )
 from sidecar.settings import Settings
-
-__all__ = ["ProgressCallback", "Reconciler", "ScanProgress", "ScanReport"]
 
 KIND = "scan"
 log = logging.getLogger(__name__)

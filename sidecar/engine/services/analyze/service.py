@@ -39,14 +39,14 @@ from sidecar.engine.core.pairing import (
 )
 from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
 from sidecar.engine.ports import ClientFactory
-from sidecar.engine.services.album_marks import sync_albums
-from sidecar.engine.services.fingerprints import Fingerprinter
-from sidecar.engine.services.remote_fingerprints import (
+from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.fingerprints import Fingerprinter
+from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
     remote_key,
 )
-from sidecar.engine.services.tag_marks import sync_tags
+from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.store.analysis import AnalysisStore, MediaRow, Member, NearEdge
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.marks import Marks, MarkStore

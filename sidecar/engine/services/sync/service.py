@@ -10,7 +10,7 @@ repeated: nothing is missed, and upserts by id never duplicate.
 Page order cannot be trusted before Immich 3.1 (equal timestamps come back in a new order on
 every page), and `withExif` searches do not show assets whose metadata is pending: runs that
 came back with repeats are re-read, and a full pass marks an asset gone only once Immich
-confirms it does not know it (see `services.listing`).
+confirms it does not know it (see `listing`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, cast
 
 from sidecar.engine.core.listing import Listing
 from sidecar.engine.ports import ClientFactory
-from sidecar.engine.services.listing import check_unseen, fill_ties, newest
+from sidecar.engine.services.sync.listing import check_unseen, fill_ties, newest
 from sidecar.engine.store.assets import AssetRow, AssetStore, SyncState, UpsertCounts
 from sidecar.engine.store.operations import OperationStore
 from sidecar.engine.support.errors import SyncBusyError

@@ -87,8 +87,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         status = StatusService(files, operations, JobStore(db))
         jobs = JobsService(JobStore(db), settings)
         reconciler = Reconciler(files, operations, settings, state / "scan.lock")
+        journal = JournalStore(db)
         writeback = WritebackService(
-            JournalStore(db),
+            journal,
             analysis,
             assets,
             sync,
@@ -98,7 +99,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             client_factory(settings),
             state / "writeback.lock",
         )
-        review = ReviewService(status, analysis, writeback, jobs, sync, reconciler, analyze)
+        review = ReviewService(
+            status,
+            analysis,
+            journal,
+            assets,
+            writeback,
+            settings,
+            client_factory(settings),
+            sync=sync,
+            scanner=reconciler,
+            analyze=analyze,
+        )
         stack.callback(review.close)
         yield Runtime(
             settings=settings,

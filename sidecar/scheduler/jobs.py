@@ -21,8 +21,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tzlocal import get_localzone
 
 from sidecar.engine.core.autoapply import auto_applicable
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService, drift_json
+from sidecar.engine.ports import Analysis, DriftReader
+from sidecar.engine.services.drift import drift_json
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.scan import Reconciler
 from sidecar.engine.services.sync import SyncService
@@ -45,13 +45,13 @@ class Services(Protocol):
     @property
     def sync(self) -> SyncService: ...
     @property
-    def analyze(self) -> AnalyzeService: ...
+    def analyze(self) -> Analysis: ...
     @property
     def writeback(self) -> WritebackService: ...
     @property
     def jobs(self) -> JobsService: ...
     @property
-    def drift(self) -> DriftService: ...
+    def drift(self) -> DriftReader: ...
 
 
 JobRun = Callable[[Services], Awaitable[Outcome]]

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import WritePlan
+from sidecar.engine.services.writeback import WritePlan
 from sidecar.tui.base import nav, plain, results_changed, results_version, services
 from sidecar.tui.modals import Confirm, Problem, report_problem
 

@@ -10,9 +10,7 @@ from sidecar.engine.core.writeback import (
     Plan,
     StackWish,
 )
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.sync import SyncService
+from sidecar.engine.ports import Analysis, DriftReader, Mirror
 from sidecar.engine.services.writeback.owner_plan import OwnerPlanner
 from sidecar.engine.services.writeback.reports import Clients, WritePlan
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
@@ -29,9 +27,9 @@ class Planner:
         journal: JournalStore,
         analysis: AnalysisStore,
         assets: AssetStore,
-        sync: SyncService,
-        analyze: AnalyzeService,
-        drift: DriftService,
+        sync: Mirror,
+        analyze: Analysis,
+        drift: DriftReader,
         settings: Settings,
     ) -> None:
         self.journal = journal

@@ -19,10 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.journal_kinds import RunStatus
-from sidecar.engine.ports import ClientFactory
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.sync import SyncService
+from sidecar.engine.ports import Analysis, ClientFactory, DriftReader, Mirror
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
 from sidecar.engine.services.writeback.reports import (
@@ -47,9 +44,9 @@ class WritebackService:
         journal: JournalStore,
         analysis: AnalysisStore,
         assets: AssetStore,
-        sync: SyncService,
-        analyze: AnalyzeService,
-        drift: DriftService,
+        sync: Mirror,
+        analyze: Analysis,
+        drift: DriftReader,
         settings: Settings,
         connect: ClientFactory,
         lock: Path,

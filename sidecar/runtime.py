@@ -13,7 +13,7 @@ from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.review import ReviewService
-from sidecar.engine.services.scan import Reconciler
+from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
@@ -35,7 +35,7 @@ class Runtime:
     db: Database
     files: FileStore
     assets: AssetStore
-    reconciler: Reconciler
+    scan: ScanService
     status: StatusService
     sync: SyncService
     drift: DriftService
@@ -86,7 +86,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         drift = DriftService(assets, files, settings)
         status = StatusService(files, operations, JobStore(db))
         jobs = JobsService(JobStore(db), settings)
-        reconciler = Reconciler(files, operations, settings, state / "scan.lock")
+        scan = ScanService(files, operations, settings, state / "scan.lock")
         journal = JournalStore(db)
         writeback = WritebackService(
             journal,
@@ -108,7 +108,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             settings,
             client_factory(settings),
             sync=sync,
-            scanner=reconciler,
+            scanner=scan,
             analyze=analyze,
         )
         stack.callback(review.close)
@@ -117,7 +117,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             db=db,
             files=files,
             assets=assets,
-            reconciler=reconciler,
+            scan=scan,
             status=status,
             sync=sync,
             drift=drift,

@@ -25,7 +25,7 @@ from tests.raw_files import write_dng
 
 async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
     return {"summary": summary.as_json(), **report}
@@ -42,7 +42,7 @@ def mapped_settings(url: str, key: str, photos: Path, state_dir: Path) -> Settin
 
 async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         return summary, await analysis_report(rt.analysis)

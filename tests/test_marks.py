@@ -136,7 +136,7 @@ async def test_the_member_a_person_marked_is_kept_and_the_reason_says_so(
     state.edit(assets[png].id, is_favorite=True)
     settings = mapped_settings(immich_v2.url, key, photos, state_dir)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
@@ -176,7 +176,7 @@ async def test_a_person_tag_makes_the_keeper_until_the_tag_is_deleted(
         return {frozenset(names(g)): g for g in report["duplicate_groups"] if g["tier"] == "near"}
 
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         assert summary.tags_read == 1
@@ -221,7 +221,7 @@ async def test_eval_corpus_keepers_with_marks_set_through_the_test_immich(
     marked = [(frozenset({m}), frozenset({m})) for m in (edit, whatsapp, rewrite)]
     settings = mapped_settings(immich_v2.url, key, corpus, tmp_path / "state")
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
@@ -258,7 +258,7 @@ async def test_an_asset_whose_file_is_not_here_beside_local_files_of_one_camera(
     state.import_file(library, "/mnt/photos/family/2019/Summer/not_mounted_here.jpg")
     settings = mapped_settings(immich_v2.url, key, photos, state_dir)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)

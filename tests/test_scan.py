@@ -29,7 +29,7 @@ async def scan(
     settings: Settings, *paths: Path, progress: ProgressCallback | None = None
 ) -> ScanReport:
     async with open_runtime(settings) as rt:
-        return await rt.reconciler.scan_paths(list(paths), progress)
+        return await rt.scan.scan_paths(list(paths), progress)
 
 
 async def records(settings: Settings) -> dict[str, FileRecord]:

@@ -48,7 +48,7 @@ def analysed(photos: Path, state_dir: Path) -> Settings:
 
     async def prepare() -> None:
         async with open_runtime(settings) as rt:
-            await rt.reconciler.scan_paths([photos])
+            await rt.scan.scan_paths([photos])
             await rt.analyze.analyze()
 
     asyncio.run(prepare())

@@ -73,7 +73,7 @@ def settings_for(
 
 async def prepare(settings: Settings) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         await rt.analyze.analyze()
 
@@ -523,7 +523,7 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     lib = immich.state.libraries[old.library_id or ""]
     _, new = immich.state.file_renamed(lib, f"{LIB}/2021/Sky/hubble.jpg", f"{LIB}/Space/hubble.jpg")
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
     before = immich_state(immich)
     planned = await plan(settings)
     (action,) = planned["actions"]

@@ -82,7 +82,7 @@ class _LiveProgress:
 
 
 class ScanProgressView(_LiveProgress):
-    """Context manager exposing `update`, the callback the reconciler calls."""
+    """Context manager exposing `update`, the callback the scan calls."""
 
     label, pulse = "scan", "cyan"
 

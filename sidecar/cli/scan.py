@@ -46,7 +46,7 @@ async def scan_and_show(
     duplicates and pairs, and print everything."""
     async with open_runtime(settings) as rt:
         with ScanProgressView(enabled=not as_json) as view:
-            report = await rt.reconciler.scan_paths(paths, view.update)
+            report = await rt.scan.scan_paths(paths, view.update)
         analysis = None
         if analyze:
             with AnalysisProgressView(enabled=not as_json) as progress:

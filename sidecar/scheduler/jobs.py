@@ -24,7 +24,7 @@ from sidecar.engine.core.autoapply import auto_applicable
 from sidecar.engine.ports import Analysis, DriftReader
 from sidecar.engine.services.drift import drift_json
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.scan import Reconciler
+from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
 from sidecar.engine.support.errors import JobError
@@ -41,7 +41,7 @@ class Services(Protocol):
     @property
     def settings(self) -> Settings: ...
     @property
-    def reconciler(self) -> Reconciler: ...
+    def scan(self) -> ScanService: ...
     @property
     def sync(self) -> SyncService: ...
     @property
@@ -101,7 +101,7 @@ async def sync(services: Services) -> Outcome:
 
 
 async def scan(services: Services) -> Outcome:
-    report = await services.reconciler.scan_paths([])
+    report = await services.scan.scan_paths([])
     return await _after_scan(services, _counts(report.counts))
 
 
@@ -109,7 +109,7 @@ def rescan(folders: list[Path]) -> JobRun:
     """The job that rescans `folders` (where the watcher saw changes)."""
 
     async def run(services: Services) -> Outcome:
-        report = await services.reconciler.scan_changed(folders)
+        report = await services.scan.scan_changed(folders)
         return await _after_scan(services, _counts(report.counts) if report else {})
 
     return run

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from sidecar.engine.services.review import Dashboard as Numbers
+from sidecar.engine.services.review import Overview
 from sidecar.tui.base import nav, results_changed, services
 from sidecar.tui.modals import report_problem
 
@@ -27,7 +27,7 @@ DRIFT = {
 }
 
 
-def summary(d: Numbers) -> str:
+def summary(d: Overview) -> str:
     users = (
         " (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
         if len(d.per_user) > 1
@@ -85,7 +85,7 @@ class Dashboard(Screen[None]):
     @work(exclusive=True, group="dashboard")
     async def refresh_data(self) -> None:
         try:
-            numbers = await services(self).review.dashboard()
+            numbers = await services(self).review.overview()
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
             self.app.notify(f"cannot read the inventory: {exc}", severity="error")
             return

@@ -28,8 +28,8 @@ from sidecar.engine.support.pools import new_process_pool
 from sidecar.settings import Settings
 
 __all__ = [
-    "Dashboard",
     "Member",
+    "Overview",
     "ReviewService",
     "StoredGroup",
     "StoredPair",
@@ -38,7 +38,9 @@ __all__ = [
 
 
 @dataclass(slots=True)
-class Dashboard:
+class Overview:
+    """The numbers the TUI's home screen shows: inventory, results, jobs, drift, queue."""
+
     files: int
     files_removed: int
     assets: int
@@ -123,14 +125,14 @@ class ReviewService:
         self.analyze_service = analyze
         self._raw_pool: ProcessPoolExecutor | None = None  # RAW previews, made when needed
 
-    async def dashboard(self) -> Dashboard:
+    async def overview(self) -> Overview:
         report = await self.status.report(limit=0)
         drift: dict[str, int] = {}
         latest = ""
         for job in report.jobs:
             if job.counts.get("drift") and (job.last_ended or "") > latest:
                 drift, latest = job.counts["drift"], job.last_ended or ""
-        return Dashboard(
+        return Overview(
             files=report.files,
             files_removed=report.files_removed,
             assets=report.assets,

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from sidecar.engine.fingerprint import Fingerprint, FingerprintFailure, fingerprint_file
+from sidecar.engine.imaging import Fingerprint, FingerprintFailure, fingerprint_file
 from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
 from sidecar.engine.support.pools import new_process_pool
 

@@ -9,7 +9,7 @@ import posixpath
 from dataclasses import dataclass
 
 from sidecar.engine.core.drift import content_checksum_hex
-from sidecar.engine.fingerprint import Fingerprint, fingerprint_bytes
+from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.store.analysis import AnalysisStore, FingerprintRow
 from sidecar.engine.store.assets import AssetLink

@@ -37,7 +37,7 @@ from sidecar.engine.core.pairing import (
     camera_name,
     find_pairs,
 )
-from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
+from sidecar.engine.imaging import ZOOMS, to_unsigned64
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.analyze.album_marks import sync_albums
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter

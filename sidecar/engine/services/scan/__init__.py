@@ -2,6 +2,6 @@
 scope at a time (`run`); the diff itself is `engine.core.reconcile`."""
 
 from sidecar.engine.services.scan.run import ProgressCallback, ScanProgress
-from sidecar.engine.services.scan.service import Reconciler, ScanReport
+from sidecar.engine.services.scan.service import ScanReport, ScanService
 
-__all__ = ["ProgressCallback", "Reconciler", "ScanProgress", "ScanReport"]
+__all__ = ["ProgressCallback", "ScanProgress", "ScanReport", "ScanService"]

@@ -1,4 +1,4 @@
-"""One reconciliation run: walk the scopes, hash what is new or changed, settle what vanished.
+"""One scan run: walk the scopes, hash what is new or changed, settle what vanished.
 
 The walk runs in a worker thread ahead of the consumer and hands over folders in batches, so
 the inventory is asked about many folders in one query. Files to hash go to a pool in chunks.

@@ -1,4 +1,4 @@
-"""Disk reconciliation: bring the inventory in line with the media folders.
+"""Scan: bring the inventory in line with the media folders (the diff is `engine.core.reconcile`).
 
 Two tiers: a file whose (size, mtime_ns) match its record is only marked with the current scan
 generation (the operation id); new or changed files are content-hashed in a worker pool. After
@@ -55,8 +55,8 @@ class ScanReport:
         }
 
 
-class Reconciler:
-    """Runs reconciliation scans against the inventory; one at a time per state folder."""
+class ScanService:
+    """Runs scans against the inventory; one at a time per state folder."""
 
     def __init__(
         self, files: FileStore, operations: OperationStore, settings: Settings, lock: Path

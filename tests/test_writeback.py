@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.conftest import make_settings
@@ -454,7 +455,7 @@ async def test_trash_only_what_a_person_decided_never_forced_and_undo_restores(
     original = assets["2019/Summer/astronaut.jpg"].id
     async with open_runtime(settings) as rt:
         await rt.writeback.decide_trash([backup], "a backup copy")
-        with pytest.raises(Exception, match="every copy"):  # never the last copy of a group
+        with pytest.raises(WritebackRefusedError, match="every copy"):  # never the last copy
             await rt.writeback.decide_trash([original], None)
         assert (await rt.writeback.plan()).plan.actions == []  # not without --trash-decided
         planned = await rt.writeback.plan(trash_decided=True)

@@ -111,13 +111,14 @@ def _run(argv: Sequence[str]) -> int:
     try:
         settings = load_settings(args.config)
         return int(asyncio.run(args.handler(args, settings)))
-    except (SettingsError, NothingToScanError, WritebackRefusedError) as exc:
+    except (SettingsError, NothingToScanError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except (
         StoreError,
         ScanBusyError,
         SyncBusyError,
         WritebackBusyError,
+        WritebackRefusedError,
         SamplesUnavailableError,
     ) as exc:
         return fail(str(exc), EXIT_FAILURE)

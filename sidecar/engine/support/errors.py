@@ -43,8 +43,10 @@ class ScanPathError(NothingToScanError):
 
 
 class WritebackRefusedError(Exception):
-    """A write-back request the journal cannot serve (an unknown run); the message says what
-    to do."""
+    """Write-back refuses a request, whatever Immich would say: assets the mirror does not
+    know, trashing every copy of a group, a run the journal does not know, an API key label
+    no longer configured, an album or tag an action needs that was not made, an action kind
+    it has no handler for. The message says what to do."""
 
 
 BUSY_ERRORS: tuple[type[Exception], ...] = (ScanBusyError, SyncBusyError, WritebackBusyError)
@@ -54,6 +56,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     StoreError,
     *BUSY_ERRORS,
     NothingToScanError,
+    WritebackRefusedError,
     SettingsError,
     JobError,
 )

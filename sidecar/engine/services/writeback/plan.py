@@ -16,7 +16,7 @@ from sidecar.engine.services.writeback.reports import Clients, WritePlan
 from sidecar.engine.store.analysis import AnalysisStore, StoredGroup, StoredPair
 from sidecar.engine.store.assets import AssetLink, AssetStore
 from sidecar.engine.store.journal import JournalStore
-from sidecar.engine.support.errors import SyncBusyError
+from sidecar.engine.support.errors import SyncBusyError, WritebackRefusedError
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 
@@ -126,7 +126,7 @@ class Planner:
                 repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
                 if repairs:
                     await self.owners.plan_repairs(client, owner, repairs, links, out.plan)
-            except ImmichError as exc:
+            except (ImmichError, WritebackRefusedError) as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
             out.keys += [label] * (len(out.plan.actions) - before)

@@ -34,7 +34,6 @@ from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.journal import JournalStore, Rejection
 from sidecar.engine.support.errors import WritebackBusyError, WritebackRefusedError
 from sidecar.engine.support.locks import ExclusiveLock
-from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 
 
@@ -89,12 +88,14 @@ class WritebackService:
         links = {a.id: a for a in await self.assets.links_of(asset_ids)}
         unknown = [a for a in asset_ids if a not in links]
         if unknown:
-            raise ImmichError(f"not assets the mirror knows (run `sync`): {', '.join(unknown)}")
+            raise WritebackRefusedError(
+                f"not assets the mirror knows (run `sync`): {', '.join(unknown)}"
+            )
         doomed = set(await self.journal.trash_decided()) | set(asset_ids)
         for group in await self.analysis.groups_with_assets(asset_ids):
             ids = {m.asset_id for m in group.members if m.asset_id}
             if ids & set(asset_ids) and ids <= doomed:
-                raise ImmichError(
+                raise WritebackRefusedError(
                     f"refused: that would put every copy in {group.tier} group {group.id} "
                     f"into the trash; keep at least one (see `report`)"
                 )
@@ -138,7 +139,9 @@ class WritebackService:
                 await self.applier.settle_interrupted(clients)
                 run = await self.journal.run(run_id)
                 if run is None:
-                    raise ImmichError(f"there is no write-back run #{run_id} (see `runs`)")
+                    raise WritebackRefusedError(
+                        f"there is no write-back run #{run_id} (see `runs`)"
+                    )
                 return await undo_run(self.journal, clients, run, allow_remake)
             finally:
                 await clients.aclose()

@@ -43,6 +43,8 @@ class JsonReport(Protocol):
 class UserSyncOutcome(Protocol):
     @property
     def error(self) -> str | None: ...
+    @property
+    def key_rejected(self) -> bool: ...
 
 
 class SyncOutcome(JsonReport, Protocol):
@@ -50,6 +52,7 @@ class SyncOutcome(JsonReport, Protocol):
     def errors(self) -> list[str]: ...
     @property
     def users(self) -> Sequence[UserSyncOutcome]: ...
+    def total(self, name: str) -> int: ...
 
 
 class Mirror(Protocol):

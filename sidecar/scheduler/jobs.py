@@ -21,11 +21,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tzlocal import get_localzone
 
 from sidecar.engine.core.autoapply import auto_applicable
-from sidecar.engine.ports import Analysis, DriftReader
+from sidecar.engine.ports import Analysis, DriftReader, Mirror
 from sidecar.engine.services.drift import drift_json
 from sidecar.engine.services.jobs import JobsService
 from sidecar.engine.services.scan import ScanService
-from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
 from sidecar.engine.support.errors import JobError
 from sidecar.settings import Settings
@@ -43,7 +42,7 @@ class Services(Protocol):
     @property
     def scan(self) -> ScanService: ...
     @property
-    def sync(self) -> SyncService: ...
+    def sync(self) -> Mirror: ...
     @property
     def analyze(self) -> Analysis: ...
     @property

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sidecar.cli.samples import _data_dir  # noqa: E402
-from sidecar.engine.fingerprint import fingerprint_file  # noqa: E402
 from sidecar.engine.hashindex import pairs_between, pairs_within  # noqa: E402
+from sidecar.engine.imaging import fingerprint_file  # noqa: E402
 
 WORK = ROOT / "bench" / ".work" / "photos-12mp"
 SOURCES = (

@@ -83,9 +83,9 @@ async def our_scans(root: Path, state: Path) -> tuple[float, float, int, int]:
     settings = Settings.model_validate({"storage": {"state_dir": str(state)}})
     async with open_runtime(settings) as rt:
         t0 = time.perf_counter()
-        first = await rt.reconciler.scan_paths([root])
+        first = await rt.scan.scan_paths([root])
         t1 = time.perf_counter()
-        again = await rt.reconciler.scan_paths([root])
+        again = await rt.scan.scan_paths([root])
         t2 = time.perf_counter()
     assert again.counts.hashed == 0, "the unchanged rescan read files"
     return t1 - t0, t2 - t1, first.counts.scanned, again.counts.unchanged

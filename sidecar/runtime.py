@@ -12,8 +12,8 @@ from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
 from sidecar.engine.services.review import ReviewService
+from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
 from sidecar.engine.services.writeback import WritebackService
@@ -36,7 +36,7 @@ class Runtime:
     db: Database
     files: FileStore
     assets: AssetStore
-    reconciler: Reconciler
+    scan: ScanService
     status: StatusService
     sync: SyncService
     drift: DriftService
@@ -89,9 +89,10 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         drift = DriftService(assets, files, settings)
         status = StatusService(files, operations, JobStore(db), db.path)
         jobs = JobsService(JobStore(db), settings)
-        reconciler = Reconciler(files, operations, settings, state / "scan.lock")
+        scan = ScanService(files, operations, settings, state / "scan.lock")
+        journal = JournalStore(db)
         writeback = WritebackService(
-            JournalStore(db),
+            journal,
             analysis,
             assets,
             sync,
@@ -101,14 +102,25 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             client_factory(settings),
             state / "writeback.lock",
         )
-        review = ReviewService(status, analysis, writeback, jobs, sync, reconciler, analyze)
+        review = ReviewService(
+            status,
+            analysis,
+            journal,
+            assets,
+            writeback,
+            settings,
+            client_factory(settings),
+            sync=sync,
+            scanner=scan,
+            analyze=analyze,
+        )
         stack.callback(review.close)
         yield Runtime(
             settings=settings,
             db=db,
             files=files,
             assets=assets,
-            reconciler=reconciler,
+            scan=scan,
             status=status,
             sync=sync,
             drift=drift,

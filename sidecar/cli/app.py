@@ -32,10 +32,13 @@ from sidecar.cli import (
 )
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.core.errors import StoreError
-from sidecar.engine.services.reconcile import ScanBusyError
-from sidecar.engine.services.scopes import NothingToScanError
-from sidecar.engine.services.sync import SyncBusyError
-from sidecar.engine.services.writeback import WritebackBusyError, WritebackRefusedError
+from sidecar.engine.support.errors import (
+    NothingToScanError,
+    ScanBusyError,
+    SyncBusyError,
+    WritebackBusyError,
+    WritebackRefusedError,
+)
 from sidecar.immich_client import ImmichError
 from sidecar.settings import SettingsError, load_settings
 
@@ -108,13 +111,14 @@ def _run(argv: Sequence[str]) -> int:
     try:
         settings = load_settings(args.config)
         return int(asyncio.run(args.handler(args, settings)))
-    except (SettingsError, NothingToScanError, WritebackRefusedError) as exc:
+    except (SettingsError, NothingToScanError) as exc:
         return fail(str(exc), EXIT_USAGE)
     except (
         StoreError,
         ScanBusyError,
         SyncBusyError,
         WritebackBusyError,
+        WritebackRefusedError,
         SamplesUnavailableError,
     ) as exc:
         return fail(str(exc), EXIT_FAILURE)

@@ -89,7 +89,7 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         update={"storage": StorageSettings(state_dir=state), "libraries": []}
     )
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([corpus])
+        await rt.scan.scan_paths([corpus])
         await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
         files = await rt.files.all_files()

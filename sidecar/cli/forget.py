@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
-        dropped = await rt.reconciler.forget(args.folder)
+        dropped = await rt.scan.forget(args.folder)
     if args.json:
         print_json({"folder": str(args.folder), "records_dropped": dropped})
     else:

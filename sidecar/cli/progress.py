@@ -18,7 +18,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from sidecar.engine.services.reconcile import ScanProgress
+from sidecar.engine.services.scan import ScanProgress
 
 log = logging.getLogger("sidecar.scan")
 LOG_EVERY_S = 5.0
@@ -82,7 +82,7 @@ class _LiveProgress:
 
 
 class ScanProgressView(_LiveProgress):
-    """Context manager exposing `update`, the callback the reconciler calls."""
+    """Context manager exposing `update`, the callback the scan calls."""
 
     label, pulse = "scan", "cyan"
 

@@ -9,7 +9,7 @@ from typing import Any
 from sidecar.cli.analyze import print_analysis
 from sidecar.cli.output import human_bytes, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
-from sidecar.engine.services.reconcile import ScanReport
+from sidecar.engine.services.scan import ScanReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
@@ -46,7 +46,7 @@ async def scan_and_show(
     duplicates and pairs, and print everything."""
     async with open_runtime(settings) as rt:
         with ScanProgressView(enabled=not as_json) as view:
-            report = await rt.reconciler.scan_paths(paths, view.update)
+            report = await rt.scan.scan_paths(paths, view.update)
         analysis = None
         if analyze:
             with AnalysisProgressView(enabled=not as_json) as progress:

@@ -11,6 +11,7 @@ from typing import Any
 from sidecar.cli.output import print_json
 from sidecar.engine.core.writeback import Action, ActionKind
 from sidecar.engine.services.writeback import WritePlan
+from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
@@ -181,7 +182,11 @@ async def handle_undo(args: argparse.Namespace, settings: Settings) -> int:
 async def handle_rejections(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         if args.lift_run is not None or args.lift_asset:
-            lifted = await rt.writeback.lift(run_id=args.lift_run, asset_id=args.lift_asset)
+            try:
+                lifted = await rt.writeback.lift(run_id=args.lift_run, asset_id=args.lift_asset)
+            except WritebackRefusedError as exc:  # a run number the journal does not know
+                print(f"immich-sidecar: {exc}", file=sys.stderr)
+                return 2
             if args.json:
                 print_json({"lifted": lifted})
             else:

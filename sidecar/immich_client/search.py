@@ -23,7 +23,7 @@ class AssetQuery:
     size: int = PAGE_SIZE
     album_id: str | None = None  # only the members of this album
     tag_id: str | None = None  # only assets carrying this tag (or one below it)
-    # inclusive bounds, for re-reading a run of equal timestamps (see engine.services.listing)
+    # inclusive bounds, for re-reading a run of equal timestamps (see engine.services.sync.listing)
     taken_from: datetime | None = None
     taken_to: datetime | None = None
     updated_from: datetime | None = None

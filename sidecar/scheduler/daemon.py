@@ -29,8 +29,8 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from sidecar.engine.services.errors import EXPECTED_ERRORS
 from sidecar.engine.services.jobs import HEARTBEAT_EVERY_S
+from sidecar.engine.support.errors import EXPECTED_ERRORS
 from sidecar.scheduler import jobs
 from sidecar.scheduler.jobs import Job, JobRun, KeyRejectedError, Services, local_zone
 from sidecar.scheduler.watcher import FolderWatcher, watch_config

@@ -21,13 +21,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tzlocal import get_localzone
 
 from sidecar.engine.core.autoapply import auto_applicable
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService, drift_json
-from sidecar.engine.services.errors import JobError
+from sidecar.engine.ports import Analysis, DriftReader, Mirror
+from sidecar.engine.services.drift import drift_json
 from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
-from sidecar.engine.services.sync import SyncService
+from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.writeback import WritebackService
+from sidecar.engine.support.errors import JobError
 from sidecar.settings import Settings
 
 log = logging.getLogger("sidecar.daemon")
@@ -41,17 +40,17 @@ class Services(Protocol):
     @property
     def settings(self) -> Settings: ...
     @property
-    def reconciler(self) -> Reconciler: ...
+    def scan(self) -> ScanService: ...
     @property
-    def sync(self) -> SyncService: ...
+    def sync(self) -> Mirror: ...
     @property
-    def analyze(self) -> AnalyzeService: ...
+    def analyze(self) -> Analysis: ...
     @property
     def writeback(self) -> WritebackService: ...
     @property
     def jobs(self) -> JobsService: ...
     @property
-    def drift(self) -> DriftService: ...
+    def drift(self) -> DriftReader: ...
 
 
 JobRun = Callable[[Services], Awaitable[Outcome]]
@@ -101,7 +100,7 @@ async def sync(services: Services) -> Outcome:
 
 
 async def scan(services: Services) -> Outcome:
-    report = await services.reconciler.scan_paths([])
+    report = await services.scan.scan_paths([])
     return await _after_scan(services, _counts(report.counts))
 
 
@@ -109,7 +108,7 @@ def rescan(folders: list[Path]) -> JobRun:
     """The job that rescans `folders` (where the watcher saw changes)."""
 
     async def run(services: Services) -> Outcome:
-        report = await services.reconciler.scan_changed(folders)
+        report = await services.scan.scan_changed(folders)
         return await _after_scan(services, _counts(report.counts) if report else {})
 
     return run

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from watchfiles import awatch
 
-from sidecar.engine.services.scopes import ScanArea
+from sidecar.engine.support.scopes import ScanArea
 from sidecar.settings import Settings
 
 log = logging.getLogger("sidecar.daemon")

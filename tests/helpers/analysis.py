@@ -14,7 +14,7 @@ from tests.helpers.settings import make_settings
 
 async def analyse(settings: Settings, photos: Path) -> dict[str, Any]:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
     return {"summary": summary.as_json(), **report}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sidecar.engine.services.reconcile import ProgressCallback, ScanReport
+from sidecar.engine.services.scan import ProgressCallback, ScanReport
 from sidecar.engine.store.files import FileRecord
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -14,7 +14,7 @@ async def scan(
     settings: Settings, *paths: Path, progress: ProgressCallback | None = None
 ) -> ScanReport:
     async with open_runtime(settings) as rt:
-        return await rt.reconciler.scan_paths(list(paths), progress)
+        return await rt.scan.scan_paths(list(paths), progress)
 
 
 async def records(settings: Settings) -> dict[str, FileRecord]:

@@ -57,7 +57,7 @@ def settings_for(
 
 async def prepare(settings: Settings) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         await rt.analyze.analyze()
 

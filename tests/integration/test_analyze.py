@@ -25,7 +25,7 @@ from tests.helpers.analysis import analyse, mapped_settings, names
 
 async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         return summary, await analysis_report(rt.analysis)

@@ -267,7 +267,9 @@ def test_the_daemon_applies_only_the_auto_apply_categories(
 
     write_config(config, fake, key, photos, state, plan_every_min=0.05, auto_apply=["review-album"])
     wait_for(lambda: "config reloaded" in daemon.text(), "the reload")
-    wait_for(lambda: fake.state.albums, "the review album", 30)
+    wait_for(  # the album is made first, its members are added by the next action
+        lambda: any(a.asset_ids for a in fake.state.albums.values()), "the review album", 30
+    )
     album = next(iter(fake.state.albums.values()))
     assert album.name == "Duplicates to review"
     assert backup.id in album.asset_ids

@@ -25,7 +25,7 @@ def media(photos: Path) -> list[Path]:
 
 async def scan_sync_drift(settings: Settings, photos: Path) -> dict[str, Any]:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         sync = await rt.sync.sync()
         assert sync.errors == []
         return drift_json(await rt.drift.report())

@@ -16,7 +16,7 @@ from tests.helpers.keeper import T, cand
 
 def test_fingerprints_read_the_editor_and_when_the_metadata_was_written(tmp_path: Path) -> None:
     from sidecar.cli.corpus import CAMERA, _exif
-    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+    from sidecar.engine.imaging import Fingerprint, fingerprint_file
 
     tags = _exif(T, CAMERA)
     tags[ExifTags.Base.Software] = "GIMP 2.10.36"
@@ -119,7 +119,7 @@ def _jpegs(tmp_path: Path, qualities: dict[str, int]) -> dict[str, Candidate]:
     size), as candidates carrying the quality their fingerprint estimated."""
     from sidecar.cli.corpus import _save
     from sidecar.cli.samples import _data_dir
-    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+    from sidecar.engine.imaging import Fingerprint, fingerprint_file
 
     with Image.open(_data_dir() / "chelsea.png") as src:
         img = src.convert("RGB")
@@ -134,7 +134,7 @@ def _jpegs(tmp_path: Path, qualities: dict[str, int]) -> dict[str, Candidate]:
 
 
 def test_jpeg_quality_is_estimated_from_the_header(tmp_path: Path) -> None:
-    from sidecar.engine.fingerprint import Fingerprint, fingerprint_file
+    from sidecar.engine.imaging import Fingerprint, fingerprint_file
 
     written = {f"q{q}.jpg": q for q in (30, 60, 75, 85, 90, 95, 100)}
     estimated = {n: c.quality for n, c in _jpegs(tmp_path, written).items()}

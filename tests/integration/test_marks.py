@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.models import Marks
-from sidecar.engine.services.album_marks import sync_albums
+from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.services.report import analysis_report
-from sidecar.engine.services.tag_marks import sync_tags
 from sidecar.engine.store.marks import MarkStore
 from sidecar.immich_client import ImmichClient
 from sidecar.runtime import open_runtime
@@ -137,7 +137,7 @@ async def test_the_member_a_person_marked_is_kept_and_the_reason_says_so(
     state.edit(assets[png].id, is_favorite=True)
     settings = mapped_settings(immich_v2.url, key, photos, state_dir)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
@@ -177,7 +177,7 @@ async def test_a_person_tag_makes_the_keeper_until_the_tag_is_deleted(
         return {frozenset(names(g)): g for g in report["duplicate_groups"] if g["tier"] == "near"}
 
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         assert summary.tags_read == 1
@@ -222,7 +222,7 @@ async def test_eval_corpus_keepers_with_marks_set_through_the_test_immich(
     marked = [(frozenset({m}), frozenset({m})) for m in (edit, whatsapp, rewrite)]
     settings = mapped_settings(immich_v2.url, key, corpus, tmp_path / "state")
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)
@@ -259,7 +259,7 @@ async def test_an_asset_whose_file_is_not_here_beside_local_files_of_one_camera(
     state.import_file(library, "/mnt/photos/family/2019/Summer/not_mounted_here.jpg")
     settings = mapped_settings(immich_v2.url, key, photos, state_dir)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
         await rt.sync.sync()
         summary = await rt.analyze.analyze()
         report = await analysis_report(rt.analysis)

@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.services.reconcile import (
-    ScanBusyError,
-    ScanProgress,
-    ScanReport,
-)
+from sidecar.engine.services.scan import ScanProgress, ScanReport
+from sidecar.engine.support.errors import ScanBusyError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.helpers.scan import present, records, scan

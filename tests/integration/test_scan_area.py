@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sidecar.engine.services.scopes import ScanArea, ScanScope
+from sidecar.engine.support.scopes import ScanArea, ScanScope
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.helpers.scan import present, records, scan
@@ -77,9 +77,9 @@ async def test_rescans_of_changed_folders_keep_to_the_area(
     (upload / "upload" / "@eaDir").mkdir()
     shutil.copy(photos / "2020/Trip/rocket.jpg", upload / "upload" / "@eaDir" / "r.jpg")
     async with open_runtime(settings) as rt:
-        assert await rt.reconciler.scan_changed([upload / "thumbs" / "u1"]) is None
-        assert await rt.reconciler.scan_changed([upload / "upload" / "@eaDir"]) is None
-        report = await rt.reconciler.scan_changed(
+        assert await rt.scan.scan_changed([upload / "thumbs" / "u1"]) is None
+        assert await rt.scan.scan_changed([upload / "upload" / "@eaDir"]) is None
+        report = await rt.scan.scan_changed(
             [upload / "upload" / "u1" / "ab", upload / "thumbs" / "u1"]
         )
     assert report is not None

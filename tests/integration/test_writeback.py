@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
 from tests.fake_immich.state import FakeAsset
@@ -387,7 +388,7 @@ async def test_trash_only_what_a_person_decided_never_forced_and_undo_restores(
     original = assets["2019/Summer/astronaut.jpg"].id
     async with open_runtime(settings) as rt:
         await rt.writeback.decide_trash([backup], "a backup copy")
-        with pytest.raises(Exception, match="every copy"):  # never the last copy of a group
+        with pytest.raises(WritebackRefusedError, match="every copy"):  # never the last copy
             await rt.writeback.decide_trash([original], None)
         assert (await rt.writeback.plan()).plan.actions == []  # not without --trash-decided
         planned = await rt.writeback.plan(trash_decided=True)
@@ -456,7 +457,7 @@ async def test_a_reimported_move_gets_the_old_assets_albums_tags_favourite_and_d
     lib = immich.state.libraries[old.library_id or ""]
     _, new = immich.state.file_renamed(lib, f"{LIB}/2021/Sky/hubble.jpg", f"{LIB}/Space/hubble.jpg")
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
     before = immich_state(immich)
     planned = await plan(settings)
     (action,) = planned["actions"]

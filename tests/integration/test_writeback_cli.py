@@ -102,3 +102,60 @@ async def test_a_killed_run_is_shown_as_interrupted(
         running = await rt.writeback.journal.start_run(action, pid=os.getpid())
         runs = {r["run_id"]: r["status"] for r in await rt.writeback.runs()}
     assert runs == {killed: "interrupted", running: "running"}
+
+
+def test_refusals_are_one_line_with_the_same_exit_codes(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
+) -> None:
+    """Write-back's own refusals (not Immich's errors) reach the person as one line."""
+    key, assets = library(immich_v2, photos)
+    env = _config(tmp_path, immich_v2.url, key, state_dir, photos)
+    assert cli("scan", env=env).code == 0
+    assert cli("plan", env=env).code == 0  # sync and analysis: the duplicate group
+    unknown = cli("decide", "trash", "no-such-asset", env=env)
+    assert (unknown.code, unknown.err.strip()) == (
+        1,
+        "immich-sidecar: not assets the mirror knows (run `sync`): no-such-asset",
+    )
+    assert cli("decide", "trash", assets["Backup/2019/Summer/astronaut.jpg"].id, env=env).code == 0
+    last = cli("decide", "trash", assets["2019/Summer/astronaut.jpg"].id, env=env)
+    assert last.code == 1
+    assert last.err.startswith("immich-sidecar: refused: that would put every copy in exact group")
+    assert len(last.err.strip().splitlines()) == 1
+    no_run = "immich-sidecar: there is no write-back run #99 (see `runs`)"
+    undo = cli("undo", "99", env=env)
+    assert (undo.code, undo.err.strip()) == (1, no_run)
+    lift = cli("rejections", "--lift-run", "99", env=env)
+    assert (lift.code, lift.err.strip()) == (2, no_run)
+
+
+def test_undo_names_an_api_key_no_longer_configured(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    config = tmp_path / "sidecar.toml"
+    env = {"IMMICH_SIDECAR_CONFIG": str(config)}
+
+    def write(label: str) -> None:
+        config.write_text(
+            f'[immich]\nurl = "{immich_v2.url}"\nretries = 1\nread_retry_s = 1\n'
+            f'[[immich.users]]\nname = "{label}"\napi_key = "{key}"\n'
+            f'[storage]\nstate_dir = "{state_dir}"\n'
+            f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
+            "[analysis]\nimmich_duplicates = false\n",
+            encoding="utf-8",
+        )
+
+    write("alice")
+    assert cli("scan", env=env).code == 0
+    applied = cli("apply", "--yes", "--json", env=env)
+    assert applied.code == 0, applied.err
+    run = json.loads(applied.out)["run_id"]
+    write("bob")
+    undone = cli("undo", str(run), "--json", env=env)
+    assert undone.code == 1
+    report = json.loads(undone.out)
+    assert report["failed"] > 0
+    assert any(
+        m.endswith("no API key named 'alice' is configured any more") for m in report["messages"]
+    )

@@ -110,7 +110,7 @@ async def test_a_reimported_external_asset_gets_no_tags_or_description_unless_al
         lib, f"{LIB}/2021/Sky/hubble.jpg", f"{LIB}/Space/hubble.jpg"
     )
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([])
+        await rt.scan.scan_paths([])
     planned = await plan(settings)
     (action,) = planned["actions"]
     assert action["carry"] == {"albums": [trip.id], "favorite": True}

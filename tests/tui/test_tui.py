@@ -32,7 +32,7 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
     photos: Path, settings: Settings
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app
@@ -159,7 +159,7 @@ async def test_pairs_reject_and_change_primary_survive_reanalysis(
     photos: Path, settings: Settings
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         kinds = {p.kind: p for p in await rt.analysis.pairs()}
         async with running(rt) as pilot:
@@ -440,7 +440,7 @@ async def test_lists_follow_an_analysis_made_by_another_process(
     import shutil
 
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app
@@ -448,7 +448,7 @@ async def test_lists_follow_an_analysis_made_by_another_process(
             before = app.screen.query_one(DataTable).row_count
             shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "rocket-again.jpg")
             async with open_runtime(settings) as daemon:
-                await daemon.reconciler.scan_paths([photos])
+                await daemon.scan.scan_paths([photos])
                 await daemon.analyze.analyze()
             await press(pilot, "d", "g")
             assert app.screen.query_one(DataTable).row_count == before + 1
@@ -465,7 +465,7 @@ async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
     odd.parent.mkdir()
     shutil.copy(photos / "2019/Summer/coffee.jpg", odd)
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app
@@ -561,7 +561,7 @@ async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
     what a key asked for fails into exactly one Problem modal (an unexpected error: its
     message, no hint), and reads in the background say it in a notification instead."""
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app

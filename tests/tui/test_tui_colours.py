@@ -94,7 +94,7 @@ async def test_every_screen_is_readable_with_16_colours(
     photos: Path, settings: Settings, palette: str
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
         problems: dict[str, Any] = {}
         for name, keys in SCREENS.items():

@@ -27,7 +27,7 @@ async def test_previews_use_the_terminals_graphics(
     photos: Path, settings: Settings, tmp_path: Path, kind: str
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
     config = tmp_path / "sidecar.toml"
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
@@ -75,7 +75,7 @@ async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
     and does not answer the pixel-size query. textual-image falls back to default cell sizes;
     none of its warnings may reach the screen."""
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])
+        await rt.scan.scan_paths([photos])
         await rt.analyze.analyze()
     config = tmp_path / "sidecar.toml"
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
@@ -110,7 +110,7 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
     """`A` on the dashboard fingerprints in worker processes while Textual holds the screen
     (its stderr capture has no file descriptor: the pool must not depend on one)."""
     async with open_runtime(settings) as rt:
-        await rt.reconciler.scan_paths([photos])  # scanned, not analysed
+        await rt.scan.scan_paths([photos])  # scanned, not analysed
     config = tmp_path / "sidecar.toml"
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}

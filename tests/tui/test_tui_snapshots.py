@@ -48,7 +48,7 @@ def analysed(photos: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     async def prepare() -> None:
         async with open_runtime(settings) as rt:
-            await rt.reconciler.scan_paths([SHOWN])
+            await rt.scan.scan_paths([SHOWN])
             await rt.analyze.analyze()
 
     asyncio.run(prepare())

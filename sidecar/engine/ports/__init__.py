@@ -10,6 +10,9 @@ decides what is plugged in and tests can plug in the real parts against a test s
 - `analysis`: `AnalysisResults` (fingerprints, edges, groups, pairs, decisions).
 - `journal`: `Journal` (write-back runs, actions, what was made, rejections).
 - `activity`: `OperationLog` (one row per run) and `JobLog` (the daemon's job states).
+- `services`: use cases as other use cases see them (`Mirror`, `Analysis`, `DriftReader`,
+  `Scanner`, `StatusReader`, `TrashDecisions`): a service never imports another; one that
+  needs another at run time takes its port, with only the methods it calls.
 
 The store (`sidecar.engine.store`) implements the store ports; `runtime` passes its concrete
 classes where these are asked for, so mypy checks that they fit.
@@ -20,14 +23,36 @@ from sidecar.engine.ports.analysis import AnalysisResults
 from sidecar.engine.ports.client import ClientFactory
 from sidecar.engine.ports.inventory import AssetInventory, FileInventory, MarkBook
 from sidecar.engine.ports.journal import Journal
+from sidecar.engine.ports.services import (
+    Analysis,
+    DriftReader,
+    InventoryStatus,
+    JsonReport,
+    Mirror,
+    Scanner,
+    StatusReader,
+    SyncOutcome,
+    TrashDecisions,
+    UserSyncOutcome,
+)
 
 __all__ = [
+    "Analysis",
     "AnalysisResults",
     "AssetInventory",
     "ClientFactory",
+    "DriftReader",
     "FileInventory",
+    "InventoryStatus",
     "JobLog",
     "Journal",
+    "JsonReport",
     "MarkBook",
+    "Mirror",
     "OperationLog",
+    "Scanner",
+    "StatusReader",
+    "SyncOutcome",
+    "TrashDecisions",
+    "UserSyncOutcome",
 ]

@@ -9,7 +9,7 @@ from typing import cast
 
 from sidecar.engine.core.unmapped import UnmappedFolder, unmapped_folders
 from sidecar.engine.ports import ClientFactory
-from sidecar.engine.services.drift import immich_paths
+from sidecar.engine.support.paths import immich_paths
 from sidecar.immich_client import AssetQuery, ImmichClient, ImmichError, ImmichPermissionError
 from sidecar.immich_client.models import SearchPage
 from sidecar.immich_client.permissions import READ_ONLY, READ_OPTIONAL, WRITE_BACK, missing

@@ -11,27 +11,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.models import JobState, Member, StoredGroup, StoredPair
-from sidecar.engine.ports import AnalysisResults
+from sidecar.engine.ports import (
+    Analysis,
+    AnalysisResults,
+    AssetInventory,
+    ClientFactory,
+    Journal,
+    Mirror,
+    Scanner,
+    StatusReader,
+    TrashDecisions,
+)
 from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.errors import JobError
-from sidecar.engine.services.fingerprints import new_process_pool
-from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.reconcile import Reconciler
-from sidecar.engine.services.status import StatusService
-from sidecar.engine.services.sync import SyncService
-from sidecar.engine.services.writeback import WritebackService, WritePlan
+from sidecar.engine.support.errors import JobError
+from sidecar.engine.support.pools import new_process_pool
+from sidecar.settings import Settings
 
 __all__ = [
-    "Dashboard",
+    "Overview",
     "ReviewService",
     "Verdict",
-    "WritePlan",
 ]
 
 
 @dataclass(slots=True)
-class Dashboard:
+class Overview:
+    """The numbers the TUI's home screen shows: inventory, results, jobs, drift, queue."""
+
     files: int
     files_removed: int
     assets: int
@@ -92,31 +98,38 @@ def _verdict(
 class ReviewService:
     def __init__(
         self,
-        status: StatusService,
+        status: StatusReader,
         analysis: AnalysisResults,
-        writeback: WritebackService,
-        jobs: JobsService,
-        sync: SyncService,
-        reconciler: Reconciler,
-        analyze: AnalyzeService,
+        journal: Journal,
+        assets: AssetInventory,
+        decisions: TrashDecisions,
+        settings: Settings,
+        connect: ClientFactory,
+        *,
+        sync: Mirror,
+        scanner: Scanner,
+        analyze: Analysis,
     ) -> None:
         self.status = status
         self.analysis = analysis
-        self.writeback = writeback
-        self.jobs = jobs
+        self.journal = journal
+        self.assets = assets
+        self.decisions = decisions  # write-back's: it refuses to trash every copy of a group
+        self.settings = settings
+        self.connect = connect
         self.sync_service = sync
-        self.reconciler = reconciler
+        self.scanner = scanner
         self.analyze_service = analyze
         self._raw_pool: ProcessPoolExecutor | None = None  # RAW previews, made when needed
 
-    async def dashboard(self) -> Dashboard:
+    async def overview(self) -> Overview:
         report = await self.status.report(limit=0)
         drift: dict[str, int] = {}
         latest = ""
         for job in report.jobs:
             if job.counts.get("drift") and (job.last_ended or "") > latest:
                 drift, latest = job.counts["drift"], job.last_ended or ""
-        return Dashboard(
+        return Overview(
             files=report.files,
             files_removed=report.files_removed,
             assets=report.assets,
@@ -127,8 +140,8 @@ class ReviewService:
             watcher=report.watcher,
             heartbeat=report.heartbeat,
             drift=drift,
-            trash_pending=len(await self.writeback.journal.trash_decided()),
-            per_user=await self.writeback.assets.count_by_user(),
+            trash_pending=len(await self.journal.trash_decided()),
+            per_user=await self.assets.count_by_user(),
         )
 
     async def groups(
@@ -166,8 +179,8 @@ class ReviewService:
     async def group_verdicts(self, groups: list[StoredGroup]) -> dict[int, Verdict]:
         """What a person already decided about each group (see `Verdict`), by group id."""
         not_dup, separated = await self._not_duplicates()
-        stacked = {frozenset(ids) for _, ids in await self.writeback.journal.stacks_decided()}
-        queued = await self.writeback.journal.trash_decided()
+        stacked = {frozenset(ids) for _, ids in await self.journal.stacks_decided()}
+        queued = await self.journal.trash_decided()
         return {g.id: _verdict(g, not_dup, separated, stacked, queued) for g in groups}
 
     async def group_verdict(self, group: StoredGroup) -> Verdict:
@@ -189,8 +202,8 @@ class ReviewService:
         queue, and a "not duplicates" or stack-instead decision is forgotten."""
         ids = [m.asset_id for m in group.members if m.asset_id]
         if ids:
-            await self.writeback.keep(ids)
-            await self.writeback.journal.undecide_stack(ids)
+            await self.decisions.keep(ids)
+            await self.journal.undecide_stack(ids)
         keys = [m.key for m in group.members]
         await self.analysis.undecide("not_duplicates", keys)
         for n, a in enumerate(keys):
@@ -224,7 +237,7 @@ class ReviewService:
         ]
         if not others:
             raise ValueError("only Immich assets can be queued for the trash (local mode)")
-        return await self.writeback.decide_trash(others, f"review: kept {keeper}")
+        return await self.decisions.decide_trash(others, f"review: kept {keeper}")
 
     async def stack_instead(self, group: StoredGroup) -> list[str]:
         """Stack the group's Immich assets (the keeper on top) instead of trashing copies;
@@ -235,7 +248,7 @@ class ReviewService:
         if len(ids) < 2 or keeper is None or keeper not in ids:
             raise ValueError("only Immich assets can be stacked (local mode)")
         ordered = [keeper, *[i for i in ids if i != keeper]]
-        await self.writeback.stack_instead(ordered, group.owner)
+        await self.decisions.stack_instead(ordered, group.owner)
         return ordered
 
     async def albums(self, group: StoredGroup) -> dict[str, list[str]]:
@@ -243,11 +256,11 @@ class ReviewService:
         ids = [m.asset_id for m in group.members if m.asset_id]
         if not ids:
             return {}
-        links = await self.writeback.assets.links_of(ids)
-        keys = dict(self.writeback.settings.user_keys())
+        links = await self.assets.links_of(ids)
+        keys = dict(self.settings.user_keys())
         out: dict[str, list[str]] = {}
         for label in {link.sync_key for link in links if link.sync_key in keys}:
-            client = self.writeback.connect(keys[label])  # one client per user's key
+            client = self.connect(keys[label])  # one client per user's key
             try:
                 for link in links:
                     if link.sync_key == label:
@@ -281,14 +294,14 @@ class ReviewService:
         return report.as_json()
 
     async def run_scan(self) -> Any:
-        return (await self.reconciler.scan_paths([])).as_json()
+        return (await self.scanner.scan_paths([])).as_json()
 
     async def run_analyze(self) -> Any:
         return (await self.analyze_service.analyze()).as_json()
 
     async def immich_paths(self, asset_ids: list[str]) -> dict[str, str]:
         """Immich's original path of each asset (asset id -> path), from the mirror."""
-        return {a.id: a.original_path for a in await self.writeback.assets.links_of(asset_ids)}
+        return {a.id: a.original_path for a in await self.assets.links_of(asset_ids)}
 
     async def readable_here(self, members: list[Member]) -> set[str]:
         """Keys of the members whose file this process can read (the others are known only
@@ -307,12 +320,12 @@ class ReviewService:
                 return path
         if not member.asset_id:
             return None
-        links = await self.writeback.assets.links_of([member.asset_id])
+        links = await self.assets.links_of([member.asset_id])
         link = links[0] if links else None
-        keys = dict(self.writeback.settings.user_keys())
+        keys = dict(self.settings.user_keys())
         if link is None or link.sync_key not in keys:
             return None
-        client = self.writeback.connect(keys[link.sync_key])
+        client = self.connect(keys[link.sync_key])
         try:
             return await client.thumbnail(member.asset_id)
         except Exception:  # noqa: BLE001 - Immich away or no thumbnail: no preview, no error

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from sidecar.engine.services.review import Dashboard as Numbers
+from sidecar.engine.services.review import Overview
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
@@ -29,7 +29,7 @@ DRIFT = {
 }
 
 
-def summary(d: Numbers) -> str:
+def summary(d: Overview) -> str:
     users = (
         " (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
         if len(d.per_user) > 1
@@ -95,7 +95,7 @@ class Dashboard(SidecarScreen):
 
     @work(exclusive=True, group="dashboard", exit_on_error=False)
     async def refresh_data(self) -> None:
-        numbers = await self.review.dashboard()
+        numbers = await self.review.overview()
         self.summary_box.update(summary(numbers))
 
     def action_run(self, what: str) -> None:

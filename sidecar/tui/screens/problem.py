@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from sidecar.engine.services.errors import what_to_do
+from sidecar.engine.support.errors import what_to_do
 
 __all__ = ["Problem", "report_problem"]
 

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.services.review import WritePlan
+from sidecar.engine.services.writeback import WritePlan
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav

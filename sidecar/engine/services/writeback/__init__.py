@@ -4,8 +4,6 @@ from sidecar.engine.core.writeback import Action
 from sidecar.engine.services.writeback.reports import (
     ApplyReport,
     UndoReport,
-    WritebackBusyError,
-    WritebackRefusedError,
     WritePlan,
 )
 from sidecar.engine.services.writeback.service import WritebackService
@@ -15,7 +13,5 @@ __all__ = [
     "ApplyReport",
     "UndoReport",
     "WritePlan",
-    "WritebackBusyError",
-    "WritebackRefusedError",
     "WritebackService",
 ]

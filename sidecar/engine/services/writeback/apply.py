@@ -17,6 +17,7 @@ from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import Context, handler_of
 from sidecar.engine.services.writeback.reports import ApplyReport, Clients
 from sidecar.engine.services.writeback.verify import READ_BACK, verify_run
+from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.immich_client import (
     ImmichError,
     ImmichNotFoundError,
@@ -79,7 +80,7 @@ class Applier:
                 if exc.status is None:  # cannot reach Immich: the rest would fail alike
                     stop = f"not attempted: {exc}"
                 await self._failed(action, str(exc), report)
-            except ImmichError as exc:
+            except (ImmichError, WritebackRefusedError) as exc:
                 await self._failed(action, str(exc), report)
             else:
                 await self.journal.done(action, result, made, unverified=READ_BACK)
@@ -98,7 +99,7 @@ class Applier:
         try:
             settle = self.settings.writeback.settle_seconds
             verified = await verify_run(self.journal, run_id, clients.get, settle)
-        except ImmichError as exc:
+        except (ImmichError, WritebackRefusedError) as exc:
             report.messages.append(
                 f"could not read back what the run made: {exc}; the next plan makes again "
                 f"whatever is missing"

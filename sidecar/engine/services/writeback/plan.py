@@ -11,12 +11,17 @@ from sidecar.engine.core.writeback import (
     Plan,
     StackWish,
 )
-from sidecar.engine.ports import AnalysisResults, AssetInventory, Journal
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.sync import SyncBusyError, SyncService
+from sidecar.engine.ports import (
+    Analysis,
+    AnalysisResults,
+    AssetInventory,
+    DriftReader,
+    Journal,
+    Mirror,
+)
 from sidecar.engine.services.writeback.owner_plan import OwnerPlanner
 from sidecar.engine.services.writeback.reports import Clients, WritePlan
+from sidecar.engine.support.errors import SyncBusyError, WritebackRefusedError
 from sidecar.immich_client import ImmichError
 from sidecar.settings import Settings
 
@@ -27,9 +32,9 @@ class Planner:
         journal: Journal,
         analysis: AnalysisResults,
         assets: AssetInventory,
-        sync: SyncService,
-        analyze: AnalyzeService,
-        drift: DriftService,
+        sync: Mirror,
+        analyze: Analysis,
+        drift: DriftReader,
         settings: Settings,
     ) -> None:
         self.journal = journal
@@ -126,7 +131,7 @@ class Planner:
                 repairs = [m for m in moves if links[m.new_asset_id].owner_id == owner]
                 if repairs:
                     await self.owners.plan_repairs(client, owner, repairs, links, out.plan)
-            except ImmichError as exc:
+            except (ImmichError, WritebackRefusedError) as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
             out.keys += [label] * (len(out.plan.actions) - before)

@@ -7,16 +7,9 @@ from typing import Any
 
 from sidecar.engine.core.writeback import Plan
 from sidecar.engine.ports import ClientFactory
-from sidecar.immich_client import ImmichClient, ImmichError
+from sidecar.engine.support.errors import WritebackRefusedError
+from sidecar.immich_client import ImmichClient
 from sidecar.settings import Settings
-
-
-class WritebackBusyError(Exception):
-    """Another plan/apply/undo holds the lock."""
-
-
-class WritebackRefusedError(Exception):
-    """A request the journal cannot serve (an unknown run); the message says what to do."""
 
 
 @dataclass(slots=True)
@@ -97,7 +90,7 @@ class Clients:
         if label not in self.open:
             key = self.keys.get(label)
             if key is None:
-                raise ImmichError(f"no API key named '{label}' is configured any more")
+                raise WritebackRefusedError(f"no API key named '{label}' is configured any more")
             self.open[label] = self.connect(key)
         return self.open[label]
 

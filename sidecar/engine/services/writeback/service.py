@@ -20,23 +20,26 @@ from typing import Any
 
 from sidecar.engine.core.journal_kinds import RunStatus
 from sidecar.engine.core.models import Rejection
-from sidecar.engine.ports import AnalysisResults, AssetInventory, ClientFactory, Journal
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.services.sync import SyncService
+from sidecar.engine.ports import (
+    Analysis,
+    AnalysisResults,
+    AssetInventory,
+    ClientFactory,
+    DriftReader,
+    Journal,
+    Mirror,
+)
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
 from sidecar.engine.services.writeback.reports import (
     ApplyReport,
     Clients,
     UndoReport,
-    WritebackBusyError,
-    WritebackRefusedError,
     WritePlan,
 )
 from sidecar.engine.services.writeback.undo import undo_run
-from sidecar.immich_client import ImmichError
+from sidecar.engine.support.errors import WritebackBusyError, WritebackRefusedError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.settings import Settings
 
 
@@ -46,9 +49,9 @@ class WritebackService:
         journal: Journal,
         analysis: AnalysisResults,
         assets: AssetInventory,
-        sync: SyncService,
-        analyze: AnalyzeService,
-        drift: DriftService,
+        sync: Mirror,
+        analyze: Analysis,
+        drift: DriftReader,
         settings: Settings,
         connect: ClientFactory,
         lock: Path,
@@ -91,12 +94,14 @@ class WritebackService:
         links = {a.id: a for a in await self.assets.links_of(asset_ids)}
         unknown = [a for a in asset_ids if a not in links]
         if unknown:
-            raise ImmichError(f"not assets the mirror knows (run `sync`): {', '.join(unknown)}")
+            raise WritebackRefusedError(
+                f"not assets the mirror knows (run `sync`): {', '.join(unknown)}"
+            )
         doomed = set(await self.journal.trash_decided()) | set(asset_ids)
         for group in await self.analysis.groups_with_assets(asset_ids):
             ids = {m.asset_id for m in group.members if m.asset_id}
             if ids & set(asset_ids) and ids <= doomed:
-                raise ImmichError(
+                raise WritebackRefusedError(
                     f"refused: that would put every copy in {group.tier} group {group.id} "
                     f"into the trash; keep at least one (see `report`)"
                 )
@@ -140,7 +145,9 @@ class WritebackService:
                 await self.applier.settle_interrupted(clients)
                 run = await self.journal.run(run_id)
                 if run is None:
-                    raise ImmichError(f"there is no write-back run #{run_id} (see `runs`)")
+                    raise WritebackRefusedError(
+                        f"there is no write-back run #{run_id} (see `runs`)"
+                    )
                 return await undo_run(self.journal, clients, run, allow_remake)
             finally:
                 await clients.aclose()

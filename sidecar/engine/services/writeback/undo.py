@@ -9,6 +9,7 @@ from sidecar.engine.core.models import Run
 from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import handler_of
 from sidecar.engine.services.writeback.reports import Clients, UndoReport
+from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.immich_client import ImmichError
 
 
@@ -31,7 +32,7 @@ async def undo_run(journal: Journal, clients: Clients, run: Run, allow_remake: b
         made = await journal.made_by_action(action.id)
         try:
             outcome = await handler.revert(clients.get(action.sync_key), action, made)
-        except ImmichError as exc:
+        except (ImmichError, WritebackRefusedError) as exc:
             await journal.set_status(action.id, ActionStatus.REVERT_FAILED, error=str(exc))
             report.failed += 1
             report.messages.append(f"#{action.seq} {action.kind}: {exc}")

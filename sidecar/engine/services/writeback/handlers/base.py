@@ -11,7 +11,8 @@ from sidecar.engine.core.journal_kinds import MadeKind
 from sidecar.engine.core.models import JournalAction, Made
 from sidecar.engine.core.writeback import entry_key
 from sidecar.engine.ports import Journal
-from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
+from sidecar.engine.support.errors import WritebackRefusedError
+from sidecar.immich_client import ImmichClient, ImmichNotFoundError
 from sidecar.immich_client.models import Asset, BulkIdResult
 
 MadeRow = tuple[str, str, str | None]  # (made kind, key, Immich id)
@@ -44,7 +45,7 @@ class Handler:
     tags = False  # it tags assets (reading back waits for Immich's metadata writes)
 
     async def execute(self, ctx: Context, action: JournalAction) -> Outcome:
-        raise ImmichError(f"unknown action kind {action.kind}")
+        raise WritebackRefusedError(f"unknown action kind {action.kind}")
 
     async def settle(self, ctx: Context, action: JournalAction) -> Outcome | None:
         return None

@@ -20,7 +20,8 @@ from sidecar.engine.services.writeback.handlers.base import (
     partly,
     settle_entries,
 )
-from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
+from sidecar.engine.support.errors import WritebackRefusedError
+from sidecar.immich_client import ImmichClient, ImmichNotFoundError
 from sidecar.immich_client.models import BulkIdResult
 
 Bulk = Callable[[str, list[str]], Awaitable[list[BulkIdResult]]]
@@ -50,7 +51,7 @@ class EntriesHandler(Handler):
     async def execute(self, ctx: Context, action: JournalAction) -> Outcome:
         container_id = self._container_id(ctx, action)
         if container_id is None:
-            raise ImmichError(self.missing)
+            raise WritebackRefusedError(self.missing)
         results = await self.add(ctx.client)(container_id, ids_of(action))
         result, made = entries(results, self.made, container_id)
         return {f"{self.container}_id": container_id, **result}, made

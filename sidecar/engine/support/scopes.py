@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sidecar.engine.core.media import IgnoreMatcher
+from sidecar.engine.support.errors import NothingToScanError, ScanPathError
 from sidecar.settings import UPLOAD_ORIGINALS, LibrarySettings, Settings
 
 
@@ -27,14 +28,6 @@ class ScanScope:
     @property
     def path(self) -> str:
         return f"{self.root.rstrip('/')}/{self.rel_dir}" if self.rel_dir else self.root
-
-
-class NothingToScanError(Exception):
-    """No PATH was given and no library is configured."""
-
-
-class ScanPathError(NothingToScanError):
-    """A PATH given to scan is not an existing folder (nothing is recorded for it)."""
 
 
 def _check_folder(given: Path, roots: Sequence[str]) -> None:

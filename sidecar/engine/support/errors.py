@@ -1,14 +1,14 @@
 """The failures a job can meet in normal operation (Immich away, a busy lock, a bad config,
-an unusable inventory): callers such as the daemon report them in one line and go on, and
-treat anything else as a bug."""
+an unusable inventory, a request the engine refuses): callers such as the daemon report them
+in one line and go on, and treat anything else as a bug.
+
+The engine's own errors are defined here, not in the services that raise them, so a caller
+catches them without importing a use case.
+"""
 
 from __future__ import annotations
 
 from sidecar.engine.core.errors import StoreError
-from sidecar.engine.services.reconcile import ScanBusyError
-from sidecar.engine.services.scopes import NothingToScanError
-from sidecar.engine.services.sync import SyncBusyError
-from sidecar.engine.services.writeback import WritebackBusyError
 from sidecar.immich_client import (
     ImmichAuthError,
     ImmichError,
@@ -22,13 +22,41 @@ class JobError(Exception):
     """A job could do nothing useful (e.g. every user's sync failed)."""
 
 
+class ScanBusyError(Exception):
+    """Another scan holds the lock."""
+
+
+class SyncBusyError(Exception):
+    """Another sync holds the lock."""
+
+
+class WritebackBusyError(Exception):
+    """Another plan/apply/undo holds the lock."""
+
+
+class NothingToScanError(Exception):
+    """No PATH was given and no library is configured."""
+
+
+class ScanPathError(NothingToScanError):
+    """A PATH given to scan is not an existing folder (nothing is recorded for it)."""
+
+
+class WritebackRefusedError(Exception):
+    """Write-back refuses a request, whatever Immich would say: assets the mirror does not
+    know, trashing every copy of a group, a run the journal does not know, an API key label
+    no longer configured, an album or tag an action needs that was not made, an action kind
+    it has no handler for. The message says what to do."""
+
+
+BUSY_ERRORS: tuple[type[Exception], ...] = (ScanBusyError, SyncBusyError, WritebackBusyError)
+
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ImmichError,
     StoreError,
-    ScanBusyError,
-    SyncBusyError,
-    WritebackBusyError,
+    *BUSY_ERRORS,
     NothingToScanError,
+    WritebackRefusedError,
     SettingsError,
     JobError,
 )
@@ -49,7 +77,7 @@ def what_to_do(exc: BaseException) -> str:
             "Nothing was changed. Check that Immich is running and immich.url is right, "
             "then try again."
         )
-    if isinstance(exc, (ScanBusyError, SyncBusyError, WritebackBusyError)):
+    if isinstance(exc, BUSY_ERRORS):
         return "Another job (the daemon?) is doing it now: try again when it ends."
     if isinstance(exc, NothingToScanError):
         return "Add a [[libraries]] entry or storage roots to the config."

@@ -1,4 +1,4 @@
-"""Disk reconciliation: bring the inventory in line with the media folders.
+"""Scan: bring the inventory in line with the media folders (the diff is `engine.core.reconcile`).
 
 Two tiers: a file whose (size, mtime_ns) match its record is only marked with the current scan
 generation (the operation id); new or changed files are content-hashed in a worker pool. After
@@ -20,19 +20,17 @@ from pathlib import Path
 
 from sidecar.engine.core.reconcile import ScanCounts
 from sidecar.engine.ports import FileInventory, OperationLog
-from sidecar.engine.services.locks import ExclusiveLock
-from sidecar.engine.services.scan_run import ProgressCallback, ScanProgress, ScanRun
-from sidecar.engine.services.scopes import (
+from sidecar.engine.services.scan.run import ProgressCallback, ScanRun
+from sidecar.engine.support.errors import ScanBusyError, ScanPathError
+from sidecar.engine.support.locks import ExclusiveLock
+from sidecar.engine.support.scopes import (
     ScanArea,
-    ScanPathError,
     ScanScope,
     absolute,
     configured_scopes,
     resolve_scopes,
 )
 from sidecar.settings import Settings
-
-__all__ = ["ProgressCallback", "Reconciler", "ScanBusyError", "ScanProgress", "ScanReport"]
 
 KIND = "scan"
 log = logging.getLogger(__name__)
@@ -56,12 +54,8 @@ class ScanReport:
         }
 
 
-class ScanBusyError(Exception):
-    """Another scan holds the lock."""
-
-
-class Reconciler:
-    """Runs reconciliation scans against the inventory; one at a time per state folder."""
+class ScanService:
+    """Runs scans against the inventory; one at a time per state folder."""
 
     def __init__(
         self, files: FileInventory, operations: OperationLog, settings: Settings, lock: Path

@@ -38,7 +38,7 @@ from sidecar.engine.core.pairing import (
     camera_name,
     find_pairs,
 )
-from sidecar.engine.fingerprint import ZOOMS, to_unsigned64
+from sidecar.engine.imaging import ZOOMS, to_unsigned64
 from sidecar.engine.ports import (
     AnalysisResults,
     AssetInventory,
@@ -46,15 +46,15 @@ from sidecar.engine.ports import (
     MarkBook,
     OperationLog,
 )
-from sidecar.engine.services.album_marks import sync_albums
-from sidecar.engine.services.drift import asset_views
-from sidecar.engine.services.fingerprints import Fingerprinter
-from sidecar.engine.services.remote_fingerprints import (
+from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.fingerprints import Fingerprinter
+from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
     remote_key,
 )
-from sidecar.engine.services.tag_marks import sync_tags
+from sidecar.engine.services.analyze.tag_marks import sync_tags
+from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
 from sidecar.settings import Settings

@@ -1,4 +1,4 @@
-"""One reconciliation run: walk the scopes, hash what is new or changed, settle what vanished.
+"""One scan run: walk the scopes, hash what is new or changed, settle what vanished.
 
 The walk runs in a worker thread ahead of the consumer and hands over folders in batches, so
 the inventory is asked about many folders in one query. Files to hash go to a pool in chunks.
@@ -27,8 +27,8 @@ from sidecar.engine.core.reconcile import (
 )
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
 from sidecar.engine.ports import FileInventory
-from sidecar.engine.services.scopes import ScanScope
-from sidecar.engine.services.threaded import iterate_stepwise
+from sidecar.engine.support.scopes import ScanScope
+from sidecar.engine.support.threaded import iterate_stepwise
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)

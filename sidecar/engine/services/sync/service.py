@@ -10,7 +10,7 @@ repeated: nothing is missed, and upserts by id never duplicate.
 Page order cannot be trusted before Immich 3.1 (equal timestamps come back in a new order on
 every page), and `withExif` searches do not show assets whose metadata is pending: runs that
 came back with repeats are re-read, and a full pass marks an asset gone only once Immich
-confirms it does not know it (see `services.listing`).
+confirms it does not know it (see `listing`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from typing import Any, cast
 from sidecar.engine.core.listing import Listing
 from sidecar.engine.core.models import AssetRow, SyncState, UpsertCounts
 from sidecar.engine.ports import AssetInventory, ClientFactory, OperationLog
-from sidecar.engine.services.listing import check_unseen, fill_ties, newest
-from sidecar.engine.services.locks import ExclusiveLock
+from sidecar.engine.services.sync.listing import check_unseen, fill_ties, newest
+from sidecar.engine.support.errors import SyncBusyError
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.immich_client import (
     AssetQuery,
     ImmichAuthError,
@@ -45,10 +46,6 @@ KIND = "sync"
 
 VERSION_KEY = "immich.server_version"
 VERSION_TTL = timedelta(hours=1)
-
-
-class SyncBusyError(Exception):
-    """Another sync holds the lock."""
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sidecar.engine.core.drift import content_checksum_hex
 from sidecar.engine.core.models import AssetLink, FingerprintRow
-from sidecar.engine.fingerprint import Fingerprint, fingerprint_bytes
+from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import AnalysisResults, ClientFactory
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings

@@ -1,0 +1,49 @@
+"""Worker processes for CPU-bound or crash-prone decoding (fingerprints, RAW previews)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import resource_tracker
+
+
+def _real_fd(stream: object) -> bool:
+    try:
+        return int(stream.fileno()) >= 0  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _init_worker(silence: bool) -> None:
+    """Worker initializer. Ctrl-C reaches the whole process group: workers ignore it and the
+    parent stops them (else every worker prints its own traceback). Inside a full-screen app
+    (`silence`) C libraries' warnings written to the terminal would scribble over the screen."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if silence:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+
+
+def new_process_pool(workers: int) -> ProcessPoolExecutor:
+    """A 'spawn' pool that also works inside a full-screen app (the TUI), where sys.stderr is
+    a capture whose fileno() is -1: multiprocessing's resource tracker would hand that to its
+    child ('bad value(s) in fds_to_keep'), so it is started against the real stderr first, and
+    the workers' output goes to /dev/null instead of over the screen."""
+    ctx = multiprocessing.get_context("spawn")
+    in_app = not _real_fd(sys.stderr)
+    if in_app:
+        saved = sys.stderr
+        try:
+            if sys.__stderr__ is not None and _real_fd(sys.__stderr__):
+                sys.stderr = sys.__stderr__
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+    return ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(in_app,)
+    )

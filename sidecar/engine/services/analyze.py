@@ -1,9 +1,8 @@
 """Analysis: fingerprint new content, then rebuild duplicate groups and pairs.
 
-Members are Immich assets when the mirror knows the file (through the path mapping), and
-local files otherwise (local mode: `asset_id` is null). Pairs and bursts are found first, so a
-RAW and its JPEG, or two frames of one burst, are never reported as near duplicates of each
-other. Decisions people made are applied on every run.
+This module reads (the inventory, Immich's albums, tags and own duplicate groups), updates the
+look-alike edges between contents, and writes the results; what the members are and how they
+group is decided in core (`engine.core.candidates`, `engine.core.grouping`).
 """
 
 from __future__ import annotations
@@ -207,23 +206,43 @@ class AnalyzeService:
         links: list[AssetLink],
         remote: list[AssetLink],
     ) -> None:
-        cfg = self.settings.analysis
-        prints = await self.analysis.fingerprints_of([remote_key(a) for a in remote])
-        items = []
-        for a in remote:
-            mapped = self.settings.map_immich_path(a.original_path)
-            key = remote_key(a)
-            path = str(mapped) if mapped is not None else a.original_path
-            items.append(RemoteItem(a, path, key, prints.get(key, (None, None, None, False))[0]))
         lib = library(
             media,
             asset_views(links, self.settings),
-            items,
+            await self._remote_items(remote),
             await self.marks.marks(),
-            tuple(cfg.preferred_folders),
+            tuple(self.settings.analysis.preferred_folders),
         )
         report.media = len(lib.candidates)
-        rules = GroupingRules(
+        found = find_groups(
+            lib,
+            await self.analysis.edges(),
+            decisions_from(await self.analysis.decisions()),
+            await self.analysis.pair_decisions(),
+            self._grouping_rules(),
+        )
+        report.reclaimable_bytes += found.reclaimable_bytes
+        semantic = await self._semantic(report)
+        await self.analysis.replace_results(op_id, [*found.groups, *semantic], found.pair_rows)
+        report.exact_groups = len(found.exact)
+        report.near_groups = len(found.near)
+        report.semantic_groups = len(semantic)
+        report.pairs = found.pair_counts()
+
+    async def _remote_items(self, remote: list[AssetLink]) -> list[RemoteItem]:
+        """Immich-only assets with their paths mapped and the pHash made from the thumbnail."""
+        keys = [remote_key(a) for a in remote]
+        prints = await self.analysis.fingerprints_of(keys)
+        items = []
+        for a, key in zip(remote, keys, strict=True):
+            mapped = self.settings.map_immich_path(a.original_path)
+            path = str(mapped) if mapped is not None else a.original_path
+            items.append(RemoteItem(a, path, key, prints.get(key, (None, None, None, False))[0]))
+        return items
+
+    def _grouping_rules(self) -> GroupingRules:
+        cfg = self.settings.analysis
+        return GroupingRules(
             keeper_rules=tuple(cfg.keeper_rules),
             near_threshold=cfg.near_threshold,
             pairing=PairingRules(
@@ -233,20 +252,6 @@ class AnalyzeService:
                 format_preference=tuple(cfg.format_preference),
             ),
         )
-        found = find_groups(
-            lib,
-            await self.analysis.edges(),
-            decisions_from(await self.analysis.decisions()),
-            await self.analysis.pair_decisions(),
-            rules,
-        )
-        report.reclaimable_bytes += found.reclaimable_bytes
-        semantic = await self._semantic(report)
-        await self.analysis.replace_results(op_id, [*found.groups, *semantic], found.pair_rows)
-        report.exact_groups = len(found.exact)
-        report.near_groups = len(found.near)
-        report.semantic_groups = len(semantic)
-        report.pairs = found.pair_counts()
 
     async def _update_edges(self, fresh: list[str]) -> None:
         """Near-duplicate candidates between contents: all pairs when the thresholds changed

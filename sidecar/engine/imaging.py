@@ -65,10 +65,6 @@ def to_signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def to_unsigned64(value: int) -> int:
-    return value + (1 << 64) if value < 0 else value
-
-
 def _hash_int(h: imagehash.ImageHash) -> int:
     import numpy as np  # loaded on first use: commands that never hash start faster
 

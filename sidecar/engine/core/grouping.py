@@ -1,0 +1,200 @@
+"""One analysis's results (pure): pairs and bursts, exact and near duplicate groups with their
+keeper and reasons, and what removing the extra copies would free.
+
+Pairs and bursts are found first, so a RAW and its JPEG, or two frames of one burst, are never
+reported as near duplicates of each other (also when a person rejected the pair: that means
+"do not stack", nothing more). Decisions people made are applied on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from sidecar.engine.core.candidates import Library
+from sidecar.engine.core.dedup import (
+    Candidate,
+    Decisions,
+    DupGroup,
+    Tier,
+    choose_keeper,
+    exact_groups,
+    near_groups,
+)
+from sidecar.engine.core.models import Member, NearEdge
+from sidecar.engine.core.pairing import Pair, PairingRules, PairKind, find_pairs
+
+# (tier, owner, keeper, reasons, distance, reclaim, members): a group as the store takes it
+GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
+# (kind, owner, primary, reasons, members): a pair as the store takes it
+PairRow = tuple[str, str, str, list[str], list[Member]]
+PairDecisions = Mapping[frozenset[str], tuple[str, str | None]]  # members -> (kind, primary)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupingRules:
+    """The [analysis] settings grouping follows, as plain values."""
+
+    keeper_rules: tuple[str, ...]
+    near_threshold: int
+    pairing: PairingRules
+
+
+@dataclass(slots=True)
+class Findings:
+    exact: list[DupGroup]
+    near: list[DupGroup]
+    pairs: list[Pair]  # as people decided them in the review
+    groups: list[GroupRow]
+    pair_rows: list[PairRow]
+    reclaimable_bytes: int
+
+    def pair_counts(self) -> dict[str, int]:
+        return {kind.value: sum(1 for p in self.pairs if p.kind is kind) for kind in PairKind}
+
+
+def decisions_from(rows: Iterable[tuple[str, Sequence[str]]]) -> Decisions:
+    """Stored review decisions, (kind, member keys): "not duplicates" separates every two of
+    the members; any other kind keeps the set together."""
+    not_dup: set[frozenset[str]] = set()
+    kept: list[frozenset[str]] = []
+    for kind, keys in rows:
+        if kind == "not_duplicates":
+            not_dup |= {frozenset((a, b)) for n, a in enumerate(keys) for b in keys[n + 1 :]}
+        else:
+            kept.append(frozenset(keys))
+    return Decisions(frozenset(not_dup), tuple(kept))
+
+
+def find_groups(
+    lib: Library,
+    edges: Iterable[NearEdge],
+    decisions: Decisions,
+    pair_decisions: PairDecisions,
+    rules: GroupingRules,
+) -> Findings:
+    """Pairs (as decided), exact groups and near groups over the stored look-alike `edges`
+    between contents, shaped as the store keeps them."""
+    cands, members = lib.candidates, lib.members
+    keeper_rules = rules.keeper_rules
+    pairing = find_pairs(lib.shots, rules.pairing)
+    formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
+    pairs = decided(pairing.pairs, pair_decisions)
+    exact = exact_groups(cands, decisions, keeper_rules)
+    near = near_duplicates(cands, edges, formed, decisions, rules)
+    size_of = {c.key: c.size or 0 for c in cands}
+    owner_of = {c.key: c.owner for c in cands}
+    groups: list[GroupRow] = []
+    reclaimable = 0
+    for g in [*exact, *near]:
+        reclaim = sum(size_of[m] for m in g.members if m != g.keeper)
+        reclaimable += reclaim
+        group_members = [members[m] for m in g.members]
+        groups.append(
+            (
+                g.tier.value,
+                owner_of[g.keeper],
+                g.keeper,
+                list(g.reasons),
+                g.distance,
+                reclaim,
+                group_members,
+            )
+        )
+    pair_rows: list[PairRow] = [
+        (
+            p.kind.value,
+            owner_of[p.primary],
+            p.primary,
+            list(p.reasons),
+            [members[m] for m in p.members],
+        )
+        for p in pairs
+    ]
+    return Findings(exact, near, pairs, groups, pair_rows, reclaimable)
+
+
+def decided(pairs: list[Pair], decisions: PairDecisions) -> list[Pair]:
+    """Pairs as people decided in the review: rejected ones dropped, chosen primaries kept,
+    accepted ones say so (write-back stacks them whatever their kind)."""
+    out = []
+    for pair in pairs:
+        kind, primary = decisions.get(frozenset(pair.members), ("", None))
+        if kind == "reject":
+            continue
+        if primary in pair.members and primary != pair.primary:
+            pair = replace(
+                pair, primary=primary, reasons=("primary chosen in the review", *pair.reasons)
+            )
+        if kind == "accept":
+            pair = replace(pair, reasons=("accepted in the review", *pair.reasons))
+        out.append(pair)
+    return out
+
+
+def near_duplicates(
+    cands: list[Candidate],
+    edges: Iterable[NearEdge],
+    pairs: list[Pair],
+    decisions: Decisions,
+    rules: GroupingRules,
+) -> list[DupGroup]:
+    """One representative per (owner, content), linked by the content edges; never the
+    members of one pair or burst."""
+    same: dict[tuple[str, str], list[int]] = {}
+    for index, c in enumerate(cands):
+        if c.phash is not None and c.content_hash:
+            same.setdefault((c.owner, c.content_hash), []).append(index)
+    rep: dict[tuple[str, str], int] = {}
+    for key, indices in same.items():  # the copy an exact group would keep stands for all
+        keep, _ = choose_keeper([cands[i] for i in indices], rules.keeper_rules)
+        rep[key] = next(i for i in indices if cands[i].key == keep)
+    owners_of: dict[str, list[str]] = {}
+    for owner, content in rep:
+        owners_of.setdefault(content, []).append(owner)
+    together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
+    links = []
+    cropped: dict[frozenset[str], int] = {}
+    for e in edges:
+        for owner in owners_of.get(e.a, ()):
+            i, j = rep.get((owner, e.a)), rep.get((owner, e.b))
+            if i is None or j is None:
+                continue
+            pair = frozenset((cands[i].key, cands[j].key))
+            if pair in together:
+                continue
+            first, second = sorted((cands[i].path, cands[j].path))
+            links.append((e.phash, e.dhash, e.zoom, first, second, i, j))
+            if e.zoom:
+                cropped[pair] = e.zoom
+    # closest first: dHash breaks pHash ties, then whole frames before centre views, then
+    # the member paths (so equal distances always resolve the same way)
+    links.sort()
+    groups = near_groups(
+        cands,
+        [(e[5], e[6], e[0]) for e in links],
+        rules.near_threshold,
+        decisions,
+        rules.keeper_rules,
+    )
+    return [explain_crops(g, cropped) for g in groups]
+
+
+def explain_crops(group: DupGroup, cropped: Mapping[frozenset[str], int]) -> DupGroup:
+    """Say so when members were matched through a centre view (one is a cropped copy)."""
+    zooms = sorted({z for pair, z in cropped.items() if pair <= set(group.members)})
+    if not zooms:
+        return group
+    cuts = " or ".join(f"{z / 10:g}%" for z in zooms)
+    why = f"some look alike once the larger is cropped by about {cuts} on every side"
+    return replace(group, reasons=(group.reasons[0], why, *group.reasons[1:]))
+
+
+def semantic_row(members: list[Member], keeper: str, owner: str, keeper_name: str) -> GroupRow:
+    """One of Immich's own (CLIP-based) duplicate groups, as a review-only third tier."""
+    reasons = [
+        "Immich's own duplicate detection (review only; not verified here)",
+        f"Immich suggests keeping {keeper_name}",
+    ]
+    reclaim = sum(m.size or 0 for m in members if m.key != keeper)
+    return (Tier.SEMANTIC.value, owner, keeper, reasons, 0, reclaim, members)

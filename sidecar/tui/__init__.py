@@ -1,1 +1,1 @@
-"""Textual review app (filled by the TUI issue)."""
+"""The review TUI (Textual): the app, its screens and widgets, over the services."""

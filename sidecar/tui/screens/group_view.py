@@ -3,7 +3,7 @@ paths, sizes, pixels, capture times, albums and the keeper's reasons, with keys 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol
 
 from rich.markup import escape
 from rich.text import Text
@@ -14,16 +14,26 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.core.models import Member
+from sidecar.engine.core.models import Member, StoredGroup
 from sidecar.tui.failures import OnFailure, Show
-from sidecar.tui.screens.base import SidecarScreen
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
 from sidecar.tui.widgets.side_by_side import SideBySide
 
-if TYPE_CHECKING:
-    from sidecar.tui.screens.groups import Groups
+__all__ = ["GroupList", "GroupView"]
 
-__all__ = ["GroupView"]
+
+class GroupList(Protocol):
+    """What a group's screen needs of the list it was opened from (the groups screen): its
+    rows, and the way to the next one."""
+
+    services: TuiServices
+    loaded: list[StoredGroup]
+    exhausted: bool
+    resume_at: int
+    albums_warned: bool
+
+    def open_at(self, row: int) -> bool: ...
 
 
 class GroupView(SidecarScreen):
@@ -46,7 +56,7 @@ class GroupView(SidecarScreen):
         "action_undo": OnFailure(Show.PROBLEM, "Not taken back"),
     }
 
-    def __init__(self, groups: Groups, index: int) -> None:
+    def __init__(self, groups: GroupList, index: int) -> None:
         super().__init__(groups.services)
         self.groups, self.index = groups, index
         self.group = groups.loaded[index]

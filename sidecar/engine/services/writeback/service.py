@@ -18,8 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.core.journal_kinds import RunStatus
-from sidecar.engine.core.models import Rejection
+from sidecar.engine.core.models import Rejection, RunStatus
 from sidecar.engine.ports import (
     Analysis,
     AnalysisResults,

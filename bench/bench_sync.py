@@ -17,7 +17,6 @@ import asyncio
 import json
 import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,21 +27,10 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fake_server import start_fake_immich  # noqa: E402
+
 from sidecar.runtime import open_runtime  # noqa: E402
 from sidecar.settings import Settings  # noqa: E402
-
-
-def start_server(assets: int) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fake_immich.serve", "--assets", str(assets), "--no-validate"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    info: dict[str, str] = json.loads(proc.stdout.readline())
-    return proc, info
 
 
 async def ours(info: dict[str, str], state: Path) -> tuple[dict[str, object], ...]:
@@ -107,7 +95,7 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true", help="skip the slow naive baseline")
     args = parser.parse_args()
     t = time.perf_counter()
-    proc, info = start_server(args.assets)
+    proc, info = start_fake_immich(args.assets)
     print(
         f"test Immich (2.7.5 dialect) with {args.assets:,} assets on {info['url']} "
         f"({time.perf_counter() - t:.1f} s to start)"

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,38 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fake_server import start_fake_immich  # noqa: E402
+
 from sidecar.engine.services.sync import asset_rows  # noqa: E402
 from sidecar.engine.store.db import Database  # noqa: E402
 from sidecar.immich_client import AssetQuery, ImmichClient  # noqa: E402
 from sidecar.runtime import open_runtime  # noqa: E402
 from sidecar.settings import Settings  # noqa: E402
-
-
-def start_server(
-    assets: int, ties: float, ids_file: Path
-) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fake_immich.serve",
-            "--assets",
-            str(assets),
-            "--no-validate",
-            "--ties",
-            str(ties),
-            "--ids-file",
-            str(ids_file),
-        ],
-        cwd=ROOT,
-        stderr=subprocess.DEVNULL,  # connections the client drops at the end of a listing
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    info: dict[str, str] = json.loads(proc.stdout.readline())
-    return proc, info
 
 
 def settings_for(info: dict[str, str], state: Path, size: int) -> Settings:
@@ -124,7 +97,14 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        proc, info = start_server(args.assets, args.ties, Path(tmp) / "ids.txt")
+        proc, info = start_fake_immich(
+            args.assets,
+            "--ties",
+            str(args.ties),
+            "--ids-file",
+            str(Path(tmp) / "ids.txt"),
+            quiet=True,  # connections the client drops at the end of a listing
+        )
         truth = set((Path(tmp) / "ids.txt").read_text(encoding="utf-8").split())
         print(
             f"test Immich (2.7.5: no tie-breaker) with {len(truth):,} assets, "

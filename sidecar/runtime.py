@@ -16,7 +16,7 @@ from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.status import StatusService
 from sidecar.engine.services.sync import SyncService
-from sidecar.engine.services.writeback import WritebackService
+from sidecar.engine.services.writeback import Planner, WritebackService
 from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
@@ -91,17 +91,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         jobs = JobsService(JobStore(db), settings)
         scan = ScanService(files, operations, settings, state / "scan.lock")
         journal = JournalStore(db)
-        writeback = WritebackService(
-            journal,
-            analysis,
-            assets,
-            sync,
-            analyze,
-            drift,
-            settings,
-            client_factory(settings),
-            state / "writeback.lock",
-        )
+        planner = Planner(journal, analysis, assets, sync, analyze, drift, settings)
+        writeback = WritebackService(planner, client_factory(settings), state / "writeback.lock")
         review = ReviewService(
             status,
             analysis,

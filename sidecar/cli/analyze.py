@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sidecar.cli.output import human_bytes, print_json, shown_path
+from sidecar.cli.output import add_json_flag, human_bytes, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView
 from sidecar.engine.services.analyze import AnalysisReport
 from sidecar.engine.services.report import analysis_report
@@ -17,10 +17,10 @@ SHOWN = 10
 
 def register(sub: Any) -> None:
     p = sub.add_parser("analyze", help="fingerprint new content, rebuild duplicates and pairs")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_analyze)
     r = sub.add_parser("report", help="duplicate groups and pairs of the latest analysis")
-    r.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(r)
     r.set_defaults(handler=handle_report)
 
 

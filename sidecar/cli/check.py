@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from sidecar.cli.output import print_json
+from sidecar.cli.output import add_json_flag, print_json
 from sidecar.immich_client.permissions import READ_ONLY, WRITE_BACK
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -17,7 +17,7 @@ def register(sub: Any) -> None:
         "check",
         help="check the Immich connection and each API key's permissions (writes nothing)",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

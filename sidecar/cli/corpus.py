@@ -178,31 +178,23 @@ def _raw_pairs(root: Path, labels: Labels, data: Path) -> None:
         _save(img, root / jpg, taken, quality=92)
         dng = write_dng(img, root / f"raw/IMG_{100 + n:04d}.dng", taken=stamp)
         labels.pairs.append((jpg, str(dng.relative_to(root))))
-    # decoys: the same name in another folder; the same name a year apart (counter wrap)
-    _save(
-        _quarter(data / "astronaut.png", 0),
-        root / "decoys/a/IMG_0500.JPG",
-        T0 + timedelta(days=20),
-        quality=90,
+    # decoys: the same name in another folder; the same name a year apart (counter wrap).
+    # Each: the JPEG (photo, quarter, path, day), then the DNG (photo, quarter, path, day).
+    decoys = (
+        (
+            ("astronaut.png", 0, "decoys/a/IMG_0500.JPG", 20),
+            ("coffee.png", 1, "decoys/b/IMG_0500.dng", 20),
+        ),
+        (
+            ("coffee.png", 2, "decoys/c/IMG_0600.JPG", 30),
+            ("coffee.png", 3, "decoys/c/IMG_0600.dng", 395),
+        ),
     )
-    dng = write_dng(
-        _quarter(data / "coffee.png", 1),
-        root / "decoys/b/IMG_0500.dng",
-        taken=(T0 + timedelta(days=20)).strftime("%Y:%m:%d %H:%M:%S"),
-    )
-    labels.not_pairs.append(("decoys/a/IMG_0500.JPG", str(dng.relative_to(root))))
-    _save(
-        _quarter(data / "coffee.png", 2),
-        root / "decoys/c/IMG_0600.JPG",
-        T0 + timedelta(days=30),
-        quality=90,
-    )
-    dng = write_dng(
-        _quarter(data / "coffee.png", 3),
-        root / "decoys/c/IMG_0600.dng",
-        taken=(T0 + timedelta(days=395)).strftime("%Y:%m:%d %H:%M:%S"),
-    )
-    labels.not_pairs.append(("decoys/c/IMG_0600.JPG", str(dng.relative_to(root))))
+    for (photo, n, jpg, day), (raw_photo, raw_n, raw, raw_day) in decoys:
+        _save(_quarter(data / photo, n), root / jpg, T0 + timedelta(days=day), quality=90)
+        stamp = (T0 + timedelta(days=raw_day)).strftime("%Y:%m:%d %H:%M:%S")
+        dng = write_dng(_quarter(data / raw_photo, raw_n), root / raw, taken=stamp)
+        labels.not_pairs.append((jpg, str(dng.relative_to(root))))
 
 
 def _crop(img: Image.Image, cut: float) -> Image.Image:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.output import add_json_flag
 from sidecar.cli.samples import build_samples
 from sidecar.cli.scan import scan_and_show
 from sidecar.settings import STATE_DIR_ENV, Settings, StorageSettings
@@ -20,7 +21,7 @@ def register(sub: Any) -> None:
         "scan them into the inventory at DIR/state (or $IMMICH_SIDECAR_STATE_DIR).",
     )
     p.add_argument("--dir", type=Path, default=Path("sidecar-demo"), help="default: ./sidecar-demo")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

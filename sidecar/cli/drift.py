@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from sidecar.cli.output import print_json, shown_path
+from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.engine.services.drift import drift_json
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
         "under several paths, and moved files Immich re-imported as new assets. Run `scan` "
         "and `sync` first.",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

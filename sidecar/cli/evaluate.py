@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.cli.corpus import build_corpus
-from sidecar.cli.output import print_json
+from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings, StorageSettings
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
         "keep.",
     )
     p.add_argument("--dir", type=Path, default=Path("sidecar-eval"), help="default: ./sidecar-eval")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sidecar.cli.output import print_json, shown_path
+from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         "this way: remove their [[libraries]] entry instead.",
     )
     p.add_argument("folder", type=Path, metavar="FOLDER", help="as `status` lists it")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

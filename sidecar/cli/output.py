@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from typing import Any
@@ -26,3 +27,8 @@ def shown_path(path: str) -> str:
     if path.isprintable():
         return path
     return path.encode("unicode_escape").decode("ascii")
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """The `--json` option every reporting command has."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")

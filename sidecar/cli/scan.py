@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.cli.analyze import print_analysis
-from sidecar.cli.output import human_bytes, print_json, shown_path
+from sidecar.cli.output import add_json_flag, human_bytes, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
 from sidecar.engine.services.scan import ScanReport
 from sidecar.runtime import open_runtime
@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
         "inventory and print a summary.",
     )
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folders to scan")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.add_argument(
         "--no-analyze",
         action="store_true",

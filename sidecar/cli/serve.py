@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sidecar.cli.output import print_json
+from sidecar.cli.output import add_json_flag, print_json
 from sidecar.runtime import open_runtime
 from sidecar.scheduler.daemon import Daemon
 from sidecar.settings import CONFIG_ENV, Settings, load_settings
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
         "inventory is writable) and syncs have not been failing for longer than "
         "[schedule] health_max_failing_min.",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_health)
 
 

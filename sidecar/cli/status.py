@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sidecar.cli.output import print_json, shown_path
+from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("status", help="inventory counts and recent operations")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.add_argument("--limit", type=int, default=10, help="how many recent operations")
     p.set_defaults(handler=handle)
 

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
-from sidecar.cli.output import print_json
+from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.sync import SyncReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         "incremental after the first run, a full pass with --full or when one is due.",
     )
     p.add_argument("--full", action="store_true", help="a full pass instead of incremental")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle)
 
 

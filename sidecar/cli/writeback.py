@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from sidecar.cli.output import print_json
+from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.core.writeback import Action, ActionKind
 from sidecar.engine.services.writeback import WritePlan
 from sidecar.engine.support.errors import WritebackRefusedError
@@ -33,7 +33,7 @@ def register(sub: Any) -> None:
         action="store_true",
         help="also plan trashing what `decide trash` recorded",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_plan)
     p = sub.add_parser(
         "apply",
@@ -48,7 +48,7 @@ def register(sub: Any) -> None:
         help="also move to Immich's trash what `decide trash` recorded "
         "(recoverable; never force-deleted)",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_apply)
     p = sub.add_parser(
         "undo",
@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--allow-remake", action="store_true", help="let later runs make the same things again"
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_undo)
     p = sub.add_parser(
         "rejections",
@@ -74,10 +74,10 @@ def register(sub: Any) -> None:
     lift = p.add_mutually_exclusive_group()
     lift.add_argument("--lift-run", type=int, metavar="RUN", help="lift the rejections of a run")
     lift.add_argument("--lift-asset", metavar="ASSET_ID", help="lift those naming an asset")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_rejections)
     p = sub.add_parser("runs", help="list write-back runs")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_json_flag(p)
     p.set_defaults(handler=handle_runs)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sidecar.immich_client.assets import AssetsApi
 from sidecar.immich_client.models import Album, BulkIdResult
-from sidecar.immich_client.parsing import parse, parse_list
+from sidecar.immich_client.parsing import parse
 from sidecar.immich_client.search import AssetQuery
 
 
@@ -48,17 +48,11 @@ class AlbumsApi(AssetsApi):
     async def add_to_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """PUT /albums/{id}/assets (albumAsset.create): one result per id, `duplicate` when
         already there (safe to repeat, so retried)."""
-        data = await self._json(
-            "PUT", f"/albums/{album_id}/assets", json={"ids": asset_ids}, idempotent=True
-        )
-        return parse_list(BulkIdResult, data, "PUT /albums/{id}/assets")
+        return await self._bulk_ids("PUT", "/albums/{id}/assets", album_id, asset_ids)
 
     async def remove_from_album(self, album_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """DELETE /albums/{id}/assets (albumAsset.delete): `not_found` when not there."""
-        data = await self._json(
-            "DELETE", f"/albums/{album_id}/assets", json={"ids": asset_ids}, idempotent=True
-        )
-        return parse_list(BulkIdResult, data, "DELETE /albums/{id}/assets")
+        return await self._bulk_ids("DELETE", "/albums/{id}/assets", album_id, asset_ids)
 
     async def album_asset_ids(self, album_id: str) -> set[str]:
         """Ids of an album's assets, through search (3.x albums no longer list them)."""

@@ -10,8 +10,15 @@ from sidecar.immich_client.errors import (
     ImmichRequestError,
     ImmichUnsupportedError,
 )
-from sidecar.immich_client.models import ApiKeyInfo, ModelError, ServerVersion, UserInfo, decode
-from sidecar.immich_client.parsing import describe, parse
+from sidecar.immich_client.models import (
+    ApiKeyInfo,
+    BulkIdResult,
+    ModelError,
+    ServerVersion,
+    UserInfo,
+    decode,
+)
+from sidecar.immich_client.parsing import describe, parse, parse_list
 from sidecar.immich_client.transport import Transport, page_summary
 
 M = TypeVar("M")
@@ -45,6 +52,15 @@ class ClientBase:
 
     async def _send(self, method: str, path: str, **kw: Any) -> None:
         await self.transport.request(method, path, **kw)
+
+    async def _bulk_ids(
+        self, method: str, route: str, item_id: str, asset_ids: list[str]
+    ) -> list[BulkIdResult]:
+        """Adding or removing assets of one album or tag (`route` such as
+        `/albums/{id}/assets`): one result per id; safe to repeat, so retried."""
+        path = route.replace("{id}", item_id)
+        data = await self._json(method, path, json={"ids": asset_ids}, idempotent=True)
+        return parse_list(BulkIdResult, data, f"{method} {route}")
 
     # -- server and identity ---------------------------------------------------------------
 

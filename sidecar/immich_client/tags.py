@@ -27,17 +27,11 @@ class TagsApi(AssetsApi):
     async def tag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """PUT /tags/{id}/assets (tag.asset): per-item results, `duplicate` when already
         tagged. Immich then writes the tag into an .xmp file beside each original."""
-        data = await self._json(
-            "PUT", f"/tags/{tag_id}/assets", json={"ids": asset_ids}, idempotent=True
-        )
-        return parse_list(BulkIdResult, data, "PUT /tags/{id}/assets")
+        return await self._bulk_ids("PUT", "/tags/{id}/assets", tag_id, asset_ids)
 
     async def untag_assets(self, tag_id: str, asset_ids: list[str]) -> list[BulkIdResult]:
         """DELETE /tags/{id}/assets (tag.asset): `not_found` when not tagged."""
-        data = await self._json(
-            "DELETE", f"/tags/{tag_id}/assets", json={"ids": asset_ids}, idempotent=True
-        )
-        return parse_list(BulkIdResult, data, "DELETE /tags/{id}/assets")
+        return await self._bulk_ids("DELETE", "/tags/{id}/assets", tag_id, asset_ids)
 
     async def tag_asset_ids(self, tag_id: str) -> set[str]:
         """Ids of the assets carrying a tag (or a tag below it), through search."""

@@ -14,7 +14,7 @@ from tests.fake_immich.state import Mode
 from tests.helpers import REPO
 
 CLIENT = REPO / "sidecar" / "immich_client"  # ImmichClient and the API areas it is made of
-SENDERS = {"_json": 0, "_send": 0, "_decoded": 1, "request": 0}  # helper -> index of method
+SENDERS = {"_json": 0, "_send": 0, "_decoded": 1, "_bulk_ids": 0, "request": 0}  # helper -> method
 
 
 def _path(node: ast.expr) -> str:

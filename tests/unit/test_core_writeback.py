@@ -3,7 +3,7 @@ trash and repair rules, the summary. Pure: no I/O."""
 
 from __future__ import annotations
 
-from sidecar.engine.core.journal_kinds import ActionStatus, MadeKind
+from sidecar.engine.core.models import ActionStatus, MadeKind
 from sidecar.engine.core.writeback import (
     BATCH,
     ActionKind,

@@ -22,8 +22,10 @@ from sidecar.engine.core.models.inventory import (
     join_path,
 )
 from sidecar.engine.core.models.journal import JournalAction, Made, Rejection, Run
+from sidecar.engine.core.models.kinds import ActionStatus, MadeKind, RunStatus
 
 __all__ = [
+    "ActionStatus",
     "AssetLink",
     "AssetRow",
     "FileRecord",
@@ -32,6 +34,7 @@ __all__ = [
     "JobState",
     "JournalAction",
     "Made",
+    "MadeKind",
     "Marks",
     "MediaItem",
     "Member",
@@ -40,6 +43,7 @@ __all__ = [
     "Rejection",
     "Root",
     "Run",
+    "RunStatus",
     "StoredGroup",
     "StoredPair",
     "SyncState",

@@ -1,5 +1,5 @@
 """What the write-back journal holds: runs, their actions, what a run made in Immich, and
-what people rejected. Kinds and statuses are named in `core.journal_kinds`."""
+what people rejected. Kinds and statuses are named in `core.models.kinds`."""
 
 from __future__ import annotations
 

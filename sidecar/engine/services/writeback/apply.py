@@ -10,8 +10,7 @@ import asyncio
 import uuid
 from typing import Any
 
-from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
-from sidecar.engine.core.models import JournalAction
+from sidecar.engine.core.models import ActionStatus, JournalAction, RunStatus
 from sidecar.engine.core.writeback import Action, ActionKind
 from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import Context, handler_of

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sidecar.engine.core.drift import ReimportedMove
-from sidecar.engine.core.journal_kinds import MadeKind
-from sidecar.engine.core.models import AssetLink, Made
+from sidecar.engine.core.models import AssetLink, Made, MadeKind
 from sidecar.engine.core.writeback import (
     AlbumState,
     GroupWish,

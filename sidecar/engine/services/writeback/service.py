@@ -18,17 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.core.journal_kinds import RunStatus
-from sidecar.engine.core.models import Rejection
-from sidecar.engine.ports import (
-    Analysis,
-    AnalysisResults,
-    AssetInventory,
-    ClientFactory,
-    DriftReader,
-    Journal,
-    Mirror,
-)
+from sidecar.engine.core.models import Rejection, RunStatus
+from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
 from sidecar.engine.services.writeback.reports import (
@@ -40,30 +31,18 @@ from sidecar.engine.services.writeback.reports import (
 from sidecar.engine.services.writeback.undo import undo_run
 from sidecar.engine.support.errors import WritebackBusyError, WritebackRefusedError
 from sidecar.engine.support.locks import ExclusiveLock
-from sidecar.settings import Settings
 
 
 class WritebackService:
-    def __init__(
-        self,
-        journal: Journal,
-        analysis: AnalysisResults,
-        assets: AssetInventory,
-        sync: Mirror,
-        analyze: Analysis,
-        drift: DriftReader,
-        settings: Settings,
-        connect: ClientFactory,
-        lock: Path,
-    ) -> None:
-        self.journal = journal
-        self.analysis = analysis  # what `decide_trash` checks; planning has its own
-        self.assets = assets
-        self.settings = settings
+    def __init__(self, planner: Planner, connect: ClientFactory, lock: Path) -> None:
+        self.planner = planner
+        self.journal = planner.journal
+        self.analysis = planner.analysis  # what `decide_trash` checks
+        self.assets = planner.assets
+        self.settings = planner.settings
         self.connect = connect
         self.lock = lock
-        self.planner = Planner(journal, analysis, assets, sync, analyze, drift, settings)
-        self.applier = Applier(journal, settings)
+        self.applier = Applier(planner.journal, planner.settings)
 
     # -- plan ------------------------------------------------------------------------------
 

@@ -4,8 +4,7 @@ remaking is allowed, what is undone counts as rejected: later plans never make i
 
 from __future__ import annotations
 
-from sidecar.engine.core.journal_kinds import ActionStatus, RunStatus
-from sidecar.engine.core.models import Run
+from sidecar.engine.core.models import ActionStatus, Run, RunStatus
 from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import handler_of
 from sidecar.engine.services.writeback.reports import Clients, UndoReport

@@ -14,8 +14,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sidecar.engine.core.journal_kinds import MadeKind
-from sidecar.engine.core.models import JournalAction, Made
+from sidecar.engine.core.models import JournalAction, Made, MadeKind
 from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.ports import Journal
 from sidecar.immich_client import ImmichClient

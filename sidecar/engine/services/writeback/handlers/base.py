@@ -7,8 +7,7 @@ from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidecar.engine.core.journal_kinds import MadeKind
-from sidecar.engine.core.models import JournalAction, Made
+from sidecar.engine.core.models import JournalAction, Made, MadeKind
 from sidecar.engine.core.writeback import entry_key
 from sidecar.engine.ports import Journal
 from sidecar.engine.support.errors import WritebackRefusedError

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sidecar.engine.core.journal_kinds import MadeKind
-from sidecar.engine.core.models import JournalAction, Made
+from sidecar.engine.core.models import JournalAction, Made, MadeKind
 from sidecar.engine.core.writeback import entry_key
 from sidecar.engine.services.writeback.handlers.base import (
     Context,

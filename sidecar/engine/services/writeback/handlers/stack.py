@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sidecar.engine.core.journal_kinds import MadeKind
-from sidecar.engine.core.models import JournalAction, Made
+from sidecar.engine.core.models import JournalAction, Made, MadeKind
 from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.services.writeback.handlers.base import (
     Context,

@@ -10,6 +10,12 @@ from sidecar.engine.core.models.analysis import (
     StoredGroup,
     StoredPair,
 )
+from sidecar.engine.core.models.decisions import (
+    GroupDecision,
+    MemberVerdict,
+    PairDecision,
+    TrashDecision,
+)
 from sidecar.engine.core.models.inventory import (
     AssetLink,
     AssetRow,
@@ -28,6 +34,7 @@ __all__ = [
     "AssetRow",
     "FileRecord",
     "FingerprintRow",
+    "GroupDecision",
     "HashedFile",
     "JobState",
     "JournalAction",
@@ -35,14 +42,17 @@ __all__ = [
     "Marks",
     "MediaItem",
     "Member",
+    "MemberVerdict",
     "NearEdge",
     "Operation",
+    "PairDecision",
     "Rejection",
     "Root",
     "Run",
     "StoredGroup",
     "StoredPair",
     "SyncState",
+    "TrashDecision",
     "UpsertCounts",
     "join_path",
 ]

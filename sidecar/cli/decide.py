@@ -6,11 +6,16 @@ import argparse
 import os
 from typing import Any
 
+from sidecar.engine.core.models import GroupDecision, TrashDecision
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings, SettingsError
 
-KINDS = {"not-duplicates": "not_duplicates", "keep-together": "keep_together"}
-TRASH_KINDS = ("trash", "keep")
+# the spellings people type -> what is recorded
+KINDS = {
+    "not-duplicates": GroupDecision.NOT_DUPLICATES,
+    "keep-together": GroupDecision.KEEP_TOGETHER,
+}
+TRASH_KINDS = {str(kind): kind for kind in TrashDecision}
 
 
 def register(sub: Any) -> None:
@@ -41,10 +46,11 @@ def _member(text: str) -> str:
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if args.kind in TRASH_KINDS:
+        kind = TRASH_KINDS[args.kind]
         if any("/" in m for m in args.members):
             raise SettingsError("trash and keep take Immich asset ids (as `report` shows them)")
         async with open_runtime(settings) as rt:
-            if args.kind == "keep":
+            if kind is TrashDecision.KEEP:
                 await rt.writeback.keep(args.members)
                 print(f"Recorded: keep {len(args.members)} asset(s); they will not be trashed.")
                 return 0

@@ -16,6 +16,7 @@ from typing import Any
 from PIL import Image
 
 from sidecar.cli.dng import write_dng
+from sidecar.engine.core.models import GroupDecision
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -90,12 +91,14 @@ async def test_not_duplicates_decision_survives_reanalysis(
     await analyse(settings, photos)
     a, b = str(photos / "2019/Summer/astronaut.jpg"), str(photos / "Exports/astronaut-small.jpg")
     async with open_runtime(settings) as rt:
-        await rt.analysis.decide("not_duplicates", [a, b], note="the small one is a crop I want")
+        await rt.analysis.decide(
+            GroupDecision.NOT_DUPLICATES, [a, b], note="the small one is a crop I want"
+        )
         kept = [
             str(photos / "2019/Summer/coffee.jpg"),
             str(photos / "Odd names/café au lait (1).jpg"),
         ]
-        await rt.analysis.decide("keep_together", kept)
+        await rt.analysis.decide(GroupDecision.KEEP_TOGETHER, kept)
     # re-encode the small one: a new content hash and a new fingerprint
     with Image.open(b) as img:
         img.save(b, quality=70)

@@ -10,6 +10,7 @@ from pathlib import Path
 from PIL import ExifTags, Image
 
 from sidecar.engine.core.dedup import Candidate, choose_keeper
+from sidecar.engine.core.models import PairDecision
 from sidecar.settings import Settings
 from tests.helpers.keeper import T, cand
 
@@ -84,7 +85,8 @@ async def test_a_rejected_raw_jpeg_pair_is_not_stacked_and_still_no_duplicate(
     first = await analyse(settings, photos)
     (pair,) = [p for p in first["pairs"] if p["kind"] == "raw+jpeg"]
     async with open_runtime(settings) as rt:
-        await rt.analysis.decide_pair([m["path"] for m in pair["members"]], "reject", None)
+        keys = [m["path"] for m in pair["members"]]
+        await rt.analysis.decide_pair(keys, PairDecision.REJECT, None)
     again = await analyse(settings, photos)
     assert [p for p in again["pairs"] if p["kind"] == "raw+jpeg"] == []  # not stacked
     for group in again["duplicate_groups"]:  # and not a duplicate of its JPEG either

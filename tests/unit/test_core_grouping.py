@@ -29,7 +29,15 @@ from sidecar.engine.core.grouping import (
     semantic_row,
 )
 from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES
-from sidecar.engine.core.models import AssetLink, Marks, MediaItem, Member, NearEdge
+from sidecar.engine.core.models import (
+    AssetLink,
+    GroupDecision,
+    Marks,
+    MediaItem,
+    Member,
+    NearEdge,
+    PairDecision,
+)
 from sidecar.engine.core.pairing import PairingRules, PairKind
 
 RULES = GroupingRules(DEFAULT_KEEPER_RULES, near_threshold=6, pairing=PairingRules())
@@ -131,8 +139,8 @@ def test_marks_decide_the_keeper_of_an_exact_group_and_say_why() -> None:
 def test_a_group_a_person_kept_or_split_is_not_reported_again() -> None:
     media = [item("/p/a.jpg", "same"), item("/p/b.jpg", "same")]
     lib = library(media, [], [], {})
-    kept = decisions_from([("keep_all", ["/p/a.jpg", "/p/b.jpg"])])
-    apart = decisions_from([("not_duplicates", ["/p/a.jpg", "/p/b.jpg"])])
+    kept = decisions_from([(GroupDecision.KEEP_TOGETHER, ["/p/a.jpg", "/p/b.jpg"])])
+    apart = decisions_from([(GroupDecision.NOT_DUPLICATES, ["/p/a.jpg", "/p/b.jpg"])])
     assert apart.separates("/p/a.jpg", "/p/b.jpg")
     assert grouped(lib, decisions=kept).exact == []
     assert grouped(lib, decisions=apart).exact == []
@@ -158,7 +166,7 @@ def test_a_raw_and_its_jpeg_pair_and_are_never_near_duplicates() -> None:
 def test_a_rejected_pair_is_dropped_and_still_not_grouped_as_near() -> None:
     members = frozenset(("/p/IMG_1.CR2", "/p/IMG_1.JPG"))
     edge = NearEdge("raw", "jpg", 2, 1)
-    found = grouped(raw_and_jpeg(), [edge], pair_decisions={members: ("reject", None)})
+    found = grouped(raw_and_jpeg(), [edge], pair_decisions={members: (PairDecision.REJECT, None)})
     assert found.pairs == []
     assert found.pair_rows == []
     assert found.near == []
@@ -167,7 +175,7 @@ def test_a_rejected_pair_is_dropped_and_still_not_grouped_as_near() -> None:
 
 def test_a_primary_chosen_in_the_review_is_kept_and_an_accepted_pair_says_so() -> None:
     members = frozenset(("/p/IMG_1.CR2", "/p/IMG_1.JPG"))
-    found = grouped(raw_and_jpeg(), pair_decisions={members: ("accept", "/p/IMG_1.CR2")})
+    found = grouped(raw_and_jpeg(), pair_decisions={members: (PairDecision.ACCEPT, "/p/IMG_1.CR2")})
     ((pair),) = found.pairs
     assert pair.primary == "/p/IMG_1.CR2"
     assert pair.reasons[:2] == ("accepted in the review", "primary chosen in the review")

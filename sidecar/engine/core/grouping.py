@@ -21,14 +21,15 @@ from sidecar.engine.core.dedup import (
     exact_groups,
     near_groups,
 )
-from sidecar.engine.core.models import Member, NearEdge
+from sidecar.engine.core.models import GroupDecision, Member, NearEdge, PairDecision
 from sidecar.engine.core.pairing import Pair, PairingRules, PairKind, find_pairs
 
 # (tier, owner, keeper, reasons, distance, reclaim, members): a group as the store takes it
 GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
 # (kind, owner, primary, reasons, members): a pair as the store takes it
 PairRow = tuple[str, str, str, list[str], list[Member]]
-PairDecisions = Mapping[frozenset[str], tuple[str, str | None]]  # members -> (kind, primary)
+# members -> (decision, primary): pairs people decided about in the review
+PairDecisions = Mapping[frozenset[str], tuple[PairDecision, str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +54,13 @@ class Findings:
         return {kind.value: sum(1 for p in self.pairs if p.kind is kind) for kind in PairKind}
 
 
-def decisions_from(rows: Iterable[tuple[str, Sequence[str]]]) -> Decisions:
+def decisions_from(rows: Iterable[tuple[GroupDecision, Sequence[str]]]) -> Decisions:
     """Stored review decisions, (kind, member keys): "not duplicates" separates every two of
     the members; any other kind keeps the set together."""
     not_dup: set[frozenset[str]] = set()
     kept: list[frozenset[str]] = []
     for kind, keys in rows:
-        if kind == "not_duplicates":
+        if kind is GroupDecision.NOT_DUPLICATES:
             not_dup |= {frozenset((a, b)) for n, a in enumerate(keys) for b in keys[n + 1 :]}
         else:
             kept.append(frozenset(keys))
@@ -119,14 +120,14 @@ def decided(pairs: list[Pair], decisions: PairDecisions) -> list[Pair]:
     accepted ones say so (write-back stacks them whatever their kind)."""
     out = []
     for pair in pairs:
-        kind, primary = decisions.get(frozenset(pair.members), ("", None))
-        if kind == "reject":
+        kind, primary = decisions.get(frozenset(pair.members), (None, None))
+        if kind is PairDecision.REJECT:
             continue
         if primary in pair.members and primary != pair.primary:
             pair = replace(
                 pair, primary=primary, reasons=("primary chosen in the review", *pair.reasons)
             )
-        if kind == "accept":
+        if kind is PairDecision.ACCEPT:
             pair = replace(pair, reasons=("accepted in the review", *pair.reasons))
         out.append(pair)
     return out

@@ -8,9 +8,11 @@ from typing import Protocol
 
 from sidecar.engine.core.models import (
     FingerprintRow,
+    GroupDecision,
     MediaItem,
     Member,
     NearEdge,
+    PairDecision,
     StoredGroup,
     StoredPair,
 )
@@ -61,13 +63,15 @@ class AnalysisResults(Protocol):
     async def add_edges(self, edges: Sequence[NearEdge], *, replace_all: bool = False) -> None:
         """Store edges; of two between the same contents the closer one is kept."""
 
-    async def decide_pair(self, members: Sequence[str], kind: str, primary: str | None) -> None:
+    async def decide_pair(
+        self, members: Sequence[str], kind: PairDecision, primary: str | None
+    ) -> None:
         """Record a person's decision about a pair."""
 
     async def undecide_pair(self, members: Sequence[str]) -> None:
         """Forget a person's decision about a pair."""
 
-    async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
+    async def pair_decisions(self) -> dict[frozenset[str], tuple[PairDecision, str | None]]:
         """Members -> (decision, primary) of every decided pair."""
 
     async def results_stamp(self) -> tuple[int | None, int | None]:
@@ -88,11 +92,13 @@ class AnalysisResults(Protocol):
     async def set_edge_plan(self, plan: str) -> None:
         """Record the settings the stored edges were found with."""
 
-    async def decisions(self) -> list[tuple[str, list[str]]]:
+    async def decisions(self) -> list[tuple[GroupDecision, list[str]]]:
         """(decision, members) of every group decision."""
 
-    async def decide(self, kind: str, members: Sequence[str], note: str | None = None) -> None:
+    async def decide(
+        self, kind: GroupDecision, members: Sequence[str], note: str | None = None
+    ) -> None:
         """Record a person's decision about a group."""
 
-    async def undecide(self, kind: str, members: Sequence[str]) -> None:
+    async def undecide(self, kind: GroupDecision, members: Sequence[str]) -> None:
         """Forget a person's decision about a group."""

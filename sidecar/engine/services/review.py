@@ -10,7 +10,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from sidecar.engine.core.models import JobState, Member, StoredGroup, StoredPair
+from sidecar.engine.core.models import (
+    GroupDecision,
+    JobState,
+    Member,
+    MemberVerdict,
+    PairDecision,
+    StoredGroup,
+    StoredPair,
+)
 from sidecar.engine.ports import (
     Analysis,
     AnalysisResults,
@@ -56,13 +64,21 @@ class Overview:
 class Verdict:
     """What was decided about a duplicate group. `state` (shown in the list): "not dup",
     "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
-    group), or "". `marks`: member key -> "keep", "trash", "out", "stack", "not dup" or ""
-    (undecided: the suggested keeper is "keep"). `keeper`: the member kept (the suggested
+    group), or "". `marks`: member key -> what was decided about it (undecided: the
+    suggested keeper is KEEP, the others UNDECIDED). `keeper`: the member kept (the suggested
     keeper until a person chose another)."""
 
     state: str
-    marks: dict[str, str]
+    marks: dict[str, MemberVerdict]
     keeper: str
+
+
+# how the pairs list shows a decided pair
+_PAIR_STATES = {
+    PairDecision.ACCEPT: "accepted",
+    PairDecision.REJECT: "rejected",
+    PairDecision.PRIMARY: "primary set",
+}
 
 
 def _verdict(
@@ -76,19 +92,26 @@ def _verdict(
     trash = {m.key for m in g.members if m.asset_id in queued}
     out = ReviewService._out(g, separated)
     if frozenset(m.key for m in g.members) in not_dup:
-        state, rest = "not dup", {m.key: "not dup" for m in g.members}
+        state = MemberVerdict.NOT_DUP.value
+        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.NOT_DUP)
     elif ids and ids in stacked:
-        state, rest = "stack", {m.key: "stack" for m in g.members}
+        state = MemberVerdict.STACK.value
+        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.STACK)
     elif trash:
-        state = f"trash {len(trash)}"
-        rest = {m.key: "trash" if m.key in trash else "keep" for m in g.members}
+        state = f"{MemberVerdict.TRASH} {len(trash)}"
+        rest = {
+            m.key: MemberVerdict.TRASH if m.key in trash else MemberVerdict.KEEP for m in g.members
+        }
     else:
-        state = f"{len(out)} out" if out else ""
-        rest = {m.key: "keep" if m.key == g.keeper else "" for m in g.members}
-    if state != "not dup":  # "not duplicates" of two: each is "out" of the other too
-        rest = {k: "out" if k in out else mark for k, mark in rest.items()}
+        state = f"{len(out)} {MemberVerdict.OUT}" if out else ""
+        rest = {
+            m.key: MemberVerdict.KEEP if m.key == g.keeper else MemberVerdict.UNDECIDED
+            for m in g.members
+        }
+    if state != MemberVerdict.NOT_DUP:  # "not duplicates" of two: each is "out" of the other
+        rest = {k: MemberVerdict.OUT if k in out else mark for k, mark in rest.items()}
     marks = rest
-    kept = [m for m in g.members if marks[m.key] == "keep"]
+    kept = [m for m in g.members if marks[m.key] is MemberVerdict.KEEP]
     keeper = g.keeper if g.keeper in {m.key for m in kept} or not kept else kept[0].key
     if trash and len(kept) > 1:  # kept: the chosen member and members Immich does not have
         keeper = next((m.key for m in kept if m.asset_id), keeper)
@@ -162,7 +185,7 @@ class ReviewService:
         sets = {
             frozenset(keys)
             for kind, keys in await self.analysis.decisions()
-            if kind == "not_duplicates"
+            if kind is GroupDecision.NOT_DUPLICATES
         }
         return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
 
@@ -189,12 +212,11 @@ class ReviewService:
     async def pair_states(self, pairs: list[StoredPair]) -> dict[int, str]:
         """ "accepted", "rejected" or "primary set" for pairs a person decided about."""
         decided = await self.analysis.pair_decisions()
-        words = {"accept": "accepted", "reject": "rejected", "primary": "primary set"}
         out = {}
         for p in pairs:
-            kind, _ = decided.get(frozenset(m.key for m in p.members), ("", None))
-            if kind:
-                out[p.id] = words[kind]
+            kind, _ = decided.get(frozenset(m.key for m in p.members), (None, None))
+            if kind is not None:
+                out[p.id] = _PAIR_STATES[kind]
         return out
 
     async def undo_decision(self, group: StoredGroup) -> None:
@@ -205,10 +227,10 @@ class ReviewService:
             await self.decisions.keep(ids)
             await self.journal.undecide_stack(ids)
         keys = [m.key for m in group.members]
-        await self.analysis.undecide("not_duplicates", keys)
+        await self.analysis.undecide(GroupDecision.NOT_DUPLICATES, keys)
         for n, a in enumerate(keys):
             for b in keys[n + 1 :]:
-                await self.analysis.undecide("not_duplicates", [a, b])
+                await self.analysis.undecide(GroupDecision.NOT_DUPLICATES, [a, b])
 
     async def not_this_one(self, group: StoredGroup, member: str) -> None:
         """This member is no duplicate of the others (persisted per pair: the next analysis
@@ -216,12 +238,12 @@ class ReviewService:
         leave it alone."""
         note = f"review: out of {group.tier} group {group.id}"
         for other in (m.key for m in group.members if m.key != member):
-            await self.analysis.decide("not_duplicates", [member, other], note=note)
+            await self.analysis.decide(GroupDecision.NOT_DUPLICATES, [member, other], note=note)
 
     async def not_duplicates(self, group: StoredGroup) -> None:
         """Persisted: later analyses never group these members again."""
         await self.analysis.decide(
-            "not_duplicates",
+            GroupDecision.NOT_DUPLICATES,
             [m.key for m in group.members],
             note=f"review: {group.tier} group {group.id}",
         )
@@ -271,18 +293,23 @@ class ReviewService:
 
     async def reject_pair(self, pair: StoredPair) -> None:
         """Not a pair: never formed again (persisted)."""
-        await self.analysis.decide_pair([m.key for m in pair.members], "reject", None)
+        await self.analysis.decide_pair([m.key for m in pair.members], PairDecision.REJECT, None)
 
     async def accept_pair(self, pair: StoredPair) -> None:
         """A person confirms the pair: the next plan stacks it (primary on top) even when its
         kind is not one `writeback.stacks` stacks by itself."""
-        await self.analysis.decide_pair([m.key for m in pair.members], "accept", pair.primary)
+        await self.analysis.decide_pair(
+            [m.key for m in pair.members], PairDecision.ACCEPT, pair.primary
+        )
 
     async def choose_primary(self, pair: StoredPair, primary: str) -> None:
         """A new primary; an accepted pair stays accepted."""
         keys = [m.key for m in pair.members]
-        kind, _ = (await self.analysis.pair_decisions()).get(frozenset(keys), ("", None))
-        await self.analysis.decide_pair(keys, "accept" if kind == "accept" else "primary", primary)
+        kind, _ = (await self.analysis.pair_decisions()).get(frozenset(keys), (None, None))
+        accepted = kind is PairDecision.ACCEPT
+        await self.analysis.decide_pair(
+            keys, PairDecision.ACCEPT if accepted else PairDecision.PRIMARY, primary
+        )
 
     async def undo_pair_decision(self, pair: StoredPair) -> None:
         await self.analysis.undecide_pair([m.key for m in pair.members])

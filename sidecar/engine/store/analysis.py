@@ -8,9 +8,11 @@ from collections.abc import Sequence
 
 from sidecar.engine.core.models import (
     FingerprintRow,
+    GroupDecision,
     MediaItem,
     Member,
     NearEdge,
+    PairDecision,
     StoredGroup,
     StoredPair,
     join_path,
@@ -260,13 +262,15 @@ class AnalysisStore:
                 [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
             )
 
-    async def decide_pair(self, members: Sequence[str], kind: str, primary: str | None) -> None:
+    async def decide_pair(
+        self, members: Sequence[str], kind: PairDecision, primary: str | None
+    ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO pair_decisions (members, kind, primary_key, made_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (members) DO UPDATE SET kind = excluded.kind,"
                 " primary_key = excluded.primary_key, made_at = excluded.made_at",
-                (json.dumps(sorted(set(members))), kind, primary, utcnow()),
+                (json.dumps(sorted(set(members))), kind.value, primary, utcnow()),
             )
 
     async def undecide_pair(self, members: Sequence[str]) -> None:
@@ -275,9 +279,9 @@ class AnalysisStore:
                 "DELETE FROM pair_decisions WHERE members = ?", (json.dumps(sorted(set(members))),)
             )
 
-    async def pair_decisions(self) -> dict[frozenset[str], tuple[str, str | None]]:
+    async def pair_decisions(self) -> dict[frozenset[str], tuple[PairDecision, str | None]]:
         rows = await self.db.fetchall("SELECT members, kind, primary_key FROM pair_decisions")
-        return {frozenset(json.loads(r[0])): (r[1], r[2]) for r in rows}
+        return {frozenset(json.loads(r[0])): (PairDecision(r[1]), r[2]) for r in rows}
 
     async def results_stamp(self) -> tuple[int | None, int | None]:
         """Which analysis the stored groups and pairs come from (changes with every analysis
@@ -309,23 +313,25 @@ class AnalysisStore:
     async def set_edge_plan(self, plan: str) -> None:
         await set_meta(self.db, "analysis.edges", plan)
 
-    async def decisions(self) -> list[tuple[str, list[str]]]:
+    async def decisions(self) -> list[tuple[GroupDecision, list[str]]]:
         rows = await self.db.fetchall("SELECT kind, members FROM decisions ORDER BY id")
-        return [(r[0], json.loads(r[1])) for r in rows]
+        return [(GroupDecision(r[0]), json.loads(r[1])) for r in rows]
 
-    async def decide(self, kind: str, members: Sequence[str], note: str | None = None) -> None:
+    async def decide(
+        self, kind: GroupDecision, members: Sequence[str], note: str | None = None
+    ) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "INSERT OR IGNORE INTO decisions (kind, members, made_at, note)"
                 " VALUES (?, ?, ?, ?)",
-                (kind, json.dumps(sorted(set(members))), utcnow(), note),
+                (kind.value, json.dumps(sorted(set(members))), utcnow(), note),
             )
 
-    async def undecide(self, kind: str, members: Sequence[str]) -> None:
+    async def undecide(self, kind: GroupDecision, members: Sequence[str]) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "DELETE FROM decisions WHERE kind = ? AND members = ?",
-                (kind, json.dumps(sorted(set(members)))),
+                (kind.value, json.dumps(sorted(set(members)))),
             )
 
 

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.core.models import Member, StoredGroup
+from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
@@ -96,7 +96,8 @@ class GroupView(SidecarScreen):
         path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
         table.add_columns("", path, "fmt", "size", "pixels", "taken")
         for m in self.group.members:
-            mark = "keep" if m.key == self.group.keeper else ""
+            keeper = m.key == self.group.keeper
+            mark = MemberVerdict.KEEP if keeper else MemberVerdict.UNDECIDED
             where = m.path or m.key
             pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
             name = where.rsplit("/", 1)[-1]

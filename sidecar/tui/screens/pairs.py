@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.core.models import StoredPair
+from sidecar.engine.core.models import PairDecision, StoredPair
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.paged import PagedList
@@ -97,13 +97,13 @@ class Pairs(PagedList[StoredPair]):
         if not 0 <= row < len(self.loaded):
             return
         pair, review = self.loaded[row], self.review
-        if what == "accept":
+        if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
             note = "accepted: the next apply stacks it in Immich"
-        elif what == "reject":
+        elif what == PairDecision.REJECT:
             await review.reject_pair(pair)
             note = "not a pair (the next analysis drops it)"
-        elif what == "primary":
+        elif what == PairDecision.PRIMARY:
             keys = [m.key for m in pair.members]
             if len(keys) < 2:
                 return
@@ -122,5 +122,5 @@ class Pairs(PagedList[StoredPair]):
             note = "no decision about this pair now"
         await self.update_states([row])
         self.app.notify(f"Recorded: {note}")
-        if what != "primary" and row + 1 < table.row_count:
+        if what != PairDecision.PRIMARY and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)

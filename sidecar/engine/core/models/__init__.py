@@ -10,6 +10,12 @@ from sidecar.engine.core.models.analysis import (
     StoredGroup,
     StoredPair,
 )
+from sidecar.engine.core.models.decisions import (
+    GroupDecision,
+    MemberVerdict,
+    PairDecision,
+    TrashDecision,
+)
 from sidecar.engine.core.models.inventory import (
     AssetLink,
     AssetRow,
@@ -30,6 +36,7 @@ __all__ = [
     "AssetRow",
     "FileRecord",
     "FingerprintRow",
+    "GroupDecision",
     "HashedFile",
     "JobState",
     "JournalAction",
@@ -38,8 +45,10 @@ __all__ = [
     "Marks",
     "MediaItem",
     "Member",
+    "MemberVerdict",
     "NearEdge",
     "Operation",
+    "PairDecision",
     "Rejection",
     "Root",
     "Run",
@@ -47,6 +56,7 @@ __all__ = [
     "StoredGroup",
     "StoredPair",
     "SyncState",
+    "TrashDecision",
     "UpsertCounts",
     "join_path",
 ]

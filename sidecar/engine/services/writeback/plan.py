@@ -4,7 +4,7 @@ plan each owner against Immich's state (`owner_plan`). Nothing is written to Imm
 from __future__ import annotations
 
 from sidecar.engine.core.drift import ReimportedMove
-from sidecar.engine.core.models import AssetLink, StoredGroup, StoredPair
+from sidecar.engine.core.models import AssetLink, PairDecision, StoredGroup, StoredPair
 from sidecar.engine.core.writeback import (
     ActionKind,
     GroupWish,
@@ -87,7 +87,7 @@ class Planner:
         accepted = {
             members
             for members, (kind, _) in (await self.analysis.pair_decisions()).items()
-            if kind == "accept"
+            if kind is PairDecision.ACCEPT
         }
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups, accepted)
         stack_wishes += [

@@ -22,18 +22,34 @@ KITTY_IMAGE = re.compile(rb"\x1b_Gi=\d+,m=[01],f=100[^;]*;[A-Za-z0-9+/]{16}")  #
 KITTY_PLACED = re.compile(rb"\x1b_Ga=p,i=\d+")  # ... and placed (unicode placeholders)
 
 
-@pytest.mark.parametrize("kind", ["sixel", "kitty", "plain"])
-async def test_previews_use_the_terminals_graphics(
-    photos: Path, settings: Settings, tmp_path: Path, kind: str
-) -> None:
+async def tui_in_a_terminal(
+    photos: Path,
+    settings: Settings,
+    tmp_path: Path,
+    kind: str,
+    *,
+    analyse: bool = True,
+    pixels: bool = True,
+) -> Terminal:
+    """The real `tui` command in a pseudo-terminal playing `kind`, on the sample photos
+    scanned (and analysed, unless asked not to)."""
     async with open_runtime(settings) as rt:
         await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
+        if analyse:
+            await rt.analyze.analyze()
     config = tmp_path / "sidecar.toml"
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
     env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, kind)
+    argv = [sys.executable, "-m", "sidecar", "--config", str(config), "tui"]
+    return Terminal(argv, env, kind, pixels=pixels)
+
+
+@pytest.mark.parametrize("kind", ["sixel", "kitty", "plain"])
+async def test_previews_use_the_terminals_graphics(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    term = await tui_in_a_terminal(photos, settings, tmp_path, kind)
     try:
         assert term.wait_for(b"Inventory"), term.output[-2000:]
         term.send(b"g")
@@ -74,15 +90,7 @@ async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
     """As `docker exec -it` gives: the terminal reports its size in cells but not in pixels
     and does not answer the pixel-size query. textual-image falls back to default cell sizes;
     none of its warnings may reach the screen."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-    config = tmp_path / "sidecar.toml"
-    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    argv = [sys.executable, "-m", "sidecar", "--config", str(config), "tui"]
-    term = Terminal(argv, env, kind, pixels=False)
+    term = await tui_in_a_terminal(photos, settings, tmp_path, kind, pixels=False)
     try:
         assert term.wait_for(b"Inventory"), term.output[-2000:]
         term.send(b"g")
@@ -109,13 +117,7 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
 ) -> None:
     """`A` on the dashboard fingerprints in worker processes while Textual holds the screen
     (its stderr capture has no file descriptor: the pool must not depend on one)."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])  # scanned, not analysed
-    config = tmp_path / "sidecar.toml"
-    config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    term = Terminal([sys.executable, "-m", "sidecar", "--config", str(config), "tui"], env, "plain")
+    term = await tui_in_a_terminal(photos, settings, tmp_path, "plain", analyse=False)
     try:
         assert term.wait_for(b"press N to analyse"), term.output[-2000:]
         term.send(b"N")

@@ -14,11 +14,11 @@ from sidecar.engine.core.models import (
     GroupDecision,
     JobState,
     Member,
-    MemberVerdict,
     PairDecision,
     StoredGroup,
     StoredPair,
 )
+from sidecar.engine.core.verdicts import PAIR_STATES, Verdict, members_out, verdict
 from sidecar.engine.ports import (
     Analysis,
     AnalysisResults,
@@ -35,11 +35,7 @@ from sidecar.engine.support.errors import JobError
 from sidecar.engine.support.pools import new_process_pool
 from sidecar.settings import Settings
 
-__all__ = [
-    "Overview",
-    "ReviewService",
-    "Verdict",
-]
+__all__ = ["Overview", "ReviewService"]
 
 
 @dataclass(slots=True)
@@ -58,64 +54,6 @@ class Overview:
     drift: dict[str, int] = field(default_factory=dict)
     trash_pending: int = 0
     per_user: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What was decided about a duplicate group. `state` (shown in the list): "not dup",
-    "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
-    group), or "". `marks`: member key -> what was decided about it (undecided: the
-    suggested keeper is KEEP, the others UNDECIDED). `keeper`: the member kept (the suggested
-    keeper until a person chose another)."""
-
-    state: str
-    marks: dict[str, MemberVerdict]
-    keeper: str
-
-
-# how the pairs list shows a decided pair
-_PAIR_STATES = {
-    PairDecision.ACCEPT: "accepted",
-    PairDecision.REJECT: "rejected",
-    PairDecision.PRIMARY: "primary set",
-}
-
-
-def _verdict(
-    g: StoredGroup,
-    not_dup: set[frozenset[str]],
-    separated: set[frozenset[str]],
-    stacked: set[frozenset[str]],
-    queued: dict[str, str],
-) -> Verdict:
-    ids = frozenset(m.asset_id for m in g.members if m.asset_id)
-    trash = {m.key for m in g.members if m.asset_id in queued}
-    out = ReviewService._out(g, separated)
-    if frozenset(m.key for m in g.members) in not_dup:
-        state = MemberVerdict.NOT_DUP.value
-        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.NOT_DUP)
-    elif ids and ids in stacked:
-        state = MemberVerdict.STACK.value
-        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.STACK)
-    elif trash:
-        state = f"{MemberVerdict.TRASH} {len(trash)}"
-        rest = {
-            m.key: MemberVerdict.TRASH if m.key in trash else MemberVerdict.KEEP for m in g.members
-        }
-    else:
-        state = f"{len(out)} {MemberVerdict.OUT}" if out else ""
-        rest = {
-            m.key: MemberVerdict.KEEP if m.key == g.keeper else MemberVerdict.UNDECIDED
-            for m in g.members
-        }
-    if state != MemberVerdict.NOT_DUP:  # "not duplicates" of two: each is "out" of the other
-        rest = {k: MemberVerdict.OUT if k in out else mark for k, mark in rest.items()}
-    marks = rest
-    kept = [m for m in g.members if marks[m.key] is MemberVerdict.KEEP]
-    keeper = g.keeper if g.keeper in {m.key for m in kept} or not kept else kept[0].key
-    if trash and len(kept) > 1:  # kept: the chosen member and members Immich does not have
-        keeper = next((m.key for m in kept if m.asset_id), keeper)
-    return Verdict(state, marks, keeper)
 
 
 class ReviewService:
@@ -189,22 +127,16 @@ class ReviewService:
         }
         return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
 
-    @staticmethod
-    def _out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:
-        """Members said to be no duplicate of any other member of the group."""
-        keys = [m.key for m in group.members]
-        return {k for k in keys if all(frozenset((k, o)) in separated for o in keys if o != k)}
-
     async def outs(self, group: StoredGroup) -> set[str]:
         _, pairs = await self._not_duplicates()
-        return self._out(group, pairs)
+        return members_out(group, pairs)
 
     async def group_verdicts(self, groups: list[StoredGroup]) -> dict[int, Verdict]:
         """What a person already decided about each group (see `Verdict`), by group id."""
         not_dup, separated = await self._not_duplicates()
         stacked = {frozenset(ids) for _, ids in await self.journal.stacks_decided()}
         queued = await self.journal.trash_decided()
-        return {g.id: _verdict(g, not_dup, separated, stacked, queued) for g in groups}
+        return {g.id: verdict(g, not_dup, separated, stacked, queued) for g in groups}
 
     async def group_verdict(self, group: StoredGroup) -> Verdict:
         return (await self.group_verdicts([group]))[group.id]
@@ -216,7 +148,7 @@ class ReviewService:
         for p in pairs:
             kind, _ = decided.get(frozenset(m.key for m in p.members), (None, None))
             if kind is not None:
-                out[p.id] = _PAIR_STATES[kind]
+                out[p.id] = PAIR_STATES[kind]
         return out
 
     async def undo_decision(self, group: StoredGroup) -> None:

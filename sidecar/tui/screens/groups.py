@@ -13,7 +13,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.core.models import StoredGroup
-from sidecar.engine.services.review import Verdict
+from sidecar.engine.core.verdicts import Verdict
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices

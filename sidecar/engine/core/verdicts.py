@@ -1,0 +1,72 @@
+"""What a person decided about a duplicate group or a pair, as the review shows it (pure):
+the group's state in the list, a verdict per member, and the member kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sidecar.engine.core.models import MemberVerdict, PairDecision, StoredGroup
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What was decided about a duplicate group. `state` (shown in the list): "not dup",
+    "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
+    group), or "". `marks`: member key -> what was decided about it (undecided: the
+    suggested keeper is KEEP, the others UNDECIDED). `keeper`: the member kept (the suggested
+    keeper until a person chose another)."""
+
+    state: str
+    marks: dict[str, MemberVerdict]
+    keeper: str
+
+
+# how the pairs list shows a decided pair
+PAIR_STATES = {
+    PairDecision.ACCEPT: "accepted",
+    PairDecision.REJECT: "rejected",
+    PairDecision.PRIMARY: "primary set",
+}
+
+
+def verdict(
+    g: StoredGroup,
+    not_dup: set[frozenset[str]],
+    separated: set[frozenset[str]],
+    stacked: set[frozenset[str]],
+    queued: dict[str, str],
+) -> Verdict:
+    ids = frozenset(m.asset_id for m in g.members if m.asset_id)
+    trash = {m.key for m in g.members if m.asset_id in queued}
+    out = members_out(g, separated)
+    if frozenset(m.key for m in g.members) in not_dup:
+        state = MemberVerdict.NOT_DUP.value
+        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.NOT_DUP)
+    elif ids and ids in stacked:
+        state = MemberVerdict.STACK.value
+        rest = dict.fromkeys((m.key for m in g.members), MemberVerdict.STACK)
+    elif trash:
+        state = f"{MemberVerdict.TRASH} {len(trash)}"
+        rest = {
+            m.key: MemberVerdict.TRASH if m.key in trash else MemberVerdict.KEEP for m in g.members
+        }
+    else:
+        state = f"{len(out)} {MemberVerdict.OUT}" if out else ""
+        rest = {
+            m.key: MemberVerdict.KEEP if m.key == g.keeper else MemberVerdict.UNDECIDED
+            for m in g.members
+        }
+    if state != MemberVerdict.NOT_DUP:  # "not duplicates" of two: each is "out" of the other
+        rest = {k: MemberVerdict.OUT if k in out else mark for k, mark in rest.items()}
+    marks = rest
+    kept = [m for m in g.members if marks[m.key] is MemberVerdict.KEEP]
+    keeper = g.keeper if g.keeper in {m.key for m in kept} or not kept else kept[0].key
+    if trash and len(kept) > 1:  # kept: the chosen member and members Immich does not have
+        keeper = next((m.key for m in kept if m.asset_id), keeper)
+    return Verdict(state, marks, keeper)
+
+
+def members_out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:
+    """Members said to be no duplicate of any other member of the group."""
+    keys = [m.key for m in group.members]
+    return {k for k in keys if all(frozenset((k, o)) in separated for o in keys if o != k)}

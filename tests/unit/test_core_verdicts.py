@@ -1,0 +1,53 @@
+"""What the review shows of a person's decisions about a group (core/verdicts.py): values in,
+values out."""
+
+from __future__ import annotations
+
+from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
+from sidecar.engine.core.verdicts import members_out, verdict
+
+K, U = MemberVerdict.KEEP, MemberVerdict.UNDECIDED
+
+
+def group(*keys: str, keeper: str = "a") -> StoredGroup:
+    members = [Member(k, f"/p/{k}.jpg", f"id-{k}") for k in keys]
+    return StoredGroup(1, "exact", "owner", keeper, [], 0, 0, members)
+
+
+def pairs_of(*keys: str) -> set[frozenset[str]]:
+    return {frozenset((a, b)) for a in keys for b in keys if a != b}
+
+
+def test_an_undecided_group_keeps_its_suggested_keeper() -> None:
+    v = verdict(group("a", "b", "c"), set(), set(), set(), {})
+    assert (v.state, v.keeper) == ("", "a")
+    assert v.marks == {"a": K, "b": U, "c": U}
+
+
+def test_not_duplicates_marks_every_member() -> None:
+    g = group("a", "b")
+    v = verdict(g, {frozenset({"a", "b"})}, pairs_of("a", "b"), set(), {})
+    assert v.state == "not dup"
+    assert set(v.marks.values()) == {MemberVerdict.NOT_DUP}
+
+
+def test_a_stacked_group_says_stack() -> None:
+    v = verdict(group("a", "b"), set(), set(), {frozenset({"id-a", "id-b"})}, {})
+    assert v.state == "stack"
+    assert set(v.marks.values()) == {MemberVerdict.STACK}
+
+
+def test_trash_decisions_count_and_keep_the_chosen_member() -> None:
+    v = verdict(group("a", "b", "c"), set(), set(), set(), {"id-a": "x", "id-c": "x"})
+    assert v.state == "trash 2"
+    assert v.marks == {"a": MemberVerdict.TRASH, "b": K, "c": MemberVerdict.TRASH}
+    assert v.keeper == "b"  # the suggested keeper went to the trash: the one kept is named
+
+
+def test_a_member_taken_out_is_out_of_the_others() -> None:
+    g = group("a", "b", "c")
+    separated = {frozenset({"c", "a"}), frozenset({"c", "b"})}
+    assert members_out(g, separated) == {"c"}
+    v = verdict(g, set(), separated, set(), {})
+    assert v.state == "1 out"
+    assert v.marks["c"] is MemberVerdict.OUT

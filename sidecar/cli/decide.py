@@ -88,7 +88,11 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _keepers(args: argparse.Namespace, settings: Settings) -> int:
     if args.members:
-        raise SettingsError("decide keepers takes no members (use --tier and --under)")
+        raise SettingsError(
+            "--batch takes no asset ids"
+            if args.batch is not None
+            else "decide keepers takes no members (use --tier and --under)"
+        )
     if args.batch is not None:
         if args.kind != str(TrashDecision.KEEP):
             raise SettingsError("--batch goes with `decide keep` (take a keepers batch back)")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from sidecar.engine.core.models import Member
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
@@ -94,3 +95,32 @@ def test_decide_keepers_from_the_command_line(
     assert back.code == 0, back.err
     assert "keepers batch 1" in back.out
     assert cli("decide", "keep", "--batch", "1", env=env).code == 2  # nothing left of it
+
+
+async def test_a_group_whose_keeper_another_group_queues_is_skipped(
+    immich: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, assets = library(immich, photos)
+    settings = settings_for(immich, key, photos, state_dir)
+    await prepare(settings)
+    x, y, z = (assets[rel].id for rel in sorted(assets)[:3])
+    async with open_runtime(settings) as rt:
+        owner = immich.state.assets[x].owner_id
+
+        def member(a: str) -> Member:
+            return Member(a, None, a, 10)
+
+        # group 1 keeps x and queues y; group 2 would keep y: nothing of it would stay
+        await rt.analysis.replace_results(
+            0,
+            [
+                ("exact", owner, x, [], 0, 10, [member(x), member(y)]),
+                ("exact", owner, y, [], 0, 10, [member(y), member(z)]),
+            ],
+            [],
+        )
+        first, second = (g.id for g in await rt.analysis.groups(sort="id"))
+        result = await rt.keepers.accept_keepers()
+        assert (result.groups, result.queued) == (1, [y])
+        assert result.skipped == [(second, "it would trash every copy")]
+        assert first != second

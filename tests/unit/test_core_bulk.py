@@ -52,3 +52,12 @@ def test_tier_and_folder_filters_leave_other_groups_alone() -> None:
     assert plan_keepers(groups, {}, [], prefix="/p/tr").accepted == {}
     assert under(groups[0], None)
     assert under(groups[0], "/p")
+
+
+def test_a_copy_stays_in_groups_outside_the_view_too() -> None:
+    # the exact group would queue b; the near group (not in view) already has c queued
+    exact, near = group(1, "a", "b"), group(2, "d", "b", "c", tier="near")
+    plan = plan_keepers([exact, near], {}, ["id-d"], tier="exact")
+    assert plan.accepted == {1: ["id-b"]}
+    plan = plan_keepers([exact, near], {}, ["id-d", "id-c"], tier="exact")
+    assert plan.skipped == [(1, SkipReason.EVERY_COPY)]

@@ -4,6 +4,7 @@ decided, where the keeper is not an Immich asset, or where no copy would remain 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -47,28 +48,36 @@ def plan_keepers(
     tier: str | None = None,
     prefix: str | None = None,
 ) -> BulkPlan:
-    """`states`: the verdict state of each group ("" when undecided, see `core.verdicts`);
-    `queued`: asset ids already in the trash queue (counted as gone when checking that a copy
-    remains)."""
+    """`groups`: every group (those outside the view too: a copy must remain in each group the
+    queued assets belong to). `states`: the verdict state of each group ("" when undecided,
+    see `core.verdicts`); `queued`: asset ids already in the trash queue."""
+    every = list(groups)
+    holders: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for g in every:
+        ids = frozenset(m.asset_id for m in g.members if m.asset_id)
+        for a in ids:
+            holders[a].append(ids)
     plan = BulkPlan()
     doomed = set(queued)
-    for g in groups:
+    for g in every:
         if (tier and g.tier != tier) or not under(g, prefix):
             continue
         if states.get(g.id, ""):
             plan.skipped.append((g.id, SkipReason.DECIDED))
             continue
         keeper = next((m for m in g.members if m.key == g.keeper), None)
-        if keeper is None or not keeper.asset_id:
+        fresh = [
+            m for m in g.members if m.key != g.keeper and m.asset_id and m.asset_id not in doomed
+        ]
+        if keeper is None or not keeper.asset_id or not fresh:
             plan.skipped.append((g.id, SkipReason.LOCAL))
             continue
-        others = [m for m in g.members if m.key != g.keeper and m.asset_id]
-        ids = {m.asset_id for m in g.members if m.asset_id}
-        if not others or ids <= doomed | {m.asset_id for m in others}:
-            plan.skipped.append((g.id, SkipReason.EVERY_COPY if others else SkipReason.LOCAL))
+        new = {m.asset_id for m in fresh if m.asset_id}
+        after = doomed | new
+        if any(ids <= after for a in new for ids in holders[a]):
+            plan.skipped.append((g.id, SkipReason.EVERY_COPY))
             continue
-        fresh = [m for m in others if m.asset_id not in doomed]
         plan.accepted[g.id] = [m.asset_id for m in fresh if m.asset_id]
         plan.bytes += sum(m.size or 0 for m in fresh)
-        doomed.update(plan.accepted[g.id])
+        doomed = after
     return plan

@@ -42,7 +42,7 @@ class KeepersService:
 
     async def accept_keepers(self, tier: str | None = None, under: str | None = None) -> BulkResult:
         """One read of the groups, one of the decisions, one batched write."""
-        groups = await self.analysis.groups(1 << 62, 0, "id", tier)
+        groups = await self.analysis.groups(1 << 62, 0, "id")  # every tier: see plan_keepers
         not_dup = {
             frozenset(keys)
             for kind, keys in await self.analysis.decisions()

@@ -12,6 +12,7 @@ from sidecar.engine.services.analyze import AnalyzeService
 from sidecar.engine.services.check import CheckService
 from sidecar.engine.services.drift import DriftService
 from sidecar.engine.services.jobs import JobsService
+from sidecar.engine.services.keepers import KeepersService
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.scan import ScanService
 from sidecar.engine.services.status import StatusService
@@ -46,6 +47,7 @@ class Runtime:
     writeback: WritebackService
     jobs: JobsService
     review: ReviewService
+    keepers: KeepersService
 
 
 CHECK_READ_WINDOW_S = 10.0  # `check` is asked for an answer now, not after a restart
@@ -121,4 +123,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             jobs=jobs,
             writeback=writeback,
             review=review,
+            keepers=KeepersService(analysis, journal),
         )

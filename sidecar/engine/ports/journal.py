@@ -85,6 +85,9 @@ class Journal(Protocol):
     async def trash_decided(self) -> dict[str, str]:
         """Pending trash decisions: asset id -> when it was decided."""
 
+    async def trash_noted(self, prefix: str) -> list[tuple[str, str, str]]:
+        """(asset id, note, status) of the trash decisions whose note starts with `prefix`."""
+
     async def decide_stack(self, asset_ids: Sequence[str], owner: str) -> None:
         """A person decided these assets are stacked instead (primary first)."""
 

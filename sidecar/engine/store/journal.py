@@ -243,6 +243,14 @@ class JournalStore:
         )
         return {r[0]: r[1] for r in rows}
 
+    async def trash_noted(self, prefix: str) -> list[tuple[str, str, str]]:
+        """(asset id, note, status) of the trash decisions whose note starts with `prefix`."""
+        rows = await self.db.fetchall(
+            "SELECT asset_id, note, status FROM trash_decisions WHERE substr(note, 1, ?) = ?",
+            (len(prefix), prefix),
+        )
+        return [(r[0], r[1], r[2]) for r in rows]
+
     # -- stack-instead decisions -----------------------------------------------------------
 
     async def decide_stack(self, asset_ids: Sequence[str], owner: str) -> None:

@@ -1,0 +1,81 @@
+"""Accept the suggested keeper of every undecided duplicate group in a view at once, and take
+such a batch back. The other members go to the trash queue (nothing is written to Immich
+until `apply --trash-decided`), noted "keepers batch N" so the batch can be revoked as one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sidecar.engine.core.bulk import plan_keepers
+from sidecar.engine.core.models import GroupDecision
+from sidecar.engine.core.verdicts import verdict
+from sidecar.engine.ports import AnalysisResults, Journal
+
+__all__ = ["BATCH_NOTE", "BulkResult", "KeepersService"]
+
+BATCH_NOTE = "keepers batch "  # + the batch number, the note of each trash decision
+
+
+@dataclass(slots=True)
+class BulkResult:
+    batch: int | None  # None when nothing was queued
+    groups: int
+    queued: list[str]
+    bytes: int
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "groups": self.groups,
+            "queued_for_trash": len(self.queued),
+            "bytes": self.bytes,
+            "skipped": [{"group": g, "reason": r} for g, r in self.skipped],
+        }
+
+
+class KeepersService:
+    def __init__(self, analysis: AnalysisResults, journal: Journal) -> None:
+        self.analysis = analysis
+        self.journal = journal
+
+    async def accept_keepers(self, tier: str | None = None, under: str | None = None) -> BulkResult:
+        """One read of the groups, one of the decisions, one batched write."""
+        groups = await self.analysis.groups(1 << 62, 0, "id")  # every tier: see plan_keepers
+        not_dup = {
+            frozenset(keys)
+            for kind, keys in await self.analysis.decisions()
+            if kind is GroupDecision.NOT_DUPLICATES
+        }
+        separated = {frozenset((a, b)) for keys in not_dup for a in keys for b in keys if a != b}
+        stacked = {frozenset(ids) for _, ids in await self.journal.stacks_decided()}
+        queued = await self.journal.trash_decided()
+        states = {g.id: verdict(g, not_dup, separated, stacked, queued).state for g in groups}
+        plan = plan_keepers(groups, states, queued, tier=tier, prefix=under)
+        skipped = [(g, str(reason)) for g, reason in plan.skipped]
+        if not plan.queued:
+            return BulkResult(None, 0, [], 0, skipped)
+        batch = await self._next_batch()
+        await self.journal.decide_trash(plan.queued, f"{BATCH_NOTE}{batch}")
+        return BulkResult(batch, len(plan.accepted), plan.queued, plan.bytes, skipped)
+
+    async def undo_keepers(self, batch: int) -> list[str]:
+        """Take a batch back: its assets still in the trash queue leave it. Returns them."""
+        ids = [
+            a
+            for a, note, status in await self.journal.trash_noted(f"{BATCH_NOTE}{batch}")
+            if note == f"{BATCH_NOTE}{batch}" and status == "pending"
+        ]
+        if not ids:
+            raise ValueError(f"no asset of keepers batch {batch} is in the trash queue")
+        await self.journal.revoke_trash(ids)
+        return ids
+
+    async def _next_batch(self) -> int:
+        numbers = [
+            int(note[len(BATCH_NOTE) :])
+            for _, note, _ in await self.journal.trash_noted(BATCH_NOTE)
+            if note[len(BATCH_NOTE) :].isdigit()
+        ]
+        return max(numbers, default=0) + 1

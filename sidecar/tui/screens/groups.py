@@ -3,6 +3,7 @@ the member kept; enter opens a group (`group_view`)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from sidecar.engine.core.verdicts import Verdict
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
+from sidecar.tui.screens.decide import Decide, record
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import human, name_of, shorten
@@ -36,6 +38,7 @@ class Groups(PagedList[StoredGroup]):
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         **PagedList.FAILURES,
         "refresh_states": OnFailure(Show.ERROR, "cannot read the decisions"),
+        "record_decision": OnFailure(Show.PROBLEM, "Not recorded"),
     }
     KEEPER_COLUMN = 4
 
@@ -46,6 +49,9 @@ class Groups(PagedList[StoredGroup]):
         self.tier = 0
         self.resume_at = 0  # the row to show again when coming back from a group
         self.albums_warned = False
+        self.failed_row = 0  # the row of the last decision that failed
+        self.recording = asyncio.Lock()  # decisions are recorded one at a time, in order
+        self.epoch = 0  # a failed decision drops those pressed after it (not yet recorded)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,6 +145,41 @@ class Groups(PagedList[StoredGroup]):
         else:
             self.app.push_screen(view)
         return True
+
+    def decide(self, row: int, what: Decide, member: str) -> None:
+        """Queue a decision on the group on `row`: recorded after those pressed before it.
+        The worker is this list's, so it goes on while the group's screens change."""
+        self.record_decision(row, what, member, self.epoch)
+
+    @work(group="decide", exit_on_error=False)
+    async def record_decision(self, row: int, what: Decide, member: str, epoch: int) -> None:
+        async with self.recording:
+            if epoch != self.epoch:  # pressed before a failure was shown: not recorded
+                return
+            group = self.loaded[row]
+            try:
+                said = await record(self.review, group, what, member)
+            except BaseException:
+                self.epoch += 1
+                self.failed_row = row
+                raise
+            await self.update_states([row])
+            self.app.notify(said)
+            view = self.app.screen
+            if isinstance(view, GroupView) and view.index == row:
+                view.show_state()
+
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "record_decision" and isinstance(self.app.screen, GroupView):
+            # back to the group whose decision failed (once the group opened next is shown)
+            self.app.call_after_refresh(self.reopen_failed, worker, error)
+        else:
+            super().failed(worker, error)
+
+    def reopen_failed(self, worker: str, error: BaseException) -> None:
+        if isinstance(self.app.screen, GroupView) and self.app.screen.index != self.failed_row:
+            self.open_at(self.failed_row)
+        super().failed(worker, error)
 
     def action_sort(self) -> None:
         self.sort = (self.sort + 1) % len(SORTS)

@@ -3,6 +3,7 @@ and what was decided; accept (stack it in Immich), reject, change the primary, t
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sidecar.engine.core.models import PairDecision, StoredPair
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import clip, name_of, shorten
 from sidecar.tui.widgets.side_by_side import SideBySide
@@ -34,8 +36,13 @@ class Pairs(PagedList[StoredPair]):
     STATE_COLUMN = 3
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         **PagedList.FAILURES,
-        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+        "record_pair": OnFailure(Show.PROBLEM, "Not recorded"),
     }
+
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
+        self.recording = asyncio.Lock()  # decisions are recorded one at a time, in order
+        self.epoch = 0  # a failed decision drops those pressed after it (not yet recorded)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,23 +97,44 @@ class Pairs(PagedList[StoredPair]):
             None if other is None else ("other", name_of(other.key, p.members), other),
         )
 
-    @work(exclusive=True, group="pair-decide", exit_on_error=False)
-    async def action_decide(self, what: str) -> None:
+    def action_decide(self, what: str) -> None:
+        """Queued on the pair highlighted now, recorded after those pressed before it; the
+        cursor moves on at once (but for a primary: `c` again takes the next one)."""
         table = self.table
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
+        self.record_pair(row, what, self.epoch)
+        if what != PairDecision.PRIMARY and row + 1 < table.row_count:
+            table.move_cursor(row=row + 1)
+
+    @work(group="pair-decide", exit_on_error=False)
+    async def record_pair(self, row: int, what: str, epoch: int) -> None:
+        async with self.recording:
+            if epoch != self.epoch:  # pressed before a failure was shown: not recorded
+                return
+            try:
+                note = await self.record(row, what)
+            except BaseException:
+                self.epoch += 1
+                self.table.move_cursor(row=row)  # back to the pair whose decision failed
+                raise
+            if note:
+                await self.update_states([row])
+                self.app.notify(note)
+
+    async def record(self, row: int, what: str) -> str:
         pair, review = self.loaded[row], self.review
         if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
-            note = "accepted: the next apply stacks it in Immich"
-        elif what == PairDecision.REJECT:
+            return f"Pair {pair.id}: accepted, the next apply stacks it in Immich"
+        if what == PairDecision.REJECT:
             await review.reject_pair(pair)
-            note = "not a pair (the next analysis drops it)"
-        elif what == PairDecision.PRIMARY:
+            return f"Pair {pair.id}: not a pair (the next analysis drops it)"
+        if what == PairDecision.PRIMARY:
             keys = [m.key for m in pair.members]
             if len(keys) < 2:
-                return
+                return ""
             nxt = (
                 keys[(keys.index(pair.primary) + 1) % len(keys)]
                 if pair.primary in keys
@@ -114,13 +142,10 @@ class Pairs(PagedList[StoredPair]):
             )
             await review.choose_primary(pair, nxt)
             self.loaded[row] = pair = replace(pair, primary=nxt)
-            self.show_pair(row)
-            table.update_cell_at(Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22)))
-            note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
-        else:
-            await review.undo_pair_decision(pair)
-            note = "no decision about this pair now"
-        await self.update_states([row])
-        self.app.notify(f"Recorded: {note}")
-        if what != PairDecision.PRIMARY and row + 1 < table.row_count:
-            table.move_cursor(row=row + 1)
+            if self.table.cursor_row == row:
+                self.show_pair(row)
+            name = name_of(nxt, pair.members)
+            self.table.update_cell_at(Coordinate(row, 2), Text(shorten(name, 22)))
+            return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+        await review.undo_pair_decision(pair)
+        return f"Pair {pair.id}: no decision now"

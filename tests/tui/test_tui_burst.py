@@ -32,6 +32,12 @@ def copies(root: Path, count: int) -> None:
             img.save(root / folder / f"noise-{i:02}.png")
 
 
+def on_screen(app: Any) -> str:
+    """The terminal's text, line by line, as a person sees it."""
+    lines = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in lines)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_burst_of_decisions_in_the_group_view_is_every_decision_in_order(
     tmp_path: Path, settings: Settings, size: tuple[int, int]
@@ -55,6 +61,7 @@ async def test_a_burst_of_decisions_in_the_group_view_is_every_decision_in_order
             await settle(pilot)
             table = groups.table
             assert [str(table.get_row_at(r)[-1]) for r in range(GROUPS)] == ["not dup"] * GROUPS
+            assert "not dup" in on_screen(app)  # the decided column fits its words
             assert len(app._notifications) <= 1  # one at a time, not a pile over the table
         decisions = await rt.analysis.decisions()
     assert [kind for kind, _ in decisions] == ["not_duplicates"] * GROUPS
@@ -77,6 +84,10 @@ async def test_a_burst_of_accepts_in_the_pairs_list_accepts_each_pair(
             await pilot.press(*["a"] * count)
             await settle(pilot)
             states = [str(pairs.table.get_row_at(r)[3]) for r in range(count)]
+            await pilot.press("home")
+            await settle(pilot)
+            shown = on_screen(pilot.app)
+            assert shown.count("accepted") >= min(count, 3), shown  # whole, not "accepte"
             members = [frozenset(m.key for m in p.members) for p in pairs.loaded]
         decided = await rt.analysis.pair_decisions()
     assert states == ["accepted"] * count

@@ -125,7 +125,9 @@ class GroupView(SidecarScreen):
         )
         table = self.members
         for row, m in enumerate(self.group.members):
-            table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
+            table.update_cell_at(
+                Coordinate(row, 0), Text(verdict.marks.get(m.key, "")), update_width=True
+            )
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
         if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
             self.keeper = chosen
@@ -164,7 +166,9 @@ class GroupView(SidecarScreen):
         for row, m in enumerate(self.group.members):
             if self.immich_path(m):
                 table.update_cell_at(
-                    Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
+                    Coordinate(row, 1),
+                    Text(shorten(f"Immich: {self.label(m)}", 34)),
+                    update_width=True,
                 )
         self.show_sides()
         self.albums = await review.albums(self.group)

@@ -106,7 +106,9 @@ class Groups(PagedList[StoredGroup]):
         await super().update_states(rows)
         for row in rows:
             keeper = Text(self.keeper_cell(self.loaded[row]))
-            self.table.update_cell_at(Coordinate(row, self.KEEPER_COLUMN), keeper)
+            self.table.update_cell_at(
+                Coordinate(row, self.KEEPER_COLUMN), keeper, update_width=True
+            )
 
     def loaded_page(self) -> None:
         if not self.loaded:

@@ -145,7 +145,9 @@ class Pairs(PagedList[StoredPair]):
             if self.table.cursor_row == row:
                 self.show_pair(row)
             name = name_of(nxt, pair.members)
-            self.table.update_cell_at(Coordinate(row, 2), Text(shorten(name, 22)))
+            self.table.update_cell_at(
+                Coordinate(row, 2), Text(shorten(name, 22)), update_width=True
+            )
             return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
         await review.undo_pair_decision(pair)
         return f"Pair {pair.id}: no decision now"

@@ -49,7 +49,7 @@ class Groups(PagedList[StoredGroup]):
         self.tier = 0
         self.resume_at = 0  # the row to show again when coming back from a group
         self.albums_warned = False
-        self.failed_row = 0  # the row of the last decision that failed
+        self.failed_row: int | None = None  # the row of the last decision that failed
         self.recording = asyncio.Lock()  # decisions are recorded one at a time, in order
         self.epoch = 0  # a failed decision drops those pressed after it (not yet recorded)
 
@@ -149,26 +149,33 @@ class Groups(PagedList[StoredGroup]):
         return True
 
     def decide(self, row: int, what: Decide, member: str) -> None:
-        """Queue a decision on the group on `row`: recorded after those pressed before it.
-        The worker is this list's, so it goes on while the group's screens change."""
-        self.record_decision(row, what, member, self.epoch)
+        """Queue a decision on the group on `row` (that group, whatever the list shows when
+        it is recorded): recorded after those pressed before it. The worker is this list's,
+        so it goes on while the group's screens change."""
+        self.record_decision(row, self.loaded[row], what, member, self.epoch)
+
+    def still_at(self, row: int, group: StoredGroup) -> bool:
+        """The list still shows `group` on `row` (not read again, sorted or filtered since)."""
+        return row < len(self.loaded) and self.loaded[row] is group
 
     @work(group="decide", exit_on_error=False)
-    async def record_decision(self, row: int, what: Decide, member: str, epoch: int) -> None:
+    async def record_decision(
+        self, row: int, group: StoredGroup, what: Decide, member: str, epoch: int
+    ) -> None:
         async with self.recording:
             if epoch != self.epoch:  # pressed before a failure was shown: not recorded
                 return
-            group = self.loaded[row]
             try:
                 said = await record(self.review, group, what, member)
             except BaseException:
                 self.epoch += 1
-                self.failed_row = row
+                self.failed_row = row if self.still_at(row, group) else None
                 raise
-            await self.update_states([row])
+            if self.still_at(row, group):
+                await self.update_states([row])
             self.app.notify(said)
             view = self.app.screen
-            if isinstance(view, GroupView) and view.index == row:
+            if isinstance(view, GroupView) and view.group is group:
                 view.show_state()
 
     def failed(self, worker: str, error: BaseException) -> None:
@@ -179,8 +186,9 @@ class Groups(PagedList[StoredGroup]):
             super().failed(worker, error)
 
     def reopen_failed(self, worker: str, error: BaseException) -> None:
-        if isinstance(self.app.screen, GroupView) and self.app.screen.index != self.failed_row:
-            self.open_at(self.failed_row)
+        row, view = self.failed_row, self.app.screen
+        if row is not None and isinstance(view, GroupView) and view.index != row:
+            self.open_at(row)
         super().failed(worker, error)
 
     def action_sort(self) -> None:

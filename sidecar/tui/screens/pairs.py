@@ -104,27 +104,39 @@ class Pairs(PagedList[StoredPair]):
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
-        self.record_pair(row, what, self.epoch)
+        self.record_pair(row, self.loaded[row], what, self.epoch)
         if what != PairDecision.PRIMARY and row + 1 < table.row_count:
             table.move_cursor(row=row + 1)
 
     @work(group="pair-decide", exit_on_error=False)
-    async def record_pair(self, row: int, what: str, epoch: int) -> None:
+    async def record_pair(self, row: int, pair: StoredPair, what: str, epoch: int) -> None:
         async with self.recording:
             if epoch != self.epoch:  # pressed before a failure was shown: not recorded
                 return
             try:
-                note = await self.record(row, what)
+                note = await self.record(row, pair, what)
             except BaseException:
                 self.epoch += 1
-                self.table.move_cursor(row=row)  # back to the pair whose decision failed
+                if self.still_at(row, pair):
+                    self.table.move_cursor(row=row)  # back to the pair whose decision failed
                 raise
-            if note:
+            if note and self.still_at(row, pair):
                 await self.update_states([row])
+            if note:
                 self.app.notify(note)
 
-    async def record(self, row: int, what: str) -> str:
-        pair, review = self.loaded[row], self.review
+    def still_at(self, row: int, pair: StoredPair) -> bool:
+        """The list still shows `pair` on `row` (not read again since)."""
+        if row >= len(self.loaded):
+            return False
+        shown = self.loaded[row]
+        return shown.id == pair.id and shown.members == pair.members
+
+    async def record(self, row: int, pair: StoredPair, what: str) -> str:
+        """Record `what` about `pair` (pressed on `row`); what to say."""
+        review = self.review
+        if self.still_at(row, pair):
+            pair = self.loaded[row]  # with the primary an earlier `c` chose
         if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
             return f"Pair {pair.id}: accepted, the next apply stacks it in Immich"
@@ -141,10 +153,12 @@ class Pairs(PagedList[StoredPair]):
                 else keys[0]
             )
             await review.choose_primary(pair, nxt)
-            self.loaded[row] = pair = replace(pair, primary=nxt)
+            pair, name = replace(pair, primary=nxt), name_of(nxt, pair.members)
+            if not self.still_at(row, pair):
+                return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+            self.loaded[row] = pair
             if self.table.cursor_row == row:
                 self.show_pair(row)
-            name = name_of(nxt, pair.members)
             self.table.update_cell_at(
                 Coordinate(row, 2), Text(shorten(name, 22)), update_width=True
             )

@@ -26,6 +26,8 @@ from sidecar.tui.screens.pairs import Pairs
 from sidecar.tui.screens.problem import Problem
 from sidecar.tui.screens.writeback import Writeback
 
+NOTE_SECONDS = 4.0  # how long a notification stays (the next one replaces it sooner)
+
 __all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
 
@@ -70,7 +72,12 @@ class SidecarApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Notifications are plain text unless asked otherwise: they carry file names and
-        error messages (e.g. "[immich] url"), which must not be read as markup."""
+        error messages (e.g. "[immich] url"), which must not be read as markup. One at a
+        time: a new one replaces the one shown (a burst of decisions is not a pile of
+        toasts over the table); shown for NOTE_SECONDS unless asked otherwise."""
+        self.clear_notifications()
+        if timeout is None:
+            timeout = NOTE_SECONDS
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def main_screen(self, name: str) -> SidecarScreen:

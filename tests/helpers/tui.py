@@ -29,10 +29,10 @@ async def press(pilot: Any, *keys: str) -> None:
 
 
 @asynccontextmanager
-async def running(rt: Any) -> AsyncIterator[Any]:
-    """The app on `rt` in an 80x24 terminal, its first screen ready: the pilot."""
+async def running(rt: Any, size: tuple[int, int] = SIZE) -> AsyncIterator[Any]:
+    """The app on `rt` in an 80x24 terminal (or `size`), its first screen ready: the pilot."""
     app = SidecarApp(rt)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         yield pilot
 

@@ -397,15 +397,22 @@ async def test_dashboard_runs_sync_scan_and_analysis_now(
     async with open_runtime(settings) as rt, running(rt) as pilot:  # nothing run yet
         app = pilot.app
         assert "none (press N to analyse)" in text_of(app, "#summary")
+        said = []
         for key_ in ("R", "S", "N"):  # scan, sync, analyse: the daemon's services
             await press(pilot, key_)
             if isinstance(app.screen, Problem):
                 raise AssertionError(text_of(app, "#problem-message"))
+            (note,) = app._notifications  # one at a time: the last replaced the others
+            said.append(note.message)
         summary = text_of(app, "#summary")
-        messages = [n.message for n in app._notifications]
-        assert any(m.startswith("scan done") for m in messages)
-        assert any(m.startswith("sync done") for m in messages)
-        assert any(m.startswith("analyze done") for m in messages)
+        scan, sync, analysis = said  # sentences, never the report's JSON keys
+        assert scan.startswith("Scan: ")
+        assert " files" in scan
+        assert sync.startswith("Sync: ")
+        assert " assets" in sync
+        assert analysis.startswith("Analysis: ")
+        assert "exact and" in analysis
+        assert not any("_" in m for m in said), said
         assert "Immich assets 0" not in summary
         assert "exact 2" in summary
         await press(pilot, "g")

@@ -16,6 +16,7 @@ from sidecar.engine.services.review import Overview
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
+from sidecar.tui.reports import sentence
 from sidecar.tui.screens.base import SidecarScreen
 
 REFRESH_S = 10
@@ -106,9 +107,7 @@ class Dashboard(SidecarScreen):
     async def run_job(self, what: str) -> None:
         review = self.review
         calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}
-        self.app.notify(f"{what} started")
-        result = await calls[what]()
-        brief = ", ".join(f"{k} {v:,}" for k, v in (result or {}).items() if isinstance(v, int))
-        self.app.notify(f"{what} done" + (f": {brief}" if brief else ""))
+        self.app.notify(f"{what.capitalize()} started")
+        self.app.notify(sentence(what, await calls[what]()))
         self.post_message(ResultsChanged())
         self.refresh_data()

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.decide import Decide
 from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
 from sidecar.tui.widgets.side_by_side import SideBySide
 
@@ -34,6 +35,7 @@ class GroupList(Protocol):
     albums_warned: bool
 
     def open_at(self, row: int) -> bool: ...
+    def decide(self, row: int, what: Decide, member: str) -> None: ...
 
 
 class GroupView(SidecarScreen):
@@ -51,9 +53,6 @@ class GroupView(SidecarScreen):
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
         # Immich away: the review goes on without the albums (said once: see `failed`)
         "load_albums": OnFailure(Show.WARNING, "albums not available"),
-        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
-        "action_take_out": OnFailure(Show.PROBLEM, "Not recorded"),
-        "action_undo": OnFailure(Show.PROBLEM, "Not taken back"),
     }
 
     def __init__(self, groups: GroupList, index: int) -> None:
@@ -126,25 +125,21 @@ class GroupView(SidecarScreen):
         )
         table = self.members
         for row, m in enumerate(self.group.members):
-            table.update_cell_at(Coordinate(row, 0), Text(verdict.marks.get(m.key, "")))
+            table.update_cell_at(
+                Coordinate(row, 0), Text(verdict.marks.get(m.key, "")), update_width=True
+            )
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
         if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
             self.keeper = chosen
             self.show_sides()
 
-    @work(exclusive=True, group="decide", exit_on_error=False)
-    async def action_take_out(self) -> None:
+    def action_take_out(self) -> None:
         """The highlighted member is no duplicate of the others: it leaves the group at the
         next analysis; the others stay here to be decided (keep and stack leave it alone)."""
         member = self.highlighted()
         if member is None or len(self.group.members) < 2:
             return
-        await self.review.not_this_one(self.group, member.key)
-        self.app.notify(
-            f"Recorded: {self.label(member)} is not a duplicate of the others "
-            "(decide about the rest here; u takes it back)"
-        )
-        self.show_state()
+        self.groups.decide(self.index, Decide.OUT, member.key)
 
     def reasons_text(self) -> str:
         lines = [f"• {escape(r)}" for r in self.group.reasons]
@@ -171,7 +166,9 @@ class GroupView(SidecarScreen):
         for row, m in enumerate(self.group.members):
             if self.immich_path(m):
                 table.update_cell_at(
-                    Coordinate(row, 1), Text(shorten(f"Immich: {self.label(m)}", 34))
+                    Coordinate(row, 1),
+                    Text(shorten(f"Immich: {self.label(m)}", 34)),
+                    update_width=True,
                 )
         self.show_sides()
         self.albums = await review.albums(self.group)
@@ -239,31 +236,14 @@ class GroupView(SidecarScreen):
             self.app.notify("That was the last group loaded.")
             self.app.pop_screen()
 
-    @work(exclusive=True, group="decide", exit_on_error=False)
-    async def action_decide(self, what: str) -> None:
-        review, g = self.review, self.group
-        if what == "not":
-            await review.not_duplicates(g)
-            self.app.notify("Recorded: not duplicates (the next analysis honours it)")
-        elif what == "stack":
-            ids = await review.stack_instead(g)
-            self.app.notify(f"Recorded: stack these {len(ids)} in Immich (at the next apply)")
-        else:
-            member = self.keeper if what == "keeper" else self.highlighted()
-            if member is None:
-                return
-            queued = await review.keep(g, member.key)
-            self.app.notify(
-                f"Recorded: keep {name_of(member.key, g.members)}, "
-                f"{len(queued)} to the trash queue (T on the write-back screen applies it)"
-            )
+    def action_decide(self, what: str) -> None:
+        """Queued (in the order the keys were pressed) on this group and its member chosen
+        now; the next group opens at once (a failure comes back to this one)."""
+        member = self.keeper if what == Decide.KEEPER else self.highlighted()
+        if member is None:
+            return
+        self.groups.decide(self.index, Decide(what), member.key)
         self.next_group()
 
-    @work(exclusive=True, group="decide", exit_on_error=False)
-    async def action_undo(self) -> None:
-        await self.review.undo_decision(self.group)
-        self.app.notify(
-            "Taken back: no decision about this group now (what an apply already "
-            "did is undone on the write-back screen)"
-        )
-        self.show_state()
+    def action_undo(self) -> None:
+        self.groups.decide(self.index, Decide.UNDO, self.keeper.key)

@@ -3,6 +3,7 @@ the member kept; enter opens a group (`group_view`)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,6 +18,7 @@ from sidecar.engine.core.verdicts import Verdict
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
+from sidecar.tui.screens.decide import Decide, record
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import human, name_of, shorten
@@ -36,6 +38,7 @@ class Groups(PagedList[StoredGroup]):
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         **PagedList.FAILURES,
         "refresh_states": OnFailure(Show.ERROR, "cannot read the decisions"),
+        "record_decision": OnFailure(Show.PROBLEM, "Not recorded"),
     }
     KEEPER_COLUMN = 4
 
@@ -46,6 +49,9 @@ class Groups(PagedList[StoredGroup]):
         self.tier = 0
         self.resume_at = 0  # the row to show again when coming back from a group
         self.albums_warned = False
+        self.failed_row: int | None = None  # the row of the last decision that failed
+        self.recording = asyncio.Lock()  # decisions are recorded one at a time, in order
+        self.epoch = 0  # a failed decision drops those pressed after it (not yet recorded)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,7 +106,9 @@ class Groups(PagedList[StoredGroup]):
         await super().update_states(rows)
         for row in rows:
             keeper = Text(self.keeper_cell(self.loaded[row]))
-            self.table.update_cell_at(Coordinate(row, self.KEEPER_COLUMN), keeper)
+            self.table.update_cell_at(
+                Coordinate(row, self.KEEPER_COLUMN), keeper, update_width=True
+            )
 
     def loaded_page(self) -> None:
         if not self.loaded:
@@ -139,6 +147,49 @@ class Groups(PagedList[StoredGroup]):
         else:
             self.app.push_screen(view)
         return True
+
+    def decide(self, row: int, what: Decide, member: str) -> None:
+        """Queue a decision on the group on `row` (that group, whatever the list shows when
+        it is recorded): recorded after those pressed before it. The worker is this list's,
+        so it goes on while the group's screens change."""
+        self.record_decision(row, self.loaded[row], what, member, self.epoch)
+
+    def still_at(self, row: int, group: StoredGroup) -> bool:
+        """The list still shows `group` on `row` (not read again, sorted or filtered since)."""
+        return row < len(self.loaded) and self.loaded[row] is group
+
+    @work(group="decide", exit_on_error=False)
+    async def record_decision(
+        self, row: int, group: StoredGroup, what: Decide, member: str, epoch: int
+    ) -> None:
+        async with self.recording:
+            if epoch != self.epoch:  # pressed before a failure was shown: not recorded
+                return
+            try:
+                said = await record(self.review, group, what, member)
+            except BaseException:
+                self.epoch += 1
+                self.failed_row = row if self.still_at(row, group) else None
+                raise
+            if self.still_at(row, group):
+                await self.update_states([row])
+            self.app.notify(said)
+            view = self.app.screen
+            if isinstance(view, GroupView) and view.group is group:
+                view.show_state()
+
+    def failed(self, worker: str, error: BaseException) -> None:
+        if worker == "record_decision" and isinstance(self.app.screen, GroupView):
+            # back to the group whose decision failed (once the group opened next is shown)
+            self.app.call_after_refresh(self.reopen_failed, worker, error)
+        else:
+            super().failed(worker, error)
+
+    def reopen_failed(self, worker: str, error: BaseException) -> None:
+        row, view = self.failed_row, self.app.screen
+        if row is not None and isinstance(view, GroupView) and view.index != row:
+            self.open_at(row)
+        super().failed(worker, error)
 
     def action_sort(self) -> None:
         self.sort = (self.sort + 1) % len(SORTS)

@@ -117,4 +117,6 @@ class PagedList(SidecarScreen, Generic[T]):
         states = await self.states([self.loaded[r] for r in rows])
         for row in rows:
             state = states.get(self.loaded[row].id, "")
-            self.table.update_cell_at(Coordinate(row, self.STATE_COLUMN), Text(state))
+            self.table.update_cell_at(
+                Coordinate(row, self.STATE_COLUMN), Text(state), update_width=True
+            )

@@ -3,6 +3,7 @@ and what was decided; accept (stack it in Immich), reject, change the primary, t
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import ClassVar
 
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from sidecar.engine.core.models import PairDecision, StoredPair
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
+from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import clip, name_of, shorten
 from sidecar.tui.widgets.side_by_side import SideBySide
@@ -34,8 +36,13 @@ class Pairs(PagedList[StoredPair]):
     STATE_COLUMN = 3
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         **PagedList.FAILURES,
-        "action_decide": OnFailure(Show.PROBLEM, "Not recorded"),
+        "record_pair": OnFailure(Show.PROBLEM, "Not recorded"),
     }
+
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
+        self.recording = asyncio.Lock()  # decisions are recorded one at a time, in order
+        self.epoch = 0  # a failed decision drops those pressed after it (not yet recorded)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,37 +97,71 @@ class Pairs(PagedList[StoredPair]):
             None if other is None else ("other", name_of(other.key, p.members), other),
         )
 
-    @work(exclusive=True, group="pair-decide", exit_on_error=False)
-    async def action_decide(self, what: str) -> None:
+    def action_decide(self, what: str) -> None:
+        """Queued on the pair highlighted now, recorded after those pressed before it; the
+        cursor moves on at once (but for a primary: `c` again takes the next one)."""
         table = self.table
         row = table.cursor_row
         if not 0 <= row < len(self.loaded):
             return
-        pair, review = self.loaded[row], self.review
+        self.record_pair(row, self.loaded[row], what, self.epoch)
+        if what != PairDecision.PRIMARY and row + 1 < table.row_count:
+            table.move_cursor(row=row + 1)
+
+    @work(group="pair-decide", exit_on_error=False)
+    async def record_pair(self, row: int, pair: StoredPair, what: str, epoch: int) -> None:
+        async with self.recording:
+            if epoch != self.epoch:  # pressed before a failure was shown: not recorded
+                return
+            try:
+                note = await self.record(row, pair, what)
+            except BaseException:
+                self.epoch += 1
+                if self.still_at(row, pair):
+                    self.table.move_cursor(row=row)  # back to the pair whose decision failed
+                raise
+            if note and self.still_at(row, pair):
+                await self.update_states([row])
+            if note:
+                self.app.notify(note)
+
+    def still_at(self, row: int, pair: StoredPair) -> bool:
+        """The list still shows `pair` on `row` (not read again since)."""
+        if row >= len(self.loaded):
+            return False
+        shown = self.loaded[row]
+        return shown.id == pair.id and shown.members == pair.members
+
+    async def record(self, row: int, pair: StoredPair, what: str) -> str:
+        """Record `what` about `pair` (pressed on `row`); what to say."""
+        review = self.review
+        if self.still_at(row, pair):
+            pair = self.loaded[row]  # with the primary an earlier `c` chose
         if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
-            note = "accepted: the next apply stacks it in Immich"
-        elif what == PairDecision.REJECT:
+            return f"Pair {pair.id}: accepted, the next apply stacks it in Immich"
+        if what == PairDecision.REJECT:
             await review.reject_pair(pair)
-            note = "not a pair (the next analysis drops it)"
-        elif what == PairDecision.PRIMARY:
+            return f"Pair {pair.id}: not a pair (the next analysis drops it)"
+        if what == PairDecision.PRIMARY:
             keys = [m.key for m in pair.members]
             if len(keys) < 2:
-                return
+                return ""
             nxt = (
                 keys[(keys.index(pair.primary) + 1) % len(keys)]
                 if pair.primary in keys
                 else keys[0]
             )
             await review.choose_primary(pair, nxt)
-            self.loaded[row] = pair = replace(pair, primary=nxt)
-            self.show_pair(row)
-            table.update_cell_at(Coordinate(row, 2), Text(shorten(name_of(nxt, pair.members), 22)))
-            note = f"primary {name_of(nxt, pair.members)} (the next analysis uses it)"
-        else:
-            await review.undo_pair_decision(pair)
-            note = "no decision about this pair now"
-        await self.update_states([row])
-        self.app.notify(f"Recorded: {note}")
-        if what != PairDecision.PRIMARY and row + 1 < table.row_count:
-            table.move_cursor(row=row + 1)
+            pair, name = replace(pair, primary=nxt), name_of(nxt, pair.members)
+            if not self.still_at(row, pair):
+                return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+            self.loaded[row] = pair
+            if self.table.cursor_row == row:
+                self.show_pair(row)
+            self.table.update_cell_at(
+                Coordinate(row, 2), Text(shorten(name, 22)), update_width=True
+            )
+            return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+        await review.undo_pair_decision(pair)
+        return f"Pair {pair.id}: no decision now"

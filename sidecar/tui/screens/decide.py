@@ -1,0 +1,49 @@
+"""What a key in a group's screen decides, and recording it: each key press is one decision
+on the group (and member) current when it was pressed, recorded in the order pressed."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sidecar.engine.core.models import StoredGroup
+from sidecar.engine.services.review import ReviewService
+from sidecar.tui.text import name_of
+
+__all__ = ["Decide", "record"]
+
+
+class Decide(StrEnum):
+    KEEPER = "keeper"  # keep the keeper shown; the others to the trash queue
+    HIGHLIGHTED = "highlighted"  # keep the highlighted member instead
+    NOT = "not"  # not duplicates
+    STACK = "stack"  # stack them in Immich instead of trashing
+    OUT = "out"  # the highlighted member is no duplicate of the others
+    UNDO = "undo"  # no decision about this group now
+
+
+async def record(review: ReviewService, g: StoredGroup, what: Decide, member: str) -> str:
+    """Record `what` about group `g` (`member`: the one kept or taken out); what to say."""
+    name = name_of(member, g.members)
+    if what is Decide.NOT:
+        await review.not_duplicates(g)
+        return f"Group {g.id}: not duplicates (the next analysis honours it)"
+    if what is Decide.STACK:
+        ids = await review.stack_instead(g)
+        return f"Group {g.id}: stack these {len(ids)} in Immich at the next apply"
+    if what is Decide.OUT:
+        await review.not_this_one(g, member)
+        return (
+            f"Group {g.id}: {name} is not a duplicate of the others "
+            "(decide about the rest here; u takes it back)"
+        )
+    if what is Decide.UNDO:
+        await review.undo_decision(g)
+        return (
+            f"Group {g.id}: no decision now (what an apply already did is undone on the "
+            "write-back screen)"
+        )
+    queued = await review.keep(g, member)
+    return (
+        f"Group {g.id}: keep {name}, {len(queued)} to the trash queue "
+        "(T on the write-back screen applies it)"
+    )

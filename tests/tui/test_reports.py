@@ -1,0 +1,30 @@
+"""A job's report, as the dashboard says it: a sentence, never the report's JSON keys."""
+
+from __future__ import annotations
+
+from sidecar.tui.reports import sentence
+
+
+def test_each_job_report_is_a_sentence_without_json_keys() -> None:
+    sync = {"op_id": 7, "assets_total": 1234, "added": 12, "updated": 3, "removed": 0}
+    scan = {"op_id": 8, "scanned": 40, "added": 2, "errors": 1, "bytes_hashed": 9000}
+    analysis = {
+        "op_id": 9,
+        "exact_groups": 2,
+        "near_groups": 3,
+        "pairs": {"raw+jpeg": 1, "burst": 1},
+        "reclaimable_bytes": 2048,
+    }
+    said = [
+        sentence("sync", {**sync, "duration_s": 2.14}),
+        sentence("scan", scan),
+        sentence("analyze", analysis),
+        sentence("scan", None),
+    ]
+    assert said == [
+        "Sync: 1,234 assets, 12 new, 3 updated in 2.1 s",
+        "Scan: 40 files, 2 new, 1 unreadable",
+        "Analysis: 2 exact and 3 near groups, 2 pairs, 2.0 KB reclaimable",
+        "Scan done",
+    ]
+    assert not any("_" in s for s in said)

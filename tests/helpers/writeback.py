@@ -89,3 +89,17 @@ def immich_state(fake: FakeImmich) -> dict[str, Any]:
             for a in s.assets.values()
         ),
     }
+
+
+def cli_config(tmp_path: Path, url: str, key: str, state_dir: Path, photos: Path) -> dict[str, str]:
+    """A config file for the CLI: the test Immich at `url` with `key`, its library mounted at
+    `photos`; the environment that points the CLI at it."""
+    config = tmp_path / "sidecar.toml"
+    config.write_text(
+        f'[immich]\nurl = "{url}"\napi_key = "{key}"\nretries = 1\nread_retry_s = 1\n'
+        f'[storage]\nstate_dir = "{state_dir}"\n'
+        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
+        "[analysis]\nimmich_duplicates = false\n",
+        encoding="utf-8",
+    )
+    return {"IMMICH_SIDECAR_CONFIG": str(config)}

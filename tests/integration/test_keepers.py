@@ -14,8 +14,7 @@ import pytest
 from sidecar.engine.core.models import Member
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
-from tests.helpers import LIB
-from tests.helpers.writeback import library, prepare, settings_for
+from tests.helpers.writeback import cli_config, library, prepare, settings_for
 
 DECIDED = "a person already decided"
 
@@ -59,23 +58,11 @@ async def test_keepers_accept_undecided_groups_once_and_undo_as_a_batch(
     assert not any(a.is_trashed for a in immich.state.assets.values())  # nothing written
 
 
-def _config(tmp_path: Path, url: str, key: str, state_dir: Path, photos: Path) -> dict[str, str]:
-    config = tmp_path / "sidecar.toml"
-    config.write_text(
-        f'[immich]\nurl = "{url}"\napi_key = "{key}"\nretries = 1\nread_retry_s = 1\n'
-        f'[storage]\nstate_dir = "{state_dir}"\n'
-        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
-        "[analysis]\nimmich_duplicates = false\n",
-        encoding="utf-8",
-    )
-    return {"IMMICH_SIDECAR_CONFIG": str(config)}
-
-
 def test_decide_keepers_from_the_command_line(
     immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
 ) -> None:
     key, _ = library(immich_v2, photos)
-    env = _config(tmp_path, immich_v2.url, key, state_dir, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
     assert cli("scan", env=env).code == 0
     assert cli("plan", env=env).code == 0  # sync and analysis
     assert cli("decide", "keepers", "x", env=env).code == 2  # no members

@@ -14,26 +14,14 @@ from typing import Any
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
-from tests.helpers.writeback import library, settings_for
-
-
-def _config(tmp_path: Path, url: str, key: str, state_dir: Path, photos: Path) -> dict[str, str]:
-    config = tmp_path / "sidecar.toml"
-    config.write_text(
-        f'[immich]\nurl = "{url}"\napi_key = "{key}"\nretries = 1\nread_retry_s = 1\n'
-        f'[storage]\nstate_dir = "{state_dir}"\n'
-        f'[[libraries]]\nimmich_path = "{LIB}"\nlocal_path = "{photos}"\n'
-        "[analysis]\nimmich_duplicates = false\n",
-        encoding="utf-8",
-    )
-    return {"IMMICH_SIDECAR_CONFIG": str(config)}
+from tests.helpers.writeback import cli_config, library, settings_for
 
 
 def test_the_external_library_trash_warning_is_a_warning(
     immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
 ) -> None:
     key, assets = library(immich_v2, photos)
-    env = _config(tmp_path, immich_v2.url, key, state_dir, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
     assert cli("scan", env=env).code == 0
     assert cli("plan", env=env).code == 0  # sync and analysis: the groups trash is decided in
     backup = assets["Backup/2019/Summer/astronaut.jpg"].id
@@ -51,7 +39,7 @@ def test_the_external_library_trash_warning_is_a_warning(
 def test_apply_json_says_why_nothing_was_applied(
     photos: Path, state_dir: Path, cli: Any, tmp_path: Path
 ) -> None:
-    env = _config(tmp_path, "http://127.0.0.1:9", "k", state_dir, photos)
+    env = cli_config(tmp_path, "http://127.0.0.1:9", "k", state_dir, photos)
     res = cli("apply", "--yes", "--json", env=env)
     assert res.code == 1
     data = json.loads(res.out)
@@ -66,7 +54,7 @@ def test_undone_things_can_be_made_again_by_run_or_by_asset(
     immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
 ) -> None:
     key, _ = library(immich_v2, photos)
-    env = _config(tmp_path, immich_v2.url, key, state_dir, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
     assert cli("scan", env=env).code == 0
     run = json.loads(cli("apply", "--yes", "--json", env=env).out)["run_id"]
     assert json.loads(cli("undo", str(run), "--json", env=env).out)["reverted"] == 3
@@ -109,7 +97,7 @@ def test_refusals_are_one_line_with_the_same_exit_codes(
 ) -> None:
     """Write-back's own refusals (not Immich's errors) reach the person as one line."""
     key, assets = library(immich_v2, photos)
-    env = _config(tmp_path, immich_v2.url, key, state_dir, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
     assert cli("scan", env=env).code == 0
     assert cli("plan", env=env).code == 0  # sync and analysis: the duplicate group
     unknown = cli("decide", "trash", "no-such-asset", env=env)

@@ -3,8 +3,8 @@ values out."""
 
 from __future__ import annotations
 
-from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
-from sidecar.engine.core.verdicts import members_out, verdict
+from sidecar.engine.core.models import GroupDecision, Member, MemberVerdict, StoredGroup
+from sidecar.engine.core.verdicts import members_out, not_duplicates, verdict
 
 K, U = MemberVerdict.KEEP, MemberVerdict.UNDECIDED
 
@@ -51,3 +51,11 @@ def test_a_member_taken_out_is_out_of_the_others() -> None:
     v = verdict(g, set(), separated, set(), {})
     assert v.state == "1 out"
     assert v.marks["c"] is MemberVerdict.OUT
+
+
+def test_not_duplicates_gives_the_sets_and_every_pair_within_them() -> None:
+    sets, pairs = not_duplicates(
+        [(GroupDecision.NOT_DUPLICATES, ["a", "b", "c"]), (GroupDecision.KEEP_TOGETHER, ["d", "e"])]
+    )
+    assert sets == {frozenset({"a", "b", "c"})}
+    assert pairs == {frozenset(p) for p in (("a", "b"), ("a", "c"), ("b", "c"))}

@@ -3,9 +3,10 @@ the group's state in the list, a verdict per member, and the member kept."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sidecar.engine.core.models import MemberVerdict, PairDecision, StoredGroup
+from sidecar.engine.core.models import GroupDecision, MemberVerdict, PairDecision, StoredGroup
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +71,12 @@ def members_out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:
     """Members said to be no duplicate of any other member of the group."""
     keys = [m.key for m in group.members]
     return {k for k in keys if all(frozenset((k, o)) in separated for o in keys if o != k)}
+
+
+def not_duplicates(
+    decisions: Iterable[tuple[GroupDecision, Iterable[str]]],
+) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    """People's "not duplicates" decisions: the member sets as recorded, and every pair within
+    them (as the analysis reads them)."""
+    sets = {frozenset(keys) for kind, keys in decisions if kind is GroupDecision.NOT_DUPLICATES}
+    return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sidecar.engine.core.bulk import plan_keepers
-from sidecar.engine.core.models import GroupDecision
-from sidecar.engine.core.verdicts import verdict
+from sidecar.engine.core.verdicts import not_duplicates, verdict
 from sidecar.engine.ports import AnalysisResults, Journal
 
 __all__ = ["BATCH_NOTE", "BulkResult", "KeepersService"]
@@ -43,12 +42,7 @@ class KeepersService:
     async def accept_keepers(self, tier: str | None = None, under: str | None = None) -> BulkResult:
         """One read of the groups, one of the decisions, one batched write."""
         groups = await self.analysis.groups(1 << 62, 0, "id")  # every tier: see plan_keepers
-        not_dup = {
-            frozenset(keys)
-            for kind, keys in await self.analysis.decisions()
-            if kind is GroupDecision.NOT_DUPLICATES
-        }
-        separated = {frozenset((a, b)) for keys in not_dup for a in keys for b in keys if a != b}
+        not_dup, separated = not_duplicates(await self.analysis.decisions())
         stacked = {frozenset(ids) for _, ids in await self.journal.stacks_decided()}
         queued = await self.journal.trash_decided()
         states = {g.id: verdict(g, not_dup, separated, stacked, queued).state for g in groups}

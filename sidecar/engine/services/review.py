@@ -18,7 +18,13 @@ from sidecar.engine.core.models import (
     StoredGroup,
     StoredPair,
 )
-from sidecar.engine.core.verdicts import PAIR_STATES, Verdict, members_out, verdict
+from sidecar.engine.core.verdicts import (
+    PAIR_STATES,
+    Verdict,
+    members_out,
+    not_duplicates,
+    verdict,
+)
 from sidecar.engine.ports import (
     Analysis,
     AnalysisResults,
@@ -118,14 +124,7 @@ class ReviewService:
         return await self.analysis.results_stamp()
 
     async def _not_duplicates(self) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
-        """People's "not duplicates" decisions, read once: the member sets as recorded, and
-        every pair within them (as the analysis reads them)."""
-        sets = {
-            frozenset(keys)
-            for kind, keys in await self.analysis.decisions()
-            if kind is GroupDecision.NOT_DUPLICATES
-        }
-        return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
+        return not_duplicates(await self.analysis.decisions())
 
     async def outs(self, group: StoredGroup) -> set[str]:
         _, pairs = await self._not_duplicates()

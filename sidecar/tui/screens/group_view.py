@@ -6,19 +6,19 @@ from __future__ import annotations
 from typing import ClassVar, Protocol
 
 from rich.markup import escape
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.compare import Compare, Shown
 from sidecar.tui.screens.decide import Decide
-from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
+from sidecar.tui.text import common_dir, human, name_of
+from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
 
 __all__ = ["GroupList", "GroupView"]
@@ -47,8 +47,11 @@ class GroupView(SidecarScreen):
         Binding("s", "decide('stack')", "Stack"),
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
+        Binding("c", "compare", "Compare"),
+        Binding("v", "previews", "Previews"),
         Binding("escape", "back", "Back"),
     ]
+    IMMICH_ONLY = ("keeper", "highlighted", "stack")  # decisions refused without Immich assets
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
         # Immich away: the review goes on without the albums (said once: see `failed`)
@@ -62,6 +65,8 @@ class GroupView(SidecarScreen):
         self.albums: dict[str, list[str]] = {}
         self.in_immich: dict[str, str] = {}  # asset id -> Immich's original path
         self.here: set[str] | None = None  # keys of members whose file is readable here
+        self.marks: dict[str, str] = {}  # member key -> what was decided about it
+        self.sizes: dict[str, tuple[int, int]] | None = None  # key -> (w, h) as shown
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
@@ -75,7 +80,7 @@ class GroupView(SidecarScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.title_text, id="group-title")
-        yield DataTable(id="members", cursor_type="row")
+        yield MemberTable(id="members")
         yield SideBySide(self.review, id="previews")
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
@@ -83,55 +88,66 @@ class GroupView(SidecarScreen):
         yield Footer()
 
     @property
-    def members(self) -> DataTable[Text]:
-        return self.query_one("#members", DataTable)
+    def members(self) -> MemberTable:
+        return self.query_one("#members", MemberTable)
+
+    @property
+    def rows(self) -> list[Member]:
+        """The members as the table lists them: the keeper first."""
+        return [self.keeper, *(m for m in self.group.members if m.key != self.keeper.key)]
 
     @property
     def title_bar(self) -> Static:
         return self.query_one("#group-title", Static)
 
     def on_mount(self) -> None:
-        table = self.members
-        path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
-        table.add_columns("", path, "fmt", "size", "pixels", "taken")
-        for m in self.group.members:
-            keeper = m.key == self.group.keeper
-            mark = MemberVerdict.KEEP if keeper else MemberVerdict.UNDECIDED
-            where = m.path or m.key
-            pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
-            name = where.rsplit("/", 1)[-1]
-            fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
-            table.add_row(
-                *plain(
-                    mark,
-                    shorten(where.removeprefix(self.folder), 34),
-                    fmt,
-                    human(m.size),
-                    pixels,
-                    when(m.captured_at),
-                )
-            )
+        self.marks = {self.keeper.key: MemberVerdict.KEEP}
+        self.fill_table()
         self.show_state()
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.fill_table()
+
+    def fill_table(self) -> None:
+        labels = {}
+        for m in self.group.members:
+            immich = self.immich_path(m)
+            labels[m.key] = f"Immich: {immich}" if immich else (m.path or m.key)
+            labels[m.key] = labels[m.key].removeprefix(self.folder)
+        rows = MemberRows(self.rows, self.marks, labels, self.sizes or {}, self.folder)
+        self.members.fill(rows, self.size.width or self.app.size.width)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keep and stack are not offered for a group with no Immich asset to trash or stack
+        (local mode: the service would refuse them)."""
+        if action != "decide" or parameters[0] not in self.IMMICH_ONLY:
+            return True
+        ids = [m for m in self.group.members if m.asset_id]
+        if parameters[0] == "keeper":
+            return any(m.key != self.keeper.key for m in ids)
+        if parameters[0] == "stack":
+            return len(ids) > 1 and any(m.key == self.group.keeper for m in ids)
+        return bool(ids)
+
     @work(exclusive=True, group="state", exit_on_error=False)
     async def show_state(self) -> None:
         """What was decided about this group, in its title, and per member: keep, trash,
-        out, stack or not dup."""
+        out, stack or not dup; the member kept first."""
+        if self.sizes is None:
+            self.sizes = await self.review.displayed_sizes(self.group.members)
         verdict = await self.review.group_verdict(self.group)
         self.title_bar.update(
             self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
         )
-        table = self.members
-        for row, m in enumerate(self.group.members):
-            table.update_cell_at(
-                Coordinate(row, 0), Text(verdict.marks.get(m.key, "")), update_width=True
-            )
+        self.marks = dict(verdict.marks)
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
         if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
             self.keeper = chosen
-            self.show_sides()
+            self.refresh_bindings()
+        self.fill_table()
+        self.show_sides()
 
     def action_take_out(self) -> None:
         """The highlighted member is no duplicate of the others: it leaves the group at the
@@ -152,9 +168,7 @@ class GroupView(SidecarScreen):
         return "\n".join(lines)
 
     def highlighted(self) -> Member | None:
-        row = self.members.cursor_row
-        members = self.group.members
-        return members[row] if 0 <= row < len(members) else None
+        return self.members.member()
 
     @work(exclusive=True, group="albums", exit_on_error=False)
     async def load_albums(self) -> None:
@@ -162,14 +176,7 @@ class GroupView(SidecarScreen):
         ids = [m.asset_id for m in self.group.members if m.asset_id]
         self.in_immich = await review.immich_paths(ids)
         self.here = await review.readable_here(self.group.members)
-        table = self.members
-        for row, m in enumerate(self.group.members):
-            if self.immich_path(m):
-                table.update_cell_at(
-                    Coordinate(row, 1),
-                    Text(shorten(f"Immich: {self.label(m)}", 34)),
-                    update_width=True,
-                )
+        self.fill_table()
         self.show_sides()
         self.albums = await review.albums(self.group)
         self.query_one("#reasons", Static).update(self.reasons_text())
@@ -226,6 +233,28 @@ class GroupView(SidecarScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_previews(self) -> None:
+        """Previews off (the member table and the reasons get their room) or on again."""
+        previews = self.query_one(SideBySide)
+        previews.display = not previews.display
+
+    def action_compare(self) -> None:
+        """The highlighted member (or, on the keeper, the next one) and the keeper, full
+        screen, one at a time."""
+        member = self.highlighted()
+        others = self.rows[1:]
+        if member is None or not others:
+            return
+        other = member if member.key != self.keeper.key else others[0]
+        sizes = self.sizes or {}
+        self.app.push_screen(
+            Compare(
+                self.services,
+                Shown("keeper", self.label(self.keeper), self.keeper, sizes.get(self.keeper.key)),
+                Shown("member", self.label(other), other, sizes.get(other.key)),
+            )
+        )
 
     def action_skip(self) -> None:
         self.next_group()

@@ -1,9 +1,10 @@
-"""One duplicate group side by side: the keeper's preview next to the highlighted member's,
-paths, sizes, pixels, capture times, albums and the keeper's reasons, with keys to decide."""
+"""One duplicate group: every member (the keeper first) with what was decided about it, its
+path, size, pixels as shown and capture time; the keeper's preview next to the highlighted
+member's (or both full screen: `compare`), albums and the keeper's reasons; keys to decide."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.markup import escape
 from textual import events, on, work
@@ -12,30 +13,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
+from sidecar.engine.core.models import Member, MemberVerdict
 from sidecar.tui.failures import OnFailure, Show
-from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.compare import Compare, Shown
-from sidecar.tui.screens.decide import Decide
+from sidecar.tui.screens.decide import Decide, GroupList, offered
 from sidecar.tui.text import common_dir, human, name_of
 from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
 
-__all__ = ["GroupList", "GroupView"]
-
-
-class GroupList(Protocol):
-    """What a group's screen needs of the list it was opened from (the groups screen): its
-    rows, and the way to the next one."""
-
-    services: TuiServices
-    loaded: list[StoredGroup]
-    exhausted: bool
-    resume_at: int
-    albums_warned: bool
-
-    def open_at(self, row: int) -> bool: ...
-    def decide(self, row: int, what: Decide, member: str) -> None: ...
+__all__ = ["GroupView"]
 
 
 class GroupView(SidecarScreen):
@@ -51,7 +38,6 @@ class GroupView(SidecarScreen):
         Binding("v", "previews", "Previews"),
         Binding("escape", "back", "Back"),
     ]
-    IMMICH_ONLY = ("keeper", "highlighted", "stack")  # decisions refused without Immich assets
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
         # Immich away: the review goes on without the albums (said once: see `failed`)
@@ -111,25 +97,21 @@ class GroupView(SidecarScreen):
         self.fill_table()
 
     def fill_table(self) -> None:
-        labels = {}
-        for m in self.group.members:
-            immich = self.immich_path(m)
-            labels[m.key] = f"Immich: {immich}" if immich else (m.path or m.key)
-            labels[m.key] = labels[m.key].removeprefix(self.folder)
+        labels = {
+            m.key: f"Immich: {self.label(m)}"
+            if self.immich_path(m)
+            else (m.path or m.key).removeprefix(self.folder)
+            for m in self.group.members
+        }
         rows = MemberRows(self.rows, self.marks, labels, self.sizes or {}, self.folder)
         self.members.fill(rows, self.size.width or self.app.size.width)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keep and stack are not offered for a group with no Immich asset to trash or stack
+        """Keep and stack are not offered where there is nothing in Immich to trash or stack
         (local mode: the service would refuse them)."""
-        if action != "decide" or parameters[0] not in self.IMMICH_ONLY:
+        if action != "decide":
             return True
-        ids = [m for m in self.group.members if m.asset_id]
-        if parameters[0] == "keeper":
-            return any(m.key != self.keeper.key for m in ids)
-        if parameters[0] == "stack":
-            return len(ids) > 1 and any(m.key == self.group.keeper for m in ids)
-        return bool(ids)
+        return offered(self.group, self.keeper.key, Decide(str(parameters[0])))
 
     @work(exclusive=True, group="state", exit_on_error=False)
     async def show_state(self) -> None:
@@ -205,13 +187,18 @@ class GroupView(SidecarScreen):
         """A member's file name (Immich's, for an asset with no file here)."""
         return (self.immich_path(m) or m.path or m.key).rsplit("/", 1)[-1]
 
+    def other(self) -> Member | None:
+        """The highlighted member, or (on the keeper) the next one; None in a group of one."""
+        member = self.highlighted()
+        if member is not None and member.key != self.keeper.key:
+            return member
+        return next(iter(self.rows[1:]), None)
+
     def show_sides(self) -> None:
         """Captions, the detail line and (when they change) the two previews."""
-        member = self.highlighted()
+        member, right = self.highlighted(), self.other()
         if member is None:
             return
-        others = [m for m in self.group.members if m.key != self.keeper.key]
-        right = member if member.key != self.keeper.key else (others[0] if others else None)
         self.show_detail()
         self.query_one(SideBySide).show(
             ("keeper", self.label(self.keeper), self.keeper),
@@ -240,21 +227,12 @@ class GroupView(SidecarScreen):
         previews.display = not previews.display
 
     def action_compare(self) -> None:
-        """The highlighted member (or, on the keeper, the next one) and the keeper, full
-        screen, one at a time."""
-        member = self.highlighted()
-        others = self.rows[1:]
-        if member is None or not others:
-            return
-        other = member if member.key != self.keeper.key else others[0]
-        sizes = self.sizes or {}
-        self.app.push_screen(
-            Compare(
-                self.services,
-                Shown("keeper", self.label(self.keeper), self.keeper, sizes.get(self.keeper.key)),
-                Shown("member", self.label(other), other, sizes.get(other.key)),
-            )
-        )
+        """The keeper and the highlighted member (or the next one), full screen, flipped."""
+        other, sizes = self.other(), self.sizes or {}
+        if other is not None:
+            shown = [("keeper", self.keeper), ("member", other)]
+            pictures = [Shown(r, self.label(m), m, sizes.get(m.key)) for r, m in shown]
+            self.app.push_screen(Compare(self.services, *pictures))
 
     def action_skip(self) -> None:
         self.next_group()

@@ -65,6 +65,28 @@ async def test_every_member_of_a_group_of_nine_is_shown_and_its_verdict_follows_
             assert marks == ["keep"] + [""] * 8
 
 
+async def test_at_a_small_height_the_previews_make_room_for_every_member(
+    tmp_path: Path, settings: Settings
+) -> None:
+    names = nine_copies(tmp_path / "pics")
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([tmp_path / "pics"])
+        await rt.analyze.analyze()
+        async with running(rt, (80, 18)) as pilot:
+            app = pilot.app
+            await press(pilot, "g", "enter")
+            view = app.screen
+            assert isinstance(view, GroupView)
+            assert not view.query_one("#previews").display  # off: they do not fit
+            assert all(name in on_screen(app) for name in names)
+            await press(pilot, "v")  # asked for: shown (the table scrolls)
+            assert view.query_one("#previews").display
+            await pilot.resize_terminal(80, 24)
+            await settle(pilot)
+            assert view.query_one("#previews").display
+            assert all(name in on_screen(app) for name in names)
+
+
 @pytest.mark.parametrize("size", SIZES)
 async def test_compare_flips_between_the_keeper_and_a_member_full_screen(
     photos: Path, tmp_path: Path, settings: Settings, size: tuple[int, int]

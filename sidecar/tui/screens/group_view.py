@@ -24,19 +24,21 @@ from sidecar.tui.widgets.side_by_side import SideBySide
 
 __all__ = ["GroupView"]
 
+TIGHT = 15  # lines besides the members' rows that the screen needs to show the previews too
+
 
 class GroupView(SidecarScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "decide('keeper')", "Keep"),
         Binding("k", "decide('highlighted')", "Keep this"),
         Binding("n", "decide('not')", "Not dup"),
-        Binding("m", "take_out", "Not this"),
+        Binding("m", "take_out", "Out"),
         Binding("s", "decide('stack')", "Stack"),
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("c", "compare", "Compare"),
         Binding("v", "previews", "Previews"),
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", show=False),  # as everywhere; 80 columns are full
     ]
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
@@ -53,6 +55,7 @@ class GroupView(SidecarScreen):
         self.here: set[str] | None = None  # keys of members whose file is readable here
         self.marks: dict[str, str] = {}  # member key -> what was decided about it
         self.sizes: dict[str, tuple[int, int]] | None = None  # key -> (w, h) as shown
+        self.previews: bool | None = None  # shown or not as `v` asked (None: as they fit)
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
@@ -71,7 +74,7 @@ class GroupView(SidecarScreen):
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
-        yield Footer()
+        yield Footer(compact=True)  # every key of a group fits in 80 columns
 
     @property
     def members(self) -> MemberTable:
@@ -94,7 +97,15 @@ class GroupView(SidecarScreen):
             self.load_albums()
 
     def on_resize(self, event: events.Resize) -> None:
+        """Rows cut to the new width; at a height where every member and the previews do not
+        fit, the previews go (unless `v` asked for them)."""
+        tight = self.size.height < len(self.group.members) + TIGHT
+        self.show_previews(not tight if self.previews is None else self.previews)
         self.fill_table()
+
+    def show_previews(self, shown: bool) -> None:
+        self.query_one(SideBySide).display = shown
+        self.set_class(not shown, "no-previews")  # the reasons take their room
 
     def fill_table(self) -> None:
         labels = {
@@ -223,8 +234,8 @@ class GroupView(SidecarScreen):
 
     def action_previews(self) -> None:
         """Previews off (the member table and the reasons get their room) or on again."""
-        previews = self.query_one(SideBySide)
-        previews.display = not previews.display
+        self.previews = not self.query_one(SideBySide).display
+        self.show_previews(self.previews)
 
     def action_compare(self) -> None:
         """The keeper and the highlighted member (or the next one), full screen, flipped."""

@@ -53,15 +53,19 @@ class MemberTable(DataTable[Text]):
         self.shown = rows
         room = max(MIN_PATH, width - FIXED)
         folder = shorten(rows.folder, max(room - 8, 8)) if rows.folder else ""
+        path = Text("path" + (f" in {folder}" if folder else ""))
+        labels = [whole_name(rows.labels.get(m.key, m.path or m.key), room) for m in rows.members]
         self.clear(columns=True)
-        self.add_columns("", Text("path" + (f" in {folder}" if folder else "")), "size")
-        self.add_columns("pixels", "taken")
-        for m in rows.members:
+        widths = (VERDICT, max([room, *map(len, labels)]), SIZE, PIXELS, TAKEN)
+        headers: tuple[str | Text, ...] = ("", path, "size", "pixels", "taken")
+        for label, columns in zip(headers, widths, strict=True):
+            self.add_column(label, width=columns)
+        for m, label in zip(rows.members, labels, strict=True):
             size = rows.sizes.get(m.key)
             self.add_row(
                 *plain(
                     rows.marks.get(m.key, MemberVerdict.UNDECIDED),
-                    whole_name(rows.labels.get(m.key, m.path or m.key), room),
+                    label,
                     human(m.size),
                     f"{size[0]}x{size[1]}" if size else "-",
                     full_time(m.captured_at),

@@ -154,3 +154,6 @@ async def test_a_new_terminal_size_draws_the_previews_again(
             await pilot.resize_terminal(80, 24)
             await settle(pilot)
             assert max(widths("#compare-picture")) < wide <= 160
+            await press(pilot, "g")  # another screen's key: from the compare, to that screen
+            assert type(app.screen).__name__ == "Groups"
+            assert len(app.screen_stack) == 2

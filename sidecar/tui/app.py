@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.screens.compare import Compare
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.dashboard import Dashboard
 from sidecar.tui.screens.group_view import GroupView
@@ -28,7 +29,7 @@ from sidecar.tui.screens.writeback import Writeback
 
 NOTE_SECONDS = 4.0  # how long a notification stays (the next one replaces it sooner)
 
-__all__ = ["Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
+__all__ = ["Compare", "Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
 
 class SidecarApp(App[None]):
@@ -97,7 +98,7 @@ class SidecarApp(App[None]):
                 screen.results_changed()
 
     def action_go(self, name: str) -> None:
-        if isinstance(self.screen, GroupView):
+        while isinstance(self.screen, (GroupView, Compare)):  # back to the list first
             self.pop_screen()
         self.switch_screen(self.main_screen(name))
 

@@ -99,6 +99,7 @@ class FakeAsset:
     stack_id: str | None = None
     width: int = 4000
     height: int = 3000
+    orientation: str = "1"  # EXIF: "6" and "8" are shown turned (width and height swap)
     file_size: int = 3_000_000
     make: str | None = "Canon"
     model: str | None = "Canon EOS 80D"
@@ -518,7 +519,7 @@ class State:
                 "exifImageWidth": asset.width,
                 "exifImageHeight": asset.height,
                 "fileSizeInByte": asset.file_size,
-                "orientation": "1",
+                "orientation": asset.orientation,
                 "dateTimeOriginal": pg_time(asset.file_created_at),
                 "modifyDate": pg_time(asset.file_created_at),
                 "timeZone": None,

@@ -68,14 +68,14 @@ class Terminal:
                 os.write(self.master, b"\x1b_Gi=" + image_id + b";OK\x1b\\")
                 self.answered += 1
 
-    def wait_for(self, pattern: re.Pattern[bytes] | bytes, seconds: float = 30) -> bool:
+    def wait_for(
+        self, pattern: re.Pattern[bytes] | bytes, seconds: float = 30, since: int = 0
+    ) -> bool:
+        """Whether `pattern` appears in the output (from offset `since`) within `seconds`."""
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            found = (
-                pattern.search(self.output)
-                if isinstance(pattern, re.Pattern)
-                else pattern in self.output
-            )
+            out = self.output[since:]
+            found = pattern.search(out) if isinstance(pattern, re.Pattern) else pattern in out
             if found or self.proc.poll() is not None:
                 return bool(found)
             self.pump(0.2)

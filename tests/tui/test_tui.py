@@ -14,7 +14,7 @@ from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
 from sidecar.tui.text import name_of
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
-from tests.helpers.tui import goto, open_group_of, press, running, settle, until
+from tests.helpers.tui import goto, on_screen, open_group_of, press, running, settle, until
 from tests.helpers.writeback import (
     NO_STACK_CREATE,
     immich_state,
@@ -58,12 +58,14 @@ async def test_local_review_dashboard_groups_not_duplicates_help(
             keeper = next(m for m in group.members if m.key == group.keeper)
             assert keeper.path is not None
             assert str(photos) in text_of(app, "#detail")
-            await pilot.press("a")  # local files: nothing can be trashed, said in a modal
-            await settle(pilot)
-            assert isinstance(app.screen, Problem)
-            assert "only Immich assets" in text_of(app, "#problem-message")
-            await pilot.press("enter")
-            assert isinstance(app.screen, GroupView)
+            # local files: nothing can be trashed or stacked, so keep and stack are not offered
+            footer = on_screen(app).splitlines()[-1]
+            assert "Not dup" in footer
+            assert "Keep" not in footer
+            assert "Stack" not in footer
+            await press(pilot, "a", "k", "s")  # and do nothing
+            assert app.screen.group == group
+            assert await rt.analysis.decisions() == []
             await pilot.press("n")  # recorded; the next group opens
             await settle(pilot)
             assert isinstance(app.screen, GroupView)
@@ -268,6 +270,8 @@ async def test_skip_and_take_back_in_a_group(
         await press(pilot, "g", "enter")
         first = app.screen
         assert isinstance(first, GroupView)
+        footer = on_screen(app).splitlines()[-1]  # every key of a group fits in 80 columns
+        assert all(k in footer for k in ("a Keep", "s Stack", "c Compare", "v Previews")), footer
         await pilot.press("x")  # skip: the next group, nothing recorded
         await settle(pilot)
         assert isinstance(app.screen, GroupView)
@@ -304,7 +308,7 @@ async def test_after_keep_this_one_the_new_keeper_is_keep_and_the_others_trash(
         view = app.screen
         assert isinstance(view, GroupView)
         group = view.group
-        row, chosen = next((i, m) for i, m in enumerate(group.members) if m.key != group.keeper)
+        row, chosen = next((i, m) for i, m in enumerate(view.rows) if m.key != group.keeper)
         await goto(pilot, view.query_one(DataTable), row)
         await press(pilot, "k")
         await press(pilot, "escape")
@@ -315,10 +319,11 @@ async def test_after_keep_this_one_the_new_keeper_is_keep_and_the_others_trash(
         await press(pilot, "up", "enter")
         table = app.screen.query_one(DataTable)
         marks = [str(table.get_row_at(i)[0]) for i in range(len(group.members))]
-        assert marks == ["keep" if i == row else "trash" for i in range(len(group.members))]
+        assert marks == ["keep"] + ["trash"] * (len(group.members) - 1)
         reopened = app.screen
         assert isinstance(reopened, GroupView)
         assert reopened.keeper.key == chosen.key  # the left preview shows the chosen keeper
+        assert reopened.rows[0] == chosen  # and the table lists it first
         assert reopened.label(chosen) in text_of(app, "#caption-left")
         await press(pilot, "n")  # "not duplicates" instead: every member says so
         await press(pilot, "escape", "up", "enter")
@@ -364,7 +369,12 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
     fake.state.import_file(mounted, f"{LIB}/2019/Summer/astronaut.jpg")
     elsewhere = fake.state.add_library(user, "/mnt/archive")  # not mounted in the sidecar
     remote = fake.state.import_file(
-        elsewhere, "/mnt/archive/old/astronaut-print.jpg", width=256, height=256, file_size=40_000
+        elsewhere,
+        "/mnt/archive/old/astronaut-print.jpg",
+        width=300,
+        height=200,
+        orientation="6",  # shown turned: 200x300
+        file_size=40_000,
     )
     buf = io.BytesIO()
     with Image.open(photos / "2019/Summer/astronaut.jpg") as img:
@@ -381,10 +391,12 @@ async def test_a_member_with_no_file_here_is_previewed_from_immichs_thumbnail(
         await goto(
             pilot,
             screen.query_one(DataTable),
-            next(i for i, m in enumerate(screen.group.members) if m.asset_id == remote.id),
+            next(i for i, m in enumerate(screen.rows) if m.asset_id == remote.id),
         )
         await settle(pilot)
         assert "only in Immich: /mnt/archive/old/astronaut-print.jpg" in text_of(app, "#detail")
+        row = next(r for r, m in enumerate(screen.rows) if m.asset_id == remote.id)
+        assert str(screen.members.get_row_at(row)[3]) == "200x300"  # EXIF orientation applied
     thumbnails = [e for e in fake.record.exchanges if e.path.endswith("/thumbnail")]
     assert thumbnails
 
@@ -518,9 +530,7 @@ async def test_one_member_taken_out_of_a_group_the_rest_decided(
             assert len(view.group.members) == 3
             table = view.query_one(DataTable)
             row, out = next(
-                (i, m.asset_id)
-                for i, m in enumerate(view.group.members)
-                if m.key != view.group.keeper
+                (i, m.asset_id) for i, m in enumerate(view.rows) if m.key != view.group.keeper
             )
             await goto(pilot, table, row)
             await press(pilot, "m")

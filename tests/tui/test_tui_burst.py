@@ -15,7 +15,9 @@ from sidecar.engine.core.models import PairDecision
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import GroupView
-from tests.helpers.tui import running, settle, until
+from tests.fake_immich import FakeImmich
+from tests.helpers.tui import on_screen, press, running, settle, until
+from tests.helpers.writeback import library, prepare, settings_for
 
 SIZES = [(80, 24), (120, 40)]
 GROUPS = 50
@@ -30,12 +32,6 @@ def copies(root: Path, count: int) -> None:
         for folder in ("a", "b"):
             (root / folder).mkdir(parents=True, exist_ok=True)
             img.save(root / folder / f"noise-{i:02}.png")
-
-
-def on_screen(app: Any) -> str:
-    """The terminal's text, line by line, as a person sees it."""
-    lines = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in lines)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -66,6 +62,37 @@ async def test_a_burst_of_decisions_in_the_group_view_is_every_decision_in_order
         decisions = await rt.analysis.decisions()
     assert [kind for kind, _ in decisions] == ["not_duplicates"] * GROUPS
     assert [keys for _, keys in decisions] == listed  # every group once, in the list's order
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_burst_of_keeps_with_immich_queues_each_group_in_order(
+    immich_v2: FakeImmich, tmp_path: Path, state_dir: Path, size: tuple[int, int]
+) -> None:
+    """`a` (keep the suggested keeper) typed 50 times: 50 groups decided, each on the group
+    shown when it was pressed, queueing that group's other copy for Immich's trash (the
+    queue records them in the order pressed: see the burst of `n` above)."""
+    photos = tmp_path / "photos"
+    copies(photos, GROUPS)
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False)
+    await prepare(settings)
+    async with open_runtime(settings) as rt:
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await press(pilot, "g", "enter")
+            groups: Any = app.screen.groups
+            assert len(groups.loaded) == GROUPS
+            expected = {  # the other copy of each group, queued by keeping that group's keeper
+                m.asset_id: g.keeper for g in groups.loaded for m in g.members if m.key != g.keeper
+            }
+            await pilot.press(*["a"] * GROUPS)  # without waiting for any of them
+            await until(pilot, lambda: app.screen is groups, "the list after the last group")
+            await settle(pilot)
+            table = groups.table
+            assert [str(table.get_row_at(r)[-1]) for r in range(GROUPS)] == ["trash 1"] * GROUPS
+        noted = await rt.writeback.journal.trash_noted("review: kept ")
+    assert len(noted) == GROUPS
+    assert {asset: note.removeprefix("review: kept ") for asset, note, _ in noted} == expected
 
 
 @pytest.mark.parametrize("size", SIZES)

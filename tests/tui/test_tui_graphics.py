@@ -83,6 +83,49 @@ async def test_previews_use_the_terminals_graphics(
     assert code == 0, term.output[-2000:]
 
 
+SIXEL_SIZE = re.compile(rb'\x1bP[0-9;]*q"1;1;(\d+);(\d+)')  # a sixel image's pixel size
+
+
+@pytest.mark.parametrize("kind", ["sixel", "kitty"])
+async def test_compare_draws_at_the_terminals_resolution(
+    photos: Path, settings: Settings, tmp_path: Path, kind: str
+) -> None:
+    """c in a group: the member, then (f) the keeper, each as a terminal image filling the
+    screen, larger than the previews."""
+    expected = {"sixel": SIXEL, "kitty": KITTY_PLACED}[kind]
+    term = await tui_in_a_terminal(photos, settings, tmp_path, kind)
+    try:
+        assert term.wait_for(b"Inventory"), term.output[-2000:]
+        term.send(b"g")
+        assert term.wait_for(b"reclaim"), term.output[-2000:]
+        before = len(term.output)
+        term.send(b"\r")
+        assert term.wait_for(b"keeper", since=before), term.output[-2000:]
+        term.wait_for(expected, since=before)
+        term.pump(1.0)
+        previews = term.output[before:]
+        for key, title in ((b"c", b"f: the keeper"), (b"f", b"f: the member")):
+            before = len(term.output)
+            term.send(key)
+            assert term.wait_for(title, since=before), term.output[-2000:]
+            term.wait_for(expected, since=before)
+            term.pump(1.0)
+            drawn = term.output[before:]
+            assert expected.search(drawn), key
+            if kind == "sixel":
+                widths = [int(m.group(1)) for m in SIXEL_SIZE.finditer(drawn)]
+                assert max(widths) > max(int(m.group(1)) for m in SIXEL_SIZE.finditer(previews))
+        term.send(b"q")  # back to the group, to the list, then quit
+        term.pump(0.5)
+        term.send(b"q")
+        term.pump(0.5)
+        term.send(b"q")
+        term.pump(3.0)
+    finally:
+        code = term.close()
+    assert code == 0, term.output[-2000:]
+
+
 @pytest.mark.parametrize("kind", ["sixel", "plain"])
 async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
     photos: Path, settings: Settings, tmp_path: Path, kind: str

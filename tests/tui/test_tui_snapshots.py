@@ -16,6 +16,7 @@ import pytest
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
+from tests.helpers.pictures import nine_copies
 from tests.helpers.settings import make_settings
 from tests.helpers.tui import settle
 
@@ -59,6 +60,7 @@ SCREENS = {  # screen -> the keys that lead there from the start
     "dashboard": [],
     "groups": ["g"],
     "group_view_with_previews": ["g", "enter"],
+    "compare": ["g", "enter", "c"],
     "pairs": ["p"],
     "writeback": ["w"],
     "help": ["question_mark"],
@@ -78,6 +80,22 @@ def test_screen(
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         for key in SCREENS[screen]:
+            await pilot.press(key)
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_group_of_nine(
+    snap_compare: Any, tmp_path: Path, state_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every member of a group of nine at 80x24: the keeper first, the previews smaller."""
+    nine_copies(tmp_path / "nine" / "photos")
+    app = SnapshotApp(analysed(tmp_path / "nine" / "photos", state_dir, monkeypatch))
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        for key in ("g", "enter"):
             await pilot.press(key)
             await settle(pilot)
 

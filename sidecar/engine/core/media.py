@@ -135,3 +135,20 @@ _GENERATED = re.compile(rf"(?:^|/)(?:thumbs|encoded-video|profile)/{_USER_ID}/",
 def immich_generated(path: str) -> bool:
     """Whether a path is one of the files Immich generates (not an original)."""
     return _GENERATED.search(path) is not None
+
+
+ROTATED = frozenset({5, 6, 7, 8})  # EXIF orientations shown turned by a quarter
+
+
+def displayed_size(
+    width: int | None, height: int | None, orientation: str | int | None
+) -> tuple[int, int] | None:
+    """A picture's width and height as it is shown (EXIF orientation applied: 5-8 swap them);
+    None when either is unknown. Immich gives the orientation as a string ("6")."""
+    if not width or not height:
+        return None
+    try:
+        turned = int(orientation or 1) in ROTATED
+    except ValueError:
+        turned = False
+    return (height, width) if turned else (width, height)

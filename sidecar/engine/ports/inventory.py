@@ -62,6 +62,9 @@ class AssetInventory(Protocol):
     async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
         """The given assets, unless gone."""
 
+    async def orientations(self, ids: Sequence[str]) -> dict[str, str]:
+        """The EXIF orientation Immich reported for each of these assets that has one."""
+
 
 class FileInventory(Protocol):
     """Media roots and the files found under them, with their moves."""

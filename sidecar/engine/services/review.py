@@ -10,6 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
+from sidecar.engine.core.media import displayed_size
 from sidecar.engine.core.models import (
     GroupDecision,
     JobState,
@@ -267,6 +268,19 @@ class ReviewService:
         paths = {m.key: m.path for m in members if m.path}
         ok = await asyncio.to_thread(lambda: {k for k, p in paths.items() if _readable(p)})
         return ok
+
+    async def displayed_sizes(self, members: list[Member]) -> dict[str, tuple[int, int]]:
+        """Each member's width and height as shown (key -> (w, h), known ones only). A file
+        read here was measured upright; an Immich asset's size is its EXIF's, turned by the
+        EXIF orientation Immich reported."""
+        remote = [m.key for m in members if m.asset_id and m.key == m.asset_id]
+        turns = await self.assets.orientations(remote) if remote else {}
+        out = {}
+        for m in members:
+            size = displayed_size(m.width, m.height, turns.get(m.key))
+            if size is not None:
+                out[m.key] = size
+        return out
 
     async def preview_source(self, member: Member) -> Source | None:
         """What to draw a member's preview from: its file when this process can read it,

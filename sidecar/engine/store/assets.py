@@ -149,6 +149,21 @@ class AssetStore:
             out += [_link(r) for r in rows]
         return out
 
+    async def orientations(self, ids: Sequence[str]) -> dict[str, str]:
+        """The EXIF orientation Immich reported per asset (from the mirrored exif), when set."""
+        out: dict[str, str] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                "SELECT id, json_extract(exif, '$.orientation') FROM assets"
+                f" WHERE id IN ({marks}) AND exif IS NOT NULL",
+                chunk,
+            )
+            out.update({r[0]: str(r[1]) for r in rows if r[1] is not None})
+        return out
+
 
 LINK_COLUMNS = (
     "id, owner_id, library_id, original_path, checksum, state, is_offline, file_size,"

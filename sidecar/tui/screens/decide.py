@@ -4,12 +4,14 @@ on the group (and member) current when it was pressed, recorded in the order pre
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Protocol
 
 from sidecar.engine.core.models import StoredGroup
 from sidecar.engine.services.review import ReviewService
+from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.text import name_of
 
-__all__ = ["Decide", "record"]
+__all__ = ["Decide", "GroupList", "offered", "record"]
 
 
 class Decide(StrEnum):
@@ -19,6 +21,34 @@ class Decide(StrEnum):
     STACK = "stack"  # stack them in Immich instead of trashing
     OUT = "out"  # the highlighted member is no duplicate of the others
     UNDO = "undo"  # no decision about this group now
+
+
+class GroupList(Protocol):
+    """What a group's screen needs of the list it was opened from (the groups screen): its
+    rows, and the way to the next one."""
+
+    services: TuiServices
+    loaded: list[StoredGroup]
+    exhausted: bool
+    resume_at: int
+    albums_warned: bool
+
+    def open_at(self, row: int) -> bool: ...
+    def decide(self, row: int, what: Decide, member: str) -> None: ...
+
+
+def offered(g: StoredGroup, keeper: str, what: Decide) -> bool:
+    """Whether `what` can be decided about group `g` (`keeper`: the member kept now): keep
+    needs an Immich asset to queue for the trash, stack two Immich assets with the suggested
+    keeper among them (in local mode neither can be)."""
+    immich = [m.key for m in g.members if m.asset_id]
+    if what is Decide.KEEPER:
+        return any(key != keeper for key in immich)
+    if what is Decide.HIGHLIGHTED:
+        return bool(immich)
+    if what is Decide.STACK:
+        return len(immich) > 1 and g.keeper in immich
+    return True
 
 
 async def record(review: ReviewService, g: StoredGroup, what: Decide, member: str) -> str:

@@ -1,41 +1,30 @@
-"""One duplicate group side by side: the keeper's preview next to the highlighted member's,
-paths, sizes, pixels, capture times, albums and the keeper's reasons, with keys to decide."""
+"""One duplicate group: every member (the keeper first) with what was decided about it, its
+path, size, pixels as shown and capture time; the keeper's preview next to the highlighted
+member's (or both full screen: `compare`), albums and the keeper's reasons; keys to decide."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from rich.markup import escape
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
-from sidecar.engine.core.models import Member, MemberVerdict, StoredGroup
+from sidecar.engine.core.models import Member, MemberVerdict
 from sidecar.tui.failures import OnFailure, Show
-from sidecar.tui.screens.base import SidecarScreen, TuiServices
-from sidecar.tui.screens.decide import Decide
-from sidecar.tui.text import common_dir, human, name_of, plain, shorten, when
+from sidecar.tui.screens.base import SidecarScreen
+from sidecar.tui.screens.compare import Compare, Shown
+from sidecar.tui.screens.decide import Decide, GroupList, offered
+from sidecar.tui.text import common_dir, human, name_of
+from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
 
-__all__ = ["GroupList", "GroupView"]
+__all__ = ["GroupView"]
 
-
-class GroupList(Protocol):
-    """What a group's screen needs of the list it was opened from (the groups screen): its
-    rows, and the way to the next one."""
-
-    services: TuiServices
-    loaded: list[StoredGroup]
-    exhausted: bool
-    resume_at: int
-    albums_warned: bool
-
-    def open_at(self, row: int) -> bool: ...
-    def decide(self, row: int, what: Decide, member: str) -> None: ...
+TIGHT = 15  # lines besides the members' rows that the screen needs to show the previews too
 
 
 class GroupView(SidecarScreen):
@@ -43,11 +32,13 @@ class GroupView(SidecarScreen):
         Binding("a", "decide('keeper')", "Keep"),
         Binding("k", "decide('highlighted')", "Keep this"),
         Binding("n", "decide('not')", "Not dup"),
-        Binding("m", "take_out", "Not this"),
+        Binding("m", "take_out", "Out"),
         Binding("s", "decide('stack')", "Stack"),
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
-        Binding("escape", "back", "Back"),
+        Binding("c", "compare", "Compare"),
+        Binding("v", "previews", "Previews"),
+        Binding("escape", "back", "Back", show=False),  # as everywhere; 80 columns are full
     ]
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
@@ -62,6 +53,9 @@ class GroupView(SidecarScreen):
         self.albums: dict[str, list[str]] = {}
         self.in_immich: dict[str, str] = {}  # asset id -> Immich's original path
         self.here: set[str] | None = None  # keys of members whose file is readable here
+        self.marks: dict[str, str] = {}  # member key -> what was decided about it
+        self.sizes: dict[str, tuple[int, int]] | None = None  # key -> (w, h) as shown
+        self.previews: bool | None = None  # shown or not as `v` asked (None: as they fit)
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
@@ -75,63 +69,78 @@ class GroupView(SidecarScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self.title_text, id="group-title")
-        yield DataTable(id="members", cursor_type="row")
+        yield MemberTable(id="members")
         yield SideBySide(self.review, id="previews")
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
-        yield Footer()
+        yield Footer(compact=True)  # every key of a group fits in 80 columns
 
     @property
-    def members(self) -> DataTable[Text]:
-        return self.query_one("#members", DataTable)
+    def members(self) -> MemberTable:
+        return self.query_one("#members", MemberTable)
+
+    @property
+    def rows(self) -> list[Member]:
+        """The members as the table lists them: the keeper first."""
+        return [self.keeper, *(m for m in self.group.members if m.key != self.keeper.key)]
 
     @property
     def title_bar(self) -> Static:
         return self.query_one("#group-title", Static)
 
     def on_mount(self) -> None:
-        table = self.members
-        path = Text("path" + (f" in {shorten(self.folder, 30)}" if self.folder else ""))
-        table.add_columns("", path, "fmt", "size", "pixels", "taken")
-        for m in self.group.members:
-            keeper = m.key == self.group.keeper
-            mark = MemberVerdict.KEEP if keeper else MemberVerdict.UNDECIDED
-            where = m.path or m.key
-            pixels = f"{m.width}x{m.height}" if m.width and m.height else "-"
-            name = where.rsplit("/", 1)[-1]
-            fmt = name.rsplit(".", 1)[-1].upper()[:4] if "." in name else "-"
-            table.add_row(
-                *plain(
-                    mark,
-                    shorten(where.removeprefix(self.folder), 34),
-                    fmt,
-                    human(m.size),
-                    pixels,
-                    when(m.captured_at),
-                )
-            )
+        self.marks = {self.keeper.key: MemberVerdict.KEEP}
+        self.fill_table()
         self.show_state()
         if any(m.asset_id for m in self.group.members):
             self.load_albums()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """Rows cut to the new width; at a height where every member and the previews do not
+        fit, the previews go (unless `v` asked for them)."""
+        tight = self.size.height < len(self.group.members) + TIGHT
+        self.show_previews(not tight if self.previews is None else self.previews)
+        self.fill_table()
+
+    def show_previews(self, shown: bool) -> None:
+        self.query_one(SideBySide).display = shown
+        self.set_class(not shown, "no-previews")  # the reasons take their room
+
+    def fill_table(self) -> None:
+        labels = {
+            m.key: f"Immich: {self.label(m)}"
+            if self.immich_path(m)
+            else (m.path or m.key).removeprefix(self.folder)
+            for m in self.group.members
+        }
+        rows = MemberRows(self.rows, self.marks, labels, self.sizes or {}, self.folder)
+        self.members.fill(rows, self.size.width or self.app.size.width)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keep and stack are not offered where there is nothing in Immich to trash or stack
+        (local mode: the service would refuse them)."""
+        if action != "decide":
+            return True
+        return offered(self.group, self.keeper.key, Decide(str(parameters[0])))
+
     @work(exclusive=True, group="state", exit_on_error=False)
     async def show_state(self) -> None:
         """What was decided about this group, in its title, and per member: keep, trash,
-        out, stack or not dup."""
+        out, stack or not dup; the member kept first."""
+        if self.sizes is None:
+            self.sizes = await self.review.displayed_sizes(self.group.members)
         verdict = await self.review.group_verdict(self.group)
         self.title_bar.update(
             self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
         )
-        table = self.members
-        for row, m in enumerate(self.group.members):
-            table.update_cell_at(
-                Coordinate(row, 0), Text(verdict.marks.get(m.key, "")), update_width=True
-            )
+        self.marks = dict(verdict.marks)
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
         if chosen is not None and chosen.key != self.keeper.key:  # a person chose another
             self.keeper = chosen
-            self.show_sides()
+            self.refresh_bindings()
+        self.fill_table()
+        self.show_sides()
 
     def action_take_out(self) -> None:
         """The highlighted member is no duplicate of the others: it leaves the group at the
@@ -152,9 +161,7 @@ class GroupView(SidecarScreen):
         return "\n".join(lines)
 
     def highlighted(self) -> Member | None:
-        row = self.members.cursor_row
-        members = self.group.members
-        return members[row] if 0 <= row < len(members) else None
+        return self.members.member()
 
     @work(exclusive=True, group="albums", exit_on_error=False)
     async def load_albums(self) -> None:
@@ -162,14 +169,7 @@ class GroupView(SidecarScreen):
         ids = [m.asset_id for m in self.group.members if m.asset_id]
         self.in_immich = await review.immich_paths(ids)
         self.here = await review.readable_here(self.group.members)
-        table = self.members
-        for row, m in enumerate(self.group.members):
-            if self.immich_path(m):
-                table.update_cell_at(
-                    Coordinate(row, 1),
-                    Text(shorten(f"Immich: {self.label(m)}", 34)),
-                    update_width=True,
-                )
+        self.fill_table()
         self.show_sides()
         self.albums = await review.albums(self.group)
         self.query_one("#reasons", Static).update(self.reasons_text())
@@ -198,13 +198,18 @@ class GroupView(SidecarScreen):
         """A member's file name (Immich's, for an asset with no file here)."""
         return (self.immich_path(m) or m.path or m.key).rsplit("/", 1)[-1]
 
+    def other(self) -> Member | None:
+        """The highlighted member, or (on the keeper) the next one; None in a group of one."""
+        member = self.highlighted()
+        if member is not None and member.key != self.keeper.key:
+            return member
+        return next(iter(self.rows[1:]), None)
+
     def show_sides(self) -> None:
         """Captions, the detail line and (when they change) the two previews."""
-        member = self.highlighted()
+        member, right = self.highlighted(), self.other()
         if member is None:
             return
-        others = [m for m in self.group.members if m.key != self.keeper.key]
-        right = member if member.key != self.keeper.key else (others[0] if others else None)
         self.show_detail()
         self.query_one(SideBySide).show(
             ("keeper", self.label(self.keeper), self.keeper),
@@ -226,6 +231,19 @@ class GroupView(SidecarScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_previews(self) -> None:
+        """Previews off (the member table and the reasons get their room) or on again."""
+        self.previews = not self.query_one(SideBySide).display
+        self.show_previews(self.previews)
+
+    def action_compare(self) -> None:
+        """The keeper and the highlighted member (or the next one), full screen, flipped."""
+        other, sizes = self.other(), self.sizes or {}
+        if other is not None:
+            shown = [("keeper", self.keeper), ("member", other)]
+            pictures = [Shown(r, self.label(m), m, sizes.get(m.key)) for r, m in shown]
+            self.app.push_screen(Compare(self.services, *pictures))
 
     def action_skip(self) -> None:
         self.next_group()

@@ -22,6 +22,7 @@ HELP = """[b]Everywhere[/b]   d dashboard  g groups  p pairs  w write-back  ? he
              k keep the highlighted one instead   n none are duplicates
              m the highlighted one is not a duplicate of the others
              s stack them in Immich instead   x skip   u take back
+             c full-screen compare (f flips keeper / member)   v previews
              escape back to the list; a decision opens the next group
 [b]Pairs[/b]        a accept (stacked in Immich)   r not a pair
              c next member as primary   u take back

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.markup import escape
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
@@ -28,6 +28,7 @@ class SideBySide(Horizontal):
         super().__init__(id=id)
         self.review = review
         self.shown: tuple[str | None, str | None] = (None, None)
+        self.members: tuple[Member, Member | None] | None = None  # the two drawn last
 
     def compose(self) -> ComposeResult:
         for side in SIDES:
@@ -46,7 +47,13 @@ class SideBySide(Horizontal):
         wanted = (left[2].key, right[2].key if right else None)
         if wanted != self.shown:
             self.shown = wanted
-            self.load(left[2], right[2] if right else None)
+            self.members = (left[2], right[2] if right else None)
+            self.load(*self.members)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Half blocks are drawn for a size: drawn again for the new one (not left to wrap)."""
+        if self.members is not None and not GRAPHICS:
+            self.load(*self.members)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A preview that could not be made is missing (the captions say which photos)."""

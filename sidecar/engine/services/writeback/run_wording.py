@@ -26,7 +26,7 @@ STATUS_WORDS: dict[str, str] = {  # an action's status, as a person reads it
     ActionStatus.SKIPPED: "skipped",
     ActionStatus.REVERTED: "undone",
     ActionStatus.REVERT_FAILED: "undo failed",
-    ActionStatus.LEFT: "left as a person changed it",
+    ActionStatus.LEFT: "left (changed in Immich since)",
 }
 
 

@@ -4,6 +4,7 @@ per kind and refreshes the runs, and the undo confirmation says per kind what un
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +13,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from sidecar.runtime import open_runtime
-from sidecar.tui.app import Confirm, SidecarApp
+from sidecar.tui.app import Confirm, Problem, SidecarApp
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
 from tests.helpers.tui import press, running, until
-from tests.helpers.writeback import immich_state, library, prepare, settings_for
+from tests.helpers.writeback import (
+    NO_STACK_CREATE,
+    immich_state,
+    library,
+    prepare,
+    settings_for,
+)
 
 SIZES = [(80, 24), (120, 40)]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 BACKUP = "Backup/2019/Summer/astronaut.jpg"
 
 
@@ -98,3 +106,29 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             await press(pilot, "w")  # back: the pending plan is read again
             assert text_of(app, "#plan").startswith("Pending")
     assert immich_state(immich_v2) == before
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_after_apply_each_failure_is_named_with_its_reason(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, size: tuple[int, int]
+) -> None:
+    key, _ = library(immich_v2, photos, permissions=NO_STACK_CREATE)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt, size=size) as pilot:
+        app = pilot.app
+        await pilot.press("w", "A")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, Problem), "the problem")
+        assert "#1 stack failed" in text_of(app, "#problem-message")
+        await press(pilot, "enter")
+        lines = text_of(app, "#plan").splitlines()
+        assert lines[0] == "Run #1: 2 applied, 1 failed, 0 skipped (u undoes it)"
+        assert lines[1] == "⚠ stacks: 1 failed"
+        failed = lines[2]
+        assert failed.startswith(f"  failed: stack of {LIB}/2020/Trip/IMG_3001.JPG with IMG_3001")
+        assert "stack.create" in failed
+        assert "album 'Duplicates to review' created" in lines
+        assert not UUID.search("\n".join(lines))
+        assert "{" not in "\n".join(lines)

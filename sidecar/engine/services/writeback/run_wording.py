@@ -30,6 +30,18 @@ STATUS_WORDS: dict[str, str] = {  # an action's status, as a person reads it
 }
 
 
+KIND_PLURAL: dict[str, str] = {
+    ActionKind.CREATE_STACK: "stacks",
+    ActionKind.CREATE_ALBUM: "new albums",
+    ActionKind.ADD_TO_ALBUM: "album entries",
+    ActionKind.PUBLISH_DUPLICATES: "duplicate groups",
+    ActionKind.CREATE_TAG: "new tags",
+    ActionKind.TAG_ASSETS: "tag entries",
+    ActionKind.TRASH: "to Immich's trash",
+    ActionKind.REPAIR_MOVE: "repairs of moved files",
+}
+
+
 def status_word(status: str) -> str:
     return STATUS_WORDS.get(status, status.replace("_", " "))
 
@@ -105,7 +117,10 @@ def outcome_sections(actions: Sequence[JournalAction], names: Names) -> list[Sec
         for a in of_kind:
             if a not in done:
                 others[a.status] = others.get(a.status, 0) + 1
-        parts += [f"{n} {status_word(s)}" for s, n in others.items()]
+        rest = [f"{n} {status_word(s)}" for s, n in others.items()]
+        if not done:  # named by kind, as nothing of it was done
+            rest[0] = f"{KIND_PLURAL.get(kind, kind.replace('_', ' '))}: {rest[0]}"
+        parts += rest
         lines = [
             f"{status_word(a.status)}: {what(a, names)} — {names.text(a.error or 'no reason')}"
             for a in of_kind

@@ -202,8 +202,6 @@ async def handle_runs(args: argparse.Namespace, settings: Settings) -> int:
         print("No write-back runs yet.")
     for r in runs:
         counts = ", ".join(f"{v} {status_word(k)}" for k, v in sorted(r["by_status"].items()))
-        print(
-            f"#{r['run_id']} {r['status']:<11} {r['started_at']}  {r['actions']} action(s)"
-            f" ({counts})"
-        )
+        status = status_word(r["status"])
+        print(f"#{r['run_id']} {status:<11} {r['started_at']}  {r['actions']} action(s) ({counts})")
     return 0

@@ -102,9 +102,12 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             await press(pilot, "y")
             assert text_of(app, "#plan").startswith("Run #1 undone: 4 reverted (l plans afresh)")
             assert [str(c) for c in runs.get_row_at(0)][1] == "undone"
+            await press(pilot, "tab")  # to the plan, to scroll it
+            assert app.screen.query_one("#plan-box", VerticalScroll).has_focus
             await press(pilot, "d")
-            await press(pilot, "w")  # back: the pending plan is read again
+            await press(pilot, "w")  # back: the pending plan is read again, the runs focused
             assert text_of(app, "#plan").startswith("Pending")
+            assert runs.has_focus
     assert immich_state(immich_v2) == before
 
 

@@ -70,6 +70,7 @@ class Writeback(SidecarScreen):
         self.busy = asyncio.Lock()
         self.planning = False  # a plan of l, A or T is being made (a failure is the plan's)
         self.after_run = False  # what an apply or undo did is shown (kept under its modals)
+        self.away = True  # not shown since it was made or since another screen was
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,11 +97,15 @@ class Writeback(SidecarScreen):
         self.runs.add_columns("run", "status", "started", "actions")
 
     def on_screen_suspend(self) -> None:
-        if self.after_run and not isinstance(self.app.screen, ModalScreen):
-            self.stale = True  # left for another screen: the pending plan is read on return
+        if not isinstance(self.app.screen, ModalScreen):  # left for another screen
+            self.away = True
+            if self.after_run:
+                self.stale = True  # the pending plan is read on return
 
     def on_screen_resume(self) -> None:
-        self.runs.focus()  # the arrows move through the runs at once
+        if self.away:  # arriving (back from a modal, the focus stays where it was)
+            self.away = False
+            self.runs.focus()  # the arrows move through the runs at once
         self.load_runs()
         if self.stale:
             self.pending()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
 from sidecar.cli.output import add_json_flag, print_json
-from sidecar.engine.core.writeback import Action, ActionKind
 from sidecar.engine.services.writeback import WritePlan
+from sidecar.engine.services.writeback.run_wording import status_word
+from sidecar.engine.services.writeback.wording import Section, as_lines, headline
 from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -25,8 +27,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "plan",
         help="show what apply would write into Immich (writes nothing)",
-        description="Sync, then read stacks and the review album from Immich and print the "
-        "ordered actions that would bring the analysis into Immich, each with its reason.",
+        description="Sync, then read stacks and the review album from Immich and print what "
+        "would be written to bring the analysis into Immich, by kind, each asset named by its "
+        "path in Immich, warnings first (--json: every action with its asset ids and reason).",
     )
     p.add_argument(
         "--trash-decided",
@@ -81,49 +84,26 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_runs)
 
 
-def show_plan(planned: WritePlan) -> None:
-    actions = planned.plan.actions
-    summary = planned.plan.summary()
-    print(
-        f"Plan: {len(actions)} action(s) — "
-        + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.items())
-    )
-    for warning in planned.plan.warnings:
-        print(f"  WARNING: {warning}")
-    for n, (a, key) in enumerate(zip(actions, planned.keys, strict=True), 1):
-        print(f"  {n:>4}. [{key}] {_describe(a)}")
-        print(f"        why: {a.reason}")
-    for note in planned.plan.notes:
-        print(f"  left out: {note}")
-    for error in planned.errors:
-        print(f"  error: {error}")
+def show_plan(planned: WritePlan, sections: list[Section]) -> None:
+    """The plan by kind, every asset by its path in Immich, warnings first."""
+    print(headline(planned))
+    keys = Counter(planned.keys)
+    if len(keys) > 1:
+        print("API keys acting: " + ", ".join(f"{k} ({n} action(s))" for k, n in keys.items()))
+    for line in as_lines(sections):
+        print(line)
     for line in WARNINGS:
         print(line)
-
-
-def _describe(a: Action) -> str:
-    if a.kind is ActionKind.TRASH:
-        return f"move {len(a.asset_ids)} asset(s) to Immich's trash"
-    if a.kind is ActionKind.PUBLISH_DUPLICATES:
-        return f"publish a {a.category} group of {len(a.asset_ids)} to Immich's review page"
-    if a.kind is ActionKind.CREATE_TAG:
-        return f"create tag {a.tag}"
-    if a.kind is ActionKind.TAG_ASSETS:
-        return f"tag {len(a.asset_ids)} asset(s) {a.tag}"
-    if a.kind is ActionKind.CREATE_STACK:
-        return f"stack {len(a.asset_ids)} assets, primary {a.asset_ids[0]}"
-    if a.kind is ActionKind.CREATE_ALBUM:
-        return f"create album '{a.album}'"
-    return f"add {len(a.asset_ids)} asset(s) to '{a.album}'"
 
 
 async def handle_plan(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         planned = await rt.writeback.plan(trash_decided=args.trash_decided)
+        sections = [] if args.json else await rt.writeback.described(planned)
     if args.json:
         print_json(planned.as_json())
     else:
-        show_plan(planned)
+        show_plan(planned, sections)
     return 1 if planned.errors else 0
 
 
@@ -131,7 +111,7 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         planned = await rt.writeback.plan(trash_decided=args.trash_decided)
         if not args.json:
-            show_plan(planned)
+            show_plan(planned, await rt.writeback.described(planned))
         if planned.plan.actions and not args.yes:
             if not sys.stdin.isatty():
                 print(
@@ -145,6 +125,9 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
                 print("Nothing applied.")
                 return 0
         report = await rt.writeback.apply(planned)
+        if not args.json:
+            report.messages = await rt.writeback.in_words(report.messages)
+            done = await rt.writeback.outcome(report.run_id) if report.run_id else []
     if args.json:
         plan = planned.as_json()
         print_json({**report.as_json(), "warnings": plan["warnings"], "errors": plan["errors"]})
@@ -157,15 +140,19 @@ async def handle_apply(args: argparse.Namespace, settings: Settings) -> int:
             f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
             f"{report.skipped} skipped"
         )
-        print(f"  undo with: immich-sidecar undo {report.run_id}")
+        for line in as_lines(done):
+            print(f"  {line}")
         for message in report.messages:
             print(f"  {message}")
+        print(f"  undo with: immich-sidecar undo {report.run_id}")
     return 1 if report.failed or planned.errors else 0
 
 
 async def handle_undo(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
         report = await rt.writeback.undo(args.run, allow_remake=args.allow_remake)
+        if not args.json:
+            report.messages = await rt.writeback.in_words(report.messages)
     if args.json:
         print_json(report.as_json())
     else:
@@ -192,14 +179,16 @@ async def handle_rejections(args: argparse.Namespace, settings: Settings) -> int
             else:
                 print(f"{lifted} rejection(s) lifted: the next plan may make those things again")
             return 0
-        rejections = await rt.writeback.rejections()
-    if args.json:
-        print_json({"rejections": [asdict(r) for r in rejections]})
-        return 0
+        if args.json:
+            print_json({"rejections": [asdict(r) for r in await rt.writeback.rejections()]})
+            return 0
+        rejections = await rt.writeback.rejections_described()
     if not rejections:
         print("No rejections: nothing a person undid is being held back.")
-    for r in rejections:
-        print(f"{r.noted_at}  {r.kind:<14} {r.key}  ({r.reason})")
+    else:
+        print("Held back (a person undid these; later plans do not make them again):")
+    for r, what in rejections:
+        print(f"  {r.noted_at[:19]}  {what} ({r.reason})")
     return 0
 
 
@@ -212,9 +201,7 @@ async def handle_runs(args: argparse.Namespace, settings: Settings) -> int:
     if not runs:
         print("No write-back runs yet.")
     for r in runs:
-        counts = ", ".join(f"{v} {k}" for k, v in sorted(r["by_status"].items()))
-        print(
-            f"#{r['run_id']} {r['status']:<11} {r['started_at']}  {r['actions']} action(s)"
-            f" ({counts})"
-        )
+        counts = ", ".join(f"{v} {status_word(k)}" for k, v in sorted(r["by_status"].items()))
+        status = status_word(r["status"])
+        print(f"#{r['run_id']} {status:<11} {r['started_at']}  {r['actions']} action(s) ({counts})")
     return 0

@@ -209,7 +209,7 @@ async def test_a_key_without_stack_create_fails_clearly_and_the_rest_goes_on(
     await prepare(settings)
     report = await apply(settings)
     assert (report["applied"], report["failed"]) == (2, 1)
-    (message,) = [m for m in report["messages"] if "create_stack" in m]
+    (message,) = [m for m in report["messages"] if "stack failed" in m]
     assert "stack.create" in message
     assert immich_v2.state.stacks == {}
     assert len(immich_v2.state.albums) == 1
@@ -245,8 +245,8 @@ def test_cli_plan_apply_runs_undo(
     assert cli("scan", env=env).code == 0
     text = cli("plan", env=env)
     assert text.code == 0, text.err
-    assert "Plan: 3 action(s)" in text.out
-    assert "why: raw+jpeg pair" in text.out
+    assert "Plan: 1 stack, 1 new album, 8 assets added to albums" in text.out
+    assert "— primary, with IMG_3001.dng (raw+jpeg)" in text.out
     refused = cli("apply", env=env)  # no terminal, no --yes: nothing happens
     assert refused.code == 2
     assert "--yes" in refused.err
@@ -268,7 +268,8 @@ def test_cli_plan_apply_runs_undo(
     decided = cli("decide", "trash", backup, "--note", "a backup", env=env)
     assert decided.code == 0, decided.err
     shown = cli("plan", "--trash-decided", env=env)
-    assert "move 1 asset(s) to Immich's trash" in shown.out
+    assert "To Immich's trash (1;" in shown.out
+    assert f"  {LIB}/Backup/2019/Summer/astronaut.jpg (external library" in shown.out
     assert "WARNING" in shown.out
     assert cli("decide", "keep", backup, env=env).code == 0
     assert "trash" not in cli("plan", "--trash-decided", "--json", env=env).out

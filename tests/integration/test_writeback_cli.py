@@ -29,10 +29,13 @@ def test_the_external_library_trash_warning_is_a_warning(
     assert decided.code == 0, decided.err
     res = cli("apply", "--trash-decided", "--yes", env=env)
     assert res.code == 0, res.out + res.err
-    warning = [line for line in res.out.splitlines() if "external library" in line]
+    lines = res.out.splitlines()
+    warning = [line for line in lines if "belong to an external library" in line]
     assert len(warning) == 1
-    assert warning[0].startswith("  WARNING: 1 of the assets to trash belong to an external")
-    assert not any(line.startswith("  left out:") for line in warning)
+    assert lines.index(warning[0]) == 2  # first, under its heading, before what is written
+    assert lines[1] == "WARNING — Before you apply:"
+    assert warning[0].startswith("  1 of the assets to trash belong to an external")
+    assert not any(line.startswith("Left out") for line in lines)
     assert immich_v2.state.assets[backup].is_trashed
 
 

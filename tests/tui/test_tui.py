@@ -109,7 +109,7 @@ async def test_keyboard_review_then_apply_then_undo_against_immich(
         pending = text_of(app, "#plan")
         assert "Pending" in pending
         assert f"{LIB}/Backup/2019/Summer/astronaut.jpg" in pending
-        assert "create stack 1" in pending
+        assert "Plan: 1 stack, 1 asset to Immich's trash" in pending
         await pilot.press("T")
         await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
         await pilot.press("d", "g", "question_mark")  # the question is answered first

@@ -1,5 +1,7 @@
-"""Write-back: the pending plan with its counts, apply behind a confirmation that lists exactly
-what goes to Immich's trash, and past runs with undo (confirmation required)."""
+"""Write-back: the pending plan by kind (stacks with their primary, album entries, tags, what
+goes to Immich's trash, every asset by its path), apply behind a confirmation that lists all of
+it, what a run did afterwards, and past runs with undo (its confirmation says per kind what
+undo will do)."""
 
 from __future__ import annotations
 
@@ -12,51 +14,38 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.services.writeback import WritePlan
+from sidecar.engine.services.writeback.run_wording import status_word
+from sidecar.engine.services.writeback.wording import Section, headline
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.problem import Problem
-from sidecar.tui.text import plain
+from sidecar.tui.text import plain, when
+
+SHOWN = 200  # items per kind on the screen (the confirmation lists up to CONFIRMED)
+CONFIRMED = 2000
 
 
-def describe(
-    planned: WritePlan, paths: dict[str, str] | None = None, *, trash_limit: int = 8
-) -> str:
-    """The plan's counts, then each asset it would move to Immich's trash (its path in
-    Immich and why), notes and errors."""
-    summary = planned.plan.summary()
-    lines = [
-        f"[b]Plan[/b]: {len(planned.plan.actions)} action(s) — "
-        + (
-            ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in summary.items() if v)
-            or "nothing to do"
-        )
-    ]
-    lines += [f"[b]warning[/b]: {escape(w)}" for w in planned.plan.warnings]
-    trash = [a for a in planned.plan.actions if a.kind.value == "trash"]
-    ids = [i for a in trash for i in a.asset_ids]
-    if ids:
-        lines.append(
-            f"[b]To Immich's trash[/b] ({len(ids)}; recoverable there, never deleted "
-            "for good by this tool):"
-        )
-        lines += [f"  {escape((paths or {}).get(i, i))}" for i in ids[:trash_limit]]
-        if len(ids) > trash_limit:
-            lines.append(f"  … and {len(ids) - trash_limit} more")
-    lines += [f"left out: {escape(n)}" for n in planned.plan.notes[:3]]
-    lines += [f"[b]error[/b]: {escape(e)}" for e in planned.errors]
-    return "\n".join(lines)
+def markup(sections: list[Section]) -> str:
+    """Sections as Rich markup: warnings marked, each item on its own indented line."""
+    out = []
+    for s in sections:
+        title = f"[b $warning]⚠ {escape(s.title)}[/]" if s.warning else f"[b]{escape(s.title)}[/b]"
+        out.append(title)
+        out += [f"  {escape(line)}" for line in s.lines]
+    return "\n".join(out)
 
 
 def keys_hint(planned: WritePlan) -> str:
     if any(a.kind.value == "trash" for a in planned.plan.actions):
-        return "\nA applies it without the trash, T with it (both ask first)"
-    return "\nA applies it (asks first)" if planned.plan.actions else ""
+        return "\n[i]A applies it without the trash, T with it (both ask first)[/i]"
+    return "\n[i]A applies it (asks first)[/i]" if planned.plan.actions else ""
 
 
 class Writeback(SidecarScreen):
@@ -77,16 +66,17 @@ class Writeback(SidecarScreen):
     def __init__(self, services: TuiServices) -> None:
         super().__init__(services)
         self.planned: WritePlan | None = None
-        self.paths: dict[str, str] = {}  # Immich's path of each asset the plan would trash
         self.run_ids: list[int] = []
         self.busy = asyncio.Lock()
         self.planning = False  # a plan of l, A or T is being made (a failure is the plan's)
+        self.after_run = False  # what an apply or undo did is shown (kept under its modals)
+        self.away = True  # not shown since it was made or since another screen was
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="plan-box"):
             yield Static("Reading the pending plan…", id="plan")
-        yield Static("[b]Runs[/b] (u undoes the highlighted one)")
+        yield Static("[b]Runs[/b] (u undoes the highlighted one; tab: to the plan and back)")
         yield DataTable(id="runs", cursor_type="row")
         yield Footer()
 
@@ -98,10 +88,24 @@ class Writeback(SidecarScreen):
     def runs(self) -> DataTable[Text]:
         return self.query_one("#runs", DataTable)
 
+    def show(self, text: str) -> None:
+        """Show `text` (markup) in the plan's place, from its top."""
+        self.plan_box.update(text)
+        self.query_one("#plan-box", VerticalScroll).scroll_home(animate=False)
+
     def on_mount(self) -> None:
         self.runs.add_columns("run", "status", "started", "actions")
 
+    def on_screen_suspend(self) -> None:
+        if not isinstance(self.app.screen, ModalScreen):  # left for another screen
+            self.away = True
+            if self.after_run:
+                self.stale = True  # the pending plan is read on return
+
     def on_screen_resume(self) -> None:
+        if self.away:  # arriving (back from a modal, the focus stays where it was)
+            self.away = False
+            self.runs.focus()  # the arrows move through the runs at once
         self.load_runs()
         if self.stale:
             self.pending()
@@ -111,19 +115,16 @@ class Writeback(SidecarScreen):
         """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
-            self.stale = False
+            self.stale = self.after_run = False
             planned = await self.writeback.plan(refresh=False, trash_decided=True)
-            await self._show(planned)
-            self.plan_box.update(
-                "[b]Pending[/b] (l syncs, analyses and plans afresh)\n"
-                + describe(planned, self.paths)
-                + keys_hint(planned)
-            )
+            self.planned = planned
+            text = await self.describe(planned, "Pending (l syncs, analyses and plans afresh)")
+            self.show(text + keys_hint(planned))
 
-    async def _show(self, planned: WritePlan) -> None:
-        self.planned = planned
-        doomed = [i for a in planned.plan.actions if a.kind.value == "trash" for i in a.asset_ids]
-        self.paths = await self.review.immich_paths(doomed) if doomed else {}
+    async def describe(self, planned: WritePlan, title: str = "") -> str:
+        sections = await self.writeback.described(planned, SHOWN)
+        head = f"[b]{escape(title)}[/b]\n" if title else ""
+        return f"{head}{escape(headline(planned))}\n" + markup(sections)
 
     @work(exclusive=True, group="runs", exit_on_error=False)
     async def load_runs(self) -> None:
@@ -132,8 +133,9 @@ class Writeback(SidecarScreen):
         table.clear()
         self.run_ids = [r["run_id"] for r in runs]
         for r in runs:
-            actions = ", ".join(f"{v} {k}" for k, v in r["by_status"].items())
-            table.add_row(*plain(f"#{r['run_id']}", r["status"], r["started_at"][:19], actions))
+            actions = ", ".join(f"{v} {status_word(k)}" for k, v in r["by_status"].items())
+            status = status_word(r["status"])
+            table.add_row(*plain(f"#{r['run_id']}", status, when(r["started_at"]), actions))
 
     def _plan_errors(self, planned: WritePlan) -> None:
         self.app.push_screen(
@@ -145,12 +147,11 @@ class Writeback(SidecarScreen):
         )
 
     async def _plan(self, trash: bool) -> WritePlan:
-        self.plan_box.update("Planning (sync, analysis, Immich state)…")
+        self.show("Planning (sync, analysis, Immich state)…")
         self.planning = True
         planned = await self.writeback.plan(trash_decided=trash)
-        await self._show(planned)
-        self.planning = False
-        self.plan_box.update(describe(planned, self.paths))
+        self.planned = planned
+        self.planning = self.after_run = False
         self.post_message(ResultsChanged(fresh=self))
         self.stale = False
         return planned
@@ -159,8 +160,7 @@ class Writeback(SidecarScreen):
     async def action_plan(self) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(True)
-            box = self.plan_box
-            box.update(describe(planned, self.paths) + keys_hint(planned))
+            self.show(await self.describe(planned) + keys_hint(planned))
             if planned.errors:
                 self._plan_errors(planned)
 
@@ -168,45 +168,51 @@ class Writeback(SidecarScreen):
     async def action_apply(self, trash: bool) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
             planned = await self._plan(trash)
+            self.show(await self.describe(planned) + keys_hint(planned))
             if not planned.plan.actions:
                 if planned.errors:
                     self._plan_errors(planned)
                 else:
                     self.app.notify("Nothing to apply: Immich already matches.")
                 return
-            question = (
-                f"Apply this plan to Immich?\n\n{describe(planned, self.paths, trash_limit=50)}"
-            )
-            if not await self.app.push_screen_wait(Confirm(question)):
+            sections = await self.writeback.described(planned, CONFIRMED)
+            warnings = [line for s in sections if s.warning for line in s.lines]
+            body = markup([s for s in sections if not s.warning])
+            question = f"{escape(headline(planned))}\n\n{body}"
+            ask = Confirm(question, warnings=warnings, prompt="Apply this plan to Immich?")
+            if not await self.app.push_screen_wait(ask):
                 self.app.notify("Nothing applied.")
                 return
             report = await self.writeback.apply(planned)
+            messages = await self.writeback.in_words(report.messages)
             done = (
                 f"Run #{report.run_id}: {report.applied} applied, {report.failed} failed, "
                 f"{report.skipped} skipped"
             )
+            outcome = await self.writeback.outcome(report.run_id) if report.run_id else []
+            notes = "".join(f"\n  {escape(m)}" for m in messages)
+            self.show(f"[b]{escape(done)}[/b] (u undoes it)\n{markup(outcome)}{notes}")
             if report.failed:
-                failures = [m for m in report.messages if "fail" in m or "permission" in m]
+                failures = [m for m in messages if "fail" in m or "permission" in m]
                 hint = (
                     "A permission is missing: give the API key the permission named above."
-                    if any("permission" in m for m in report.messages)
+                    if any("permission" in m for m in messages)
                     else "The rest was applied; the next plan tries the failed actions again."
                 )
-                self.app.push_screen(
-                    Problem(done, "\n".join((failures or report.messages)[:6]), hint)
-                )
+                self.app.push_screen(Problem(done, "\n".join((failures or messages)[:6]), hint))
             else:
                 self.app.notify(done)
-            self.post_message(ResultsChanged())
+            self.after_run = True
+            self.post_message(ResultsChanged(fresh=self))
             self.load_runs()
 
     def failed(self, worker: str, error: BaseException) -> None:
         if worker == "pending":  # only read on coming here: said in place, not in a modal
             message = escape(str(error))
-            self.plan_box.update(f"The pending plan could not be read: {message} (l plans afresh)")
+            self.show(f"The pending plan could not be read: {message} (l plans afresh)")
         elif self.planning and worker in ("action_plan", "action_apply"):
             self.planning = False
-            self.plan_box.update(f"Planning failed: {escape(str(error))}")
+            self.show(f"Planning failed: {escape(str(error))}")
             super().failed("planning", error)
         else:
             super().failed(worker, error)
@@ -219,12 +225,24 @@ class Writeback(SidecarScreen):
     @work(exclusive=True, group="undo", exit_on_error=False)
     async def confirm_undo(self, run_id: int) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
-            question = f"Undo run #{run_id}? What it made in Immich is removed again."
-            if not await self.app.push_screen_wait(Confirm(question)):
+            will = await self.writeback.undo_preview(run_id)
+            cut = will.index("") if "" in will else len(will)  # what it does, then leaves
+            question = f"Undoing run #{run_id} in Immich:\n" + "\n".join(
+                [*(f"• {escape(line)}" for line in will[:cut]), *map(escape, will[cut:])]
+            )
+            if not await self.app.push_screen_wait(Confirm(question, prompt=f"Undo #{run_id}?")):
                 return
             report = await self.writeback.undo(run_id)
-            self.app.notify(
-                f"Run #{run_id}: {report.reverted} reverted, {report.failed} failed",
-                severity="error" if report.failed else "information",
-            )
+            messages = await self.writeback.in_words(report.messages)
+            counts = [f"{report.reverted} reverted"]
+            if report.left:
+                counts.append(f"{report.left} left (changed or removed in Immich since)")
+            if report.failed:
+                counts.append(f"{report.failed} failed")
+            done = f"Run #{report.run_id} undone: {', '.join(counts)}"
+            notes = "".join(f"\n  {escape(m)}" for m in messages)
+            self.show(f"[b]{escape(done)}[/b] (l plans afresh){notes}")
+            self.app.notify(done, severity="error" if report.failed else "information")
+            self.after_run = True
+            self.post_message(ResultsChanged(fresh=self))
             self.load_runs()

@@ -16,6 +16,7 @@ from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import Context, handler_of
 from sidecar.engine.services.writeback.reports import ApplyReport, Clients
 from sidecar.engine.services.writeback.verify import READ_BACK, verify_run
+from sidecar.engine.services.writeback.wording import kind_word
 from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.immich_client import (
     ImmichError,
@@ -84,8 +85,11 @@ class Applier:
             else:
                 await self.journal.done(action, result, made, unverified=READ_BACK)
                 report.applied += 1
-                if result.get("dropped"):
-                    report.messages.append(f"#{action.seq}: left out {result['dropped']}")
+                if dropped := result.get("dropped"):
+                    report.messages.append(
+                        f"#{action.seq} {kind_word(action.kind)}: Immich did not add "
+                        + ", ".join(f"{a} ({why.replace('_', ' ')})" for a, why in dropped.items())
+                    )
 
         return any_update and any_tags
 
@@ -110,7 +114,7 @@ class Applier:
     async def _failed(self, action: JournalAction, error: str, report: ApplyReport) -> None:
         await self.journal.set_status(action.id, ActionStatus.FAILED, error=error)
         report.failed += 1
-        report.messages.append(f"#{action.seq} {action.kind} failed: {error}")
+        report.messages.append(f"#{action.seq} {kind_word(action.kind)} failed: {error}")
 
     async def settle_interrupted(self, clients: Clients) -> None:
         """A run still 'running' was killed: record what Immich shows its last action made,

@@ -18,7 +18,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.core.models import Rejection, RunStatus
+from sidecar.engine.core.models import MadeKind, Rejection, RunStatus
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
@@ -28,7 +28,20 @@ from sidecar.engine.services.writeback.reports import (
     UndoReport,
     WritePlan,
 )
+from sidecar.engine.services.writeback.run_wording import (
+    outcome_sections,
+    rejected,
+    rejection_ids,
+    undo_lines,
+)
 from sidecar.engine.services.writeback.undo import undo_run
+from sidecar.engine.services.writeback.wording import (
+    UUID,
+    Names,
+    Section,
+    mentioned,
+    plan_sections,
+)
 from sidecar.engine.support.errors import WritebackBusyError, WritebackRefusedError
 from sidecar.engine.support.locks import ExclusiveLock
 
@@ -164,6 +177,48 @@ class WritebackService:
                 }
             )
         return out
+
+    # -- in words ------------------------------------------------------------------------
+
+    async def names(self, asset_ids: list[str]) -> Names:
+        """How these assets are named to a person (their paths in Immich, from the mirror)."""
+        return Names({a.id: a for a in await self.assets.links_of(asset_ids)})
+
+    async def in_words(self, messages: list[str]) -> list[str]:
+        """Messages with the asset ids they hold replaced by the assets' paths."""
+        names = await self.names([i for m in messages for i in UUID.findall(m)])
+        return [names.text(m) for m in messages]
+
+    async def described(self, planned: WritePlan, limit: int | None = None) -> list[Section]:
+        """The plan by kind, in words and paths, warnings first (`limit` items per kind)."""
+        return plan_sections(planned, await self.names(mentioned(planned)), limit)
+
+    async def outcome(self, run_id: int) -> list[Section]:
+        """What a run did per kind, and each thing it did not do with the reason."""
+        actions = await self.journal.actions(run_id)
+        ids = [i for a in actions for i in a.payload.get("asset_ids") or []]
+        ids += [i for a in actions for i in UUID.findall(a.error or "")]
+        return outcome_sections(actions, await self.names(ids))
+
+    async def undo_preview(self, run_id: int) -> list[str]:
+        """What undoing a run will do, per kind, and what it leaves alone."""
+        run = await self.journal.run(run_id)
+        if run is None:
+            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+        return undo_lines(run, await self.journal.actions(run_id))
+
+    async def rejections_described(self) -> list[tuple[Rejection, str]]:
+        """Each rejection with what it holds back, in words and paths."""
+        held = await self.journal.rejections()
+        names = await self.names([i for r in held for i in rejection_ids(r)])
+        containers: dict[str, str] = {}  # album and tag ids -> names, from the runs' actions
+        if any(r.kind in (MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET) for r in held):
+            for run in await self.journal.runs():
+                for a in await self.journal.actions(run.id):
+                    for field in ("album", "tag"):
+                        if a.result.get(f"{field}_id") and a.payload.get(field):
+                            containers[a.result[f"{field}_id"]] = a.payload[field]
+        return [(r, rejected(r, names, containers)) for r in held]
 
     def _locked(self) -> _Lock:
         return _Lock(self.lock)

@@ -8,6 +8,7 @@ from sidecar.engine.core.models import ActionStatus, Run, RunStatus
 from sidecar.engine.ports import Journal
 from sidecar.engine.services.writeback.handlers import handler_of
 from sidecar.engine.services.writeback.reports import Clients, UndoReport
+from sidecar.engine.services.writeback.wording import kind_word
 from sidecar.engine.support.errors import WritebackRefusedError
 from sidecar.immich_client import ImmichError
 
@@ -34,7 +35,7 @@ async def undo_run(journal: Journal, clients: Clients, run: Run, allow_remake: b
         except (ImmichError, WritebackRefusedError) as exc:
             await journal.set_status(action.id, ActionStatus.REVERT_FAILED, error=str(exc))
             report.failed += 1
-            report.messages.append(f"#{action.seq} {action.kind}: {exc}")
+            report.messages.append(f"#{action.seq} {kind_word(action.kind)}: {exc}")
             continue
         await journal.end_made(made, "undone", reject=not allow_remake)
         if not allow_remake:
@@ -46,7 +47,7 @@ async def undo_run(journal: Journal, clients: Clients, run: Run, allow_remake: b
         else:
             report.left += 1
         if outcome.note:
-            report.messages.append(f"#{action.seq} {action.kind}: {outcome.note}")
+            report.messages.append(f"#{action.seq} {kind_word(action.kind)}: {outcome.note}")
     ended = RunStatus.UNDONE if not report.failed else run.status
     summary = {**run.summary, "undo": report.as_json()}
     await journal.finish_run(run.id, ended, summary)

@@ -1,0 +1,137 @@
+"""The write-back screen against the test Immich, at 80x24 and 120x40: the runs table has focus
+on arrival, `l` lists the plan by kind with paths (warnings first), apply shows what was done
+per kind and refreshes the runs, and the undo confirmation says per kind what undo will do."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from sidecar.runtime import open_runtime
+from sidecar.tui.app import Confirm, Problem, SidecarApp
+from tests.fake_immich import FakeImmich
+from tests.helpers import LIB
+from tests.helpers.tui import press, running, until
+from tests.helpers.writeback import (
+    NO_STACK_CREATE,
+    immich_state,
+    library,
+    prepare,
+    settings_for,
+)
+
+SIZES = [(80, 24), (120, 40)]
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+BACKUP = "Backup/2019/Summer/astronaut.jpg"
+
+
+def text_of(app: SidecarApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def on_screen(app: Any) -> str:
+    """The terminal's text, line by line, as a person sees it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, size: tuple[int, int]
+) -> None:
+    key, assets = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    before = immich_state(immich_v2)
+    backup = assets[BACKUP].id
+    async with open_runtime(settings) as rt:
+        await rt.writeback.decide_trash([backup], None)
+        async with running(rt, size=size) as pilot:
+            app = pilot.app
+            await press(pilot, "w")
+            runs = app.screen.query_one("#runs", DataTable)
+            assert runs.has_focus  # the arrows move through the runs at once
+            await press(pilot, "l")
+            plan = text_of(app, "#plan")
+            assert plan.startswith("Plan: 1 stack, 1 new album, 8 assets added to albums, ")
+            lines = plan.splitlines()
+            assert lines[1] == "⚠ Before you apply"  # the external-library warning first
+            assert "belong to an external library" in lines[2]
+            stack = lines[lines.index("Stacks (1)") + 1]
+            assert (
+                stack == f"  {LIB}/2020/Trip/IMG_3001.JPG — primary, with IMG_3001.dng (raw+jpeg)"
+            )
+            assert "Album 'Duplicates to review' (new) + 8 assets" in lines
+            trash = lines.index("To Immich's trash (1; recoverable there, never deleted for good)")
+            assert lines[trash + 1].startswith(f"  {LIB}/{BACKUP} (external library")
+            shown = on_screen(app)
+            assert "Stacks (1)" in shown  # on screen, not below it
+            assert "#1" not in shown
+            box = app.screen.query_one("#plan-box", VerticalScroll)
+            assert box.max_scroll_y > 0 or size == (120, 40)  # the rest is reached by scrolling
+
+            await pilot.press("T")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+            shown = on_screen(app)
+            assert "⚠ 1 of the assets to trash belong to an external library" in shown
+            assert "Apply this plan to Immich?   y yes    n no" in shown
+            await press(pilot, "y")
+            done = text_of(app, "#plan")
+            assert done.startswith("Run #1: 4 applied, 0 failed, 0 skipped (u undoes it)")
+            for line in ("1 stack made", "8 assets added to albums", "1 asset trashed"):
+                assert line in done.splitlines()
+            assert "album 'Duplicates to review' created" in done
+            assert runs.row_count == 1
+            assert [str(c) for c in runs.get_row_at(0)][1] == "done"
+            assert runs.has_focus
+
+            await pilot.press("u")
+            await until(pilot, lambda: isinstance(app.screen, Confirm), "the undo confirmation")
+            question = text_of(app, "#question")
+            assert question.startswith("Undoing run #1 in Immich:")
+            assert "1 stack removed (the assets stay, unstacked)" in question
+            assert "whose members or primary a person changed since is left as it is" in question
+            assert "8 assets taken out of album 'Duplicates to review'" in question
+            assert "album 'Duplicates to review' deleted, unless it holds assets now" in question
+            assert "1 asset restored from Immich's trash" in question
+            assert "Undo #1?   y yes    n no" in on_screen(app)
+            await press(pilot, "y")
+            assert text_of(app, "#plan").startswith("Run #1 undone: 4 reverted (l plans afresh)")
+            assert [str(c) for c in runs.get_row_at(0)][1] == "undone"
+            await press(pilot, "tab")  # to the plan, to scroll it
+            assert app.screen.query_one("#plan-box", VerticalScroll).has_focus
+            await press(pilot, "d")
+            await press(pilot, "w")  # back: the pending plan is read again, the runs focused
+            assert text_of(app, "#plan").startswith("Pending")
+            assert runs.has_focus
+    assert immich_state(immich_v2) == before
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_after_apply_each_failure_is_named_with_its_reason(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, size: tuple[int, int]
+) -> None:
+    key, _ = library(immich_v2, photos, permissions=NO_STACK_CREATE)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt, size=size) as pilot:
+        app = pilot.app
+        await pilot.press("w", "A")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, Problem), "the problem")
+        assert "#1 stack failed" in text_of(app, "#problem-message")
+        await press(pilot, "enter")
+        lines = text_of(app, "#plan").splitlines()
+        assert lines[0] == "Run #1: 2 applied, 1 failed, 0 skipped (u undoes it)"
+        assert lines[1] == "⚠ stacks: 1 failed"
+        failed = lines[2]
+        assert failed.startswith(f"  failed: stack of {LIB}/2020/Trip/IMG_3001.JPG with IMG_3001")
+        assert "stack.create" in failed
+        assert "album 'Duplicates to review' created" in lines
+        assert not UUID.search("\n".join(lines))
+        assert "{" not in "\n".join(lines)

@@ -4,19 +4,19 @@ and what was decided; accept (stack it in Immich), reject, change the primary, t
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.core.models import PairDecision, StoredPair
+from sidecar.engine.core.verdicts import with_primary
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
@@ -85,11 +85,9 @@ class Pairs(PagedList[StoredPair]):
         if not 0 <= row < len(self.loaded):
             return
         p = self.loaded[row]
-        lines = [
-            ("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key) for m in p.members
-        ]
-        lines += [f"• {escape(r)}" for r in p.reasons]
-        self.query_one("#pair-reasons", Static).update("\n".join(lines))
+        lines = [("▸ " if m.key == p.primary else "  ") + (m.path or m.key) for m in p.members]
+        lines += [f"• {r}" for r in p.reasons]
+        self.query_one("#pair-reasons", Static).update(Content("\n".join(lines)))  # as written
         primary = next((m for m in p.members if m.key == p.primary), p.members[0])
         other = next((m for m in p.members if m.key != primary.key), None)
         self.query_one(SideBySide).show(
@@ -153,7 +151,7 @@ class Pairs(PagedList[StoredPair]):
                 else keys[0]
             )
             await review.choose_primary(pair, nxt)
-            pair, name = replace(pair, primary=nxt), name_of(nxt, pair.members)
+            pair, name = with_primary(pair, nxt), name_of(nxt, pair.members)
             if not self.still_at(row, pair):
                 return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
             self.loaded[row] = pair

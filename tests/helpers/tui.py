@@ -46,6 +46,12 @@ async def until(pilot: Any, check: Any, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def on_screen(app: Any) -> str:
+    """The terminal's text, line by line, as a person sees it."""
+    lines = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in lines)
+
+
 async def goto(pilot: Any, table: DataTable[Any], row: int) -> None:
     """Move a table's cursor to `row` with the arrow keys."""
     while table.cursor_row != row:

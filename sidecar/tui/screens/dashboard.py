@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
+from sidecar.engine.services.drift import drift_counts
 from sidecar.engine.services.review import Overview
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
@@ -22,13 +23,6 @@ from sidecar.tui.screens.base import SidecarScreen, TuiServices
 
 REFRESH_S = 10
 JOBS = ("sync", "scan", "analyze")
-DRIFT = {
-    "not_in_immich": "not imported",
-    "in_immich_trash": "in Immich's trash",
-    "missing_on_disk": "offline (file gone)",
-    "reimported_moves": "moved and re-imported",
-    "multi_path_content": "same content at several paths",
-}
 NAMES = {"sync": "sync", "scan": "scan", "analyze": "analysis"}  # what a message calls each
 
 
@@ -44,7 +38,7 @@ def summary(d: Overview) -> Content:
         if len(d.per_user) > 1
         else ""
     )
-    drift = ", ".join(f"{DRIFT.get(k, k.replace('_', ' '))} {v:,}" for k, v in d.drift.items())
+    drift = drift_counts(d.drift)
     groups = ", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
     pairs = ", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
     files = f"files {d.files:,} (removed {d.files_removed:,})"

@@ -57,6 +57,20 @@ async def test_a_changed_primary_and_keeper_show_after_a_restart_and_reach_immic
         assert pairs.loaded[row].primary == suggested.primary
         await press(pilot, "c")
         assert pairs.loaded[row].primary == chosen
+        await press(pilot, "u")  # taken back: the suggested primary shows again
+        assert pairs.loaded[row].primary == suggested.primary
+        assert [str(c) for c in pairs.table.get_row_at(row)][2:4] == [
+            name_of(suggested.primary, suggested.members),
+            "",
+        ]
+        await goto(pilot, pairs.table, row)  # u moved on to the next pair
+        await press(pilot, "c")
+        assert pairs.loaded[row].primary == chosen
+        (said,) = [n.message for n in pilot.app._notifications]
+        assert said == (
+            f"{name_of(suggested.primary, suggested.members)} (raw+jpeg): "
+            f"the primary is {name_of(chosen, suggested.members)} now"
+        )
         await press(pilot, "g", "t")
         groups: Any = pilot.app.screen
         listed = next(i for i, g in enumerate(groups.loaded) if g.id == group.id)

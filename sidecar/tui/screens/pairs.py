@@ -131,16 +131,18 @@ class Pairs(PagedList[StoredPair]):
         return shown.id == pair.id and shown.members == pair.members
 
     async def record(self, row: int, pair: StoredPair, what: str) -> str:
-        """Record `what` about `pair` (pressed on `row`); what to say."""
+        """Record `what` about `pair` (pressed on `row`); what to say (a pair is named by its
+        primary's file name and kind, never by its row id)."""
         review = self.review
         if self.still_at(row, pair):
             pair = self.loaded[row]  # with the primary an earlier `c` chose
+        said = f"{name_of(pair.primary, pair.members)} ({pair.kind})"
         if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
-            return f"Pair {pair.id}: accepted, the next apply stacks it in Immich"
+            return f"{said}: accepted, the next apply stacks it in Immich"
         if what == PairDecision.REJECT:
             await review.reject_pair(pair)
-            return f"Pair {pair.id}: not a pair (the next analysis drops it)"
+            return f"{said}: not a pair (the next analysis drops it)"
         if what == PairDecision.PRIMARY:
             keys = [m.key for m in pair.members]
             if len(keys) < 2:
@@ -152,14 +154,20 @@ class Pairs(PagedList[StoredPair]):
             )
             await review.choose_primary(pair, nxt)
             pair, name = with_primary(pair, nxt), name_of(nxt, pair.members)
-            if not self.still_at(row, pair):
-                return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
-            self.loaded[row] = pair
-            if self.table.cursor_row == row:
-                self.show_pair(row)
-            self.table.update_cell_at(
-                Coordinate(row, 2), Text(shorten(name, 22)), update_width=True
-            )
-            return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+            if self.still_at(row, pair):
+                self.show_row(row, pair)
+            return f"{said}: the primary is {name} now"
         await review.undo_pair_decision(pair)
-        return f"Pair {pair.id}: no decision now"
+        if self.still_at(row, pair):  # the primary the analysis suggested, again
+            (again,) = await review.pairs(row, 1) or [pair]
+            if again.id == pair.id:
+                self.show_row(row, again)
+        return f"{said}: no decision now"
+
+    def show_row(self, row: int, pair: StoredPair) -> None:
+        """Show `pair` (with another primary) on `row`."""
+        self.loaded[row] = pair
+        if self.table.cursor_row == row:
+            self.show_pair(row)
+        name = name_of(pair.primary, pair.members)
+        self.table.update_cell_at(Coordinate(row, 2), Text(shorten(name, 22)), update_width=True)

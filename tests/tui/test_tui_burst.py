@@ -15,7 +15,7 @@ from sidecar.engine.core.models import PairDecision
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import GroupView
-from tests.helpers.tui import on_screen, running, settle, until
+from tests.helpers.tui import running, settle, until
 
 SIZES = [(80, 24), (120, 40)]
 GROUPS = 50
@@ -30,6 +30,12 @@ def copies(root: Path, count: int) -> None:
         for folder in ("a", "b"):
             (root / folder).mkdir(parents=True, exist_ok=True)
             img.save(root / folder / f"noise-{i:02}.png")
+
+
+def on_screen(app: Any) -> str:
+    """The terminal's text, line by line, as a person sees it."""
+    lines = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in lines)
 
 
 @pytest.mark.parametrize("size", SIZES)

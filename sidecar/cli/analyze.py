@@ -57,7 +57,7 @@ async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
 
 async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
     print(
-        f"Analysis #{report.op_id}: {report.media:,} photos, {report.fingerprinted:,} newly "
+        f"Analysis: {report.media:,} photos, {report.fingerprinted:,} newly "
         f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
         f"{report.duration_s:.1f} s"
     )

@@ -22,6 +22,11 @@ def human_bytes(n: int) -> str:
     return f"{n} B"
 
 
+def counted(n: int, word: str, plural: str = "") -> str:
+    """ "1 folder", "2 folders" (`plural` when adding "s" is not it)."""
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
 def shown_path(path: str) -> str:
     """A path on one line: control characters (newlines in names) are escaped."""
     if path.isprintable():

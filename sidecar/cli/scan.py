@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.cli.analyze import print_analysis
-from sidecar.cli.output import add_json_flag, human_bytes, print_json, shown_path
+from sidecar.cli.output import add_json_flag, counted, human_bytes, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
 from sidecar.engine.services.scan import ScanReport
 from sidecar.runtime import open_runtime
@@ -67,8 +67,8 @@ async def scan_and_show(
 def print_report(report: ScanReport) -> None:
     c = report.counts
     print(
-        f"Scan #{report.op_id}: {c.scanned:,} media files in {len(report.scopes)} "
-        f"folder(s), {report.duration_s:.1f} s"
+        f"Scan: {counted(c.scanned, 'media file')} in {counted(len(report.scopes), 'folder')}, "
+        f"{report.duration_s:.1f} s"
     )
     for scope in report.scopes:
         print(f"  {shown_path(scope)}")

@@ -6,8 +6,42 @@ import argparse
 from typing import Any
 
 from sidecar.cli.output import add_json_flag, print_json, shown_path
+from sidecar.engine.core.models import Operation
+from sidecar.engine.services.drift import drift_counts
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
+
+# what an operation's counts are, per kind, in words (the columns are shared by every kind)
+COUNTED = {
+    "sync": (
+        ("scanned", "assets read"),
+        ("added", "new"),
+        ("changed", "updated"),
+        ("removed", "removed"),
+        ("errors", "users failed"),
+    ),
+    "scan": (
+        ("scanned", "files"),
+        ("added", "new"),
+        ("changed", "changed"),
+        ("moved", "moved"),
+        ("removed", "removed"),
+        ("errors", "unreadable"),
+    ),
+    "analyze": (("scanned", "photos"), ("added", "fingerprinted"), ("errors", "undecodable")),
+}
+
+
+def done(op: Operation) -> str:
+    """ "22 files, 22 new, 1 unreadable": what an operation counted, the first count always,
+    the others when not zero."""
+    words = COUNTED.get(op.kind, COUNTED["scan"])
+    parts = [
+        f"{op.counts.get(key, 0):,} {word}"
+        for n, (key, word) in enumerate(words)
+        if n == 0 or op.counts.get(key, 0)
+    ]
+    return ", ".join(parts)
 
 
 def register(sub: Any) -> None:
@@ -44,22 +78,15 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             default=None,
         )
         if drift is not None:
-            counts = ", ".join(
-                f"{k.replace('_', ' ')} {v:,}" for k, v in drift.counts["drift"].items()
-            )
+            counts = drift_counts(drift.counts["drift"])
             print(f"  drift after the last {drift.id} ({drift.last_ended}): {counts}")
     if not report.operations:
         print("No operations yet: run `immich-sidecar scan`.")
         return 0
     print("Recent operations:")
     for op in report.operations:
-        c = op.counts
         took = f"{op.duration_s:.1f} s" if op.duration_s is not None else "-"
-        print(
-            f"  #{op.id} {op.kind:<6} {op.status:<11} {op.started_at}  {took:>8}  "
-            f"scanned {c['scanned']:,} added {c['added']:,} changed {c['changed']:,} "
-            f"moved {c['moved']:,} removed {c['removed']:,} errors {c['errors']:,}"
-        )
+        print(f"  #{op.id} {op.kind:<7} {op.status:<11} {op.started_at}  {took:>8}  {done(op)}")
         if op.error_message:
             print(f"      {op.error_message}")
     return 0

@@ -54,8 +54,8 @@ def headline(report: SyncReport) -> str:
     failed = sum(1 for u in report.users if u.error)
     if report.users and failed == len(report.users):
         return (
-            f"Sync #{report.op_id} failed ({took}); the inventory keeps the "
+            f"Sync failed ({took}); the inventory keeps the "
             f"{report.assets_total:,} assets of earlier syncs"
         )
     partly = f"; failed for {failed} of {len(report.users)} users" if failed else ""
-    return f"Sync #{report.op_id}: {report.assets_total:,} assets mirrored ({took}){partly}"
+    return f"Sync: {report.assets_total:,} assets mirrored ({took}){partly}"

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
@@ -75,11 +76,19 @@ class SidecarApp(App[None]):
         """Notifications are plain text unless asked otherwise: they carry file names and
         error messages (e.g. "[immich] url"), which must not be read as markup. One at a
         time: a new one replaces the one shown (a burst of decisions is not a pile of
-        toasts over the table); shown for NOTE_SECONDS unless asked otherwise."""
-        self.clear_notifications()
+        toasts over the table; see `on_notify`); shown for NOTE_SECONDS unless asked
+        otherwise."""
         if timeout is None:
             timeout = NOTE_SECONDS
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def on_notify(self, event: Notify) -> None:
+        """The notification just shown replaces every other. Done here, as each arrives
+        (`notify` only posts it): two said in a row both arrive after either was said."""
+        for shown in list(self._notifications):
+            if shown is not event.notification:
+                self._unnotify(shown, refresh=False)
+        self._refresh_notifications()
 
     def main_screen(self, name: str) -> SidecarScreen:
         """The main screen called `name`, made with the services (and kept: installed) the

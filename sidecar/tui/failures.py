@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 from sidecar.tui.screens.problem import report_problem
 
@@ -35,7 +36,7 @@ def show_failure(app: App[Any], failure: OnFailure, exc: BaseException) -> None:
     """Show a worker's failure as `failure` says (never a traceback)."""
     if failure.show is Show.PROBLEM:
         report_problem(app, failure.text, exc)
-    elif failure.show is Show.ERROR:
-        app.notify(f"{failure.text}: {exc}", severity="error")
-    elif failure.show is Show.WARNING:
-        app.notify(f"{failure.text}: {exc}", severity="warning")
+    elif failure.show is not Show.NOTHING:
+        message = str(exc) or type(exc).__name__  # never "cannot read the list: " alone
+        severity: SeverityLevel = "error" if failure.show is Show.ERROR else "warning"
+        app.notify(f"{failure.text}: {message}", severity=severity)

@@ -25,6 +25,20 @@ def _seconds(report: Mapping[str, Any]) -> str:
     return f" in {value:.1f} s" if isinstance(value, int | float) else ""
 
 
+def _first_error(report: Mapping[str, Any]) -> str:
+    """ " (/photos/2019: folder not found…; and 2 more)": which path could not be read,
+    as written, and how many more (a scan reports each one)."""
+    details = [
+        d
+        for d in report.get("error_details") or []
+        if isinstance(d, dict) and d.get("path") and d.get("reason")
+    ]
+    if not details:
+        return ""
+    more = f"; and {len(details) - 1:,} more" if len(details) > 1 else ""
+    return f" ({details[0]['path']}: {details[0]['reason']}{more})"
+
+
 def sentence(what: str, report: Mapping[str, Any] | None) -> str:
     """ "Sync: 1,234 assets, 12 new, 3 updated in 2.1 s" (and the like for a scan or an
     analysis); just "<What> done" when there is no report."""
@@ -45,7 +59,7 @@ def sentence(what: str, report: Mapping[str, Any] | None) -> str:
             ("errors", "unreadable"),
         )
         parts = [f"{_n(report, 'scanned'):,} files", *_counted(report, words)]
-        return "Scan: " + ", ".join(parts) + _seconds(report)
+        return "Scan: " + ", ".join(parts) + _seconds(report) + _first_error(report)
     pairs = report.get("pairs")
     paired = sum(v for v in pairs.values() if isinstance(v, int)) if isinstance(pairs, dict) else 0
     parts = [

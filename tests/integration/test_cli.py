@@ -35,12 +35,14 @@ def test_scan_text_summary_and_status(cli: Any, photos: Path, state_dir: Path) -
     bad.chmod(0o000)
     res = cli("scan", str(photos), env=env)
     assert res.code == 0
-    assert "Scan #1: 22 media files in 1 folder(s)" in res.out
+    assert "Scan: 22 media files in 1 folder, " in res.out
     assert "added 22" in res.out
     status = cli("status", env=env)
     assert status.code == 0
     assert "files on disk 22" in status.out
-    assert "#1 scan   ok" in status.out
+    assert "#1 scan    ok" in status.out
+    assert "22 files, 22 new\n" in status.out  # counts in words, per kind of operation
+    assert "photos, 19 fingerprinted, 1 undecodable" in status.out
 
 
 def test_status_json_contract(cli: Any, photos: Path, state_dir: Path) -> None:

@@ -28,3 +28,18 @@ def test_each_job_report_is_a_sentence_without_json_keys() -> None:
         "Scan done",
     ]
     assert not any("_" in s for s in said)
+
+
+def test_a_scan_says_which_folder_it_could_not_read_as_written() -> None:
+    missing = {"path": "/media/photos [2019]", "reason": "folder not found; nothing changed"}
+    other = {"path": "/media/x [/b].jpg", "reason": "permission denied"}
+    one = {"scanned": 0, "errors": 1, "error_details": [missing], "duration_s": 0.04}
+    two = {"scanned": 3, "errors": 2, "error_details": [missing, other]}
+    assert sentence("scan", one) == (
+        "Scan: 0 files, 1 unreadable in 0.0 s"
+        " (/media/photos [2019]: folder not found; nothing changed)"
+    )
+    assert sentence("scan", two) == (
+        "Scan: 3 files, 2 unreadable"
+        " (/media/photos [2019]: folder not found; nothing changed; and 1 more)"
+    )

@@ -3,8 +3,22 @@ values out."""
 
 from __future__ import annotations
 
-from sidecar.engine.core.models import GroupDecision, Member, MemberVerdict, StoredGroup
-from sidecar.engine.core.verdicts import members_out, not_duplicates, verdict
+from sidecar.engine.core.models import (
+    GroupDecision,
+    Member,
+    MemberVerdict,
+    PairDecision,
+    StoredGroup,
+    StoredPair,
+)
+from sidecar.engine.core.verdicts import (
+    CHOSEN_PRIMARY,
+    chosen_primaries,
+    members_out,
+    not_duplicates,
+    verdict,
+    with_primary,
+)
 
 K, U = MemberVerdict.KEEP, MemberVerdict.UNDECIDED
 
@@ -59,3 +73,32 @@ def test_not_duplicates_gives_the_sets_and_every_pair_within_them() -> None:
     )
     assert sets == {frozenset({"a", "b", "c"})}
     assert pairs == {frozenset(p) for p in (("a", "b"), ("a", "c"), ("b", "c"))}
+
+
+def pair(*keys: str, primary: str = "a") -> StoredPair:
+    members = [Member(k, f"/p/{k}", f"id-{k}") for k in keys]
+    return StoredPair(7, "raw+jpeg", "owner", primary, ["same name"], members)
+
+
+def test_a_chosen_primary_replaces_the_suggested_one_and_says_so_once() -> None:
+    chosen = with_primary(pair("a.jpg", "a.dng", primary="a.jpg"), "a.dng")
+    assert (chosen.primary, chosen.reasons) == ("a.dng", [CHOSEN_PRIMARY, "same name"])
+    again = with_primary(with_primary(chosen, "a.jpg"), "a.dng")
+    assert again.reasons == [CHOSEN_PRIMARY, "same name"]
+    p = pair("a.jpg", "a.dng", primary="a.jpg")
+    assert with_primary(p, "a.jpg") is p  # already the primary
+    assert with_primary(p, "elsewhere.jpg") is p  # not a member
+
+
+def test_stored_pairs_show_the_primaries_people_chose_since_the_analysis() -> None:
+    chosen = pair("a.jpg", "a.dng", primary="a.jpg")
+    accepted = pair("b.jpg", "b.dng", primary="b.jpg")
+    untouched = pair("c.jpg", "c.dng", primary="c.jpg")
+    decisions = {
+        frozenset({"a.jpg", "a.dng"}): (PairDecision.PRIMARY, "a.dng"),
+        frozenset({"b.jpg", "b.dng"}): (PairDecision.ACCEPT, "b.jpg"),
+        frozenset({"x", "y"}): (PairDecision.REJECT, None),
+    }
+    shown = chosen_primaries([chosen, accepted, untouched], decisions)
+    assert [p.primary for p in shown] == ["a.dng", "b.jpg", "c.jpg"]
+    assert shown[1:] == [accepted, untouched]

@@ -1,12 +1,19 @@
 """What a person decided about a duplicate group or a pair, as the review shows it (pure):
-the group's state in the list, a verdict per member, and the member kept."""
+the group's state in the list, a verdict per member, the member kept, and a pair's chosen
+primary."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
-from sidecar.engine.core.models import GroupDecision, MemberVerdict, PairDecision, StoredGroup
+from sidecar.engine.core.models import (
+    GroupDecision,
+    MemberVerdict,
+    PairDecision,
+    StoredGroup,
+    StoredPair,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,7 @@ PAIR_STATES = {
     PairDecision.REJECT: "rejected",
     PairDecision.PRIMARY: "primary set",
 }
+CHOSEN_PRIMARY = "primary chosen in the review"  # the reason a chosen primary gives first
 
 
 def verdict(
@@ -80,3 +88,25 @@ def not_duplicates(
     them (as the analysis reads them)."""
     sets = {frozenset(keys) for kind, keys in decisions if kind is GroupDecision.NOT_DUPLICATES}
     return sets, {frozenset((a, b)) for keys in sets for a in keys for b in keys if a != b}
+
+
+def with_primary(pair: StoredPair, primary: str) -> StoredPair:
+    """`pair` with the primary a person chose (said first among its reasons); unchanged when
+    `primary` is its primary already or none of its members."""
+    if primary == pair.primary or primary not in {m.key for m in pair.members}:
+        return pair
+    reasons = [CHOSEN_PRIMARY, *(r for r in pair.reasons if r != CHOSEN_PRIMARY)]
+    return replace(pair, primary=primary, reasons=reasons)
+
+
+def chosen_primaries(
+    pairs: Iterable[StoredPair],
+    decisions: Mapping[frozenset[str], tuple[PairDecision, str | None]],
+) -> list[StoredPair]:
+    """Stored pairs with the primaries people chose since the analysis that stored them (the
+    next analysis stores them so; until then the results still hold the suggested ones)."""
+    out = []
+    for pair in pairs:
+        _, primary = decisions.get(frozenset(m.key for m in pair.members), (None, None))
+        out.append(pair if primary is None else with_primary(pair, primary))
+    return out

@@ -37,6 +37,21 @@ class DriftService:
         return unmapped_folders(paths, immich_paths(self.settings))
 
 
+# what each count of `drift_json` is, in words a person reads (the dashboard, `status`)
+DRIFT_WORDS = {
+    "not_in_immich": "not imported",
+    "in_immich_trash": "in Immich's trash",
+    "missing_on_disk": "offline (file gone)",
+    "reimported_moves": "moved and re-imported",
+    "multi_path_content": "same content at several paths",
+}
+
+
+def drift_counts(counts: dict[str, int]) -> str:
+    """ "not imported 3, in Immich's trash 1" (of `drift_json`'s counts)."""
+    return ", ".join(f"{DRIFT_WORDS.get(k, k.replace('_', ' '))} {v:,}" for k, v in counts.items())
+
+
 def drift_json(report: DriftReport) -> dict[str, Any]:
     return {
         "not_in_immich": report.not_in_immich,

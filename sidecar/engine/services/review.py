@@ -22,6 +22,7 @@ from sidecar.engine.core.models import (
 from sidecar.engine.core.verdicts import (
     PAIR_STATES,
     Verdict,
+    chosen_primaries,
     members_out,
     not_duplicates,
     verdict,
@@ -118,7 +119,9 @@ class ReviewService:
         return await self.analysis.groups(limit, offset, sort, tier)
 
     async def pairs(self, offset: int, limit: int) -> list[StoredPair]:
-        return await self.analysis.pairs(limit, offset)
+        """A page of pairs, each with the primary a person chose (if one did)."""
+        page = await self.analysis.pairs(limit, offset)
+        return chosen_primaries(page, await self.analysis.pair_decisions())
 
     async def results_stamp(self) -> tuple[int | None, int | None]:
         """Changes whenever an analysis (this process's or the daemon's) replaced the results."""

@@ -3,62 +3,65 @@ keys to run a sync, scan or analysis now (the services the daemon uses)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
+from sidecar.engine.services.drift import drift_counts
 from sidecar.engine.services.review import Overview
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
 from sidecar.tui.reports import sentence
-from sidecar.tui.screens.base import SidecarScreen
+from sidecar.tui.screens.base import SidecarScreen, TuiServices
 
 REFRESH_S = 10
 JOBS = ("sync", "scan", "analyze")
-DRIFT = {
-    "not_in_immich": "not imported",
-    "in_immich_trash": "in Immich's trash",
-    "missing_on_disk": "offline (file gone)",
-    "reimported_moves": "moved and re-imported",
-    "multi_path_content": "same content at several paths",
-}
+NAMES = {"sync": "sync", "scan": "scan", "analyze": "analysis"}  # what a message calls each
 
 
-def summary(d: Overview) -> str:
+def _line(title: str, text: str) -> Content:
+    """A line of the summary: its title in bold, then `text` as written (user names, paths
+    and error messages in it are never read as markup)."""
+    return Content.assemble((title, "bold"), text)
+
+
+def summary(d: Overview) -> Content:
     users = (
-        " (" + ", ".join(f"{escape(u)} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
+        " (" + ", ".join(f"{u} {n:,}" for u, n in sorted(d.per_user.items())) + ")"
         if len(d.per_user) > 1
         else ""
     )
-    drift = ", ".join(f"{DRIFT.get(k, k.replace('_', ' '))} {v:,}" for k, v in d.drift.items())
+    drift = drift_counts(d.drift)
+    groups = ", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
+    pairs = ", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items()))
+    files = f"files {d.files:,} (removed {d.files_removed:,})"
     lines = [
-        f"[b]Inventory[/b]   files {d.files:,} (removed {d.files_removed:,})   "
-        f"Immich assets {d.assets:,}{users}",
-        "[b]Duplicates[/b]  "
-        + (
-            ", ".join(f"{k} {v:,}" for k, v in sorted(d.groups.items()))
-            or "none (press N to analyse)"
+        _line("Inventory", f"   {files}   Immich assets {d.assets:,}{users}"),
+        _line("Duplicates", "  " + (groups or "none (press N to analyse)")),
+        _line("Pairs", "       " + (pairs or "none")),
+        _line(
+            "Trash queue",
+            f" {d.trash_pending:,} asset(s) decided (applied with T on the write-back screen)",
         ),
-        "[b]Pairs[/b]       "
-        + (", ".join(f"{k} {v:,}" for k, v in sorted(d.pairs.items())) or "none"),
-        f"[b]Trash queue[/b] {d.trash_pending:,} asset(s) decided (applied with T on the "
-        "write-back screen)",
-        "[b]Drift[/b]       " + (drift or "not computed yet (the daemon computes it)"),
-        f"[b]Daemon[/b]      heartbeat {(d.heartbeat or 'never')[:19]}, watcher {d.watcher}",
+        _line("Drift", "       " + (drift or "not computed yet (the daemon computes it)")),
+        _line("Daemon", f"      heartbeat {(d.heartbeat or 'never')[:19]}, watcher {d.watcher}"),
     ]
     for job in d.jobs:
         lines.append(
-            f"  {job.id:<6} last {job.last_status or '-'} at "
-            f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
-            + (f" — {escape(job.last_message)}" if job.last_message else "")
+            Content(
+                f"  {job.id:<6} last {job.last_status or '-'} at "
+                f"{(job.last_started or '-')[:19]}, next {(job.next_run or '-')[:19]}"
+                + (f" — {job.last_message}" if job.last_message else "")
+            )
         )
-    return "\n".join(lines)
+    return Content("\n").join(lines)
 
 
 class Dashboard(SidecarScreen):
@@ -73,6 +76,12 @@ class Dashboard(SidecarScreen):
         # Immich down, a busy lock, ...: a modal
         **{job: OnFailure(Show.PROBLEM, f"{job.capitalize()} failed") for job in JOBS},
     }
+
+    def __init__(self, services: TuiServices) -> None:
+        super().__init__(services)
+        self.running = asyncio.Lock()  # one job at a time, in the order asked
+        self.asked: list[str] = []  # the jobs running or waiting, in order
+        self.epoch = 0  # a failed job drops those asked before it was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,14 +109,33 @@ class Dashboard(SidecarScreen):
         self.summary_box.update(summary(numbers))
 
     def action_run(self, what: str) -> None:
-        """A sync, scan or analysis now, in a worker named for the job."""
-        job = self.run_job(what)
-        self.run_worker(job, name=what, group="job", exclusive=True, exit_on_error=False)
+        """A sync, scan or analysis now, in a worker named for the job. Keys pressed while
+        one runs are run after it, in the order pressed (a job already asked for is not
+        asked twice); a failure drops those still waiting, so one modal says what failed."""
+        if what in self.asked:
+            self.app.notify(f"The {NAMES[what]} is already asked for")
+            return
+        self.asked.append(what)
+        job = self.run_job(what, self.epoch)
+        self.run_worker(job, name=what, group="job", exit_on_error=False)
 
-    async def run_job(self, what: str) -> None:
+    async def run_job(self, what: str, epoch: int) -> None:
         review = self.review
         calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}
-        self.app.notify(f"{what.capitalize()} started")
-        self.app.notify(sentence(what, await calls[what]()))
+        if self.running.locked():
+            self.app.notify(f"The {NAMES[what]} runs after the {NAMES[self.asked[0]]}")
+        try:
+            async with self.running:
+                if epoch != self.epoch:  # asked before a failure was shown: not run
+                    return
+                self.app.notify(f"{NAMES[what].capitalize()} started")
+                try:
+                    report = await calls[what]()
+                except BaseException:
+                    self.epoch += 1
+                    raise
+        finally:
+            self.asked.remove(what)
+        self.app.notify(sentence(what, report))
         self.post_message(ResultsChanged())
         self.refresh_data()

@@ -4,19 +4,19 @@ and what was decided; accept (stack it in Immich), reject, change the primary, t
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.core.models import PairDecision, StoredPair
+from sidecar.engine.core.verdicts import with_primary
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
@@ -85,11 +85,9 @@ class Pairs(PagedList[StoredPair]):
         if not 0 <= row < len(self.loaded):
             return
         p = self.loaded[row]
-        lines = [
-            ("▸ " if m.key == p.primary else "  ") + escape(m.path or m.key) for m in p.members
-        ]
-        lines += [f"• {escape(r)}" for r in p.reasons]
-        self.query_one("#pair-reasons", Static).update("\n".join(lines))
+        lines = [("▸ " if m.key == p.primary else "  ") + (m.path or m.key) for m in p.members]
+        lines += [f"• {r}" for r in p.reasons]
+        self.query_one("#pair-reasons", Static).update(Content("\n".join(lines)))  # as written
         primary = next((m for m in p.members if m.key == p.primary), p.members[0])
         other = next((m for m in p.members if m.key != primary.key), None)
         self.query_one(SideBySide).show(
@@ -133,16 +131,18 @@ class Pairs(PagedList[StoredPair]):
         return shown.id == pair.id and shown.members == pair.members
 
     async def record(self, row: int, pair: StoredPair, what: str) -> str:
-        """Record `what` about `pair` (pressed on `row`); what to say."""
+        """Record `what` about `pair` (pressed on `row`); what to say (a pair is named by its
+        primary's file name and kind, never by its row id)."""
         review = self.review
         if self.still_at(row, pair):
             pair = self.loaded[row]  # with the primary an earlier `c` chose
+        said = f"{name_of(pair.primary, pair.members)} ({pair.kind})"
         if what == PairDecision.ACCEPT:
             await review.accept_pair(pair)
-            return f"Pair {pair.id}: accepted, the next apply stacks it in Immich"
+            return f"{said}: accepted, the next apply stacks it in Immich"
         if what == PairDecision.REJECT:
             await review.reject_pair(pair)
-            return f"Pair {pair.id}: not a pair (the next analysis drops it)"
+            return f"{said}: not a pair (the next analysis drops it)"
         if what == PairDecision.PRIMARY:
             keys = [m.key for m in pair.members]
             if len(keys) < 2:
@@ -153,15 +153,21 @@ class Pairs(PagedList[StoredPair]):
                 else keys[0]
             )
             await review.choose_primary(pair, nxt)
-            pair, name = replace(pair, primary=nxt), name_of(nxt, pair.members)
-            if not self.still_at(row, pair):
-                return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
-            self.loaded[row] = pair
-            if self.table.cursor_row == row:
-                self.show_pair(row)
-            self.table.update_cell_at(
-                Coordinate(row, 2), Text(shorten(name, 22)), update_width=True
-            )
-            return f"Pair {pair.id}: primary {name} (the next analysis uses it)"
+            pair, name = with_primary(pair, nxt), name_of(nxt, pair.members)
+            if self.still_at(row, pair):
+                self.show_row(row, pair)
+            return f"{said}: the primary is {name} now"
         await review.undo_pair_decision(pair)
-        return f"Pair {pair.id}: no decision now"
+        if self.still_at(row, pair):  # the primary the analysis suggested, again
+            (again,) = await review.pairs(row, 1) or [pair]
+            if again.id == pair.id:
+                self.show_row(row, again)
+        return f"{said}: no decision now"
+
+    def show_row(self, row: int, pair: StoredPair) -> None:
+        """Show `pair` (with another primary) on `row`."""
+        self.loaded[row] = pair
+        if self.table.cursor_row == row:
+            self.show_pair(row)
+        name = name_of(pair.primary, pair.members)
+        self.table.update_cell_at(Coordinate(row, 2), Text(shorten(name, 22)), update_width=True)

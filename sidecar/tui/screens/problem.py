@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -27,11 +27,13 @@ class Problem(ModalScreen[None]):
         self.title_text, self.message, self.hint = title, message, hint
 
     def compose(self) -> ComposeResult:
+        """The title, message and hint are shown as written: they carry paths and error
+        texts ("photos [2019]", "[[libraries]]"), never read as markup nor escaped."""
         with Vertical(id="problem"):
-            yield Static(f"[b]{escape(self.title_text)}[/b]")
-            yield Static(escape(self.message), id="problem-message")
+            yield Static(Content.from_markup("[b]$title[/b]", title=self.title_text))
+            yield Static(Content(self.message), id="problem-message")
             if self.hint:
-                yield Static(escape(self.hint), id="problem-hint")
+                yield Static(Content(self.hint), id="problem-hint")
             yield Static("[b]enter[/b] close")
 
     def action_close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sidecar.engine.core.drift import ReimportedMove
 from sidecar.engine.core.models import AssetLink, PairDecision, StoredGroup, StoredPair
+from sidecar.engine.core.verdicts import chosen_primaries
 from sidecar.engine.core.writeback import (
     ActionKind,
     GroupWish,
@@ -64,7 +65,10 @@ class Planner:
                 out.errors.append(f"sync: {exc}")
                 return out
             await self.analyze.analyze()
-        pairs, groups = await self.analysis.pairs(), await self.analysis.groups()
+        pair_decisions = await self.analysis.pair_decisions()
+        # without a refresh the stored pairs may predate a primary chosen since
+        pairs = chosen_primaries(await self.analysis.pairs(), pair_decisions)
+        groups = await self.analysis.groups()
         stack_instead = await self.journal.stacks_decided()
         involved = (
             [m.asset_id for p in pairs for m in p.members if m.asset_id]
@@ -85,9 +89,7 @@ class Planner:
             and links[m.old_asset_id].owner_id == links[m.new_asset_id].owner_id
         ]
         accepted = {
-            members
-            for members, (kind, _) in (await self.analysis.pair_decisions()).items()
-            if kind is PairDecision.ACCEPT
+            members for members, (kind, _) in pair_decisions.items() if kind is PairDecision.ACCEPT
         }
         stack_wishes, album_wanted, group_wishes = self._wishes(links, pairs, groups, accepted)
         stack_wishes += [

@@ -4,23 +4,16 @@ n still answer."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from textual.containers import VerticalScroll
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Confirm
-from tests.helpers.tui import running, settle
+from tests.helpers.tui import on_screen, running, settle
 
 SIZES = [(80, 24), (120, 40)]
 LONG = "\n".join(f"line {n:03} of the question" for n in range(1, 201))
-
-
-def on_screen(app: Any) -> str:
-    """The terminal's text, line by line, as a person sees it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 @pytest.mark.parametrize("size", SIZES)

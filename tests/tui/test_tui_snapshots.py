@@ -7,7 +7,6 @@ Update with `pytest tests/tui/test_tui_snapshots.py --snapshot-update` after a d
 from __future__ import annotations
 
 import asyncio
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +14,12 @@ import pytest
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import SidecarApp
 from tests.helpers.pictures import nine_copies
 from tests.helpers.settings import make_settings
+from tests.helpers.snapshots import SnapshotApp
 from tests.helpers.tui import settle
 
 SIZE = (80, 24)
-
-
-class SnapshotApp(SidecarApp):
-    """The app with its own runtime (the snapshot driver runs the app itself)."""
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(services=None)  # type: ignore[arg-type]
-        self.settings = settings
-        self.stack = AsyncExitStack()
-
-    async def on_load(self) -> None:
-        self.services = await self.stack.enter_async_context(open_runtime(self.settings))
-
-    async def on_unmount(self) -> None:
-        await self.stack.aclose()
 
 
 SHOWN = Path("/proc/self/cwd/photos")  # the photos as the screens show them

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.containers import VerticalScroll
@@ -16,7 +15,7 @@ from sidecar.runtime import open_runtime
 from sidecar.tui.app import Confirm, Problem, SidecarApp
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
-from tests.helpers.tui import press, running, until
+from tests.helpers.tui import on_screen, press, running, until
 from tests.helpers.writeback import (
     NO_STACK_CREATE,
     immich_state,
@@ -32,11 +31,6 @@ BACKUP = "Backup/2019/Summer/astronaut.jpg"
 
 def text_of(app: SidecarApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-def on_screen(app: Any) -> str:
-    """The terminal's text, line by line, as a person sees it."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -8,35 +8,19 @@ deliberate change."""
 from __future__ import annotations
 
 import asyncio
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 from sidecar.runtime import open_runtime
-from sidecar.settings import Settings
-from sidecar.tui.app import Confirm, SidecarApp
+from sidecar.tui.app import Confirm
 from tests.fake_immich import FakeImmich
 from tests.helpers.settings import make_settings
+from tests.helpers.snapshots import SnapshotApp
 from tests.helpers.tui import settle
 from tests.helpers.writeback import library, prepare, settings_for
 
 SIZE = (80, 24)
 LONG = "\n".join(f"  /mnt/photos/family/2019/Summer/IMG_{n:04}.jpg" for n in range(1, 201))
-
-
-class SnapshotApp(SidecarApp):
-    """The app with its own runtime (the snapshot driver runs the app itself)."""
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(services=None)  # type: ignore[arg-type]
-        self.settings = settings
-        self.stack = AsyncExitStack()
-
-    async def on_load(self) -> None:
-        self.services = await self.stack.enter_async_context(open_runtime(self.settings))
-
-    async def on_unmount(self) -> None:
-        await self.stack.aclose()
 
 
 def test_writeback_with_a_plan(

@@ -3,17 +3,36 @@ fit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
+from textual.content import Content
 
 from sidecar.engine.core.models import Member
 
-__all__ = ["clip", "common_dir", "human", "name_of", "plain", "shorten", "when"]
+__all__ = [
+    "clip",
+    "common_dir",
+    "human",
+    "lines_of",
+    "name_of",
+    "plain",
+    "shorten",
+    "when",
+]
 
 
 def plain(*values: str) -> tuple[Text, ...]:
     """Table cells as plain text: file names and reasons are never read as markup (a name
     like "IMG [1].jpg" stays whole, "[/x]" cannot break the screen)."""
     return tuple(Text(v) for v in values)
+
+
+def lines_of(parts: Iterable[Content | str]) -> Content:
+    """Lines joined into one text for a Static: a str is shown as written (a path like
+    "photos [2019]" or an error with "[/b]" in it is never read as markup); styled parts are
+    `Content`."""
+    return Content("\n").join(parts)
 
 
 def human(size: int | None) -> str:

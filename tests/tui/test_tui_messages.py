@@ -14,10 +14,11 @@ from textual.widgets import Static
 from sidecar.engine.support.errors import ScanPathError
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import Help, Problem, SidecarApp
+from sidecar.tui.app import Compare, Confirm, GroupView, Help, Problem, SidecarApp
 from sidecar.tui.screens.help import HELP
 from sidecar.tui.screens.problem import report_problem
 from tests.fake_immich import FakeImmich
+from tests.helpers.pictures import nine_copies
 from tests.helpers.settings import make_settings
 from tests.helpers.tui import goto, on_screen, press, running, settle, until
 from tests.helpers.writeback import library, settings_for
@@ -180,3 +181,34 @@ async def test_a_failed_job_drops_the_jobs_waiting_behind_it_in_one_modal(
         assert texts[0] == "Sync failed"
         ran = (await rt.status.report(limit=10)).operations
     assert [op.kind for op in ran] == ["sync"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_group_in_a_folder_with_brackets_and_a_confirmation_show_them_as_written(
+    tmp_path: Path, settings: Settings, size: tuple[int, int]
+) -> None:
+    """The group view's path line and the compare title, and a confirmation's warning and
+    text: file names and folders with brackets and backslashes are never read as markup."""
+    folder = tmp_path / "[B] 2019 [/b]"
+    names = nine_copies(folder)
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([folder])
+        await rt.analyze.analyze()
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await press(pilot, "g", "enter")
+            view = app.screen
+            assert isinstance(view, GroupView)
+            assert str(folder) in shown(app, "#detail")
+            await press(pilot, "c")
+            assert isinstance(app.screen, Compare)
+            title = shown(app, "#compare-title")
+            assert any(name in title for name in names), title
+            await press(pilot, "escape", "escape")
+            answers: list[bool | None] = []
+            app.push_screen(Confirm(f"Trash {folder}/x.jpg?", warnings=[ODD]), answers.append)
+            await settle(pilot)
+            assert shown(app, "#question") == f"Trash {folder}/x.jpg?"
+            assert shown(app, ".confirm-warning") == f"⚠ {ODD}"
+            await press(pilot, "n")
+            assert answers == [False]

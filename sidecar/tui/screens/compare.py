@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import Footer, Static
 
 from sidecar.engine.core.models import Member
@@ -82,7 +82,7 @@ class Compare(SidecarScreen):
         dims = f"{s.size[0]}x{s.size[1]}" if s.size else "size unknown"
         flip = "keeper" if s.role != "keeper" else "member"
         self.query_one("#compare-title", Static).update(
-            f"[b]{s.role}[/b] {escape(s.label)} · {dims}   (f: the {flip}, escape: back)"
+            Content.styled(s.role, "bold") + f" {s.label} · {dims}   (f: the {flip}, escape: back)"
         )
         self.draw(s.member)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -19,7 +19,8 @@ class Confirm(ModalScreen[bool]):
     """Yes/no, keyboard only: y confirms, n, escape or q cancels (the app's other keys wait
     until it is answered: Textual keeps them from a modal screen). The body (the warnings,
     then `question`) scrolls with the arrow and page keys; the line with `prompt` and the
-    keys is always shown. `question` is Rich markup; warnings are plain text."""
+    keys is always shown. A str `question` and the warnings are shown as written (never read
+    as markup); a styled question is `Content`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
@@ -27,7 +28,7 @@ class Confirm(ModalScreen[bool]):
     ]
 
     def __init__(
-        self, question: str, *, warnings: list[str] | None = None, prompt: str = ""
+        self, question: Content | str, *, warnings: list[str] | None = None, prompt: str = ""
     ) -> None:
         super().__init__()
         self.question = question
@@ -38,10 +39,14 @@ class Confirm(ModalScreen[bool]):
         with Vertical(id="confirm"):
             with VerticalScroll(id="confirm-body"):
                 for warning in self.warnings:
-                    yield Static(f"⚠ {escape(warning)}", classes="confirm-warning")
-                yield Static(self.question, id="question")
-            ask = f"[b]{escape(self.prompt)}[/b]   " if self.prompt else ""
-            yield Static(f"{ask}[b]y[/b] yes    [b]n[/b] no", id="confirm-keys")
+                    yield Static(Content(f"⚠ {warning}"), classes="confirm-warning")
+                question = self.question
+                yield Static(
+                    Content(question) if isinstance(question, str) else question, id="question"
+                )
+            ask = Content.styled(self.prompt, "bold") + "   " if self.prompt else Content()
+            keys = Content.from_markup("[b]y[/b] yes    [b]n[/b] no")
+            yield Static(ask + keys, id="confirm-keys")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markup import escape
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
 from sidecar.engine.core.models import Member, MemberVerdict
@@ -18,7 +18,7 @@ from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.compare import Compare, Shown
 from sidecar.tui.screens.decide import Decide, GroupList, offered
-from sidecar.tui.text import common_dir, human, name_of
+from sidecar.tui.text import common_dir, human, lines_of, name_of
 from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
 
@@ -150,15 +150,13 @@ class GroupView(SidecarScreen):
             return
         self.groups.decide(self.index, Decide.OUT, member.key)
 
-    def reasons_text(self) -> str:
-        lines = [f"• {escape(r)}" for r in self.group.reasons]
+    def reasons_text(self) -> Content:
+        lines = [f"• {r}" for r in self.group.reasons]
         for m in self.group.members:
             if m.asset_id and self.albums.get(m.asset_id):
                 names = ", ".join(self.albums[m.asset_id])
-                lines.append(
-                    f"• {escape(name_of(m.key, self.group.members))} is in: {escape(names)}"
-                )
-        return "\n".join(lines)
+                lines.append(f"• {name_of(m.key, self.group.members)} is in: {names}")
+        return lines_of(lines)
 
     def highlighted(self) -> Member | None:
         return self.members.member()
@@ -227,7 +225,7 @@ class GroupView(SidecarScreen):
         if self.not_here(member):
             where = f"only in Immich: {self.immich_path(member) or where}"
         text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
-        self.query_one("#detail", Static).update(escape(text))
+        self.query_one("#detail", Static).update(Content(text))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 from typing import ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -26,26 +26,35 @@ from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.problem import Problem
-from sidecar.tui.text import plain, when
+from sidecar.tui.text import lines_of, plain, when
 
 SHOWN = 200  # items per kind on the screen (the confirmation lists up to CONFIRMED)
 CONFIRMED = 2000
 
 
-def markup(sections: list[Section]) -> str:
-    """Sections as Rich markup: warnings marked, each item on its own indented line."""
-    out = []
+def markup(sections: list[Section]) -> Content:
+    """Sections as text: titles bold, warnings marked, each item on its own indented line;
+    paths and names as written (never read as markup)."""
+    out: list[Content | str] = []
     for s in sections:
-        title = f"[b $warning]⚠ {escape(s.title)}[/]" if s.warning else f"[b]{escape(s.title)}[/b]"
-        out.append(title)
-        out += [f"  {escape(line)}" for line in s.lines]
-    return "\n".join(out)
+        if s.warning:
+            out.append(Content.styled(f"⚠ {s.title}", "bold $warning"))
+        else:
+            out.append(Content.styled(s.title, "bold"))
+        out += [f"  {line}" for line in s.lines]
+    return lines_of(out)
 
 
-def keys_hint(planned: WritePlan) -> str:
+def keys_hint(planned: WritePlan) -> Content:
     if any(a.kind.value == "trash" for a in planned.plan.actions):
-        return "\n[i]A applies it without the trash, T with it (both ask first)[/i]"
-    return "\n[i]A applies it (asks first)[/i]" if planned.plan.actions else ""
+        return Content.styled(
+            "\nA applies it without the trash, T with it (both ask first)", "italic"
+        )
+    return (
+        Content.styled("\nA applies it (asks first)", "italic")
+        if planned.plan.actions
+        else Content()
+    )
 
 
 class Writeback(SidecarScreen):
@@ -88,9 +97,9 @@ class Writeback(SidecarScreen):
     def runs(self) -> DataTable[Text]:
         return self.query_one("#runs", DataTable)
 
-    def show(self, text: str) -> None:
-        """Show `text` (markup) in the plan's place, from its top."""
-        self.plan_box.update(text)
+    def show(self, text: Content | str) -> None:
+        """Show `text` in the plan's place, from its top (a str as written, never markup)."""
+        self.plan_box.update(Content(text) if isinstance(text, str) else text)
         self.query_one("#plan-box", VerticalScroll).scroll_home(animate=False)
 
     def on_mount(self) -> None:
@@ -121,10 +130,10 @@ class Writeback(SidecarScreen):
             text = await self.describe(planned, "Pending (l syncs, analyses and plans afresh)")
             self.show(text + keys_hint(planned))
 
-    async def describe(self, planned: WritePlan, title: str = "") -> str:
+    async def describe(self, planned: WritePlan, title: str = "") -> Content:
         sections = await self.writeback.described(planned, SHOWN)
-        head = f"[b]{escape(title)}[/b]\n" if title else ""
-        return f"{head}{escape(headline(planned))}\n" + markup(sections)
+        head = [Content.styled(title, "bold")] if title else []
+        return lines_of([*head, headline(planned), markup(sections)])
 
     @work(exclusive=True, group="runs", exit_on_error=False)
     async def load_runs(self) -> None:
@@ -178,7 +187,7 @@ class Writeback(SidecarScreen):
             sections = await self.writeback.described(planned, CONFIRMED)
             warnings = [line for s in sections if s.warning for line in s.lines]
             body = markup([s for s in sections if not s.warning])
-            question = f"{escape(headline(planned))}\n\n{body}"
+            question = lines_of([headline(planned), "", body])
             ask = Confirm(question, warnings=warnings, prompt="Apply this plan to Immich?")
             if not await self.app.push_screen_wait(ask):
                 self.app.notify("Nothing applied.")
@@ -190,8 +199,9 @@ class Writeback(SidecarScreen):
                 f"{report.skipped} skipped"
             )
             outcome = await self.writeback.outcome(report.run_id) if report.run_id else []
-            notes = "".join(f"\n  {escape(m)}" for m in messages)
-            self.show(f"[b]{escape(done)}[/b] (u undoes it)\n{markup(outcome)}{notes}")
+            notes = [f"  {m}" for m in messages]
+            said = Content.styled(done, "bold") + " (u undoes it)"
+            self.show(lines_of([said, markup(outcome), *notes]))
             if report.failed:
                 failures = [m for m in messages if "fail" in m or "permission" in m]
                 hint = (
@@ -208,11 +218,10 @@ class Writeback(SidecarScreen):
 
     def failed(self, worker: str, error: BaseException) -> None:
         if worker == "pending":  # only read on coming here: said in place, not in a modal
-            message = escape(str(error))
-            self.show(f"The pending plan could not be read: {message} (l plans afresh)")
+            self.show(f"The pending plan could not be read: {error} (l plans afresh)")
         elif self.planning and worker in ("action_plan", "action_apply"):
             self.planning = False
-            self.show(f"Planning failed: {escape(str(error))}")
+            self.show(f"Planning failed: {error}")
             super().failed("planning", error)
         else:
             super().failed(worker, error)
@@ -227,9 +236,8 @@ class Writeback(SidecarScreen):
         async with self.busy:  # one plan/apply/undo of this screen at a time
             will = await self.writeback.undo_preview(run_id)
             cut = will.index("") if "" in will else len(will)  # what it does, then leaves
-            question = f"Undoing run #{run_id} in Immich:\n" + "\n".join(
-                [*(f"• {escape(line)}" for line in will[:cut]), *map(escape, will[cut:])]
-            )
+            doing = [f"• {line}" for line in will[:cut]]
+            question = lines_of([f"Undoing run #{run_id} in Immich:", *doing, *will[cut:]])
             if not await self.app.push_screen_wait(Confirm(question, prompt=f"Undo #{run_id}?")):
                 return
             report = await self.writeback.undo(run_id)
@@ -240,8 +248,8 @@ class Writeback(SidecarScreen):
             if report.failed:
                 counts.append(f"{report.failed} failed")
             done = f"Run #{report.run_id} undone: {', '.join(counts)}"
-            notes = "".join(f"\n  {escape(m)}" for m in messages)
-            self.show(f"[b]{escape(done)}[/b] (l plans afresh){notes}")
+            notes = [f"  {m}" for m in messages]
+            self.show(lines_of([Content.styled(done, "bold") + " (l plans afresh)", *notes]))
             self.app.notify(done, severity="error" if report.failed else "information")
             self.after_run = True
             self.post_message(ResultsChanged(fresh=self))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -42,7 +42,11 @@ class SideBySide(Horizontal):
     def show(self, left: tuple[str, str, Member], right: tuple[str, str, Member] | None) -> None:
         """(role, label, member) for each side: captions now, the photos when they changed."""
         for side, shown in zip(SIDES, (left, right), strict=True):
-            caption = "" if shown is None else f"[b]{shown[0]}[/b] {escape(shorten(shown[1], 28))}"
+            caption = (
+                Content()
+                if shown is None
+                else Content.styled(shown[0], "bold") + f" {shorten(shown[1], 28)}"
+            )
             self.query_one(f"#caption-{side}", Static).update(caption)
         wanted = (left[2].key, right[2].key if right else None)
         if wanted != self.shown:

@@ -595,6 +595,6 @@ async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
             await one_problem(pilot, "pa", "Not recorded")  # a pair accepted
             await one_problem(pilot, "wl", "Planning failed")  # a plan made
             assert text_of(app, "#plan").startswith("Planning failed: ")
-            await one_problem(pilot, "dN", "Analyze failed")  # an analysis run now
+            await one_problem(pilot, "dN", "Analysis failed")  # an analysis run now
             notes = [n.message for n in app._notifications]
             assert any(m.startswith("cannot read the inventory: ") for m in notes)

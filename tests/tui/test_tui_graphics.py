@@ -165,7 +165,7 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
         assert term.wait_for(b"press N to analyse"), term.output[-2000:]
         term.send(b"N")
         assert term.wait_for(b"Analysis: ", 60), term.output[-3000:]
-        assert b"Analyze failed" not in term.output
+        assert b"Analysis failed" not in term.output
         term.send(b"q")
         term.pump(3.0)
     finally:

@@ -74,7 +74,7 @@ class Dashboard(SidecarScreen):
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "refresh_data": OnFailure(Show.ERROR, "cannot read the inventory"),
         # Immich down, a busy lock, ...: a modal
-        **{job: OnFailure(Show.PROBLEM, f"{job.capitalize()} failed") for job in JOBS},
+        **{job: OnFailure(Show.PROBLEM, f"{NAMES[job].capitalize()} failed") for job in JOBS},
     }
 
     def __init__(self, services: TuiServices) -> None:

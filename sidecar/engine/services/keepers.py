@@ -80,7 +80,7 @@ class KeepersService:
                 folder = link.original_path.rsplit("/", 1)[0] or "/"
                 per_library.setdefault(link.library_id, Counter())[folder] += 1
         external = [
-            External(lib, sum(folders.values()), folders.most_common())
+            External(lib, sum(folders.values()), sorted(folders.items(), key=_most_first))
             for lib, folders in sorted(per_library.items())
         ]
         reasons = Counter(str(reason) for _, reason in plan.skipped)
@@ -140,3 +140,7 @@ class KeepersService:
             if note[len(BATCH_NOTE) :].isdigit()
         ]
         return max(numbers, default=0) + 1
+
+
+def _most_first(folder: tuple[str, int]) -> tuple[int, str]:
+    return -folder[1], folder[0]

@@ -37,9 +37,9 @@ class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "sort", "Sort"),
         Binding("t", "tier", "Tier"),
-        Binding("f", "shown", "Decided"),
+        Binding("f", "shown", "State"),
         Binding("slash", "find", "Path"),
-        Binding("A", "accept_all", "Accept all"),
+        Binding("A", "accept_all", "Accept"),
         Binding("U", "undo_batch", "Undo all", show=False),
         Binding("escape", "clear_find", "Clear", show=False),
         Binding("enter", "open", "Open", show=False),
@@ -77,7 +77,7 @@ class Groups(PagedList[StoredGroup]):
         find.display = False  # until /
         yield find
         yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)  # this list has the most keys: every one fits in 80 columns
 
     @property
     def title_bar(self) -> Static:

@@ -77,6 +77,9 @@ class AnalysisResults(Protocol):
     ) -> list[int]:
         """Ids of the groups with one of these assets or member keys."""
 
+    async def groups_queued(self) -> list[int]:
+        """Ids of the groups with a member in the trash queue."""
+
     async def groups_by_id(self, ids: Sequence[int]) -> list[StoredGroup]:
         """These groups, by id."""
 

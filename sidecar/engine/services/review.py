@@ -174,8 +174,7 @@ class ReviewService:
         """Ids of the groups a person decided something about (whose state is not ""),
         without reading every group: a group with a member in the trash queue is decided;
         of those a "not duplicates" or stack decision names, the verdict says."""
-        queued = await self.journal.trash_decided()
-        trash = set(await self.analysis.groups_holding(list(queued)))
+        trash = set(await self.analysis.groups_queued())
         sets, _ = await self._not_duplicates()
         keys = sorted({k for keys in sets for k in keys})
         stacked = sorted({a for _, ids in await self.journal.stacks_decided() for a in ids})

@@ -203,6 +203,15 @@ class AnalysisStore:
         )
         return sorted(r[0] for r in rows)
 
+    async def groups_queued(self) -> list[int]:
+        """Ids of the groups with a member in the trash queue (a pending trash decision), in
+        one query (trash_decisions primary key per member)."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT m.group_id FROM dup_members m JOIN trash_decisions t"
+            " ON t.asset_id = m.asset_id WHERE t.status = 'pending'"
+        )
+        return [r[0] for r in rows]
+
     async def groups_by_id(self, ids: Sequence[int]) -> list[StoredGroup]:
         """These groups (those still stored), by id."""
         rows = await self.db.fetchall(

@@ -123,5 +123,5 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             jobs=jobs,
             writeback=writeback,
             review=review,
-            keepers=KeepersService(analysis, journal),
+            keepers=KeepersService(analysis, journal, assets),
         )

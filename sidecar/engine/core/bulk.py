@@ -5,7 +5,7 @@ decided, where the keeper is not an Immich asset, or where no copy would remain 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -47,10 +47,12 @@ def plan_keepers(
     *,
     tier: str | None = None,
     prefix: str | None = None,
+    only: Collection[int] | None = None,
 ) -> BulkPlan:
     """`groups`: every group (those outside the view too: a copy must remain in each group the
     queued assets belong to). `states`: the verdict state of each group ("" when undecided,
-    see `core.verdicts`); `queued`: asset ids already in the trash queue."""
+    see `core.verdicts`); `queued`: asset ids already in the trash queue. The view: the
+    groups of `tier`, with a member under `prefix`, among the ids `only` (each when given)."""
     every = list(groups)
     holders: dict[str, list[frozenset[str]]] = defaultdict(list)
     for g in every:
@@ -60,7 +62,11 @@ def plan_keepers(
     plan = BulkPlan()
     doomed = set(queued)
     for g in every:
-        if (tier and g.tier != tier) or not under(g, prefix):
+        if (
+            (tier and g.tier != tier)
+            or not under(g, prefix)
+            or (only is not None and g.id not in only)
+        ):
             continue
         if states.get(g.id, ""):
             plan.skipped.append((g.id, SkipReason.DECIDED))

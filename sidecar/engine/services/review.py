@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from sidecar.engine.core.media import displayed_size
@@ -43,7 +44,37 @@ from sidecar.engine.support.errors import JobError
 from sidecar.engine.support.pools import new_process_pool
 from sidecar.settings import Settings
 
-__all__ = ["Overview", "ReviewService"]
+__all__ = ["GroupQuery", "Overview", "ReviewService", "Shown"]
+
+
+class Shown(StrEnum):
+    """Which groups a view shows by what was decided about them."""
+
+    ALL = "all"
+    UNDECIDED = "undecided"
+    DECIDED = "decided"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupQuery:
+    """A view of the groups: its order, tier, decided state and path text (groups with a
+    member whose path contains it). `decided`: the decided groups when the view was made, so
+    that its pages neither skip nor repeat a group while decisions are being made."""
+
+    sort: str = "reclaim"
+    tier: str | None = None
+    shown: Shown = Shown.ALL
+    text: str = ""
+    decided: frozenset[int] = frozenset()
+
+    def filters(self) -> dict[str, Any]:
+        """The store's filters for this view."""
+        ids = sorted(self.decided)
+        return {
+            "text": self.text,
+            "only": ids if self.shown is Shown.DECIDED else None,
+            "skip": ids if self.shown is Shown.UNDECIDED else None,
+        }
 
 
 @dataclass(slots=True)
@@ -118,10 +149,50 @@ class ReviewService:
     ) -> list[StoredGroup]:
         return await self.analysis.groups(limit, offset, sort, tier)
 
+    async def group_query(
+        self,
+        sort: str = "reclaim",
+        tier: str | None = None,
+        shown: Shown = Shown.ALL,
+        text: str = "",
+    ) -> GroupQuery:
+        """A view of the groups (see `GroupQuery`); reads the decided groups when it needs
+        them."""
+        decided = await self.decided_groups() if shown is not Shown.ALL else frozenset()
+        return GroupQuery(sort, tier, shown, text.strip(), decided)
+
+    async def group_page(self, query: GroupQuery, offset: int, limit: int) -> list[StoredGroup]:
+        return await self.analysis.groups(limit, offset, query.sort, query.tier, **query.filters())
+
+    async def group_total(self, query: GroupQuery) -> int:
+        """How many groups the view has, all pages together."""
+        return await self.analysis.count_groups(query.tier, **query.filters())
+
+    async def group_ids(self, query: GroupQuery) -> list[int]:
+        """The ids of every group of the view."""
+        return await self.analysis.group_ids(query.tier, **query.filters())
+
+    async def decided_groups(self) -> frozenset[int]:
+        """Ids of the groups a person decided something about (whose state is not ""),
+        without reading every group: a group with a member in the trash queue is decided;
+        of those a "not duplicates" or stack decision names, the verdict says."""
+        trash = set(await self.analysis.groups_queued())
+        sets, _ = await self._not_duplicates()
+        keys = sorted({k for keys in sets for k in keys})
+        stacked = sorted({a for _, ids in await self.journal.stacks_decided() for a in ids})
+        maybe = set(await self.analysis.groups_holding(stacked, keys)) - trash
+        if maybe:
+            verdicts = await self.group_verdicts(await self.analysis.groups_by_id(sorted(maybe)))
+            trash |= {i for i, v in verdicts.items() if v.state}
+        return frozenset(trash)
+
     async def pairs(self, offset: int, limit: int) -> list[StoredPair]:
         """A page of pairs, each with the primary a person chose (if one did)."""
         page = await self.analysis.pairs(limit, offset)
         return chosen_primaries(page, await self.analysis.pair_decisions())
+
+    async def pair_total(self) -> int:
+        return await self.analysis.count_pairs()
 
     async def results_stamp(self) -> tuple[int | None, int | None]:
         """Changes whenever an analysis (this process's or the daemon's) replaced the results."""

@@ -8,6 +8,7 @@ from typing import ClassVar, Protocol
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from sidecar.engine.services.keepers import KeepersService
 from sidecar.engine.services.review import ReviewService
 from sidecar.engine.services.writeback import WritebackService
 from sidecar.tui.failures import UNEXPECTED, OnFailure, show_failure
@@ -22,6 +23,8 @@ class TuiServices(Protocol):
     def review(self) -> ReviewService: ...
     @property
     def writeback(self) -> WritebackService: ...
+    @property
+    def keepers(self) -> KeepersService: ...
 
 
 class SidecarScreen(Screen[None]):
@@ -43,6 +46,10 @@ class SidecarScreen(Screen[None]):
     @property
     def writeback(self) -> WritebackService:
         return self.services.writeback
+
+    @property
+    def keepers(self) -> KeepersService:
+        return self.services.keepers
 
     def results_changed(self) -> None:
         """Told by the app when a sync, scan, analysis, plan or apply ran (here or on another

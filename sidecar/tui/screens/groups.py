@@ -1,5 +1,7 @@
-"""Duplicate groups: the list, a page at a time, sortable, by tier, with what was decided and
-the member kept; enter opens a group (`group_view`)."""
+"""Duplicate groups: the list, a page at a time, sortable by what its columns show, filtered by
+tier, by what was decided and by path text, with what was decided and the member kept; enter
+opens a group (`group_view`), A accepts every suggested keeper of the view (after a
+confirmation), U takes the latest such batch back."""
 
 from __future__ import annotations
 
@@ -11,42 +13,57 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from sidecar.engine.core.models import StoredGroup
 from sidecar.engine.core.verdicts import Verdict
+from sidecar.engine.services.review import GroupQuery, Shown
+from sidecar.tui.bulk import accept_question, accepted, undo_question
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
+from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.decide import Decide, record
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
-from sidecar.tui.text import human, name_of, shorten
+from sidecar.tui.text import clip, human, name_of, shorten
 
-SORTS = ("reclaim", "size", "date", "distance", "members")
+SORTS = ("reclaim", "date", "distance", "members")  # each is a column: reclaim, date, dist, n
 TIERS = (None, "exact", "near", "semantic")
+SHOWN = (Shown.ALL, Shown.UNDECIDED, Shown.DECIDED)  # f cycles; all first: see README
 
 
 class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "sort", "Sort"),
         Binding("t", "tier", "Tier"),
+        Binding("f", "shown", "State"),
+        Binding("slash", "find", "Path"),
+        Binding("A", "accept_all", "Accept"),
+        Binding("U", "undo_batch", "Undo all", show=False),
+        Binding("escape", "clear_find", "Clear", show=False),
         Binding("enter", "open", "Open", show=False),
         *nav("groups", quit=True),
     ]
-    STATE_COLUMN = 5
+    STATE_COLUMN = 6
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         **PagedList.FAILURES,
         "refresh_states": OnFailure(Show.ERROR, "cannot read the decisions"),
         "record_decision": OnFailure(Show.PROBLEM, "Not recorded"),
+        "accept_view": OnFailure(Show.PROBLEM, "Not accepted"),
+        "undo_batch": OnFailure(Show.PROBLEM, "Not taken back"),
     }
-    KEEPER_COLUMN = 4
+    KEEPER_COLUMN = 5
+    AUTO_FOCUS = "#groups"
 
     def __init__(self, services: TuiServices) -> None:
         super().__init__(services)
         self.verdicts: dict[int, Verdict] = {}  # group id -> what was decided
         self.sort = 0
         self.tier = 0
+        self.shown = 0
+        self.text = ""  # the path filter
+        self.current = GroupQuery()  # the view the rows come from
         self.resume_at = 0  # the row to show again when coming back from a group
         self.albums_warned = False
         self.failed_row: int | None = None  # the row of the last decision that failed
@@ -56,15 +73,18 @@ class Groups(PagedList[StoredGroup]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="groups-title")
+        find = Input(placeholder="path contains… (enter filters, escape clears)", id="find")
+        find.display = False  # until /
+        yield find
         yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)  # this list has the most keys: every one fits in 80 columns
 
     @property
     def title_bar(self) -> Static:
         return self.query_one("#groups-title", Static)
 
     def on_mount(self) -> None:
-        self.table.add_columns("tier", "n", "reclaim", "dist", "keeper", "decided")
+        self.table.add_columns("tier", "n", "reclaim", "dist", "date", "keeper", "decided")
 
     def on_screen_resume(self) -> None:
         self.check_fresh(keep=self.resume_at)
@@ -72,15 +92,31 @@ class Groups(PagedList[StoredGroup]):
     def still_fresh(self) -> None:
         self.refresh_states()
 
-    def reload(self, keep: int = 0) -> None:
+    def view_name(self) -> str:
+        """The view as the title names it: tier, decided state, path text."""
         tier = TIERS[self.tier] or "all tiers"
-        self.title_bar.update(
-            f"Duplicate groups — {tier}, by {SORTS[self.sort]} (o sort, t tier, enter open)"
+        shown = "all" if SHOWN[self.shown] is Shown.ALL else SHOWN[self.shown].value
+        text = f' · path "{clip(self.text, 16)}"' if self.text else ""
+        return f"{tier} · {shown}{text}"
+
+    def loaded_page(self) -> None:
+        if self.loaded or self.total is None:
+            self.title_bar.update(
+                f"Groups · {self.view_name()} · by {SORTS[self.sort]} · {self.position()}"
+            )
+        elif self.tier or self.shown or self.text:
+            self.title_bar.update(f"No group in this view ({self.view_name()}): t, f, / change it")
+        else:
+            self.title_bar.update("No duplicate groups (N on the dashboard runs the analysis)")
+
+    async def open_view(self) -> int:
+        self.current = await self.review.group_query(
+            SORTS[self.sort], TIERS[self.tier], SHOWN[self.shown], self.text
         )
-        super().reload(keep)
+        return await self.review.group_total(self.current)
 
     async def fetch(self, offset: int, limit: int) -> list[StoredGroup]:
-        return await self.review.groups(offset, limit, SORTS[self.sort], TIERS[self.tier])
+        return await self.review.group_page(self.current, offset, limit)
 
     async def states(self, items: list[StoredGroup]) -> dict[int, str]:
         verdicts = await self.review.group_verdicts(items)
@@ -90,14 +126,16 @@ class Groups(PagedList[StoredGroup]):
     def keeper_cell(self, g: StoredGroup) -> str:
         """The member kept: the suggested keeper, or the one a person chose."""
         verdict = self.verdicts.get(g.id)
-        return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 28)
+        return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 22)
 
     def cells(self, g: StoredGroup, state: str) -> tuple[str, ...]:
+        dates = [m.captured_at for m in g.members if m.captured_at]
         return (
             g.tier,
             str(len(g.members)),
             human(g.reclaim),
             str(g.distance),
+            min(dates)[:10] if dates else "-",  # what the date sort orders by
             self.keeper_cell(g),
             state,
         )
@@ -110,14 +148,6 @@ class Groups(PagedList[StoredGroup]):
                 Coordinate(row, self.KEEPER_COLUMN), keeper, update_width=True
             )
 
-    def loaded_page(self) -> None:
-        if not self.loaded:
-            self.title_bar.update(
-                "No duplicate groups"
-                + (f" of tier {TIERS[self.tier]}" if self.tier else "")
-                + " (N on the dashboard runs the analysis; t changes the tier)"
-            )
-
     @work(exclusive=True, group="group-states", exit_on_error=False)
     async def refresh_states(self) -> None:
         await self.update_states(list(range(len(self.loaded))))
@@ -126,7 +156,7 @@ class Groups(PagedList[StoredGroup]):
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        self.near_end(event.cursor_row)
+        self.near_end(self.table.cursor_row)  # where it is now (rows may be read again)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
@@ -193,10 +223,87 @@ class Groups(PagedList[StoredGroup]):
 
     def action_sort(self) -> None:
         self.sort = (self.sort + 1) % len(SORTS)
-        self.resume_at = 0
-        self.reload()
+        self.new_view()
 
     def action_tier(self) -> None:
         self.tier = (self.tier + 1) % len(TIERS)
+        self.new_view()
+
+    def action_shown(self) -> None:
+        self.shown = (self.shown + 1) % len(SHOWN)
+        self.new_view()
+
+    def new_view(self) -> None:
         self.resume_at = 0
         self.reload()
+
+    # -- the path filter -------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        find = self.query_one(Input)
+        find.value = self.text
+        find.display = True
+        find.focus()
+
+    @on(Input.Submitted, "#find")
+    def _found(self, event: Input.Submitted) -> None:
+        self.set_text(event.value.strip())
+
+    def action_clear_find(self) -> None:
+        self.set_text("")
+
+    def set_text(self, text: str) -> None:
+        find = self.query_one(Input)
+        find.display = False
+        self.table.focus()
+        if text != self.text:
+            self.text = text
+            self.new_view()
+
+    # -- the whole view at once ----------------------------------------------------------------
+
+    def action_accept_all(self) -> None:
+        self.accept_view(self.current, self.view_name())
+
+    @work(exclusive=True, group="bulk", exit_on_error=False)
+    async def accept_view(self, query: GroupQuery, view: str) -> None:
+        """Accept the suggested keeper of every undecided group of the view, after a
+        confirmation; recorded after the decisions pressed before (one worker, in order)."""
+        ids = await self.review.group_ids(query)
+        preview = await self.keepers.preview_keepers(query.tier, None, ids)
+        if not preview.groups:
+            why = "; ".join(f"{n:,} refused: {r}" for r, n in preview.skipped.items())
+            self.app.notify(f"No group to accept in this view ({view}){': ' + why if why else ''}")
+            return
+        warnings, question = accept_question(preview, view)
+        ask = Confirm(question, warnings=warnings, prompt="Accept them?")
+        if not await self.app.push_screen_wait(ask):
+            self.app.notify("Nothing accepted.")
+            return
+        async with self.recording:
+            result = await self.keepers.accept_keepers(query.tier, None, ids)
+            await self.update_states(list(range(len(self.loaded))))
+        self.app.notify(accepted(result))
+
+    def action_undo_batch(self) -> None:
+        self.undo_batch()
+
+    @work(exclusive=True, group="bulk", exit_on_error=False)
+    async def undo_batch(self) -> None:
+        """Take back the latest keepers batch still in the trash queue, after a
+        confirmation."""
+        batch = await self.keepers.last_batch()
+        if batch is None:
+            self.app.notify("No keepers batch to take back (A makes one).")
+            return
+        if not await self.app.push_screen_wait(Confirm(undo_question(batch))):
+            self.app.notify("Nothing taken back.")
+            return
+        async with self.recording:
+            ids = await self.keepers.undo_keepers(batch)
+            await self.update_states(list(range(len(self.loaded))))
+        n = len(ids)
+        self.app.notify(
+            f"Keepers batch {batch} taken back: {n:,} asset{'' if n == 1 else 's'} left the "
+            "trash queue."
+        )

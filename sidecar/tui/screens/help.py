@@ -16,8 +16,10 @@ __all__ = ["HELP", "Help"]
 HELP = """[b]Everywhere[/b]   d dashboard  g groups  p pairs  w write-back  ? help
              q quit (back, on a group)   arrows, pgup/pgdn, enter: no mouse
 [b]Dashboard[/b]    S sync now   R scan now   N analyse now
-[b]Groups[/b]       enter open   o sort (reclaim, size, date, distance, members)
-             t tier (all, exact, near, semantic); more rows load as you go
+[b]Groups[/b]       enter open   o sort (reclaim, date, distance, members)
+             t tier   f all/undecided/decided   / path filter (escape: none)
+             A accept every suggested keeper shown (asks)   U undo it (asks)
+[b]Lists[/b]        home/end: first/last of the whole list; pages load as you go
 [b]A group[/b]      a keep the suggested keeper (the others to the trash queue)
              k keep the highlighted one instead   n none are duplicates
              m the highlighted one is not a duplicate of the others

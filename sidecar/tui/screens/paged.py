@@ -1,6 +1,8 @@
 """A screen whose table is read a page at a time (the next page when the cursor nears the end
-of what is loaded), with a column saying what a person decided about each row, and read again
-when the results it shows may have changed (here, or in the daemon)."""
+of what is loaded, the one before near its start), with a column saying what a person decided
+about each row, the position in the whole list ("1 of 10,000"), home and end to its first
+and last row (end reads the last page only), and read again when the results it shows may have
+changed (here, or in the daemon)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
 from textual import work
+from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
@@ -29,20 +32,34 @@ AHEAD = 20  # rows before the end of what is loaded at which the next page is re
 
 
 class PagedList(SidecarScreen, Generic[T]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # before the table's own (which only scroll what is loaded)
+        Binding("home", "first", "First", show=False, priority=True),
+        Binding("end", "last", "Last", show=False, priority=True),
+    ]
     STATE_COLUMN = 0  # index of the "decided" column (set by each list)
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "check_fresh": OnFailure(Show.ERROR, "cannot read the list"),
         "load_more": OnFailure(Show.ERROR, "cannot read the list"),
+        "load_window": OnFailure(Show.ERROR, "cannot read the list"),
+        "load_before": OnFailure(Show.ERROR, "cannot read the list"),
     }
 
     def __init__(self, services: TuiServices) -> None:
         super().__init__(services)
-        self.loaded: list[T] = []
-        self.exhausted = False
+        self.loaded: list[T] = []  # rows base, base + 1, ... of the whole list
+        self.base = 0
+        self.total: int | None = None  # rows in the whole list (None until read)
+        self.exhausted = False  # the last row is loaded
         self.loading = False
         self.stamp: tuple[int | None, int | None] | None = None  # the analysis they come from
 
     # -- what each list provides ---------------------------------------------------------
+
+    async def open_view(self) -> int:
+        """Called before the first page of the list is read: make the view, return how many
+        rows it has."""
+        raise NotImplementedError
 
     async def fetch(self, offset: int, limit: int) -> list[T]:
         raise NotImplementedError
@@ -55,7 +72,14 @@ class PagedList(SidecarScreen, Generic[T]):
         raise NotImplementedError
 
     def loaded_page(self) -> None:
-        """Called after each page is shown."""
+        """Called after each page is shown, and when the cursor moves (the position)."""
+
+    def position(self) -> str:
+        """Where the cursor is in the whole list: "1 of 10,000"."""
+        if not self.total:
+            return "0 of 0"
+        row = self.base + max(self.table.cursor_row, 0) + 1
+        return f"{min(row, self.total):,} of {self.total:,}"
 
     # -- paging -----------------------------------------------------------------------------
 
@@ -71,45 +95,102 @@ class PagedList(SidecarScreen, Generic[T]):
         """On coming back: read the list again if an analysis ran since (here, or in the
         daemon), else keep it (and the cursor)."""
         if self.stale or await self.review.results_stamp() != self.stamp:
-            self.reload(keep)
+            self.reload(keep, self.base)
         else:
             self.still_fresh()
 
-    def reload(self, keep: int = 0) -> None:
-        """Read the list again from the start, as far as row `keep`."""
-        self.loaded, self.exhausted = [], False
+    def reload(self, keep: int = 0, at: int = 0) -> None:
+        """Read the list again (a new view) from row `at` of it, as far as row `keep` of what
+        is loaded."""
         self.stale = False
-        self.table.clear()
-        self.load_more(want=keep + 1)
+        self.load_window(at, keep, fresh=True)
 
     def near_end(self, row: int) -> None:
-        if row >= len(self.loaded) - AHEAD and not (self.exhausted or self.loading):
-            self.load_more()
+        """The cursor is on `row`: read the next page near the end of what is loaded, the one
+        before near its start; show the position."""
+        if not self.loading:
+            if row >= len(self.loaded) - AHEAD and not self.exhausted:
+                self.load_more()
+            elif row < AHEAD and self.base > 0:
+                self.load_before()
+        self.loaded_page()
 
-    @work(exclusive=True, group="page", exit_on_error=False)
-    async def load_more(self, want: int = 0) -> None:
-        """The next page (or as many rows as needed to show row `want`)."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """home and end are the list's while its table has the focus (else, e.g. in a text
+        field, that field's own)."""
+        if action in ("first", "last"):
+            return isinstance(self.focused, DataTable)
+        return True
+
+    def action_first(self) -> None:
+        if self.base == 0:
+            self.table.move_cursor(row=0, animate=False)
+        else:
+            self.load_window(0, 0)
+
+    def action_last(self) -> None:
         if self.exhausted:
-            return
+            self.table.move_cursor(row=len(self.loaded) - 1, animate=False)
+        elif self.total:
+            self.load_window(max(self.total - PAGE, 0), PAGE + AHEAD)
+
+    async def _read(self, offset: int, limit: int) -> tuple[list[T], dict[int, str]]:
         self.loading = True
         try:
-            limit = max(PAGE, want - len(self.loaded) + AHEAD)
-            if not self.loaded:
-                self.stamp = await self.review.results_stamp()
-            page = await self.fetch(len(self.loaded), limit)
-            states = await self.states(page)
+            page = await self.fetch(offset, limit)
+            return page, await self.states(page)
         finally:
             self.loading = False
-        self.exhausted = len(page) < limit
+
+    def _add_rows(self, items: list[T], states: dict[int, str]) -> None:
         table = self.table
-        for item in page:
+        for item in items:
             table.add_row(
                 *plain(*self.cells(item, states.get(item.id, ""))),
                 key=str(len(self.loaded)),
             )
             self.loaded.append(item)
-        if 0 < want <= len(self.loaded):
-            table.move_cursor(row=want - 1, animate=False)
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def load_window(self, at: int, keep: int = 0, *, fresh: bool = False) -> None:
+        """The rows from `at` on (a page, or as far as row `keep` of them), in place of what
+        was loaded; `fresh`: a new view of the list first (its total counted again)."""
+        if fresh or self.total is None:
+            self.stamp = await self.review.results_stamp()
+            self.total = await self.open_view()
+        at = min(at, max(self.total - 1, 0))
+        limit = max(PAGE, keep + AHEAD)
+        page, states = await self._read(at, limit)
+        self.loaded, self.base, self.exhausted = [], at, len(page) < limit
+        self.table.clear()
+        self._add_rows(page, states)
+        if self.loaded:
+            self.table.move_cursor(row=min(keep, len(self.loaded) - 1), animate=False)
+        self.loaded_page()
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def load_more(self) -> None:
+        """The next page."""
+        if self.exhausted:
+            return
+        page, states = await self._read(self.base + len(self.loaded), PAGE)
+        self.exhausted = len(page) < PAGE
+        self._add_rows(page, states)
+        self.loaded_page()
+
+    @work(exclusive=True, group="page", exit_on_error=False)
+    async def load_before(self) -> None:
+        """The page before what is loaded (what is loaded stays, as far as two pages on)."""
+        start = max(self.base - PAGE, 0)
+        page, states = await self._read(start, self.base - start)
+        row = self.table.cursor_row + len(page)
+        kept = self.loaded[: 2 * PAGE]
+        kept_states = await self.states(kept)
+        self.exhausted = self.exhausted and len(kept) == len(self.loaded)
+        self.loaded, self.base = [], start
+        self.table.clear()
+        self._add_rows([*page, *kept], {**states, **kept_states})
+        self.table.move_cursor(row=row, animate=False)
         self.loaded_page()
 
     async def update_states(self, rows: list[int]) -> None:

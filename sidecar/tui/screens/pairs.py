@@ -46,7 +46,7 @@ class Pairs(PagedList[StoredPair]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Pairs and bursts — a accept (stack in Immich), r not a pair, c next primary")
+        yield Static("", id="pairs-title")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
         yield SideBySide(self.review, id="pair-previews")
         with VerticalScroll(id="pair-box"):
@@ -58,6 +58,14 @@ class Pairs(PagedList[StoredPair]):
 
     def on_screen_resume(self) -> None:
         self.check_fresh()
+
+    async def open_view(self) -> int:
+        return await self.review.pair_total()
+
+    def loaded_page(self) -> None:
+        self.query_one("#pairs-title", Static).update(
+            f"Pairs and bursts · {self.position()} · a accept (stack), r not a pair, c primary"
+        )
 
     async def fetch(self, offset: int, limit: int) -> list[StoredPair]:
         return await self.review.pairs(offset, limit)
@@ -76,8 +84,8 @@ class Pairs(PagedList[StoredPair]):
 
     @on(DataTable.RowHighlighted)
     def _show(self, event: DataTable.RowHighlighted) -> None:
-        self.near_end(event.cursor_row)
-        self.show_pair(event.cursor_row)
+        self.near_end(self.table.cursor_row)  # where it is now (rows may be read again)
+        self.show_pair(self.table.cursor_row)
 
     def show_pair(self, row: int) -> None:
         """The primary next to the other member (the first other one of a burst), every

@@ -30,6 +30,8 @@ class GroupList(Protocol):
     services: TuiServices
     loaded: list[StoredGroup]
     exhausted: bool
+    base: int  # the row of the whole list `loaded` starts at
+    total: int | None  # rows in the whole list (None until counted)
     resume_at: int
     albums_warned: bool
 
@@ -54,26 +56,28 @@ def offered(g: StoredGroup, keeper: str, what: Decide) -> bool:
 async def record(review: ReviewService, g: StoredGroup, what: Decide, member: str) -> str:
     """Record `what` about group `g` (`member`: the one kept or taken out); what to say."""
     name = name_of(member, g.members)
+    others = len(g.members) - 1
+    group = f"{name_of(g.keeper, g.members)} and {others} other{'s' if others != 1 else ''}"
     if what is Decide.NOT:
         await review.not_duplicates(g)
-        return f"Group {g.id}: not duplicates (the next analysis honours it)"
+        return f"{group}: not duplicates (the next analysis honours it)"
     if what is Decide.STACK:
         ids = await review.stack_instead(g)
-        return f"Group {g.id}: stack these {len(ids)} in Immich at the next apply"
+        return f"{group}: stack these {len(ids)} in Immich at the next apply"
     if what is Decide.OUT:
         await review.not_this_one(g, member)
         return (
-            f"Group {g.id}: {name} is not a duplicate of the others "
+            f"{group}: {name} is not a duplicate of the others "
             "(decide about the rest here; u takes it back)"
         )
     if what is Decide.UNDO:
         await review.undo_decision(g)
         return (
-            f"Group {g.id}: no decision now (what an apply already did is undone on the "
+            f"{group}: no decision now (what an apply already did is undone on the "
             "write-back screen)"
         )
     queued = await review.keep(g, member)
     return (
-        f"Group {g.id}: keep {name}, {len(queued)} to the trash queue "
+        f"{group}: keep {name}, {len(queued)} to the trash queue "
         "(T on the write-back screen applies it)"
     )

@@ -59,11 +59,10 @@ class GroupView(SidecarScreen):
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
-        g, more = self.group, "" if groups.exhausted else "+"
+        g, total = self.group, groups.total or len(groups.loaded)
         self.title_text = (
-            f"[b]{g.tier}[/b] group {g.id} · {len(g.members)} members · "
-            f"{human(g.reclaim)} reclaimable · {index + 1}/"
-            f"{len(groups.loaded)}{more}"
+            f"[b]{g.tier}[/b] group · {len(g.members)} members · "
+            f"{human(g.reclaim)} reclaimable · {groups.base + index + 1:,} of {total:,}"
         )
 
     def compose(self) -> ComposeResult:

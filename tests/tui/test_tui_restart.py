@@ -78,8 +78,8 @@ async def test_a_changed_primary_and_keeper_show_after_a_restart_and_reach_immic
         groups: Any = pilot.app.screen
         listed = next(i for i, g in enumerate(groups.loaded) if g.id == group.id)
         cells = [str(c) for c in groups.table.get_row_at(listed)]
-        assert cells[4] == name_of(kept, group.members)
-        assert cells[5] == f"trash {len(group.members) - 1}"
+        assert cells[groups.KEEPER_COLUMN] == name_of(kept, group.members)
+        assert cells[groups.STATE_COLUMN] == f"trash {len(group.members) - 1}"
 
     async with open_runtime(settings) as rt:
         on_top = next(m.asset_id for m in suggested.members if m.key == chosen)

@@ -16,6 +16,7 @@ from sidecar.engine.core.models import (
     GroupDecision,
     JobState,
     Member,
+    MemberVerdict,
     PairDecision,
     StoredGroup,
     StoredPair,
@@ -238,13 +239,32 @@ class ReviewService:
             for b in keys[n + 1 :]:
                 await self.analysis.undecide(GroupDecision.NOT_DUPLICATES, [a, b])
 
-    async def not_this_one(self, group: StoredGroup, member: str) -> None:
+    async def not_this_one(self, group: StoredGroup, member: str) -> str:
         """This member is no duplicate of the others (persisted per pair: the next analysis
         leaves it out of the group, the others stay grouped). Until then, keep and stack
-        leave it alone."""
+        leave it alone, and what was decided about the group stops counting on it: queued
+        for the trash, it leaves the queue (a copy that is no copy is no reason to trash
+        it); the member kept, the others leave the queue too (else every copy of them would
+        go); in a stack decided here, the stack decision is taken back. Returns what changed
+        besides, in words ("" when nothing)."""
+        before = await self.group_verdict(group)
         note = f"review: out of {group.tier} group {group.id}"
         for other in (m.key for m in group.members if m.key != member):
             await self.analysis.decide(GroupDecision.NOT_DUPLICATES, [member, other], note=note)
+        ids = [m.asset_id for m in group.members if m.asset_id]
+        mark = before.marks.get(member)
+        if mark is MemberVerdict.STACK:
+            await self.journal.undecide_stack(ids)
+            return "the stack decided for this group is taken back: decide the rest again"
+        if mark is MemberVerdict.KEEP and before.state.startswith(MemberVerdict.TRASH):
+            await self.decisions.keep(ids)
+            return "it was the copy kept, so the others left the trash queue: decide them again"
+        if mark is MemberVerdict.TRASH:
+            asset = next(m.asset_id for m in group.members if m.key == member)
+            if asset:
+                await self.decisions.keep([asset])
+            return "it left the trash queue"
+        return ""
 
     async def not_duplicates(self, group: StoredGroup) -> None:
         """Persisted: later analyses never group these members again."""

@@ -65,10 +65,11 @@ async def record(review: ReviewService, g: StoredGroup, what: Decide, member: st
         ids = await review.stack_instead(g)
         return f"{group}: stack these {len(ids)} in Immich at the next apply"
     if what is Decide.OUT:
-        await review.not_this_one(g, member)
+        changed = await review.not_this_one(g, member)
         return (
-            f"{group}: {name} is not a duplicate of the others "
-            "(decide about the rest here; u takes it back)"
+            f"{group}: {name} is not a duplicate of the others"
+            + (f"; {changed}" if changed else "")
+            + " (decide about the rest here; u takes it back)"
         )
     if what is Decide.UNDO:
         await review.undo_decision(g)

@@ -31,7 +31,7 @@ def accept_question(preview: KeepersPreview, view: str) -> tuple[list[str], str]
             shown = ", ".join(f"{f} ({n:,})" for f, n in e.folders[:FOLDERS])
             more = len(e.folders) - FOLDERS
             warnings.append(
-                f"library {e.library}: {plural(e.assets, 'asset')} in {shown}"
+                f"{plural(e.assets, 'asset')} in {shown}"
                 + (f" and {plural(more, 'more folder')}" if more > 0 else "")
             )
     lines = [

@@ -26,8 +26,18 @@ def full_time(text: str | None) -> str:
 
 
 def whole_name(path: str, width: int) -> str:
-    """At most `width` characters cut on the left, but the file name is never cut."""
-    return shorten(path, max(width, len(path.rsplit("/", 1)[-1]) + 1))
+    """At most `width` characters, the file name never cut: the folder is cut in its middle,
+    so both its start and its end show ("Backup/…/Summer/a.jpg" and "2019/Summer/a.jpg" do
+    not read alike, nor "…/copy1/a.jpg" and "…/copy2/a.jpg")."""
+    if len(path) <= width:
+        return path
+    folder, _, name = path.rpartition("/")
+    room = width - len(name) - 2  # "…" and the "/" before the name
+    if not folder or room < 2:
+        return shorten(path, max(width, len(name) + 1))
+    start = (room + 1) // 2
+    end = room - start
+    return f"{folder[:start]}…{folder[len(folder) - end :] if end else ''}/{name}"
 
 
 @dataclass(slots=True)

@@ -81,8 +81,9 @@ class GroupView(SidecarScreen):
 
     @property
     def rows(self) -> list[Member]:
-        """The members as the table lists them: the keeper first."""
-        return [self.keeper, *(m for m in self.group.members if m.key != self.keeper.key)]
+        """The members as the table lists them: the keeper first, the others by path."""
+        others = (m for m in self.group.members if m.key != self.keeper.key)
+        return [self.keeper, *sorted(others, key=lambda m: m.path or m.key)]
 
     @property
     def title_bar(self) -> Static:
@@ -150,7 +151,9 @@ class GroupView(SidecarScreen):
         self.groups.decide(self.index, Decide.OUT, member.key)
 
     def reasons_text(self) -> Content:
-        lines = [f"• {r}" for r in self.group.reasons]
+        suggested = name_of(self.group.keeper, self.group.members)
+        head = [f"Why grouped, and why {suggested} is suggested:"] if self.group.reasons else []
+        lines = [*head, *(f"• {r}" for r in self.group.reasons)]
         for m in self.group.members:
             if m.asset_id and self.albums.get(m.asset_id):
                 names = ", ".join(self.albums[m.asset_id])

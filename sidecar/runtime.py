@@ -107,7 +107,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             scanner=scan,
             analyze=analyze,
         )
-        stack.callback(review.close)
+        stack.callback(review.previews.close)
         yield Runtime(
             settings=settings,
             db=db,

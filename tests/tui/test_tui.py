@@ -445,8 +445,8 @@ async def test_a_raw_preview_that_kills_its_worker_is_just_missing(
 
     raw = str(next(photos.rglob("*.dng")))
     async with open_runtime(settings) as rt:
-        assert await rt.review._decode(die, raw, 10, 5) is None  # the worker died
-        grid = await rt.review._decode(pixel_grid, raw, 10, 5)  # a new worker
+        assert await rt.review.previews._decode(die, raw, 10, 5) is None  # the worker died
+        grid = await rt.review.previews._decode(pixel_grid, raw, 10, 5)  # a new worker
         assert grid
         assert len(grid[0]) <= 10
 

@@ -7,7 +7,10 @@ decides what is plugged in and tests can plug in the real parts against a test s
   server version, so it is not asked again).
 - `inventory`: `AssetInventory` (mirrored assets, sync state), `FileInventory` (roots, files,
   moves), `MarkBook` (albums, tags, favourites, ratings people set in Immich).
-- `analysis`: `AnalysisResults` (fingerprints, edges, groups, pairs, decisions).
+- `fingerprints`: `Fingerprints` (fingerprints by content, media, look-alike edges);
+  `group_views`: `GroupViews` (filtered pages of the latest groups, their totals and ids);
+  `pairs`: `Pairs` (the latest pairs and people's decisions about them); `analysis`:
+  `AnalysisResults` (all three, plus the results as one swap and group decisions).
 - `journal`: `Journal` (write-back runs, actions, what was made, rejections).
 - `activity`: `OperationLog` (one row per run) and `JobLog` (the daemon's job states).
 - `services`: use cases as other use cases see them (`Mirror`, `Analysis`, `DriftReader`,
@@ -21,8 +24,11 @@ classes where these are asked for, so mypy checks that they fit.
 from sidecar.engine.ports.activity import JobLog, OperationLog
 from sidecar.engine.ports.analysis import AnalysisResults
 from sidecar.engine.ports.client import ClientFactory
+from sidecar.engine.ports.fingerprints import Fingerprints
+from sidecar.engine.ports.group_views import GroupViews
 from sidecar.engine.ports.inventory import AssetInventory, FileInventory, MarkBook
 from sidecar.engine.ports.journal import Journal
+from sidecar.engine.ports.pairs import Pairs
 from sidecar.engine.ports.services import (
     Analysis,
     DriftReader,
@@ -43,6 +49,8 @@ __all__ = [
     "ClientFactory",
     "DriftReader",
     "FileInventory",
+    "Fingerprints",
+    "GroupViews",
     "InventoryStatus",
     "JobLog",
     "Journal",
@@ -50,6 +58,7 @@ __all__ = [
     "MarkBook",
     "Mirror",
     "OperationLog",
+    "Pairs",
     "Scanner",
     "StatusReader",
     "SyncOutcome",

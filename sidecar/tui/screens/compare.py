@@ -88,10 +88,10 @@ class Compare(SidecarScreen):
 
     @work(exclusive=True, group="draw", exit_on_error=False)
     async def draw(self, member: Member) -> None:
-        review = self.review
+        previews = self.review.previews
         widget: Any = self.query_one("#compare-picture")
         if member.key not in self.sources:
-            self.sources[member.key] = await review.preview_source(member)
+            self.sources[member.key] = await previews.preview_source(member)
         source = self.sources[member.key]
         cols, rows = widget.content_size.width, widget.content_size.height
         if cols < 2 or rows < 1:  # not laid out yet: drawn at the resize that follows
@@ -99,9 +99,9 @@ class Compare(SidecarScreen):
         key = (member.key, cols, 0 if GRAPHICS else rows)
         if key not in self.drawn:
             if GRAPHICS:
-                self.drawn[key] = await review.thumbnail(source, GRAPHICS_SIDE)
+                self.drawn[key] = await previews.thumbnail(source, GRAPHICS_SIDE)
             else:
-                self.drawn[key] = half_blocks(await review.preview(source, cols, rows))
+                self.drawn[key] = half_blocks(await previews.preview(source, cols, rows))
         if GRAPHICS:
             widget.image = self.drawn[key]
         else:

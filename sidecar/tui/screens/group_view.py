@@ -69,7 +69,7 @@ class GroupView(SidecarScreen):
         yield Header()
         yield Static(self.title_text, id="group-title")
         yield MemberTable(id="members")
-        yield SideBySide(self.review, id="previews")
+        yield SideBySide(self.review.previews, id="previews")
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
@@ -129,7 +129,7 @@ class GroupView(SidecarScreen):
         """What was decided about this group, in its title, and per member: keep, trash,
         out, stack or not dup; the member kept first."""
         if self.sizes is None:
-            self.sizes = await self.review.displayed_sizes(self.group.members)
+            self.sizes = await self.review.previews.displayed_sizes(self.group.members)
         verdict = await self.review.group_verdict(self.group)
         self.title_bar.update(
             self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
@@ -168,7 +168,7 @@ class GroupView(SidecarScreen):
         review = self.review
         ids = [m.asset_id for m in self.group.members if m.asset_id]
         self.in_immich = await review.immich_paths(ids)
-        self.here = await review.readable_here(self.group.members)
+        self.here = await review.previews.readable_here(self.group.members)
         self.fill_table()
         self.show_sides()
         self.albums = await review.albums(self.group)

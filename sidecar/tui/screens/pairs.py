@@ -48,7 +48,7 @@ class Pairs(PagedList[StoredPair]):
         yield Header()
         yield Static("", id="pairs-title")
         yield DataTable(id="pairs", cursor_type="row", zebra_stripes=True)
-        yield SideBySide(self.review, id="pair-previews")
+        yield SideBySide(self.review.previews, id="pair-previews")
         with VerticalScroll(id="pair-box"):
             yield Static("", id="pair-reasons")
         yield Footer()

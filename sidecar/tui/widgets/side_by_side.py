@@ -14,7 +14,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from sidecar.engine.core.models import Member
-from sidecar.engine.services.review import ReviewService
+from sidecar.engine.services.review import Previews
 from sidecar.tui.probe import GRAPHICS
 from sidecar.tui.text import shorten
 from sidecar.tui.widgets.half_blocks import half_blocks
@@ -24,9 +24,9 @@ SIDES = ("left", "right")
 
 
 class SideBySide(Horizontal):
-    def __init__(self, review: ReviewService, *, id: str | None = None) -> None:
+    def __init__(self, previews: Previews, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.review = review
+        self.previews = previews
         self.shown: tuple[str | None, str | None] = (None, None)
         self.members: tuple[Member, Member | None] | None = None  # the two drawn last
 
@@ -75,17 +75,17 @@ class SideBySide(Horizontal):
     @work(exclusive=True, group="preview", exit_on_error=False)
     async def load(self, left: Member, right: Member | None) -> None:
         """From the file when it is readable here, else from Immich's thumbnail."""
-        review = self.review
+        previews = self.previews
         for side, member in zip(SIDES, (left, right), strict=True):
             widget: Any = self.query_one(f"#preview-{side}")
             if member is None:
                 self.clear(widget)
                 continue
-            source = await review.preview_source(member)
+            source = await previews.preview_source(member)
             if GRAPHICS:
-                widget.image = await review.thumbnail(source, 512)
+                widget.image = await previews.thumbnail(source, 512)
                 continue
             cols, rows = widget.content_size.width, widget.content_size.height
             cols, rows = (cols, rows) if cols > 4 and rows > 1 else (PREVIEW_COLS, PREVIEW_ROWS)
-            grid = await review.preview(source, cols, rows)
+            grid = await previews.preview(source, cols, rows)
             widget.update(half_blocks(grid))

@@ -11,7 +11,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from sidecar.engine.core.models import FingerprintRow
 from sidecar.engine.imaging import Fingerprint, FingerprintFailure, fingerprint_file
-from sidecar.engine.ports import AnalysisResults
+from sidecar.engine.ports import Fingerprints
 from sidecar.engine.support.pools import new_process_pool
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def fingerprint_many(paths: Sequence[str], hash_size: int) -> list[Outcome]:
 
 
 class Fingerprinter:
-    def __init__(self, store: AnalysisResults, workers: int, hash_size: int, algo: str) -> None:
+    def __init__(self, store: Fingerprints, workers: int, hash_size: int, algo: str) -> None:
         self.store = store
         self.workers = workers
         self.hash_size = hash_size

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sidecar.engine.core.drift import content_checksum_hex
 from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
-from sidecar.engine.ports import AnalysisResults, ClientFactory
+from sidecar.engine.ports import ClientFactory, Fingerprints
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
@@ -56,7 +56,7 @@ def remote_assets(
 
 
 async def fingerprint_remote(
-    store: AnalysisResults, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
+    store: Fingerprints, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
 ) -> RemoteResult:
     result = RemoteResult(fresh=[])
     keys = {remote_key(a): a for a in todo}

@@ -1,21 +1,12 @@
-"""What the review TUI reads and decides, through the same services the daemon uses."""
+"""The review's use cases: the groups and pairs it lists, what people decided about them and
+decide now (queued, nothing written to Immich until a plan is applied), and the jobs it runs."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from sidecar.engine.core.media import displayed_size
 from sidecar.engine.core.models import (
     GroupDecision,
-    JobState,
-    Member,
     MemberVerdict,
     PairDecision,
     StoredGroup,
@@ -40,60 +31,10 @@ from sidecar.engine.ports import (
     StatusReader,
     TrashDecisions,
 )
-from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
+from sidecar.engine.services.review.previews import Previews
+from sidecar.engine.services.review.views import GroupQuery, Overview, Shown
 from sidecar.engine.support.errors import JobError
-from sidecar.engine.support.pools import new_process_pool
 from sidecar.settings import Settings
-
-__all__ = ["GroupQuery", "Overview", "ReviewService", "Shown"]
-
-
-class Shown(StrEnum):
-    """Which groups a view shows by what was decided about them."""
-
-    ALL = "all"
-    UNDECIDED = "undecided"
-    DECIDED = "decided"
-
-
-@dataclass(frozen=True, slots=True)
-class GroupQuery:
-    """A view of the groups: its order, tier, decided state and path text (groups with a
-    member whose path contains it). `decided`: the decided groups when the view was made, so
-    that its pages neither skip nor repeat a group while decisions are being made."""
-
-    sort: str = "reclaim"
-    tier: str | None = None
-    shown: Shown = Shown.ALL
-    text: str = ""
-    decided: frozenset[int] = frozenset()
-
-    def filters(self) -> dict[str, Any]:
-        """The store's filters for this view."""
-        ids = sorted(self.decided)
-        return {
-            "text": self.text,
-            "only": ids if self.shown is Shown.DECIDED else None,
-            "skip": ids if self.shown is Shown.UNDECIDED else None,
-        }
-
-
-@dataclass(slots=True)
-class Overview:
-    """The numbers the TUI's home screen shows: inventory, results, jobs, drift, queue."""
-
-    files: int
-    files_removed: int
-    assets: int
-    roots: list[str]
-    groups: dict[str, int]
-    pairs: dict[str, int]
-    jobs: list[JobState] = field(default_factory=list)
-    watcher: str = "off"
-    heartbeat: str | None = None
-    drift: dict[str, int] = field(default_factory=dict)
-    trash_pending: int = 0
-    per_user: dict[str, int] = field(default_factory=dict)
 
 
 class ReviewService:
@@ -121,7 +62,7 @@ class ReviewService:
         self.sync_service = sync
         self.scanner = scanner
         self.analyze_service = analyze
-        self._raw_pool: ProcessPoolExecutor | None = None  # RAW previews, made when needed
+        self.previews = Previews(assets, settings, connect)  # what members are drawn with
 
     async def overview(self) -> Overview:
         report = await self.status.report(limit=0)
@@ -355,81 +296,3 @@ class ReviewService:
     async def immich_paths(self, asset_ids: list[str]) -> dict[str, str]:
         """Immich's original path of each asset (asset id -> path), from the mirror."""
         return {a.id: a.original_path for a in await self.assets.links_of(asset_ids)}
-
-    async def readable_here(self, members: list[Member]) -> set[str]:
-        """Keys of the members whose file this process can read (the others are known only
-        through Immich, e.g. a library that is not mounted here)."""
-        paths = {m.key: m.path for m in members if m.path}
-        ok = await asyncio.to_thread(lambda: {k for k, p in paths.items() if _readable(p)})
-        return ok
-
-    async def displayed_sizes(self, members: list[Member]) -> dict[str, tuple[int, int]]:
-        """Each member's width and height as shown (key -> (w, h), known ones only). A file
-        read here was measured upright; an Immich asset's size is its EXIF's, turned by the
-        EXIF orientation Immich reported."""
-        remote = [m.key for m in members if m.asset_id and m.key == m.asset_id]
-        turns = await self.assets.orientations(remote) if remote else {}
-        out = {}
-        for m in members:
-            size = displayed_size(m.width, m.height, turns.get(m.key))
-            if size is not None:
-                out[m.key] = size
-        return out
-
-    async def preview_source(self, member: Member) -> Source | None:
-        """What to draw a member's preview from: its file when this process can read it,
-        else the thumbnail Immich made of the asset (None when neither is to be had)."""
-        path = member.path
-        if path is not None:
-            readable: bool = await asyncio.to_thread(_readable, path)
-            if readable:
-                return path
-        if not member.asset_id:
-            return None
-        links = await self.assets.links_of([member.asset_id])
-        link = links[0] if links else None
-        keys = dict(self.settings.user_keys())
-        if link is None or link.sync_key not in keys:
-            return None
-        client = self.connect(keys[link.sync_key])
-        try:
-            return await client.thumbnail(member.asset_id)
-        except Exception:  # noqa: BLE001 - Immich away or no thumbnail: no preview, no error
-            return None
-        finally:
-            await client.aclose()
-
-    async def preview(
-        self, source: Source | None, cols: int, rows: int
-    ) -> list[list[Pixel]] | None:
-        """A grid of pixels for half blocks, decoded off the event loop."""
-        return await self._decode(pixel_grid, source, cols, rows) if source else None
-
-    async def thumbnail(self, source: Source | None, max_side: int) -> Any:
-        """A reduced PIL image, for terminals with sixel or kitty graphics."""
-        return await self._decode(thumbnail, source, max_side) if source else None
-
-    async def _decode(self, decode: Callable[..., Any], source: Source, *args: int) -> Any:
-        """In a thread; a RAW file in a worker process (libraw may crash a process: then the
-        preview is missing and the worker is replaced, the app goes on)."""
-        if not is_raw(source):
-            return await asyncio.to_thread(decode, source, *args)
-        if self._raw_pool is None:
-            self._raw_pool = new_process_pool(1)
-        pool = self._raw_pool
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, decode, source, *args)
-        except BrokenProcessPool:
-            pool.shutdown(wait=False, cancel_futures=True)
-            if self._raw_pool is pool:
-                self._raw_pool = None
-            return None
-
-    def close(self) -> None:
-        if self._raw_pool is not None:
-            self._raw_pool.shutdown(wait=False, cancel_futures=True)
-            self._raw_pool = None
-
-
-def _readable(path: str) -> bool:
-    return os.path.isfile(path) and os.access(path, os.R_OK)

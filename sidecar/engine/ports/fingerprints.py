@@ -1,0 +1,42 @@
+"""Port to the fingerprints of contents, the media they describe and the look-alike edges
+between them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge
+
+
+class Fingerprints(Protocol):
+    """Fingerprints by content, the present media with theirs, and look-alike edges."""
+
+    async def unfingerprinted(self) -> list[tuple[str, str, str]]:
+        """(content hash, one path, kind) of present media with no fingerprint yet."""
+
+    async def save_fingerprints(self, rows: Sequence[FingerprintRow]) -> None:
+        """Store fingerprints, keyed by content."""
+
+    async def media(self) -> list[MediaItem]:
+        """Every present image and RAW file with its fingerprint."""
+
+    async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
+        """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
+
+    async def fingerprints_of(
+        self, keys: Sequence[str]
+    ) -> dict[str, tuple[int | None, int | None, str | None, bool]]:
+        """pHash, dHash, error and "has centre views" of the given content keys."""
+
+    async def edges(self) -> list[NearEdge]:
+        """Every stored look-alike edge."""
+
+    async def add_edges(self, edges: Sequence[NearEdge], *, replace_all: bool = False) -> None:
+        """Store edges; of two between the same contents the closer one is kept."""
+
+    async def edge_plan(self) -> str | None:
+        """The settings the stored edges were found with."""
+
+    async def set_edge_plan(self, plan: str) -> None:
+        """Record the settings the stored edges were found with."""

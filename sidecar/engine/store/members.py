@@ -1,0 +1,29 @@
+"""The members of stored groups and pairs, as rows."""
+
+from __future__ import annotations
+
+from sidecar.engine.core.models import Member
+from sidecar.engine.store.db import Database
+
+
+async def members_of(
+    db: Database, table: str, column: str, ids: list[int]
+) -> dict[int, list[Member]]:
+    """Group or pair id -> its members, ordered by member key (`table`: dup_members or
+    pair_members, `column` its id column)."""
+    out: dict[int, list[Member]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in await db.fetchall(
+            f"SELECT {column}, member, path, asset_id, size, width, height, captured_at"
+            f" FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, member",
+            chunk,
+        ):
+            out.setdefault(r[0], []).append(Member(*tuple(r)[1:]))
+    return out
+
+
+def member_values(m: Member) -> tuple[object, ...]:
+    """A member's columns after its group or pair id, in the order members_of reads them."""
+    return (m.key, m.path, m.asset_id, m.size, m.width, m.height, m.captured_at)

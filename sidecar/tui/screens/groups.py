@@ -33,16 +33,30 @@ TIERS = (None, "exact", "near", "semantic")
 SHOWN = (Shown.ALL, Shown.UNDECIDED, Shown.DECIDED)  # f cycles; all first: see README
 
 
+class GroupTable(DataTable[Text]):
+    """The list's table: enter opens the group at once, not after the table's message about
+    it (a key sent with enter, as a paste or keys typed ahead, is then the group's)."""
+
+    def action_select_cursor(self) -> None:
+        screen = self.screen
+        if isinstance(screen, Groups) and self.row_count:
+            screen.action_open()
+        else:
+            super().action_select_cursor()
+
+
 class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "sort", "Sort"),
         Binding("t", "tier", "Tier"),
         Binding("f", "shown", "State"),
-        Binding("slash", "find", "Path"),
+        # priority (while the list has the keys): taken as pressed, not after the table's
+        # turn, so keys sent with them (a paste, keys typed ahead) go where they lead
+        Binding("slash", "find", "Path", priority=True),
         Binding("A", "accept_all", "Accept"),
         Binding("U", "undo_batch", "Undo all", show=False),
         Binding("escape", "clear_find", "Clear", show=False),
-        Binding("enter", "open", "Open", show=False),
+        Binding("enter", "open", "Open", show=False, priority=True),
         *nav("groups", quit=True),
     ]
     STATE_COLUMN = 6
@@ -76,7 +90,7 @@ class Groups(PagedList[StoredGroup]):
         find = Input(placeholder="path contains… (enter filters, escape clears)", id="find")
         find.display = False  # until /
         yield find
-        yield DataTable(id="groups", cursor_type="row", zebra_stripes=True)
+        yield GroupTable(id="groups", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)  # this list has the most keys: every one fits in 80 columns
 
     @property
@@ -162,6 +176,13 @@ class Groups(PagedList[StoredGroup]):
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter and / are the list's unless the path field has the keys (/ types a slash
+        there, enter filters)."""
+        if action in ("open", "find"):
+            return not isinstance(self.focused, Input)
+        return super().check_action(action, parameters)
+
     def action_open(self) -> None:
         self.open_at(self.table.cursor_row)
 
@@ -243,7 +264,7 @@ class Groups(PagedList[StoredGroup]):
         find = self.query_one(Input)
         find.value = self.text
         find.display = True
-        find.focus()
+        self.set_focus(find)  # now: the keys typed next are the field's, not the list's
 
     @on(Input.Submitted, "#find")
     def _found(self, event: Input.Submitted) -> None:

@@ -1,0 +1,116 @@
+"""Keys sent together (as a terminal pastes them, or `tmux send-keys` sends them): none is
+dropped while a screen opens. A decision pressed while a group's screen loads is that group's,
+in order; text typed right after `/` is the path filter's (at 80x24 and 120x40)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Static
+
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from sidecar.tui.app import GroupView
+from tests.helpers.tui import running, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+
+async def at_once(pilot: Any, *keys: str) -> None:
+    """Send keys the way a terminal delivers a paste or `tmux send-keys`: every key queued
+    before any is handled (`pilot.press` waits for the app to be idle after each key)."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        name = {"/": "slash"}.get(key, key)
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await settle(pilot)
+
+
+def title(app: Any) -> str:
+    return str(app.screen.query_one("#groups-title", Static).render())
+
+
+def group_title(app: Any) -> str:
+    return str(app.screen.query_one("#group-title", Static).render())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_decision_pressed_with_enter_is_the_opened_groups(
+    photos: Path, settings: Settings, size: tuple[int, int]
+) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            total = len(groups.loaded)
+            assert total >= 3
+            await pilot.press("d")
+            await settle(pilot)
+            await at_once(pilot, "g", "enter", "x", "x")  # from the dashboard: the third
+            assert isinstance(app.screen, GroupView)
+            assert f"3 of {total}" in group_title(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("home")
+            await settle(pilot)
+            await at_once(pilot, "enter", "n")  # no pause for the group to load
+            assert isinstance(app.screen, GroupView)
+            assert app.screen.index == 1  # "n" decided the first group, the second is open
+            assert f"2 of {total}" in group_title(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert str(groups.table.get_row_at(0)[-1]) == "not dup"
+            await pilot.press("home")
+            await settle(pilot)
+            await at_once(pilot, "enter", "x", "x")  # skipped twice: the third group
+            assert isinstance(app.screen, GroupView)
+            assert f"3 of {total}" in group_title(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press("home", "down", "enter", "x", "n", "n")  # the pilot's way too
+            await settle(pilot)
+            assert isinstance(app.screen, GroupView)
+            assert f"5 of {total}" in group_title(app)
+            decided = [sorted(m.key for m in groups.loaded[r].members) for r in (0, 2, 3)]
+        decisions = await rt.analysis.decisions()
+    assert decisions == [("not_duplicates", keys) for keys in decided]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_text_typed_right_after_slash_is_the_path_filters(
+    photos: Path, settings: Settings, size: tuple[int, int]
+) -> None:
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            await at_once(pilot, "/", *"zzz", "enter")  # no pause for the field
+            assert app.screen is groups  # no group opened
+            assert 'path "zzz"' in title(app)
+            assert "No group in this view" in title(app)
+            assert not groups.query_one("#find").display
+            await pilot.press("escape")
+            await settle(pilot)
+            assert 'path "' not in title(app)
+            await at_once(pilot, "/", *"EXPORTS", "enter")  # capitals: not the app's keys
+            assert app.screen is groups
+            assert 'path "EXPORTS"' in title(app)
+            assert groups.table.has_focus
+            assert len(groups.loaded) >= 1
+            await pilot.press("escape", "slash", *"zzz", "enter")  # the pilot's way too
+            await settle(pilot)
+            assert app.screen is groups
+            assert 'path "zzz"' in title(app)

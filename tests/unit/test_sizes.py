@@ -1,12 +1,11 @@
-"""Sizes are written one way everywhere: decimal units (1 KB = 1,000 bytes), the TUI as the
-command line."""
+"""Sizes are written one way everywhere: decimal units (1 KB = 1,000 bytes; the TUI uses this
+too, see tests/tui/test_reports.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from sidecar.engine.core.sizes import human_bytes
-from sidecar.tui.text import human
 
 
 @pytest.mark.parametrize(
@@ -23,8 +22,3 @@ from sidecar.tui.text import human
 )
 def test_sizes_in_decimal_units(n: int, words: str) -> None:
     assert human_bytes(n) == words
-
-
-def test_the_tui_writes_sizes_as_the_command_line() -> None:
-    assert human(465_900) == human_bytes(465_900) == "465.9 KB"  # not 455.0 (1024-based)
-    assert human(None) == "-"

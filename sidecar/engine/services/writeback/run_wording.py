@@ -155,7 +155,8 @@ def undo_lines(run: Run, actions: Sequence[JournalAction]) -> list[str]:
         "",
         "Left alone: anything a person added or changed in Immich since; what cannot be "
         "undone any more is said after the undo.",
-        "What is undone is not made again by later plans (the rejections list shows it).",
+        "What is undone is not made again by later plans (the command immich-sidecar "
+        "rejections lists it, and can lift it).",
     ]
     return out
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sidecar.cli.output import add_json_flag, human_bytes, print_json, shown_path
+from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView
+from sidecar.engine.core.sizes import human_bytes
 from sidecar.engine.services.analyze import AnalysisReport
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import Runtime, open_runtime

@@ -30,6 +30,7 @@ from sidecar.cli import (
     tui,
     writeback,
 )
+from sidecar.cli.logfile import FORMAT
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.core.errors import StoreError
 from sidecar.engine.support.errors import (
@@ -79,9 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=level, stream=sys.stderr, format=FORMAT)
 
 
 def fail(message: str, code: int) -> int:

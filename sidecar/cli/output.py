@@ -13,15 +13,6 @@ def print_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def human_bytes(n: int) -> str:
-    value = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if value < 1000 or unit == "TB":
-            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= 1000
-    return f"{n} B"
-
-
 def counted(n: int, word: str, plural: str = "") -> str:
     """ "1 folder", "2 folders" (`plural` when adding "s" is not it)."""
     return f"{n:,} {word if n == 1 else plural or word + 's'}"

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.cli.analyze import print_analysis
-from sidecar.cli.output import add_json_flag, counted, human_bytes, print_json, shown_path
+from sidecar.cli.output import add_json_flag, counted, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
+from sidecar.engine.core.sizes import human_bytes
 from sidecar.engine.services.scan import ScanReport
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings

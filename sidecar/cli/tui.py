@@ -6,10 +6,13 @@ import argparse
 import sys
 from typing import Any
 
+from sidecar.cli.logfile import logging_into
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import SidecarApp
 from sidecar.tui.probe import probe_graphics
+
+LOG_FILE = "tui.log"  # in the state dir: where log records go while the TUI runs
 
 
 def register(sub: Any) -> None:
@@ -36,7 +39,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if sys.stdout.isatty():
         probe_graphics()  # answered already when the entry point asked early
-    async with open_runtime(settings) as rt:
-        ansi = {"auto": None, "16": True, "full": False}[args.colours]
-        await SidecarApp(rt, ansi=ansi).run_async()
+    ansi = {"auto": None, "16": True, "full": False}[args.colours]
+    with logging_into(settings.storage.state_dir / LOG_FILE):  # nothing drawn over the screen
+        async with open_runtime(settings) as rt:
+            await SidecarApp(rt, ansi=ansi).run_async()
     return 0

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.content import Content
 
 from sidecar.engine.core.models import Member
+from sidecar.engine.core.sizes import human_bytes
 
 __all__ = [
     "clip",
@@ -36,14 +37,8 @@ def lines_of(parts: Iterable[Content | str]) -> Content:
 
 
 def human(size: int | None) -> str:
-    if size is None:
-        return "-"
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:,.0f} {unit}" if unit == "B" else f"{value:,.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} TB"
+    """A size as the command line writes it (decimal: 1 KB = 1,000 bytes); "-" when unknown."""
+    return "-" if size is None else human_bytes(size)
 
 
 def common_dir(paths: list[str]) -> str:

@@ -30,11 +30,11 @@ def test_the_external_library_trash_warning_is_a_warning(
     res = cli("apply", "--trash-decided", "--yes", env=env)
     assert res.code == 0, res.out + res.err
     lines = res.out.splitlines()
-    warning = [line for line in lines if "belong to an external library" in line]
+    warning = [line for line in lines if "belongs to an external library" in line]
     assert len(warning) == 1
     assert lines.index(warning[0]) == 2  # first, under its heading, before what is written
     assert lines[1] == "WARNING — Before you apply:"
-    assert warning[0].startswith("  1 of the assets to trash belong to an external")
+    assert warning[0].startswith("  1 asset to trash belongs to an external")
     assert not any(line.startswith("Left out") for line in lines)
     assert immich_v2.state.assets[backup].is_trashed
 

@@ -34,7 +34,7 @@ def test_plan_apply_and_rejections_name_assets_by_path(
     assert lines[0].startswith("Plan: 1 stack, 1 new album, ")
     assert "1 asset to Immich's trash" in lines[0]
     assert lines[1] == "WARNING — Before you apply:"  # the external-library warning first
-    assert "belong to an external library" in lines[2]
+    assert "belongs to an external library" in lines[2]
     stacks = lines.index("Stacks (1):")
     assert lines[stacks + 1].startswith(f"  {LIB}/")
     assert " — primary, with " in lines[stacks + 1]

@@ -52,7 +52,7 @@ def planned() -> WritePlan:
             Action(ActionKind.TRASH, "u", (c, IDS[5]), "decided", "trash"),
         ],
         notes=[f"{d} not stacked: offline"],
-        warnings=["1 of the assets to trash belong to an external library"],
+        warnings=["1 asset to trash belongs to an external library"],
         satisfied=4,
     )
     return WritePlan(plan, keys=["default"] * 5)
@@ -62,7 +62,7 @@ def test_a_plan_by_kind_names_paths_and_puts_warnings_first() -> None:
     text = as_lines(plan_sections(planned(), NAMES))
     assert text == [
         "WARNING — Before you apply:",
-        "  1 of the assets to trash belong to an external library",
+        "  1 asset to trash belongs to an external library",
         "Stacks (1):",
         "  /lib/a/IMG_1.jpg — primary, with IMG_1.dng (raw+jpeg)",
         "Album 'Dups' (new) + 2 assets:",

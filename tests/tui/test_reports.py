@@ -1,8 +1,11 @@
-"""A job's report, as the dashboard says it: a sentence, never the report's JSON keys."""
+"""A job's report, as the dashboard says it: a sentence, never the report's JSON keys; sizes
+as the command line writes them."""
 
 from __future__ import annotations
 
+from sidecar.engine.core.sizes import human_bytes
 from sidecar.tui.reports import sentence
+from sidecar.tui.text import human
 
 
 def test_each_job_report_is_a_sentence_without_json_keys() -> None:
@@ -43,3 +46,8 @@ def test_a_scan_says_which_folder_it_could_not_read_as_written() -> None:
         "Scan: 3 files, 2 unreadable"
         " (/media/photos [2019]: folder not found; nothing changed; and 1 more)"
     )
+
+
+def test_the_tui_writes_sizes_as_the_command_line() -> None:
+    assert human(465_900) == human_bytes(465_900) == "465.9 KB"  # not 455.0 (1024-based)
+    assert human(None) == "-"

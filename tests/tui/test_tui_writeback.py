@@ -54,7 +54,7 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             assert plan.startswith("Plan: 1 stack, 1 new album, 8 assets added to albums, ")
             lines = plan.splitlines()
             assert lines[1] == "⚠ Before you apply"  # the external-library warning first
-            assert "belong to an external library" in lines[2]
+            assert "belongs to an external library" in lines[2]
             stack = lines[lines.index("Stacks (1)") + 1]
             assert (
                 stack == f"  {LIB}/2020/Trip/IMG_3001.JPG — primary, with IMG_3001.dng (raw+jpeg)"
@@ -71,7 +71,7 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             await pilot.press("T")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
             shown = on_screen(app)
-            assert "⚠ 1 of the assets to trash belong to an external library" in shown
+            assert "⚠ 1 asset to trash belongs to an external library" in shown
             assert "Apply this plan to Immich?   y yes    n no" in shown
             await press(pilot, "y")
             done = text_of(app, "#plan")
@@ -129,3 +129,64 @@ async def test_after_apply_each_failure_is_named_with_its_reason(
         assert "album 'Duplicates to review' created" in lines
         assert not UUID.search("\n".join(lines))
         assert "{" not in "\n".join(lines)
+
+
+async def test_the_pending_plan_is_read_again_on_every_arrival(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir, review_album=False, stacks=[])
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "w")
+        assert text_of(app, "#plan").splitlines()[1] == "Plan: nothing to write"
+        await press(pilot, "p", "a")  # the first pair accepted: stacked
+        await press(pilot, "g", "enter", "a")  # the first group's suggested keeper kept
+        await press(pilot, "w")
+        plan = text_of(app, "#plan").splitlines()
+        assert plan[0].startswith("Pending")
+        assert plan[1] == "Plan: 1 stack, 1 asset to Immich's trash"
+
+
+async def test_a_run_with_nothing_left_to_undo_is_said_not_asked(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await pilot.press("w", "A")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+        await press(pilot, "y")
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), "the undo confirmation")
+        await press(pilot, "y")
+        assert text_of(app, "#plan").startswith("Run #1 undone: ")
+        await press(pilot, "u")  # again: nothing is left to undo
+        assert not isinstance(app.screen, Confirm)
+        notes = [n.message for n in app._notifications]
+        assert notes == ["Run #1 was undone already: there is nothing left to undo."]
+        assert text_of(app, "#plan").startswith("Run #1 undone: ")  # the first undo's result
+
+
+async def test_a_plan_that_could_not_read_immich_does_not_say_nothing_to_write(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    immich_v2.stop()
+    try:
+        async with open_runtime(settings) as rt, running(rt) as pilot:
+            app = pilot.app
+            await press(pilot, "w", "l")
+            await until(pilot, lambda: isinstance(app.screen, Problem), "the plan's errors")
+            await press(pilot, "escape")
+            plan = text_of(app, "#plan")
+            assert plan.startswith("No plan: Immich could not be read — what failed is below")
+            assert "nothing to write" not in plan
+            assert "⚠ Could not be planned" in plan.splitlines()
+    finally:
+        immich_v2.start(immich_v2.port)

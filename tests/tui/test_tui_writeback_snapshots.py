@@ -48,7 +48,7 @@ def test_writeback_with_a_plan(
 def test_a_long_confirmation(snap_compare: Any, state_dir: Path) -> None:
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
-        warnings = ["3 of the assets to trash belong to an external library: emptying the trash"]
+        warnings = ["3 assets to trash belong to an external library: emptying the trash"]
         question = f"Move 200 assets to Immich's trash?\n\n{LONG}"
         pilot.app.push_screen(Confirm(question, warnings=warnings, prompt="Trash them?"))
         await settle(pilot)

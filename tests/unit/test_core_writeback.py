@@ -161,7 +161,7 @@ def test_trash_counts_what_is_trashed_and_warns_for_external_libraries() -> None
     assert (action.kind, action.asset_ids) == (ActionKind.TRASH, ("b", "c"))
     assert plan.satisfied == 1
     assert plan.notes == ["d not trashed: offline"]
-    assert "1 of the assets to trash belong to an external library" in plan.warnings[0]
+    assert "1 asset to trash belongs to an external library" in plan.warnings[0]
 
 
 def test_nothing_decided_plans_no_trash() -> None:

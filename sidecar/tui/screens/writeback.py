@@ -78,7 +78,6 @@ class Writeback(SidecarScreen):
         self.run_ids: list[int] = []
         self.busy = asyncio.Lock()
         self.planning = False  # a plan of l, A or T is being made (a failure is the plan's)
-        self.after_run = False  # what an apply or undo did is shown (kept under its modals)
         self.away = True  # not shown since it was made or since another screen was
 
     def compose(self) -> ComposeResult:
@@ -108,12 +107,13 @@ class Writeback(SidecarScreen):
     def on_screen_suspend(self) -> None:
         if not isinstance(self.app.screen, ModalScreen):  # left for another screen
             self.away = True
-            if self.after_run:
-                self.stale = True  # the pending plan is read on return
 
     def on_screen_resume(self) -> None:
+        """On arrival the pending plan is read again: decisions made on the other screens
+        (pairs accepted, keepers chosen) change it without telling anyone."""
         if self.away:  # arriving (back from a modal, the focus stays where it was)
             self.away = False
+            self.stale = True
             self.runs.focus()  # the arrows move through the runs at once
         self.load_runs()
         if self.stale:
@@ -124,7 +124,7 @@ class Writeback(SidecarScreen):
         """The plan as things stand (no sync or analysis first; Immich's stacks and albums are
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
-            self.stale = self.after_run = False
+            self.stale = False
             planned = await self.writeback.plan(refresh=False, trash_decided=True)
             self.planned = planned
             text = await self.describe(planned, "Pending (l syncs, analyses and plans afresh)")
@@ -160,7 +160,7 @@ class Writeback(SidecarScreen):
         self.planning = True
         planned = await self.writeback.plan(trash_decided=trash)
         self.planned = planned
-        self.planning = self.after_run = False
+        self.planning = False
         self.post_message(ResultsChanged(fresh=self))
         self.stale = False
         return planned
@@ -212,7 +212,6 @@ class Writeback(SidecarScreen):
                 self.app.push_screen(Problem(done, "\n".join((failures or messages)[:6]), hint))
             else:
                 self.app.notify(done)
-            self.after_run = True
             self.post_message(ResultsChanged(fresh=self))
             self.load_runs()
 
@@ -234,6 +233,9 @@ class Writeback(SidecarScreen):
     @work(exclusive=True, group="undo", exit_on_error=False)
     async def confirm_undo(self, run_id: int) -> None:
         async with self.busy:  # one plan/apply/undo of this screen at a time
+            if nothing := await self.writeback.nothing_to_undo(run_id):
+                self.app.notify(nothing)  # not asked: a yes would change nothing
+                return
             will = await self.writeback.undo_preview(run_id)
             cut = will.index("") if "" in will else len(will)  # what it does, then leaves
             doing = [f"• {line}" for line in will[:cut]]
@@ -251,6 +253,5 @@ class Writeback(SidecarScreen):
             notes = [f"  {m}" for m in messages]
             self.show(lines_of([Content.styled(done, "bold") + " (l plans afresh)", *notes]))
             self.app.notify(done, severity="error" if report.failed else "information")
-            self.after_run = True
             self.post_message(ResultsChanged(fresh=self))
             self.load_runs()

@@ -28,10 +28,11 @@ def plan_trash(
             todo.append(asset_id)
     risky = [a for a in todo if a in external]
     if risky:
+        n = len(risky)
+        whose = "1 asset to trash belongs" if n == 1 else f"{n:,} assets to trash belong"
         plan.warnings.append(
-            f"{len(risky)} of the assets to trash belong to an external library: "
-            f"when Immich's trash is emptied (by hand, or after its trash days) Immich deletes "
-            f"their files from your library folder"
+            f"{whose} to an external library: when Immich's trash is emptied (by hand, or "
+            "after its trash days) Immich deletes their files from your library folder"
         )
     for batch in batches(todo):
         plan.actions.append(

@@ -130,17 +130,24 @@ def outcome_sections(actions: Sequence[JournalAction], names: Names) -> list[Sec
     return out
 
 
+def nothing_to_undo(run: Run, actions: Sequence[JournalAction]) -> str:
+    """Why undoing the run would change nothing in Immich ("" when it would change something)."""
+    if run.status == RunStatus.UNDONE:
+        return f"Run #{run.id} was undone already: there is nothing left to undo."
+    if not any(a.status == ActionStatus.DONE for a in actions):
+        return f"Run #{run.id} made nothing in Immich: there is nothing to undo."
+    return ""
+
+
 def undo_lines(run: Run, actions: Sequence[JournalAction]) -> list[str]:
     """What undoing the run will do, per kind (only its done actions are reverted), then what
     it leaves alone."""
-    if run.status == RunStatus.UNDONE:
-        return [f"Run #{run.id} was undone already: there is nothing left to undo."]
+    if nothing := nothing_to_undo(run, actions):
+        return [nothing]
     done: dict[str, list[JournalAction]] = {}
     for a in actions:
         if a.status == ActionStatus.DONE:
             done.setdefault(a.kind, []).append(a)
-    if not done:
-        return [f"Run #{run.id} made nothing in Immich: there is nothing to undo."]
     out = []
     for kind, of_kind in done.items():
         out += _undo_kind(kind, of_kind)
@@ -148,7 +155,8 @@ def undo_lines(run: Run, actions: Sequence[JournalAction]) -> list[str]:
         "",
         "Left alone: anything a person added or changed in Immich since; what cannot be "
         "undone any more is said after the undo.",
-        "What is undone is not made again by later plans (`rejections` lists it).",
+        "What is undone is not made again by later plans (the command immich-sidecar "
+        "rejections lists it, and can lift it).",
     ]
     return out
 

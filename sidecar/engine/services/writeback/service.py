@@ -29,6 +29,7 @@ from sidecar.engine.services.writeback.reports import (
     WritePlan,
 )
 from sidecar.engine.services.writeback.run_wording import (
+    nothing_to_undo,
     outcome_sections,
     rejected,
     rejection_ids,
@@ -206,6 +207,13 @@ class WritebackService:
         if run is None:
             raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
         return undo_lines(run, await self.journal.actions(run_id))
+
+    async def nothing_to_undo(self, run_id: int) -> str:
+        """Why undoing a run would change nothing in Immich ("" when it would)."""
+        run = await self.journal.run(run_id)
+        if run is None:
+            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+        return nothing_to_undo(run, await self.journal.actions(run_id))
 
     async def rejections_described(self) -> list[tuple[Rejection, str]]:
         """Each rejection with what it holds back, in words and paths."""

@@ -116,9 +116,11 @@ def headline(planned: WritePlan) -> str:
     if plan.satisfied:
         also.append(f"{plan.satisfied:,} already in Immich")
     if plan.rejected:
-        also.append(f"{plan.rejected:,} undone by a person before (not made again)")
+        also.append(f"{plan.rejected:,} undone by a person before, not made again")
     if plan.notes:
         also.append(f"{len(plan.notes):,} left out")
+    if not parts and planned.errors:  # not "nothing to write": what there is was not read
+        return "No plan: Immich could not be read — what failed is below; nothing was changed"
     made = ", ".join(parts) if parts else "nothing to write"
     return f"Plan: {made}" + (f" ({'; '.join(also)})" if also else "")
 

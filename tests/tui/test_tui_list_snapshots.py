@@ -7,34 +7,18 @@ the confirmation Immich's paths). Update with `pytest tests/tui/test_tui_list_sn
 from __future__ import annotations
 
 import asyncio
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from sidecar.tui.app import Confirm, SidecarApp
+from sidecar.tui.app import Confirm
 from tests.fake_immich import FakeImmich
+from tests.helpers.snapshots import SnapshotApp
 from tests.helpers.tui import settle, until
 from tests.helpers.writeback import library, prepare, settings_for
 
 SIZE = (80, 24)
 LIBRARY_ID = "5f0c1a2e-0000-4000-8000-00000000f00d"
-
-
-class ListApp(SidecarApp):
-    """The app with its own runtime (the snapshot driver runs the app itself)."""
-
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(services=None)  # type: ignore[arg-type]
-        self.settings = settings
-        self.stack = AsyncExitStack()
-
-    async def on_load(self) -> None:
-        self.services = await self.stack.enter_async_context(open_runtime(self.settings))
-
-    async def on_unmount(self) -> None:
-        await self.stack.aclose()
 
 
 def imported(fake: FakeImmich, photos: Path, state_dir: Path) -> Settings:
@@ -61,7 +45,7 @@ def imported(fake: FakeImmich, photos: Path, state_dir: Path) -> Settings:
 def test_groups_filtered_by_state_and_path(
     snap_compare: Any, immich_v2: FakeImmich, photos: Path, state_dir: Path
 ) -> None:
-    app = ListApp(imported(immich_v2, photos, state_dir))
+    app = SnapshotApp(imported(immich_v2, photos, state_dir))
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
@@ -75,7 +59,7 @@ def test_groups_filtered_by_state_and_path(
 def test_bulk_accept_confirmation(
     snap_compare: Any, immich_v2: FakeImmich, photos: Path, state_dir: Path
 ) -> None:
-    app = ListApp(imported(immich_v2, photos, state_dir))
+    app = SnapshotApp(imported(immich_v2, photos, state_dir))
 
     async def run_before(pilot: Any) -> None:
         await settle(pilot)

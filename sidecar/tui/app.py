@@ -9,6 +9,8 @@ line. In a 16-colour terminal it uses the terminal's own ANSI palette.
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,11 +26,13 @@ from sidecar.tui.screens.dashboard import Dashboard
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.groups import Groups
 from sidecar.tui.screens.help import Help
+from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.screens.pairs import Pairs
 from sidecar.tui.screens.problem import Problem
 from sidecar.tui.screens.writeback import Writeback
 
 NOTE_SECONDS = 4.0  # how long a notification stays (the next one replaces it sooner)
+FIRST_PAGE_S = 3.0  # how long keys sent with the first visit to a list wait for its rows
 
 __all__ = ["Compare", "Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
@@ -106,10 +110,17 @@ class SidecarApp(App[None]):
             if screen is not message.fresh:
                 screen.results_changed()
 
-    def action_go(self, name: str) -> None:
+    async def action_go(self, name: str) -> None:
+        """Show the main screen `name`. A list shown for the first time is awaited until its
+        first page is in (at most FIRST_PAGE_S): the keys sent with this one (`g enter n`)
+        wait here and then act on its rows instead of finding an empty list."""
         while isinstance(self.screen, (GroupView, Compare)):  # back to the list first
             self.pop_screen()
-        self.switch_screen(self.main_screen(name))
+        screen = self.main_screen(name)
+        await self.switch_screen(screen)
+        if isinstance(screen, PagedList) and not screen.first_page.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(screen.first_page.wait(), FIRST_PAGE_S)
 
     def action_help(self) -> None:
         self.push_screen(Help())

@@ -114,3 +114,22 @@ async def test_text_typed_right_after_slash_is_the_path_filters(
             await settle(pilot)
             assert app.screen is groups
             assert 'path "zzz"' in title(app)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_page(
+    photos: Path, settings: Settings, size: tuple[int, int]
+) -> None:
+    """From the dashboard, the list never shown yet: `g enter n` opens the first group and
+    records "not duplicates" about it (enter and n wait for the first page, not dropped)."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await at_once(pilot, "g", "enter", "n")
+            assert isinstance(app.screen, GroupView)
+            assert app.screen.index == 1  # the first group decided, the second open
+            first = sorted(m.key for m in app.screen.groups.loaded[0].members)
+        decisions = await rt.analysis.decisions()
+    assert decisions == [("not_duplicates", first)]

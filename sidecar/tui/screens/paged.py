@@ -6,6 +6,7 @@ changed (here, or in the daemon)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
@@ -53,6 +54,7 @@ class PagedList(SidecarScreen, Generic[T]):
         self.exhausted = False  # the last row is loaded
         self.loading = False
         self.stamp: tuple[int | None, int | None] | None = None  # the analysis they come from
+        self.first_page = asyncio.Event()  # set once the first page is shown (or failed)
 
     # -- what each list provides ---------------------------------------------------------
 
@@ -155,18 +157,21 @@ class PagedList(SidecarScreen, Generic[T]):
     async def load_window(self, at: int, keep: int = 0, *, fresh: bool = False) -> None:
         """The rows from `at` on (a page, or as far as row `keep` of them), in place of what
         was loaded; `fresh`: a new view of the list first (its total counted again)."""
-        if fresh or self.total is None:
-            self.stamp = await self.review.results_stamp()
-            self.total = await self.open_view()
-        at = min(at, max(self.total - 1, 0))
-        limit = max(PAGE, keep + AHEAD)
-        page, states = await self._read(at, limit)
-        self.loaded, self.base, self.exhausted = [], at, len(page) < limit
-        self.table.clear()
-        self._add_rows(page, states)
-        if self.loaded:
-            self.table.move_cursor(row=min(keep, len(self.loaded) - 1), animate=False)
-        self.loaded_page()
+        try:
+            if fresh or self.total is None:
+                self.stamp = await self.review.results_stamp()
+                self.total = await self.open_view()
+            at = min(at, max(self.total - 1, 0))
+            limit = max(PAGE, keep + AHEAD)
+            page, states = await self._read(at, limit)
+            self.loaded, self.base, self.exhausted = [], at, len(page) < limit
+            self.table.clear()
+            self._add_rows(page, states)
+            if self.loaded:
+                self.table.move_cursor(row=min(keep, len(self.loaded) - 1), animate=False)
+            self.loaded_page()
+        finally:
+            self.first_page.set()
 
     @work(exclusive=True, group="page", exit_on_error=False)
     async def load_more(self) -> None:

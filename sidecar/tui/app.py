@@ -14,9 +14,11 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import Notify
+from textual.widgets import Input
 
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
@@ -85,6 +87,20 @@ class SidecarApp(App[None]):
         if timeout is None:
             timeout = NOTE_SECONDS
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_key(self, event: events.Key) -> None:
+        """A key handed to a screen that has been replaced since (keys sent together, as a
+        paste or tmux sends them: `g / text enter` — every key goes to the focused widget
+        before `g` acts) comes back here unhandled: it acts on the screen shown now, through
+        its priority keys, or as text in the field that has the focus now (the field's own
+        keys, enter included, reach it through the bindings already)."""
+        if not event.is_forwarded:
+            return
+        if await self._check_bindings(event.key, priority=True):
+            return
+        field = self.focused
+        if isinstance(field, Input) and event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
 
     def on_notify(self, event: Notify) -> None:
         """The notification just shown replaces every other. Done here, as each arrives

@@ -133,3 +133,19 @@ async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_pag
             first = sorted(m.key for m in app.screen.groups.loaded[0].members)
         decisions = await rt.analysis.decisions()
     assert decisions == [("not_duplicates", first)]
+
+
+async def test_a_path_typed_with_the_first_visit_to_the_list_filters_it(
+    photos: Path, settings: Settings
+) -> None:
+    """`g / zzz enter` sent at once from the dashboard: the text is the path filter's (the keys
+    went to the dashboard before `g` switched screens) and no group opens."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt) as pilot:
+            app = pilot.app
+            await at_once(pilot, "g", "/", *"zzz", "enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, GroupView)
+            assert 'path "zzz"' in title(app)

@@ -9,8 +9,6 @@ line. In a 16-colour terminal it uses the terminal's own ANSI palette.
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -34,7 +32,6 @@ from sidecar.tui.screens.problem import Problem
 from sidecar.tui.screens.writeback import Writeback
 
 NOTE_SECONDS = 4.0  # how long a notification stays (the next one replaces it sooner)
-FIRST_PAGE_S = 3.0  # how long keys sent with the first visit to a list wait for its rows
 
 __all__ = ["Compare", "Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
@@ -134,9 +131,8 @@ class SidecarApp(App[None]):
             self.pop_screen()
         screen = self.main_screen(name)
         await self.switch_screen(screen)
-        if isinstance(screen, PagedList) and not screen.first_page.is_set():
-            with suppress(TimeoutError):
-                await asyncio.wait_for(screen.first_page.wait(), FIRST_PAGE_S)
+        if isinstance(screen, PagedList):
+            await screen.rows_ready()
 
     def action_help(self) -> None:
         self.push_screen(Help())

@@ -149,3 +149,54 @@ async def test_a_path_typed_with_the_first_visit_to_the_list_filters_it(
             await settle(pilot)
             assert not isinstance(app.screen, GroupView)
             assert 'path "zzz"' in title(app)
+
+
+async def test_enter_sent_with_a_new_path_filter_opens_a_group_of_the_filtered_view(
+    photos: Path, settings: Settings
+) -> None:
+    """`/ name enter enter` at once (a file name of the last group): the second enter waits
+    for the filtered rows and opens the first of them, not the first row of the view shown
+    before (still on screen while the filtered one is read)."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            first = " ".join(m.path.lower() for m in groups.loaded[0].members)
+            name = next(
+                Path(m.path).name
+                for m in groups.loaded[-1].members
+                if Path(m.path).name.lower() not in first
+            )
+            await at_once(pilot, "/", *name, "enter", "enter")
+            assert isinstance(app.screen, GroupView), (name, title(app), groups.text)
+            opened = app.screen.group
+            assert opened is groups.loaded[0]
+            assert any(name.lower() in m.path.lower() for m in opened.members)
+
+
+async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view(
+    photos: Path, settings: Settings
+) -> None:
+    """`/ Exports enter A` at once: A is about the filtered view (its groups counted), not
+    the view shown before. Local mode: every group is refused, and counted."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            every = len(groups.loaded)
+            await at_once(pilot, "/", *"Exports", "enter", "A")
+            await settle(pilot)
+            shown = len(groups.loaded)
+            assert 0 < shown < every
+            (note,) = app._notifications
+            assert 'path "Exports"' in note.message
+            assert f"{shown} refused" in note.message, note.message
+        assert await rt.analysis.decisions() == []

@@ -12,13 +12,14 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sidecar.engine.core.models import Member
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.probe import GRAPHICS
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.widgets.half_blocks import half_blocks
+from sidecar.tui.widgets.keys import Keys
 
 __all__ = ["Compare", "Shown"]
 
@@ -57,7 +58,7 @@ class Compare(SidecarScreen):
             yield GRAPHICS[0](id="compare-picture")
         else:
             yield Static("", id="compare-picture")
-        yield Footer()
+        yield Keys()
 
     @property
     def shown(self) -> Shown:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from sidecar.engine.services.drift import drift_counts
 from sidecar.engine.services.review import Overview
@@ -20,6 +20,7 @@ from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.nav import nav
 from sidecar.tui.reports import sentence
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.widgets.keys import Keys
 
 REFRESH_S = 10
 JOBS = ("sync", "scan", "analyze")
@@ -87,7 +88,7 @@ class Dashboard(SidecarScreen):
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", id="summary")
-        yield Footer()
+        yield Keys()
 
     @property
     def summary_box(self) -> Static:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sidecar.engine.core.models import Member, MemberVerdict
 from sidecar.tui.failures import OnFailure, Show
@@ -19,6 +19,7 @@ from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.compare import Compare, Shown
 from sidecar.tui.screens.decide import Decide, GroupList, offered
 from sidecar.tui.text import common_dir, human, lines_of, name_of
+from sidecar.tui.widgets.keys import Keys
 from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
 
@@ -73,7 +74,7 @@ class GroupView(SidecarScreen):
         yield Static("", id="detail")
         with VerticalScroll(id="reasons-box"):
             yield Static(self.reasons_text(), id="reasons")
-        yield Footer(compact=True)  # every key of a group fits in 80 columns
+        yield Keys(compact=True)  # every key of a group fits in 80 columns
 
     @property
     def members(self) -> MemberTable:

@@ -9,11 +9,11 @@ import asyncio
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from sidecar.engine.core.models import StoredGroup
 from sidecar.engine.core.verdicts import Verdict
@@ -27,6 +27,7 @@ from sidecar.tui.screens.decide import Decide, record
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import clip, human, name_of, shorten
+from sidecar.tui.widgets.keys import Keys
 
 SORTS = ("reclaim", "date", "distance", "members")  # each is a column: reclaim, date, dist, n
 TIERS = (None, "exact", "near", "semantic")
@@ -34,15 +35,38 @@ SHOWN = (Shown.ALL, Shown.UNDECIDED, Shown.DECIDED)  # f cycles; all first: see 
 
 
 class GroupTable(DataTable[Text]):
-    """The list's table: enter opens the group at once, not after the table's message about
-    it (a key sent with enter, as a paste or keys typed ahead, is then the group's)."""
+    """The list's table. Enter here (a key that reached the table after the path field let it
+    go, e.g. `/ text enter enter` sent at once) opens the group under the cursor of the view
+    asked for last, as the list's own enter does."""
 
-    def action_select_cursor(self) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open_group", show=False)]
+
+    async def action_open_group(self) -> None:
         screen = self.screen
-        if isinstance(screen, Groups) and self.row_count:
-            screen.action_open()
-        else:
-            super().action_select_cursor()
+        if isinstance(screen, Groups):
+            await screen.action_open()
+
+
+class PathField(Input):
+    """The path filter's field. Enter filters as the field takes it, after the text typed
+    before it (not later, when the key has come back to the app: the keys sent after it would
+    be text by then); a key that reaches the field after enter let it go (sent at once with
+    it: `/ text enter A`) is the list's, not text."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self:  # (has_focus waits for the Blur message)
+            event.prevent_default()  # not text: on to the list's keys
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        """Filter (enter, also when it comes through the bindings: a key handed to the screen
+        shown before, `g / text enter` from the dashboard)."""
+        screen = self.screen
+        if isinstance(screen, Groups):
+            screen.set_text(self.value.strip())
 
 
 class Groups(PagedList[StoredGroup]):
@@ -87,11 +111,11 @@ class Groups(PagedList[StoredGroup]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="groups-title")
-        find = Input(placeholder="path contains… (enter filters, escape clears)", id="find")
+        find = PathField(placeholder="path contains… (enter filters, escape clears)", id="find")
         find.display = False  # until /
         yield find
         yield GroupTable(id="groups", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)  # this list has the most keys: every one fits in 80 columns
+        yield Keys(compact=True)  # this list has the most keys: every one fits in 80 columns
 
     @property
     def title_bar(self) -> Static:
@@ -174,16 +198,21 @@ class Groups(PagedList[StoredGroup]):
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
+        self.open_at(event.cursor_row)  # a click: on a row shown
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Enter and / are the list's unless the path field has the keys (/ types a slash
-        there, enter filters)."""
-        if action in ("open", "find"):
+        there, enter filters); the footer shows / dimmed then."""
+        if action == "open":
             return not isinstance(self.focused, Input)
+        if action == "find":  # dimmed, not hidden: the footer stays as it is (one repaint)
+            return None if isinstance(self.focused, Input) else True
         return super().check_action(action, parameters)
 
-    def action_open(self) -> None:
+    async def action_open(self) -> None:
+        """Open the group under the cursor, of the view asked for last (waiting for its rows,
+        not opening one of the rows still shown)."""
+        await self.rows_ready()
         self.open_at(self.table.cursor_row)
 
     def open_at(self, row: int) -> bool:
@@ -266,24 +295,28 @@ class Groups(PagedList[StoredGroup]):
         find.display = True
         self.set_focus(find)  # now: the keys typed next are the field's, not the list's
 
-    @on(Input.Submitted, "#find")
-    def _found(self, event: Input.Submitted) -> None:
-        self.set_text(event.value.strip())
-
     def action_clear_find(self) -> None:
         self.set_text("")
 
     def set_text(self, text: str) -> None:
-        find = self.query_one(Input)
-        find.display = False
-        self.table.focus()
+        """Filter by `text`: the keys go to the list at once; the field stays in sight until
+        the filtered rows replace the others, in one repaint (see `showing_view`)."""
+        self.set_focus(self.table)  # now, not after the keys already sent
         if text != self.text:
             self.text = text
             self.new_view()
+        else:
+            self.showing_view()
+
+    def showing_view(self) -> None:
+        find = self.query_one(Input)
+        if self.focused is not find:  # not while a new text is typed (/ again)
+            find.display = False
 
     # -- the whole view at once ----------------------------------------------------------------
 
-    def action_accept_all(self) -> None:
+    async def action_accept_all(self) -> None:
+        await self.rows_ready()  # the view asked for last, whose rows are shown
         self.accept_view(self.current, self.view_name())
 
     @work(exclusive=True, group="bulk", exit_on_error=False)

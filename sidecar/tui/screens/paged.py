@@ -7,6 +7,7 @@ changed (here, or in the daemon)."""
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 from typing import ClassVar, Generic, Protocol, TypeVar
 
 from rich.text import Text
@@ -28,8 +29,9 @@ class Stored(Protocol):
 
 
 T = TypeVar("T", bound=Stored)
-PAGE = 200  # rows read at a time; the next page loads near the end
+PAGE = 100  # rows read at a time (5 screens at 80x24); the next page loads near the end
 AHEAD = 20  # rows before the end of what is loaded at which the next page is read
+FIRST_PAGE_S = 3.0  # how long keys sent with a new view wait for its rows
 
 
 class PagedList(SidecarScreen, Generic[T]):
@@ -52,7 +54,7 @@ class PagedList(SidecarScreen, Generic[T]):
         self.base = 0
         self.total: int | None = None  # rows in the whole list (None until read)
         self.exhausted = False  # the last row is loaded
-        self.loading = False
+        self.reading = False
         self.stamp: tuple[int | None, int | None] | None = None  # the analysis they come from
         self.first_page = asyncio.Event()  # set once the first page is shown (or failed)
 
@@ -75,6 +77,17 @@ class PagedList(SidecarScreen, Generic[T]):
 
     def loaded_page(self) -> None:
         """Called after each page is shown, and when the cursor moves (the position)."""
+
+    def showing_view(self) -> None:
+        """Called as a new view's first page replaces the rows, in the same repaint."""
+
+    async def rows_ready(self) -> None:
+        """Wait (at most FIRST_PAGE_S) for the rows of the view asked for last: a key on a
+        row sent with the one that changed the view (`/ text enter enter`) is on the new
+        view's rows, not the old ones still shown."""
+        if not self.first_page.is_set():
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.first_page.wait(), FIRST_PAGE_S)
 
     def position(self) -> str:
         """Where the cursor is in the whole list: "1 of 10,000"."""
@@ -105,12 +118,13 @@ class PagedList(SidecarScreen, Generic[T]):
         """Read the list again (a new view) from row `at` of it, as far as row `keep` of what
         is loaded."""
         self.stale = False
+        self.first_page.clear()  # keys on rows wait for the new view's (see `rows_ready`)
         self.load_window(at, keep, fresh=True)
 
     def near_end(self, row: int) -> None:
         """The cursor is on `row`: read the next page near the end of what is loaded, the one
         before near its start; show the position."""
-        if not self.loading:
+        if not self.reading:
             if row >= len(self.loaded) - AHEAD and not self.exhausted:
                 self.load_more()
             elif row < AHEAD and self.base > 0:
@@ -137,12 +151,12 @@ class PagedList(SidecarScreen, Generic[T]):
             self.load_window(max(self.total - PAGE, 0), PAGE + AHEAD)
 
     async def _read(self, offset: int, limit: int) -> tuple[list[T], dict[int, str]]:
-        self.loading = True
+        self.reading = True
         try:
             page = await self.fetch(offset, limit)
             return page, await self.states(page)
         finally:
-            self.loading = False
+            self.reading = False
 
     def _add_rows(self, items: list[T], states: dict[int, str]) -> None:
         table = self.table
@@ -164,13 +178,21 @@ class PagedList(SidecarScreen, Generic[T]):
             at = min(at, max(self.total - 1, 0))
             limit = max(PAGE, keep + AHEAD)
             page, states = await self._read(at, limit)
-            self.loaded, self.base, self.exhausted = [], at, len(page) < limit
-            self.table.clear()
-            self._add_rows(page, states)
-            if self.loaded:
-                self.table.move_cursor(row=min(keep, len(self.loaded) - 1), animate=False)
-            self.loaded_page()
-        finally:
+            with self.app.batch_update():  # one repaint: the rows, the cursor, the title
+                if fresh:
+                    self.showing_view()
+                self.loaded, self.base, self.exhausted = [], at, len(page) < limit
+                self.table.clear()
+                self._add_rows(page, states)
+                if self.loaded:
+                    self.table.move_cursor(row=min(keep, len(self.loaded) - 1), animate=False)
+                self.loaded_page()
+        except asyncio.CancelledError:
+            raise  # a newer window replaced this one: that one says when its rows are in
+        except BaseException:
+            self.first_page.set()  # failed (and said so): keys waiting go on
+            raise
+        else:
             self.first_page.set()
 
     @work(exclusive=True, group="page", exit_on_error=False)

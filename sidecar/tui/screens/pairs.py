@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sidecar.engine.core.models import PairDecision, StoredPair
 from sidecar.engine.core.verdicts import with_primary
@@ -22,6 +22,7 @@ from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import clip, name_of, shorten
+from sidecar.tui.widgets.keys import Keys
 from sidecar.tui.widgets.side_by_side import SideBySide
 
 
@@ -51,7 +52,7 @@ class Pairs(PagedList[StoredPair]):
         yield SideBySide(self.review.previews, id="pair-previews")
         with VerticalScroll(id="pair-box"):
             yield Static("", id="pair-reasons")
-        yield Footer()
+        yield Keys()
 
     def on_mount(self) -> None:
         self.table.add_columns("kind", "n", "primary", "decided", "why")

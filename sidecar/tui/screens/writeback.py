@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sidecar.engine.services.writeback import WritePlan
 from sidecar.engine.services.writeback.run_wording import status_word
@@ -27,6 +27,7 @@ from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.problem import Problem
 from sidecar.tui.text import lines_of, plain, when
+from sidecar.tui.widgets.keys import Keys
 
 SHOWN = 200  # items per kind on the screen (the confirmation lists up to CONFIRMED)
 CONFIRMED = 2000
@@ -86,7 +87,7 @@ class Writeback(SidecarScreen):
             yield Static("Reading the pending plan…", id="plan")
         yield Static("[b]Runs[/b] (u undoes the highlighted one; tab: to the plan and back)")
         yield DataTable(id="runs", cursor_type="row")
-        yield Footer()
+        yield Keys()
 
     @property
     def plan_box(self) -> Static:

@@ -50,12 +50,18 @@ class GroupTable(DataTable[Text]):
 class PathField(Input):
     """The path filter's field. Enter filters as the field takes it, after the text typed
     before it (not later, when the key has come back to the app: the keys sent after it would
-    be text by then); a key that reaches the field after enter let it go (sent at once with
-    it: `/ text enter A`) is the list's, not text."""
+    be text by then). The field keeps the focus until the filtered rows are shown (one
+    repaint: a focus move redraws the whole table); a key that reaches it in between, or
+    after it let the focus go (sent at once with enter: `/ text enter A`), is the list's."""
+
+    submitted = False  # enter filtered: the next keys are the list's
 
     async def _on_key(self, event: events.Key) -> None:
-        if self.screen.focused is not self:  # (has_focus waits for the Blur message)
-            event.prevent_default()  # not text: on to the list's keys
+        screen = self.screen
+        if screen.focused is not self or self.submitted:  # (has_focus waits for Blur)
+            if isinstance(screen, Groups):
+                screen.leave_field()
+            event.prevent_default()  # not text: on to the list's keys (the focus is there)
         elif event.key == "enter":
             event.stop()
             event.prevent_default()
@@ -290,28 +296,42 @@ class Groups(PagedList[StoredGroup]):
     # -- the path filter -------------------------------------------------------------------
 
     def action_find(self) -> None:
-        find = self.query_one(Input)
+        find = self.field
         find.value = self.text
+        find.submitted = False
         find.display = True
         self.set_focus(find)  # now: the keys typed next are the field's, not the list's
 
     def action_clear_find(self) -> None:
         self.set_text("")
 
+    @property
+    def field(self) -> PathField:
+        return self.query_one(PathField)
+
     def set_text(self, text: str) -> None:
-        """Filter by `text`: the keys go to the list at once; the field stays in sight until
-        the filtered rows replace the others, in one repaint (see `showing_view`)."""
-        self.set_focus(self.table)  # now, not after the keys already sent
+        """Filter by `text`. The field, with the focus, stays in sight until the filtered rows
+        replace the others; then it goes and the table takes the focus, in one repaint (see
+        `showing_view`)."""
         if text != self.text:
             self.text = text
+            self.field.submitted = True
             self.new_view()
         else:
-            self.showing_view()
+            self.leave_field()
+
+    def leave_field(self) -> None:
+        """The keys are the list's from now on (the field goes)."""
+        find = self.field
+        find.submitted = False
+        find.display = False
+        if self.focused is find or self.focused is None:
+            self.set_focus(self.table)  # now, not after the keys already sent
 
     def showing_view(self) -> None:
-        find = self.query_one(Input)
-        if self.focused is not find:  # not while a new text is typed (/ again)
-            find.display = False
+        find = self.field
+        if find.display and (find.submitted or self.focused is not find):
+            self.leave_field()  # (not while a new text is typed: / again)
 
     # -- the whole view at once ----------------------------------------------------------------
 

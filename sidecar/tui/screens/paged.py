@@ -191,6 +191,8 @@ class PagedList(SidecarScreen, Generic[T]):
             raise  # a newer window replaced this one: that one says when its rows are in
         except BaseException:
             self.first_page.set()  # failed (and said so): keys waiting go on
+            if fresh:
+                self.showing_view()
             raise
         else:
             self.first_page.set()

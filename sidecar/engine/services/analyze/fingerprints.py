@@ -1,12 +1,14 @@
 """Fingerprint new content in worker processes; a worker that dies is replaced and the file
-that killed it is recorded, never retried forever."""
+that killed it is recorded, never retried forever. Any `concurrent.futures.Executor` can do the
+work instead (e.g. a cluster's: Dask's `Client.get_executor()`); it belongs to whoever passed it
+(never shut down here), and its failures end the run (the fingerprints saved so far are kept)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from sidecar.engine.core.models import FingerprintRow
@@ -25,11 +27,19 @@ def fingerprint_many(paths: Sequence[str], hash_size: int) -> list[Outcome]:
 
 
 class Fingerprinter:
-    def __init__(self, store: Fingerprints, workers: int, hash_size: int, algo: str) -> None:
+    def __init__(
+        self,
+        store: Fingerprints,
+        workers: int,
+        hash_size: int,
+        algo: str,
+        executor: Executor | None = None,
+    ) -> None:
         self.store = store
-        self.workers = workers
+        self.workers = workers  # local processes; with `executor`, chunks in flight / 2
         self.hash_size = hash_size
         self.algo = algo
+        self.executor = executor
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -48,15 +58,17 @@ class Fingerprinter:
         done = failed = 0
         fresh: list[str] = []
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        self._new_pool()
+        if self.executor is None:
+            self._new_pool()
         slots = asyncio.Semaphore(self.workers * 2)
 
         async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
             async with slots:
                 return await self._chunk(chunk)
 
+        tasks = [asyncio.ensure_future(bounded(c)) for c in chunks]
         try:
-            for future in asyncio.as_completed([bounded(c) for c in chunks]):
+            for future in asyncio.as_completed(tasks):
                 rows = await future
                 await self.store.save_fingerprints(rows)
                 fresh += [r.content_hash for r in rows if not r.error]
@@ -65,6 +77,9 @@ class Fingerprinter:
                 if progress:
                     progress(done, len(todo))
         finally:
+            for task in tasks:  # one chunk failed or the run was cancelled: stop the others
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
@@ -73,6 +88,11 @@ class Fingerprinter:
     async def _chunk(self, chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
         loop = asyncio.get_running_loop()
         paths = [path for _, path, _ in chunk]
+        if self.executor is not None:
+            outcomes = await loop.run_in_executor(
+                self.executor, fingerprint_many, paths, self.hash_size
+            )
+            return self._rows(chunk, outcomes)
         pool = self._pool or self._new_pool()
         try:
             outcomes = await loop.run_in_executor(pool, fingerprint_many, paths, self.hash_size)
@@ -80,6 +100,11 @@ class Fingerprinter:
             if self._pool is pool:  # the first to notice replaces the shared pool
                 self._new_pool()
             outcomes = await self._one_by_one(paths)
+        return self._rows(chunk, outcomes)
+
+    def _rows(
+        self, chunk: list[tuple[str, str, str]], outcomes: list[Outcome]
+    ) -> list[FingerprintRow]:
         return [
             self._row(content, outcome)
             for (content, _, _), outcome in zip(chunk, outcomes, strict=True)

@@ -13,6 +13,7 @@ import logging
 import posixpath
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,13 +102,17 @@ class AnalyzeService:
         operations: OperationLog,
         settings: Settings,
         connect: ClientFactory | None = None,
+        executor: Executor | None = None,
     ) -> None:
+        """`executor`: what fingerprints the files (any concurrent.futures.Executor, e.g. a
+        cluster's; it stays the caller's); None: local worker processes."""
         self.analysis = analysis
         self.assets = assets
         self.marks = marks
         self.operations = operations
         self.settings = settings
         self.connect = connect
+        self.executor = executor
 
     async def analyze(self, progress: AnalysisProgress | None = None) -> AnalysisReport:
         """Fingerprint what is new, then rebuild groups and pairs. `progress(stage, done,
@@ -123,7 +128,11 @@ class AnalyzeService:
         status, message = "failed", None
         try:
             fingerprinter = Fingerprinter(
-                self.analysis, cfg.workers, cfg.hash_size, self.settings.scan.hash_algorithm
+                self.analysis,
+                cfg.workers,
+                cfg.hash_size,
+                self.settings.scan.hash_algorithm,
+                self.executor,
             )
             done, failed, fresh = await fingerprinter.run(
                 lambda n, total: say("fingerprints", n, total)

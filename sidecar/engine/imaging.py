@@ -197,7 +197,7 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     elif img.format == "HEIF":
         source = "heif-thumbnail" if heif_thumbnail(img, HEIF_THUMBNAIL_EDGE) else "heif-full"
     swapped = _orientation_swaps(img)
-    img = ImageOps.exif_transpose(img) or img
+    ImageOps.exif_transpose(img, in_place=True)  # (a copy of a full decode costs ms)
     if swapped:
         width, height = height, width
     phash, dhash, zoomed = _hashes(img, hash_size)

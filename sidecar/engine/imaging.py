@@ -67,6 +67,22 @@ class FingerprintFailure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class NoThumbnail:
+    """A HEIC/HEIF with no embedded thumbnail large enough, left undecoded when asked to
+    (`heif_in_full=False`): its size and EXIF, for hashes made from other pixels (Immich's
+    thumbnail of it) or from a full decode after all."""
+
+    width: int
+    height: int
+    facts: ExifFacts
+
+
+class _NotDecoded(Exception):
+    def __init__(self, found: NoThumbnail) -> None:
+        self.found = found
+
+
 def to_signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
@@ -185,7 +201,9 @@ def jpeg_quality(img: Image.Image) -> int | None:
     return max(1, min(100, round(quality)))
 
 
-def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
+def _from_pillow(
+    img: Image.Image, hash_size: int, source: str, heif_in_full: bool = True
+) -> Fingerprint:
     width, height = img.size
     facts = _exif_facts(img)
     quality = jpeg_quality(img) if img.format == "JPEG" else None
@@ -196,6 +214,8 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
         source = "jpeg-draft"
     elif img.format == "HEIF":
         source = "heif-thumbnail" if heif_thumbnail(img, HEIF_THUMBNAIL_EDGE) else "heif-full"
+        if source == "heif-full" and not heif_in_full:
+            raise _NotDecoded(NoThumbnail(width, height, facts))
     swapped = _orientation_swaps(img)
     ImageOps.exif_transpose(img, in_place=True)  # (a copy of a full decode costs ms)
     if swapped:
@@ -272,8 +292,11 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
     return Fingerprint(phash, dhash, width, height, "raw-half", zoomed=zoomed)
 
 
-def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | FingerprintFailure:
-    """Perceptual hashes of the image at `path`, or why there are none."""
+def fingerprint_file(
+    path: str, hash_size: int = 8, heif_in_full: bool = True
+) -> Fingerprint | FingerprintFailure | NoThumbnail:
+    """Perceptual hashes of the image at `path`, or why there are none. `heif_in_full=False`:
+    a HEIC/HEIF without a thumbnail large enough is not decoded (NoThumbnail instead)."""
     try:
         if os.path.getsize(path) == 0:
             return FingerprintFailure("empty file")
@@ -288,7 +311,9 @@ def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | Fingerprint
                 return _decode(path, hash_size)
             except (UnidentifiedImageError, OSError, ValueError):
                 return FingerprintFailure(f"cannot decode this RAW file ({raw_error})")
-        return _decode(path, hash_size)
+        return _decode(path, hash_size, heif_in_full)
+    except _NotDecoded as undecoded:
+        return undecoded.found
     except FileNotFoundError:
         return FingerprintFailure("file vanished")
     except PermissionError:
@@ -327,11 +352,11 @@ def fingerprint_bytes(
         return FingerprintFailure(f"cannot decode: {str(exc)[:80]}")
 
 
-def _decode(path: str, hash_size: int) -> Fingerprint:
+def _decode(path: str, hash_size: int, heif_in_full: bool = True) -> Fingerprint:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as img:
-                return _from_pillow(img, hash_size, "pillow")
+                return _from_pillow(img, hash_size, "pillow", heif_in_full)
         except Image.DecompressionBombWarning as exc:
             raise Image.DecompressionBombError(str(exc)) from None

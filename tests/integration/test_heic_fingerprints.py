@@ -1,5 +1,6 @@
 """HEIC fingerprints from real HEIC files written with pillow-heif: the embedded thumbnail when
-it is large enough (the source recorded says so), else the full image; corrupt files skipped."""
+it is large enough (the source recorded says so), else Immich's thumbnail of the same file,
+else the full image; corrupt files skipped."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from sidecar.engine.imaging import (
 from sidecar.engine.preview import pixel_grid
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.helpers.analysis import analyse
+from tests.fake_immich import FakeImmich
+from tests.fake_immich.serve import import_photos
+from tests.helpers import LIB
+from tests.helpers.analysis import analyse, mapped_settings
 
 TAKEN = "2024:03:02 11:12:13"
 
@@ -100,3 +104,33 @@ async def test_analysis_records_the_thumbnail_as_the_source(
         ("thumb.heic", "heif-thumbnail", None),
         ("tiny.heic", "heif-full", None),
     ]
+
+
+async def test_without_a_thumbnail_immichs_thumbnail_of_the_same_file_is_hashed(
+    heics: Path, tmp_path: Path, immich_v2: FakeImmich
+) -> None:
+    photos, state = tmp_path / "photos", tmp_path / "state"
+    photos.mkdir()
+    for name in ("thumb", "plain", "tiny"):
+        (photos / f"{name}.heic").write_bytes((heics / f"{name}.heic").read_bytes())
+    user = immich_v2.state.add_user()
+    key = immich_v2.state.add_key(user)
+    import_photos(immich_v2, immich_v2.state.add_library(user, LIB), LIB, photos)
+    # changed since Immich read it: its thumbnail is not of this file, decoded here instead
+    (photos / "tiny.heic").write_bytes((heics / "tiny.heic").read_bytes() + bytes(10))
+    settings = mapped_settings(immich_v2.url, key, photos, state)
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([])
+        await rt.sync.sync()
+        await rt.analyze.analyze()
+        rows = await rt.db.fetchall(
+            "SELECT f.name, p.source, p.width, p.height, p.taken_at, p.phash FROM fingerprints p"
+            " JOIN files f ON f.content_hash = p.content_hash ORDER BY f.name"
+        )
+    found = {r[0]: tuple(r[1:]) for r in rows}
+    taken = TAKEN.replace(":", "-", 2).replace(" ", "T")
+    assert found["plain.heic"][:4] == ("immich-thumbnail", 800, 600, taken)
+    assert found["thumb.heic"][:4] == ("heif-thumbnail", 800, 600, taken)
+    assert found["tiny.heic"][:4] == ("heif-full", 800, 600, taken)
+    near = Settings().analysis.near_threshold
+    assert bits(found["plain.heic"][4], found["tiny.heic"][4]) <= near

@@ -106,31 +106,54 @@ async def test_analysis_records_the_thumbnail_as_the_source(
     ]
 
 
-async def test_without_a_thumbnail_immichs_thumbnail_of_the_same_file_is_hashed(
-    heics: Path, tmp_path: Path, immich_v2: FakeImmich
-) -> None:
+def heic_library(heics: Path, tmp_path: Path, fake: FakeImmich) -> Settings:
+    """The three HEICs in an external library of the test Immich, mounted here; tiny.heic
+    changed since Immich read it (so Immich's thumbnail is not of this file)."""
     photos, state = tmp_path / "photos", tmp_path / "state"
     photos.mkdir()
     for name in ("thumb", "plain", "tiny"):
         (photos / f"{name}.heic").write_bytes((heics / f"{name}.heic").read_bytes())
-    user = immich_v2.state.add_user()
-    key = immich_v2.state.add_key(user)
-    import_photos(immich_v2, immich_v2.state.add_library(user, LIB), LIB, photos)
-    # changed since Immich read it: its thumbnail is not of this file, decoded here instead
+    user = fake.state.add_user()
+    key = fake.state.add_key(user)
+    import_photos(fake, fake.state.add_library(user, LIB), LIB, photos)
     (photos / "tiny.heic").write_bytes((heics / "tiny.heic").read_bytes() + bytes(10))
-    settings = mapped_settings(immich_v2.url, key, photos, state)
+    return mapped_settings(fake.url, key, photos, state)
+
+
+async def sources(settings: Settings, stop: FakeImmich | None = None) -> dict[str, tuple]:
+    """Scan, sync and analyse (Immich stopped after the sync when `stop`): per file name
+    (source, width, height, taken_at, phash)."""
     async with open_runtime(settings) as rt:
         await rt.scan.scan_paths([])
         await rt.sync.sync()
+        if stop is not None:
+            stop.stop()
         await rt.analyze.analyze()
         rows = await rt.db.fetchall(
             "SELECT f.name, p.source, p.width, p.height, p.taken_at, p.phash FROM fingerprints p"
             " JOIN files f ON f.content_hash = p.content_hash ORDER BY f.name"
         )
-    found = {r[0]: tuple(r[1:]) for r in rows}
+    return {r[0]: tuple(r[1:]) for r in rows}
+
+
+async def test_without_a_thumbnail_immichs_thumbnail_of_the_same_file_is_hashed(
+    heics: Path, tmp_path: Path, immich_v2: FakeImmich
+) -> None:
+    found = await sources(heic_library(heics, tmp_path, immich_v2))
     taken = TAKEN.replace(":", "-", 2).replace(" ", "T")
     assert found["plain.heic"][:4] == ("immich-thumbnail", 800, 600, taken)
     assert found["thumb.heic"][:4] == ("heif-thumbnail", 800, 600, taken)
-    assert found["tiny.heic"][:4] == ("heif-full", 800, 600, taken)
+    assert found["tiny.heic"][:4] == ("heif-full", 800, 600, taken)  # changed: decoded here
     near = Settings().analysis.near_threshold
     assert bits(found["plain.heic"][4], found["tiny.heic"][4]) <= near
+
+
+async def test_with_immich_unreachable_a_heic_without_a_thumbnail_is_decoded_here(
+    heics: Path, tmp_path: Path, immich_v2: FakeImmich
+) -> None:
+    found = await sources(heic_library(heics, tmp_path, immich_v2), stop=immich_v2)
+    assert {name: row[0] for name, row in found.items()} == {
+        "plain.heic": "heif-full",
+        "thumb.heic": "heif-thumbnail",
+        "tiny.heic": "heif-full",
+    }

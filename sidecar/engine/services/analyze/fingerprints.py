@@ -23,6 +23,7 @@ from sidecar.engine.imaging import (
     fingerprint_file,
 )
 from sidecar.engine.ports import Fingerprints
+from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.engine.support.pools import new_process_pool
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class Fingerprinter:
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         if self.executor is None:
             self._new_pool()
+        elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
+            await asyncio.to_thread(self.executor.executor)  # block: not on the event loop
         slots = asyncio.Semaphore(self.workers * 2)
 
         async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:

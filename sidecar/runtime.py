@@ -26,6 +26,7 @@ from sidecar.engine.store.jobs import JobStore
 from sidecar.engine.store.journal import JournalStore
 from sidecar.engine.store.marks import MarkStore
 from sidecar.engine.store.operations import OperationStore
+from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
 from sidecar.settings import Settings
@@ -85,8 +86,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         sync = SyncService(
             assets, operations, settings, client_factory(settings), state / "sync.lock"
         )
+        executor = None
+        if settings.analysis.executor:  # made on first use; shut down with the runtime
+            executor = ExecutorFromSetting(settings.analysis.executor)
+            stack.callback(executor.shutdown, wait=False)
         analyze = AnalyzeService(
-            analysis, assets, MarkStore(db), operations, settings, client_factory(settings)
+            analysis,
+            assets,
+            MarkStore(db),
+            operations,
+            settings,
+            client_factory(settings),
+            executor=executor,
         )
         drift = DriftService(assets, files, settings)
         status = StatusService(files, operations, JobStore(db), db.path)

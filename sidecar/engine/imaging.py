@@ -1,10 +1,10 @@
 """Image bytes -> perceptual hashes, decoding as little as possible.
 
 JPEGs are decoded at reduced scale (Pillow draft mode: the DCT does the downscaling), RAW
-files through their embedded preview (rawpy), HEIC/HEIF/AVIF through pillow-heif; EXIF
-orientation is applied. Every failure becomes a short reason instead of an exception. The
-functions are plain and picklable: they run in worker processes.
-"""
+files through their embedded preview (rawpy), HEIC/HEIF through their embedded thumbnail when
+it is large enough (HEIF_THUMBNAIL_EDGE), else in full (pillow-heif); EXIF orientation is
+applied. Every failure becomes a short reason instead of an exception. The functions are plain
+and picklable: they run in worker processes (or any Executor's workers)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
 # percent of misalignment, so two views cover crops of about 1.5-6% per side).
 ZOOMS = (0.025, 0.05)
 HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
+# The smallest embedded HEIC/HEIF thumbnail hashed instead of the image (long side, pixels):
+# the hashes never see more than HASH_EDGE (pHash reduces to 32x32, dHash to 9x8, the centre
+# views are cut from that frame), so a thumbnail this large gives them the same pixels as a
+# full decode. Phones embed 320x240 (Apple) to 512x384; smaller ones are not used.
+HEIF_THUMBNAIL_EDGE = HASH_EDGE
 
 if TYPE_CHECKING:
     import imagehash
@@ -40,7 +45,8 @@ class Fingerprint:
     dhash: int
     width: int  # of the original image, after EXIF orientation
     height: int
-    source: str  # how the pixels were obtained: jpeg-draft, raw-preview, raw-half, pillow, ...
+    source: str  # how the pixels were obtained: jpeg-draft, heif-thumbnail, heif-full,
+    # raw-preview, raw-half, pillow, ...
     taken_at: str | None = None  # EXIF DateTimeOriginal with sub-seconds, ISO without zone
     make: str | None = None
     model: str | None = None
@@ -59,6 +65,22 @@ class Fingerprint:
 @dataclass(frozen=True, slots=True)
 class FingerprintFailure:
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoThumbnail:
+    """A HEIC/HEIF with no embedded thumbnail large enough, left undecoded when asked to
+    (`heif_in_full=False`): its size and EXIF, for hashes made from other pixels (Immich's
+    thumbnail of it) or from a full decode after all."""
+
+    width: int
+    height: int
+    facts: ExifFacts
+
+
+class _NotDecoded(Exception):
+    def __init__(self, found: NoThumbnail) -> None:
+        self.found = found
 
 
 def to_signed64(value: int) -> int:
@@ -179,7 +201,9 @@ def jpeg_quality(img: Image.Image) -> int | None:
     return max(1, min(100, round(quality)))
 
 
-def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
+def _from_pillow(
+    img: Image.Image, hash_size: int, source: str, heif_in_full: bool = True
+) -> Fingerprint:
     width, height = img.size
     facts = _exif_facts(img)
     quality = jpeg_quality(img) if img.format == "JPEG" else None
@@ -188,13 +212,30 @@ def _from_pillow(img: Image.Image, hash_size: int, source: str) -> Fingerprint:
     if img.format == "JPEG":
         img.draft("L", (DRAFT_EDGE, DRAFT_EDGE))  # luminance only: all the hashes use
         source = "jpeg-draft"
+    elif img.format == "HEIF":
+        source = "heif-thumbnail" if heif_thumbnail(img, HEIF_THUMBNAIL_EDGE) else "heif-full"
+        if source == "heif-full" and not heif_in_full:
+            raise _NotDecoded(NoThumbnail(width, height, facts))
     swapped = _orientation_swaps(img)
-    img = ImageOps.exif_transpose(img) or img
+    ImageOps.exif_transpose(img, in_place=True)  # (a copy of a full decode costs ms)
     if swapped:
         width, height = height, width
     phash, dhash, zoomed = _hashes(img, hash_size)
     fp = Fingerprint(phash, dhash, width, height, source, zoomed=zoomed, quality=quality)
     return fp.with_exif(facts)
+
+
+def heif_thumbnail(img: Image.Image, edge: int) -> bool:
+    """Have `img` (an opened HEIC/HEIF) decode its smallest embedded thumbnail whose long side
+    is at least `edge` pixels instead of the image; whether there was one. pillow-heif's
+    `draft` takes only a scaled copy of the image (same aspect, crop, orientation and colour
+    profile) and skips a thumbnail that fails to decode."""
+    width, height = img.size
+    longest = max(width, height)
+    if longest <= edge:
+        return False
+    need = (max(1, width * edge // longest), max(1, height * edge // longest))
+    return img.draft(None, need) is not None
 
 
 def _raw_exif(path: str) -> ExifFacts:
@@ -251,8 +292,11 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
     return Fingerprint(phash, dhash, width, height, "raw-half", zoomed=zoomed)
 
 
-def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | FingerprintFailure:
-    """Perceptual hashes of the image at `path`, or why there are none."""
+def fingerprint_file(
+    path: str, hash_size: int = 8, heif_in_full: bool = True
+) -> Fingerprint | FingerprintFailure | NoThumbnail:
+    """Perceptual hashes of the image at `path`, or why there are none. `heif_in_full=False`:
+    a HEIC/HEIF without a thumbnail large enough is not decoded (NoThumbnail instead)."""
     try:
         if os.path.getsize(path) == 0:
             return FingerprintFailure("empty file")
@@ -267,7 +311,9 @@ def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | Fingerprint
                 return _decode(path, hash_size)
             except (UnidentifiedImageError, OSError, ValueError):
                 return FingerprintFailure(f"cannot decode this RAW file ({raw_error})")
-        return _decode(path, hash_size)
+        return _decode(path, hash_size, heif_in_full)
+    except _NotDecoded as undecoded:
+        return undecoded.found
     except FileNotFoundError:
         return FingerprintFailure("file vanished")
     except PermissionError:
@@ -282,6 +328,8 @@ def fingerprint_file(path: str, hash_size: int = 8) -> Fingerprint | Fingerprint
             return FingerprintFailure("truncated image")
         return FingerprintFailure(f"cannot decode: {text[:80]}")
     except (ValueError, SyntaxError, MemoryError) as exc:
+        if "end of file" in str(exc).lower():  # libheif's words for a cut-off HEIC
+            return FingerprintFailure("truncated image")
         return FingerprintFailure(f"cannot decode: {type(exc).__name__}: {str(exc)[:60]}")
 
 
@@ -304,11 +352,11 @@ def fingerprint_bytes(
         return FingerprintFailure(f"cannot decode: {str(exc)[:80]}")
 
 
-def _decode(path: str, hash_size: int) -> Fingerprint:
+def _decode(path: str, hash_size: int, heif_in_full: bool = True) -> Fingerprint:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(path) as img:
-                return _from_pillow(img, hash_size, "pillow")
+                return _from_pillow(img, hash_size, "pillow", heif_in_full)
         except Image.DecompressionBombWarning as exc:
             raise Image.DecompressionBombError(str(exc)) from None

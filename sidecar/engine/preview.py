@@ -2,8 +2,10 @@
 text row, drawn with half blocks by the TUI), or to a small image for terminals with real
 graphics. JPEGs decode through the fast draft path, RAW files through their embedded preview
 (rawpy; libraw is the one decoder that may crash a process, so callers run RAW previews in a
-worker process: see `is_raw`), HEIC through pillow-heif. Failures give None, never an
-exception."""
+worker process: see `is_raw`), HEIC through its embedded thumbnail when that covers the size
+asked for (a terminal's pixel grid, a few dozen to about 150 pixels a side, fits in a phone's
+320x240 thumbnail; graphics previews of 512 pixels and more mostly need the full image), else
+pillow-heif's full decode. Failures give None, never an exception."""
 
 from __future__ import annotations
 
@@ -55,6 +57,15 @@ def _raw_preview(path: str, size: tuple[int, int]) -> Image.Image:
         raise OSError(str(exc)) from None
 
 
+def _heif_draft(img: Image.Image, size: tuple[int, int]) -> None:
+    """Decode the smallest embedded thumbnail that still fills `size` once fitted into it (a
+    thumbnail is already a filtered reduction: unlike a JPEG draft it needs no margin);
+    pillow-heif takes only a scaled copy of the image, else the whole image is decoded."""
+    scale = min(size[0] / img.width, size[1] / img.height)
+    if scale < 1:
+        img.draft(None, (max(1, int(img.width * scale)), max(1, int(img.height * scale))))
+
+
 def _reduced(source: Source, size: tuple[int, int]) -> Image.Image:
     """The image as RGB, reduced to fit `size` (aspect kept), orientation applied."""
     if is_raw(source):
@@ -62,7 +73,10 @@ def _reduced(source: Source, size: tuple[int, int]) -> Image.Image:
     else:
         stream: str | IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
         opened = Image.open(stream)
-        opened.draft("RGB", (size[0] * 4, size[1] * 4))
+        if opened.format == "HEIF":
+            _heif_draft(opened, size)
+        else:
+            opened.draft("RGB", (size[0] * 4, size[1] * 4))
     with opened:
         small = (ImageOps.exif_transpose(opened) or opened).convert("RGB")
     small.thumbnail(size)

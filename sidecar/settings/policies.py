@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -13,6 +14,7 @@ from sidecar.settings.sections import Section
 
 FormatName = Literal["jpeg", "heic", "png", "tiff", "webp", "raw"]
 DEFAULT_FORMATS: tuple[FormatName, ...] = ("jpeg", "heic", "png", "raw")
+EXECUTOR_SPEC = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 class AnalysisSettings(Section):
@@ -28,6 +30,11 @@ class AnalysisSettings(Section):
         default=6, ge=0, le=32, description="Largest dHash distance confirming a near pair."
     )
     workers: int = Field(default=2, ge=1, le=32, description="Processes decoding images.")
+    executor: str = Field(
+        default="",
+        description="'module:function' returning a concurrent.futures.Executor that "
+        "fingerprints instead of local processes (e.g. a Dask cluster's); empty: local.",
+    )
     keeper_rules: list[KeeperRule] = Field(
         default_factory=lambda: list(DEFAULT_KEEPER),
         description="Ordered rules choosing the copy to keep; the first that differs decides.",
@@ -50,6 +57,13 @@ class AnalysisSettings(Section):
         default=True,
         description="Show Immich's own duplicate groups as a review-only 'semantic' tier.",
     )
+
+    @field_validator("executor")
+    @classmethod
+    def _executor(cls, value: str) -> str:
+        if value and not EXECUTOR_SPEC.fullmatch(value):
+            raise ValueError("expected 'module:function', e.g. 'mycluster:executor'")
+        return value
 
 
 StackKind = Literal["raw+jpeg", "variant", "burst"]

@@ -1,35 +1,63 @@
 """Fingerprint new content in worker processes; a worker that dies is replaced and the file
-that killed it is recorded, never retried forever."""
+that killed it is recorded, never retried forever. Any `concurrent.futures.Executor` can do the
+work instead (e.g. a cluster's: Dask's `Client.get_executor()`); it belongs to whoever passed it
+(never shut down here), and its failures end the run (the fingerprints saved so far are kept).
+A HEIC with no embedded thumbnail large enough is hashed from Immich's thumbnail of it when
+Immich has the same content (`immich`), else decoded in full."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 
 from sidecar.engine.core.models import FingerprintRow
-from sidecar.engine.imaging import Fingerprint, FingerprintFailure, fingerprint_file
+from sidecar.engine.imaging import (
+    Fingerprint,
+    FingerprintFailure,
+    NoThumbnail,
+    fingerprint_bytes,
+    fingerprint_file,
+)
 from sidecar.engine.ports import Fingerprints
+from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.engine.support.pools import new_process_pool
 
 log = logging.getLogger(__name__)
 CHUNK = 16
 
+IMMICH_SOURCE = "immich-thumbnail"
+
 Outcome = Fingerprint | FingerprintFailure
+Decoded = Outcome | NoThumbnail
+ImmichPixels = Callable[[str, str], Awaitable[bytes | None]]  # (content, path) -> thumbnail
 
 
-def fingerprint_many(paths: Sequence[str], hash_size: int) -> list[Outcome]:
-    return [fingerprint_file(p, hash_size) for p in paths]
+def fingerprint_many(
+    paths: Sequence[str], hash_size: int, heif_in_full: bool = True
+) -> list[Decoded]:
+    return [fingerprint_file(p, hash_size, heif_in_full) for p in paths]
 
 
 class Fingerprinter:
-    def __init__(self, store: Fingerprints, workers: int, hash_size: int, algo: str) -> None:
+    def __init__(
+        self,
+        store: Fingerprints,
+        workers: int,
+        hash_size: int,
+        algo: str,
+        executor: Executor | None = None,
+        immich: ImmichPixels | None = None,
+    ) -> None:
         self.store = store
-        self.workers = workers
+        self.workers = workers  # local processes; with `executor`, chunks in flight / 2
         self.hash_size = hash_size
         self.algo = algo
+        self.executor = executor
+        self.immich = immich
         self._pool: ProcessPoolExecutor | None = None
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -48,15 +76,19 @@ class Fingerprinter:
         done = failed = 0
         fresh: list[str] = []
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        self._new_pool()
+        if self.executor is None:
+            self._new_pool()
+        elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
+            await asyncio.to_thread(self.executor.executor)  # block: not on the event loop
         slots = asyncio.Semaphore(self.workers * 2)
 
         async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
             async with slots:
                 return await self._chunk(chunk)
 
+        tasks = [asyncio.ensure_future(bounded(c)) for c in chunks]
         try:
-            for future in asyncio.as_completed([bounded(c) for c in chunks]):
+            for future in asyncio.as_completed(tasks):
                 rows = await future
                 await self.store.save_fingerprints(rows)
                 fresh += [r.content_hash for r in rows if not r.error]
@@ -65,38 +97,77 @@ class Fingerprinter:
                 if progress:
                     progress(done, len(todo))
         finally:
+            for task in tasks:  # one chunk failed or the run was cancelled: stop the others
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
         return done, failed, fresh
 
     async def _chunk(self, chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
-        loop = asyncio.get_running_loop()
         paths = [path for _, path, _ in chunk]
+        decoded = await self._decode(paths, heif_in_full=self.immich is None)
+        full: list[int] = []  # HEICs Immich has no thumbnail of: decoded here after all
+        outcomes: list[Outcome | None] = []
+        for i, ((content, _, _), outcome) in enumerate(zip(chunk, decoded, strict=True)):
+            if isinstance(outcome, NoThumbnail):
+                outcomes.append(await self._from_immich(content, paths[i], outcome))
+                if outcomes[-1] is None:
+                    full.append(i)
+            else:
+                outcomes.append(outcome)
+        if full:
+            again = await self._decode([paths[i] for i in full], heif_in_full=True)
+            for i, outcome in zip(full, again, strict=True):
+                outcomes[i] = outcome if not isinstance(outcome, NoThumbnail) else None
+        return self._rows(chunk, outcomes)
+
+    async def _decode(self, paths: list[str], heif_in_full: bool) -> list[Decoded]:
+        loop = asyncio.get_running_loop()
+        many, size = fingerprint_many, self.hash_size
+        if self.executor is not None:
+            return await loop.run_in_executor(self.executor, many, paths, size, heif_in_full)
         pool = self._pool or self._new_pool()
         try:
-            outcomes = await loop.run_in_executor(pool, fingerprint_many, paths, self.hash_size)
+            return await loop.run_in_executor(pool, many, paths, size, heif_in_full)
         except BrokenProcessPool:
             if self._pool is pool:  # the first to notice replaces the shared pool
                 self._new_pool()
-            outcomes = await self._one_by_one(paths)
+            return await self._one_by_one(paths, heif_in_full)
+
+    async def _from_immich(self, content: str, path: str, found: NoThumbnail) -> Fingerprint | None:
+        """The hashes of Immich's thumbnail of this content, with the file's own size and
+        EXIF; None when Immich has none to give."""
+        data = await self.immich(content, path) if self.immich is not None else None
+        if not data:
+            return None
+        fp = await asyncio.to_thread(fingerprint_bytes, data, self.hash_size, IMMICH_SOURCE)
+        if not isinstance(fp, Fingerprint):
+            return None
+        fp = replace(fp, width=found.width, height=found.height, source=IMMICH_SOURCE)
+        return replace(fp, quality=None).with_exif(found.facts)
+
+    def _rows(
+        self, chunk: list[tuple[str, str, str]], outcomes: list[Outcome | None]
+    ) -> list[FingerprintRow]:
         return [
             self._row(content, outcome)
             for (content, _, _), outcome in zip(chunk, outcomes, strict=True)
         ]
 
-    async def _one_by_one(self, paths: list[str]) -> list[Outcome]:
+    async def _one_by_one(self, paths: list[str], heif_in_full: bool) -> list[Decoded]:
         """A worker died on this chunk: find the file that kills it, one file at a time in a
         single-process pool that is replaced only when it dies (a process start costs about
         half a second, so not one per file)."""
         loop = asyncio.get_running_loop()
-        out: list[Outcome] = []
+        out: list[Decoded] = []
         alone = new_process_pool(1)
         try:
             for path in paths:
                 try:
                     out += await loop.run_in_executor(
-                        alone, fingerprint_many, [path], self.hash_size
+                        alone, fingerprint_many, [path], self.hash_size, heif_in_full
                     )
                 except BrokenProcessPool:
                     log.warning("analysis: the image decoder crashed on %s", path)
@@ -107,7 +178,9 @@ class Fingerprinter:
             alone.shutdown(wait=False, cancel_futures=True)
         return out
 
-    def _row(self, content: str, outcome: Outcome) -> FingerprintRow:
+    def _row(self, content: str, outcome: Outcome | None) -> FingerprintRow:
+        if outcome is None:  # (a HEIC left undecoded twice: never, but never saved as hashes)
+            outcome = FingerprintFailure("not decoded")
         if isinstance(outcome, FingerprintFailure):
             return FingerprintRow(
                 content,

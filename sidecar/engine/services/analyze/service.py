@@ -13,6 +13,7 @@ import logging
 import posixpath
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from sidecar.engine.ports import (
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
+from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
 from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
@@ -101,13 +103,17 @@ class AnalyzeService:
         operations: OperationLog,
         settings: Settings,
         connect: ClientFactory | None = None,
+        executor: Executor | None = None,
     ) -> None:
+        """`executor`: what fingerprints the files (any concurrent.futures.Executor, e.g. a
+        cluster's; it stays the caller's); None: local worker processes."""
         self.analysis = analysis
         self.assets = assets
         self.marks = marks
         self.operations = operations
         self.settings = settings
         self.connect = connect
+        self.executor = executor
 
     async def analyze(self, progress: AnalysisProgress | None = None) -> AnalysisReport:
         """Fingerprint what is new, then rebuild groups and pairs. `progress(stage, done,
@@ -122,15 +128,25 @@ class AnalyzeService:
         report = AnalysisReport(op_id)
         status, message = "failed", None
         try:
+            links = await self.assets.links()
+            thumbnails = self._immich_thumbnails(links)
             fingerprinter = Fingerprinter(
-                self.analysis, cfg.workers, cfg.hash_size, self.settings.scan.hash_algorithm
+                self.analysis,
+                cfg.workers,
+                cfg.hash_size,
+                self.settings.scan.hash_algorithm,
+                self.executor,
+                thumbnails,
             )
-            done, failed, fresh = await fingerprinter.run(
-                lambda n, total: say("fingerprints", n, total)
-            )
+            try:
+                done, failed, fresh = await fingerprinter.run(
+                    lambda n, total: say("fingerprints", n, total)
+                )
+            finally:
+                if thumbnails is not None:
+                    await thumbnails.aclose()
             report.fingerprinted, report.fingerprint_failures = done, failed
             media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-            links = await self.assets.links()
             remote = await self._remote(report, fresh, media, links)
             await self._marks(report)
             say("grouping", 0, 1)
@@ -153,6 +169,14 @@ class AnalyzeService:
             }
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
+
+    def _immich_thumbnails(self, links: list[AssetLink]) -> ImmichThumbnails | None:
+        """Immich's thumbnails for local HEICs without one large enough (uploads are matched
+        by content: our content hash must be Immich's SHA-1)."""
+        if not self.settings.immich.url or self.connect is None:
+            return None
+        thumbnails = ImmichThumbnails(links, self.settings, self.connect)
+        return thumbnails if thumbnails else None
 
     async def _marks(self, report: AnalysisReport) -> None:
         """Album membership and tags, a person's marks for the keeper rules, per API key:

@@ -24,7 +24,7 @@ from sidecar.tui.screens.compare import Compare
 from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.dashboard import Dashboard
 from sidecar.tui.screens.group_view import GroupView
-from sidecar.tui.screens.groups import Groups
+from sidecar.tui.screens.groups import Groups, PathField
 from sidecar.tui.screens.help import Help
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.screens.pairs import Pairs
@@ -94,10 +94,14 @@ class SidecarApp(App[None]):
         if not event.is_forwarded:
             return
         if await self._check_bindings(event.key, priority=True):
+            event.prevent_default()  # not the non-priority bindings too (Textual's, next)
             return
         field = self.focused
+        if isinstance(field, PathField) and not field.takes_text():
+            return  # the list's: its keys (it has the focus now) are Textual's to check next
         if isinstance(field, Input) and event.is_printable and event.character:
             field.insert_text_at_cursor(event.character)
+            event.prevent_default()
 
     def on_notify(self, event: Notify) -> None:
         """The notification just shown replaces every other. Done here, as each arrives

@@ -14,6 +14,8 @@ from textual.widgets import Static
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import GroupView
+from sidecar.tui.screens.paged import PAGE
+from tests.helpers.groups import many_groups
 from tests.helpers.tui import running, settle
 
 SIZES = [(80, 24), (120, 40)]
@@ -200,3 +202,58 @@ async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view
             assert 'path "Exports"' in note.message
             assert f"{shown} refused" in note.message, note.message
         assert await rt.analysis.decisions() == []
+
+
+async def test_keys_sent_with_g_after_a_path_filters_enter_are_the_lists(
+    photos: Path, settings: Settings
+) -> None:
+    """From the dashboard, `g / name enter enter` opens the first group of the filtered view
+    and `g / name enter A` asks about it (the keys went to the dashboard first)."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.analyze.analyze()
+        async with running(rt) as pilot:
+            app = pilot.app
+            await at_once(pilot, "g", "/", *"Exports", "enter", "enter")
+            assert isinstance(app.screen, GroupView)
+            opened = app.screen.group
+            assert any("exports" in m.path.lower() for m in opened.members)
+            groups: Any = app.screen.groups
+            assert opened is groups.loaded[0]
+            await pilot.press("escape", "escape")  # back to the list, its filter cleared
+            await settle(pilot)
+            assert groups.text == ""
+            await pilot.press("d")
+            await settle(pilot)
+            await at_once(pilot, "g", "/", *"Summer", "enter", "A")
+            await settle(pilot)
+            shown = len(groups.loaded)
+            (note,) = app._notifications
+            assert 'path "Summer"' in note.message
+            assert f"{shown} refused" in note.message, note.message
+            assert groups.text == "Summer"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_pagedowns_sent_together_go_past_the_rows_read_so_far(
+    settings: Settings, size: tuple[int, int]
+) -> None:
+    """Six pagedowns in one go move six pages, reading the pages they reach on the way (none
+    stops at the end of the rows read so far); six pageups come back to the first row."""
+    async with open_runtime(settings) as rt:
+        await rt.analysis.replace_results(1, many_groups(3 * PAGE), [])
+        async with running(rt, size) as pilot:
+            app = pilot.app
+            await pilot.press("g")
+            await settle(pilot)
+            groups: Any = app.screen
+            table = groups.table
+            page = table.scrollable_content_region.height - 1
+            await at_once(pilot, *["pagedown"] * 6)
+            at = groups.base + table.cursor_row
+            assert at >= min(6 * (page - 1), 3 * PAGE - 1), (at, page)
+            assert f"{at + 1:,} of {3 * PAGE:,}" in title(app)
+            await at_once(pilot, "down", "down")
+            assert groups.base + table.cursor_row == at + 2
+            await at_once(pilot, *["pageup"] * 8)
+            assert groups.base + table.cursor_row == 0

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Static
 
-from sidecar.engine.core.models import Member
 from sidecar.engine.services.keepers import BATCH_NOTE
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -19,6 +18,7 @@ from sidecar.tui.app import Confirm
 from sidecar.tui.screens.paged import PAGE
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
+from tests.helpers.groups import many_groups
 from tests.helpers.tui import press, running, settle, until
 from tests.helpers.writeback import library, prepare, settings_for
 
@@ -99,22 +99,6 @@ async def test_filters_position_and_bulk_accept_of_a_view(
             await press(pilot, "U")  # nothing left to take back: said, nothing asked
             assert not isinstance(app.screen, Confirm)
     assert not any(a.is_trashed for a in immich_v2.state.assets.values())  # decisions only
-
-
-def many_groups(n: int) -> list[Any]:
-    """`n` exact groups of two files (local mode), reclaim n, n - 1, ... 1."""
-    return [
-        (
-            "exact",
-            "local",
-            f"/p/{i}/a.jpg",
-            ["same content"],
-            0,
-            n - i,
-            [Member(f"/p/{i}/{k}.jpg", f"/p/{i}/{k}.jpg", None, n - i) for k in "ab"],
-        )
-        for i in range(n)
-    ]
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -74,6 +74,16 @@ class PathField(Input):
         if isinstance(screen, Groups):
             screen.set_text(self.value.strip())
 
+    def takes_text(self) -> bool:
+        """A key handed back to the app (sent to the screen shown before) is text here, unless
+        enter already filtered: then the field goes and the key is the list's."""
+        if self.submitted:
+            screen = self.screen
+            if isinstance(screen, Groups):
+                screen.leave_field()
+            return False
+        return True
+
 
 class Groups(PagedList[StoredGroup]):
     BINDINGS: ClassVar[list[BindingType]] = [

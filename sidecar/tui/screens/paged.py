@@ -15,6 +15,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
@@ -30,7 +31,8 @@ class Stored(Protocol):
 
 T = TypeVar("T", bound=Stored)
 PAGE = 100  # rows read at a time (5 screens at 80x24); the next page loads near the end
-AHEAD = 20  # rows before the end of what is loaded at which the next page is read
+AHEAD = 40  # rows before the end of what is loaded at which the next page is read (more
+# than a page down at 120x40, so that one seldom waits)
 FIRST_PAGE_S = 3.0  # how long keys sent with a new view wait for its rows
 
 
@@ -39,6 +41,12 @@ class PagedList(SidecarScreen, Generic[T]):
         # before the table's own (which only scroll what is loaded)
         Binding("home", "first", "First", show=False, priority=True),
         Binding("end", "last", "Last", show=False, priority=True),
+        # past the rows read so far: the next page (or the one before) is read first, so
+        # keys sent together (three pagedowns) all move
+        Binding("down", "rows_down(1)", show=False, priority=True),
+        Binding("pagedown", "rows_down(0)", show=False, priority=True),
+        Binding("up", "rows_up(1)", show=False, priority=True),
+        Binding("pageup", "rows_up(0)", show=False, priority=True),
     ]
     STATE_COLUMN = 0  # index of the "decided" column (set by each list)
     FAILURES: ClassVar[dict[str, OnFailure]] = {
@@ -134,9 +142,41 @@ class PagedList(SidecarScreen, Generic[T]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """home and end are the list's while its table has the focus (else, e.g. in a text
         field, that field's own)."""
-        if action in ("first", "last"):
-            return isinstance(self.focused, DataTable)
+        if action in ("first", "last", "rows_down", "rows_up"):
+            return self.focused is self.table
         return True
+
+    async def action_rows_down(self, rows: int) -> None:
+        """Down `rows` rows (0: a page), the next page read first if they go past the rows
+        read so far (and waited for)."""
+        table = self.table
+        step = rows or max(table.scrollable_content_region.height - 1, 1)
+        await self.rows_ready()
+        for _ in range(3):  # (a page read the cursor started meanwhile may replace this one)
+            if table.cursor_row + step < len(self.loaded) or self.exhausted:
+                break
+            with suppress(WorkerFailed, WorkerCancelled):
+                await self.load_more().wait()
+        if rows:
+            table.action_cursor_down()
+        else:
+            table.action_page_down()
+
+    async def action_rows_up(self, rows: int) -> None:
+        """Up `rows` rows (0: a page), the page before read first if they go past the first
+        row read (and waited for)."""
+        table = self.table
+        step = rows or max(table.scrollable_content_region.height - 1, 1)
+        await self.rows_ready()
+        for _ in range(3):
+            if table.cursor_row - step >= 0 or self.base == 0:
+                break
+            with suppress(WorkerFailed, WorkerCancelled):
+                await self.load_before().wait()
+        if rows:
+            table.action_cursor_up()
+        else:
+            table.action_page_up()
 
     def action_first(self) -> None:
         if self.base == 0:

@@ -88,7 +88,7 @@ class WritebackService:
         unknown = [a for a in asset_ids if a not in links]
         if unknown:
             raise WritebackRefusedError(
-                f"not assets the mirror knows (run `sync`): {', '.join(unknown)}"
+                f"not assets the mirror knows (run 'immich-sidecar sync'): {', '.join(unknown)}"
             )
         doomed = set(await self.journal.trash_decided()) | set(asset_ids)
         for group in await self.analysis.groups_with_assets(asset_ids):
@@ -96,7 +96,7 @@ class WritebackService:
             if ids & set(asset_ids) and ids <= doomed:
                 raise WritebackRefusedError(
                     f"refused: that would put every copy in {group.tier} group {group.id} "
-                    f"into the trash; keep at least one (see `report`)"
+                    f"into the trash; keep at least one (see 'immich-sidecar report')"
                 )
         await self.journal.decide_trash(asset_ids, note)
         return asset_ids
@@ -139,7 +139,7 @@ class WritebackService:
                 run = await self.journal.run(run_id)
                 if run is None:
                     raise WritebackRefusedError(
-                        f"there is no write-back run #{run_id} (see `runs`)"
+                        f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
                     )
                 return await undo_run(self.journal, clients, run, allow_remake)
             finally:
@@ -153,7 +153,9 @@ class WritebackService:
     async def lift(self, *, run_id: int | None = None, asset_id: str | None = None) -> int:
         """Let later plans make again what a person undid (by run, or naming an asset)."""
         if run_id is not None and await self.journal.run(run_id) is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return await self.journal.lift(run_id=run_id, asset_id=asset_id)
 
     async def runs(self) -> list[dict[str, Any]]:
@@ -205,14 +207,18 @@ class WritebackService:
         """What undoing a run will do, per kind, and what it leaves alone."""
         run = await self.journal.run(run_id)
         if run is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return undo_lines(run, await self.journal.actions(run_id))
 
     async def nothing_to_undo(self, run_id: int) -> str:
         """Why undoing a run would change nothing in Immich ("" when it would)."""
         run = await self.journal.run(run_id)
         if run is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return nothing_to_undo(run, await self.journal.actions(run_id))
 
     async def rejections_described(self) -> list[tuple[Rejection, str]]:

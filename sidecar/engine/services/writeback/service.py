@@ -18,7 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.core.models import MadeKind, Rejection, RunStatus
+from sidecar.engine.core.models import Rejection, RunStatus
+from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
@@ -29,6 +30,8 @@ from sidecar.engine.services.writeback.reports import (
     WritePlan,
 )
 from sidecar.engine.services.writeback.run_wording import (
+    GROUP_ACTIONS,
+    NAMED_BY_ACTIONS,
     nothing_to_undo,
     outcome_sections,
     rejected,
@@ -226,13 +229,16 @@ class WritebackService:
         held = await self.journal.rejections()
         names = await self.names([i for r in held for i in rejection_ids(r)])
         containers: dict[str, str] = {}  # album and tag ids -> names, from the runs' actions
-        if any(r.kind in (MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET) for r in held):
+        as_made: dict[str, list[str]] = {}  # stack key -> its assets as made, the primary first
+        if any(r.kind in NAMED_BY_ACTIONS for r in held):
             for run in await self.journal.runs():
                 for a in await self.journal.actions(run.id):
                     for field in ("album", "tag"):
                         if a.result.get(f"{field}_id") and a.payload.get(field):
                             containers[a.result[f"{field}_id"]] = a.payload[field]
-        return [(r, rejected(r, names, containers)) for r in held]
+                    if a.kind in GROUP_ACTIONS and a.payload.get("asset_ids"):
+                        as_made[stack_key(a.payload["asset_ids"])] = a.payload["asset_ids"]
+        return [(r, rejected(r, names, containers, as_made)) for r in held]
 
     def _locked(self) -> _Lock:
         return _Lock(self.lock)

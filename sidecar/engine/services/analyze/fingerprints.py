@@ -12,7 +12,7 @@ from concurrent.futures.process import BrokenProcessPool
 from sidecar.engine.core.models import FingerprintRow
 from sidecar.engine.imaging import Fingerprint, FingerprintFailure, fingerprint_file
 from sidecar.engine.ports import Fingerprints
-from sidecar.engine.support.pools import new_process_pool
+from sidecar.engine.support.pools import end_workers, new_process_pool
 
 log = logging.getLogger(__name__)
 CHUNK = 16
@@ -31,10 +31,13 @@ class Fingerprinter:
         self.hash_size = hash_size
         self.algo = algo
         self._pool: ProcessPoolExecutor | None = None
+        self._stopped = False  # the run is over: no chunk starts a pool again
 
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._stopped:
+            raise asyncio.CancelledError
         self._pool = new_process_pool(self.workers)
         return self._pool
 
@@ -55,16 +58,28 @@ class Fingerprinter:
             async with slots:
                 return await self._chunk(chunk)
 
+        self._stopped = False
+        tasks = [asyncio.ensure_future(bounded(c)) for c in chunks]
         try:
-            for future in asyncio.as_completed([bounded(c) for c in chunks]):
+            for future in asyncio.as_completed(tasks):
                 rows = await future
-                await self.store.save_fingerprints(rows)
+                await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
                 fresh += [r.content_hash for r in rows if not r.error]
                 failed += sum(1 for r in rows if r.error)
                 done += len(rows)
                 if progress:
                     progress(done, len(todo))
+        except BaseException:
+            # stopped (or failed): the chunks still queued are not made, and the workers are
+            # ended now rather than after the chunks they are on
+            self._stopped = True
+            for task in tasks:
+                task.cancel()
+            if self._pool is not None:
+                end_workers(self._pool)
+            raise
         finally:
+            self._stopped = True
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None

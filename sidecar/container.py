@@ -73,7 +73,7 @@ def check_writable(state: Path) -> None:
         uid, gid = os.getuid(), os.getgid()
         raise StartupError(
             f"cannot write to {state} as uid {uid} (gid {gid}): on the host, run "
-            f"`chown -R {uid}:{gid}` on the folder mounted at {state}, or set PUID/PGID to "
+            f"'chown -R {uid}:{gid}' on the folder mounted at {state}, or set PUID/PGID to "
             "its owner"
         ) from None
 

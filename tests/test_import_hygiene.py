@@ -167,3 +167,41 @@ def test_unit_tests_touch_no_files_processes_or_servers() -> None:
                 used = {arg.arg for arg in node.args.args} & (FILE_FIXTURES | SERVICE_FIXTURES)
                 offenders += [f"{path.relative_to(REPO)}: {node.name}({name})" for name in used]
     assert offenders == []
+
+
+# Strings that are not words for people: SQL (its comments quote commands) and the pattern that
+# reads Immich's own error texts.
+NOT_FOR_PEOPLE = {"sidecar/engine/store/migrations", "sidecar/immich_client/parsing.py"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+    return {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, kinds)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+
+
+def test_words_for_people_have_no_markdown_backticks() -> None:
+    """Errors, notices and CLI help are read in a terminal, where `x` is two stray marks: they
+    quote with 'x' instead. Docstrings and comments may keep Markdown."""
+    found = []
+    for path in sorted((REPO / "sidecar").rglob("*.py")):
+        name = path.relative_to(REPO).as_posix()
+        if any(name.startswith(skip) for skip in NOT_FOR_PEOPLE):
+            continue
+        tree = ast.parse(path.read_text())
+        docs = _docstrings(tree)
+        found += [
+            f"{name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and "`" in node.value
+            and id(node) not in docs
+        ]
+    assert found == []

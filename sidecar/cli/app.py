@@ -33,6 +33,7 @@ from sidecar.cli import (
 from sidecar.cli.logfile import FORMAT
 from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.core.errors import StoreError
+from sidecar.engine.core.stopping import AGAIN
 from sidecar.engine.support.errors import (
     NothingToScanError,
     ScanBusyError,
@@ -126,7 +127,7 @@ def _run(argv: Sequence[str]) -> int:
     except BrokenPipeError:
         raise
     except KeyboardInterrupt:
-        return fail("interrupted; what was committed is kept, run the command again", 130)
+        return fail(f"stopped; {AGAIN}", 130)  # what was committed is kept
     except Exception as exc:
         log.debug("unexpected failure", exc_info=True)
         return fail(

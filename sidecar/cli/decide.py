@@ -27,11 +27,12 @@ def register(sub: Any) -> None:
         help="record a decision that every later analysis honours",
         description="not-duplicates: these members are never grouped with each other again. "
         "keep-together: a group made of (a subset of) these members is settled and not "
-        "reported again. Members are asset ids, or file paths in local mode (as `report` "
-        "shows them). trash: these Immich assets may go to Immich's trash, the next time "
-        "`apply --trash-decided` runs (recoverable; never deleted); keep: take that back "
-        "(`keep --batch N`: a whole keepers batch). keepers (no members): accept the "
-        "suggested keeper of every undecided group, the other copies go to the trash queue.",
+        "reported again. Members are asset ids, or file paths in local mode (as "
+        "'immich-sidecar report' shows them). trash: these Immich assets may go to Immich's "
+        "trash, the next time 'immich-sidecar apply --trash-decided' runs (recoverable; never "
+        "deleted); keep: take that back ('keep --batch N': a whole keepers batch). keepers "
+        "(no members): accept the suggested keeper of every undecided group, the other "
+        "copies go to the trash queue.",
     )
     p.add_argument("kind", choices=sorted([*KINDS, *TRASH_KINDS, KEEPERS]), help="what was decided")
     p.add_argument(
@@ -65,7 +66,9 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     if args.kind in TRASH_KINDS:
         kind = TRASH_KINDS[args.kind]
         if any("/" in m for m in args.members):
-            raise SettingsError("trash and keep take Immich asset ids (as `report` shows them)")
+            raise SettingsError(
+                "trash and keep take Immich asset ids (as 'immich-sidecar report' shows them)"
+            )
         async with open_runtime(settings) as rt:
             if kind is TrashDecision.KEEP:
                 await rt.writeback.keep(args.members)
@@ -73,8 +76,9 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
             done = await rt.writeback.decide_trash(args.members, args.note)
         print(
-            f"Recorded: trash {len(done)} asset(s). `plan --trash-decided` shows it; "
-            "`apply --trash-decided` moves them to Immich's trash (recoverable)."
+            f"Recorded: trash {len(done)} asset(s). 'immich-sidecar plan --trash-decided' "
+            "shows it; 'immich-sidecar apply --trash-decided' moves them to Immich's trash "
+            "(recoverable)."
         )
         return 0
     members = [_member(m) for m in args.members]
@@ -82,7 +86,10 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         raise SettingsError("a decision needs two or more different members")
     async with open_runtime(settings) as rt:
         await rt.analysis.decide(KINDS[args.kind], members, args.note)
-    print(f"Recorded: {args.kind} for {len(set(members))} members; run `analyze` to apply it.")
+    print(
+        f"Recorded: {args.kind} for {len(set(members))} members; "
+        "run 'immich-sidecar analyze' to apply it."
+    )
     return 0
 
 
@@ -95,12 +102,14 @@ async def _keepers(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.batch is not None:
         if args.kind != str(TrashDecision.KEEP):
-            raise SettingsError("--batch goes with `decide keep` (take a keepers batch back)")
+            raise SettingsError(
+                "--batch goes with 'immich-sidecar decide keep' (take a keepers batch back)"
+            )
         async with open_runtime(settings) as rt:
             try:
                 ids = await rt.keepers.undo_keepers(args.batch)
             except ValueError as e:
-                raise SettingsError(f"{e} (see `plan --trash-decided`)") from e
+                raise SettingsError(f"{e} (see 'immich-sidecar plan --trash-decided')") from e
         print(f"Recorded: keep {len(ids)} asset(s) of keepers batch {args.batch}.")
         return 0
     under = _absolute(args.under) if args.under else None
@@ -118,7 +127,7 @@ async def _keepers(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Skipped: {n} group(s): {reason}")
     if result.batch is not None:
         print(
-            f"Keepers batch {result.batch}: `plan --trash-decided` shows it; "
-            f"`decide keep --batch {result.batch}` takes it back."
+            f"Keepers batch {result.batch}: 'immich-sidecar plan --trash-decided' shows it; "
+            f"'immich-sidecar decide keep --batch {result.batch}' takes it back."
         )
     return 0

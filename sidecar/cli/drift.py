@@ -19,9 +19,8 @@ def register(sub: Any) -> None:
         "drift",
         help="compare the Immich mirror with the files on disk",
         description="Files Immich has not imported, files whose asset is in Immich's trash, "
-        "assets whose file is missing, content "
-        "under several paths, and moved files Immich re-imported as new assets. Run `scan` "
-        "and `sync` first.",
+        "assets whose file is missing, content under several paths, and moved files Immich "
+        "re-imported as new assets. Run 'immich-sidecar scan' and 'immich-sidecar sync' first.",
     )
     add_json_flag(p)
     p.set_defaults(handler=handle)

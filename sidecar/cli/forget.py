@@ -14,12 +14,15 @@ from sidecar.settings import Settings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "forget",
-        help="forget a folder that `scan PATH` added (a typo, a folder no longer wanted)",
+        help="forget a folder that 'immich-sidecar scan PATH' added "
+        "(a typo, a folder no longer wanted)",
         description="Drop a scanned folder and the records of its files from the inventory. "
         "Nothing on disk or in Immich is touched. Configured libraries are not forgotten "
         "this way: remove their [[libraries]] entry instead.",
     )
-    p.add_argument("folder", type=Path, metavar="FOLDER", help="as `status` lists it")
+    p.add_argument(
+        "folder", type=Path, metavar="FOLDER", help="as 'immich-sidecar status' lists it"
+    )
     add_json_flag(p)
     p.set_defaults(handler=handle)
 

@@ -81,7 +81,7 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             counts = drift_counts(drift.counts["drift"])
             print(f"  drift after the last {drift.id} ({drift.last_ended}): {counts}")
     if not report.operations:
-        print("No operations yet: run `immich-sidecar scan`.")
+        print("No operations yet: run 'immich-sidecar scan'.")
         return 0
     print("Recent operations:")
     for op in report.operations:

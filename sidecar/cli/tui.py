@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "tui",
         help="review duplicates and pairs, see jobs and drift, plan, apply and undo",
-        description="A keyboard-first terminal UI (works over SSH and `docker exec -it`). "
+        description="A keyboard-first terminal UI (works over SSH and 'docker exec -it'). "
         "Press ? for the keys.",
     )
     p.add_argument(

@@ -19,7 +19,7 @@ from sidecar.settings import Settings
 
 WARNINGS = (
     "Nothing is ever deleted; trashing happens only with --trash-decided, never forced. "
-    "Every run can be undone with `immich-sidecar undo RUN`.",
+    "Every run can be undone with 'immich-sidecar undo RUN'.",
 )
 
 
@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--trash-decided",
         action="store_true",
-        help="also plan trashing what `decide trash` recorded",
+        help="also plan trashing what 'immich-sidecar decide trash' recorded",
     )
     add_json_flag(p)
     p.set_defaults(handler=handle_plan)
@@ -42,13 +42,13 @@ def register(sub: Any) -> None:
         "apply",
         help="write the current plan into Immich as a journaled, undoable run",
         description="Plan afresh, then execute the actions as a numbered run. Every action "
-        "is journaled before and after its call; `undo RUN` reverts the run.",
+        "is journaled before and after its call; 'immich-sidecar undo RUN' reverts the run.",
     )
     p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     p.add_argument(
         "--trash-decided",
         action="store_true",
-        help="also move to Immich's trash what `decide trash` recorded "
+        help="also move to Immich's trash what 'immich-sidecar decide trash' recorded "
         "(recoverable; never force-deleted)",
     )
     add_json_flag(p)
@@ -59,9 +59,11 @@ def register(sub: Any) -> None:
         description="Remove the stacks and album entries a run made (where they still stand "
         "as it made them). What is undone is not made again by later runs unless "
         "--allow-remake is given; --allow-remake on a run undone before lifts those "
-        "rejections (see also `rejections`).",
+        "rejections (see also 'immich-sidecar rejections').",
     )
-    p.add_argument("run", type=int, metavar="RUN", help="the run number (see `runs`)")
+    p.add_argument(
+        "run", type=int, metavar="RUN", help="the run number (see 'immich-sidecar runs')"
+    )
     p.add_argument(
         "--allow-remake", action="store_true", help="let later runs make the same things again"
     )
@@ -70,9 +72,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "rejections",
         help="list what people undid (never made again), or lift such rejections",
-        description="Things a person removed in Immich, or undid with `undo`, are never made "
-        "again by later plans. List them, or lift them: those of one run (--lift-run) or those "
-        "naming an asset (--lift-asset); the next plan may then make them again.",
+        description="Things a person removed in Immich, or undid with 'immich-sidecar undo', "
+        "are never made again by later plans. List them, or lift them: those of one run "
+        "(--lift-run) or those naming an asset (--lift-asset); the next plan may then make "
+        "them again.",
     )
     lift = p.add_mutually_exclusive_group()
     lift.add_argument("--lift-run", type=int, metavar="RUN", help="lift the rejections of a run")

@@ -167,7 +167,7 @@ class ScheduleSettings(Section):
     health_max_failing_min: float = Field(
         default=60.0,
         gt=0,
-        description="`health` fails when syncs have been failing for longer than this.",
+        description="'health' fails when syncs have been failing for longer than this.",
     )
 
     @field_validator("scan_cron")

@@ -126,7 +126,7 @@ class ScanSettings(Section):
         description="fnmatch patterns on file and folder names that are skipped.",
     )
     extra_ignore: list[str] = Field(
-        default_factory=list, description="Patterns added to `ignore` without replacing it."
+        default_factory=list, description="Patterns added to 'ignore' without replacing it."
     )
 
     @property

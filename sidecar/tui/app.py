@@ -9,6 +9,8 @@ line. In a 16-colour terminal it uses the terminal's own ANSI palette.
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import Notify
 from textual.widgets import Input
+from textual.worker import Worker
 
 from sidecar.tui.messages import ResultsChanged
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
@@ -32,6 +35,7 @@ from sidecar.tui.screens.problem import Problem
 from sidecar.tui.screens.writeback import Writeback
 
 NOTE_SECONDS = 4.0  # how long a notification stays (the next one replaces it sooner)
+STOP_WAIT_S = 10.0  # how long quitting waits for a stopped job to record how it ended
 
 __all__ = ["Compare", "Confirm", "GroupView", "Help", "Problem", "SidecarApp"]
 
@@ -62,6 +66,7 @@ class SidecarApp(App[None]):
         super().__init__()
         self.services = services
         self.made: dict[str, SidecarScreen] = {}  # the main screens made so far, by name
+        self.stopping = False  # q pressed while a job ran: quitting once it has stopped
         if ansi is None:
             ansi = self.console.color_system == "standard"
         if ansi:
@@ -129,7 +134,7 @@ class SidecarApp(App[None]):
 
     async def action_go(self, name: str) -> None:
         """Show the main screen `name`. A list shown for the first time is awaited until its
-        first page is in (at most FIRST_PAGE_S): the keys sent with this one (`g enter n`)
+        first page is in (at most paged.FIRST_PAGE_S): the keys sent with this one (`g enter n`)
         wait here and then act on its rows instead of finding an empty list."""
         while isinstance(self.screen, (GroupView, Compare)):  # back to the list first
             self.pop_screen()
@@ -142,7 +147,27 @@ class SidecarApp(App[None]):
         self.push_screen(Help())
 
     def action_quit_or_back(self) -> None:
+        """Back from a group; else quit. A sync, scan or analysis running is stopped first
+        (said at once), so its run is recorded as stopped by you, not found unfinished."""
         if isinstance(self.screen, GroupView):
             self.pop_screen()
-        else:
+            return
+        jobs = [w for w in self.workers if w.group == "job" and not w.is_finished]
+        if not jobs:
             self.exit()
+        elif not self.stopping:
+            self.stopping = True
+            dashboard = self.made.get("dashboard")
+            running = dashboard.running_job() if isinstance(dashboard, Dashboard) else None
+            self.notify(f"Stopping the {running or 'job'}…", timeout=STOP_WAIT_S)
+            self.run_worker(self.stop_then_quit(jobs), group="quit", exit_on_error=False)
+
+    async def stop_then_quit(self, jobs: list[Worker[Any]]) -> None:
+        """Cancel the jobs, wait until each has recorded how it ended (at most STOP_WAIT_S),
+        then quit."""
+        for job in jobs:
+            job.cancel()
+        waits = asyncio.gather(*(job.wait() for job in jobs), return_exceptions=True)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(waits, STOP_WAIT_S)
+        self.exit()

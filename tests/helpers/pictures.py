@@ -47,3 +47,18 @@ def edits(photos: Path, root: Path) -> None:
     dx, dy = base.width * 4 // 100, base.height * 4 // 100
     cropped = base.crop((dx, dy, base.width - dx, base.height - dy))
     cropped.save(root / "crop.jpg", quality=95)
+
+
+def noise_contents(root: Path, count: int) -> None:
+    """`count` different contents of one large noisy JPEG (a comment apiece): enough
+    fingerprinting to stop an analysis in the middle of."""
+    import io
+
+    data = io.BytesIO()
+    Image.effect_noise((1200, 900), 60).convert("RGB").save(data, "JPEG")
+    jpeg = data.getvalue()
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        comment = f"copy {i}".encode()
+        marker = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+        (root / f"N{i}.jpg").write_bytes(jpeg[:2] + marker + jpeg[2:])

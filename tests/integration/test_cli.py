@@ -182,7 +182,7 @@ def test_forget_a_scanned_folder(cli: Any, photos: Path, state_dir: Path) -> Non
 
 def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole process group, workers included) during the analysis: one
-    line, exit 130, the operation recorded as interrupted, no worker tracebacks."""
+    line, exit 130, the operation recorded as stopped by you, no worker tracebacks."""
     from PIL import Image
 
     photos = tmp_path / "noise"
@@ -210,13 +210,12 @@ def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -
     out, rest = proc.communicate(timeout=120)
     assert first.startswith("analysis: fingerprints "), first + rest
     assert proc.returncode == 130, out + rest
-    assert rest.strip().splitlines()[-1] == (
-        "immich-sidecar: interrupted; what was committed is kept, run the command again"
-    )
+    assert rest.strip().splitlines()[-1] == "immich-sidecar: stopped; run it again to resume"
     assert "Traceback" not in rest
     ops = json.loads(run_process(["status", "--json"], env=env).stdout)["operations"]
     assert ops[0]["kind"] == "analyze"
     assert ops[0]["status"] == "interrupted"
+    assert ops[0]["error_message"].startswith("stopped by you; ")
 
 
 def test_tui_without_a_terminal_says_so(state_dir: Path) -> None:

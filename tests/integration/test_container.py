@@ -92,7 +92,7 @@ def test_a_folder_the_user_cannot_write_is_one_line_with_the_fix(open_dir: Path)
     out = prepared({"IMMICH_SIDECAR_CONTAINER": "1", "IMMICH_SIDECAR_STATE_DIR": str(data)})
     assert out == {
         "error": f"cannot write to {data} as uid 10001 (gid 10001): on the host, "
-        f"run `chown -R 10001:10001` on the folder mounted at {data}, or set "
+        f"run 'chown -R 10001:10001' on the folder mounted at {data}, or set "
         "PUID/PGID to its owner"
     }
 

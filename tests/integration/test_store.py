@@ -148,7 +148,7 @@ def test_a_state_folder_it_cannot_write_is_named_with_the_fix(tmp_path: Path) ->
     uid = os.getuid()
     assert proc.stderr == (
         f"immich-sidecar: the state folder {state} is not writable: make it writable for uid "
-        f"{uid} (e.g. `chmod -R u+rwX {state}`) or point storage.state_dir "
+        f"{uid} (e.g. 'chmod -R u+rwX {state}') or point storage.state_dir "
         "(IMMICH_SIDECAR_STATE_DIR) at a writable folder\n"
     )
     (state / "inventory.db").chmod(0o444)

@@ -106,14 +106,14 @@ def test_refusals_are_one_line_with_the_same_exit_codes(
     unknown = cli("decide", "trash", "no-such-asset", env=env)
     assert (unknown.code, unknown.err.strip()) == (
         1,
-        "immich-sidecar: not assets the mirror knows (run `sync`): no-such-asset",
+        "immich-sidecar: not assets the mirror knows (run 'immich-sidecar sync'): no-such-asset",
     )
     assert cli("decide", "trash", assets["Backup/2019/Summer/astronaut.jpg"].id, env=env).code == 0
     last = cli("decide", "trash", assets["2019/Summer/astronaut.jpg"].id, env=env)
     assert last.code == 1
     assert last.err.startswith("immich-sidecar: refused: that would put every copy in exact group")
     assert len(last.err.strip().splitlines()) == 1
-    no_run = "immich-sidecar: there is no write-back run #99 (see `runs`)"
+    no_run = "immich-sidecar: there is no write-back run #99 (see 'immich-sidecar runs')"
     undo = cli("undo", "99", env=env)
     assert (undo.code, undo.err.strip()) == (1, no_run)
     lift = cli("rejections", "--lift-run", "99", env=env)

@@ -4,12 +4,16 @@ grouped by kind (ids stay in `--json` for scripts), `apply` says what was done p
 
 from __future__ import annotations
 
+import itertools
 import json
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
 
-from tests.fake_immich import FakeImmich
+import pytest
+
+from tests.fake_immich import FakeImmich, state
 from tests.helpers import LIB
 from tests.helpers.writeback import cli_config, library
 
@@ -70,3 +74,32 @@ def test_plan_apply_and_rejections_name_assets_by_path(
     runs = cli("runs", env=env)
     assert runs.out.startswith("#1 undone ")
     assert "_" not in runs.out
+
+
+def test_a_rejected_stack_is_named_as_it_was_made_primary_first(
+    immich_v2: FakeImmich,
+    photos: Path,
+    state_dir: Path,
+    cli: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rejection's key is the members' ids sorted; the listing names the stack as the run
+    made it (its primary then first), not by whichever id sorts first."""
+    countdown = itertools.count(0xFFFFFFFFFFFF, -1)  # later assets get lower ids
+    monkeypatch.setattr(state, "new_id", lambda: f"00000000-0000-4000-8000-{next(countdown):012x}")
+    key, assets = library(immich_v2, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
+    assert cli("scan", env=env).code == 0
+    data = json.loads(cli("plan", "--json", env=env).out)
+    (stack,) = [a["asset_ids"] for a in data["actions"] if a["kind"] == "create_stack"]
+    primary, *others = stack
+    assert primary != min(stack)  # so naming by the first sorted id would be wrong
+    assert cli("apply", "--yes", env=env).code == 0
+    assert cli("undo", "1", env=env).code == 0
+    path = {a.id: a.original_path for a in assets.values()}
+    held = cli("rejections", env=env).out
+    line = next(line for line in held.splitlines() if "stack of " in line)
+    assert f"stack of {path[primary]} with " in line
+    for other in others:
+        assert posixpath.basename(path[other]) in line

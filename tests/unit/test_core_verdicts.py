@@ -102,3 +102,22 @@ def test_stored_pairs_show_the_primaries_people_chose_since_the_analysis() -> No
     shown = chosen_primaries([chosen, accepted, untouched], decisions)
     assert [p.primary for p in shown] == ["a.dng", "b.jpg", "c.jpg"]
     assert shown[1:] == [accepted, untouched]
+
+
+def sized(keeper: str = "a") -> StoredGroup:
+    """Members a (100 bytes), b (200), c (400); the analysis's reclaim: all but the keeper."""
+    sizes = {"a": 100, "b": 200, "c": 400}
+    members = [Member(k, f"/p/{k}.jpg", f"id-{k}", size) for k, size in sizes.items()]
+    return StoredGroup(1, "exact", "owner", keeper, [], 0, 600, members)
+
+
+def test_reclaim_follows_the_decision() -> None:
+    g = sized()
+    assert verdict(g, set(), set(), set(), {}).reclaim == 600  # undecided: as analysed
+    kept_c = verdict(g, set(), set(), set(), {"id-a": "x", "id-b": "x"})
+    assert kept_c.reclaim == 300  # c kept, a and b to the trash
+    assert verdict(g, {frozenset("abc")}, pairs_of(*"abc"), set(), {}).reclaim == 0
+    stacked = {frozenset({"id-a", "id-b", "id-c"})}
+    assert verdict(g, set(), set(), stacked, {}).reclaim == 0  # a stack frees nothing
+    c_out = verdict(g, set(), {frozenset("ac"), frozenset("bc")}, set(), {})
+    assert (c_out.state, c_out.reclaim) == ("1 out", 200)  # only b goes: c is no duplicate

@@ -22,11 +22,13 @@ class Verdict:
     "stack", "trash N" (N members in the trash queue), "N out" (members taken out of the
     group), or "". `marks`: member key -> what was decided about it (undecided: the
     suggested keeper is KEEP, the others UNDECIDED). `keeper`: the member kept (the suggested
-    keeper until a person chose another)."""
+    keeper until a person chose another). `reclaim`: the bytes the decision frees (the members
+    going to the trash; undecided: the analysis's figure, all but the keeper)."""
 
     state: str
     marks: dict[str, MemberVerdict]
     keeper: str
+    reclaim: int
 
 
 # how the pairs list shows a decided pair
@@ -72,7 +74,9 @@ def verdict(
     keeper = g.keeper if g.keeper in {m.key for m in kept} or not kept else kept[0].key
     if trash and len(kept) > 1:  # kept: the chosen member and members Immich does not have
         keeper = next((m.key for m in kept if m.asset_id), keeper)
-    return Verdict(state, marks, keeper)
+    going = (MemberVerdict.TRASH, MemberVerdict.UNDECIDED)
+    freed = sum(m.size or 0 for m in g.members if m.key != keeper and marks[m.key] in going)
+    return Verdict(state, marks, keeper, freed if state else g.reclaim)
 
 
 def members_out(group: StoredGroup, separated: set[frozenset[str]]) -> set[str]:

@@ -72,7 +72,7 @@ class JobsService:
         reasons = []
         now = datetime.now(UTC)
         if beat is None:
-            reasons.append("the daemon has never run (`immich-sidecar serve`)")
+            reasons.append("the daemon has never run ('immich-sidecar serve')")
         elif (now - datetime.fromisoformat(beat)).total_seconds() > HEARTBEAT_STALE_S:
             reasons.append(f"the daemon's last heartbeat was at {beat}: is it running?")
         elif problem := await self.store.problem():

@@ -104,7 +104,7 @@ def _fix(folder: Path) -> str:
         mine = False
     command = f"chmod -R u+rwX {folder}" if mine else f"chown -R {uid}:{gid} {folder}"
     return (
-        f"make it writable for uid {uid} (e.g. `{command}`) or point "
+        f"make it writable for uid {uid} (e.g. '{command}') or point "
         "storage.state_dir (IMMICH_SIDECAR_STATE_DIR) at a writable folder"
     )
 

@@ -9,6 +9,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
 
+END_WAIT_S = 2.0  # the most end_workers waits for one worker to be gone
+
 
 def _real_fd(stream: object) -> bool:
     try:
@@ -47,3 +49,15 @@ def new_process_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         workers, mp_context=ctx, initializer=_init_worker, initargs=(in_app,)
     )
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: its queued calls cancelled and its worker processes ended (a
+    worker only computes and hands back its result, so ending one loses nothing stored)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(END_WAIT_S)  # a terminated worker is gone in milliseconds

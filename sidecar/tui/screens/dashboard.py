@@ -120,6 +120,10 @@ class Dashboard(SidecarScreen):
         job = self.run_job(what, self.epoch)
         self.run_worker(job, name=what, group="job", exit_on_error=False)
 
+    def running_job(self) -> str | None:
+        """What the job running now is called ("analysis"), if one runs."""
+        return NAMES[self.asked[0]] if self.asked and self.running.locked() else None
+
     async def run_job(self, what: str, epoch: int) -> None:
         review = self.review
         calls = {"sync": review.run_sync, "scan": review.run_scan, "analyze": review.run_analyze}

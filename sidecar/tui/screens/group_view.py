@@ -60,15 +60,20 @@ class GroupView(SidecarScreen):
         keeper = next((m for m in self.group.members if m.key == self.group.keeper), None)
         self.keeper = keeper or self.group.members[0]
         self.folder = common_dir([m.path or "" for m in self.group.members])
-        g, total = self.group, groups.total or len(groups.loaded)
-        self.title_text = (
+        self.place = f"{groups.base + index + 1:,} of {groups.total or len(groups.loaded):,}"
+
+    def title_text(self, reclaim: int, state: str = "") -> str:
+        """The title: the group, what it frees (as decided), where it is in the list."""
+        g = self.group
+        return (
             f"[b]{g.tier}[/b] group · {len(g.members)} members · "
-            f"{human(g.reclaim)} reclaimable · {groups.base + index + 1:,} of {total:,}"
+            f"{human(reclaim)} reclaimable · {self.place}"
+            + (f" · [b]decided: {state}[/b]" if state else "")
         )
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.title_text, id="group-title")
+        yield Static(self.title_text(self.group.reclaim), id="group-title")
         yield MemberTable(id="members")
         yield SideBySide(self.review.previews, id="previews")
         yield Static("", id="detail")
@@ -132,9 +137,7 @@ class GroupView(SidecarScreen):
         if self.sizes is None:
             self.sizes = await self.review.previews.displayed_sizes(self.group.members)
         verdict = await self.review.group_verdict(self.group)
-        self.title_bar.update(
-            self.title_text + (f" · [b]decided: {verdict.state}[/b]" if verdict.state else "")
-        )
+        self.title_bar.update(self.title_text(verdict.reclaim, verdict.state))
         self.marks = dict(verdict.marks)
         chosen = next((m for m in self.group.members if m.key == verdict.keeper), None)
         if chosen is not None and chosen.key != self.keeper.key:  # a person chose another

@@ -108,6 +108,7 @@ class Groups(PagedList[StoredGroup]):
         "undo_batch": OnFailure(Show.PROBLEM, "Not taken back"),
     }
     KEEPER_COLUMN = 5
+    RECLAIM_COLUMN = 2
     AUTO_FOCUS = "#groups"
 
     def __init__(self, services: TuiServices) -> None:
@@ -182,12 +183,17 @@ class Groups(PagedList[StoredGroup]):
         verdict = self.verdicts.get(g.id)
         return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 22)
 
+    def reclaim_cell(self, g: StoredGroup) -> str:
+        """What the group frees: as decided, or (undecided) all but the suggested keeper."""
+        verdict = self.verdicts.get(g.id)
+        return human(verdict.reclaim if verdict else g.reclaim)
+
     def cells(self, g: StoredGroup, state: str) -> tuple[str, ...]:
         dates = [m.captured_at for m in g.members if m.captured_at]
         return (
             g.tier,
             str(len(g.members)),
-            human(g.reclaim),
+            self.reclaim_cell(g),
             str(g.distance),
             min(dates)[:10] if dates else "-",  # what the date sort orders by
             self.keeper_cell(g),
@@ -197,10 +203,12 @@ class Groups(PagedList[StoredGroup]):
     async def update_states(self, rows: list[int]) -> None:
         await super().update_states(rows)
         for row in rows:
-            keeper = Text(self.keeper_cell(self.loaded[row]))
-            self.table.update_cell_at(
-                Coordinate(row, self.KEEPER_COLUMN), keeper, update_width=True
-            )
+            group = self.loaded[row]
+            for column, text in (
+                (self.KEEPER_COLUMN, self.keeper_cell(group)),
+                (self.RECLAIM_COLUMN, self.reclaim_cell(group)),
+            ):
+                self.table.update_cell_at(Coordinate(row, column), Text(text), update_width=True)
 
     @work(exclusive=True, group="group-states", exit_on_error=False)
     async def refresh_states(self) -> None:

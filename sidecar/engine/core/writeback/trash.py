@@ -41,7 +41,7 @@ def plan_trash(
                 owner,
                 batch,
                 f"{len(batch)} asset(s) you decided to drop "
-                f"(`decide trash`); recoverable from Immich's trash",
+                f"('immich-sidecar decide trash'); recoverable from Immich's trash",
                 "trash",
             )
         )

@@ -24,7 +24,7 @@ from sidecar.engine.imaging import (
 )
 from sidecar.engine.ports import Fingerprints
 from sidecar.engine.support.executors import ExecutorFromSetting
-from sidecar.engine.support.pools import new_process_pool
+from sidecar.engine.support.pools import end_workers, new_process_pool
 
 log = logging.getLogger(__name__)
 CHUNK = 16
@@ -59,10 +59,13 @@ class Fingerprinter:
         self.executor = executor
         self.immich = immich
         self._pool: ProcessPoolExecutor | None = None
+        self._stopped = False  # the run is over: no chunk starts a pool again
 
     def _new_pool(self) -> ProcessPoolExecutor:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._stopped:
+            raise asyncio.CancelledError
         self._pool = new_process_pool(self.workers)
         return self._pool
 
@@ -76,6 +79,7 @@ class Fingerprinter:
         done = failed = 0
         fresh: list[str] = []
         chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        self._stopped = False
         if self.executor is None:
             self._new_pool()
         elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
@@ -90,13 +94,23 @@ class Fingerprinter:
         try:
             for future in asyncio.as_completed(tasks):
                 rows = await future
-                await self.store.save_fingerprints(rows)
+                await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
                 fresh += [r.content_hash for r in rows if not r.error]
                 failed += sum(1 for r in rows if r.error)
                 done += len(rows)
                 if progress:
                     progress(done, len(todo))
+        except BaseException:
+            # stopped (or failed): the chunks still queued are not made, and the workers are
+            # ended now rather than after the chunks they are on
+            self._stopped = True
+            for task in tasks:
+                task.cancel()
+            if self._pool is not None:
+                end_workers(self._pool)
+            raise
         finally:
+            self._stopped = True
             for task in tasks:  # one chunk failed or the run was cancelled: stop the others
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

@@ -27,6 +27,7 @@ from sidecar.engine.core.grouping import (
 )
 from sidecar.engine.core.models import AssetLink, MediaItem, Member, NearEdge
 from sidecar.engine.core.pairing import PairingRules
+from sidecar.engine.core.stopping import stopped
 from sidecar.engine.imaging import ZOOMS
 from sidecar.engine.ports import (
     AnalysisResults,
@@ -155,7 +156,7 @@ class AnalyzeService:
             say("grouping", 1, 1)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
-            status, message = "interrupted", "interrupted; the fingerprints made so far are kept"
+            status, message = "interrupted", stopped("the fingerprints made so far are kept")
             raise
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"
@@ -167,7 +168,8 @@ class AnalyzeService:
                 "added": report.fingerprinted,
                 "errors": report.fingerprint_failures,
             }
-            await self.operations.finish(op_id, status, counts, report.duration_s, message)
+            record = self.operations.finish(op_id, status, counts, report.duration_s, message)
+            await asyncio.shield(record)  # recorded even when cancelled again meanwhile
         return report
 
     def _immich_thumbnails(self, links: list[AssetLink]) -> ImmichThumbnails | None:

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sidecar.engine.core.reconcile import ScanCounts
+from sidecar.engine.core.stopping import stopped
 from sidecar.engine.ports import FileInventory, OperationLog
 from sidecar.engine.services.scan.run import ProgressCallback, ScanRun
 from sidecar.engine.support.errors import ScanBusyError, ScanPathError
@@ -156,7 +157,7 @@ class ScanService:
                 await self._remove_outside(run)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
-            status, message = "interrupted", "the run was cancelled"
+            status, message = "interrupted", stopped("the files recorded so far are kept")
             raise
         except Exception as exc:
             message = f"{type(exc).__name__}: {exc}"

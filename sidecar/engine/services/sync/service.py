@@ -27,6 +27,7 @@ from typing import Any, cast
 
 from sidecar.engine.core.listing import Listing
 from sidecar.engine.core.models import AssetRow, SyncState, UpsertCounts
+from sidecar.engine.core.stopping import stopped
 from sidecar.engine.ports import AssetInventory, ClientFactory, OperationLog
 from sidecar.engine.services.sync.listing import check_unseen, fill_ties, newest
 from sidecar.engine.support.errors import SyncBusyError
@@ -210,6 +211,12 @@ class SyncService:
             report.assets_total = await self.assets.count_present()
             status = "failed" if all(u.error for u in report.users) else "ok"
             message = "; ".join(report.errors) or None
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            status, message = "interrupted", stopped("the pages received so far are kept")
+            raise
+        except Exception as exc:  # a failure names its cause
+            message = f"{type(exc).__name__}: {exc}"
+            raise
         finally:
             report.duration_s = time.monotonic() - started
             counts = {
@@ -219,7 +226,8 @@ class SyncService:
                 "removed": report.total("removed"),
                 "errors": len(report.errors),
             }
-            await self.operations.finish(op_id, status, counts, report.duration_s, message)
+            record = self.operations.finish(op_id, status, counts, report.duration_s, message)
+            await asyncio.shield(record)  # recorded even when cancelled again meanwhile
         return report
 
     async def _known_version(self, full: bool) -> ServerVersion | None:

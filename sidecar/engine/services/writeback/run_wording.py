@@ -203,11 +203,29 @@ def _undo_kind(kind: str, done: Sequence[JournalAction]) -> list[str]:
     return [f"{n} {kind.replace('_', ' ')} action(s) reverted"]
 
 
-def rejected(r: Rejection, names: Names, containers: Mapping[str, str]) -> str:
-    """What a person undid, named: `containers` gives album and tag names by Immich id."""
+GROUP_ACTIONS = (ActionKind.CREATE_STACK, ActionKind.PUBLISH_DUPLICATES)
+"""Actions whose assets (the primary first) name what they made when it is rejected."""
+NAMED_BY_ACTIONS = (
+    MadeKind.STACK,
+    MadeKind.DUPLICATE_GROUP,
+    MadeKind.ALBUM_ASSET,
+    MadeKind.TAG_ASSET,
+)
+"""Rejections named with the help of the runs' actions."""
+
+
+def rejected(
+    r: Rejection,
+    names: Names,
+    containers: Mapping[str, str],
+    as_made: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """What a person undid, named: `containers` gives album and tag names by Immich id;
+    `as_made` a stack's (or duplicate group's) assets as the run made it, the primary first
+    (the key holds them sorted by id, which says nothing of the primary)."""
     key = r.key
     if r.kind in (MadeKind.STACK, MadeKind.DUPLICATE_GROUP):
-        ids = key.split(",")
+        ids = list((as_made or {}).get(key) or key.split(","))
         what = "stack" if r.kind == MadeKind.STACK else "duplicate group"
         return f"{what} of {names.path(ids[0])} with {names.beside(ids[0], ids[1:])}"
     if r.kind in (MadeKind.ALBUM, MadeKind.TAG):

@@ -18,7 +18,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sidecar.engine.core.models import MadeKind, Rejection, RunStatus
+from sidecar.engine.core.models import Rejection, RunStatus
+from sidecar.engine.core.writeback import stack_key
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.services.writeback.apply import Applier, payload
 from sidecar.engine.services.writeback.plan import Planner
@@ -29,6 +30,8 @@ from sidecar.engine.services.writeback.reports import (
     WritePlan,
 )
 from sidecar.engine.services.writeback.run_wording import (
+    GROUP_ACTIONS,
+    NAMED_BY_ACTIONS,
     nothing_to_undo,
     outcome_sections,
     rejected,
@@ -88,7 +91,7 @@ class WritebackService:
         unknown = [a for a in asset_ids if a not in links]
         if unknown:
             raise WritebackRefusedError(
-                f"not assets the mirror knows (run `sync`): {', '.join(unknown)}"
+                f"not assets the mirror knows (run 'immich-sidecar sync'): {', '.join(unknown)}"
             )
         doomed = set(await self.journal.trash_decided()) | set(asset_ids)
         for group in await self.analysis.groups_with_assets(asset_ids):
@@ -96,7 +99,7 @@ class WritebackService:
             if ids & set(asset_ids) and ids <= doomed:
                 raise WritebackRefusedError(
                     f"refused: that would put every copy in {group.tier} group {group.id} "
-                    f"into the trash; keep at least one (see `report`)"
+                    f"into the trash; keep at least one (see 'immich-sidecar report')"
                 )
         await self.journal.decide_trash(asset_ids, note)
         return asset_ids
@@ -139,7 +142,7 @@ class WritebackService:
                 run = await self.journal.run(run_id)
                 if run is None:
                     raise WritebackRefusedError(
-                        f"there is no write-back run #{run_id} (see `runs`)"
+                        f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
                     )
                 return await undo_run(self.journal, clients, run, allow_remake)
             finally:
@@ -153,7 +156,9 @@ class WritebackService:
     async def lift(self, *, run_id: int | None = None, asset_id: str | None = None) -> int:
         """Let later plans make again what a person undid (by run, or naming an asset)."""
         if run_id is not None and await self.journal.run(run_id) is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return await self.journal.lift(run_id=run_id, asset_id=asset_id)
 
     async def runs(self) -> list[dict[str, Any]]:
@@ -205,14 +210,18 @@ class WritebackService:
         """What undoing a run will do, per kind, and what it leaves alone."""
         run = await self.journal.run(run_id)
         if run is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return undo_lines(run, await self.journal.actions(run_id))
 
     async def nothing_to_undo(self, run_id: int) -> str:
         """Why undoing a run would change nothing in Immich ("" when it would)."""
         run = await self.journal.run(run_id)
         if run is None:
-            raise WritebackRefusedError(f"there is no write-back run #{run_id} (see `runs`)")
+            raise WritebackRefusedError(
+                f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
+            )
         return nothing_to_undo(run, await self.journal.actions(run_id))
 
     async def rejections_described(self) -> list[tuple[Rejection, str]]:
@@ -220,13 +229,16 @@ class WritebackService:
         held = await self.journal.rejections()
         names = await self.names([i for r in held for i in rejection_ids(r)])
         containers: dict[str, str] = {}  # album and tag ids -> names, from the runs' actions
-        if any(r.kind in (MadeKind.ALBUM_ASSET, MadeKind.TAG_ASSET) for r in held):
+        as_made: dict[str, list[str]] = {}  # stack key -> its assets as made, the primary first
+        if any(r.kind in NAMED_BY_ACTIONS for r in held):
             for run in await self.journal.runs():
                 for a in await self.journal.actions(run.id):
                     for field in ("album", "tag"):
                         if a.result.get(f"{field}_id") and a.payload.get(field):
                             containers[a.result[f"{field}_id"]] = a.payload[field]
-        return [(r, rejected(r, names, containers)) for r in held]
+                    if a.kind in GROUP_ACTIONS and a.payload.get("asset_ids"):
+                        as_made[stack_key(a.payload["asset_ids"])] = a.payload["asset_ids"]
+        return [(r, rejected(r, names, containers, as_made)) for r in held]
 
     def _locked(self) -> _Lock:
         return _Lock(self.lock)

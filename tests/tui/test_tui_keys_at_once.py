@@ -8,27 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import events
 from textual.widgets import Static
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import GroupView
-from tests.helpers.tui import running, settle
+from tests.helpers.tui import at_once, running, settle
 
 SIZES = [(80, 24), (120, 40)]
-
-
-async def at_once(pilot: Any, *keys: str) -> None:
-    """Send keys the way a terminal delivers a paste or `tmux send-keys`: every key queued
-    before any is handled (`pilot.press` waits for the app to be idle after each key)."""
-    for key in keys:
-        char = key if len(key) == 1 else None
-        name = {"/": "slash"}.get(key, key)
-        event = events.Key(name, char)
-        event.set_sender(pilot.app)
-        pilot.app._driver.send_message(event)
-    await settle(pilot)
 
 
 def title(app: Any) -> str:
@@ -41,11 +28,9 @@ def group_title(app: Any) -> str:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_decision_pressed_with_enter_is_the_opened_groups(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt, size) as pilot:
             app = pilot.app
             await pilot.press("g")
@@ -87,44 +72,39 @@ async def test_a_decision_pressed_with_enter_is_the_opened_groups(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_text_typed_right_after_slash_is_the_path_filters(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt, size) as pilot:
-            app = pilot.app
-            await pilot.press("g")
-            await settle(pilot)
-            groups: Any = app.screen
-            await at_once(pilot, "/", *"zzz", "enter")  # no pause for the field
-            assert app.screen is groups  # no group opened
-            assert 'path "zzz"' in title(app)
-            assert "No group in this view" in title(app)
-            assert not groups.query_one("#find").display
-            await pilot.press("escape")
-            await settle(pilot)
-            assert 'path "' not in title(app)
-            await at_once(pilot, "/", *"EXPORTS", "enter")  # capitals: not the app's keys
-            assert app.screen is groups
-            assert 'path "EXPORTS"' in title(app)
-            assert groups.table.has_focus
-            assert len(groups.loaded) >= 1
-            await pilot.press("escape", "slash", *"zzz", "enter")  # the pilot's way too
-            await settle(pilot)
-            assert app.screen is groups
-            assert 'path "zzz"' in title(app)
+    async with open_runtime(settings) as rt, running(rt, size) as pilot:
+        app = pilot.app
+        await pilot.press("g")
+        await settle(pilot)
+        groups: Any = app.screen
+        await at_once(pilot, "/", *"zzz", "enter")  # no pause for the field
+        assert app.screen is groups  # no group opened
+        assert 'path "zzz"' in title(app)
+        assert "No group in this view" in title(app)
+        assert not groups.query_one("#find").display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert 'path "' not in title(app)
+        await at_once(pilot, "/", *"EXPORTS", "enter")  # capitals: not the app's keys
+        assert app.screen is groups
+        assert 'path "EXPORTS"' in title(app)
+        assert groups.table.has_focus
+        assert len(groups.loaded) >= 1
+        await pilot.press("escape", "slash", *"zzz", "enter")  # the pilot's way too
+        await settle(pilot)
+        assert app.screen is groups
+        assert 'path "zzz"' in title(app)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_page(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
     """From the dashboard, the list never shown yet: `g enter n` opens the first group and
     records "not duplicates" about it (enter and n wait for the first page, not dropped)."""
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt, size) as pilot:
             app = pilot.app
             await at_once(pilot, "g", "enter", "n")
@@ -136,16 +116,13 @@ async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_pag
 
 
 async def test_a_path_typed_with_the_first_visit_to_the_list_filters_it(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """`g / zzz enter` sent at once from the dashboard: the text is the path filter's (the keys
     went to the dashboard before `g` switched screens) and no group opens."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await at_once(pilot, "g", "/", *"zzz", "enter")
-            await settle(pilot)
-            assert not isinstance(app.screen, GroupView)
-            assert 'path "zzz"' in title(app)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await at_once(pilot, "g", "/", *"zzz", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, GroupView)
+        assert 'path "zzz"' in title(app)

@@ -150,7 +150,7 @@ async def test_words_are_whole_on_the_dashboard_the_pairs_list_and_the_help(
             assert "rejected" in screen
             await goto(pilot, pairs.table, 1)
             await press(pilot, "u", "c")  # taken back, then another primary
-            assert "primary set" in on_screen(app)
+            await until(pilot, lambda: "primary set" in on_screen(app), "the state drawn whole")
             await press(pilot, "question_mark")
             assert isinstance(app.screen, Help)
             screen = on_screen(app)

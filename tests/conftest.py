@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,9 @@ from sidecar.cli.samples import build_samples
 from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich, Mode
 from tests.helpers.settings import make_settings
+from tests.helpers.tui import analysed
+
+SCAN = {"batch_size": 7, "concurrency": 2}  # small batches: a scan of the samples has several
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +43,31 @@ def state_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(state_dir: Path) -> Settings:
-    return make_settings(state_dir, scan={"batch_size": 7, "concurrency": 2})
+    return make_settings(state_dir, scan=SCAN)
+
+
+@pytest.fixture(scope="session")
+def analysed_state(sample_library: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A state folder with the sample tree scanned and analysed (local mode), made once per
+    test process (each xdist worker has its own); never used itself, only copied."""
+    state = tmp_path_factory.mktemp("analysed") / "state"
+
+    async def build() -> None:
+        async with analysed(make_settings(state, scan=SCAN), sample_library):
+            pass
+
+    asyncio.run(build())
+    return state
+
+
+@pytest.fixture
+def analysed_photos(sample_library: Path, analysed_state: Path, state_dir: Path) -> Path:
+    """The sample tree as if this test had scanned and analysed it with `settings`: a copy of
+    `analysed_state` is its state folder (cheaper than analysing again: decisions and new
+    analyses go to the copy). The photos are the session's, so the test must not change them:
+    one that adds or edits a file takes `photos` and `analysed` (tests/helpers/tui.py)."""
+    shutil.copytree(analysed_state, state_dir)
+    return sample_library
 
 
 class CliResult:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command. On a fresh machine it creates a virtual environment (.venv, or $SIDECAR_VENV),
 # installs the project with its dev tools, then runs: ruff lint, ruff format check, mypy (strict),
-# import-linter contracts, hadolint (Dockerfile), and pytest. Extra arguments go to pytest.
+# import-linter contracts, hadolint (Dockerfile), and pytest on two processes (pytest-xdist's
+# `-n 2`). Extra arguments go to pytest after it, so `-n 0` runs it in one process:
+#   bash tests/run.sh -n 0 tests/unit
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +20,4 @@ echo "== ruff format --check"; "$VENV/bin/ruff" format --check .
 echo "== mypy (strict)"; "$VENV/bin/mypy"
 echo "== import contracts"; "$VENV/bin/lint-imports" --no-cache
 echo "== hadolint Dockerfile"; "$VENV/bin/hadolint" Dockerfile
-echo "== pytest"; "$VENV/bin/pytest" "$@"
+echo "== pytest"; "$VENV/bin/pytest" -n 2 "$@"

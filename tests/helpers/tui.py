@@ -1,14 +1,18 @@
-"""The app driven with Textual's pilot in an 80x24 terminal."""
+"""The app driven with Textual's pilot in an 80x24 terminal, on an inventory the test made."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.widgets import DataTable
 
+from sidecar.runtime import Runtime, open_runtime
+from sidecar.settings import Settings
 from sidecar.tui.app import GroupView, SidecarApp
 
 SIZE = (80, 24)
@@ -29,12 +33,39 @@ async def press(pilot: Any, *keys: str) -> None:
 
 
 @asynccontextmanager
+async def analysed(settings: Settings, *paths: Path) -> AsyncIterator[Runtime]:
+    """A runtime on `settings` with `paths` scanned and analysed (local mode): what the app
+    reviews. Open the app on it with `running`."""
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths(list(paths))
+        await rt.analyze.analyze()
+        yield rt
+
+
+@asynccontextmanager
 async def running(rt: Any, size: tuple[int, int] = SIZE) -> AsyncIterator[Any]:
     """The app on `rt` in an 80x24 terminal (or `size`), its first screen ready: the pilot."""
     app = SidecarApp(rt)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         yield pilot
+
+
+async def at_once(pilot: Any, *keys: str) -> None:
+    """Send keys the way a terminal delivers a paste or `tmux send-keys`: every key queued
+    before any is handled, then wait until what they started has finished.
+
+    `pilot.press` waits for the app to be idle after each key, so a screen it opens is
+    always ready for the next one; the keys go through the driver's queue instead (its
+    private `_driver`, as the terminal's input thread hands them over) to test what a person
+    sees when a screen is still opening as the next key arrives."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        name = {"/": "slash"}.get(key, key)
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await settle(pilot)
 
 
 async def until(pilot: Any, check: Any, what: str) -> None:

@@ -14,7 +14,16 @@ from sidecar.tui.app import Confirm, GroupView, Help, Problem, SidecarApp
 from sidecar.tui.text import name_of
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
-from tests.helpers.tui import goto, on_screen, open_group_of, press, running, settle, until
+from tests.helpers.tui import (
+    analysed,
+    goto,
+    on_screen,
+    open_group_of,
+    press,
+    running,
+    settle,
+    until,
+)
 from tests.helpers.writeback import (
     NO_STACK_CREATE,
     immich_state,
@@ -29,11 +38,10 @@ def text_of(app: SidecarApp, selector: str) -> str:
 
 
 async def test_local_review_dashboard_groups_not_duplicates_help(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
+    photos = analysed_photos
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app
             summary = text_of(app, "#summary")
@@ -158,11 +166,9 @@ async def test_immich_down_is_a_modal_and_the_app_stays_usable(
 
 
 async def test_pairs_reject_and_change_primary_survive_reanalysis(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         kinds = {p.kind: p for p in await rt.analysis.pairs()}
         async with running(rt) as pilot:
             app = pilot.app
@@ -458,19 +464,16 @@ async def test_lists_follow_an_analysis_made_by_another_process(
     again (another runtime on the same inventory stands in for the daemon here)."""
     import shutil
 
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await press(pilot, "g")
-            before = app.screen.query_one(DataTable).row_count
-            shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "rocket-again.jpg")
-            async with open_runtime(settings) as daemon:
-                await daemon.scan.scan_paths([photos])
-                await daemon.analyze.analyze()
-            await press(pilot, "d", "g")
-            assert app.screen.query_one(DataTable).row_count == before + 1
+    async with analysed(settings, photos) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g")
+        before = app.screen.query_one(DataTable).row_count
+        shutil.copy(photos / "2020/Trip/rocket.jpg", photos / "rocket-again.jpg")
+        async with open_runtime(settings) as daemon:
+            await daemon.scan.scan_paths([photos])
+            await daemon.analyze.analyze()
+        await press(pilot, "d", "g")
+        assert app.screen.query_one(DataTable).row_count == before + 1
 
 
 async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
@@ -483,31 +486,28 @@ async def test_names_and_messages_that_look_like_markup_are_shown_as_they_are(
     odd = photos / "Odd names" / "x[" / "b] coffee [red]1.jpg"  # the path holds "[/b]"
     odd.parent.mkdir()
     shutil.copy(photos / "2019/Summer/coffee.jpg", odd)
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            app.notify("check that [immich] url is right")
-            await pilot.pause()
-            (note,) = [n for n in app._notifications if "[immich] url" in n.message]
-            assert note.markup is False  # shown as written
-            await press(pilot, "g")
-            groups: Any = app.screen
-            row = next(
-                i for i, g in enumerate(groups.loaded) if str(odd) in {m.path for m in g.members}
-            )
-            await goto(pilot, groups.query_one(DataTable), row)
-            await press(pilot, "enter")
-            view: Any = app.screen
-            table = view.query_one(DataTable)
-            cells = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
-            assert any(c.endswith("x[/b] coffee [red]1.jpg") for c in cells), cells
-            await goto(pilot, table, next(i for i, c in enumerate(cells) if "[/b]" in c))
-            await settle(pilot)
-            assert "x[/b] coffee [red]1.jpg" in text_of(app, "#detail")
-            captions = text_of(app, "#caption-left") + text_of(app, "#caption-right")
-            assert "b] coffee [red]1.jpg" in captions
+    async with analysed(settings, photos) as rt, running(rt) as pilot:
+        app = pilot.app
+        app.notify("check that [immich] url is right")
+        await pilot.pause()
+        (note,) = [n for n in app._notifications if "[immich] url" in n.message]
+        assert note.markup is False  # shown as written
+        await press(pilot, "g")
+        groups: Any = app.screen
+        row = next(
+            i for i, g in enumerate(groups.loaded) if str(odd) in {m.path for m in g.members}
+        )
+        await goto(pilot, groups.query_one(DataTable), row)
+        await press(pilot, "enter")
+        view: Any = app.screen
+        table = view.query_one(DataTable)
+        cells = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert any(c.endswith("x[/b] coffee [red]1.jpg") for c in cells), cells
+        await goto(pilot, table, next(i for i, c in enumerate(cells) if "[/b]" in c))
+        await settle(pilot)
+        assert "x[/b] coffee [red]1.jpg" in text_of(app, "#detail")
+        captions = text_of(app, "#caption-left") + text_of(app, "#caption-right")
+        assert "b] coffee [red]1.jpg" in captions
 
 
 async def test_one_member_taken_out_of_a_group_the_rest_decided(
@@ -572,29 +572,26 @@ async def one_problem(pilot: Any, keys: str, title: str) -> Problem:
 
 
 async def test_a_failing_worker_ends_in_one_problem_modal_on_every_screen(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """The inventory goes away under the open TUI (its connection is closed): on every screen
     what a key asked for fails into exactly one Problem modal (an unexpected error: its
     message, no hint), and reads in the background say it in a notification instead."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await press(pilot, "p", "w", "g", "enter")  # every screen read once
-            assert isinstance(app.screen, GroupView)
-            await rt.db.conn.close()
-            problem = await one_problem(pilot, "n", "Not recorded")  # the group: not dup
-            assert not problem.hint  # an unexpected error: its message, nothing made up
-            assert isinstance(app.screen, GroupView)
-            await press(pilot, "escape", "o")  # the groups list: sorted, read again
-            assert not problems(app)
-            notes = [n.message for n in app._notifications]
-            assert any(m.startswith("cannot read the list: ") for m in notes)
-            await one_problem(pilot, "pa", "Not recorded")  # a pair accepted
-            await one_problem(pilot, "wl", "Planning failed")  # a plan made
-            assert text_of(app, "#plan").startswith("Planning failed: ")
-            await one_problem(pilot, "dN", "Analysis failed")  # an analysis run now
-            notes = [n.message for n in app._notifications]
-            assert any(m.startswith("cannot read the inventory: ") for m in notes)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "p", "w", "g", "enter")  # every screen read once
+        assert isinstance(app.screen, GroupView)
+        await rt.db.conn.close()
+        problem = await one_problem(pilot, "n", "Not recorded")  # the group: not dup
+        assert not problem.hint  # an unexpected error: its message, nothing made up
+        assert isinstance(app.screen, GroupView)
+        await press(pilot, "escape", "o")  # the groups list: sorted, read again
+        assert not problems(app)
+        notes = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot read the list: ") for m in notes)
+        await one_problem(pilot, "pa", "Not recorded")  # a pair accepted
+        await one_problem(pilot, "wl", "Planning failed")  # a plan made
+        assert text_of(app, "#plan").startswith("Planning failed: ")
+        await one_problem(pilot, "dN", "Analysis failed")  # an analysis run now
+        notes = [n.message for n in app._notifications]
+        assert any(m.startswith("cannot read the inventory: ") for m in notes)

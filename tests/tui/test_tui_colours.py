@@ -91,11 +91,9 @@ def poor_cells(app: SidecarApp, palette: TerminalTheme) -> list[str]:
 
 @pytest.mark.parametrize("palette", sorted(PALETTES))
 async def test_every_screen_is_readable_with_16_colours(
-    photos: Path, settings: Settings, palette: str
+    analysed_photos: Path, settings: Settings, palette: str
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         problems: dict[str, Any] = {}
         for name, keys in SCREENS.items():
             app = SidecarApp(rt, ansi=True)  # what `tui` picks on a 16-colour terminal

@@ -20,27 +20,24 @@ def footer_keys(app: Any) -> dict[str, FooterKey]:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_the_lists_keys_are_dimmed_while_the_path_field_takes_the_text(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt, size) as pilot:
-            app = pilot.app
-            await pilot.press("g")
-            await settle(pilot)
-            before = footer_keys(app)
-            assert {"o", "t", "f", "slash", "A"} <= before.keys()
-            assert not any(k.has_class("-disabled") for k in before.values())
-            await pilot.press("slash")
-            await settle(pilot)
-            typing = footer_keys(app)
-            assert typing == before  # the same keys, not made again
-            for key in ("o", "t", "f", "slash", "A"):
-                assert typing[key].has_class("-disabled"), key
-            await pilot.press(*"Summer", "enter")
-            await settle(pilot)
-            after = footer_keys(app)
-            assert after == before
-            assert not any(k.has_class("-disabled") for k in after.values())
-            assert app.screen.text == "Summer"
+    async with open_runtime(settings) as rt, running(rt, size) as pilot:
+        app = pilot.app
+        await pilot.press("g")
+        await settle(pilot)
+        before = footer_keys(app)
+        assert {"o", "t", "f", "slash", "A"} <= before.keys()
+        assert not any(k.has_class("-disabled") for k in before.values())
+        await pilot.press("slash")
+        await settle(pilot)
+        typing = footer_keys(app)
+        assert typing == before  # the same keys, not made again
+        for key in ("o", "t", "f", "slash", "A"):
+            assert typing[key].has_class("-disabled"), key
+        await pilot.press(*"Summer", "enter")
+        await settle(pilot)
+        after = footer_keys(app)
+        assert after == before
+        assert not any(k.has_class("-disabled") for k in after.values())
+        assert app.screen.text == "Summer"

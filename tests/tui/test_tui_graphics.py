@@ -22,21 +22,11 @@ KITTY_IMAGE = re.compile(rb"\x1b_Gi=\d+,m=[01],f=100[^;]*;[A-Za-z0-9+/]{16}")  #
 KITTY_PLACED = re.compile(rb"\x1b_Ga=p,i=\d+")  # ... and placed (unicode placeholders)
 
 
-async def tui_in_a_terminal(
-    photos: Path,
-    settings: Settings,
-    tmp_path: Path,
-    kind: str,
-    *,
-    analyse: bool = True,
-    pixels: bool = True,
+def tui_in_a_terminal(
+    settings: Settings, tmp_path: Path, kind: str, *, pixels: bool = True
 ) -> Terminal:
-    """The real `tui` command in a pseudo-terminal playing `kind`, on the sample photos
-    scanned (and analysed, unless asked not to)."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        if analyse:
-            await rt.analyze.analyze()
+    """The real `tui` command in a pseudo-terminal playing `kind`, on the inventory in the
+    state folder of `settings` (the sample photos analysed: `analysed_photos`)."""
     config = tmp_path / "sidecar.toml"
     config.write_text(f'[storage]\nstate_dir = "{settings.storage.state_dir}"\n')
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IMMICH", "TEXTUAL"))}
@@ -47,9 +37,9 @@ async def tui_in_a_terminal(
 
 @pytest.mark.parametrize("kind", ["sixel", "kitty", "plain"])
 async def test_previews_use_the_terminals_graphics(
-    photos: Path, settings: Settings, tmp_path: Path, kind: str
+    analysed_photos: Path, settings: Settings, tmp_path: Path, kind: str
 ) -> None:
-    term = await tui_in_a_terminal(photos, settings, tmp_path, kind)
+    term = tui_in_a_terminal(settings, tmp_path, kind)
     try:
         assert term.wait_for(b"Inventory"), term.output[-2000:]
         term.send(b"g")
@@ -88,12 +78,12 @@ SIXEL_SIZE = re.compile(rb'\x1bP[0-9;]*q"1;1;(\d+);(\d+)')  # a sixel image's pi
 
 @pytest.mark.parametrize("kind", ["sixel", "kitty"])
 async def test_compare_draws_at_the_terminals_resolution(
-    photos: Path, settings: Settings, tmp_path: Path, kind: str
+    analysed_photos: Path, settings: Settings, tmp_path: Path, kind: str
 ) -> None:
     """c in a group: the member, then (f) the keeper, each as a terminal image filling the
     screen, larger than the previews."""
     expected = {"sixel": SIXEL, "kitty": KITTY_PLACED}[kind]
-    term = await tui_in_a_terminal(photos, settings, tmp_path, kind)
+    term = tui_in_a_terminal(settings, tmp_path, kind)
     try:
         assert term.wait_for(b"Inventory"), term.output[-2000:]
         term.send(b"g")
@@ -128,12 +118,12 @@ async def test_compare_draws_at_the_terminals_resolution(
 
 @pytest.mark.parametrize("kind", ["sixel", "plain"])
 async def test_a_terminal_without_pixel_sizes_gets_no_traceback(
-    photos: Path, settings: Settings, tmp_path: Path, kind: str
+    analysed_photos: Path, settings: Settings, tmp_path: Path, kind: str
 ) -> None:
     """As `docker exec -it` gives: the terminal reports its size in cells but not in pixels
     and does not answer the pixel-size query. textual-image falls back to default cell sizes;
     none of its warnings may reach the screen."""
-    term = await tui_in_a_terminal(photos, settings, tmp_path, kind, pixels=False)
+    term = tui_in_a_terminal(settings, tmp_path, kind, pixels=False)
     try:
         assert term.wait_for(b"Inventory"), term.output[-2000:]
         term.send(b"g")
@@ -160,7 +150,9 @@ async def test_analysis_from_the_real_tui_uses_worker_processes(
 ) -> None:
     """`A` on the dashboard fingerprints in worker processes while Textual holds the screen
     (its stderr capture has no file descriptor: the pool must not depend on one)."""
-    term = await tui_in_a_terminal(photos, settings, tmp_path, "plain", analyse=False)
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])  # scanned, not analysed
+    term = tui_in_a_terminal(settings, tmp_path, "plain")
     try:
         assert term.wait_for(b"press N to analyse"), term.output[-2000:]
         term.send(b"N")

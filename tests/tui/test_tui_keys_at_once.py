@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import events
 from textual.widgets import Static
 
 from sidecar.runtime import open_runtime
@@ -16,21 +15,9 @@ from sidecar.settings import Settings
 from sidecar.tui.app import GroupView
 from sidecar.tui.screens.paged import PAGE
 from tests.helpers.groups import many_groups
-from tests.helpers.tui import running, settle
+from tests.helpers.tui import at_once, running, settle
 
 SIZES = [(80, 24), (120, 40)]
-
-
-async def at_once(pilot: Any, *keys: str) -> None:
-    """Send keys the way a terminal delivers a paste or `tmux send-keys`: every key queued
-    before any is handled (`pilot.press` waits for the app to be idle after each key)."""
-    for key in keys:
-        char = key if len(key) == 1 else None
-        name = {"/": "slash"}.get(key, key)
-        event = events.Key(name, char)
-        event.set_sender(pilot.app)
-        pilot.app._driver.send_message(event)
-    await settle(pilot)
 
 
 def title(app: Any) -> str:
@@ -43,11 +30,9 @@ def group_title(app: Any) -> str:
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_a_decision_pressed_with_enter_is_the_opened_groups(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt, size) as pilot:
             app = pilot.app
             await pilot.press("g")
@@ -89,44 +74,39 @@ async def test_a_decision_pressed_with_enter_is_the_opened_groups(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_text_typed_right_after_slash_is_the_path_filters(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt, size) as pilot:
-            app = pilot.app
-            await pilot.press("g")
-            await settle(pilot)
-            groups: Any = app.screen
-            await at_once(pilot, "/", *"zzz", "enter")  # no pause for the field
-            assert app.screen is groups  # no group opened
-            assert 'path "zzz"' in title(app)
-            assert "No group in this view" in title(app)
-            assert not groups.query_one("#find").display
-            await pilot.press("escape")
-            await settle(pilot)
-            assert 'path "' not in title(app)
-            await at_once(pilot, "/", *"EXPORTS", "enter")  # capitals: not the app's keys
-            assert app.screen is groups
-            assert 'path "EXPORTS"' in title(app)
-            assert groups.table.has_focus
-            assert len(groups.loaded) >= 1
-            await pilot.press("escape", "slash", *"zzz", "enter")  # the pilot's way too
-            await settle(pilot)
-            assert app.screen is groups
-            assert 'path "zzz"' in title(app)
+    async with open_runtime(settings) as rt, running(rt, size) as pilot:
+        app = pilot.app
+        await pilot.press("g")
+        await settle(pilot)
+        groups: Any = app.screen
+        await at_once(pilot, "/", *"zzz", "enter")  # no pause for the field
+        assert app.screen is groups  # no group opened
+        assert 'path "zzz"' in title(app)
+        assert "No group in this view" in title(app)
+        assert not groups.query_one("#find").display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert 'path "' not in title(app)
+        await at_once(pilot, "/", *"EXPORTS", "enter")  # capitals: not the app's keys
+        assert app.screen is groups
+        assert 'path "EXPORTS"' in title(app)
+        assert groups.table.has_focus
+        assert len(groups.loaded) >= 1
+        await pilot.press("escape", "slash", *"zzz", "enter")  # the pilot's way too
+        await settle(pilot)
+        assert app.screen is groups
+        assert 'path "zzz"' in title(app)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_page(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
     """From the dashboard, the list never shown yet: `g enter n` opens the first group and
     records "not duplicates" about it (enter and n wait for the first page, not dropped)."""
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt, size) as pilot:
             app = pilot.app
             await at_once(pilot, "g", "enter", "n")
@@ -138,56 +118,48 @@ async def test_keys_sent_with_the_first_visit_to_the_list_wait_for_its_first_pag
 
 
 async def test_a_path_typed_with_the_first_visit_to_the_list_filters_it(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """`g / zzz enter` sent at once from the dashboard: the text is the path filter's (the keys
     went to the dashboard before `g` switched screens) and no group opens."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await at_once(pilot, "g", "/", *"zzz", "enter")
-            await settle(pilot)
-            assert not isinstance(app.screen, GroupView)
-            assert 'path "zzz"' in title(app)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await at_once(pilot, "g", "/", *"zzz", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, GroupView)
+        assert 'path "zzz"' in title(app)
 
 
 async def test_enter_sent_with_a_new_path_filter_opens_a_group_of_the_filtered_view(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """`/ name enter enter` at once (a file name of the last group): the second enter waits
     for the filtered rows and opens the first of them, not the first row of the view shown
     before (still on screen while the filtered one is read)."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await pilot.press("g")
-            await settle(pilot)
-            groups: Any = app.screen
-            first = " ".join(m.path.lower() for m in groups.loaded[0].members)
-            name = next(
-                Path(m.path).name
-                for m in groups.loaded[-1].members
-                if Path(m.path).name.lower() not in first
-            )
-            await at_once(pilot, "/", *name, "enter", "enter")
-            assert isinstance(app.screen, GroupView), (name, title(app), groups.text)
-            opened = app.screen.group
-            assert opened is groups.loaded[0]
-            assert any(name.lower() in m.path.lower() for m in opened.members)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await pilot.press("g")
+        await settle(pilot)
+        groups: Any = app.screen
+        first = " ".join(m.path.lower() for m in groups.loaded[0].members)
+        name = next(
+            Path(m.path).name
+            for m in groups.loaded[-1].members
+            if Path(m.path).name.lower() not in first
+        )
+        await at_once(pilot, "/", *name, "enter", "enter")
+        assert isinstance(app.screen, GroupView), (name, title(app), groups.text)
+        opened = app.screen.group
+        assert opened is groups.loaded[0]
+        assert any(name.lower() in m.path.lower() for m in opened.members)
 
 
 async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """`/ Exports enter A` at once: A is about the filtered view (its groups counted), not
     the view shown before. Local mode: every group is refused, and counted."""
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         async with running(rt) as pilot:
             app = pilot.app
             await pilot.press("g")
@@ -205,33 +177,30 @@ async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view
 
 
 async def test_keys_sent_with_g_after_a_path_filters_enter_are_the_lists(
-    photos: Path, settings: Settings
+    analysed_photos: Path, settings: Settings
 ) -> None:
     """From the dashboard, `g / name enter enter` opens the first group of the filtered view
     and `g / name enter A` asks about it (the keys went to the dashboard first)."""
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
-        async with running(rt) as pilot:
-            app = pilot.app
-            await at_once(pilot, "g", "/", *"Exports", "enter", "enter")
-            assert isinstance(app.screen, GroupView)
-            opened = app.screen.group
-            assert any("exports" in m.path.lower() for m in opened.members)
-            groups: Any = app.screen.groups
-            assert opened is groups.loaded[0]
-            await pilot.press("escape", "escape")  # back to the list, its filter cleared
-            await settle(pilot)
-            assert groups.text == ""
-            await pilot.press("d")
-            await settle(pilot)
-            await at_once(pilot, "g", "/", *"Summer", "enter", "A")
-            await settle(pilot)
-            shown = len(groups.loaded)
-            (note,) = app._notifications
-            assert 'path "Summer"' in note.message
-            assert f"{shown} refused" in note.message, note.message
-            assert groups.text == "Summer"
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await at_once(pilot, "g", "/", *"Exports", "enter", "enter")
+        assert isinstance(app.screen, GroupView)
+        opened = app.screen.group
+        assert any("exports" in m.path.lower() for m in opened.members)
+        groups: Any = app.screen.groups
+        assert opened is groups.loaded[0]
+        await pilot.press("escape", "escape")  # back to the list, its filter cleared
+        await settle(pilot)
+        assert groups.text == ""
+        await pilot.press("d")
+        await settle(pilot)
+        await at_once(pilot, "g", "/", *"Summer", "enter", "A")
+        await settle(pilot)
+        shown = len(groups.loaded)
+        (note,) = app._notifications
+        assert 'path "Summer"' in note.message
+        assert f"{shown} refused" in note.message, note.message
+        assert groups.text == "Summer"
 
 
 @pytest.mark.parametrize("size", SIZES)

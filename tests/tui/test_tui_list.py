@@ -140,11 +140,9 @@ async def test_home_and_end_go_over_the_whole_list_reading_one_page(
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_pairs_show_the_position_and_go_home_and_end(
-    photos: Path, settings: Settings, size: tuple[int, int]
+    analysed_photos: Path, settings: Settings, size: tuple[int, int]
 ) -> None:
     async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([photos])
-        await rt.analyze.analyze()
         total = sum((await rt.analysis.pair_counts()).values())
         assert total > 1
         async with running(rt, size) as pilot:

@@ -70,6 +70,7 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
 
             await pilot.press("T")
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
+            await until(pilot, lambda: "Apply this plan" in on_screen(app), "its text drawn")
             shown = on_screen(app)
             assert "⚠ 1 asset to trash belongs to an external library" in shown
             assert "Apply this plan to Immich?   y yes    n no" in shown

@@ -105,11 +105,11 @@ async def test_compare_draws_at_the_terminals_resolution(
             if kind == "sixel":
                 widths = [int(m.group(1)) for m in SIXEL_SIZE.finditer(drawn)]
                 assert max(widths) > max(int(m.group(1)) for m in SIXEL_SIZE.finditer(previews))
-        term.send(b"q")  # back to the group, to the list, then quit
-        term.pump(0.5)
-        term.send(b"q")
-        term.pump(0.5)
-        term.send(b"q")
+        for key, shown in ((b"q", b"Previews"), (b"q", b"Pairs")):  # to the group, the list
+            before = len(term.output)
+            term.send(key)
+            assert term.wait_for(shown, since=before), term.output[-2000:]
+        term.send(b"q")  # then quit
         term.pump(3.0)
     finally:
         code = term.close()

@@ -12,12 +12,14 @@ from sidecar.engine.core.drift import content_checksum_hex
 from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory, Fingerprints
+from sidecar.engine.support.bounded import bounded_map
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
 SOURCE = "immich-thumbnail"
 CONCURRENCY = 4
+BATCH = 500  # fingerprints saved at once
 
 
 def remote_key(asset: AssetLink) -> str:
@@ -58,7 +60,8 @@ def remote_assets(
 async def fingerprint_remote(
     store: Fingerprints, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
 ) -> RemoteResult:
-    result = RemoteResult(fresh=[])
+    fresh: list[str] = []
+    result = RemoteResult(fresh=fresh)
     keys = {remote_key(a): a for a in todo}
     have = await store.fingerprints_of(list(keys))
     # not yet fingerprinted, or fingerprinted before centre views were hashed
@@ -69,50 +72,54 @@ async def fingerprint_remote(
         return result
     api_keys = dict(settings.user_keys())
     hash_size = settings.analysis.hash_size
-    slots = asyncio.Semaphore(CONCURRENCY)
     rows: list[FingerprintRow] = []
 
-    async def one(asset: AssetLink) -> None:
+    async def one(asset: AssetLink) -> FingerprintRow | None:
         client = connect(api_keys.get(asset.sync_key) or next(iter(api_keys.values())))
         try:
-            async with slots:
-                data = await client.thumbnail(asset.id)
+            data = await client.thumbnail(asset.id)
             outcome = await asyncio.to_thread(fingerprint_bytes, data, hash_size, SOURCE)
         except ImmichNotFoundError:  # not generated yet (an import in progress): next time
             result.pending += 1
-            return
+            return None
         finally:
             await client.aclose()
         if isinstance(outcome, Fingerprint):
-            rows.append(
-                FingerprintRow(
-                    remote_key(asset),
-                    "immich",
-                    outcome.phash,
-                    outcome.dhash,
-                    hash_size,
-                    asset.width,
-                    asset.height,
-                    SOURCE,
-                    None,
-                    None,
-                    None,
-                    None,
-                    outcome.zoomed,
-                )
+            return FingerprintRow(
+                remote_key(asset),
+                "immich",
+                outcome.phash,
+                outcome.dhash,
+                hash_size,
+                asset.width,
+                asset.height,
+                SOURCE,
+                None,
+                None,
+                None,
+                None,
+                outcome.zoomed,
             )
-        else:
-            rows.append(_failure(remote_key(asset), hash_size, outcome.reason))
+        return _failure(remote_key(asset), hash_size, outcome.reason)
 
-    try:
-        await asyncio.gather(*(one(a) for a in missing))
+    async def save() -> None:
+        batch = rows[:]
+        rows.clear()
+        await store.save_fingerprints(batch)
+        result.done += len(batch)
+        result.failed += sum(1 for r in batch if r.error)
+        fresh.extend(r.content_hash for r in batch if not r.error)
+
+    try:  # at most CONCURRENCY thumbnails in flight; saved as they come, a batch at a time
+        async for row in bounded_map(missing, CONCURRENCY, one):
+            if row is not None:
+                rows.append(row)
+            if len(rows) >= BATCH:
+                await save()
     except ImmichError as exc:  # Immich went away: keep what we have, say why
         result.error = str(exc)
         log.info("analysis: thumbnails from Immich: %s", exc)
-    await store.save_fingerprints(rows)
-    result.done = len(rows)
-    result.failed = sum(1 for r in rows if r.error)
-    result.fresh = [r.content_hash for r in rows if not r.error]
+    await save()
     return result
 
 

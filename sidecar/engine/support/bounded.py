@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -12,7 +12,7 @@ R = TypeVar("R")
 
 async def bounded_map(
     items: Iterable[T], limit: int, work: Callable[[T], Awaitable[R]]
-) -> AsyncIterator[R]:
+) -> AsyncGenerator[R, None]:
     """Yield `work(item)` for each item as it completes, with at most `limit` running (and at
     most `limit` tasks in existence: items are taken from the iterable only as slots free up,
     so a million items never make a million tasks). The first failure stops the rest (those

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import posixpath
+from contextlib import aclosing
 from dataclasses import dataclass
 
 from sidecar.engine.core.drift import content_checksum_hex
@@ -111,11 +112,12 @@ async def fingerprint_remote(
         fresh.extend(r.content_hash for r in batch if not r.error)
 
     try:  # at most CONCURRENCY thumbnails in flight; saved as they come, a batch at a time
-        async for row in bounded_map(missing, CONCURRENCY, one):
-            if row is not None:
-                rows.append(row)
-            if len(rows) >= BATCH:
-                await save()
+        async with aclosing(bounded_map(missing, CONCURRENCY, one)) as results:
+            async for row in results:
+                if row is not None:
+                    rows.append(row)
+                if len(rows) >= BATCH:
+                    await save()
     except ImmichError as exc:  # Immich went away: keep what we have, say why
         result.error = str(exc)
         log.info("analysis: thumbnails from Immich: %s", exc)

@@ -13,7 +13,7 @@ import logging
 import posixpath
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sidecar.engine.core.candidates import RemoteItem, library, to_unsigned64
@@ -35,6 +35,7 @@ from sidecar.engine.ports import (
     OperationLog,
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_digest
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
@@ -70,6 +71,7 @@ class AnalysisReport:
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
+    unchanged_since: int | None = None  # nothing changed since this run: its results stand
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +88,7 @@ class AnalysisReport:
             "albums_read": self.albums_read,
             "tags_read": self.tags_read,
             "marks_error": self.marks_error,
+            "unchanged_since": self.unchanged_since,
             "pairs": self.pairs,
             "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -129,13 +132,20 @@ class AnalyzeService:
                 lambda n, total: say("fingerprints", n, total)
             )
             report.fingerprinted, report.fingerprint_failures = done, failed
-            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-            links = await self.assets.links()
-            remote = await self._remote(report, fresh, media, links)
             await self._marks(report)
+            book = BasisBook(self.analysis, self.settings, self._remote_enabled())
+            basis = await book.current()
+            prior = await book.unchanged(basis)
             say("grouping", 0, 1)
-            await self._update_edges(fresh)
-            await self._rebuild(op_id, report, media, links, remote)
+            if prior is not None:
+                await self._keep(op_id, report, book, basis, prior)
+            else:
+                media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+                links = await self.assets.links()
+                remote, written = await self._remote(report, fresh, media, links)
+                basis = await book.settled(basis, written)
+                await self._update_edges(fresh)
+                await self._rebuild(op_id, report, media, links, remote, book, basis)
             say("grouping", 1, 1)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -151,6 +161,8 @@ class AnalyzeService:
                 "added": report.fingerprinted,
                 "errors": report.fingerprint_failures,
             }
+            if status == "ok" and report.unchanged_since is not None:
+                message = f"nothing changed since run #{report.unchanged_since}"
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
 
@@ -184,21 +196,25 @@ class AnalyzeService:
         fresh: list[str],
         media: list[MediaItem],
         links: list[AssetLink],
-    ) -> list[AssetLink]:
-        """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
-        if not self.settings.immich.url or self.connect is None:
-            return []
+    ) -> tuple[list[AssetLink], int]:
+        """Fingerprint, from Immich's thumbnails, the assets there is no local file for:
+        (those assets, how many fingerprints were saved)."""
+        if not self._remote_enabled() or self.connect is None:
+            return [], 0
         local = {posixpath.normpath(m.path) for m in media}
         todo = remote_assets(links, local, self.settings)
         if not todo:
-            return []
+            return [], 0
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
         report.fingerprinted += result.done
         report.fingerprint_failures += result.failed
         report.remote_pending = result.pending
         report.remote_error = result.error
         fresh += result.fresh or []
-        return todo
+        return todo, result.done
+
+    def _remote_enabled(self) -> bool:
+        return bool(self.settings.immich.url) and self.connect is not None
 
     async def _rebuild(
         self,
@@ -207,6 +223,8 @@ class AnalyzeService:
         media: list[MediaItem],
         links: list[AssetLink],
         remote: list[AssetLink],
+        book: BasisBook,
+        basis: Basis,
     ) -> None:
         lib = library(
             media,
@@ -230,6 +248,41 @@ class AnalyzeService:
         report.near_groups = len(found.near)
         report.semantic_groups = len(semantic)
         report.pairs = found.pair_counts()
+        complete = not (report.remote_pending or report.remote_error)
+        await book.record(basis, self._prior(report, rows_digest(semantic)), complete)
+
+    async def _keep(
+        self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
+    ) -> None:
+        """Nothing the analysis reads changed since run `prior`: its groups and pairs stand;
+        only Immich's own groups (read from Immich each time) are swapped when they moved."""
+        log.info("analysis: nothing changed since run #%d", prior.op_id)
+        report.unchanged_since = prior.op_id
+        report.media, report.pairs = prior.media, dict(prior.pairs)
+        report.exact_groups, report.near_groups = prior.exact_groups, prior.near_groups
+        report.reclaimable_bytes = prior.reclaimable_bytes
+        report.semantic_groups = prior.semantic_groups
+        semantic = await self._semantic(report)
+        digest = rows_digest(semantic)
+        if report.semantic_error is None and digest != prior.semantic:
+            await self.analysis.replace_semantic(op_id, semantic)
+            report.semantic_groups = len(semantic)
+            await book.record(
+                basis, replace(prior, semantic=digest, semantic_groups=len(semantic)), True
+            )
+
+    @staticmethod
+    def _prior(report: AnalysisReport, semantic: str) -> Prior:
+        return Prior(
+            report.op_id,
+            report.media,
+            report.exact_groups,
+            report.near_groups,
+            report.semantic_groups,
+            dict(report.pairs),
+            report.reclaimable_bytes,
+            semantic,
+        )
 
     async def _remote_items(self, remote: list[AssetLink]) -> list[RemoteItem]:
         """Immich-only assets with their paths mapped and the pHash made from the thumbnail."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import posixpath
 from contextlib import aclosing
 from dataclasses import dataclass
 
-from sidecar.engine.core.drift import content_checksum_hex
+from sidecar.engine.core.drift import AssetView, content_checksum_hex
 from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory, Fingerprints
@@ -43,17 +42,15 @@ class RemoteResult:
 
 
 def remote_assets(
-    links: list[AssetLink], local_paths: set[str], settings: Settings
+    links: list[AssetLink], views: list[AssetView], local_paths: set[str]
 ) -> list[AssetLink]:
-    """Live assets that are videos, or whose file is not among the local media files (not
-    the motion parts of live photos)."""
+    """Live assets that are videos, or whose file (`views`: the same assets with their paths
+    mapped) is not among the local media files (not the motion parts of live photos)."""
     out = []
-    for a in links:
+    for a, view in zip(links, views, strict=True):
         if a.state != "present" or a.is_offline or a.visibility == "hidden":
             continue  # (hidden: a live photo's motion part, never a member)
-        mapped = settings.map_immich_path(a.original_path)
-        local = posixpath.normpath(str(mapped)) if mapped is not None else None
-        if a.type == "VIDEO" or local is None or local not in local_paths:
+        if a.type == "VIDEO" or view.local_path is None or view.local_path not in local_paths:
             out.append(a)
     return out
 

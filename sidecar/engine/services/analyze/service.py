@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sidecar.engine.core.candidates import RemoteItem, library, to_unsigned64
+from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
     GroupRow,
@@ -142,10 +143,11 @@ class AnalyzeService:
             else:
                 media = await self.analysis.media()  # after local fingerprinting: fresh hashes
                 links = await self.assets.links()
-                remote, written = await self._remote(report, fresh, media, links)
+                views = asset_views(links, self.settings)  # each path mapped once
+                remote, written = await self._remote(report, fresh, media, links, views)
                 basis = await book.settled(basis, written)
                 await self._update_edges(fresh)
-                await self._rebuild(op_id, report, media, links, remote, book, basis)
+                await self._rebuild(op_id, report, media, views, remote, book, basis)
             say("grouping", 1, 1)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -196,13 +198,14 @@ class AnalyzeService:
         fresh: list[str],
         media: list[MediaItem],
         links: list[AssetLink],
+        views: list[AssetView],
     ) -> tuple[list[AssetLink], int]:
         """Fingerprint, from Immich's thumbnails, the assets there is no local file for:
         (those assets, how many fingerprints were saved)."""
         if not self._remote_enabled() or self.connect is None:
             return [], 0
         local = {posixpath.normpath(m.path) for m in media}
-        todo = remote_assets(links, local, self.settings)
+        todo = remote_assets(links, views, local)
         if not todo:
             return [], 0
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
@@ -221,14 +224,14 @@ class AnalyzeService:
         op_id: int,
         report: AnalysisReport,
         media: list[MediaItem],
-        links: list[AssetLink],
+        views: list[AssetView],
         remote: list[AssetLink],
         book: BasisBook,
         basis: Basis,
     ) -> None:
         lib = library(
             media,
-            asset_views(links, self.settings),
+            views,
             await self._remote_items(remote),
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),

@@ -75,6 +75,13 @@ async def test_nothing_changed_keeps_the_results_and_a_new_file_groups_again(
             str(copy) in {m["path"] for m in g["members"]} for g in after["duplicate_groups"]
         )
         assert (await rt.analyze.analyze()).unchanged_since == third.op_id
+        with Image.open(photos / "2019/Summer/astronaut.jpg") as img:  # new content
+            img.resize((300, 300)).save(photos / "New" / "astronaut-thumb.jpg", quality=85)
+        await rt.scan.scan_paths([photos])
+        fourth = await rt.analyze.analyze()
+        assert (fourth.unchanged_since, fourth.fingerprinted) == (None, 1)
+        assert (await rt.analyze.analyze()).unchanged_since == fourth.op_id
+        (photos / "New" / "astronaut-thumb.jpg").unlink()
         copy.unlink()  # a removed file
         await rt.scan.scan_paths([photos])
         assert (await rt.analyze.analyze()).unchanged_since is None

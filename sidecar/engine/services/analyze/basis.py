@@ -63,9 +63,9 @@ class BasisBook:
         return Basis(await self.store.input_changes(), self.digest)
 
     async def settled(self, read: Basis, written: int) -> Basis:
-        """The basis after the run's own writes (`written` fingerprints of Immich-only
-        assets, one change each): the count now when nobody else changed anything since
-        `read`, else `read`'s (the next run then looks again)."""
+        """The basis after the run's own writes (`written` fingerprints, one change each):
+        the count now when nobody else changed anything since `read`, else `read`'s (the
+        next run then looks again)."""
         now = await self.store.input_changes()
         return Basis(now, self.digest) if now == read.changes + written else read
 

@@ -126,29 +126,7 @@ class AnalyzeService:
         report = AnalysisReport(op_id)
         status, message = "failed", None
         try:
-            fingerprinter = Fingerprinter(
-                self.analysis, cfg.workers, cfg.hash_size, self.settings.scan.hash_algorithm
-            )
-            done, failed, fresh = await fingerprinter.run(
-                lambda n, total: say("fingerprints", n, total)
-            )
-            report.fingerprinted, report.fingerprint_failures = done, failed
-            await self._marks(report)
-            book = BasisBook(self.analysis, self.settings, self._remote_enabled())
-            basis = await book.current()
-            prior = await book.unchanged(basis)
-            say("grouping", 0, 1)
-            if prior is not None:
-                await self._keep(op_id, report, book, basis, prior)
-            else:
-                media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-                links = await self.assets.links()
-                views = asset_views(links, self.settings)  # each path mapped once
-                remote, written = await self._remote(report, fresh, media, links, views)
-                basis = await book.settled(basis, written)
-                await self._update_edges(fresh)
-                await self._rebuild(op_id, report, media, views, remote, book, basis)
-            say("grouping", 1, 1)
+            await self._run(op_id, report, say)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
             status, message = "interrupted", "interrupted; the fingerprints made so far are kept"
@@ -167,6 +145,36 @@ class AnalyzeService:
                 message = f"nothing changed since run #{report.unchanged_since}"
             await self.operations.finish(op_id, status, counts, report.duration_s, message)
         return report
+
+    async def _run(self, op_id: int, report: AnalysisReport, say: AnalysisProgress) -> None:
+        """Marks first; then, unless nothing the analysis reads changed since the last run,
+        fingerprints, edges and groups."""
+        cfg = self.settings.analysis
+        await self._marks(report)
+        book = BasisBook(self.analysis, self.settings, self._remote_enabled())
+        basis = await book.current()
+        prior = await book.unchanged(basis)
+        if prior is not None:
+            say("grouping", 0, 1)
+            await self._keep(op_id, report, book, basis, prior)
+            say("grouping", 1, 1)
+            return
+        fingerprinter = Fingerprinter(
+            self.analysis, cfg.workers, cfg.hash_size, self.settings.scan.hash_algorithm
+        )
+        done, failed, fresh = await fingerprinter.run(
+            lambda n, total: say("fingerprints", n, total)
+        )
+        report.fingerprinted, report.fingerprint_failures = done, failed
+        media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+        links = await self.assets.links()
+        views = asset_views(links, self.settings)  # each path mapped once
+        remote = await self._remote(report, fresh, media, links, views)
+        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        say("grouping", 0, 1)
+        await self._update_edges(fresh)
+        await self._rebuild(op_id, report, media, views, remote, book, basis)
+        say("grouping", 1, 1)
 
     async def _marks(self, report: AnalysisReport) -> None:
         """Album membership and tags, a person's marks for the keeper rules, per API key:
@@ -199,22 +207,21 @@ class AnalyzeService:
         media: list[MediaItem],
         links: list[AssetLink],
         views: list[AssetView],
-    ) -> tuple[list[AssetLink], int]:
-        """Fingerprint, from Immich's thumbnails, the assets there is no local file for:
-        (those assets, how many fingerprints were saved)."""
+    ) -> list[AssetLink]:
+        """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
         if not self._remote_enabled() or self.connect is None:
-            return [], 0
+            return []
         local = {posixpath.normpath(m.path) for m in media}
         todo = remote_assets(links, views, local)
         if not todo:
-            return [], 0
+            return []
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
         report.fingerprinted += result.done
         report.fingerprint_failures += result.failed
         report.remote_pending = result.pending
         report.remote_error = result.error
         fresh += result.fresh or []
-        return todo, result.done
+        return todo
 
     def _remote_enabled(self) -> bool:
         return bool(self.settings.immich.url) and self.connect is not None

@@ -174,7 +174,7 @@ def bench_library(n: int, work: Path) -> None:
     def show(label: str, r: dict[str, Any], base: dict[str, Any] | None = None) -> None:
         ratio = f", {base['secs'] / r['secs']:.1f}x faster" if base else ""
         print(
-            f"  {label:<38} {r['secs']:7.2f} s, peak RSS {r['rss_mb']:6,.0f} MB, "
+            f"  {label:<38} {r['secs']:8.3f} s, peak RSS {r['rss_mb']:6,.0f} MB, "
             f"{r['groups']:,} groups, fingerprinted {r['fingerprinted']:,}{ratio}"
         )
         if r["fingerprinted"]:

@@ -8,12 +8,10 @@ import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import aclosing
 
 from sidecar.engine.core.models import FingerprintRow
 from sidecar.engine.imaging import Fingerprint, FingerprintFailure, fingerprint_file
 from sidecar.engine.ports import Fingerprints
-from sidecar.engine.support.bounded import bounded_map
 from sidecar.engine.support.pools import new_process_pool
 
 log = logging.getLogger(__name__)
@@ -49,17 +47,23 @@ class Fingerprinter:
             return 0, 0, []
         done = failed = 0
         fresh: list[str] = []
-        chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
+        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         self._new_pool()
-        try:  # at most two chunks per worker in flight, taken from the list as they finish
-            async with aclosing(bounded_map(chunks, self.workers * 2, self._chunk)) as results:
-                async for rows in results:
-                    await self.store.save_fingerprints(rows)
-                    fresh += [r.content_hash for r in rows if not r.error]
-                    failed += sum(1 for r in rows if r.error)
-                    done += len(rows)
-                    if progress:
-                        progress(done, len(todo))
+        slots = asyncio.Semaphore(self.workers * 2)
+
+        async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
+            async with slots:
+                return await self._chunk(chunk)
+
+        try:
+            for future in asyncio.as_completed([bounded(c) for c in chunks]):
+                rows = await future
+                await self.store.save_fingerprints(rows)
+                fresh += [r.content_hash for r in rows if not r.error]
+                failed += sum(1 for r in rows if r.error)
+                done += len(rows)
+                if progress:
+                    progress(done, len(todo))
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)

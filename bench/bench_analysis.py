@@ -6,6 +6,9 @@
 2. Near-duplicate search over 100k and 1M stored 64-bit hashes at distances 4, 6, 8, 10:
    ours vs a numpy all-pairs (tiled popcount) baseline measured at 100k and extrapolated.
 3. Adding 1,000 new hashes to a 1M library (the incremental path).
+4. With --library N: the whole `analyze` over an inventory of N photos (bench/library_analysis.py):
+   first run, full regroup (the baseline), nothing changed, 1,000 new photos; --only-library
+   skips 1-3.
 
 Targets (issue 4): fingerprints >= 5x faster per core than naive; all pairs among 1M at
 distance <= 6 under 20 s and <= 8 under 60 s, peak RSS under 1 GB; +1,000 into 1M under 5 s.
@@ -17,6 +20,7 @@ import argparse
 import random
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +31,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.library_analysis import bench_library  # noqa: E402
 from sidecar.cli.samples import _data_dir  # noqa: E402
 from sidecar.engine.hashindex import pairs_between, pairs_within  # noqa: E402
 from sidecar.engine.imaging import fingerprint_file  # noqa: E402
@@ -180,7 +185,15 @@ def main() -> None:
     )
     parser.add_argument("--photos", type=int, default=200)
     parser.add_argument("--hashes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--library", type=int, default=0, help="photos in the whole-run case")
+    parser.add_argument("--only-library", action="store_true")
     args = parser.parse_args()
+    if args.library:
+        print(f"== the whole analysis over {args.library:,} photos")
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_library(args.library, Path(tmp))
+    if args.only_library:
+        return
     print("== fingerprints")
     bench_fingerprints(args.photos)
     print("== near-duplicate search")

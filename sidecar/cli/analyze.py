@@ -62,6 +62,8 @@ async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
         f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
         f"{report.duration_s:.1f} s"
     )
+    if report.unchanged_since is not None:
+        print(f"  nothing changed since run #{report.unchanged_since}: its results stand")
     if report.remote_pending:
         waiting = f"{report.remote_pending:,} asset(s) have no thumbnail in Immich yet"
         print(f"  {waiting} (an import in progress?): fingerprinted at a later analysis")

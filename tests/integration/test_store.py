@@ -27,6 +27,7 @@ SHIPPED = [
     "0012_person_marks",
     "0013_writeback_verified",
     "0014_person_tags",
+    "0016_analysis_inputs",
 ]
 
 
@@ -113,6 +114,9 @@ async def test_every_query_plan_uses_an_index(tmp_path: Path) -> None:
         "SELECT path FROM operation_errors WHERE op_id = 3",
         "SELECT count(*) FROM assets WHERE state = 'present'",
         "SELECT phash FROM fingerprints WHERE content_hash = 'x'",
+        "SELECT changes FROM analysis_inputs WHERE id = 1",
+        "SELECT asset_id FROM tag_assets WHERE tag_id = 'x'",
+        "SELECT asset_id FROM album_assets WHERE album_id = 'x'",
     ]
     async with open_database(tmp_path / "inventory.db") as db:
         for sql in queries:
@@ -121,6 +125,41 @@ async def test_every_query_plan_uses_an_index(tmp_path: Path) -> None:
             assert "SCAN operation_errors" not in plan, (sql, plan)
             assert "SCAN assets " not in plan + " ", (sql, plan)
             assert "SCAN fingerprints" not in plan, (sql, plan)
+            assert "SCAN tag_assets" not in plan, (sql, plan)
+            assert "SCAN album_assets" not in plan, (sql, plan)
+
+
+async def test_changes_to_what_the_analysis_reads_are_counted_and_bookkeeping_is_not(
+    tmp_path: Path,
+) -> None:
+    async with open_database(tmp_path / "inventory.db") as db:
+
+        async def changes() -> int:
+            return int(await db.scalar("SELECT changes FROM analysis_inputs WHERE id = 1"))
+
+        async def run(sql: str) -> None:
+            async with db.transaction() as conn:
+                await conn.execute(sql)
+
+        assert await changes() == 0
+        await run("INSERT INTO roots (path, created_at) VALUES ('/p', 'now')")
+        await run(
+            "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, first_seen,"
+            " first_gen, seen_gen) VALUES (1, '', 'a.jpg', 'image', 1, 1, 'now', 1, 1)"
+        )
+        assert await changes() == 2
+        await run("UPDATE files SET seen_gen = 2")  # a scan saw it again: no change
+        await run("UPDATE files SET size = 1")  # the same value written again
+        assert await changes() == 2
+        await run("UPDATE files SET size = 2")
+        await run("UPDATE files SET state = 'removed'")
+        assert await changes() == 4
+        await run("INSERT INTO albums (sync_key, id, name, signature) VALUES ('k', 'a', 'A', 's')")
+        await run("UPDATE albums SET signature = 't'")  # when its members were read: none
+        assert await changes() == 5
+        await run("DELETE FROM files")
+        await run("INSERT INTO meta (key, value, updated_at) VALUES ('x', 'y', 'now')")
+        assert await changes() == 6
 
 
 async def test_openers_started_together_on_a_new_state_folder_all_work(tmp_path: Path) -> None:

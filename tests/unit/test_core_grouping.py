@@ -197,7 +197,33 @@ def test_whole_frame_matches_carry_no_crop_explanation() -> None:
     lib = library([item("/p/a.jpg", "h1"), item("/p/b.jpg", "h2")], [], [], {})
     ((group),) = grouped(lib, [NearEdge("h1", "h2", 3, 2)]).near
     assert not any("cropped" in r for r in group.reasons)
-    assert explain_crops(group, {frozenset(("/p/x", "/p/y")): 50}) == group
+    assert explain_crops(group, {"/p/x": {"/p/y": 50}, "/p/y": {"/p/x": 50}}) == group
+
+
+def test_crop_explanations_look_only_at_each_group_s_own_members() -> None:
+    """Many groups, some matched through centre views: each group names the cuts of its own
+    cropped pairs (the same as checking every cropped pair against every group)."""
+    items, edges = [], []
+    for g in range(30):
+        for m in range(3):
+            items.append(item(f"/p/g{g}-{m}.jpg", f"h{g}-{m}"))
+        edges.append(NearEdge(f"h{g}-0", f"h{g}-1", 2, 1, zoom=25 if g % 2 else 0))
+        edges.append(NearEdge(f"h{g}-1", f"h{g}-2", 3, 1, zoom=50 if g % 3 == 0 else 0))
+        edges.append(NearEdge(f"h{g}-0", f"h{g}-2", 3, 2))
+    found = grouped(library(items, [], [], {}), edges)
+    assert len(found.near) == 30
+    assert all(len(group.members) == 3 for group in found.near)
+    for group in found.near:
+        g = int(group.members[0].split("/g")[1].split("-")[0])
+        cuts = [c for c, on in (("2.5%", g % 2), ("5%", g % 3 == 0)) if on]
+        crop = [r for r in group.reasons if "cropped" in r]
+        if cuts:
+            assert crop == [
+                "some look alike once the larger is cropped by about "
+                f"{' or '.join(cuts)} on every side"
+            ]
+        else:
+            assert crop == []
 
 
 def test_an_edge_beyond_the_threshold_groups_nothing() -> None:

@@ -30,6 +30,8 @@ GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
 PairRow = tuple[str, str, str, list[str], list[Member]]
 # members -> (decision, primary): pairs people decided about in the review
 PairDecisions = Mapping[frozenset[str], tuple[PairDecision, str | None]]
+# member -> {other member: zoom}: pairs matched through a centre view, indexed both ways
+CropIndex = Mapping[str, Mapping[str, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ def near_duplicates(
         owners_of.setdefault(content, []).append(owner)
     together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
     links = []
-    cropped: dict[frozenset[str], int] = {}
+    cropped: dict[str, dict[str, int]] = {}
     for e in edges:
         for owner in owners_of.get(e.a, ()):
             i, j = rep.get((owner, e.a)), rep.get((owner, e.b))
@@ -167,7 +169,9 @@ def near_duplicates(
             first, second = sorted((cands[i].path, cands[j].path))
             links.append((e.phash, e.dhash, e.zoom, first, second, i, j))
             if e.zoom:
-                cropped[pair] = e.zoom
+                a, b = cands[i].key, cands[j].key
+                cropped.setdefault(a, {})[b] = e.zoom
+                cropped.setdefault(b, {})[a] = e.zoom
     # closest first: dHash breaks pHash ties, then whole frames before centre views, then
     # the member paths (so equal distances always resolve the same way)
     links.sort()
@@ -181,9 +185,14 @@ def near_duplicates(
     return [explain_crops(g, cropped) for g in groups]
 
 
-def explain_crops(group: DupGroup, cropped: Mapping[frozenset[str], int]) -> DupGroup:
-    """Say so when members were matched through a centre view (one is a cropped copy)."""
-    zooms = sorted({z for pair, z in cropped.items() if pair <= set(group.members)})
+def explain_crops(group: DupGroup, cropped: CropIndex) -> DupGroup:
+    """Say so when members were matched through a centre view (one is a cropped copy).
+    `cropped`: member -> {other member: zoom} for the pairs matched that way; only the
+    group's own members are looked up (no pass over every cropped pair per group)."""
+    members = set(group.members)
+    zooms = sorted(
+        {z for m in group.members for other, z in cropped.get(m, {}).items() if other in members}
+    )
     if not zooms:
         return group
     cuts = " or ".join(f"{z / 10:g}%" for z in zooms)

@@ -26,6 +26,18 @@ class AnalysisResults(Fingerprints, GroupViews, Pairs, Protocol):
     async def results_stamp(self) -> tuple[int | None, int | None]:
         """Which analysis the stored groups and pairs come from."""
 
+    async def input_changes(self) -> int:
+        """How many changes were ever made to what the analysis reads."""
+
+    async def analysis_basis(self) -> str | None:
+        """What the stored results were made from (as the analysis recorded it)."""
+
+    async def set_analysis_basis(self, basis: str) -> None:
+        """Record what the stored results were made from."""
+
+    async def replace_semantic(self, op_id: int, groups: Sequence[GroupResult]) -> None:
+        """Swap only the semantic tier (Immich's own groups)."""
+
     async def group_counts(self) -> dict[str, int]:
         """Latest groups per tier."""
 

@@ -1,6 +1,7 @@
 """What an analysis leaves: its groups and pairs as one swap, which analysis they come from,
 counts per tier, and the decisions people made about groups. `AnalysisStore` is all the
-analysis tables together: fingerprints and edges, group views and pairs (their own modules)."""
+analysis tables together: fingerprints and edges, group views, pairs and the basis of the
+results (their own modules)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 from collections.abc import Sequence
 
 from sidecar.engine.core.models import GroupDecision, Member
+from sidecar.engine.store.basis import BasisStore
 from sidecar.engine.store.db import utcnow
 from sidecar.engine.store.fingerprints import FingerprintStore
 from sidecar.engine.store.group_views import GroupViewStore
@@ -15,7 +17,7 @@ from sidecar.engine.store.members import member_values
 from sidecar.engine.store.pairs import PairStore
 
 
-class AnalysisStore(FingerprintStore, GroupViewStore, PairStore):
+class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore):
     async def replace_results(
         self,
         op_id: int,

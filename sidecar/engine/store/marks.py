@@ -34,11 +34,7 @@ class MarkStore:
                 " signature = excluded.signature",
                 (sync_key, album_id, name, signature),
             )
-            await conn.execute("DELETE FROM album_assets WHERE album_id = ?", (album_id,))
-            await conn.executemany(
-                "INSERT OR IGNORE INTO album_assets (album_id, asset_id) VALUES (?, ?)",
-                [(album_id, a) for a in asset_ids],
-            )
+            await _set_members(conn, _ALBUMS, album_id, asset_ids)
 
     async def drop_albums(self, sync_key: str, album_ids: Collection[str]) -> None:
         """Albums this key no longer sees (deleted, or no longer shared with it); their members
@@ -61,14 +57,11 @@ class MarkStore:
             for tag_id, (name, asset_ids) in tags.items():
                 await conn.execute(
                     "INSERT INTO tags (sync_key, id, name) VALUES (?, ?, ?)"
-                    " ON CONFLICT (sync_key, id) DO UPDATE SET name = excluded.name",
+                    " ON CONFLICT (sync_key, id) DO UPDATE SET name = excluded.name"
+                    " WHERE tags.name IS NOT excluded.name",
                     (sync_key, tag_id, name),
                 )
-                await conn.execute("DELETE FROM tag_assets WHERE tag_id = ?", (tag_id,))
-                await conn.executemany(
-                    "INSERT OR IGNORE INTO tag_assets (tag_id, asset_id) VALUES (?, ?)",
-                    [(tag_id, a) for a in asset_ids],
-                )
+                await _set_members(conn, _TAGS, tag_id, asset_ids)
         return len(gone)
 
     async def _names(self, members: str, groups: str, column: str) -> dict[str, set[str]]:
@@ -106,6 +99,30 @@ class MarkStore:
 
 _ALBUMS = ("albums", "album_assets", "album_id")
 _TAGS = ("tags", "tag_assets", "tag_id")
+
+
+async def _set_members(
+    conn: aiosqlite.Connection,
+    tables: tuple[str, str, str],
+    container_id: str,
+    asset_ids: Iterable[str],
+) -> None:
+    """A container's members as just read: only those that came or went are written (the
+    analysis counts every change to them; an unchanged tag read again is none)."""
+    _, members, column = tables
+    async with conn.execute(
+        f"SELECT asset_id FROM {members} WHERE {column} = ?", (container_id,)
+    ) as cur:
+        have = {r[0] for r in await cur.fetchall()}
+    wanted = set(asset_ids)
+    await conn.executemany(
+        f"DELETE FROM {members} WHERE {column} = ? AND asset_id = ?",
+        [(container_id, a) for a in have - wanted],
+    )
+    await conn.executemany(
+        f"INSERT OR IGNORE INTO {members} ({column}, asset_id) VALUES (?, ?)",
+        [(container_id, a) for a in wanted - have],
+    )
 
 
 async def _drop(

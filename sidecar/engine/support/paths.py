@@ -4,7 +4,6 @@ read them alike."""
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 from sidecar.engine.core.drift import AssetView
@@ -21,7 +20,6 @@ def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
     """Assets with their paths mapped to this process's view of the media folders."""
     views = []
     for a in links:
-        local = settings.map_immich_path(a.original_path)
         signature = None
         if a.file_size and a.date_time_original:
             signature = (a.file_size, _instant(a.date_time_original), a.make or "", a.model or "")
@@ -29,7 +27,7 @@ def asset_views(links: list[AssetLink], settings: Settings) -> list[AssetView]:
             AssetView(
                 id=a.id,
                 owner_id=a.owner_id,
-                local_path=os.path.normpath(local) if local is not None else None,
+                local_path=settings.local_path_of(a.original_path),
                 checksum=a.checksum,
                 is_library=a.library_id is not None,
                 trashed=a.state == "trashed",

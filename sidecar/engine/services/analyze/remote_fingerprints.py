@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import posixpath
+from contextlib import aclosing
 from dataclasses import dataclass
 
-from sidecar.engine.core.drift import content_checksum_hex
+from sidecar.engine.core.drift import AssetView, content_checksum_hex
 from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory, Fingerprints
+from sidecar.engine.support.bounded import bounded_map
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
 log = logging.getLogger(__name__)
 SOURCE = "immich-thumbnail"
 CONCURRENCY = 4
+BATCH = 500  # fingerprints saved at once
 
 
 def remote_key(asset: AssetLink) -> str:
@@ -40,17 +42,15 @@ class RemoteResult:
 
 
 def remote_assets(
-    links: list[AssetLink], local_paths: set[str], settings: Settings
+    links: list[AssetLink], views: list[AssetView], local_paths: set[str]
 ) -> list[AssetLink]:
-    """Live assets that are videos, or whose file is not among the local media files (not
-    the motion parts of live photos)."""
+    """Live assets that are videos, or whose file (`views`: the same assets with their paths
+    mapped) is not among the local media files (not the motion parts of live photos)."""
     out = []
-    for a in links:
+    for a, view in zip(links, views, strict=True):
         if a.state != "present" or a.is_offline or a.visibility == "hidden":
             continue  # (hidden: a live photo's motion part, never a member)
-        mapped = settings.map_immich_path(a.original_path)
-        local = posixpath.normpath(str(mapped)) if mapped is not None else None
-        if a.type == "VIDEO" or local is None or local not in local_paths:
+        if a.type == "VIDEO" or view.local_path is None or view.local_path not in local_paths:
             out.append(a)
     return out
 
@@ -58,7 +58,8 @@ def remote_assets(
 async def fingerprint_remote(
     store: Fingerprints, settings: Settings, connect: ClientFactory, todo: list[AssetLink]
 ) -> RemoteResult:
-    result = RemoteResult(fresh=[])
+    fresh: list[str] = []
+    result = RemoteResult(fresh=fresh)
     keys = {remote_key(a): a for a in todo}
     have = await store.fingerprints_of(list(keys))
     # not yet fingerprinted, or fingerprinted before centre views were hashed
@@ -69,50 +70,55 @@ async def fingerprint_remote(
         return result
     api_keys = dict(settings.user_keys())
     hash_size = settings.analysis.hash_size
-    slots = asyncio.Semaphore(CONCURRENCY)
     rows: list[FingerprintRow] = []
 
-    async def one(asset: AssetLink) -> None:
+    async def one(asset: AssetLink) -> FingerprintRow | None:
         client = connect(api_keys.get(asset.sync_key) or next(iter(api_keys.values())))
         try:
-            async with slots:
-                data = await client.thumbnail(asset.id)
+            data = await client.thumbnail(asset.id)
             outcome = await asyncio.to_thread(fingerprint_bytes, data, hash_size, SOURCE)
         except ImmichNotFoundError:  # not generated yet (an import in progress): next time
             result.pending += 1
-            return
+            return None
         finally:
             await client.aclose()
         if isinstance(outcome, Fingerprint):
-            rows.append(
-                FingerprintRow(
-                    remote_key(asset),
-                    "immich",
-                    outcome.phash,
-                    outcome.dhash,
-                    hash_size,
-                    asset.width,
-                    asset.height,
-                    SOURCE,
-                    None,
-                    None,
-                    None,
-                    None,
-                    outcome.zoomed,
-                )
+            return FingerprintRow(
+                remote_key(asset),
+                "immich",
+                outcome.phash,
+                outcome.dhash,
+                hash_size,
+                asset.width,
+                asset.height,
+                SOURCE,
+                None,
+                None,
+                None,
+                None,
+                outcome.zoomed,
             )
-        else:
-            rows.append(_failure(remote_key(asset), hash_size, outcome.reason))
+        return _failure(remote_key(asset), hash_size, outcome.reason)
 
-    try:
-        await asyncio.gather(*(one(a) for a in missing))
+    async def save() -> None:
+        batch = rows[:]
+        rows.clear()
+        await store.save_fingerprints(batch)
+        result.done += len(batch)
+        result.failed += sum(1 for r in batch if r.error)
+        fresh.extend(r.content_hash for r in batch if not r.error)
+
+    try:  # at most CONCURRENCY thumbnails in flight; saved as they come, a batch at a time
+        async with aclosing(bounded_map(missing, CONCURRENCY, one)) as results:
+            async for row in results:
+                if row is not None:
+                    rows.append(row)
+                if len(rows) >= BATCH:
+                    await save()
     except ImmichError as exc:  # Immich went away: keep what we have, say why
         result.error = str(exc)
         log.info("analysis: thumbnails from Immich: %s", exc)
-    await store.save_fingerprints(rows)
-    result.done = len(rows)
-    result.failed = sum(1 for r in rows if r.error)
-    result.fresh = [r.content_hash for r in rows if not r.error]
+    await save()
     return result
 
 

@@ -14,10 +14,11 @@ import posixpath
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sidecar.engine.core.candidates import RemoteItem, library, to_unsigned64
+from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
     GroupRow,
@@ -37,6 +38,7 @@ from sidecar.engine.ports import (
     OperationLog,
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
+from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_digest
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
 from sidecar.engine.services.analyze.remote_fingerprints import (
@@ -73,6 +75,7 @@ class AnalysisReport:
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
+    unchanged_since: int | None = None  # nothing changed since this run: its results stand
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +92,7 @@ class AnalysisReport:
             "albums_read": self.albums_read,
             "tags_read": self.tags_read,
             "marks_error": self.marks_error,
+            "unchanged_since": self.unchanged_since,
             "pairs": self.pairs,
             "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -129,31 +133,7 @@ class AnalyzeService:
         report = AnalysisReport(op_id)
         status, message = "failed", None
         try:
-            links = await self.assets.links()
-            thumbnails = self._immich_thumbnails(links)
-            fingerprinter = Fingerprinter(
-                self.analysis,
-                cfg.workers,
-                cfg.hash_size,
-                self.settings.scan.hash_algorithm,
-                self.executor,
-                thumbnails,
-            )
-            try:
-                done, failed, fresh = await fingerprinter.run(
-                    lambda n, total: say("fingerprints", n, total)
-                )
-            finally:
-                if thumbnails is not None:
-                    await thumbnails.aclose()
-            report.fingerprinted, report.fingerprint_failures = done, failed
-            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-            remote = await self._remote(report, fresh, media, links)
-            await self._marks(report)
-            say("grouping", 0, 1)
-            await self._update_edges(fresh)
-            await self._rebuild(op_id, report, media, links, remote)
-            say("grouping", 1, 1)
+            await self._run(op_id, report, say)
             status = "ok"
         except (asyncio.CancelledError, KeyboardInterrupt):
             status, message = "interrupted", stopped("the fingerprints made so far are kept")
@@ -168,6 +148,8 @@ class AnalyzeService:
                 "added": report.fingerprinted,
                 "errors": report.fingerprint_failures,
             }
+            if status == "ok" and report.unchanged_since is not None:
+                message = f"nothing changed since run #{report.unchanged_since}"
             record = self.operations.finish(op_id, status, counts, report.duration_s, message)
             await asyncio.shield(record)  # recorded even when cancelled again meanwhile
         return report
@@ -179,6 +161,46 @@ class AnalyzeService:
             return None
         thumbnails = ImmichThumbnails(links, self.settings, self.connect)
         return thumbnails if thumbnails else None
+
+    async def _run(self, op_id: int, report: AnalysisReport, say: AnalysisProgress) -> None:
+        """Marks first; then, unless nothing the analysis reads changed since the last run,
+        fingerprints, edges and groups."""
+        cfg = self.settings.analysis
+        await self._marks(report)
+        book = BasisBook(self.analysis, self.settings, self._remote_enabled())
+        basis = await book.current()
+        prior = await book.unchanged(basis)
+        if prior is not None:
+            say("grouping", 0, 1)
+            await self._keep(op_id, report, book, basis, prior)
+            say("grouping", 1, 1)
+            return
+        links = await self.assets.links()
+        thumbnails = self._immich_thumbnails(links)
+        fingerprinter = Fingerprinter(
+            self.analysis,
+            cfg.workers,
+            cfg.hash_size,
+            self.settings.scan.hash_algorithm,
+            self.executor,
+            thumbnails,
+        )
+        try:
+            done, failed, fresh = await fingerprinter.run(
+                lambda n, total: say("fingerprints", n, total)
+            )
+        finally:
+            if thumbnails is not None:
+                await thumbnails.aclose()
+        report.fingerprinted, report.fingerprint_failures = done, failed
+        media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+        views = asset_views(links, self.settings)  # each path mapped once
+        remote = await self._remote(report, fresh, media, links, views)
+        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        say("grouping", 0, 1)
+        await self._update_edges(fresh)
+        await self._rebuild(op_id, report, media, views, remote, book, basis)
+        say("grouping", 1, 1)
 
     async def _marks(self, report: AnalysisReport) -> None:
         """Album membership and tags, a person's marks for the keeper rules, per API key:
@@ -210,12 +232,13 @@ class AnalyzeService:
         fresh: list[str],
         media: list[MediaItem],
         links: list[AssetLink],
+        views: list[AssetView],
     ) -> list[AssetLink]:
         """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
-        if not self.settings.immich.url or self.connect is None:
+        if not self._remote_enabled() or self.connect is None:
             return []
         local = {posixpath.normpath(m.path) for m in media}
-        todo = remote_assets(links, local, self.settings)
+        todo = remote_assets(links, views, local)
         if not todo:
             return []
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
@@ -226,17 +249,22 @@ class AnalyzeService:
         fresh += result.fresh or []
         return todo
 
+    def _remote_enabled(self) -> bool:
+        return bool(self.settings.immich.url) and self.connect is not None
+
     async def _rebuild(
         self,
         op_id: int,
         report: AnalysisReport,
         media: list[MediaItem],
-        links: list[AssetLink],
+        views: list[AssetView],
         remote: list[AssetLink],
+        book: BasisBook,
+        basis: Basis,
     ) -> None:
         lib = library(
             media,
-            asset_views(links, self.settings),
+            views,
             await self._remote_items(remote),
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),
@@ -256,6 +284,41 @@ class AnalyzeService:
         report.near_groups = len(found.near)
         report.semantic_groups = len(semantic)
         report.pairs = found.pair_counts()
+        complete = not (report.remote_pending or report.remote_error)
+        await book.record(basis, self._prior(report, rows_digest(semantic)), complete)
+
+    async def _keep(
+        self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
+    ) -> None:
+        """Nothing the analysis reads changed since run `prior`: its groups and pairs stand;
+        only Immich's own groups (read from Immich each time) are swapped when they moved."""
+        log.info("analysis: nothing changed since run #%d", prior.op_id)
+        report.unchanged_since = prior.op_id
+        report.media, report.pairs = prior.media, dict(prior.pairs)
+        report.exact_groups, report.near_groups = prior.exact_groups, prior.near_groups
+        report.reclaimable_bytes = prior.reclaimable_bytes
+        report.semantic_groups = prior.semantic_groups
+        semantic = await self._semantic(report)
+        digest = rows_digest(semantic)
+        if report.semantic_error is None and digest != prior.semantic:
+            await self.analysis.replace_semantic(op_id, semantic)
+            report.semantic_groups = len(semantic)
+            await book.record(
+                basis, replace(prior, semantic=digest, semantic_groups=len(semantic)), True
+            )
+
+    @staticmethod
+    def _prior(report: AnalysisReport, semantic: str) -> Prior:
+        return Prior(
+            report.op_id,
+            report.media,
+            report.exact_groups,
+            report.near_groups,
+            report.semantic_groups,
+            dict(report.pairs),
+            report.reclaimable_bytes,
+            semantic,
+        )
 
     async def _remote_items(self, remote: list[AssetLink]) -> list[RemoteItem]:
         """Immich-only assets with their paths mapped and the pHash made from the thumbnail."""

@@ -15,6 +15,7 @@ from sidecar.engine.store.migrations.analysis import (
     ASSET_INDEXES_0005,
     ZOOM_VIEWS_0004,
 )
+from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016
 from sidecar.engine.store.migrations.inventory import ASSETS_FINGERPRINTS_0002, INVENTORY_0001
 from sidecar.engine.store.migrations.marks import (
     PERSON_MARKS_0012,
@@ -52,4 +53,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_person_marks", PERSON_MARKS_0012),
     Migration("0013_writeback_verified", WRITEBACK_VERIFIED_0013),
     Migration("0014_person_tags", PERSON_TAGS_0014),
+    Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
 )

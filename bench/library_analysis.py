@@ -1,0 +1,197 @@
+"""The whole `analyze` over a library of --library N photos (local mode), each case in a fresh
+process so its peak RSS is its own (resource.getrusage of that process):
+
+- first analysis: every near pair searched, everything grouped;
+- full regroup, nothing new: what every run did before the inputs counter (the stored results
+  discarded, the edges kept) — the baseline the other cases are compared with;
+- nothing changed: the stored results stand;
+- 1,000 new photos: real small JPEGs decoded, their near pairs searched, then regrouped.
+
+Times are of `analyze()` alone (the runtime opened before); peak RSS is the whole process's.
+
+The inventory is written straight into SQLite (decoding N photos is the fingerprint bench's
+business): one file per content, 1% exact copies, 1% near copies (a pHash and a dHash bit
+flipped), capture times 10 s apart (no pairs or bursts), 100 photos per folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import multiprocessing
+import random
+import resource
+import sqlite3
+import struct
+import time
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from sidecar.engine.store.db import open_database
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _settings(state: Path) -> Settings:
+    return Settings.model_validate(
+        {"storage": {"state_dir": str(state)}, "analysis": {"immich_duplicates": False}}
+    )
+
+
+def build(state: Path, root: Path, n: int) -> None:
+    asyncio.run(_migrate(state))
+    rng = random.Random(3)
+    files, prints = [], []
+    base = 1_700_000_000
+    for i in range(n):
+        kind = i % 100
+        content = hashlib.sha1(str(i if kind != 1 else i - 1).encode()).hexdigest()
+        if kind != 1:  # 1 in 100 is an exact copy of the one before
+            phash, dhash = rng.getrandbits(64), rng.getrandbits(64)
+            if kind == 2:  # 1 in 100 looks like the one two before
+                phash, dhash = prints[-1][1] ^ (1 << rng.randrange(64)), prints[-1][2] ^ 1
+                phash, dhash = phash & ((1 << 64) - 1), dhash & ((1 << 64) - 1)
+            views = struct.pack("<4q", *(_signed(rng.getrandbits(64)) for _ in range(4)))
+            taken = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + 10 * i))
+            prints.append((content, phash, dhash, views, taken))
+        files.append((f"d{i // 100:05d}", f"IMG_{i:07d}.jpg", 2_000_000 + i, content))
+    conn = sqlite3.connect(state / "inventory.db")
+    with conn:
+        conn.execute("INSERT INTO roots (path, created_at) VALUES (?, 'now')", (str(root),))
+        conn.executemany(
+            "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
+            " hash_algo, first_seen, first_gen, seen_gen) VALUES (1, ?, ?, 'image', ?, 1, ?,"
+            " 'sha1', 'now', 1, 1)",
+            files,
+        )
+        conn.executemany(
+            "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
+            " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
+            " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
+            " 1)",
+            [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
+        )
+    conn.close()
+
+
+async def _migrate(state: Path) -> None:
+    async with open_database(state / "inventory.db"):
+        pass
+
+
+def add_new_photos(state: Path, root: Path, count: int) -> None:
+    """`count` small real JPEGs on disk, recorded by a scan (no fingerprints yet)."""
+    folder = root / "new"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(7)
+    rows = []
+    for i in range(count):
+        img = Image.new("RGB", (96, 64), tuple(rng.randrange(256) for _ in range(3)))
+        for _ in range(12):
+            x, y = rng.randrange(80), rng.randrange(48)
+            img.paste(tuple(rng.randrange(256) for _ in range(3)), (x, y, x + 16, y + 16))
+        path = folder / f"NEW_{i:05d}.jpg"
+        img.save(path, quality=85)
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        rows.append(("new", path.name, path.stat().st_size, digest))
+    conn = sqlite3.connect(state / "inventory.db")
+    with conn:
+        conn.executemany(
+            "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
+            " hash_algo, first_seen, first_gen, seen_gen) VALUES (1, ?, ?, 'image', ?, 1, ?,"
+            " 'sha1', 'now', 2, 2)",
+            rows,
+        )
+    conn.close()
+
+
+def forget_results(state: Path) -> None:
+    conn = sqlite3.connect(state / "inventory.db")
+    with conn:
+        conn.execute("DELETE FROM meta WHERE key = 'analysis.basis'")
+    conn.close()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS: VmHWM on Linux (getrusage's ru_maxrss survives the exec of a
+    spawned child, so there it would be the parent's peak), else getrusage."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _case(state: str, out: Any) -> None:
+    async def run() -> dict[str, Any]:
+        async with open_runtime(_settings(Path(state))) as rt:
+            t = time.perf_counter()
+            grouping: list[float] = []
+
+            def progress(stage: str, done: int, _total: int) -> None:
+                if stage == "grouping" and done == 0:
+                    grouping.append(time.perf_counter() - t)
+
+            report = await rt.analyze.analyze(progress)
+            secs = time.perf_counter() - t
+        return {
+            "secs": secs,
+            "before_grouping": grouping[0] if grouping else 0.0,
+            "rss_mb": peak_rss_mb(),
+            "unchanged_since": report.unchanged_since,
+            "fingerprinted": report.fingerprinted,
+            "groups": report.exact_groups + report.near_groups,
+        }
+
+    out.put(asyncio.run(run()))
+
+
+def analyse_in_child(state: Path) -> dict[str, Any]:
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_case, args=(str(state), queue))
+    proc.start()
+    result: dict[str, Any] = queue.get()
+    proc.join()
+    return result
+
+
+def bench_library(n: int, work: Path) -> None:
+    state, root = work / "state", work / "photos"
+    state.mkdir(parents=True)
+    t = time.perf_counter()
+    build(state, root, n)
+    print(f"  inventory of {n:,} photos written in {time.perf_counter() - t:.1f} s")
+
+    def show(label: str, r: dict[str, Any], base: dict[str, Any] | None = None) -> None:
+        ratio = f", {base['secs'] / r['secs']:.1f}x faster" if base else ""
+        print(
+            f"  {label:<38} {r['secs']:8.3f} s, peak RSS {r['rss_mb']:6,.0f} MB, "
+            f"{r['groups']:,} groups, fingerprinted {r['fingerprinted']:,}{ratio}"
+        )
+        if r["fingerprinted"]:
+            print(f"  {'':<38} (of which {r['before_grouping']:.2f} s decoding the new photos)")
+
+    first = analyse_in_child(state)
+    show("first analysis (all pairs searched)", first)
+    forget_results(state)
+    full = analyse_in_child(state)
+    show("full regroup, nothing new (baseline)", full)
+    same = analyse_in_child(state)
+    assert same["unchanged_since"] is not None, same
+    show("nothing changed", same, full)
+    add_new_photos(state, root, 1_000)
+    new = analyse_in_child(state)
+    assert new["unchanged_since"] is None, new
+    assert new["fingerprinted"] == 1_000, new
+    show("1,000 new photos", new, full)
+    again = analyse_in_child(state)
+    show("nothing changed, after them", again, full)

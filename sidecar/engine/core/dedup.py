@@ -100,15 +100,17 @@ def near_groups(
     threshold: int,
     decisions: Decisions | None = None,
     rules: Sequence[str] = DEFAULT_KEEPER_RULES,
+    loose: int = 0,
 ) -> list[DupGroup]:
     """Complete-linkage clusters over `edges` (index, index, distance) between candidates of
-    one owner with different content, each within `threshold`. Edges of equal distance are
+    one owner with different content, each within `threshold` (or `loose` bits more: edges a
+    second comparison confirmed, the caller keeps only those). Edges of equal distance are
     taken in the order given (callers put the closest by a finer measure first)."""
     decisions = decisions or Decisions()
     dist: dict[tuple[int, int], int] = {}
     order: dict[tuple[int, int], int] = {}
     for i, j, d in edges:
-        if d > threshold or i == j:
+        if d > threshold + loose or i == j:
             continue
         a, b = candidates[i], candidates[j]
         if a.owner != b.owner or (a.content_hash and a.content_hash == b.content_hash):
@@ -141,14 +143,19 @@ def near_groups(
             continue
         worst = max(dist[(x, y)] for n, x in enumerate(ordered) for y in ordered[n + 1 :])
         keeper, reasons = choose_keeper([candidates[i] for i in ordered], rules)
-        why = _look_alike(worst, threshold)
+        why = _look_alike(worst, threshold, loose)
         groups.append(DupGroup(Tier.NEAR, tuple(sorted(keys)), keeper, (why, *reasons), worst))
     return sorted(groups, key=lambda g: g.members)
 
 
-def _look_alike(worst: int, threshold: int) -> str:
+def _look_alike(worst: int, threshold: int, loose: int = 0) -> str:
     """How alike the members' perceptual hashes are, in words."""
     if worst == 0:
         return f"look alike: identical perceptual hashes (at most {threshold} bits may differ)"
     bits = "bit" if worst == 1 else "bits"
+    if worst > threshold:
+        return (
+            f"look alike: perceptual hashes differ in {worst} {bits} (at most {threshold} may,"
+            f" or {threshold + loose} when small thumbnails confirm it)"
+        )
     return f"look alike: perceptual hashes differ in {worst} {bits} (at most {threshold} may)"

@@ -99,6 +99,8 @@ async def fingerprint_remote(
                     None,
                     None,
                     outcome.zoomed,
+                    sided=outcome.sided,
+                    thumb=outcome.thumb,
                 )
             )
         else:

@@ -10,7 +10,7 @@ run, keyed by the members themselves rather than by group ids.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -101,11 +101,13 @@ def near_groups(
     decisions: Decisions | None = None,
     rules: Sequence[str] = DEFAULT_KEEPER_RULES,
     loose: int = 0,
+    late: Collection[tuple[int, int]] = (),
 ) -> list[DupGroup]:
     """Complete-linkage clusters over `edges` (index, index, distance) between candidates of
     one owner with different content, each within `threshold` (or `loose` bits more: edges a
-    second comparison confirmed, the caller keeps only those). Edges of equal distance are
-    taken in the order given (callers put the closest by a finer measure first)."""
+    second comparison confirmed, the caller keeps only those). The `late` edges (i < j; those
+    confirmed by the second comparison) are taken after all others; edges of equal distance
+    in the order given (callers put the closest by a finer measure first)."""
     decisions = decisions or Decisions()
     dist: dict[tuple[int, int], int] = {}
     order: dict[tuple[int, int], int] = {}
@@ -122,7 +124,9 @@ def near_groups(
         order.setdefault(key, len(order))
     cluster_of: dict[int, int] = {}
     clusters: dict[int, set[int]] = {}
-    for (i, j), _d in sorted(dist.items(), key=lambda kv: (kv[1], order[kv[0]])):
+    later = set(late)
+    ranked = sorted(dist.items(), key=lambda kv: (kv[0] in later, kv[1], order[kv[0]]))
+    for (i, j), _d in ranked:
         ci, cj = cluster_of.get(i, i), cluster_of.get(j, j)
         if ci == cj:
             continue

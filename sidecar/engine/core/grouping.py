@@ -185,6 +185,7 @@ def near_duplicates(
         decisions,
         rules.keeper_rules,
         loose=LOOSE_BITS,  # only confirmed edges are further than the threshold (see above)
+        late={(min(e[6], e[7]), max(e[6], e[7])) for e in links if e[0]},
     )
     return [
         explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold)

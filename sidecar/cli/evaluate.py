@@ -55,6 +55,16 @@ def _score(predicted: set[frozenset[str]], labelled: set[frozenset[str]]) -> dic
     }
 
 
+def _named(score: dict[str, Any], content: Mapping[str, str]) -> dict[str, Any]:
+    """A score over contents with its examples named by a path of each content."""
+    path_of: dict[str, str] = {}
+    for path, digest in sorted(content.items()):
+        path_of.setdefault(digest, path)
+    for kind in ("false_positives", "missed"):
+        score[kind] = [sorted(path_of.get(c, c) for c in pair) for pair in score[kind]]
+    return score
+
+
 def by_variant(
     predicted: set[frozenset[str]],
     labelled: set[frozenset[str]],
@@ -165,7 +175,7 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     )
     result: dict[str, Any] = {
         "exact": _score(pairs_in["exact"], {frozenset(p) for p in labels.exact}),
-        "near": _score(near_pred, near_true),
+        "near": _named(_score(near_pred, near_true), content),
         "raw+jpeg": _score(raw_pred, {frozenset(p) for p in labels.pairs}),
         "decoys_paired": sum(1 for d in labels.not_pairs if frozenset(d) in raw_pred),
         "burst_frames_reported_as_duplicates": burst_dupes,

@@ -9,6 +9,7 @@ from PIL import Image, ImageEnhance
 
 from sidecar.cli.corpus_variants import camera_size, crop_side
 from sidecar.cli.samples import _data_dir
+from sidecar.engine.imaging import SIDE_VIEWS
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.helpers.analysis import analyse, names
@@ -70,5 +71,5 @@ async def test_fingerprints_made_before_side_views_are_made_again_once(
             " WHERE error IS NULL"
         )
     assert row is not None
-    assert row[1] == row[0] * 8 * 2 * 8  # eight views, (pHash, dHash) each, 8 bytes a hash
+    assert row[1] == row[0] * len(SIDE_VIEWS) * 2 * 8  # (pHash, dHash) a view, 8 bytes each
     assert row[2] == row[0] * 32 * 32

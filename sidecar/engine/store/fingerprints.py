@@ -96,13 +96,13 @@ class FingerprintStore:
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
 
-    async def side_views(self) -> dict[str, tuple[int, ...]]:
-        """Content hash -> its one-sided views' hashes (signed 64-bit), for those that have
-        them."""
+    async def side_views(self) -> dict[str, bytes]:
+        """Content hash -> its one-sided views' hashes as stored (packed signed 64-bit,
+        (pHash, dHash) per view), for those that have them."""
         rows = await self.db.fetchall(
             "SELECT content_hash, sided FROM fingerprints WHERE sided IS NOT NULL"
         )
-        return {r[0]: unpack(r[1]) for r in rows}
+        return {r[0]: bytes(r[1]) for r in rows}
 
     async def thumbs_of(self, keys: Sequence[str]) -> dict[str, bytes]:
         """The thumbnails of the given contents that have one (primary key lookups)."""

@@ -4,8 +4,9 @@ independent look (small thumbnails, engine.core.likeness) at the looser candidat
 - Whole frames against whole frames: within the thresholds the hashes are enough; up to
   LOOSE_BITS more on each hash, the thumbnails must confirm it.
 - A centre view (ZOOMS) of one against the whole frame of the other: within the thresholds.
-- A one-sided view (SIDE_VIEWS) of one against the whole frame of the other: up to LOOSE_BITS
-  more, always confirmed by the thumbnail of the frame's window cut from that side.
+- A one-sided view (SIDE_VIEWS) of one against the whole frame of the other: pHash within the
+  threshold (a wider search over eight views would cost ten times as much), dHash up to
+  LOOSE_BITS more, always confirmed by the thumbnail of the frame's window cut from that side.
 
 Every search is a lookup in the hash index (engine.hashindex), never all pairs: all contents
 when the settings changed (or on the first run), else the new ones against everything known.
@@ -110,7 +111,7 @@ async def update_edges(store: AnalysisResults, cfg: AnalysisSettings, fresh: lis
                 [phash[i] for i in new_idx], [vp[i] for i in has], radius
             ):
                 keep(has[j], new_idx[n], dist, vd[has[j]], dhash[new_idx[n]], zoom)
-    maybe += await _side_candidates(store, keys, phash, dhash, new_idx, full, loose, dloose)
+    maybe += await _side_candidates(store, keys, phash, dhash, new_idx, full, radius, dloose)
     edges += await _confirmed(store, keys, maybe, {(e.a, e.b) for e in edges})
     await store.add_edges(edges, replace_all=full)
     if full:
@@ -124,35 +125,43 @@ async def _side_candidates(
     dhash: Sequence[int],
     new_idx: Sequence[int],
     full: bool,
-    loose: int,
+    radius: int,
     dloose: int,
 ) -> list[Candidate]:
     """One-sided views of new contents against every frame (and, on incremental runs, views
-    of every content against the new frames), within the loose distances."""
+    of every content against the new frames), within `radius` (pHash) and `dloose` (dHash).
+    All views are looked up in one index each way (one index build, not one per view)."""
+    import numpy as np
+
     from sidecar.engine.hashindex import pairs_between
 
     stored = await store.side_views()
     index = {k: i for i, k in enumerate(keys)}
-    views = {index[k]: v for k, v in stored.items() if k in index}
+    width = 2 * len(SIDE_VIEWS)
+    owners = [index[k] for k, blob in stored.items() if k in index and len(blob) == 8 * width]
+    if not owners:
+        return []
+    blobs = b"".join(stored[keys[i]] for i in owners)
+    table = np.frombuffer(blobs, dtype="<i8").view(np.uint64).reshape(len(owners), width)
+    row_of = {i: r for r, i in enumerate(owners)}
+    # every view as (content, view number), its pHash and dHash, row by row
+    view_p, view_d = table[:, 0::2].ravel(), table[:, 1::2].ravel()
+    per = len(SIDE_VIEWS)
     out: list[Candidate] = []
 
-    def consider(i: int, j: int, dist: int, view_d: int, side: str, cut: float) -> None:
-        ddist = (view_d ^ dhash[j]).bit_count()
+    def consider(i: int, v: int, j: int, dist: int) -> None:
+        ddist = (int(view_d[row_of[i] * per + v]) ^ dhash[j]).bit_count()
         if i != j and keys[i] != keys[j] and ddist <= dloose:
+            side, cut = SIDE_VIEWS[v]
             out.append(Candidate(i, j, dist, ddist, side, cut))
 
-    for v, (side, cut) in enumerate(SIDE_VIEWS):
-        has = [i for i, z in views.items() if len(z) > 2 * v + 1]
-        vp = {i: to_unsigned64(views[i][2 * v]) for i in has}
-        vd = {i: to_unsigned64(views[i][2 * v + 1]) for i in has}
-        mine = [i for i in new_idx if i in vp]
-        for n, j, dist in pairs_between([vp[i] for i in mine], phash, loose):
-            consider(mine[n], j, dist, vd[mine[n]], side, cut)
-        if not full:
-            for n, j, dist in pairs_between(
-                [phash[i] for i in new_idx], [vp[i] for i in has], loose
-            ):
-                consider(has[j], new_idx[n], dist, vd[has[j]], side, cut)
+    mine = [i for i in new_idx if i in row_of]
+    queries = [row_of[i] * per + v for i in mine for v in range(per)]
+    for q, j, dist in pairs_between(view_p[queries].tolist(), phash, radius):
+        consider(owners[queries[q] // per], queries[q] % per, j, dist)
+    if not full and new_idx:
+        for n, flat, dist in pairs_between([phash[i] for i in new_idx], view_p, radius):
+            consider(owners[flat // per], flat % per, new_idx[n], dist)
     return out
 
 

@@ -30,7 +30,7 @@ async def test_an_edit_a_messenger_copy_and_a_side_crop_group_and_a_burst_does_n
     ImageEnhance.Brightness(original).enhance(0.78).save(root / "darker.jpg", quality=85)
     small = original.resize((320, round(320 * original.height / original.width)))
     small.save(root / "chelsea-320.jpg", quality=75)
-    crop_side(original, "left", 0.08).save(root / "chelsea-left.jpg", quality=90)
+    crop_side(original, "top", 0.06).save(root / "chelsea-top.jpg", quality=90)
     # two frames of a burst (the subject moves 6% of the frame), without capture times: only
     # the images can keep them apart; and two views of one scene (a stereo pair)
     coffee = camera_size(photo("coffee.png"), 1600)
@@ -42,6 +42,15 @@ async def test_an_edit_a_messenger_copy_and_a_side_crop_group_and_a_burst_does_n
         photo(f"motorcycle_{side}.png").save(root / f"motorcycle_{side}.jpg", quality=90)
 
     result = await analyse(settings, root)
+    near = [g for g in result["duplicate_groups"] if g["tier"] == "near"]
+    assert [names(g) for g in near] == [
+        {"chelsea.jpg", "darker.jpg", "chelsea-320.jpg", "chelsea-top.jpg"}
+    ]
+    # a crop arriving later: its frame is looked up among the stored views of the others
+    crop_side(original, "left", 0.08).save(root / "chelsea-left.jpg", quality=90)
+    (root / "chelsea-top.jpg").unlink()
+    result = await analyse(settings, root)
+    assert result["summary"]["fingerprinted"] == 1
     near = [g for g in result["duplicate_groups"] if g["tier"] == "near"]
     assert [names(g) for g in near] == [
         {"chelsea.jpg", "darker.jpg", "chelsea-320.jpg", "chelsea-left.jpg"}

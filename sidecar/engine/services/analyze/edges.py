@@ -130,7 +130,7 @@ async def _side_candidates(
 ) -> list[Candidate]:
     """One-sided views of new contents against every frame (and, on incremental runs, views
     of every content against the new frames), within `radius` (pHash) and `dloose` (dHash).
-    All views are looked up in one index each way (one index build, not one per view)."""
+    The stored views are held as one uint64 array (not 24 Python ints per content)."""
     import numpy as np
 
     from sidecar.engine.hashindex import pairs_between
@@ -144,24 +144,22 @@ async def _side_candidates(
     blobs = b"".join(stored[keys[i]] for i in owners)
     table = np.frombuffer(blobs, dtype="<i8").view(np.uint64).reshape(len(owners), width)
     row_of = {i: r for r, i in enumerate(owners)}
-    # every view as (content, view number), its pHash and dHash, row by row
-    view_p, view_d = table[:, 0::2].ravel(), table[:, 1::2].ravel()
-    per = len(SIDE_VIEWS)
+    mine = [i for i in new_idx if i in row_of]
     out: list[Candidate] = []
 
-    def consider(i: int, v: int, j: int, dist: int) -> None:
-        ddist = (int(view_d[row_of[i] * per + v]) ^ dhash[j]).bit_count()
+    def consider(i: int, j: int, dist: int, view_d: int, side: str, cut: float) -> None:
+        ddist = (view_d ^ dhash[j]).bit_count()
         if i != j and keys[i] != keys[j] and ddist <= dloose:
-            side, cut = SIDE_VIEWS[v]
             out.append(Candidate(i, j, dist, ddist, side, cut))
 
-    mine = [i for i in new_idx if i in row_of]
-    queries = [row_of[i] * per + v for i in mine for v in range(per)]
-    for q, j, dist in pairs_between(view_p[queries].tolist(), phash, radius):
-        consider(owners[queries[q] // per], queries[q] % per, j, dist)
-    if not full and new_idx:
-        for n, flat, dist in pairs_between([phash[i] for i in new_idx], view_p, radius):
-            consider(owners[flat // per], flat % per, new_idx[n], dist)
+    rows = [row_of[i] for i in mine]
+    for v, (side, cut) in enumerate(SIDE_VIEWS):
+        vp, vd = table[:, 2 * v], table[:, 2 * v + 1]
+        for n, j, dist in pairs_between(vp[rows].tolist(), phash, radius):
+            consider(mine[n], j, dist, int(vd[rows[n]]), side, cut)
+        if not full and new_idx:
+            for n, r, dist in pairs_between([phash[i] for i in new_idx], vp, radius):
+                consider(owners[r], new_idx[n], dist, int(vd[r]), side, cut)
     return out
 
 

@@ -153,13 +153,24 @@ async def _side_candidates(
             out.append(Candidate(i, j, dist, ddist, side, cut))
 
     rows = [row_of[i] for i in mine]
+    if full:  # every view of every content against all frames: one view at a time
+        for v, (side, cut) in enumerate(SIDE_VIEWS):
+            vd = table[:, 2 * v + 1]
+            for n, j, dist in pairs_between(table[rows, 2 * v], phash, radius):
+                consider(mine[n], j, dist, int(vd[rows[n]]), side, cut)
+        return out
+    # the few new contents: all their views in one lookup among the frames, then every
+    # stored view looked up among the new frames (the index is built over the smaller set)
+    queries = table[rows][:, 0::2].T.ravel()  # view by view, the new contents in order
+    for q, j, dist in pairs_between(queries, phash, radius):
+        v, n = divmod(q, len(rows))
+        side, cut = SIDE_VIEWS[v]
+        consider(mine[n], j, dist, int(table[rows[n], 2 * v + 1]), side, cut)
+    fresh = [phash[i] for i in new_idx]
     for v, (side, cut) in enumerate(SIDE_VIEWS):
         vp, vd = table[:, 2 * v], table[:, 2 * v + 1]
-        for n, j, dist in pairs_between(vp[rows].tolist(), phash, radius):
-            consider(mine[n], j, dist, int(vd[rows[n]]), side, cut)
-        if not full and new_idx:
-            for n, r, dist in pairs_between([phash[i] for i in new_idx], vp, radius):
-                consider(owners[r], new_idx[n], dist, int(vd[r]), side, cut)
+        for r, n, dist in pairs_between(vp, fresh, radius) if fresh else ():
+            consider(owners[r], new_idx[n], dist, int(vd[r]), side, cut)
     return out
 
 

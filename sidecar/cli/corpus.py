@@ -27,6 +27,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image
 
+from sidecar.cli.corpus_variants import GIMP as GIMP  # kept importable from here
 from sidecar.cli.corpus_variants import Variant, camera_size, variants
 from sidecar.cli.samples import _data_dir, _exif
 

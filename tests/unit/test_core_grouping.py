@@ -268,8 +268,8 @@ def test_a_confirmed_edge_beyond_the_threshold_groups_and_says_how() -> None:
         f"{RULES.near_threshold} may, or {beyond} when small thumbnails confirm it)"
     )
     assert group.reasons[1] == (
-        f"some are within {beyond} bits only, confirmed by small thumbnails (0.991 alike; "
-        "a brightness, contrast or compression change)"
+        f"some differ by up to {beyond} bits, more than the hashes alone may: confirmed by "
+        "small thumbnails (0.991 alike)"
     )
     too_far = NearEdge("h1", "h2", beyond + 1, 0, likeness=999)
     assert grouped(lib, [too_far]).near == []
@@ -282,6 +282,17 @@ def test_a_copy_cut_from_one_side_says_which_side() -> None:
     assert group.reasons[1] == (
         "some look alike once the larger is cut by about 6.5% on the left "
         "(confirmed by small thumbnails, 0.983 alike)"
+    )
+    lib = library([item(f"/p/{n}.jpg", f"h{n}") for n in "abc"], [], [], {})
+    edges = [
+        NearEdge("ha", "hc", 1, 1, zoom=65, side="top", likeness=990),
+        NearEdge("hb", "hc", 2, 1, zoom=70, side="top", likeness=985),
+        NearEdge("ha", "hb", 0, 0),
+    ]
+    ((group),) = grouped(lib, edges).near
+    assert group.reasons[1] == (
+        "some look alike once the larger is cut by about 6.5-7% on the top "
+        "(confirmed by small thumbnails, 0.985 alike)"
     )
     assert not any("every side" in r for r in group.reasons)
 

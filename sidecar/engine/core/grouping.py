@@ -214,7 +214,10 @@ def explain_confirmed(
     why: list[str] = []
     for side in sorted({e.side for e in found if e.side}):
         edges = [e for e in found if e.side == side]
-        cuts = " or ".join(f"{z / 10:g}%" for z in sorted({e.zoom for e in edges}))
+        zooms = sorted({e.zoom for e in edges})
+        cuts = (
+            f"{zooms[0] / 10:g}%" if len(zooms) == 1 else f"{zooms[0] / 10:g}-{zooms[-1] / 10:g}%"
+        )
         alike = min(e.likeness for e in edges) / 1000
         why.append(
             f"some look alike once the larger is cut by about {cuts} on the {side}"
@@ -224,8 +227,8 @@ def explain_confirmed(
     if whole:
         alike = min(e.likeness for e in whole) / 1000
         why.append(
-            f"some are within {threshold + LOOSE_BITS} bits only, confirmed by small"
-            f" thumbnails ({alike:.3f} alike; a brightness, contrast or compression change)"
+            f"some differ by up to {threshold + LOOSE_BITS} bits, more than the hashes alone"
+            f" may: confirmed by small thumbnails ({alike:.3f} alike)"
         )
     return replace(group, reasons=(group.reasons[0], *why, *group.reasons[1:]))
 

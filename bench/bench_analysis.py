@@ -8,7 +8,9 @@
 3. Adding 1,000 new hashes to a 1M library (the incremental path).
 4. With --library N: the whole `analyze` over an inventory of N photos (bench/library_analysis.py):
    first run, full regroup (the baseline), nothing changed, 1,000 new photos; --only-library
-   skips 1-3.
+   skips 1-3 and 5.
+5. The edge search as analysis runs it: with centre views, then also with the eight one-sided
+   views at the looser distance, and what one thumbnail comparison (the confirm step) costs.
 
 Targets (issue 4): fingerprints >= 5x faster per core than naive; all pairs among 1M at
 distance <= 6 under 20 s and <= 8 under 60 s, peak RSS under 1 GB; +1,000 into 1M under 5 s.
@@ -17,6 +19,7 @@ distance <= 6 under 20 s and <= 8 under 60 s, peak RSS under 1 GB; +1,000 into 1
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import resource
 import sys
@@ -33,8 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 from bench.library_analysis import bench_library  # noqa: E402
 from sidecar.cli.samples import _data_dir  # noqa: E402
+from sidecar.engine import imaging  # noqa: E402
+from sidecar.engine.core.likeness import (  # noqa: E402
+    LOOSE_BITS,
+    THUMB_EDGE,
+    Side,
+    cropped_likeness,
+    likeness,
+)
 from sidecar.engine.hashindex import pairs_between, pairs_within  # noqa: E402
-from sidecar.engine.imaging import fingerprint_file  # noqa: E402
+from sidecar.engine.imaging import SIDE_VIEWS, fingerprint_file  # noqa: E402
 
 WORK = ROOT / "bench" / ".work" / "photos-12mp"
 SOURCES = (
@@ -88,11 +99,18 @@ def bench_fingerprints(count: int) -> None:
     t = time.perf_counter()
     for p in photos:
         fingerprint_file(str(p))
-    timings["ours: pHash + dHash, draft decoding, EXIF"] = time.perf_counter() - t
+    timings["ours: hashes, views, thumb, draft, EXIF"] = time.perf_counter() - t
+    sides = imaging.SIDE_VIEWS
+    imaging.SIDE_VIEWS = ()  # the same, as before the one-sided views (thumbnail kept)
+    t = time.perf_counter()
+    for p in photos:
+        fingerprint_file(str(p))
+    timings["  the same without the one-sided views"] = time.perf_counter() - t
+    imaging.SIDE_VIEWS = sides
     for label, secs in timings.items():
         print(f"  {label:<44} {secs:7.2f} s  {count / secs:7.1f} photos/s")
     naive = timings["naive imagehash.phash(Image.open(p))"]
-    ours = timings["ours: pHash + dHash, draft decoding, EXIF"]
+    ours = timings["ours: hashes, views, thumb, draft, EXIF"]
     print(f"  ours vs naive, one core: {naive / ours:.1f}x (target >= 5x)")
 
 
@@ -179,6 +197,54 @@ def bench_views(n: int, radius: int = 4) -> None:
     )
 
 
+def bench_sides(n: int, radius: int = 4) -> None:
+    """The edge search as `analyze` runs it now: whole frames within radius + LOOSE_BITS, two
+    centre views and the one-sided views within radius; and the thumbnail comparisons that
+    confirm the looser candidates."""
+    loose = radius + LOOSE_BITS
+    frames = random_hashes(n + 1000, seed=11)
+    centre = [random_hashes(n + 1000, seed=12 + v) for v in range(2)]
+    sides = [random_hashes(n + 1000, seed=20 + v) for v in range(len(SIDE_VIEWS))]
+    views = [*centre, *sides]  # looked up one view at a time, as `analyze` does
+    t = time.perf_counter()
+    found = len(pairs_within(frames[:n], loose))
+    for view in views:
+        found += len(pairs_between(view[:n], frames[:n], radius))
+    print(
+        f"  full rebuild, {n:,} images (frames <= {loose}, 2 centre and {len(sides)} one-sided "
+        f"views <= {radius}): {time.perf_counter() - t:.2f} s, {found:,} pairs"
+    )
+    t = time.perf_counter()
+    new = frames[n:]
+    found = len(pairs_between(new, frames[:n], loose))
+    for view in centre:
+        found += len(pairs_between(view[n:], frames[:n], radius))
+        found += len(pairs_between(new, view[:n], radius))
+    # one-sided views: the new ones in one lookup among the frames, each stored one among
+    # the new frames
+    found += len(pairs_between([h for view in sides for h in view[n:]], frames[:n], radius))
+    for view in sides:
+        found += len(pairs_between(view[:n], new, radius))
+    print(
+        f"  1,000 new images into {n:,} (frames + all views both ways): "
+        f"{time.perf_counter() - t:.2f} s (target < 5 s)"
+    )
+    rng = random.Random(3)
+    thumbs = [bytes(rng.randrange(256) for _ in range(THUMB_EDGE**2)) for _ in range(200)]
+    t = time.perf_counter()
+    for a, b in itertools.pairwise(thumbs):
+        likeness(a, b)
+    whole = (time.perf_counter() - t) / (len(thumbs) - 1)
+    t = time.perf_counter()
+    for a, b in itertools.pairwise(thumbs[:51]):
+        cropped_likeness(a, b, Side.LEFT, 0.04)
+    side = (time.perf_counter() - t) / 50
+    print(
+        f"  confirm step: {whole * 1000:.2f} ms per whole-frame candidate, "
+        f"{side * 1000:.1f} ms per one-sided candidate (pure Python)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -202,6 +268,8 @@ def main() -> None:
     bench_incremental(max(args.hashes))
     print("== with centre views (crop-tolerant matching), at the default threshold")
     bench_views(max(args.hashes))
+    print("== with one-sided views and looser candidates confirmed by thumbnails")
+    bench_sides(max(args.hashes))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of the whole run (the numpy baseline included): {peak:,.0f} MB")
 

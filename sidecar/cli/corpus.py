@@ -2,8 +2,10 @@
 
 What it holds, and what the labels say:
 - exact copies of a photo in another folder (exact duplicates);
-- resized, re-compressed, PNG-converted, slightly cropped and brightened versions of a photo
-  (near duplicates of it and of each other);
+- resized, re-compressed (quality 60), PNG-converted, centre-cropped (2-5% per side),
+  one-sided-cropped (3-10%), brightened or darkened, contrast-edited (10-25%) versions of a
+  photo and messenger-size copies (long edge 1,280 and 320 px), each labelled with its kind
+  (near duplicates of it and of each other); `seed` varies them (corpus_variants);
 - distinct-but-similar shots: a stereo pair, textures of one kind, burst frames with motion
   (never duplicates);
 - RAW+JPEG pairs written as real DNGs with pidng (pairs), and decoys: the same file name in
@@ -17,13 +19,16 @@ What it holds, and what the labels say:
 from __future__ import annotations
 
 import os
+import random
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageEnhance
+from PIL import ExifTags, Image
 
+from sidecar.cli.corpus_variants import GIMP as GIMP  # kept importable from here
+from sidecar.cli.corpus_variants import Variant, camera_size, variants
 from sidecar.cli.samples import _data_dir, _exif
 
 PHOTOS = (
@@ -40,12 +45,12 @@ PHOTOS = (
 )
 CAMERA = ("Canon", "Canon EOS 80D")
 T0 = datetime(2022, 5, 1, 9, 0, 0)
-# "slightly cropped": the fraction cut from every side, different for every photo
-CROPS = (0.02, 0.03, 0.04, 0.05, 0.035, 0.045)
 # byte-identical copies named the way file managers and downloads name copies
 COPY_NAMES = ("Copy of {}", "{} (1)", "{}_1", "{} - Copy", "copy_of_{}", "{} (copy)")
-GIMP = "GIMP 2.10.36"
-LIGHTROOM = "Adobe Photoshop Lightroom Classic 13.1 (Windows)"
+# the families of seeds >= 1 are drawn from these (seed 0: the first six photos); low-texture
+# pictures (the moon, the coins) are the hardest to tell from a recompression's noise
+FAMILY_POOL = (*PHOTOS[:6], "camera.png", "moon.png", "coins.png", "ihc.png")
+CAMERA_EDGE = 1600  # the originals' long side (a camera's photo, not a web thumbnail)
 
 
 @dataclass
@@ -57,6 +62,7 @@ class Labels:
     burst_frames: list[list[str]] = field(default_factory=list)
     # (every file of one photo's family, the members a person would keep)
     keepers: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    kinds: dict[str, Variant] = field(default_factory=dict)  # each family file's variant
 
 
 def _save(
@@ -96,14 +102,20 @@ def _rewrite_metadata(src: Path, dst: Path, taken: datetime, written: datetime) 
     dst.write_bytes(bytes(out + data[i:]))
 
 
-def build_corpus(root: Path, with_raw: bool = True) -> Labels:
-    """Write the corpus under `root` (replacing it) and return its labels."""
+def build_corpus(root: Path, with_raw: bool = True, seed: int = 0) -> Labels:
+    """Write the corpus under `root` (replacing it) and return its labels. The seed varies
+    the variants (crop sides and amounts, edit strengths, messenger qualities) and, from seed
+    1 on, which photos make the families."""
     shutil.rmtree(root, ignore_errors=True)
     labels = Labels()
     data = _data_dir()
-    for n, name in enumerate(PHOTOS[:6]):
+    rng = random.Random(seed)
+    photos = PHOTOS[:6] if seed == 0 else tuple(rng.sample(FAMILY_POOL, 6))
+    crops = [Variant.CROP_CENTRE, Variant.CROP_SIDE] * 3
+    rng.shuffle(crops)
+    for n, name in enumerate(photos):
         with Image.open(data / name) as src:
-            img = src.convert("RGB")
+            img = camera_size(src.convert("RGB"), CAMERA_EDGE)
         taken = T0 + timedelta(hours=n)
         stem = name.split(".")[0]
         base = f"originals/{stem}.jpg"
@@ -114,30 +126,15 @@ def build_corpus(root: Path, with_raw: bool = True) -> Labels:
             (root / dup).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / base, root / dup)
         labels.exact += [(base, copy), (base, named), (copy, named)]
-        w, h = img.size
-        whatsapp = f"whatsapp/IMG-{taken:%Y%m%d}-WA{n + 1:04d}.jpg"
-        variants = {
-            f"exports/{stem}-small.jpg": (
-                img.resize((w // 2, h // 2)),
-                {"quality": 85, "software": LIGHTROOM},
-            ),
-            whatsapp: (img, {"quality": 60, "exif": False}),
-            f"exports/{stem}.png": (img, {}),
-            f"exports/{stem}-crop.jpg": (
-                _crop(img, CROPS[n % len(CROPS)]),
-                {"quality": 90, "software": GIMP},
-            ),
-            # the trap: an edit saved at a higher quality, a few KB larger than the original
-            f"edits/{stem}_edit.jpg": (
-                ImageEnhance.Brightness(img).enhance(1.1),
-                {"quality": 95, "software": GIMP},
-            ),
-        }
-        for rel, (variant, kw) in variants.items():
-            _save(variant, root / rel, taken, **kw)  # type: ignore[arg-type]
+        made = variants(img, stem, taken, n, rng, crops[n])
+        for rel, variant in made.items():
+            _save(variant.image, root / rel, taken, **variant.save)
         meta = f"archive/{stem}_meta.jpg"
         _rewrite_metadata(root / base, root / meta, taken, taken + timedelta(days=700))
-        family = [base, *variants, meta]
+        labels.kinds.update({p: Variant.ORIGINAL for p in (base, copy, named)})
+        labels.kinds.update({rel: variant.kind for rel, variant in made.items()})
+        labels.kinds[meta] = Variant.METADATA
+        family = [base, *made, meta]
         labels.near += [(a, b) for i, a in enumerate(family) for b in family[i + 1 :]]
         labels.keepers.append((frozenset([*family, copy, named]), frozenset([base, copy])))
     # distinct but similar: a stereo pair, three textures
@@ -195,11 +192,6 @@ def _raw_pairs(root: Path, labels: Labels, data: Path) -> None:
         stamp = (T0 + timedelta(days=raw_day)).strftime("%Y:%m:%d %H:%M:%S")
         dng = write_dng(_quarter(data / raw_photo, raw_n), root / raw, taken=stamp)
         labels.not_pairs.append((jpg, str(dng.relative_to(root))))
-
-
-def _crop(img: Image.Image, cut: float) -> Image.Image:
-    dx, dy = round(img.width * cut), round(img.height * cut)
-    return img.crop((dx, dy, img.width - dx, img.height - dy))
 
 
 def _quarter(path: Path, which: int) -> Image.Image:

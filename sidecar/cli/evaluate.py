@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,21 @@ def register(sub: Any) -> None:
         "eval",
         help="measure duplicate and pair detection on a labelled corpus of real photos",
         description="Build a labelled corpus (exact copies, resized/re-compressed/converted/"
-        "cropped/edited versions, metadata rewrites, copies named like copies, similar but "
-        "distinct shots, a burst, RAW+JPEG pairs as real DNGs, name decoys) in DIR/corpus, "
-        "analyse it with the configured [analysis] settings into DIR/state, and print "
-        "precision and recall, and how often the suggested keeper is the one a person would "
+        "cropped (centre, one side)/edited versions, messenger-size copies, metadata "
+        "rewrites, copies named like copies, similar but distinct shots, a burst, RAW+JPEG "
+        "pairs as real DNGs, name decoys) in DIR/corpus, analyse it with the configured "
+        "[analysis] settings into DIR/state, and print precision and recall (near: per "
+        "variant kind too), and how often the suggested keeper is the one a person would "
         "keep.",
     )
     p.add_argument("--dir", type=Path, default=Path("sidecar-eval"), help="default: ./sidecar-eval")
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="vary the corpus: crop sides and amounts, edit strengths, and (from 1 on) which "
+        "photos (default: 0)",
+    )
     add_json_flag(p)
     p.set_defaults(handler=handle)
 
@@ -45,6 +53,36 @@ def _score(predicted: set[frozenset[str]], labelled: set[frozenset[str]]) -> dic
         "false_positives": sorted(sorted(p) for p in predicted - labelled)[:10],
         "missed": sorted(sorted(p) for p in labelled - predicted)[:10],
     }
+
+
+def _named(score: dict[str, Any], content: Mapping[str, str]) -> dict[str, Any]:
+    """A score over contents with its examples named by a path of each content."""
+    path_of: dict[str, str] = {}
+    for path, digest in sorted(content.items()):
+        path_of.setdefault(digest, path)
+    for kind in ("false_positives", "missed"):
+        score[kind] = [sorted(path_of.get(c, c) for c in pair) for pair in score[kind]]
+    return score
+
+
+def by_variant(
+    predicted: set[frozenset[str]],
+    labelled: set[frozenset[str]],
+    kinds: Mapping[str, str],
+    content: Mapping[str, str],
+) -> dict[str, dict[str, Any]]:
+    """Recall of the labelled near pairs (of contents) that have a member of each kind."""
+    kind_of = {content[path]: kind for path, kind in kinds.items() if content.get(path)}
+    out: dict[str, dict[str, Any]] = {}
+    for kind in dict.fromkeys(kinds.values()):
+        pairs = {p for p in labelled if any(kind_of.get(c) == kind for c in p)}
+        found = len(pairs & predicted)
+        out[kind] = {
+            "recall": round(found / len(pairs), 4) if pairs else 1.0,
+            "found": found,
+            "labelled": len(pairs),
+        }
+    return out
 
 
 def keeper_accuracy(
@@ -82,7 +120,7 @@ def keeper_accuracy(
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     corpus = args.dir / "corpus"
-    labels = build_corpus(corpus)
+    labels = build_corpus(corpus, seed=args.seed)
     state = args.dir / "state"
     shutil.rmtree(state, ignore_errors=True)
     settings = settings.model_copy(
@@ -137,18 +175,25 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     )
     result: dict[str, Any] = {
         "exact": _score(pairs_in["exact"], {frozenset(p) for p in labels.exact}),
-        "near": _score(near_pred, near_true),
+        "near": _named(_score(near_pred, near_true), content),
         "raw+jpeg": _score(raw_pred, {frozenset(p) for p in labels.pairs}),
         "decoys_paired": sum(1 for d in labels.not_pairs if frozenset(d) in raw_pred),
         "burst_frames_reported_as_duplicates": burst_dupes,
         "bursts_found": f"{bursts_found}/{len(labels.burst_frames)}",
+        "near_by_variant": by_variant(near_pred, near_true, labels.kinds, content),
+        "similar_grouped": sum(
+            1
+            for pair in pairs_in["exact"] | pairs_in["near"]
+            if all(p.startswith("similar/") for p in pair)
+        ),
         "keeper": keeper_accuracy(report["duplicate_groups"], labels.keepers, rel),
+        "seed": args.seed,
         "settings": settings.analysis.model_dump(),
     }
     if args.json:
         print_json(result)
         return 0
-    print(f"Corpus: {corpus} ({len(content)} files)")
+    print(f"Corpus: {corpus} ({len(content)} files, seed {args.seed})")
     print(f"  {'tier':<10} {'precision':>9} {'recall':>7}   target")
     for tier, (p_min, r_min) in TARGETS.items():
         s = result[tier]
@@ -159,9 +204,13 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         for kind in ("false_positives", "missed"):
             for item in s[kind][:3]:
                 print(f"      {kind.replace('_', ' ')}: {', '.join(item)}")
+    print("  near recall by variant (pairs with a member of that kind)")
+    for kind, s in result["near_by_variant"].items():
+        print(f"      {kind:<18} {s['recall']:>6.3f}  ({s['found']}/{s['labelled']})")
     print(
         f"  decoys paired: {result['decoys_paired']}; burst frames reported as duplicates: "
-        f"{burst_dupes}; bursts found: {result['bursts_found']}"
+        f"{burst_dupes}; similar shots grouped: {result['similar_grouped']}; bursts found: "
+        f"{result['bursts_found']}"
     )
     keeper = result["keeper"]
     print(

@@ -118,11 +118,15 @@ def pairs_within(hashes: Sequence[int], radius: int) -> list[tuple[int, int, int
 
 
 def pairs_between(
-    new: Sequence[int], known: Sequence[int], radius: int
+    new: Sequence[int] | npt.NDArray[np.uint64],
+    known: Sequence[int] | npt.NDArray[np.uint64],
+    radius: int,
 ) -> list[tuple[int, int, int]]:
     """(i, j, distance) for every new[i] and known[j] within `radius` (an incremental run:
-    only the new hashes are looked up, the known ones are not compared with each other)."""
-    if not new or not known:
+    only the new hashes are looked up, the known ones are not compared with each other).
+    The index is built over `known`: give the smaller set there. Either may be a uint64
+    array (for large sets)."""
+    if not len(new) or not len(known):
         return []
     fresh = np.array(new, dtype=U64)
     base = np.array(known, dtype=U64)
@@ -145,4 +149,4 @@ def pairs_between(
         dist = np.bitwise_count(fresh[rows] ^ base[cols])
         keep = dist <= radius
         found.update(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
-    return sorted((i, j, int((new[i] ^ known[j]).bit_count())) for i, j in found)
+    return sorted((i, j, (int(new[i]) ^ int(known[j])).bit_count()) for i, j in found)

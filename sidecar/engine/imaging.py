@@ -13,11 +13,12 @@ import os
 import struct
 import warnings
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
+from sidecar.engine.core.likeness import THUMB_EDGE, Side
 from sidecar.engine.core.media import RAW_EXTENSIONS
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
@@ -32,6 +33,10 @@ HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 # views are cut from that frame), so a thumbnail this large gives them the same pixels as a
 # full decode. Phones embed 320x240 (Apple) to 512x384; smaller ones are not used.
 HEIF_THUMBNAIL_EDGE = HASH_EDGE
+# Views cut from one side only, hashed too: (side, fraction) for each side, each cut. A copy
+# cropped 3-11% from one side looks like one of them within the strict pHash threshold, also
+# when it was edited besides (engine.core.likeness confirms it).
+SIDE_VIEWS = tuple((side, cut) for side in Side for cut in (0.04, 0.07, 0.10))
 
 if TYPE_CHECKING:
     import imagehash
@@ -54,6 +59,8 @@ class Fingerprint:
     software: str | None = None  # EXIF Software: an editor's name says the file was edited
     modified_at: str | None = None  # EXIF DateTime: when the file's metadata was last written
     quality: int | None = None  # estimated JPEG quality (jpeg_quality); None for other formats
+    sided: tuple[int, ...] = ()  # (pHash, dHash) of each SIDE_VIEWS view, flattened
+    thumb: bytes = b""  # THUMB_EDGE x THUMB_EDGE 8-bit grayscale of the whole frame
 
     def with_exif(self, facts: ExifFacts) -> Fingerprint:
         taken, make, model, software, modified = facts
@@ -101,11 +108,36 @@ def _pair(gray: Image.Image, hash_size: int) -> tuple[int, int]:
     return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
 
 
-def _hashes(img: Image.Image, hash_size: int) -> tuple[int, int, tuple[int, ...]]:
-    """(pHash, dHash) of the whole frame, and of each centre view in ZOOMS. The hashes see
-    32x32 pixels at most, so the frame is first box-reduced to HASH_EDGE pixels on its long
-    side, and the views are cut from that (a quarter of the cost; the hashes differ from
-    hashing the full-size frame by a bit at most)."""
+@dataclass(frozen=True, slots=True)
+class Hashes:
+    """What the pixels give: (pHash, dHash) of the whole frame, of the centre and one-sided
+    views, and the small thumbnail."""
+
+    phash: int
+    dhash: int
+    zoomed: tuple[int, ...]
+    sided: tuple[int, ...]
+    thumb: bytes
+
+
+def _side_crop(gray: Image.Image, side: Side, cut: float) -> Image.Image:
+    w, h = gray.size
+    dx, dy = round(w * cut), round(h * cut)
+    box = {
+        Side.LEFT: (dx, 0, w, h),
+        Side.RIGHT: (0, 0, w - dx, h),
+        Side.TOP: (0, dy, w, h),
+        Side.BOTTOM: (0, 0, w, h - dy),
+    }[side]
+    return gray.crop(box)
+
+
+def _hashes(img: Image.Image, hash_size: int) -> Hashes:
+    """(pHash, dHash) of the whole frame, of each centre view in ZOOMS and each one-sided view
+    in SIDE_VIEWS, and the thumbnail. The hashes see 32x32 pixels at most, so the frame is
+    first box-reduced to HASH_EDGE pixels on its long side, and the views are cut from that (a
+    quarter of the cost; the hashes differ from hashing the full-size frame by a bit at
+    most)."""
     gray = img.convert("L")
     scale = HASH_EDGE / max(gray.size)
     if scale < 1:
@@ -117,7 +149,26 @@ def _hashes(img: Image.Image, hash_size: int) -> tuple[int, int, tuple[int, ...]
     for cut in ZOOMS:
         dx, dy = round(w * cut), round(h * cut)
         zoomed += _pair(gray.crop((dx, dy, w - dx, h - dy)), hash_size)
-    return phash, dhash, tuple(zoomed)
+    sided: list[int] = []
+    for side, cut in SIDE_VIEWS:
+        sided += _pair(_side_crop(gray, side, cut), hash_size)
+    thumb = gray.resize((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BOX).tobytes()
+    return Hashes(phash, dhash, tuple(zoomed), tuple(sided), thumb)
+
+
+def _print(hashes: Hashes, width: int, height: int, source: str, **more: Any) -> Fingerprint:
+    h = hashes
+    return Fingerprint(
+        h.phash,
+        h.dhash,
+        width,
+        height,
+        source,
+        zoomed=h.zoomed,
+        sided=h.sided,
+        thumb=h.thumb,
+        **more,
+    )
 
 
 def _orientation_swaps(img: Image.Image) -> bool:
@@ -220,8 +271,7 @@ def _from_pillow(
     ImageOps.exif_transpose(img, in_place=True)  # (a copy of a full decode costs ms)
     if swapped:
         width, height = height, width
-    phash, dhash, zoomed = _hashes(img, hash_size)
-    fp = Fingerprint(phash, dhash, width, height, source, zoomed=zoomed, quality=quality)
+    fp = _print(_hashes(img, hash_size), width, height, source, quality=quality)
     return fp.with_exif(facts)
 
 
@@ -285,11 +335,9 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
             return replace(fp, width=width, height=height, source="raw-preview", quality=None)
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
-            phash, dhash, zoomed = _hashes(bitmap, hash_size)
-            return Fingerprint(phash, dhash, width, height, "raw-preview", zoomed=zoomed)
+            return _print(_hashes(bitmap, hash_size), width, height, "raw-preview")
         rgb = raw.postprocess(half_size=True, use_camera_wb=True, no_auto_bright=False)
-    phash, dhash, zoomed = _hashes(Image.fromarray(rgb), hash_size)
-    return Fingerprint(phash, dhash, width, height, "raw-half", zoomed=zoomed)
+    return _print(_hashes(Image.fromarray(rgb), hash_size), width, height, "raw-half")
 
 
 def fingerprint_file(

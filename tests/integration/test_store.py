@@ -27,6 +27,7 @@ SHIPPED = [
     "0012_person_marks",
     "0013_writeback_verified",
     "0014_person_tags",
+    "0015_side_views",
     "0016_analysis_inputs",
 ]
 

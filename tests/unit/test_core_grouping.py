@@ -282,3 +282,54 @@ def test_paths_are_normalised_as_posixpath_does() -> None:
 def test_a_file_path_written_another_way_still_finds_its_asset() -> None:
     lib = library([item("/p//sub/../a.jpg", "h1")], [view("A", "/p/a.jpg")], [], {})
     assert [c.key for c in lib.candidates] == ["A"]
+
+
+def test_a_confirmed_edge_beyond_the_threshold_groups_and_says_how() -> None:
+    lib = library([item("/p/a.jpg", "h1"), item("/p/b.jpg", "h2")], [], [], {})
+    beyond = RULES.near_threshold + 2
+    ((group),) = grouped(lib, [NearEdge("h1", "h2", beyond, 7, likeness=991)]).near
+    assert group.distance == beyond
+    assert group.reasons[0] == (
+        f"look alike: perceptual hashes differ in {beyond} bits (at most "
+        f"{RULES.near_threshold} may, or {beyond} when small thumbnails confirm it)"
+    )
+    assert group.reasons[1] == (
+        f"some differ by up to {beyond} bits, more than the hashes alone may: confirmed by "
+        "small thumbnails (0.991 alike)"
+    )
+    too_far = NearEdge("h1", "h2", beyond + 1, 0, likeness=999)
+    assert grouped(lib, [too_far]).near == []
+
+
+def test_a_copy_cut_from_one_side_says_which_side() -> None:
+    lib = library([item("/p/a.jpg", "h1"), item("/p/a-left.jpg", "h2")], [], [], {})
+    edge = NearEdge("h1", "h2", 4, 3, zoom=65, side="left", likeness=983)
+    ((group),) = grouped(lib, [edge]).near
+    assert group.reasons[1] == (
+        "some look alike once the larger is cut by about 6.5% on the left "
+        "(confirmed by small thumbnails, 0.983 alike)"
+    )
+    lib = library([item(f"/p/{n}.jpg", f"h{n}") for n in "abc"], [], [], {})
+    edges = [
+        NearEdge("ha", "hc", 1, 1, zoom=65, side="top", likeness=990),
+        NearEdge("hb", "hc", 2, 1, zoom=70, side="top", likeness=985),
+        NearEdge("ha", "hb", 0, 0),
+    ]
+    ((group),) = grouped(lib, edges).near
+    assert group.reasons[1] == (
+        "some look alike once the larger is cut by about 6.5-7% on the top "
+        "(confirmed by small thumbnails, 0.985 alike)"
+    )
+    assert not any("every side" in r for r in group.reasons)
+
+
+def test_matches_of_the_hashes_alone_are_taken_before_confirmed_ones() -> None:
+    """No chaining: c matches a only through a confirmed edge and b not at all, so a and b
+    (the hashes alone) stay together and c stays out."""
+    lib = library([item(f"/p/{n}.jpg", f"h{n}") for n in "abc"], [], [], {})
+    edges = [
+        NearEdge("ha", "hc", 0, 0, likeness=999),
+        NearEdge("ha", "hb", 3, 3),
+    ]
+    ((group),) = grouped(lib, edges).near
+    assert group.members == ("/p/a.jpg", "/p/b.jpg")

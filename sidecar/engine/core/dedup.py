@@ -10,7 +10,7 @@ run, keyed by the members themselves rather than by group ids.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -100,15 +100,19 @@ def near_groups(
     threshold: int,
     decisions: Decisions | None = None,
     rules: Sequence[str] = DEFAULT_KEEPER_RULES,
+    loose: int = 0,
+    late: Collection[tuple[int, int]] = (),
 ) -> list[DupGroup]:
     """Complete-linkage clusters over `edges` (index, index, distance) between candidates of
-    one owner with different content, each within `threshold`. Edges of equal distance are
-    taken in the order given (callers put the closest by a finer measure first)."""
+    one owner with different content, each within `threshold` (or `loose` bits more: edges a
+    second comparison confirmed, the caller keeps only those). The `late` edges (i < j; those
+    confirmed by the second comparison) are taken after all others; edges of equal distance
+    in the order given (callers put the closest by a finer measure first)."""
     decisions = decisions or Decisions()
     dist: dict[tuple[int, int], int] = {}
     order: dict[tuple[int, int], int] = {}
     for i, j, d in edges:
-        if d > threshold or i == j:
+        if d > threshold + loose or i == j:
             continue
         a, b = candidates[i], candidates[j]
         if a.owner != b.owner or (a.content_hash and a.content_hash == b.content_hash):
@@ -120,7 +124,9 @@ def near_groups(
         order.setdefault(key, len(order))
     cluster_of: dict[int, int] = {}
     clusters: dict[int, set[int]] = {}
-    for (i, j), _d in sorted(dist.items(), key=lambda kv: (kv[1], order[kv[0]])):
+    later = set(late)
+    ranked = sorted(dist.items(), key=lambda kv: (kv[0] in later, kv[1], order[kv[0]]))
+    for (i, j), _d in ranked:
         ci, cj = cluster_of.get(i, i), cluster_of.get(j, j)
         if ci == cj:
             continue
@@ -141,14 +147,19 @@ def near_groups(
             continue
         worst = max(dist[(x, y)] for n, x in enumerate(ordered) for y in ordered[n + 1 :])
         keeper, reasons = choose_keeper([candidates[i] for i in ordered], rules)
-        why = _look_alike(worst, threshold)
+        why = _look_alike(worst, threshold, loose)
         groups.append(DupGroup(Tier.NEAR, tuple(sorted(keys)), keeper, (why, *reasons), worst))
     return sorted(groups, key=lambda g: g.members)
 
 
-def _look_alike(worst: int, threshold: int) -> str:
+def _look_alike(worst: int, threshold: int, loose: int = 0) -> str:
     """How alike the members' perceptual hashes are, in words."""
     if worst == 0:
         return f"look alike: identical perceptual hashes (at most {threshold} bits may differ)"
     bits = "bit" if worst == 1 else "bits"
+    if worst > threshold:
+        return (
+            f"look alike: perceptual hashes differ in {worst} {bits} (at most {threshold} may,"
+            f" or {threshold + loose} when small thumbnails confirm it)"
+        )
     return f"look alike: perceptual hashes differ in {worst} {bits} (at most {threshold} may)"

@@ -21,6 +21,7 @@ from sidecar.engine.core.dedup import (
     exact_groups,
     near_groups,
 )
+from sidecar.engine.core.likeness import LOOSE_BITS
 from sidecar.engine.core.models import GroupDecision, Member, NearEdge, PairDecision
 from sidecar.engine.core.pairing import Pair, PairingRules, PairKind, find_pairs
 
@@ -158,7 +159,10 @@ def near_duplicates(
     together = {frozenset((a, b)) for p in pairs for a in p.members for b in p.members}
     links = []
     cropped: dict[str, dict[str, int]] = {}
+    confirmed: dict[str, dict[str, NearEdge]] = {}
     for e in edges:
+        if e.phash > rules.near_threshold and not e.likeness:
+            continue  # beyond the threshold, and no thumbnail comparison confirmed it
         for owner in owners_of.get(e.a, ()):
             i, j = rep.get((owner, e.a)), rep.get((owner, e.b))
             if i is None or j is None:
@@ -167,22 +171,31 @@ def near_duplicates(
             if pair in together:
                 continue
             first, second = sorted((cands[i].path, cands[j].path))
-            links.append((e.phash, e.dhash, e.zoom, first, second, i, j))
-            if e.zoom:
-                a, b = cands[i].key, cands[j].key
+            links.append((e.likeness > 0, e.phash, e.dhash, e.zoom, first, second, i, j))
+            a, b = cands[i].key, cands[j].key
+            if e.likeness:
+                confirmed.setdefault(a, {})[b] = e
+                confirmed.setdefault(b, {})[a] = e
+            elif e.zoom:
                 cropped.setdefault(a, {})[b] = e.zoom
                 cropped.setdefault(b, {})[a] = e.zoom
-    # closest first: dHash breaks pHash ties, then whole frames before centre views, then
-    # the member paths (so equal distances always resolve the same way)
+    # what the hashes alone matched before what the thumbnails confirmed, then closest
+    # first: dHash breaks pHash ties, then whole frames before views, then the member paths
+    # (so equal distances always resolve the same way)
     links.sort()
     groups = near_groups(
         cands,
-        [(e[5], e[6], e[0]) for e in links],
+        [(e[6], e[7], e[1]) for e in links],
         rules.near_threshold,
         decisions,
         rules.keeper_rules,
+        loose=LOOSE_BITS,  # only confirmed edges are further than the threshold (see above)
+        late={(min(e[6], e[7]), max(e[6], e[7])) for e in links if e[0]},
     )
-    return [explain_crops(g, cropped) for g in groups]
+    return [
+        explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold)
+        for g in groups
+    ]
 
 
 def explain_crops(group: DupGroup, cropped: CropIndex) -> DupGroup:
@@ -198,6 +211,44 @@ def explain_crops(group: DupGroup, cropped: CropIndex) -> DupGroup:
     cuts = " or ".join(f"{z / 10:g}%" for z in zooms)
     why = f"some look alike once the larger is cropped by about {cuts} on every side"
     return replace(group, reasons=(group.reasons[0], why, *group.reasons[1:]))
+
+
+def explain_confirmed(
+    group: DupGroup, confirmed: Mapping[str, Mapping[str, NearEdge]], threshold: int
+) -> DupGroup:
+    """Say which members only the second look (small thumbnails) matched, and how: whole
+    frames a little further apart than the threshold, or a copy cut from one side.
+    `confirmed`: member -> {other member: edge}; only the group's own members are looked up."""
+    members = set(group.members)
+    pairs = {
+        (min(m, other), max(m, other)): e
+        for m in group.members
+        for other, e in confirmed.get(m, {}).items()
+        if other in members
+    }
+    found = list(pairs.values())
+    if not found:
+        return group
+    why: list[str] = []
+    for side in sorted({e.side for e in found if e.side}):
+        edges = [e for e in found if e.side == side]
+        zooms = sorted({e.zoom for e in edges})
+        cuts = (
+            f"{zooms[0] / 10:g}%" if len(zooms) == 1 else f"{zooms[0] / 10:g}-{zooms[-1] / 10:g}%"
+        )
+        alike = min(e.likeness for e in edges) / 1000
+        why.append(
+            f"some look alike once the larger is cut by about {cuts} on the {side}"
+            f" (confirmed by small thumbnails, {alike:.3f} alike)"
+        )
+    whole = [e for e in found if not e.side]
+    if whole:
+        alike = min(e.likeness for e in whole) / 1000
+        why.append(
+            f"some differ by up to {threshold + LOOSE_BITS} bits, more than the hashes alone"
+            f" may: confirmed by small thumbnails ({alike:.3f} alike)"
+        )
+    return replace(group, reasons=(group.reasons[0], *why, *group.reasons[1:]))
 
 
 def semantic_row(members: list[Member], keeper: str, owner: str, keeper_name: str) -> GroupRow:

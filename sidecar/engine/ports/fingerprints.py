@@ -24,6 +24,12 @@ class Fingerprints(Protocol):
     async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
         """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
 
+    async def side_views(self) -> dict[str, bytes]:
+        """Content hash -> its one-sided views' hashes, packed as stored."""
+
+    async def thumbs_of(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The small thumbnails of the given contents that have one."""
+
     async def fingerprints_of(
         self, keys: Sequence[str]
     ) -> dict[str, tuple[int | None, int | None, str | None, bool]]:

@@ -17,8 +17,9 @@ class FingerprintStore:
 
     async def unfingerprinted(self) -> list[tuple[str, str, str]]:
         """(content hash, one path, kind) of present images and RAW files whose content has no
-        fingerprint yet, or one made before centre views were hashed or EXIF Software was read
-        (indexes: files_by_hash, fingerprints primary key)."""
+        fingerprint yet, or one made before centre and one-sided views were hashed (and the
+        thumbnail kept) or EXIF Software was read (indexes: files_by_hash, fingerprints
+        primary key)."""
         rows = await self.db.fetchall(
             "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
             " JOIN roots r ON r.id = f.root_id"
@@ -26,7 +27,7 @@ class FingerprintStore:
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
             " AND f.content_hash IS NOT NULL"
             " AND (p.content_hash IS NULL OR (p.error IS NULL"
-            " AND (p.zoomed IS NULL OR p.exif_read IS NULL)))"
+            " AND (p.zoomed IS NULL OR p.exif_read IS NULL OR p.thumb IS NULL)))"
             " GROUP BY f.content_hash"
         )
         return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
@@ -37,8 +38,8 @@ class FingerprintStore:
             await conn.executemany(
                 "INSERT OR REPLACE INTO fingerprints (content_hash, hash_algo, phash, dhash,"
                 " hash_size, width, height, source, taken_at, make, model, error, computed_at,"
-                " zoomed, software, modified_at, exif_read, jpeg_quality)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " zoomed, software, modified_at, exif_read, jpeg_quality, sided, thumb)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         r.content_hash,
@@ -59,6 +60,8 @@ class FingerprintStore:
                         r.modified_at,
                         1 if r.exif_read else None,
                         r.quality,
+                        pack(r.sided),
+                        r.thumb or None,
                     )
                     for r in rows
                 ],
@@ -93,6 +96,28 @@ class FingerprintStore:
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
 
+    async def side_views(self) -> dict[str, bytes]:
+        """Content hash -> its one-sided views' hashes as stored (packed signed 64-bit,
+        (pHash, dHash) per view), for those that have them."""
+        rows = await self.db.fetchall(
+            "SELECT content_hash, sided FROM fingerprints WHERE sided IS NOT NULL"
+        )
+        return {r[0]: bytes(r[1]) for r in rows}
+
+    async def thumbs_of(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The thumbnails of the given contents that have one (primary key lookups)."""
+        out: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in await self.db.fetchall(
+                f"SELECT content_hash, thumb FROM fingerprints WHERE content_hash IN ({marks})"
+                " AND thumb IS NOT NULL",
+                chunk,
+            ):
+                out[r[0]] = bytes(r[1])
+        return out
+
     async def fingerprints_of(
         self, keys: Sequence[str]
     ) -> dict[str, tuple[int | None, int | None, str | None, bool]]:
@@ -112,9 +137,9 @@ class FingerprintStore:
 
     async def edges(self) -> list[NearEdge]:
         rows = await self.db.fetchall(
-            "SELECT a, b, phash_distance, dhash_distance, zoom FROM near_edges"
+            "SELECT a, b, phash_distance, dhash_distance, zoom, side, likeness FROM near_edges"
         )
-        return [NearEdge(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        return [NearEdge(r[0], r[1], r[2], r[3], r[4], r[5] or "", r[6] or 0) for r in rows]
 
     async def add_edges(self, edges: Sequence[NearEdge], *, replace_all: bool = False) -> None:
         """Store edges; of two edges between the same contents the closer one is kept."""
@@ -122,19 +147,25 @@ class FingerprintStore:
         for e in edges:
             key = (min(e.a, e.b), max(e.a, e.b))
             old = best.get(key)
-            if old is None or (e.phash, e.dhash, e.zoom) < (old.phash, old.dhash, old.zoom):
+            if old is None or _rank(e) < _rank(old):
                 best[key] = e
         async with self.db.transaction() as conn:
             if replace_all:
                 await conn.execute("DELETE FROM near_edges")
             await conn.executemany(
-                "INSERT INTO near_edges (a, b, phash_distance, dhash_distance, zoom)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET"
+                "INSERT INTO near_edges (a, b, phash_distance, dhash_distance, zoom, side,"
+                " likeness) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (a, b) DO UPDATE SET"
                 " phash_distance = excluded.phash_distance,"
-                " dhash_distance = excluded.dhash_distance, zoom = excluded.zoom"
-                " WHERE (excluded.phash_distance, excluded.dhash_distance, excluded.zoom)"
-                " < (near_edges.phash_distance, near_edges.dhash_distance, near_edges.zoom)",
-                [(a, b, e.phash, e.dhash, e.zoom) for (a, b), e in best.items()],
+                " dhash_distance = excluded.dhash_distance, zoom = excluded.zoom,"
+                " side = excluded.side, likeness = excluded.likeness"
+                " WHERE (excluded.likeness IS NOT NULL, excluded.phash_distance,"
+                " excluded.dhash_distance, excluded.zoom)"
+                " < (near_edges.likeness IS NOT NULL, near_edges.phash_distance,"
+                " near_edges.dhash_distance, near_edges.zoom)",
+                [
+                    (a, b, e.phash, e.dhash, e.zoom, e.side or None, e.likeness or None)
+                    for (a, b), e in best.items()
+                ],
             )
 
     async def edge_plan(self) -> str | None:
@@ -143,6 +174,12 @@ class FingerprintStore:
 
     async def set_edge_plan(self, plan: str) -> None:
         await set_meta(self.db, "analysis.edges", plan)
+
+
+def _rank(e: NearEdge) -> tuple[bool, int, int, int]:
+    """Of two edges between the same contents the one kept: the hashes alone before a
+    confirmed match, then the closer."""
+    return (e.likeness > 0, e.phash, e.dhash, e.zoom)
 
 
 def pack(values: Sequence[int]) -> bytes | None:

@@ -25,18 +25,24 @@ class FingerprintRow:
     modified_at: str | None = None  # EXIF DateTime
     exif_read: bool = False  # Software and DateTime were looked for (a file; not a thumbnail)
     quality: int | None = None  # estimated JPEG quality (null: not a JPEG, or not estimated)
+    sided: tuple[int, ...] = ()  # (pHash, dHash) per one-sided view, signed 64-bit
+    thumb: bytes = b""  # small grayscale thumbnail (engine.core.likeness)
 
 
 @dataclass(frozen=True, slots=True)
 class NearEdge:
     """Two contents that look alike: the distances, and how the match was found (`zoom`:
-    0 = whole frames, else the per-mille cut from every side of a view of `a` or `b`)."""
+    0 = whole frames, else the per-mille cut from every side of a view of `a` or `b`, or from
+    `side` only when one is named). `likeness` is the per-mille thumbnail correlation that
+    confirmed a match the hashes alone were not close enough for (0: not needed)."""
 
     a: str
     b: str
     phash: int
     dhash: int
     zoom: int = 0
+    side: str = ""
+    likeness: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,4 +228,6 @@ class Fingerprinter:
             outcome.modified_at,
             True,
             outcome.quality,
+            outcome.sided,
+            outcome.thumb,
         )

@@ -97,6 +97,8 @@ async def fingerprint_remote(
                 None,
                 None,
                 outcome.zoomed,
+                sided=outcome.sided,
+                thumb=outcome.thumb,
             )
         return _failure(remote_key(asset), hash_size, outcome.reason)
 

@@ -8,7 +8,6 @@ group is decided in core (`engine.core.candidates`, `engine.core.grouping`).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import posixpath
 import time
@@ -17,7 +16,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sidecar.engine.core.candidates import RemoteItem, library, to_unsigned64
+from sidecar.engine.core.candidates import RemoteItem, library
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
@@ -26,10 +25,9 @@ from sidecar.engine.core.grouping import (
     find_groups,
     semantic_row,
 )
-from sidecar.engine.core.models import AssetLink, MediaItem, Member, NearEdge
+from sidecar.engine.core.models import AssetLink, MediaItem, Member
 from sidecar.engine.core.pairing import PairingRules
 from sidecar.engine.core.stopping import stopped
-from sidecar.engine.imaging import ZOOMS
 from sidecar.engine.ports import (
     AnalysisResults,
     AssetInventory,
@@ -39,6 +37,7 @@ from sidecar.engine.ports import (
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
 from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_digest
+from sidecar.engine.services.analyze.edges import update_edges
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
 from sidecar.engine.services.analyze.remote_fingerprints import (
@@ -198,7 +197,7 @@ class AnalyzeService:
         remote = await self._remote(report, fresh, media, links, views)
         basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
         say("grouping", 0, 1)
-        await self._update_edges(fresh)
+        await update_edges(self.analysis, cfg, fresh)
         await self._rebuild(op_id, report, media, views, remote, book, basis)
         say("grouping", 1, 1)
 
@@ -343,68 +342,6 @@ class AnalyzeService:
                 format_preference=tuple(cfg.format_preference),
             ),
         )
-
-    async def _update_edges(self, fresh: list[str]) -> None:
-        """Near-duplicate candidates between contents: all pairs when the thresholds changed
-        (or on the first run), else only the new contents against everything known.
-
-        Whole frames are compared with whole frames, and each centre view (ZOOMS) of one
-        image with the whole frame of the other, so a slightly cropped copy is found; both
-        need pHash and dHash within their thresholds."""
-        from sidecar.engine.hashindex import pairs_between, pairs_within  # numpy, when needed
-
-        cfg = self.settings.analysis
-        plan = json.dumps(
-            {
-                "phash": cfg.near_threshold,
-                "dhash": cfg.near_dhash_threshold,
-                "size": cfg.hash_size,
-                "zooms": list(ZOOMS),
-            }
-        )
-        known = await self.analysis.hashed_contents()
-        full = await self.analysis.edge_plan() != plan
-        keys = [k for k, _, _, _ in known]
-        phash = [to_unsigned64(p) for _, p, _, _ in known]
-        dhash = [to_unsigned64(d) for _, _, d, _ in known]
-        new_set = set(fresh)
-        new_idx = (
-            list(range(len(known))) if full else [i for i, k in enumerate(keys) if k in new_set]
-        )
-        radius = cfg.near_threshold
-        edges: list[NearEdge] = []
-
-        def keep(i: int, j: int, dist: int, di: int, dj: int, zoom: int) -> None:
-            ddist = (di ^ dj).bit_count()
-            if i != j and ddist <= cfg.near_dhash_threshold and keys[i] != keys[j]:
-                edges.append(NearEdge(keys[i], keys[j], dist, ddist, zoom))
-
-        # whole frame against whole frame
-        if full:
-            for i, j, dist in pairs_within(phash, radius):
-                keep(i, j, dist, dhash[i], dhash[j], 0)
-        else:
-            for n, j, dist in pairs_between([phash[i] for i in new_idx], phash, radius):
-                keep(new_idx[n], j, dist, dhash[new_idx[n]], dhash[j], 0)
-        # a centre view of one against the whole frame of the other (views of new contents
-        # against every frame; on incremental runs also views of every content against the
-        # new frames)
-        for v, cut in enumerate(ZOOMS):
-            zoom = round(cut * 1000)
-            has = [i for i, (_, _, _, z) in enumerate(known) if len(z) > 2 * v + 1]
-            vp = {i: to_unsigned64(known[i][3][2 * v]) for i in has}
-            vd = {i: to_unsigned64(known[i][3][2 * v + 1]) for i in has}
-            mine = [i for i in new_idx if i in vp]
-            for n, j, dist in pairs_between([vp[i] for i in mine], phash, radius):
-                keep(mine[n], j, dist, vd[mine[n]], dhash[j], zoom)
-            if not full:
-                for n, j, dist in pairs_between(
-                    [phash[i] for i in new_idx], [vp[i] for i in has], radius
-                ):
-                    keep(has[j], new_idx[n], dist, vd[has[j]], dhash[new_idx[n]], zoom)
-        await self.analysis.add_edges(edges, replace_all=full)
-        if full:
-            await self.analysis.set_edge_plan(plan)
 
     async def _semantic(self, report: AnalysisReport) -> list[GroupRow]:
         """Immich's own duplicate groups (CLIP-based), as a review-only third tier."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sidecar.engine.store.migrations.analysis import (
     ANALYSIS_0003,
     ASSET_INDEXES_0005,
+    SIDE_VIEWS_0015,
     ZOOM_VIEWS_0004,
 )
 from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016
@@ -53,5 +54,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0012_person_marks", PERSON_MARKS_0012),
     Migration("0013_writeback_verified", WRITEBACK_VERIFIED_0013),
     Migration("0014_person_tags", PERSON_TAGS_0014),
+    Migration("0015_side_views", SIDE_VIEWS_0015),
     Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
 )

@@ -85,3 +85,16 @@ DROP INDEX IF EXISTS assets_by_owner;
 DROP INDEX IF EXISTS assets_by_checksum;
 DROP INDEX IF EXISTS assets_by_path;
 """
+
+SIDE_VIEWS_0015 = """
+-- Hashes of views cut from one side of each image (a copy cropped from one side matches one),
+-- packed like `zoomed`, and a small grayscale thumbnail that confirms looser matches; NULL for
+-- fingerprints made before these columns existed (those are made again once, on the next
+-- analysis).
+ALTER TABLE fingerprints ADD COLUMN sided BLOB;
+ALTER TABLE fingerprints ADD COLUMN thumb BLOB;
+-- The side a one-sided view was cut from (NULL: whole frames or a centre view), and the
+-- per-mille thumbnail correlation that confirmed the edge (NULL: the hashes were enough).
+ALTER TABLE near_edges ADD COLUMN side TEXT;
+ALTER TABLE near_edges ADD COLUMN likeness INTEGER;
+"""

@@ -95,7 +95,15 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             assert "1 asset restored from Immich's trash" in question
             assert "Undo #1?   y yes    n no" in on_screen(app)
             await press(pilot, "y")
-            assert text_of(app, "#plan").startswith("Run #1 undone: 4 reverted (l plans afresh)")
+            undone = text_of(app, "#plan")
+            assert undone.startswith("Run #1 undone: 4 reverted (l plans afresh)")
+            for line in (
+                "1 stack removed",
+                "8 assets taken out of album 'Duplicates to review'",
+                "album 'Duplicates to review' deleted",
+                "1 asset restored from Immich's trash",
+            ):
+                assert line in undone.splitlines(), undone
             assert [str(c) for c in runs.get_row_at(0)][1] == "undone"
             await press(pilot, "tab")  # to the plan, to scroll it
             assert app.screen.query_one("#plan-box", VerticalScroll).has_focus

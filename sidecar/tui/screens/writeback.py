@@ -251,8 +251,10 @@ class Writeback(SidecarScreen):
             if report.failed:
                 counts.append(f"{report.failed} failed")
             done = f"Run #{report.run_id} undone: {', '.join(counts)}"
+            undone = await self.writeback.undone(report.run_id)
             notes = [f"  {m}" for m in messages]
-            self.show(lines_of([Content.styled(done, "bold") + " (l plans afresh)", *notes]))
+            said = Content.styled(done, "bold") + " (l plans afresh)"
+            self.show(lines_of([said, *undone, *notes]))
             self.app.notify(done, severity="error" if report.failed else "information")
             self.post_message(ResultsChanged(fresh=self))
             self.load_runs()

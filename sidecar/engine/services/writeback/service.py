@@ -37,6 +37,7 @@ from sidecar.engine.services.writeback.run_wording import (
     rejected,
     rejection_ids,
     undo_lines,
+    undone_lines,
 )
 from sidecar.engine.services.writeback.undo import undo_run
 from sidecar.engine.services.writeback.wording import (
@@ -214,6 +215,10 @@ class WritebackService:
                 f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
             )
         return undo_lines(run, await self.journal.actions(run_id))
+
+    async def undone(self, run_id: int) -> list[str]:
+        """What an undo of a run reverted, per kind."""
+        return undone_lines(await self.journal.actions(run_id))
 
     async def nothing_to_undo(self, run_id: int) -> str:
         """Why undoing a run would change nothing in Immich ("" when it would)."""

@@ -108,6 +108,7 @@ class GroupView(SidecarScreen):
         tight = self.size.height < len(self.group.members) + TIGHT
         self.show_previews(not tight if self.previews is None else self.previews)
         self.fill_table()
+        self.members.refresh(layout=True)  # its scrollbars as the new rows need (none at 80)
 
     def show_previews(self, shown: bool) -> None:
         self.query_one(SideBySide).display = shown

@@ -38,8 +38,8 @@ class GroupView(SidecarScreen):
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("c", "compare", "Compare"),
-        Binding("v", "previews", "Previews"),
-        Binding("escape", "back", "Back", show=False),  # as everywhere; 80 columns are full
+        Binding("v", "previews", "Previews", show=False),  # (in the help) 80 columns are full
+        Binding("escape", "back", "Back"),
     ]
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without

@@ -199,3 +199,28 @@ async def test_a_plan_that_could_not_read_immich_does_not_say_nothing_to_write(
             assert "⚠ Could not be planned" in plan.splitlines()
     finally:
         immich_v2.start(immich_v2.port)
+
+
+async def test_with_immich_down_the_pending_plan_does_not_wait_for_the_read_window(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """The arrival plan is 'as things stand': it reads Immich briefly (a few seconds), not for
+    the whole read window (`[immich] read_retry_s`, 60 s by default) a sync rides out a
+    restart with."""
+    key, _ = library(immich_v2, photos)
+    short = settings_for(immich_v2, key, photos, state_dir)
+    settings = short.model_copy(  # the default read window (the tests' is short)
+        update={"immich": short.immich.model_copy(update={"read_retry_s": 60.0})}
+    )
+    await prepare(settings)
+    immich_v2.stop()
+    try:
+        async with open_runtime(settings) as rt, running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("w")
+            await until(pilot, lambda: not text_of(app, "#plan").startswith("Reading"), "a plan")
+            plan = text_of(app, "#plan")
+            assert plan.startswith("Pending"), plan
+            assert "Immich is not answering" in plan, plan
+    finally:
+        immich_v2.start(immich_v2.port)

@@ -126,9 +126,12 @@ class Writeback(SidecarScreen):
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
             self.stale = False
-            planned = await self.writeback.plan(refresh=False, trash_decided=True)
+            planned = await self.writeback.plan(refresh=False, trash_decided=True, glance=True)
             self.planned = planned
-            text = await self.describe(planned, "Pending (l syncs, analyses and plans afresh)")
+            title = "Pending (l syncs, analyses and plans afresh)"
+            if planned.unavailable:
+                title = "Pending: Immich is not answering; l tries again, waiting longer"
+            text = await self.describe(planned, title)
             self.show(text + keys_hint(planned))
 
     async def describe(self, planned: WritePlan, title: str = "") -> Content:

@@ -224,3 +224,30 @@ async def test_with_immich_down_the_pending_plan_does_not_wait_for_the_read_wind
             assert "Immich is not answering" in plan, plan
     finally:
         immich_v2.start(immich_v2.port)
+
+
+async def test_a_sync_waiting_for_immich_says_so(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """`S` with Immich down: the sync retries for the read window; a note says it waits."""
+    key, _ = library(immich_v2, photos)
+    short = settings_for(immich_v2, key, photos, state_dir)
+    settings = short.model_copy(  # the default read window (the tests' is short)
+        update={"immich": short.immich.model_copy(update={"read_retry_s": 60.0})}
+    )
+    await prepare(settings)
+    immich_v2.stop()
+    try:
+        async with open_runtime(settings) as rt, running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("S")
+
+            def notes() -> list[str]:
+                return [str(n.message) for n in app._notifications]
+
+            await until(pilot, lambda: any("waiting for Immich" in n for n in notes()), "a note")
+            note = next(n for n in notes() if "waiting for Immich" in n)
+            assert note.startswith("Sync: waiting for Immich (not answering; retrying, "), note
+            app.screen.workers.cancel_group(app.screen, "job")  # not the minute's wait
+    finally:
+        immich_v2.start(immich_v2.port)

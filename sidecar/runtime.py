@@ -52,6 +52,7 @@ class Runtime:
 
 
 CHECK_READ_WINDOW_S = 10.0  # `check` is asked for an answer now, not after a restart
+GLANCE_READ_WINDOW_S = 5.0  # a plan shown as things stand (the TUI's write-back on arrival)
 
 
 def client_factory(settings: Settings, read_window_s: float | None = None) -> ClientFactory:
@@ -105,7 +106,12 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         scan = ScanService(files, operations, settings, state / "scan.lock")
         journal = JournalStore(db)
         planner = Planner(journal, analysis, assets, sync, analyze, drift, settings)
-        writeback = WritebackService(planner, client_factory(settings), state / "writeback.lock")
+        writeback = WritebackService(
+            planner,
+            client_factory(settings),
+            state / "writeback.lock",
+            glance=client_factory(settings, GLANCE_READ_WINDOW_S),
+        )
         review = ReviewService(
             status,
             analysis,

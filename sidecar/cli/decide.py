@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 from sidecar.engine.core.models import GroupDecision, TrashDecision
@@ -56,6 +57,16 @@ def _member(text: str) -> str:
 
 def _absolute(path: str) -> str:
     return os.path.normpath(os.path.abspath(path))
+
+
+def _local_under(path: str, settings: Settings) -> str:
+    """`--under` as this process sees it: a path under a library's local folder as given, a
+    path as Immich names it (as `plan` shows it) mapped through the libraries."""
+    local = _absolute(path)
+    if any(Path(local).is_relative_to(lib.local_path) for lib in settings.libraries):
+        return local
+    mapped = settings.map_immich_path(path.rstrip("/") or "/")
+    return _absolute(str(mapped)) if mapped is not None else local
 
 
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
@@ -112,11 +123,20 @@ async def _keepers(args: argparse.Namespace, settings: Settings) -> int:
                 raise SettingsError(f"{e} (see 'immich-sidecar plan --trash-decided')") from e
         print(f"Recorded: keep {len(ids)} asset(s) of keepers batch {args.batch}.")
         return 0
-    under = _absolute(args.under) if args.under else None
+    under = _local_under(args.under, settings) if args.under else None
     async with open_runtime(settings) as rt:
         result = await rt.keepers.accept_keepers(args.tier, under)
     if args.json:
         print(json.dumps(result.as_json()))
+        return 0
+    if under is not None and not result.groups and not result.skipped:
+        roots = ", ".join(
+            f"{lib.local_path} (Immich: {lib.immich_path})"
+            if lib.immich_path
+            else str(lib.local_path)
+            for lib in settings.libraries
+        )
+        print(f"No group has a member under {args.under}; library roots: {roots or 'none'}")
         return 0
     print(f"Groups accepted: {result.groups}")
     print(f"Queued for Immich's trash: {len(result.queued)} asset(s), {result.bytes} bytes")

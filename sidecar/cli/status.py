@@ -11,24 +11,25 @@ from sidecar.engine.services.drift import drift_counts
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
-# what an operation's counts are, per kind, in words (the columns are shared by every kind)
+# what an operation's counts are, per kind, in words (the columns are shared by every kind);
+# `{s}` is "s" unless the count is one
 COUNTED = {
     "sync": (
-        ("scanned", "assets read"),
+        ("scanned", "asset{s} read"),
         ("added", "new"),
         ("changed", "updated"),
         ("removed", "removed"),
-        ("errors", "users failed"),
+        ("errors", "user{s} failed"),
     ),
     "scan": (
-        ("scanned", "files"),
+        ("scanned", "file{s}"),
         ("added", "new"),
         ("changed", "changed"),
         ("moved", "moved"),
         ("removed", "removed"),
         ("errors", "unreadable"),
     ),
-    "analyze": (("scanned", "photos"), ("added", "fingerprinted"), ("errors", "undecodable")),
+    "analyze": (("scanned", "photo{s}"), ("added", "fingerprinted"), ("errors", "undecodable")),
 }
 
 
@@ -36,10 +37,11 @@ def done(op: Operation) -> str:
     """ "22 files, 22 new, 1 unreadable": what an operation counted, the first count always,
     the others when not zero."""
     words = COUNTED.get(op.kind, COUNTED["scan"])
+    counted = [(op.counts.get(key, 0), word) for key, word in words]
     parts = [
-        f"{op.counts.get(key, 0):,} {word}"
-        for n, (key, word) in enumerate(words)
-        if n == 0 or op.counts.get(key, 0)
+        f"{count:,} {word.format(s='' if count == 1 else 's')}"
+        for n, (count, word) in enumerate(counted)
+        if n == 0 or count
     ]
     return ", ".join(parts)
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sidecar.immich_client import waiting
 from sidecar.immich_client.errors import (
     ImmichAuthError,
     ImmichError,
@@ -180,7 +181,24 @@ class Transport:
     ) -> httpx.Response:
         """Send a request; retry idempotent ones on connection failures, 429 and 502-504.
         Reads (GET and HEAD unless told otherwise; a search passes `read=True`) are retried
-        for the policy's read window, other idempotent requests for its attempts."""
+        for the policy's read window, other idempotent requests for its attempts. While it
+        waits to try again, `waiting.waiting_s` says so."""
+        token = object()
+        try:
+            return await self._request(token, method, path, json, params, idempotent, read)
+        finally:
+            waiting.end(token)
+
+    async def _request(
+        self,
+        token: object,
+        method: str,
+        path: str,
+        json: Any,
+        params: dict[str, Any] | None,
+        idempotent: bool | None,
+        read: bool | None,
+    ) -> httpx.Response:
         import httpx
 
         if read is None:
@@ -226,6 +244,7 @@ class Transport:
                     "and that [immich] url is right"
                 )
             self.stats.retries += 1
+            waiting.begin(token, started)
             if not self._waiting_said:  # once per client: the user sees why it is quiet
                 self._waiting_said = True
                 window = self.retry.read_window_s if read else self.retry.budget_s

@@ -1,6 +1,6 @@
 """What the groups list asks before it accepts the suggested keepers of a whole view, and
 what it says after: external-library warnings first, then the groups, the assets queued for
-Immich's trash and their bytes, then the groups refused, counted by reason."""
+Immich's trash and their bytes, then the groups skipped, counted by reason."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def accept_question(preview: KeepersPreview, view: str) -> tuple[list[str], str]
         f"  {plural(preview.queued, 'asset')} to Immich's trash queue, {human(preview.bytes)}",
     ]
     for reason, n in sorted(preview.skipped.items(), key=lambda r: -r[1]):
-        lines.append(f"  refused: {plural(n, 'group')}: {reason}")
+        lines.append(f"  skipped: {plural(n, 'group')}: {reason}")
     lines.append(
         "Nothing is written to Immich here: T on the write-back screen (apply with the trash "
         "queue) does it. U takes the whole batch back; u in a group takes back that group."
@@ -50,7 +50,7 @@ def accept_question(preview: KeepersPreview, view: str) -> tuple[list[str], str]
 def accepted(result: BulkResult) -> str:
     """The notification after a bulk accept (plain text)."""
     if result.batch is None:
-        return "Nothing accepted: no undecided group of this view could be (see the refusals)."
+        return "Nothing accepted: no undecided group of this view could be (see the skipped ones)."
     return (
         f"Keepers batch {result.batch}: {plural(result.groups, 'group')} accepted, "
         f"{plural(len(result.queued), 'asset')} queued for Immich's trash "
@@ -58,9 +58,10 @@ def accepted(result: BulkResult) -> str:
     )
 
 
-def undo_question(batch: int) -> str:
+def undo_question(batch: int, groups: int, assets: int) -> str:
     return (
-        f"Take back keepers batch {batch}?\n"
+        f"Take back keepers batch {batch} ({plural(groups, 'group')}, "
+        f"{plural(assets, 'asset')} in the trash queue)?\n"
         "  Its assets still in the trash queue leave it, and their groups are undecided "
         "again. Assets already moved to Immich's trash stay there (undo that run on the "
         "write-back screen)."

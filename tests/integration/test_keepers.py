@@ -14,6 +14,7 @@ import pytest
 from sidecar.engine.core.models import Member
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
+from tests.helpers import LIB
 from tests.helpers.writeback import cli_config, library, prepare, settings_for
 
 DECIDED = "a person already decided"
@@ -82,6 +83,28 @@ def test_decide_keepers_from_the_command_line(
     assert back.code == 0, back.err
     assert "keepers batch 1" in back.out
     assert cli("decide", "keep", "--batch", "1", env=env).code == 2  # nothing left of it
+
+
+def test_decide_keepers_under_an_immich_path_or_a_path_of_no_group(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path, cli: Any, tmp_path: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    env = cli_config(tmp_path, immich_v2.url, key, state_dir, photos)
+    assert cli("scan", env=env).code == 0
+    assert cli("plan", env=env).code == 0  # sync and analysis
+    as_immich = cli("decide", "keepers", "--under", f"{LIB}/Exports", "--json", env=env)
+    assert as_immich.code == 0, as_immich.err
+    data = json.loads(as_immich.out)
+    assert (data["groups"], data["queued_for_trash"]) == (2, 2)  # near 4 and near 5
+    again = cli("decide", "keepers", "--under", str(photos / "Exports"), "--json", env=env)
+    reasons = [d["reason"] for d in json.loads(again.out)["skipped"]]
+    assert reasons == [DECIDED, DECIDED]  # the local path names the same groups, now decided
+    nowhere = cli("decide", "keepers", "--under", f"{LIB}/Extra/set06", env=env)
+    assert nowhere.code == 0, nowhere.err
+    line = next(x for x in nowhere.out.splitlines() if x.startswith("No group"))
+    assert f"{LIB}/Extra/set06" in line
+    assert f"{photos} (Immich: {LIB})" in line
+    assert "Groups accepted" not in nowhere.out
 
 
 async def test_a_group_whose_keeper_another_group_queues_is_skipped(

@@ -47,6 +47,7 @@ async def test_new_database_is_wal_and_records_migrations(tmp_path: Path) -> Non
         names = [r[0] for r in await db.fetchall("SELECT name FROM schema_migrations")]
         assert names == [m.name for m in MIGRATIONS]
     assert not (tmp_path / "state" / "backups").exists()  # nothing to back up on a new db
+    assert not (tmp_path / "state" / "inventory.db.migrating").exists()  # its lock is gone
 
 
 async def test_pending_migration_on_existing_db_takes_a_backup_first(tmp_path: Path) -> None:
@@ -173,6 +174,7 @@ async def test_openers_started_together_on_a_new_state_folder_all_work(tmp_path:
 
     counts = await asyncio.gather(*(open_and_count() for _ in range(4)))
     assert counts == [len(MIGRATIONS)] * 4
+    assert not db_path.with_name("inventory.db.migrating").exists()
 
 
 def test_a_state_folder_it_cannot_write_is_named_with_the_fix(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.helpers.groups import many_groups
-from tests.helpers.tui import running, settle
+from tests.helpers.tui import analysed, on_screen, press, running, settle
 
 
 def fits(app: Any) -> str:
@@ -43,3 +45,25 @@ async def test_every_screen_fits_the_terminal(settings: Settings, size: tuple[in
                 if keys == ["question_mark"]:
                     await pilot.press("escape")
                     await settle(pilot)
+
+
+async def test_the_pairs_paths_are_cut_in_the_folder_never_in_the_file_name(
+    sample_library: Path, tmp_path: Path, settings: Settings
+) -> None:
+    """A path longer than the screen is cut in its folder's middle, as the group view does
+    (it was wrapped inside the file name: `…/chelsea_edited.` then `jpg`)."""
+    deep = tmp_path / ("a-folder-with-a-rather-long-name/" * 3) / "photos"
+    shutil.copytree(sample_library, deep)
+    async with analysed(settings, deep) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "p")
+        for row in range(3):
+            pair = app.screen.loaded[row]
+            await press(pilot, *(["down"] if row else []))
+            lines = on_screen(app).splitlines()
+            for member in pair.members:
+                name = Path(member.path).name
+                shown = [x.rstrip() for x in lines if x.rstrip().endswith(f"/{name}")]
+                assert shown, (name, lines)
+                assert shown[0].lstrip("▸ ").startswith("/"), shown  # one line, from its start
+                assert "…" in shown[0]  # cut in the folder

@@ -11,7 +11,11 @@ from textual.widgets._footer import FooterKey
 
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.helpers.tui import running, settle
+from sidecar.tui.app import GroupView
+from sidecar.tui.widgets.keys import keys_shown
+from tests.fake_immich import FakeImmich
+from tests.helpers.tui import on_screen, press, running, settle
+from tests.helpers.writeback import library, prepare, settings_for
 
 
 def footer_keys(app: Any) -> dict[str, FooterKey]:
@@ -41,3 +45,22 @@ async def test_the_lists_keys_are_dimmed_while_the_path_field_takes_the_text(
         assert after == before
         assert not any(k.has_class("-disabled") for k in after.values())
         assert app.screen.text == "Summer"
+
+
+async def test_a_groups_footer_at_80_columns_shows_every_key_whole_and_the_way_back(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    key, _ = library(immich_v2, photos)
+    settings = settings_for(immich_v2, key, photos, state_dir)
+    await prepare(settings)
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g", "enter")
+        assert isinstance(app.screen, GroupView)
+        footer = on_screen(app).splitlines()[-1]
+        shown = keys_shown(app.screen)
+        assert {k[0] for k, _ in shown} >= {"a", "k", "s", "escape"}  # Immich: all offered
+        for (key_name, label, _, _), _ in shown:
+            shown_key = "esc" if key_name == "escape" else key_name
+            assert f"{shown_key} {label}" in footer, (label, footer)
+        assert footer.rstrip().endswith("esc Back"), footer

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.geometry import Region
 from textual.widgets import Static
 
+from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Compare, GroupView
 from tests.helpers.pictures import edits, nine_copies
@@ -144,3 +146,26 @@ async def test_a_new_terminal_size_draws_the_previews_again(
         await press(pilot, "g")  # another screen's key: from the compare, to that screen
         assert type(app.screen).__name__ == "Groups"
         assert len(app.screen_stack) == 2
+
+
+async def test_back_at_80x24_after_120x40_the_group_is_laid_out_as_at_first(
+    analysed_photos: Path, settings: Settings
+) -> None:
+    async with open_runtime(settings) as rt, running(rt) as pilot:
+        app = pilot.app
+        await press(pilot, "g", "enter")
+        view = app.screen
+        assert isinstance(view, GroupView)
+        parts = ("#group-title", "#members", "#previews", "#detail", "#reasons-box")
+
+        def layout() -> list[Region]:
+            return [view.query_one(p).region for p in parts]
+
+        first, screen = layout(), on_screen(app)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert layout() != first
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert layout() == first
+        assert on_screen(app) == screen  # no scrollbar left under the members

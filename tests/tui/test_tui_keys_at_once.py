@@ -158,7 +158,7 @@ async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view
     analysed_photos: Path, settings: Settings
 ) -> None:
     """`/ Exports enter A` at once: A is about the filtered view (its groups counted), not
-    the view shown before. Local mode: every group is refused, and counted."""
+    the view shown before. Local mode: every group is skipped, and counted."""
     async with open_runtime(settings) as rt:
         async with running(rt) as pilot:
             app = pilot.app
@@ -172,7 +172,7 @@ async def test_accept_all_sent_with_a_new_path_filter_is_about_the_filtered_view
             assert 0 < shown < every
             (note,) = app._notifications
             assert 'path "Exports"' in note.message
-            assert f"{shown} refused" in note.message, note.message
+            assert f"{shown} skipped" in note.message, note.message
         assert await rt.analysis.decisions() == []
 
 
@@ -199,7 +199,7 @@ async def test_keys_sent_with_g_after_a_path_filters_enter_are_the_lists(
         shown = len(groups.loaded)
         (note,) = app._notifications
         assert 'path "Summer"' in note.message
-        assert f"{shown} refused" in note.message, note.message
+        assert f"{shown} skipped" in note.message, note.message
         assert groups.text == "Summer"
 
 

@@ -78,7 +78,7 @@ async def test_filters_position_and_bulk_accept_of_a_view(
             assert warned[1].startswith(f"⚠ 1 asset in {LIB}/")
             assert "1 undecided group (exact · all)" in question
             assert "1 asset to Immich's trash queue" in question
-            assert "refused: 1 group: a person already decided" in question
+            assert "skipped: 1 group: a person already decided" in question
             await press(pilot, "n")  # nothing recorded
             assert set(await journal.trash_decided()) == {backup}
 
@@ -93,7 +93,8 @@ async def test_filters_position_and_bulk_accept_of_a_view(
 
             await pilot.press("U")  # the whole batch back
             await until(pilot, lambda: isinstance(app.screen, Confirm), "the confirmation")
-            assert "keepers batch 1" in str(app.screen.query_one("#question", Static).render())
+            asked = str(app.screen.query_one("#question", Static).render())
+            assert "keepers batch 1 (1 group, 1 asset in the trash queue)?" in asked
             await press(pilot, "y")
             assert set(await journal.trash_decided()) == {backup}
             await press(pilot, "U")  # nothing left to take back: said, nothing asked

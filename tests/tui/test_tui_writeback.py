@@ -95,7 +95,15 @@ async def test_plan_by_kind_apply_shows_what_was_done_undo_says_what_it_will_do(
             assert "1 asset restored from Immich's trash" in question
             assert "Undo #1?   y yes    n no" in on_screen(app)
             await press(pilot, "y")
-            assert text_of(app, "#plan").startswith("Run #1 undone: 4 reverted (l plans afresh)")
+            undone = text_of(app, "#plan")
+            assert undone.startswith("Run #1 undone: 4 reverted (l plans afresh)")
+            for line in (
+                "1 stack removed",
+                "8 assets taken out of album 'Duplicates to review'",
+                "album 'Duplicates to review' deleted",
+                "1 asset restored from Immich's trash",
+            ):
+                assert line in undone.splitlines(), undone
             assert [str(c) for c in runs.get_row_at(0)][1] == "undone"
             await press(pilot, "tab")  # to the plan, to scroll it
             assert app.screen.query_one("#plan-box", VerticalScroll).has_focus
@@ -189,5 +197,57 @@ async def test_a_plan_that_could_not_read_immich_does_not_say_nothing_to_write(
             assert plan.startswith("No plan: Immich could not be read — what failed is below")
             assert "nothing to write" not in plan
             assert "⚠ Could not be planned" in plan.splitlines()
+    finally:
+        immich_v2.start(immich_v2.port)
+
+
+async def test_with_immich_down_the_pending_plan_does_not_wait_for_the_read_window(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """The arrival plan is 'as things stand': it reads Immich briefly (a few seconds), not for
+    the whole read window (`[immich] read_retry_s`, 60 s by default) a sync rides out a
+    restart with."""
+    key, _ = library(immich_v2, photos)
+    short = settings_for(immich_v2, key, photos, state_dir)
+    settings = short.model_copy(  # the default read window (the tests' is short)
+        update={"immich": short.immich.model_copy(update={"read_retry_s": 60.0})}
+    )
+    await prepare(settings)
+    immich_v2.stop()
+    try:
+        async with open_runtime(settings) as rt, running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("w")
+            await until(pilot, lambda: not text_of(app, "#plan").startswith("Reading"), "a plan")
+            plan = text_of(app, "#plan")
+            assert plan.startswith("Pending"), plan
+            assert "Immich is not answering" in plan, plan
+    finally:
+        immich_v2.start(immich_v2.port)
+
+
+async def test_a_sync_waiting_for_immich_says_so(
+    immich_v2: FakeImmich, photos: Path, state_dir: Path
+) -> None:
+    """`S` with Immich down: the sync retries for the read window; a note says it waits."""
+    key, _ = library(immich_v2, photos)
+    short = settings_for(immich_v2, key, photos, state_dir)
+    settings = short.model_copy(  # the default read window (the tests' is short)
+        update={"immich": short.immich.model_copy(update={"read_retry_s": 60.0})}
+    )
+    await prepare(settings)
+    immich_v2.stop()
+    try:
+        async with open_runtime(settings) as rt, running(rt) as pilot:
+            app = pilot.app
+            await pilot.press("S")
+
+            def notes() -> list[str]:
+                return [str(n.message) for n in app._notifications]
+
+            await until(pilot, lambda: any("waiting for Immich" in n for n in notes()), "a note")
+            note = next(n for n in notes() if "waiting for Immich" in n)
+            assert note.startswith("Sync: waiting for Immich (not answering; retrying, "), note
+            app.screen.workers.cancel_group(app.screen, "job")  # not the minute's wait
     finally:
         immich_v2.start(immich_v2.port)

@@ -121,13 +121,21 @@ class KeepersService:
         ]
         return max(numbers, default=None)
 
-    async def undo_keepers(self, batch: int) -> list[str]:
-        """Take a batch back: its assets still in the trash queue leave it. Returns them."""
-        ids = [
+    async def batch_size(self, batch: int) -> tuple[int, int]:
+        """How many groups and assets of a batch are still in the trash queue."""
+        ids = await self._queued(batch)
+        return len(await self.analysis.groups_with_assets(ids)) if ids else 0, len(ids)
+
+    async def _queued(self, batch: int) -> list[str]:
+        return [
             a
             for a, note, status in await self.journal.trash_noted(f"{BATCH_NOTE}{batch}")
             if note == f"{BATCH_NOTE}{batch}" and status == "pending"
         ]
+
+    async def undo_keepers(self, batch: int) -> list[str]:
+        """Take a batch back: its assets still in the trash queue leave it. Returns them."""
+        ids = await self._queued(batch)
         if not ids:
             raise ValueError(f"no asset of keepers batch {batch} is in the trash queue")
         await self.journal.revoke_trash(ids)

@@ -172,17 +172,27 @@ async def _migrate(db: Database, migrations: list[Migration], existed: bool) -> 
         return
     # Another process may be migrating the same file (two commands started together on a
     # new state folder): one at a time, each looking again once it holds the lock.
-    lock = await asyncio.to_thread(_lock_migrations, db.path)
+    lock_path = db.path.with_name(f"{db.path.name}.migrating")
+    lock = await asyncio.to_thread(_lock_migrations, lock_path)
     try:
         await _apply(db, migrations, existed)
     finally:
+        lock_path.unlink(missing_ok=True)  # removed while held: a waiter then locks afresh
         os.close(lock)  # releases the lock
 
 
 def _lock_migrations(path: Path) -> int:
-    fd = os.open(path.with_name(f"{path.name}.migrating"), os.O_RDWR | os.O_CREAT, 0o644)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
+    """Hold the lock file `path`; one removed (or replaced) while waiting is taken afresh, so
+    every holder holds the one file at `path`."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
 
 
 async def _pending(db: Database, migrations: list[Migration]) -> list[Migration]:

@@ -23,6 +23,7 @@ from sidecar.tui.screens.base import SidecarScreen, TuiServices
 from sidecar.tui.widgets.keys import Keys
 
 REFRESH_S = 10
+WAITING_NOTE_S = 10  # while a job waits for Immich, a note says so this often
 JOBS = ("sync", "scan", "analyze")
 NAMES = {"sync": "sync", "scan": "scan", "analyze": "analysis"}  # what a message calls each
 
@@ -83,6 +84,7 @@ class Dashboard(SidecarScreen):
         self.running = asyncio.Lock()  # one job at a time, in the order asked
         self.asked: list[str] = []  # the jobs running or waiting, in order
         self.epoch = 0  # a failed job drops those asked before it was shown
+        self.waited_said: float | None = None  # the wait the last note named (s)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,6 +98,22 @@ class Dashboard(SidecarScreen):
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._tick)  # the daemon may be changing things
+        self.set_interval(1, self.say_waiting)
+
+    def say_waiting(self) -> None:
+        """While the job running waits for Immich (it retries while Immich does not answer),
+        a note says so every few seconds: otherwise nothing shows for up to a minute."""
+        job = self.running_job()
+        waited = self.review.immich_waiting_s() if job else None
+        if job is None or waited is None or waited < 1:
+            self.waited_said = None
+            return
+        if self.waited_said is None or waited - self.waited_said >= WAITING_NOTE_S:
+            self.waited_said = waited
+            self.app.notify(
+                f"{job.capitalize()}: waiting for Immich (not answering; retrying, {waited:.0f} s)",
+                timeout=WAITING_NOTE_S,
+            )
 
     def _tick(self) -> None:
         if self.is_current:

@@ -38,8 +38,8 @@ class GroupView(SidecarScreen):
         Binding("x", "skip", "Skip"),
         Binding("u", "undo", "Undo"),
         Binding("c", "compare", "Compare"),
-        Binding("v", "previews", "Previews"),
-        Binding("escape", "back", "Back", show=False),  # as everywhere; 80 columns are full
+        Binding("v", "previews", "Previews", show=False),  # (in the help) 80 columns are full
+        Binding("escape", "back", "Back"),
     ]
     FAILURES: ClassVar[dict[str, OnFailure]] = {
         "show_state": OnFailure(Show.NOTHING),  # the title just goes without
@@ -108,6 +108,7 @@ class GroupView(SidecarScreen):
         tight = self.size.height < len(self.group.members) + TIGHT
         self.show_previews(not tight if self.previews is None else self.previews)
         self.fill_table()
+        self.members.refresh(layout=True)  # its scrollbars as the new rows need (none at 80)
 
     def show_previews(self, shown: bool) -> None:
         self.query_one(SideBySide).display = shown

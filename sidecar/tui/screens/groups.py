@@ -364,7 +364,7 @@ class Groups(PagedList[StoredGroup]):
         ids = await self.review.group_ids(query)
         preview = await self.keepers.preview_keepers(query.tier, None, ids)
         if not preview.groups:
-            why = "; ".join(f"{n:,} refused: {r}" for r, n in preview.skipped.items())
+            why = "; ".join(f"{n:,} skipped: {r}" for r, n in preview.skipped.items())
             self.app.notify(f"No group to accept in this view ({view}){': ' + why if why else ''}")
             return
         warnings, question = accept_question(preview, view)
@@ -388,7 +388,8 @@ class Groups(PagedList[StoredGroup]):
         if batch is None:
             self.app.notify("No keepers batch to take back (A makes one).")
             return
-        if not await self.app.push_screen_wait(Confirm(undo_question(batch))):
+        groups, assets = await self.keepers.batch_size(batch)
+        if not await self.app.push_screen_wait(Confirm(undo_question(batch, groups, assets))):
             self.app.notify("Nothing taken back.")
             return
         async with self.recording:

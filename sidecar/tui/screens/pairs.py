@@ -23,7 +23,10 @@ from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.paged import PagedList
 from sidecar.tui.text import clip, name_of, shorten
 from sidecar.tui.widgets.keys import Keys
+from sidecar.tui.widgets.member_table import whole_name
 from sidecar.tui.widgets.side_by_side import SideBySide
+
+PATH_MARGIN = 4  # "▸ " before a path, the box's scrollbar after it
 
 
 class Pairs(PagedList[StoredPair]):
@@ -60,6 +63,9 @@ class Pairs(PagedList[StoredPair]):
     def on_screen_resume(self) -> None:
         self.check_fresh()
 
+    def on_resize(self) -> None:
+        self.show_pair(self.table.cursor_row)  # the paths cut to the new width
+
     async def open_view(self) -> int:
         return await self.review.pair_total()
 
@@ -94,7 +100,12 @@ class Pairs(PagedList[StoredPair]):
         if not 0 <= row < len(self.loaded):
             return
         p = self.loaded[row]
-        lines = [("▸ " if m.key == p.primary else "  ") + (m.path or m.key) for m in p.members]
+        box = self.query_one("#pair-box", VerticalScroll)
+        room = (box.size.width or self.app.size.width) - PATH_MARGIN
+        lines = [
+            ("▸ " if m.key == p.primary else "  ") + whole_name(m.path or m.key, room)
+            for m in p.members
+        ]
         lines += [f"• {r}" for r in p.reasons]
         self.query_one("#pair-reasons", Static).update(Content("\n".join(lines)))  # as written
         primary = next((m for m in p.members if m.key == p.primary), p.members[0])

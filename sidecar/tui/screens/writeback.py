@@ -126,9 +126,12 @@ class Writeback(SidecarScreen):
         read), with the trash queue: shown on arrival, problems inline rather than a modal."""
         async with self.busy:  # one plan/apply/undo of this screen at a time
             self.stale = False
-            planned = await self.writeback.plan(refresh=False, trash_decided=True)
+            planned = await self.writeback.plan(refresh=False, trash_decided=True, glance=True)
             self.planned = planned
-            text = await self.describe(planned, "Pending (l syncs, analyses and plans afresh)")
+            title = "Pending (l syncs, analyses and plans afresh)"
+            if planned.unavailable:
+                title = "Pending: Immich is not answering; l tries again, waiting longer"
+            text = await self.describe(planned, title)
             self.show(text + keys_hint(planned))
 
     async def describe(self, planned: WritePlan, title: str = "") -> Content:
@@ -251,8 +254,10 @@ class Writeback(SidecarScreen):
             if report.failed:
                 counts.append(f"{report.failed} failed")
             done = f"Run #{report.run_id} undone: {', '.join(counts)}"
+            undone = await self.writeback.undone(report.run_id)
             notes = [f"  {m}" for m in messages]
-            self.show(lines_of([Content.styled(done, "bold") + " (l plans afresh)", *notes]))
+            said = Content.styled(done, "bold") + " (l plans afresh)"
+            self.show(lines_of([said, *undone, *notes]))
             self.app.notify(done, severity="error" if report.failed else "information")
             self.post_message(ResultsChanged(fresh=self))
             self.load_runs()

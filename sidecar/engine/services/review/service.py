@@ -34,6 +34,7 @@ from sidecar.engine.ports import (
 from sidecar.engine.services.review.previews import Previews
 from sidecar.engine.services.review.views import GroupQuery, Overview, Shown
 from sidecar.engine.support.errors import JobError
+from sidecar.immich_client import waiting
 from sidecar.settings import Settings
 
 
@@ -286,6 +287,11 @@ class ReviewService:
         if report.errors:
             raise JobError("; ".join(report.errors))
         return report.as_json()
+
+    def immich_waiting_s(self) -> float | None:
+        """How long a request of a job has been waiting for Immich to answer (None: none
+        waits), for the screen to say why the job is quiet."""
+        return waiting.waiting_s()
 
     async def run_scan(self) -> Any:
         return (await self.scanner.scan_paths([])).as_json()

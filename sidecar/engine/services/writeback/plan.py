@@ -23,7 +23,7 @@ from sidecar.engine.ports import (
 from sidecar.engine.services.writeback.owner_plan import OwnerPlanner
 from sidecar.engine.services.writeback.reports import Clients, WritePlan
 from sidecar.engine.support.errors import SyncBusyError, WritebackRefusedError
-from sidecar.immich_client import ImmichError
+from sidecar.immich_client import ImmichError, ImmichUnavailableError
 from sidecar.settings import Settings
 
 
@@ -136,6 +136,7 @@ class Planner:
             except (ImmichError, WritebackRefusedError) as exc:
                 del out.plan.actions[before:]
                 out.errors.append(f"{label}: {exc}")
+                out.unavailable |= isinstance(exc, ImmichUnavailableError)
             out.keys += [label] * (len(out.plan.actions) - before)
         _tags_last(out)
         return out

@@ -17,6 +17,7 @@ class WritePlan:
     plan: Plan
     keys: list[str] = field(default_factory=list)  # the API key label acting, per action
     errors: list[str] = field(default_factory=list)
+    unavailable: bool = False  # Immich did not answer for at least one owner (see `errors`)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -203,6 +203,39 @@ def _undo_kind(kind: str, done: Sequence[JournalAction]) -> list[str]:
     return [f"{n} {kind.replace('_', ' ')} action(s) reverted"]
 
 
+def undone_lines(actions: Sequence[JournalAction]) -> list[str]:
+    """What an undo reverted, per kind (the run's reverted actions), as `undo_lines` foretold."""
+    reverted: dict[str, list[JournalAction]] = {}
+    for a in actions:
+        if a.status == ActionStatus.REVERTED:
+            reverted.setdefault(a.kind, []).append(a)
+    return [line for kind, of_kind in reverted.items() for line in _undone(kind, of_kind)]
+
+
+def _undone(kind: str, done: Sequence[JournalAction]) -> list[str]:
+    n = len(done)
+    if kind == ActionKind.CREATE_STACK:
+        return [f"{counted(n, 'stack')} removed"]
+    if kind == ActionKind.PUBLISH_DUPLICATES:
+        return [f"{counted(n, 'duplicate group')} taken off Immich's review page"]
+    if kind in (ActionKind.CREATE_ALBUM, ActionKind.CREATE_TAG):
+        word = "album" if kind == ActionKind.CREATE_ALBUM else "tag"
+        return [f"{word} '{_container(a)}' deleted" for a in done]
+    per: dict[str, int] = {}
+    for a in done:
+        per[_container(a)] = per.get(_container(a), 0) + len(_assets(a))
+    if kind == ActionKind.ADD_TO_ALBUM:
+        return [f"{counted(m, 'asset')} taken out of album '{name}'" for name, m in per.items()]
+    if kind == ActionKind.TAG_ASSETS:
+        return [f"tag '{name}' removed from {counted(m, 'asset')}" for name, m in per.items()]
+    if kind == ActionKind.TRASH:
+        m = sum(len(_assets(a, "trashed")) for a in done)
+        return [f"{counted(m, 'asset')} restored from Immich's trash"]
+    if kind == ActionKind.REPAIR_MOVE:
+        return [f"what was carried to {counted(n, 'moved file')} taken back"]
+    return [f"{n} {kind.replace('_', ' ')} action(s) reverted"]
+
+
 GROUP_ACTIONS = (ActionKind.CREATE_STACK, ActionKind.PUBLISH_DUPLICATES)
 """Actions whose assets (the primary first) name what they made when it is rejected."""
 NAMED_BY_ACTIONS = (

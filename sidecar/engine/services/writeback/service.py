@@ -37,6 +37,7 @@ from sidecar.engine.services.writeback.run_wording import (
     rejected,
     rejection_ids,
     undo_lines,
+    undone_lines,
 )
 from sidecar.engine.services.writeback.undo import undo_run
 from sidecar.engine.services.writeback.wording import (
@@ -51,23 +52,30 @@ from sidecar.engine.support.locks import ExclusiveLock
 
 
 class WritebackService:
-    def __init__(self, planner: Planner, connect: ClientFactory, lock: Path) -> None:
+    def __init__(
+        self, planner: Planner, connect: ClientFactory, lock: Path, glance: ClientFactory
+    ) -> None:
         self.planner = planner
         self.journal = planner.journal
         self.analysis = planner.analysis  # what `decide_trash` checks
         self.assets = planner.assets
         self.settings = planner.settings
         self.connect = connect
+        self.glance = glance  # clients whose reads give up after a few seconds
         self.lock = lock
         self.applier = Applier(planner.journal, planner.settings)
 
     # -- plan ------------------------------------------------------------------------------
 
-    async def plan(self, refresh: bool = True, trash_decided: bool = False) -> WritePlan:
+    async def plan(
+        self, refresh: bool = True, trash_decided: bool = False, glance: bool = False
+    ) -> WritePlan:
         """What apply would do now (nothing is written to Immich). Trashing what people
-        decided to drop is planned only when asked for (`trash_decided`)."""
+        decided to drop is planned only when asked for (`trash_decided`). `glance`: Immich's
+        reads give up after a few seconds, not after `[immich] read_retry_s` (a plan shown
+        as things stand, not one to apply)."""
         with self._locked():
-            clients = Clients(self.settings, self.connect)
+            clients = Clients(self.settings, self.glance if glance else self.connect)
             try:
                 await self.applier.settle_interrupted(clients)
                 return await self.planner.plan(clients, refresh, trash_decided)
@@ -214,6 +222,10 @@ class WritebackService:
                 f"there is no write-back run #{run_id} (see 'immich-sidecar runs')"
             )
         return undo_lines(run, await self.journal.actions(run_id))
+
+    async def undone(self, run_id: int) -> list[str]:
+        """What an undo of a run reverted, per kind."""
+        return undone_lines(await self.journal.actions(run_id))
 
     async def nothing_to_undo(self, run_id: int) -> str:
         """Why undoing a run would change nothing in Immich ("" when it would)."""

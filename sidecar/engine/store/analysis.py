@@ -13,7 +13,7 @@ from sidecar.engine.store.basis import BasisStore
 from sidecar.engine.store.db import utcnow
 from sidecar.engine.store.fingerprints import FingerprintStore
 from sidecar.engine.store.group_views import GroupViewStore
-from sidecar.engine.store.members import member_values
+from sidecar.engine.store.members import insert_groups, member_values
 from sidecar.engine.store.pairs import PairStore
 
 
@@ -31,17 +31,7 @@ class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore):
             await conn.execute("DELETE FROM dup_groups")
             await conn.execute("DELETE FROM pair_members")
             await conn.execute("DELETE FROM pairs")
-            for tier, owner, keeper, reasons, distance, reclaim, members in groups:
-                cur = await conn.execute(
-                    "INSERT INTO dup_groups (op_id, tier, owner, keeper, reasons, distance,"
-                    " reclaim) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (op_id, tier, owner, keeper, json.dumps(reasons), distance, reclaim),
-                )
-                await conn.executemany(
-                    "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
-                    " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(cur.lastrowid, *member_values(m)) for m in members],
-                )
+            await insert_groups(conn, op_id, groups)
             for kind, owner, primary, reasons, members in pairs:
                 cur = await conn.execute(
                     "INSERT INTO pairs (op_id, kind, owner, primary_member, reasons)"

@@ -4,12 +4,11 @@ them unchanged keeps the results; and Immich's own groups (the semantic tier), s
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from sidecar.engine.core.models import Member
 from sidecar.engine.store.db import Database
-from sidecar.engine.store.members import member_values
+from sidecar.engine.store.members import insert_groups
 from sidecar.engine.store.meta import get_meta, set_meta
 
 BASIS_KEY = "analysis.basis"
@@ -42,14 +41,4 @@ class BasisStore:
                 " (SELECT id FROM dup_groups WHERE tier = 'semantic')"
             )
             await conn.execute("DELETE FROM dup_groups WHERE tier = 'semantic'")
-            for tier, owner, keeper, reasons, distance, reclaim, members in groups:
-                cur = await conn.execute(
-                    "INSERT INTO dup_groups (op_id, tier, owner, keeper, reasons, distance,"
-                    " reclaim) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (op_id, tier, owner, keeper, json.dumps(reasons), distance, reclaim),
-                )
-                await conn.executemany(
-                    "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
-                    " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(cur.lastrowid, *member_values(m)) for m in members],
-                )
+            await insert_groups(conn, op_id, groups)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+
+import aiosqlite
+
 from sidecar.engine.core.models import Member
 from sidecar.engine.store.db import Database
+
+# a group as stored: tier, owner, keeper, reasons, distance, reclaim, members
+GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
 
 
 async def members_of(
@@ -27,3 +35,18 @@ async def members_of(
 def member_values(m: Member) -> tuple[object, ...]:
     """A member's columns after its group or pair id, in the order members_of reads them."""
     return (m.key, m.path, m.asset_id, m.size, m.width, m.height, m.captured_at)
+
+
+async def insert_groups(conn: aiosqlite.Connection, op_id: int, groups: Iterable[GroupRow]) -> None:
+    """Write duplicate groups of analysis `op_id` with their members (in a transaction)."""
+    for tier, owner, keeper, reasons, distance, reclaim, members in groups:
+        cur = await conn.execute(
+            "INSERT INTO dup_groups (op_id, tier, owner, keeper, reasons, distance,"
+            " reclaim) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (op_id, tier, owner, keeper, json.dumps(reasons), distance, reclaim),
+        )
+        await conn.executemany(
+            "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
+            " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cur.lastrowid, *member_values(m)) for m in members],
+        )

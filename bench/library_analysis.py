@@ -44,14 +44,17 @@ def _settings(state: Path) -> Settings:
     )
 
 
-def build(state: Path, root: Path, n: int) -> None:
-    asyncio.run(_migrate(state))
+def library_rows(n: int) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
+    """For each of `n` photos, the seed of its content (the file's bytes are `str(seed)`: i,
+    or i - 1 for an exact copy) and that content's sha1; and one fingerprint row (content,
+    phash, dhash, views, taken) per distinct content."""
     rng = random.Random(3)
     files, prints = [], []
     base = 1_700_000_000
     for i in range(n):
         kind = i % 100
-        content = hashlib.sha1(str(i if kind != 1 else i - 1).encode()).hexdigest()
+        seed = i if kind != 1 else i - 1
+        content = hashlib.sha1(str(seed).encode()).hexdigest()
         if kind != 1:  # 1 in 100 is an exact copy of the one before
             phash, dhash = rng.getrandbits(64), rng.getrandbits(64)
             if kind == 2:  # 1 in 100 looks like the one two before
@@ -60,7 +63,27 @@ def build(state: Path, root: Path, n: int) -> None:
             views = struct.pack("<4q", *(_signed(rng.getrandbits(64)) for _ in range(4)))
             taken = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + 10 * i))
             prints.append((content, phash, dhash, views, taken))
-        files.append((f"d{i // 100:05d}", f"IMG_{i:07d}.jpg", 2_000_000 + i, content))
+        files.append((seed, content))
+    return files, prints
+
+
+def write_prints(conn: sqlite3.Connection, prints: list[tuple[Any, ...]]) -> None:
+    conn.executemany(
+        "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
+        " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
+        " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
+        " 1)",
+        [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
+    )
+
+
+def build(state: Path, root: Path, n: int) -> None:
+    asyncio.run(_migrate(state))
+    seeds, prints = library_rows(n)
+    files = [
+        (f"d{i // 100:05d}", f"IMG_{i:07d}.jpg", 2_000_000 + i, content)
+        for i, (_, content) in enumerate(seeds)
+    ]
     conn = sqlite3.connect(state / "inventory.db")
     with conn:
         conn.execute("INSERT INTO roots (path, created_at) VALUES (?, 'now')", (str(root),))
@@ -70,13 +93,7 @@ def build(state: Path, root: Path, n: int) -> None:
             " 'sha1', 'now', 1, 1)",
             files,
         )
-        conn.executemany(
-            "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
-            " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
-            " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
-            " 1)",
-            [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
-        )
+        write_prints(conn, prints)
     conn.close()
 
 
@@ -85,12 +102,11 @@ async def _migrate(state: Path) -> None:
         pass
 
 
-def add_new_photos(state: Path, root: Path, count: int) -> None:
-    """`count` small real JPEGs on disk, recorded by a scan (no fingerprints yet)."""
-    folder = root / "new"
+def write_new_photos(folder: Path, count: int) -> list[Path]:
+    """`count` small real JPEGs (96x64, coloured blocks) written into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(7)
-    rows = []
+    out = []
     for i in range(count):
         img = Image.new("RGB", (96, 64), tuple(rng.randrange(256) for _ in range(3)))
         for _ in range(12):
@@ -98,6 +114,14 @@ def add_new_photos(state: Path, root: Path, count: int) -> None:
             img.paste(tuple(rng.randrange(256) for _ in range(3)), (x, y, x + 16, y + 16))
         path = folder / f"NEW_{i:05d}.jpg"
         img.save(path, quality=85)
+        out.append(path)
+    return out
+
+
+def add_new_photos(state: Path, root: Path, count: int) -> None:
+    """`count` small real JPEGs on disk, recorded by a scan (no fingerprints yet)."""
+    rows = []
+    for path in write_new_photos(root / "new", count):
         digest = hashlib.sha1(path.read_bytes()).hexdigest()
         rows.append(("new", path.name, path.stat().st_size, digest))
     conn = sqlite3.connect(state / "inventory.db")

@@ -2,7 +2,8 @@
 
 Prints one JSON line `{"url": ..., "api_key": ...}` and serves until stdin closes. Used by
 benchmarks (so the server does not compete with the client for the GIL) and for trying the
-CLI by hand.
+CLI by hand. A line `stats` on stdin is answered with one JSON line on stdout: the requests
+answered so far and the process's peak RSS (benchmarks count what a step asked for).
 """
 
 from __future__ import annotations
@@ -21,8 +22,19 @@ from tests.fake_immich.state import FakeLibrary, Mode
 
 
 class _Forgotten(list[Exchange]):
+    """Keeps no exchange (a long benchmark would hold every page in memory), only their count."""
+
+    answered = 0
+
     def append(self, item: Exchange) -> None:
-        return
+        self.answered += 1
+
+
+def _peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def tie_runs(count: int) -> list[int]:
@@ -83,7 +95,8 @@ def main() -> None:
     args = parser.parse_args()
     tied = tie_runs(int(args.assets * args.ties))
     fake = FakeImmich(Mode(args.mode), validate_spec=not args.no_validate)
-    fake.record.exchanges = _Forgotten()  # a long benchmark would keep every page in memory
+    exchanges = _Forgotten()
+    fake.record.exchanges = exchanges
     user = fake.state.add_user()
     key = fake.state.add_key(user)
     library = fake.state.add_library(user, args.library)
@@ -104,7 +117,11 @@ def main() -> None:
     fake.start()
     sys.stdout.write(json.dumps({"url": fake.url, "api_key": key, "user_id": user.id}) + "\n")
     sys.stdout.flush()
-    sys.stdin.read()  # until the parent closes our stdin
+    for line in sys.stdin:  # until the parent closes our stdin
+        if line.strip() == "stats":
+            stats = {"requests": exchanges.answered, "peak_rss_mb": _peak_rss_mb()}
+            sys.stdout.write(json.dumps(stats) + "\n")
+            sys.stdout.flush()
     fake.stop()
 
 

@@ -81,7 +81,7 @@ class FakeUser:
     cluster_group_id: str = field(default_factory=new_id)
 
 
-@dataclass
+@dataclass(slots=True)  # a million of them fit in the benchmarks' test Immich
 class FakeAsset:
     id: str
     owner_id: str

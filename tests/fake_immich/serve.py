@@ -3,7 +3,8 @@
 Prints one JSON line `{"url": ..., "api_key": ...}` and serves until stdin closes. Used by
 benchmarks (so the server does not compete with the client for the GIL) and for trying the
 CLI by hand. A line `stats` on stdin is answered with one JSON line on stdout: the requests
-answered so far and the process's peak RSS (benchmarks count what a step asked for).
+answered so far, the process's peak RSS and its CPU time (benchmarks count what a step asked
+for).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import io
 import json
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -119,7 +121,11 @@ def main() -> None:
     sys.stdout.flush()
     for line in sys.stdin:  # until the parent closes our stdin
         if line.strip() == "stats":
-            stats = {"requests": exchanges.answered, "peak_rss_mb": _peak_rss_mb()}
+            stats = {
+                "requests": exchanges.answered,
+                "peak_rss_mb": _peak_rss_mb(),
+                "cpu_s": time.process_time(),
+            }
             sys.stdout.write(json.dumps(stats) + "\n")
             sys.stdout.flush()
     fake.stop()

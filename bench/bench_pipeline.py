@@ -82,6 +82,20 @@ class Step:
     load: float = field(default_factory=lambda: os.getloadavg()[0])  # 1-minute, at its end
 
 
+class Steps(list[Step]):
+    """The steps measured so far; each is also told as it ends (a long run stopped half-way
+    still says what it measured)."""
+
+    def append(self, step: Step) -> None:
+        super().append(step)
+        run = step.run
+        print(
+            f"({step.name}: {run.secs:.2f} s, CPU {run.cpu_s:.2f} s, peak RSS {run.rss_mb:,.0f} MB,"
+            f" load {step.load:.1f}; {step.note})",
+            flush=True,
+        )
+
+
 def make_tree(n: int) -> Path:
     """N files at the assets' paths, each holding its content seed (1% exact copies)."""
     tree = CACHE / f"tree-{n}"
@@ -225,7 +239,7 @@ def pipeline(n: int, work: Path) -> list[Step]:
     new_folder = tree / "new-photos"
     shutil.rmtree(new_folder, ignore_errors=True)  # a run stopped half-way
     state = work / "state"
-    steps: list[Step] = []
+    steps = Steps()
     t = time.perf_counter()
     server, info = start_fake_immich(n, "--library", IMMICH_ROOT)
     print(f"(test Immich with {n:,} assets up in {time.perf_counter() - t:.0f} s)", flush=True)

@@ -21,6 +21,11 @@ class UnmappedFolder:
         )
 
 
+def mapping_prefixes(immich_paths: Iterable[str]) -> list[str]:
+    """The folders the libraries map, without a trailing slash ("/" and "" map nothing)."""
+    return [p.rstrip("/") for p in immich_paths if p and p.strip("/")]
+
+
 def _mapped(path: str, prefixes: Sequence[str]) -> bool:
     return any(path == p or path.startswith(p + "/") for p in prefixes)
 
@@ -28,7 +33,7 @@ def _mapped(path: str, prefixes: Sequence[str]) -> bool:
 def unmapped_folders(paths: Iterable[str], immich_paths: Iterable[str]) -> list[UnmappedFolder]:
     """Group the paths no prefix maps by their top folder (`/data`, `/mnt`, ...), each named by
     the deepest folder its paths share; the largest group first. One pass over the paths."""
-    prefixes = [p.rstrip("/") for p in immich_paths if p and p.strip("/")]
+    prefixes = mapping_prefixes(immich_paths)
     counts: Counter[str] = Counter()
     shared: dict[str, list[str]] = {}
     for path in paths:

@@ -59,6 +59,9 @@ class AssetInventory(Protocol):
     async def links(self) -> list[AssetLink]:
         """Every asset not gone (a full read)."""
 
+    async def paths_outside(self, folders: Sequence[str]) -> list[str]:
+        """Immich paths of assets not gone that lie in none of `folders` (no trailing slash)."""
+
     async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
         """The given assets, unless gone."""
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from sidecar.engine.core.drift import DriftReport, FileView, compute_drift
-from sidecar.engine.core.unmapped import UnmappedFolder, unmapped_folders
+from sidecar.engine.core.unmapped import UnmappedFolder, mapping_prefixes, unmapped_folders
 from sidecar.engine.ports import AssetInventory, FileInventory
 from sidecar.engine.support.paths import asset_views, immich_paths, imported_roots
 from sidecar.settings import Settings
@@ -33,8 +33,8 @@ class DriftService:
         configured: without any, nothing is compared with the disk)."""
         if not self.settings.libraries:
             return []
-        paths = (a.original_path for a in await self.assets.links())
-        return unmapped_folders(paths, immich_paths(self.settings))
+        folders = mapping_prefixes(immich_paths(self.settings))
+        return unmapped_folders(await self.assets.paths_outside(folders), folders)
 
 
 # what each count of `drift_json` is, in words a person reads (the dashboard, `status`)

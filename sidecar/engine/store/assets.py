@@ -135,6 +135,20 @@ class AssetStore:
         rows = await self.db.fetchall(f"SELECT {LINK_COLUMNS} FROM assets WHERE state != 'gone'")
         return [_link(r) for r in rows]
 
+    async def paths_outside(self, folders: Sequence[str]) -> list[str]:
+        """The Immich paths of assets not gone that lie in none of `folders` (each without a
+        trailing slash): the filter runs in SQL, so a library whose folders are all mapped
+        reads no row into Python (a million AssetLinks were 1.5 GB and 30 s)."""
+        inside = " OR ".join(
+            "original_path = ? OR substr(original_path, 1, ?) = ?" for _ in folders
+        )
+        params: list[Any] = [v for f in folders for v in (f, len(f) + 1, f + "/")]
+        where = f" AND NOT ({inside})" if folders else ""
+        rows = await self.db.fetchall(
+            f"SELECT original_path FROM assets WHERE state != 'gone'{where}", params
+        )
+        return [r[0] for r in rows]
+
     async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
         """The given assets, unless gone (primary key lookups)."""
         out = []

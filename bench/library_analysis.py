@@ -29,9 +29,13 @@ from typing import Any
 
 from PIL import Image
 
+from sidecar.engine.core.likeness import THUMB_EDGE
+from sidecar.engine.imaging import SIDE_VIEWS
 from sidecar.engine.store.db import open_database
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
+
+SIDED = 2 * len(SIDE_VIEWS)  # (pHash, dHash) of each one-sided view
 
 
 def _signed(value: int) -> int:
@@ -58,8 +62,10 @@ def build(state: Path, root: Path, n: int) -> None:
                 phash, dhash = prints[-1][1] ^ (1 << rng.randrange(64)), prints[-1][2] ^ 1
                 phash, dhash = phash & ((1 << 64) - 1), dhash & ((1 << 64) - 1)
             views = struct.pack("<4q", *(_signed(rng.getrandbits(64)) for _ in range(4)))
+            sided = struct.pack(f"<{SIDED}q", *(_signed(rng.getrandbits(64)) for _ in range(SIDED)))
+            thumb = prints[-1][6] if kind == 2 else rng.randbytes(THUMB_EDGE * THUMB_EDGE)
             taken = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + 10 * i))
-            prints.append((content, phash, dhash, views, taken))
+            prints.append((content, phash, dhash, views, taken, sided, thumb))
         files.append((f"d{i // 100:05d}", f"IMG_{i:07d}.jpg", 2_000_000 + i, content))
     conn = sqlite3.connect(state / "inventory.db")
     with conn:
@@ -72,10 +78,10 @@ def build(state: Path, root: Path, n: int) -> None:
         )
         conn.executemany(
             "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
-            " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
-            " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
-            " 1)",
-            [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
+            " height, source, taken_at, make, model, computed_at, zoomed, exif_read, sided,"
+            " thumb) VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS',"
+            " 'now', ?, 1, ?, ?)",
+            [(c, _signed(p), _signed(d), t, z, s, b) for c, p, d, z, t, s, b in prints],
         )
     conn.close()
 

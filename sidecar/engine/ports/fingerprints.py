@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge
+from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge
 
 
 class Fingerprints(Protocol):
@@ -23,6 +23,12 @@ class Fingerprints(Protocol):
 
     async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
         """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
+
+    async def hash_rows(self, after: int, limit: int) -> list[HashRow]:
+        """Up to `limit` fingerprints with hashes after row `after`, in row order."""
+
+    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
+        """The same rows for the given contents that have hashes."""
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes, packed as stored."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge, join_path
+from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge, join_path
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 
@@ -95,6 +95,37 @@ class FingerprintStore:
             " WHERE phash IS NOT NULL AND dhash IS NOT NULL"
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
+
+    async def hash_rows(self, after: int, limit: int) -> list[HashRow]:
+        """Up to `limit` fingerprints with hashes after row `after`, in row order (a library
+        read in chunks): (row, content hash, pHash, dHash, centre views, one-sided views),
+        the hashes signed 64-bit and the views packed, as stored (rowid range scan)."""
+        return [
+            (r[0], r[1], r[2], r[3], r[4], r[5])
+            for r in await self.db.fetchall(
+                "SELECT rowid, content_hash, phash, dhash, zoomed, sided FROM fingerprints"
+                " WHERE rowid > ? AND phash IS NOT NULL AND dhash IS NOT NULL"
+                " ORDER BY rowid LIMIT ?",
+                (after, limit),
+            )
+        ]
+
+    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
+        """The same for the given contents that have hashes (primary key lookups)."""
+        out: list[HashRow] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [
+                (r[0], r[1], r[2], r[3], r[4], r[5])
+                for r in await self.db.fetchall(
+                    "SELECT rowid, content_hash, phash, dhash, zoomed, sided FROM fingerprints"
+                    f" WHERE content_hash IN ({marks}) AND phash IS NOT NULL"
+                    " AND dhash IS NOT NULL",
+                    chunk,
+                )
+            ]
+        return out
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes as stored (packed signed 64-bit,

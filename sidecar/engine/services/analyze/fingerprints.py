@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import aclosing
 from dataclasses import replace
 
 from sidecar.engine.core.models import FingerprintRow
@@ -23,6 +24,7 @@ from sidecar.engine.imaging import (
     fingerprint_file,
 )
 from sidecar.engine.ports import Fingerprints
+from sidecar.engine.support.bounded import bounded_map
 from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.engine.support.pools import end_workers, new_process_pool
 
@@ -78,42 +80,30 @@ class Fingerprinter:
             return 0, 0, []
         done = failed = 0
         fresh: list[str] = []
-        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
         self._stopped = False
         if self.executor is None:
             self._new_pool()
         elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
             await asyncio.to_thread(self.executor.executor)  # block: not on the event loop
-        slots = asyncio.Semaphore(self.workers * 2)
-
-        async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
-            async with slots:
-                return await self._chunk(chunk)
-
-        tasks = [asyncio.ensure_future(bounded(c)) for c in chunks]
-        try:
-            for future in asyncio.as_completed(tasks):
-                rows = await future
-                await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
-                fresh += [r.content_hash for r in rows if not r.error]
-                failed += sum(1 for r in rows if r.error)
-                done += len(rows)
-                if progress:
-                    progress(done, len(todo))
+        try:  # at most two chunks per worker in flight (and in existence)
+            async with aclosing(bounded_map(chunks, self.workers * 2, self._chunk)) as made:
+                async for rows in made:
+                    await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
+                    fresh += [r.content_hash for r in rows if not r.error]
+                    failed += sum(1 for r in rows if r.error)
+                    done += len(rows)
+                    if progress:
+                        progress(done, len(todo))
         except BaseException:
-            # stopped (or failed): the chunks still queued are not made, and the workers are
+            # stopped (or failed): the chunks still to come are not made, and the workers are
             # ended now rather than after the chunks they are on
             self._stopped = True
-            for task in tasks:
-                task.cancel()
             if self._pool is not None:
                 end_workers(self._pool)
             raise
         finally:
             self._stopped = True
-            for task in tasks:  # one chunk failed or the run was cancelled: stop the others
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None

@@ -24,8 +24,8 @@ class Fingerprints(Protocol):
     async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
         """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
 
-    async def hash_rows(self, after: int, limit: int) -> list[HashRow]:
-        """Up to `limit` fingerprints with hashes after row `after`, in row order."""
+    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
+        """Up to `limit` fingerprints with hashes after content `after`, in content order."""
 
     async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
         """The same rows for the given contents that have hashes."""

@@ -96,16 +96,17 @@ class FingerprintStore:
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
 
-    async def hash_rows(self, after: int, limit: int) -> list[HashRow]:
-        """Up to `limit` fingerprints with hashes after row `after`, in row order (a library
-        read in chunks): (row, content hash, pHash, dHash, centre views, one-sided views),
-        the hashes signed 64-bit and the views packed, as stored (rowid range scan)."""
+    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
+        """Up to `limit` fingerprints with hashes after content `after`, in content order (a
+        library read in chunks): (content hash, pHash, dHash, centre views, one-sided views),
+        the hashes signed 64-bit and the views packed, as stored (index fingerprints_search,
+        which covers them: the table's wide rows are not read)."""
         return [
-            (r[0], r[1], r[2], r[3], r[4], r[5])
+            (r[0], r[1], r[2], r[3], r[4])
             for r in await self.db.fetchall(
-                "SELECT rowid, content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-                " WHERE rowid > ? AND phash IS NOT NULL AND dhash IS NOT NULL"
-                " ORDER BY rowid LIMIT ?",
+                "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
+                " INDEXED BY fingerprints_search WHERE content_hash > ?"
+                " AND phash IS NOT NULL AND dhash IS NOT NULL ORDER BY content_hash LIMIT ?",
                 (after, limit),
             )
         ]
@@ -117,9 +118,9 @@ class FingerprintStore:
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             out += [
-                (r[0], r[1], r[2], r[3], r[4], r[5])
+                (r[0], r[1], r[2], r[3], r[4])
                 for r in await self.db.fetchall(
-                    "SELECT rowid, content_hash, phash, dhash, zoomed, sided FROM fingerprints"
+                    "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
                     f" WHERE content_hash IN ({marks}) AND phash IS NOT NULL"
                     " AND dhash IS NOT NULL",
                     chunk,

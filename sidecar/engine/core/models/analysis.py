@@ -29,9 +29,9 @@ class FingerprintRow:
     thumb: bytes = b""  # small grayscale thumbnail (engine.core.likeness)
 
 
-# A stored fingerprint as the near-pair search reads it: (row, content hash, pHash, dHash,
-# centre views, one-sided views), the hashes signed 64-bit and the views packed as stored.
-HashRow = tuple[int, str, int, int, bytes | None, bytes | None]
+# A stored fingerprint as the near-pair search reads it: (content hash, pHash, dHash, centre
+# views, one-sided views), the hashes signed 64-bit and the views packed as stored.
+HashRow = tuple[str, int, int, bytes | None, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)

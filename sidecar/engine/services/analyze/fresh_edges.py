@@ -55,20 +55,26 @@ class Hashes:
 
 def as_arrays(rows: Sequence[HashRow]) -> Hashes:
     """Centre view v exists when its two hashes were stored; the one-sided views only all
-    together (as the search over everything reads them)."""
+    together (as the search over everything reads them). Column-wise, without a Python step
+    per row where the views are all there (the usual case)."""
     count = len(rows)
-    phash = np.fromiter((r[2] for r in rows), np.int64, count).view(np.uint64)
-    dhash = np.fromiter((r[3] for r in rows), np.int64, count).view(np.uint64)
+    keys, phashes, dhashes, zooms, sides_ = zip(*rows, strict=True) if rows else ([],) * 5
+    phash = np.array(phashes, dtype=np.int64).view(np.uint64)
+    dhash = np.array(dhashes, dtype=np.int64).view(np.uint64)
     zoom_width, side_width = 16 * len(ZOOMS), 16 * len(SIDE_VIEWS)
-    zoomed = b"".join((r[4] or b"")[:zoom_width].ljust(zoom_width, b"\0") for r in rows)
-    zoom_len = np.fromiter((len(r[4] or b"") // 8 for r in rows), np.int64, count)
-    has_sides = np.fromiter((len(r[5] or b"") == side_width for r in rows), bool, count)
-    sided = b"".join(r[5] for r in rows if r[5] is not None and len(r[5]) == side_width)
-    centre = np.frombuffer(zoomed, "<i8").view(np.uint64).reshape(count, 2 * len(ZOOMS))
-    sides = np.frombuffer(sided, "<i8").view(np.uint64).reshape(-1, 2 * len(SIDE_VIEWS))
+    zooms = [z or b"" for z in zooms] if None in zooms else zooms
+    sides_ = [z or b"" for z in sides_] if None in sides_ else sides_
+    zoom_len = np.fromiter(map(len, zooms), np.int64, count)
+    if not (zoom_len == zoom_width).all():
+        zooms = [z[:zoom_width].ljust(zoom_width, b"\0") for z in zooms]
+    has_sides = np.fromiter(map(len, sides_), np.int64, count) == side_width
+    if not has_sides.all():
+        sides_ = [z for z, ok in zip(sides_, has_sides.tolist(), strict=True) if ok]
+    centre = np.frombuffer(b"".join(zooms), "<i8").view(np.uint64).reshape(count, zoom_width // 8)
+    sides = np.frombuffer(b"".join(sides_), "<i8").view(np.uint64).reshape(-1, side_width // 8)
     parts_p, parts_d, owners, kinds = [], [], [], []
     for v in range(len(ZOOMS)):
-        has = np.flatnonzero(zoom_len > 2 * v + 1)
+        has = np.flatnonzero(zoom_len // 8 > 2 * v + 1)
         parts_p.append(centre[has, 2 * v])
         parts_d.append(centre[has, 2 * v + 1])
         owners.append(has)
@@ -80,7 +86,7 @@ def as_arrays(rows: Sequence[HashRow]) -> Hashes:
         owners.append(sided_rows)
         kinds.append(np.full(len(sided_rows), len(ZOOMS) + v, np.int64))
     return Hashes(
-        [r[1] for r in rows],
+        list(keys),
         phash,
         dhash,
         np.concatenate(parts_p),
@@ -177,7 +183,7 @@ async def fresh_pairs(
     if not rows:
         return [], []
     search = FreshSearch(as_arrays(rows), radius, dradius)
-    after = 0
+    after = ""
     while chunk := await store.hash_rows(after, CHUNK):
         after = chunk[-1][0]
         search.scan(as_arrays(chunk))

@@ -12,8 +12,12 @@ from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearE
 class Fingerprints(Protocol):
     """Fingerprints by content, the present media with theirs, and look-alike edges."""
 
-    async def unfingerprinted(self) -> list[tuple[str, str, str]]:
-        """(content hash, one path, kind) of present media with no fingerprint yet."""
+    async def unfingerprinted(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
+        """(content hash, one path, kind) of present media with no fingerprint yet, in content
+        order after `after`, at most `limit` (-1: all)."""
+
+    async def unfingerprinted_count(self) -> int:
+        """How many contents `unfingerprinted` lists."""
 
     async def save_fingerprints(self, rows: Sequence[FingerprintRow]) -> None:
         """Store fingerprints, keyed by content."""

@@ -10,27 +10,40 @@ from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearE
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 
+_UNFINGERPRINTED = (
+    "LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
+    " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
+    " AND f.content_hash IS NOT NULL"
+    " AND (p.content_hash IS NULL OR (p.error IS NULL"
+    " AND (p.zoomed IS NULL OR p.exif_read IS NULL OR p.thumb IS NULL)))"
+)
+
 
 class FingerprintStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def unfingerprinted(self) -> list[tuple[str, str, str]]:
+    async def unfingerprinted(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
         """(content hash, one path, kind) of present images and RAW files whose content has no
         fingerprint yet, or one made before centre and one-sided views were hashed (and the
-        thumbnail kept) or EXIF Software was read (indexes: files_by_hash, fingerprints
-        primary key)."""
+        thumbnail kept) or EXIF Software was read; in content order, after content `after`, at
+        most `limit` (-1: all) (indexes: files_by_hash, fingerprints primary key)."""
         rows = await self.db.fetchall(
             "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
-            " JOIN roots r ON r.id = f.root_id"
-            " LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
-            " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
-            " AND f.content_hash IS NOT NULL"
-            " AND (p.content_hash IS NULL OR (p.error IS NULL"
-            " AND (p.zoomed IS NULL OR p.exif_read IS NULL OR p.thumb IS NULL)))"
-            " GROUP BY f.content_hash"
+            f" JOIN roots r ON r.id = f.root_id {_UNFINGERPRINTED} AND f.content_hash > ?"
+            " GROUP BY f.content_hash ORDER BY f.content_hash LIMIT ?",
+            (after, limit),
         )
         return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
+
+    async def unfingerprinted_count(self) -> int:
+        """How many contents `unfingerprinted` lists (in files_by_hash order, no sort)."""
+        return int(
+            await self.db.scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM files f"
+                f" {_UNFINGERPRINTED} GROUP BY f.content_hash)"
+            )
+        )
 
     async def save_fingerprints(self, rows: Sequence[FingerprintRow]) -> None:
         now = utcnow()

@@ -30,6 +30,7 @@ from sidecar.engine.support.pools import end_workers, new_process_pool
 
 log = logging.getLogger(__name__)
 CHUNK = 16
+PAGE = 4096  # contents listed at once (a first analysis of a million files holds a page)
 
 IMMICH_SOURCE = "immich-thumbnail"
 
@@ -75,26 +76,29 @@ class Fingerprinter:
         self, progress: Callable[[int, int], None] | None = None
     ) -> tuple[int, int, list[str]]:
         """Fingerprint every content not yet fingerprinted: (done, failed, new contents)."""
-        todo = await self.store.unfingerprinted()
-        if not todo:
+        total = await self.store.unfingerprinted_count()
+        if not total:
             return 0, 0, []
         done = failed = 0
         fresh: list[str] = []
-        chunks = (todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK))
         self._stopped = False
         if self.executor is None:
             self._new_pool()
         elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
             await asyncio.to_thread(self.executor.executor)  # block: not on the event loop
-        try:  # at most two chunks per worker in flight (and in existence)
-            async with aclosing(bounded_map(chunks, self.workers * 2, self._chunk)) as made:
-                async for rows in made:
-                    await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
-                    fresh += [r.content_hash for r in rows if not r.error]
-                    failed += sum(1 for r in rows if r.error)
-                    done += len(rows)
-                    if progress:
-                        progress(done, len(todo))
+        after = ""
+        try:  # a page of contents at a time, and at most two chunks per worker in flight
+            while page := await self.store.unfingerprinted(after, PAGE):
+                after = page[-1][0]
+                chunks = (page[i : i + CHUNK] for i in range(0, len(page), CHUNK))
+                async with aclosing(bounded_map(chunks, self.workers * 2, self._chunk)) as made:
+                    async for rows in made:
+                        await self.store.save_fingerprints(rows)  # a stop keeps each chunk
+                        fresh += [r.content_hash for r in rows if not r.error]
+                        failed += sum(1 for r in rows if r.error)
+                        done += len(rows)
+                        if progress:
+                            progress(done, max(total, done))
         except BaseException:
             # stopped (or failed): the chunks still to come are not made, and the workers are
             # ended now rather than after the chunks they are on

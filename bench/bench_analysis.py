@@ -260,11 +260,14 @@ def main() -> None:
     parser.add_argument(
         "--cache", type=Path, default=Path("/tmp/bench-cache/analysis"), help="for --edges"
     )
+    parser.add_argument(
+        "--edges-unsearched", action="store_true", help="--edges without the full rebuild"
+    )
     args = parser.parse_args()
     if args.edges:
         print(f"== the near-pair search over {args.edges:,} photos")
         with tempfile.TemporaryDirectory() as tmp:
-            bench_edges(args.edges, Path(tmp), args.cache)
+            bench_edges(args.edges, Path(tmp), args.cache, full=not args.edges_unsearched)
     if args.library:
         print(f"== the whole analysis over {args.library:,} photos")
         with tempfile.TemporaryDirectory() as tmp:

@@ -12,7 +12,7 @@ import pytest
 from sidecar.engine.core.likeness import THUMB_EDGE
 from sidecar.engine.core.models import FingerprintRow, NearEdge
 from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
-from sidecar.engine.services.analyze import fresh_edges
+from sidecar.engine.services.analyze import edges, fresh_edges
 from sidecar.engine.services.analyze.edges import update_edges
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -100,12 +100,17 @@ def _edge_set(edges: list[NearEdge]) -> set[tuple[object, ...]]:
     return {(e.a, e.b, e.phash, e.dhash, e.zoom, e.side, e.likeness) for e in edges}
 
 
-@pytest.mark.parametrize("chunk", [7, 50_000])
+@pytest.mark.parametrize(
+    ("chunk", "batch", "full_above"),
+    [(7, 20_000, 200_000), (50_000, 20_000, 200_000), (50_000, 9, 200_000), (7, 9, 50)],
+)
 async def test_new_contents_find_the_edges_a_full_search_finds(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch, chunk: int
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, chunk: int, batch: int, full_above: int
 ) -> None:
     monkeypatch.setattr(fresh_edges, "CHUNK", chunk)  # many chunks, or one
-    rows = corpus(420, seed=chunk)
+    monkeypatch.setattr(fresh_edges, "BATCH", batch)  # the new ones at once, or in turns
+    monkeypatch.setattr(edges, "FULL_ABOVE", full_above)  # (80 new: everything searched)
+    rows = corpus(420, seed=chunk + batch)
     cfg = settings.analysis
     async with open_runtime(settings) as rt:
         store = rt.analysis

@@ -35,6 +35,10 @@ from sidecar.engine.ports import AnalysisResults
 from sidecar.engine.services.analyze.fresh_edges import Candidate, fresh_pairs
 from sidecar.settings import AnalysisSettings
 
+# New contents past which the search over everything is cheaper than theirs in turns (each turn
+# reads the library once)
+FULL_ABOVE = 200_000
+
 
 def edge_plan(cfg: AnalysisSettings) -> str:
     return json.dumps(
@@ -52,9 +56,9 @@ def edge_plan(cfg: AnalysisSettings) -> str:
 
 async def update_edges(store: AnalysisResults, cfg: AnalysisSettings, fresh: list[str]) -> None:
     """Find and store the near-duplicate edges of the `fresh` contents (all, when the
-    settings the stored edges were found with changed)."""
+    settings the stored edges were found with changed, or when the new ones are very many)."""
     plan = edge_plan(cfg)
-    full = await store.edge_plan() != plan
+    full = await store.edge_plan() != plan or len(fresh) > FULL_ABOVE
     radius, dradius = cfg.near_threshold, cfg.near_dhash_threshold
     if full:
         edges, maybe = await _all_pairs(store, radius, dradius)

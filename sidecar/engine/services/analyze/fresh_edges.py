@@ -22,6 +22,9 @@ from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
 from sidecar.engine.ports import AnalysisResults
 
 CHUNK = 50_000  # stored fingerprints read and searched at once
+# New contents indexed at once: past a few tens of thousands the small index's buckets fill
+# (their views are 14 hashes each), so more are searched in turns, the library read once each
+BATCH = 20_000
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
@@ -179,12 +182,17 @@ async def fresh_pairs(
 ) -> tuple[list[NearEdge], list[Candidate]]:
     """The edges and the candidates to confirm between the `fresh` contents and every stored
     one (the fresh ones among themselves included)."""
-    rows = await store.hash_rows_of(fresh)
-    if not rows:
-        return [], []
-    search = FreshSearch(as_arrays(rows), radius, dradius)
-    after = ""
-    while chunk := await store.hash_rows(after, CHUNK):
-        after = chunk[-1][0]
-        search.scan(as_arrays(chunk))
-    return search.edges, search.maybe
+    edges: list[NearEdge] = []
+    maybe: list[Candidate] = []
+    for start in range(0, len(fresh), BATCH):
+        rows = await store.hash_rows_of(fresh[start : start + BATCH])
+        if not rows:
+            continue
+        search = FreshSearch(as_arrays(rows), radius, dradius)
+        after = ""
+        while chunk := await store.hash_rows(after, CHUNK):
+            after = chunk[-1][0]
+            search.scan(as_arrays(chunk))
+        edges += search.edges
+        maybe += search.maybe
+    return edges, maybe

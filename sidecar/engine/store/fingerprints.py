@@ -114,15 +114,12 @@ class FingerprintStore:
         library read in chunks): (content hash, pHash, dHash, centre views, one-sided views),
         the hashes signed 64-bit and the views packed, as stored (index fingerprints_search,
         which covers them: the table's wide rows are not read)."""
-        return [
-            (r[0], r[1], r[2], r[3], r[4])
-            for r in await self.db.fetchall(
-                "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-                " INDEXED BY fingerprints_search WHERE content_hash > ?"
-                " AND phash IS NOT NULL AND dhash IS NOT NULL ORDER BY content_hash LIMIT ?",
-                (after, limit),
-            )
-        ]
+        return await self.db.fetchtuples(
+            "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
+            " INDEXED BY fingerprints_search WHERE content_hash > ?"
+            " AND phash IS NOT NULL AND dhash IS NOT NULL ORDER BY content_hash LIMIT ?",
+            (after, limit),
+        )
 
     async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
         """The same for the given contents that have hashes (primary key lookups)."""

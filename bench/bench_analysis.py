@@ -9,6 +9,8 @@
 4. With --library N: the whole `analyze` over an inventory of N photos (bench/library_analysis.py):
    first run, full regroup (the baseline), nothing changed, 1,000 new photos; --only-library
    skips 1-3 and 5.
+6. With --edges N: the near-pair search of `analyze` alone over an inventory of N photos (full
+   rebuild, then 1,000 new contents; bench/library_edges.py), the inventory cached in --cache.
 5. The edge search as analysis runs it: with centre views, then also with the eight one-sided
    views at the looser distance, and what one thumbnail comparison (the confirm step) costs.
 
@@ -35,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.library_analysis import bench_library  # noqa: E402
+from bench.library_edges import bench_edges  # noqa: E402
 from sidecar.cli.samples import _data_dir  # noqa: E402
 from sidecar.engine import imaging  # noqa: E402
 from sidecar.engine.core.likeness import (  # noqa: E402
@@ -253,7 +256,18 @@ def main() -> None:
     parser.add_argument("--hashes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--library", type=int, default=0, help="photos in the whole-run case")
     parser.add_argument("--only-library", action="store_true")
+    parser.add_argument("--edges", type=int, default=0, help="photos in the edge-search case")
+    parser.add_argument(
+        "--cache", type=Path, default=Path("/tmp/bench-cache/analysis"), help="for --edges"
+    )
+    parser.add_argument(
+        "--edges-unsearched", action="store_true", help="--edges without the full rebuild"
+    )
     args = parser.parse_args()
+    if args.edges:
+        print(f"== the near-pair search over {args.edges:,} photos")
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_edges(args.edges, Path(tmp), args.cache, full=not args.edges_unsearched)
     if args.library:
         print(f"== the whole analysis over {args.library:,} photos")
         with tempfile.TemporaryDirectory() as tmp:

@@ -29,9 +29,13 @@ from typing import Any
 
 from PIL import Image
 
+from sidecar.engine.core.likeness import THUMB_EDGE
+from sidecar.engine.imaging import SIDE_VIEWS
 from sidecar.engine.store.db import open_database
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
+
+SIDED = 2 * len(SIDE_VIEWS)  # (pHash, dHash) of each one-sided view
 
 
 def _signed(value: int) -> int:
@@ -47,7 +51,7 @@ def _settings(state: Path) -> Settings:
 def library_rows(n: int) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
     """For each of `n` photos, the seed of its content (the file's bytes are `str(seed)`: i,
     or i - 1 for an exact copy) and that content's sha1; and one fingerprint row (content,
-    phash, dhash, views, taken) per distinct content."""
+    phash, dhash, views, taken, one-sided views, thumbnail) per distinct content."""
     rng = random.Random(3)
     files, prints = [], []
     base = 1_700_000_000
@@ -61,8 +65,10 @@ def library_rows(n: int) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
                 phash, dhash = prints[-1][1] ^ (1 << rng.randrange(64)), prints[-1][2] ^ 1
                 phash, dhash = phash & ((1 << 64) - 1), dhash & ((1 << 64) - 1)
             views = struct.pack("<4q", *(_signed(rng.getrandbits(64)) for _ in range(4)))
+            sided = struct.pack(f"<{SIDED}q", *(_signed(rng.getrandbits(64)) for _ in range(SIDED)))
+            thumb = prints[-1][6] if kind == 2 else rng.randbytes(THUMB_EDGE * THUMB_EDGE)
             taken = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + 10 * i))
-            prints.append((content, phash, dhash, views, taken))
+            prints.append((content, phash, dhash, views, taken, sided, thumb))
         files.append((seed, content))
     return files, prints
 
@@ -70,10 +76,10 @@ def library_rows(n: int) -> tuple[list[tuple[int, str]], list[tuple[Any, ...]]]:
 def write_prints(conn: sqlite3.Connection, prints: list[tuple[Any, ...]]) -> None:
     conn.executemany(
         "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
-        " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
-        " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
-        " 1)",
-        [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
+        " height, source, taken_at, make, model, computed_at, zoomed, exif_read, sided,"
+        " thumb) VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS',"
+        " 'now', ?, 1, ?, ?)",
+        [(c, _signed(p), _signed(d), t, z, s, b) for c, p, d, z, t, s, b in prints],
     )
 
 

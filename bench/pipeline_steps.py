@@ -85,7 +85,7 @@ def make_tree(n: int) -> Path:
 
 def make_prints(n: int) -> Path:
     """An inventory holding only the N fingerprints (copied into each run's inventory)."""
-    path = CACHE / f"prints-{n}.db"
+    path = CACHE / f"prints-sided-{n}.db"  # (with one-sided views and thumbnails)
     if path.exists():
         return path
     with tempfile.TemporaryDirectory(dir=CACHE) as tmp:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 U64 = np.uint64
+I64 = npt.NDArray[np.int64]
 MAX_BUCKET_PAIRS = 2_000_000  # pairs generated per step inside one bucket
 
 
@@ -150,3 +151,89 @@ def pairs_between(
         keep = dist <= radius
         found.update(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
     return sorted((i, j, (int(new[i]) ^ int(known[j])).bit_count()) for i, j in found)
+
+
+BUCKET_BITS = 16  # at most 2**16 buckets per table: the index over a few thousand stays small
+CANDIDATE_COST = 3.0  # a candidate pair against one key computed and looked up per query
+
+
+class SmallIndex:
+    """The hashes within a distance of each of many queries, among a small set (the new
+    contents of a run): the multi-index is built once over the small set, and any number of
+    queries (a large library, streamed in chunks) are looked up in it. The keys are bucketed
+    into a dense table (at most 2**BUCKET_BITS rows per table), so a lookup is an array
+    gather, not a search."""
+
+    def __init__(self, hashes: npt.NDArray[np.uint64], radius: int) -> None:
+        self.base = np.asarray(hashes, dtype=U64)
+        self.radius = radius
+        bits = max(4, min(BUCKET_BITS, math.ceil(math.log2(max(len(self.base), 1))) + 2))
+        m, k = _lookup_plan(len(self.base), radius, bits)
+        self.blocks = _blocks(m)
+        self.mask = U64((1 << bits) - 1)
+        self.bits = bits
+        self.tables: list[tuple[tuple[int, ...], I64, I64, I64]] = []
+        for chosen in itertools.combinations(range(m), k):
+            keys = self._key(self.base, chosen)
+            order = np.argsort(keys, kind="stable").astype(np.int64)
+            counts = np.bincount(keys, minlength=1 << bits).astype(np.int64)
+            starts = (np.cumsum(counts) - counts).astype(np.int64)
+            self.tables.append((chosen, order, starts, counts))
+
+    def _key(
+        self, hashes: npt.NDArray[np.uint64], chosen: tuple[int, ...]
+    ) -> npt.NDArray[np.int64]:
+        """The bucket of each hash in one table: the chosen blocks' bits, folded to `bits`."""
+        key: npt.NDArray[np.uint64] | None = None
+        width_sum = 0
+        for b in chosen:
+            shift, width = self.blocks[b]
+            part = (hashes >> U64(shift)) & U64((1 << width) - 1)
+            key = part if key is None else (key << U64(width)) | part
+            width_sum += width
+        assert key is not None
+        if width_sum > self.bits:
+            key &= U64((1 << self.bits) - 1)
+        return key.view(np.int64)
+
+    def query(
+        self, queries: npt.NDArray[np.uint64]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """(query index, index in the set, distance) of every pair within the radius, each
+        once, ordered by query then set index."""
+        q = np.asarray(queries, dtype=U64)
+        empty = np.zeros(0, dtype=np.int64)
+        if not len(q) or not len(self.base):
+            return empty, empty, empty
+        found: list[npt.NDArray[np.int64]] = []
+        for chosen, order, starts, sizes in self.tables:
+            keys = self._key(q, chosen)
+            counts = sizes[keys]
+            hit = np.flatnonzero(counts)
+            if not len(hit):
+                continue
+            counts, lo = counts[hit], starts[keys[hit]]
+            rows = np.repeat(hit, counts)
+            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+            cols = order[np.repeat(lo, counts) + offsets]
+            keep = np.bitwise_count(q[rows] ^ self.base[cols]) <= self.radius
+            found.append(rows[keep] * len(self.base) + cols[keep])
+        if not found:
+            return empty, empty, empty
+        codes = np.unique(np.concatenate(found))
+        rows, cols = codes // len(self.base), codes % len(self.base)
+        return rows, cols, np.bitwise_count(q[rows] ^ self.base[cols]).astype(np.int64)
+
+
+def _lookup_plan(n: int, radius: int, bits: int) -> tuple[int, int]:
+    """(blocks m, blocks per key k) with the lowest estimated cost per query among n hashes
+    bucketed into 2**bits rows: tables x (a lookup + the candidates it brings)."""
+    best: tuple[float, int, int] | None = None
+    for m in range(radius + 1, min(radius + 7, 64) + 1):
+        k = m - radius
+        key_bits = min(bits, 64 * k // m)
+        cost = math.comb(m, k) * (1 + CANDIDATE_COST * n / 2**key_bits)
+        if best is None or cost < best[0]:
+            best = (cost, m, k)
+    assert best is not None
+    return best[1], best[2]

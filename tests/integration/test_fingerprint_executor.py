@@ -3,11 +3,13 @@ through the API and through the `[analysis] executor` setting."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
+from sidecar.engine.services.analyze import fingerprints
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -59,3 +61,24 @@ async def test_a_wrong_executor_setting_says_what_to_fix(photos: Path, state_dir
         settings = make_settings(state_dir, analysis={"executor": spec})
         with pytest.raises(ValueError, match=words):
             await analyse(settings, photos)
+
+
+async def test_a_few_chunks_in_flight_not_a_task_per_chunk_and_a_page_listed_at_a_time(
+    photos: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fingerprints, "CHUNK", 1)  # a chunk per file: many chunks
+    monkeypatch.setattr(fingerprints, "PAGE", 5)  # and the contents listed five at a time
+    pool = CountingThreads()
+    tasks: list[int] = []
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        todo = len(await rt.analysis.unfingerprinted())
+        fingerprinter = Fingerprinter(rt.analysis, 1, 8, "sha1", executor=pool)
+        done, failed, fresh = await fingerprinter.run(
+            lambda _n, total: tasks.append(len(asyncio.all_tasks()) if total == todo else 99)
+        )
+        assert await rt.analysis.unfingerprinted() == []
+    pool.shutdown()
+    assert done == todo == pool.calls > 6
+    assert len(set(fresh)) == len(fresh) == done - failed
+    assert max(tasks) <= 1 + 2  # this test's own task and two chunks (one worker) at most

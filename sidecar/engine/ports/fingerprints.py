@@ -6,14 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge
+from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge
 
 
 class Fingerprints(Protocol):
     """Fingerprints by content, the present media with theirs, and look-alike edges."""
 
-    async def unfingerprinted(self) -> list[tuple[str, str, str]]:
-        """(content hash, one path, kind) of present media with no fingerprint yet."""
+    async def unfingerprinted(self, after: str = "", limit: int = -1) -> list[tuple[str, str, str]]:
+        """(content hash, one path, kind) of present media with no fingerprint yet, in content
+        order after `after`, at most `limit` (-1: all)."""
+
+    async def unfingerprinted_count(self) -> int:
+        """How many contents `unfingerprinted` lists."""
 
     async def save_fingerprints(self, rows: Sequence[FingerprintRow]) -> None:
         """Store fingerprints, keyed by content."""
@@ -23,6 +27,12 @@ class Fingerprints(Protocol):
 
     async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
         """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
+
+    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
+        """Up to `limit` fingerprints with hashes after content `after`, in content order."""
+
+    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
+        """The same rows for the given contents that have hashes."""
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes, packed as stored."""

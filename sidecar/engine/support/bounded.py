@@ -16,7 +16,7 @@ async def bounded_map(
     """Yield `work(item)` for each item as it completes, with at most `limit` running (and at
     most `limit` tasks in existence: items are taken from the iterable only as slots free up,
     so a million items never make a million tasks). The first failure stops the rest (those
-    running are cancelled) and is raised."""
+    running are cancelled, and waited for) and is raised; so does closing the generator."""
     pending = iter(items)
     running: set[asyncio.Future[R]] = set()
     try:
@@ -36,3 +36,4 @@ async def bounded_map(
     finally:
         for future in running:
             future.cancel()
+        await asyncio.gather(*running, return_exceptions=True)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import aclosing
 from dataclasses import replace
 
 from sidecar.engine.core.models import FingerprintRow
@@ -23,11 +24,13 @@ from sidecar.engine.imaging import (
     fingerprint_file,
 )
 from sidecar.engine.ports import Fingerprints
+from sidecar.engine.support.bounded import bounded_map
 from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.engine.support.pools import end_workers, new_process_pool
 
 log = logging.getLogger(__name__)
 CHUNK = 16
+PAGE = 4096  # contents listed at once (a first analysis of a million files holds a page)
 
 IMMICH_SOURCE = "immich-thumbnail"
 
@@ -73,47 +76,38 @@ class Fingerprinter:
         self, progress: Callable[[int, int], None] | None = None
     ) -> tuple[int, int, list[str]]:
         """Fingerprint every content not yet fingerprinted: (done, failed, new contents)."""
-        todo = await self.store.unfingerprinted()
-        if not todo:
+        total = await self.store.unfingerprinted_count()
+        if not total:
             return 0, 0, []
         done = failed = 0
         fresh: list[str] = []
-        chunks = [todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)]
         self._stopped = False
         if self.executor is None:
             self._new_pool()
         elif isinstance(self.executor, ExecutorFromSetting):  # connecting to a cluster may
             await asyncio.to_thread(self.executor.executor)  # block: not on the event loop
-        slots = asyncio.Semaphore(self.workers * 2)
-
-        async def bounded(chunk: list[tuple[str, str, str]]) -> list[FingerprintRow]:
-            async with slots:
-                return await self._chunk(chunk)
-
-        tasks = [asyncio.ensure_future(bounded(c)) for c in chunks]
-        try:
-            for future in asyncio.as_completed(tasks):
-                rows = await future
-                await self.store.save_fingerprints(rows)  # each chunk whole: a stop keeps it
-                fresh += [r.content_hash for r in rows if not r.error]
-                failed += sum(1 for r in rows if r.error)
-                done += len(rows)
-                if progress:
-                    progress(done, len(todo))
+        after = ""
+        try:  # a page of contents at a time, and at most two chunks per worker in flight
+            while page := await self.store.unfingerprinted(after, PAGE):
+                after = page[-1][0]
+                chunks = (page[i : i + CHUNK] for i in range(0, len(page), CHUNK))
+                async with aclosing(bounded_map(chunks, self.workers * 2, self._chunk)) as made:
+                    async for rows in made:
+                        await self.store.save_fingerprints(rows)  # a stop keeps each chunk
+                        fresh += [r.content_hash for r in rows if not r.error]
+                        failed += sum(1 for r in rows if r.error)
+                        done += len(rows)
+                        if progress:
+                            progress(done, max(total, done))
         except BaseException:
-            # stopped (or failed): the chunks still queued are not made, and the workers are
+            # stopped (or failed): the chunks still to come are not made, and the workers are
             # ended now rather than after the chunks they are on
             self._stopped = True
-            for task in tasks:
-                task.cancel()
             if self._pool is not None:
                 end_workers(self._pool)
             raise
         finally:
             self._stopped = True
-            for task in tasks:  # one chunk failed or the run was cancelled: stop the others
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None

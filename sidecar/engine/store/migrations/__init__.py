@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sidecar.engine.store.migrations.analysis import (
     ANALYSIS_0003,
     ASSET_INDEXES_0005,
+    FINGERPRINT_SEARCH_0018,
     SIDE_VIEWS_0015,
     ZOOM_VIEWS_0004,
 )
@@ -56,4 +57,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0014_person_tags", PERSON_TAGS_0014),
     Migration("0015_side_views", SIDE_VIEWS_0015),
     Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
+    Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
 )

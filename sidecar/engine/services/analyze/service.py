@@ -26,7 +26,7 @@ from sidecar.engine.core.grouping import (
     semantic_row,
 )
 from sidecar.engine.core.models import AssetLink, MediaItem, Member
-from sidecar.engine.core.pairing import PairingRules
+from sidecar.engine.core.pairing import PairingRules, PairKind
 from sidecar.engine.core.stopping import stopped
 from sidecar.engine.ports import (
     AnalysisResults,
@@ -37,7 +37,7 @@ from sidecar.engine.ports import (
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
 from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_digest
-from sidecar.engine.services.analyze.edges import update_edges
+from sidecar.engine.services.analyze.edges import edge_plan, update_edges
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
 from sidecar.engine.services.analyze.remote_fingerprints import (
@@ -45,6 +45,7 @@ from sidecar.engine.services.analyze.remote_fingerprints import (
     remote_assets,
     remote_key,
 )
+from sidecar.engine.services.analyze.scope import find_part
 from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
@@ -75,6 +76,8 @@ class AnalysisReport:
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
     unchanged_since: int | None = None  # nothing changed since this run: its results stand
+    regrouped: int = 0  # candidates grouped again (all of them in a full regroup)
+    regrouped_all: bool = True  # a full regroup, not only the part the changes reach
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class AnalysisReport:
             "tags_read": self.tags_read,
             "marks_error": self.marks_error,
             "unchanged_since": self.unchanged_since,
+            "regrouped": {"scope": self.regrouped, "full": self.regrouped_all},
             "pairs": self.pairs,
             "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -146,6 +150,7 @@ class AnalyzeService:
                 "scanned": report.media,
                 "added": report.fingerprinted,
                 "errors": report.fingerprint_failures,
+                "regrouped": report.regrouped,
             }
             if status == "ok" and report.unchanged_since is not None:
                 message = f"nothing changed since run #{report.unchanged_since}"
@@ -192,14 +197,84 @@ class AnalyzeService:
             if thumbnails is not None:
                 await thumbnails.aclose()
         report.fingerprinted, report.fingerprint_failures = done, failed
-        media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-        views = asset_views(links, self.settings)  # each path mapped once
-        remote = await self._remote(report, fresh, media, links, views)
+        remote: list[AssetLink] = []
+        media: list[MediaItem] | None = None
+        if self._remote_enabled():  # (which assets have no local file: a whole read)
+            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+            views = asset_views(links, self.settings)  # each path mapped once
+            remote = await self._remote(report, fresh, media, links, views)
         basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        basis = replace(basis, touched=await self.analysis.last_touched())  # before reading
         say("grouping", 0, 1)
+        whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
         await update_edges(self.analysis, cfg, fresh)
+        partial = not (whole_edges or self._remote_enabled())
+        since = await book.partial_since() if partial else None
+        if since is not None and await self._regroup_part(op_id, report, book, basis, since):
+            say("grouping", 1, 1)
+            return
+        if media is None:
+            media = await self.analysis.media()
+            views = asset_views(links, self.settings)
         await self._rebuild(op_id, report, media, views, remote, book, basis)
         say("grouping", 1, 1)
+
+    async def _regroup_part(
+        self,
+        op_id: int,
+        report: AnalysisReport,
+        book: BasisBook,
+        basis: Basis,
+        prior: Prior,
+    ) -> bool:
+        """Regroup only what the inputs touched since the stored results reach (see
+        `scope`); False when a full regroup is due instead."""
+        part = await find_part(
+            self.analysis, self.assets, self.settings, basis.touched, prior.media
+        )
+        if part is None:
+            return False
+        lib = library(
+            part.media,
+            part.views,
+            [],
+            await self.marks.marks(),
+            tuple(self.settings.analysis.preferred_folders),
+        )
+        found = find_groups(
+            lib,
+            part.edges,
+            decisions_from(await self.analysis.decisions()),
+            await self.analysis.pair_decisions(),
+            self._grouping_rules(),
+            contents=part.contents,
+        )
+        grouped = {c.key for c in lib.candidates if c.content_hash in part.contents}
+        old_groups, _, _ = await self.analysis.results_holding(grouped | part.seeds)
+        _, old_pairs, _ = await self.analysis.results_holding(lib.members.keys() | part.seeds)
+        await self.analysis.swap_part(
+            op_id, (old_groups, old_pairs), found.groups, found.pair_rows, basis.touched
+        )
+        log.info(
+            "analysis: regrouped %d candidates (%d contents) of about %d",
+            len(grouped),
+            len(part.contents),
+            prior.media,
+        )
+        counts = await self.analysis.group_counts()
+        report.media = await self.analysis.count_media()
+        report.regrouped, report.regrouped_all = len(grouped), False
+        report.exact_groups = counts.get("exact", 0)
+        report.near_groups = counts.get("near", 0)
+        report.semantic_groups = prior.semantic_groups
+        stored = await self.analysis.pair_counts()
+        report.pairs = {kind.value: stored.get(kind.value, 0) for kind in PairKind}
+        report.reclaimable_bytes = await self.analysis.reclaimable()
+        current = replace(
+            self._prior(report, prior.semantic), semantic_groups=prior.semantic_groups
+        )
+        await book.record(basis, current, True)
+        return True
 
     async def _marks(self, report: AnalysisReport) -> None:
         """Album membership and tags, a person's marks for the keeper rules, per API key:
@@ -268,7 +343,7 @@ class AnalyzeService:
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),
         )
-        report.media = len(lib.candidates)
+        report.media = report.regrouped = len(lib.candidates)
         found = find_groups(
             lib,
             await self.analysis.edges(),
@@ -279,6 +354,7 @@ class AnalyzeService:
         report.reclaimable_bytes += found.reclaimable_bytes
         semantic = await self._semantic(report)
         await self.analysis.replace_results(op_id, [*found.groups, *semantic], found.pair_rows)
+        await self.analysis.forget_touched(basis.touched)
         report.exact_groups = len(found.exact)
         report.near_groups = len(found.near)
         report.semantic_groups = len(semantic)

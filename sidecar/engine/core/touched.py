@@ -1,0 +1,56 @@
+"""What the log of touched analysis inputs names (pure): the seeds a partial regroup starts
+from. Rows are (kind, key) as the store's triggers wrote them (migration 0017)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Touched(StrEnum):
+    FILE = "file"  # key: JSON [root_id, rel_dir, name, content_hash]
+    CONTENT = "content"  # key: a content hash (its fingerprint changed)
+    ASSET = "asset"  # key: JSON [asset id, Immich path]
+    KEYS = "keys"  # key: JSON list of member keys (a decision about them)
+    MARK = "mark"  # key: an asset id (an album or tag membership)
+    FULL = "full"  # a root, or an album's or tag's name: everything
+
+
+@dataclass(slots=True)
+class Seeds:
+    """Where a change happened: whole when anything asks for a full regroup."""
+
+    full: bool = False
+    places: set[tuple[int, str, str]] = field(default_factory=set)  # root_id, rel_dir, name
+    contents: set[str] = field(default_factory=set)
+    immich_paths: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # member keys: asset ids or paths
+
+
+def seeds(rows: Iterable[tuple[str, str | None]]) -> Seeds:
+    """The places, contents, Immich paths and member keys the touched rows name."""
+    out = Seeds()
+    for kind, key in rows:
+        if kind == Touched.FULL or key is None:
+            out.full = True
+        elif kind == Touched.FILE:
+            root_id, rel_dir, name, content = json.loads(key)
+            out.places.add((int(root_id), rel_dir, name))
+            if content:
+                out.contents.add(content)
+        elif kind == Touched.CONTENT:
+            out.contents.add(key)
+        elif kind == Touched.ASSET:
+            asset_id, immich_path = json.loads(key)
+            out.keys.add(asset_id)
+            if immich_path:
+                out.immich_paths.add(immich_path)
+        elif kind == Touched.KEYS:
+            out.keys.update(json.loads(key))
+        elif kind == Touched.MARK:
+            out.keys.add(key)
+        else:  # a kind this version does not know: be safe
+            out.full = True
+    return out

@@ -14,6 +14,7 @@ class Touched(StrEnum):
     CONTENT = "content"  # key: a content hash (its fingerprint changed)
     ASSET = "asset"  # key: JSON [asset id, Immich path]
     KEYS = "keys"  # key: JSON list of member keys (a decision about them)
+    PAIR = "pair"  # key: JSON list of member keys (a decision about a pair)
     MARK = "mark"  # key: an asset id (an album or tag membership)
     FULL = "full"  # a root, or an album's or tag's name: everything
 
@@ -27,6 +28,7 @@ class Seeds:
     contents: set[str] = field(default_factory=set)
     immich_paths: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # member keys: asset ids or paths
+    pair_keys: set[str] = field(default_factory=set)  # members of decided pairs: their folders
 
 
 def seeds(rows: Iterable[tuple[str, str | None]]) -> Seeds:
@@ -49,6 +51,8 @@ def seeds(rows: Iterable[tuple[str, str | None]]) -> Seeds:
                 out.immich_paths.add(immich_path)
         elif kind == Touched.KEYS:
             out.keys.update(json.loads(key))
+        elif kind == Touched.PAIR:
+            out.pair_keys.update(json.loads(key))
         elif kind == Touched.MARK:
             out.keys.add(key)
         else:  # a kind this version does not know: be safe

@@ -47,6 +47,9 @@ class RegroupScope(Protocol):
     async def media_in(self, folders: Iterable[Folder]) -> list[tuple[Folder, MediaItem]]:
         """Present media files directly in these folders."""
 
+    async def burst_named(self) -> list[tuple[Folder, str]]:
+        """Folder and name of the media files whose name may hold a burst tag."""
+
     async def links_at(self, immich_paths: Iterable[str]) -> list[AssetLink]:
         """Assets (not gone) at these Immich paths."""
 

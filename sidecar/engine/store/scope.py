@@ -119,6 +119,16 @@ class ScopeStore:
             out += [_media(r) for r in rows]
         return out
 
+    async def burst_named(self) -> list[tuple[Folder, str]]:
+        """Folder and name of the present media files whose name may hold a burst tag (a
+        pass over the names: only when the part has tagged frames, whose bursts span
+        folders)."""
+        rows = await self.db.fetchall(
+            "SELECT root_id, rel_dir, name FROM files WHERE name LIKE '%burst%'"
+            " AND state = 'present' AND kind IN ('image', 'raw') AND content_hash IS NOT NULL"
+        )
+        return [((r[0], r[1]), r[2]) for r in rows]
+
     async def links_at(self, immich_paths: Iterable[str]) -> list[AssetLink]:
         """Assets (not gone) at these Immich paths, in the order a full read gives them."""
         out = []

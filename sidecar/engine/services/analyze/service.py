@@ -251,7 +251,7 @@ class AnalyzeService:
         )
         grouped = {c.key for c in lib.candidates if c.content_hash in part.contents}
         old_groups, _, _ = await self.analysis.results_holding(grouped | part.seeds)
-        _, old_pairs, _ = await self.analysis.results_holding(lib.members.keys() | part.seeds)
+        _, old_pairs, _ = await self.analysis.results_holding(lib.members.keys() | part.pair_seeds)
         await self.analysis.swap_part(
             op_id, (old_groups, old_pairs), found.groups, found.pair_rows, basis.touched
         )

@@ -4,8 +4,9 @@ so a run regroups only the part of the library those changes reach (services/ana
 Written by triggers on the same tables and columns as the 0016 counter (a scan rewrites
 files.seen_gen and a full sync assets.seen_op on every row: those never log). Each row names
 one input: a file (root, folder, name, content), a content's fingerprint, an asset (id, Immich
-path), the member keys of a decision, an asset whose marks changed, or `full` (a root, an
-album's or tag's name: everything). An analysis deletes the rows its results include.
+path), the member keys of a decision about a group or about a pair, an asset whose marks
+changed, or `full` (a root, an album's or tag's name: everything). An analysis deletes the
+rows its results include.
 """
 
 from sidecar.engine.core.touched import Touched
@@ -16,7 +17,7 @@ _ROWS = {
     "fingerprints": (Touched.CONTENT, "{t}.content_hash"),
     "assets": (Touched.ASSET, "json_array({t}.id, {t}.original_path)"),
     "decisions": (Touched.KEYS, "{t}.members"),
-    "pair_decisions": (Touched.KEYS, "{t}.members"),
+    "pair_decisions": (Touched.PAIR, "{t}.members"),
     "album_assets": (Touched.MARK, "{t}.asset_id"),
     "tag_assets": (Touched.MARK, "{t}.asset_id"),
     "albums": (Touched.FULL, "NULL"),

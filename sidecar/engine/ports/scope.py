@@ -17,7 +17,7 @@ PairRow = tuple[str, str, str, list[str], list[Member]]
 
 class RegroupScope(Protocol):
     async def last_touched(self) -> int:
-        """The id of the last touched-input row (0: none)."""
+        """The id of the last touched-input row (0: none); starts the log if need be."""
 
     async def count_touched(self, upto: int) -> int:
         """How many touched rows there are up to `upto` (those before the stored results'

@@ -17,6 +17,7 @@ from sidecar.engine.core.models.inventory import join_path
 from sidecar.engine.store.assets import LINK_COLUMNS, _link
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.members import GroupRow, PairRow, insert_groups, insert_pairs
+from sidecar.engine.store.migrations.touched import LOGGING_KEY
 
 CHUNK = 500
 RESULTS_KEY = "analysis.results"  # the last analysis that changed the stored results
@@ -43,6 +44,14 @@ class ScopeStore:
     db: Database
 
     async def last_touched(self) -> int:
+        """The id of the last touched row; the log is started first (from now on every
+        change is logged: the caller reads the inputs after this)."""
+        if await self.db.fetchone("SELECT 1 FROM meta WHERE key = ?", (LOGGING_KEY,)) is None:
+            async with self.db.transaction() as conn:
+                await conn.execute(
+                    "INSERT OR IGNORE INTO meta (key, value, updated_at) VALUES (?, '1', ?)",
+                    (LOGGING_KEY, utcnow()),
+                )
         return int(await self.db.scalar("SELECT coalesce(max(id), 0) FROM analysis_touched"))
 
     async def count_touched(self, upto: int) -> int:

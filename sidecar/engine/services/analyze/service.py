@@ -270,10 +270,7 @@ class AnalyzeService:
         stored = await self.analysis.pair_counts()
         report.pairs = {kind.value: stored.get(kind.value, 0) for kind in PairKind}
         report.reclaimable_bytes = await self.analysis.reclaimable()
-        current = replace(
-            self._prior(report, prior.semantic), semantic_groups=prior.semantic_groups
-        )
-        await book.record(basis, current, True)
+        await book.record(basis, self._prior(report, prior.semantic), True)
         return True
 
     async def _marks(self, report: AnalysisReport) -> None:

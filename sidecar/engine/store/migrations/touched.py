@@ -24,6 +24,9 @@ _ROWS = {
     "tags": (Touched.FULL, "NULL"),
     "roots": (Touched.FULL, "NULL"),
 }
+# Nothing logs before the first analysis asks for it (the first scan and mirror of a library
+# are read whole by that analysis anyway).
+LOGGING_KEY = "analysis.touched"
 _WHOLE = {"albums", "tags"}  # a new one has no members yet: only a rename or removal counts
 
 
@@ -34,11 +37,12 @@ def _log(kind: Touched, key: str, row: str) -> str:
 
 def _triggers(table: str, columns: str | None) -> str:
     kind, key = _ROWS[table]
-    changed = ""
+    logging = f"EXISTS (SELECT 1 FROM meta WHERE key = '{LOGGING_KEY}')"
+    when = {event: f" WHEN {logging}" for event in ("INSERT", "UPDATE", "DELETE")}
     if columns is not None:
         old = ", ".join(f"OLD.{c.strip()}" for c in columns.split(","))
         new = ", ".join(f"NEW.{c.strip()}" for c in columns.split(","))
-        changed = f" WHEN ({old}) IS NOT ({new})"
+        when["UPDATE"] = f" WHEN ({old}) IS NOT ({new}) AND {logging}"
     body = {
         "INSERT": _log(kind, key, "NEW"),
         "UPDATE": _log(kind, key, "OLD") + " " + _log(kind, key, "NEW"),
@@ -47,7 +51,7 @@ def _triggers(table: str, columns: str | None) -> str:
     events = ("UPDATE", "DELETE") if table in _WHOLE else ("INSERT", "UPDATE", "DELETE")
     return "\n".join(
         f"CREATE TRIGGER analysis_touched_{table}_{event.lower()} AFTER {event} ON {table}"
-        f"{changed if event == 'UPDATE' else ''} BEGIN {body[event]} END;"
+        f"{when[event]} BEGIN {body[event]} END;"
         for event in events
     )
 
@@ -55,8 +59,9 @@ def _triggers(table: str, columns: str | None) -> str:
 TOUCHED_0017 = "\n".join(
     [
         """
--- What changed among the analysis inputs since the stored results (see the triggers below);
--- the basis (meta 'analysis.basis') records the last id its results include.
+-- What changed among the analysis inputs since the stored results (see the triggers below),
+-- once an analysis started the log (meta 'analysis.touched'); an analysis deletes the rows
+-- its stored results include.
 CREATE TABLE analysis_touched (
     id   INTEGER PRIMARY KEY,
     kind TEXT NOT NULL,

@@ -1,4 +1,5 @@
-"""Analysis: fingerprint new content, then rebuild duplicate groups and pairs.
+"""Analysis: fingerprint new content, then rebuild duplicate groups and pairs: only those the
+changes since the stored results reach (`partial`) when they can be, else all.
 
 This module reads (the inventory, Immich's albums, tags and own duplicate groups), updates the
 look-alike edges between contents, and writes the results; what the members are and how they
@@ -26,7 +27,7 @@ from sidecar.engine.core.grouping import (
     semantic_row,
 )
 from sidecar.engine.core.models import AssetLink, MediaItem, Member
-from sidecar.engine.core.pairing import PairingRules, PairKind
+from sidecar.engine.core.pairing import PairingRules
 from sidecar.engine.core.stopping import stopped
 from sidecar.engine.ports import (
     AnalysisResults,
@@ -40,12 +41,12 @@ from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_
 from sidecar.engine.services.analyze.edges import edge_plan, update_edges
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
+from sidecar.engine.services.analyze.partial import regroup_part
 from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
     remote_key,
 )
-from sidecar.engine.services.analyze.scope import find_part
 from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
@@ -220,56 +221,27 @@ class AnalyzeService:
         say("grouping", 1, 1)
 
     async def _regroup_part(
-        self,
-        op_id: int,
-        report: AnalysisReport,
-        book: BasisBook,
-        basis: Basis,
-        prior: Prior,
+        self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
     ) -> bool:
         """Regroup only what the inputs touched since the stored results reach (see
-        `scope`); False when a full regroup is due instead."""
-        part = await find_part(
-            self.analysis, self.assets, self.settings, basis.touched, prior.media
-        )
-        if part is None:
-            return False
-        lib = library(
-            part.media,
-            part.views,
-            [],
-            await self.marks.marks(),
-            tuple(self.settings.analysis.preferred_folders),
-        )
-        found = find_groups(
-            lib,
-            part.edges,
-            decisions_from(await self.analysis.decisions()),
-            await self.analysis.pair_decisions(),
+        `partial`); False when a full regroup is due instead."""
+        done = await regroup_part(
+            self.analysis,
+            self.assets,
+            self.marks,
+            self.settings,
             self._grouping_rules(),
-            contents=part.contents,
-        )
-        grouped = {c.key for c in lib.candidates if c.content_hash in part.contents}
-        old_groups, _, _ = await self.analysis.results_holding(grouped | part.seeds)
-        _, old_pairs, _ = await self.analysis.results_holding(lib.members.keys() | part.pair_seeds)
-        await self.analysis.swap_part(
-            op_id, (old_groups, old_pairs), found.groups, found.pair_rows, basis.touched
-        )
-        log.info(
-            "analysis: regrouped %d candidates (%d contents) of about %d",
-            len(grouped),
-            len(part.contents),
+            op_id,
+            basis.touched,
             prior.media,
         )
-        counts = await self.analysis.group_counts()
-        report.media = await self.analysis.count_media()
-        report.regrouped, report.regrouped_all = len(grouped), False
-        report.exact_groups = counts.get("exact", 0)
-        report.near_groups = counts.get("near", 0)
+        if done is None:
+            return False
+        report.regrouped, report.regrouped_all = done.candidates, False
+        report.media, report.pairs = done.media, done.pairs
+        report.exact_groups, report.near_groups = done.exact_groups, done.near_groups
+        report.reclaimable_bytes = done.reclaimable_bytes
         report.semantic_groups = prior.semantic_groups
-        stored = await self.analysis.pair_counts()
-        report.pairs = {kind.value: stored.get(kind.value, 0) for kind in PairKind}
-        report.reclaimable_bytes = await self.analysis.reclaimable()
         await book.record(basis, self._prior(report, prior.semantic), True)
         return True
 

@@ -40,6 +40,8 @@ from sidecar.engine.store.db import open_database
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
+THUMB = bytes(range(256)) * 4  # a 32x32 grayscale thumbnail (the same for all)
+
 
 def _signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
@@ -77,12 +79,12 @@ def build(state: Path, root: Path, n: int) -> None:
             " 'sha1', 'now', 1, 1)",
             files,
         )
-        conn.executemany(
+        conn.executemany(  # (with a thumbnail: not made again, its file does not exist)
             "INSERT INTO fingerprints (content_hash, hash_algo, phash, dhash, hash_size, width,"
-            " height, source, taken_at, make, model, computed_at, zoomed, exif_read)"
+            " height, source, taken_at, make, model, computed_at, zoomed, exif_read, thumb)"
             " VALUES (?, 'sha1', ?, ?, 8, 4000, 3000, 'jpeg-draft', ?, 'Canon', 'EOS', 'now', ?,"
-            " 1)",
-            [(c, _signed(p), _signed(d), t, z) for c, p, d, z, t in prints],
+            " 1, ?)",
+            [(c, _signed(p), _signed(d), t, z, THUMB) for c, p, d, z, t in prints],
         )
     conn.close()
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 from sidecar.engine.core.touched import Touched, seeds
 
 
 def test_each_kind_of_row_names_its_places_contents_and_keys() -> None:
     found = seeds(
         [
-            (Touched.FILE, json.dumps([1, "2019/Summer", "a.jpg", "c1"])),
-            (Touched.FILE, json.dumps([1, "new", "b.jpg", None])),  # not hashed yet
+            (Touched.FILE, [1, "2019/Summer", "a.jpg", "c1"]),
+            (Touched.FILE, [1, "new", "b.jpg", None]),  # not hashed yet
             (Touched.CONTENT, "c2"),
-            (Touched.ASSET, json.dumps(["asset-1", "/mnt/photos/x.jpg"])),
-            (Touched.ASSET, json.dumps(["asset-2", None])),
-            (Touched.KEYS, json.dumps(["/p/a.jpg", "asset-3"])),
-            (Touched.PAIR, json.dumps(["/p/IMG_1.dng", "/p/IMG_1.jpg"])),
+            (Touched.ASSET, ["asset-1", "/mnt/photos/x.jpg"]),
+            (Touched.ASSET, ["asset-2", None]),
+            (Touched.KEYS, ["/p/a.jpg", "asset-3"]),
+            (Touched.PAIR, ["/p/IMG_1.dng", "/p/IMG_1.jpg"]),
             (Touched.MARK, "asset-4"),
         ]
     )

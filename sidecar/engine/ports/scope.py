@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from sidecar.engine.core.models import AssetLink, MediaItem, Member, NearEdge
+from sidecar.engine.core.touched import Key
 
 Place = tuple[int, str, str]  # root_id, rel_dir, name
 Folder = tuple[int, str]  # root_id, rel_dir
@@ -23,8 +24,8 @@ class RegroupScope(Protocol):
         """How many touched rows there are up to `upto` (those before the stored results'
         were deleted when they were stored)."""
 
-    async def touched(self, upto: int) -> list[tuple[str, str | None]]:
-        """(kind, key) of the touched rows up to `upto`."""
+    async def touched(self, upto: int) -> list[tuple[str, Key]]:
+        """(kind, key) of the touched rows up to `upto`, the JSON keys decoded."""
 
     async def forget_touched(self, upto: int) -> None:
         """Delete the touched rows up to `upto` (results made from them are stored)."""

@@ -6,6 +6,7 @@ member, assets_by_path); only the whole-library counts read a table through."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
@@ -14,6 +15,7 @@ import aiosqlite
 from sidecar.engine.core.media import immich_generated
 from sidecar.engine.core.models import AssetLink, MediaItem, NearEdge
 from sidecar.engine.core.models.inventory import join_path
+from sidecar.engine.core.touched import JSON_KINDS, Key
 from sidecar.engine.store.assets import LINK_COLUMNS, _link
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.members import GroupRow, PairRow, insert_groups, insert_pairs
@@ -59,11 +61,15 @@ class ScopeStore:
             await self.db.scalar("SELECT count(*) FROM analysis_touched WHERE id <= ?", (upto,))
         )
 
-    async def touched(self, upto: int) -> list[tuple[str, str | None]]:
+    async def touched(self, upto: int) -> list[tuple[str, Key]]:
+        """(kind, key) of the touched rows up to `upto`, the JSON keys decoded."""
         rows = await self.db.fetchall(
             "SELECT kind, key FROM analysis_touched WHERE id <= ? ORDER BY id", (upto,)
         )
-        return [(r[0], r[1]) for r in rows]
+        return [
+            (r[0], json.loads(r[1]) if r[0] in JSON_KINDS and r[1] is not None else r[1])
+            for r in rows
+        ]
 
     async def root_paths(self) -> dict[int, str]:
         return {r[0]: r[1] for r in await self.db.fetchall("SELECT id, path FROM roots")}

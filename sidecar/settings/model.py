@@ -79,6 +79,24 @@ class Settings(Section):
         root = str(lib.local_path)
         return posixpath.normpath(f"{root}/{rest}" if rest else root)
 
+    def immich_paths_of(self, local_path: str) -> list[str]:
+        """The Immich paths that `local_path_of` maps to this local path (the inverse: a few
+        libraries may hold it; each candidate checked against the forward mapping)."""
+        local = posixpath.normpath(local_path)
+        out = []
+        for lib in self.libraries:
+            if lib.immich_path is None:
+                continue
+            root = posixpath.normpath(str(lib.local_path))
+            if local != root and not local.startswith(root.rstrip("/") + "/"):
+                continue
+            rest = local[len(root) :].lstrip("/")
+            prefix = lib.immich_path.rstrip("/")
+            candidate = f"{prefix}/{rest}" if rest else prefix
+            if self.local_path_of(candidate) == local:
+                out.append(candidate)
+        return out
+
     def map_immich_path(self, immich_path: str) -> Path | None:
         """Translate a path Immich reports into the path this process sees (longest prefix)."""
         found = paths.locate(self.libraries, immich_path)

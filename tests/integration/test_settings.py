@@ -137,6 +137,17 @@ def test_path_mapping_longest_prefix(tmp_path: Path) -> None:
     )
     assert s.map_immich_path("/mnt/nas/photos/a b/c.jpg") == Path("/photos/a b/c.jpg")
     assert s.map_immich_path("/mnt/nas/photos2/c.jpg") is None
+    # the inverse: the Immich paths that map to a local path
+    assert s.immich_paths_of("/mnt/anna/2020/a.jpg") == [
+        "/usr/src/app/upload/library/anna/2020/a.jpg"
+    ]
+    assert s.immich_paths_of("/photos/a b/c.jpg") == ["/mnt/nas/photos/a b/c.jpg"]
+    assert s.immich_paths_of("/immich-upload/upload/u1/ab/x.jpg") == [
+        "/usr/src/app/upload/upload/u1/ab/x.jpg"
+    ]
+    assert s.immich_paths_of("/elsewhere/x.jpg") == []
+    for local in ("/mnt/anna/2020/a.jpg", "/photos/a b/c.jpg"):
+        assert all(s.local_path_of(i) == local for i in s.immich_paths_of(local))
 
 
 def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:

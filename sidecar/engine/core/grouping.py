@@ -8,7 +8,7 @@ reported as near duplicates of each other (also when a person rejected the pair:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sidecar.engine.core.candidates import Library
@@ -76,18 +76,23 @@ def find_groups(
     decisions: Decisions,
     pair_decisions: PairDecisions,
     rules: GroupingRules,
+    contents: Collection[str] | None = None,
 ) -> Findings:
     """Pairs (as decided), exact groups and near groups over the stored look-alike `edges`
-    between contents, shaped as the store keeps them."""
+    between contents, shaped as the store keeps them. `contents`: group only the candidates
+    with these contents (a part of the library closed under edges; all its candidates and
+    every shot of their folders given), pairs found over all the shots given."""
     cands, members = lib.candidates, lib.members
+    if contents is not None:
+        cands = [c for c in cands if c.content_hash in contents]
     keeper_rules = rules.keeper_rules
     pairing = find_pairs(lib.shots, rules.pairing)
     formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
     pairs = decided(pairing.pairs, pair_decisions)
     exact = exact_groups(cands, decisions, keeper_rules)
     near = near_duplicates(cands, edges, formed, decisions, rules)
-    size_of = {c.key: c.size or 0 for c in cands}
-    owner_of = {c.key: c.owner for c in cands}
+    size_of = {c.key: c.size or 0 for c in lib.candidates}
+    owner_of = {c.key: c.owner for c in lib.candidates}
     groups: list[GroupRow] = []
     reclaimable = 0
     for g in [*exact, *near]:

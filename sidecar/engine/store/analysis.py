@@ -13,11 +13,12 @@ from sidecar.engine.store.basis import BasisStore
 from sidecar.engine.store.db import utcnow
 from sidecar.engine.store.fingerprints import FingerprintStore
 from sidecar.engine.store.group_views import GroupViewStore
-from sidecar.engine.store.members import insert_groups, member_values
+from sidecar.engine.store.members import insert_groups, insert_pairs
 from sidecar.engine.store.pairs import PairStore
+from sidecar.engine.store.scope import RESULTS_KEY, ScopeStore, note_results
 
 
-class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore):
+class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore, ScopeStore):
     async def replace_results(
         self,
         op_id: int,
@@ -32,23 +33,17 @@ class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore):
             await conn.execute("DELETE FROM pair_members")
             await conn.execute("DELETE FROM pairs")
             await insert_groups(conn, op_id, groups)
-            for kind, owner, primary, reasons, members in pairs:
-                cur = await conn.execute(
-                    "INSERT INTO pairs (op_id, kind, owner, primary_member, reasons)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (op_id, kind, owner, primary, json.dumps(reasons)),
-                )
-                await conn.executemany(
-                    "INSERT INTO pair_members (pair_id, member, path, asset_id, size, width,"
-                    " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(cur.lastrowid, *member_values(m)) for m in members],
-                )
+            await insert_pairs(conn, op_id, pairs)
+            await note_results(conn, op_id)
 
     async def results_stamp(self) -> tuple[int | None, int | None]:
         """Which analysis the stored groups and pairs come from (changes with every analysis
-        that finds any; another process's analysis included)."""
+        that stores any, or removes some; another process's analysis included)."""
         row = await self.db.fetchone(
-            "SELECT (SELECT max(op_id) FROM dup_groups), (SELECT max(op_id) FROM pairs)"
+            "SELECT nullif(max(coalesce((SELECT max(op_id) FROM dup_groups), 0),"
+            " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0)), 0),"
+            " (SELECT max(op_id) FROM pairs)",
+            (RESULTS_KEY,),
         )
         return (row[0], row[1]) if row else (None, None)
 

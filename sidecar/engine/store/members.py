@@ -12,6 +12,8 @@ from sidecar.engine.store.db import Database
 
 # a group as stored: tier, owner, keeper, reasons, distance, reclaim, members
 GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
+# a pair as stored: kind, owner, primary, reasons, members
+PairRow = tuple[str, str, str, list[str], list[Member]]
 
 
 async def members_of(
@@ -47,6 +49,21 @@ async def insert_groups(conn: aiosqlite.Connection, op_id: int, groups: Iterable
         )
         await conn.executemany(
             "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
+            " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cur.lastrowid, *member_values(m)) for m in members],
+        )
+
+
+async def insert_pairs(conn: aiosqlite.Connection, op_id: int, pairs: Iterable[PairRow]) -> None:
+    """Write pairs of analysis `op_id` with their members (in a transaction)."""
+    for kind, owner, primary, reasons, members in pairs:
+        cur = await conn.execute(
+            "INSERT INTO pairs (op_id, kind, owner, primary_member, reasons)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (op_id, kind, owner, primary, json.dumps(reasons)),
+        )
+        await conn.executemany(
+            "INSERT INTO pair_members (pair_id, member, path, asset_id, size, width,"
             " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(cur.lastrowid, *member_values(m)) for m in members],
         )

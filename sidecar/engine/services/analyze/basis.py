@@ -20,6 +20,7 @@ from sidecar.settings import Settings
 class Basis:
     changes: int  # the input change count the results were made from
     settings: str  # digest of the settings they follow
+    touched: int = 0  # the last touched-input row they include (migration 0017)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,32 @@ class BasisBook:
             return None
         return Prior(**stored["prior"])
 
+    async def partial_since(self) -> Prior | None:
+        """When the stored results can be brought up to date in part (from the touched rows
+        left: those they include were deleted with their storing): what their run reported.
+        None when they must be made again whole:
+        none yet, other settings, a run that left something to fetch again, or results
+        another run stored since."""
+        raw = await self.store.analysis_basis()
+        if raw is None:
+            return None
+        stored: dict[str, Any] = json.loads(raw)
+        if not (
+            stored.get("complete")
+            and "touched" in stored
+            and stored.get("settings") == self.digest
+            and stored.get("stamp") == list(await self.store.results_stamp())
+        ):
+            return None
+        return Prior(**stored["prior"])
+
     async def record(self, basis: Basis, prior: Prior, complete: bool) -> None:
         """The results just stored come from `basis`; `complete`: nothing was left to fetch
         again (no thumbnail Immich had not made yet, Immich was reachable)."""
         value = {
             "changes": basis.changes,
             "settings": basis.settings,
+            "touched": basis.touched,
             "stamp": list(await self.store.results_stamp()),
             "complete": complete,
             "prior": asdict(prior),

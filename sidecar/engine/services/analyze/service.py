@@ -1,4 +1,5 @@
-"""Analysis: fingerprint new content, then rebuild duplicate groups and pairs.
+"""Analysis: fingerprint new content, then rebuild duplicate groups and pairs: only those the
+changes since the stored results reach (`partial`) when they can be, else all.
 
 This module reads (the inventory, Immich's albums, tags and own duplicate groups), updates the
 look-alike edges between contents, and writes the results; what the members are and how they
@@ -37,9 +38,10 @@ from sidecar.engine.ports import (
 )
 from sidecar.engine.services.analyze.album_marks import sync_albums
 from sidecar.engine.services.analyze.basis import Basis, BasisBook, Prior, rows_digest
-from sidecar.engine.services.analyze.edges import update_edges
+from sidecar.engine.services.analyze.edges import edge_plan, update_edges
 from sidecar.engine.services.analyze.fingerprints import Fingerprinter
 from sidecar.engine.services.analyze.immich_pixels import ImmichThumbnails
+from sidecar.engine.services.analyze.partial import regroup_part
 from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
@@ -75,6 +77,8 @@ class AnalysisReport:
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
     unchanged_since: int | None = None  # nothing changed since this run: its results stand
+    regrouped: int = 0  # candidates grouped again (all of them in a full regroup)
+    regrouped_all: bool = True  # a full regroup, not only the part the changes reach
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +96,7 @@ class AnalysisReport:
             "tags_read": self.tags_read,
             "marks_error": self.marks_error,
             "unchanged_since": self.unchanged_since,
+            "regrouped": {"scope": self.regrouped, "full": self.regrouped_all},
             "pairs": self.pairs,
             "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
@@ -146,6 +151,7 @@ class AnalyzeService:
                 "scanned": report.media,
                 "added": report.fingerprinted,
                 "errors": report.fingerprint_failures,
+                "regrouped": report.regrouped,
             }
             if status == "ok" and report.unchanged_since is not None:
                 message = f"nothing changed since run #{report.unchanged_since}"
@@ -192,14 +198,52 @@ class AnalyzeService:
             if thumbnails is not None:
                 await thumbnails.aclose()
         report.fingerprinted, report.fingerprint_failures = done, failed
-        media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-        views = asset_views(links, self.settings)  # each path mapped once
-        remote = await self._remote(report, fresh, media, links, views)
+        remote: list[AssetLink] = []
+        media: list[MediaItem] | None = None
+        if self._remote_enabled():  # (which assets have no local file: a whole read)
+            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+            views = asset_views(links, self.settings)  # each path mapped once
+            remote = await self._remote(report, fresh, media, links, views)
         basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        basis = replace(basis, touched=await self.analysis.last_touched())  # before reading
         say("grouping", 0, 1)
+        whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
         await update_edges(self.analysis, cfg, fresh)
+        partial = not (whole_edges or self._remote_enabled())
+        since = await book.partial_since() if partial else None
+        if since is not None and await self._regroup_part(op_id, report, book, basis, since):
+            say("grouping", 1, 1)
+            return
+        if media is None:
+            media = await self.analysis.media()
+            views = asset_views(links, self.settings)
         await self._rebuild(op_id, report, media, views, remote, book, basis)
         say("grouping", 1, 1)
+
+    async def _regroup_part(
+        self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
+    ) -> bool:
+        """Regroup only what the inputs touched since the stored results reach (see
+        `partial`); False when a full regroup is due instead."""
+        done = await regroup_part(
+            self.analysis,
+            self.assets,
+            self.marks,
+            self.settings,
+            self._grouping_rules(),
+            op_id,
+            basis.touched,
+            prior.media,
+        )
+        if done is None:
+            return False
+        report.regrouped, report.regrouped_all = done.candidates, False
+        report.media, report.pairs = done.media, done.pairs
+        report.exact_groups, report.near_groups = done.exact_groups, done.near_groups
+        report.reclaimable_bytes = done.reclaimable_bytes
+        report.semantic_groups = prior.semantic_groups
+        await book.record(basis, self._prior(report, prior.semantic), True)
+        return True
 
     async def _marks(self, report: AnalysisReport) -> None:
         """Album membership and tags, a person's marks for the keeper rules, per API key:
@@ -268,7 +312,7 @@ class AnalyzeService:
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),
         )
-        report.media = len(lib.candidates)
+        report.media = report.regrouped = len(lib.candidates)
         found = find_groups(
             lib,
             await self.analysis.edges(),
@@ -279,6 +323,7 @@ class AnalyzeService:
         report.reclaimable_bytes += found.reclaimable_bytes
         semantic = await self._semantic(report)
         await self.analysis.replace_results(op_id, [*found.groups, *semantic], found.pair_rows)
+        await self.analysis.forget_touched(basis.touched)
         report.exact_groups = len(found.exact)
         report.near_groups = len(found.near)
         report.semantic_groups = len(semantic)

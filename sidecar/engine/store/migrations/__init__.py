@@ -25,6 +25,7 @@ from sidecar.engine.store.migrations.marks import (
     REVIEW_0011,
     WRITEBACK_VERIFIED_0013,
 )
+from sidecar.engine.store.migrations.touched import TOUCHED_0017
 from sidecar.engine.store.migrations.writeback import (
     JOBS_0008,
     PAIR_DECISIONS_0009,
@@ -57,5 +58,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0014_person_tags", PERSON_TAGS_0014),
     Migration("0015_side_views", SIDE_VIEWS_0015),
     Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
+    Migration("0017_analysis_touched", TOUCHED_0017),
     Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
 )

@@ -1,0 +1,146 @@
+"""The part of the library a partial regroup rebuilds: what the touched inputs reach.
+
+Results fall apart along contents: an exact group is one (owner, content), a near group lies
+within one set of contents the stored near edges connect, pairs and bursts lie within one
+folder. So the part is: the touched contents, the contents of the touched places (old and new
+paths of files and assets, members of decisions) and of the stored groups and pairs holding a
+touched member, closed over the near edges; every candidate with those contents; and every
+shot of the folders they and the touched places are in (pairs there are found again, and the
+near step must know which members are pairs). Decisions are read whole (a person's, few):
+they only act within a group. Every read is an index lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sidecar.engine.core.drift import AssetView
+from sidecar.engine.core.models import AssetLink, MediaItem, NearEdge
+from sidecar.engine.core.models.inventory import join_path
+from sidecar.engine.core.naming import parse_stem, split_name
+from sidecar.engine.core.touched import seeds
+from sidecar.engine.ports import AnalysisResults, AssetInventory
+from sidecar.engine.ports.scope import Folder, Place
+from sidecar.engine.support.paths import asset_views
+from sidecar.settings import Settings
+
+SMALL = 5_000  # touched rows or contents always worth a partial regroup
+SHARE = 5  # beyond a fifth of the library, a full regroup is cheaper
+
+
+@dataclass(slots=True)
+class Part:
+    contents: set[str]  # closed under the stored near edges
+    media: list[MediaItem]  # their candidates and every file of their folders
+    views: list[AssetView]  # the assets of those files
+    edges: list[NearEdge]
+    seeds: set[str] = field(default_factory=set)  # member keys touched (and paths)
+    pair_seeds: set[str] = field(default_factory=set)  # and those of decided pairs
+
+
+async def find_part(
+    store: AnalysisResults,
+    assets: AssetInventory,
+    settings: Settings,
+    upto: int,
+    library_size: int,
+) -> Part | None:
+    """What the rows touched since the stored results (up to `upto`) reach; None when a full
+    regroup is due (a root, an album or tag name changed, or the part is too large to pay)."""
+    limit = max(SMALL, library_size // SHARE)
+    if await store.count_touched(upto) > limit:
+        return None
+    found = seeds(await store.touched(upto))
+    if found.full:
+        return None
+    roots = await store.root_paths()
+    paths = {_join(roots, p) for p in found.places if p[0] in roots}
+    paths |= {p for p in map(settings.local_path_of, found.immich_paths) if p}
+    keys = set(found.keys)
+    paths |= await _paths_of(assets, settings, keys)
+    keys |= {a.id for a in await _links_at(store, settings, paths)} | paths
+    _, _, held = await store.results_holding(keys)
+    keys |= {k for k, _ in held}
+    paths |= {p for _, p in held if p}
+    places = {p for p in (_place(roots, path) for path in paths) if p} | found.places
+    contents = set(found.contents) | set((await store.contents_at(places)).values())
+    # a decided pair: only its folder pairs again (pairs never change groups, see grouping)
+    paired = await _paths_of(assets, settings, found.pair_keys)
+    _, _, held = await store.results_holding(found.pair_keys)
+    paired |= {p for _, p in held if p}
+    pair_places = {p for p in (_place(roots, path) for path in paired) if p}
+    frontier = set(contents)
+    while frontier:
+        frontier = await store.neighbours(frontier) - contents
+        contents |= frontier
+        if len(contents) > limit:
+            return None
+    folders: set[Folder] = {(r, d) for r, d, _ in places | pair_places}
+    by_content = await store.media_of(contents)
+    folders |= {f for f, _ in by_content}
+    media = {m.path: m for _, m in by_content}
+    await _add_folders(store, folders, media)
+    views = asset_views(await _links_at(store, settings, media.keys()), settings)
+    edges = await store.edges_from(contents)
+    return Part(contents, list(media.values()), views, edges, keys, keys | found.pair_keys)
+
+
+async def _add_folders(
+    store: AnalysisResults, folders: set[Folder], media: dict[str, MediaItem]
+) -> None:
+    """Every file of these folders into `media`, and of the folders holding frames of the
+    bursts tagged in their names (a tagged burst spans folders), until none is new."""
+    todo, tags = set(folders), set[str]()
+    named: list[tuple[Folder, str]] | None = None
+    while todo:
+        found = await store.media_in(todo)
+        media.update((m.path, m) for _, m in found)
+        new_tags = {t for t in (_tag(m.path) for _, m in found) if t} - tags
+        todo = set()
+        if new_tags:
+            tags |= new_tags
+            named = await store.burst_named() if named is None else named
+            todo = {f for f, name in named if _tag(name) in new_tags} - folders
+            folders |= todo
+
+
+def _tag(path: str) -> str | None:
+    tag = parse_stem(split_name(path.rpartition("/")[2])[0]).burst_tag
+    return tag.upper() if tag else None
+
+
+async def _paths_of(assets: AssetInventory, settings: Settings, keys: set[str]) -> set[str]:
+    """The local paths of these member keys (paths already, or asset ids)."""
+    ids = [k for k in keys if "/" not in k]
+    found = {p for p in (_local(settings, a) for a in await assets.links_of(ids)) if p}
+    return found | {k for k in keys if "/" in k}
+
+
+async def _links_at(
+    store: AnalysisResults, settings: Settings, paths: Iterable[str]
+) -> list[AssetLink]:
+    immich = [i for p in paths for i in settings.immich_paths_of(p)]
+    return await store.links_at(immich) if immich else []
+
+
+def _local(settings: Settings, link: AssetLink) -> str | None:
+    return settings.local_path_of(link.original_path) if link.original_path else None
+
+
+def _join(roots: dict[int, str], place: Place) -> str:
+    root_id, rel_dir, name = place
+    return join_path(roots[root_id], rel_dir, name)
+
+
+def _place(roots: dict[int, str], path: str) -> Place | None:
+    """The root (longest prefix), folder and name of a local path."""
+    best: tuple[int, int] | None = None
+    for root_id, root in roots.items():
+        prefix = root.rstrip("/")
+        if path.startswith(prefix + "/") and (best is None or len(prefix) > best[1]):
+            best = (root_id, len(prefix))
+    if best is None:
+        return None
+    folder, _, name = path[best[1] + 1 :].rpartition("/")
+    return best[0], folder, name

@@ -29,6 +29,7 @@ SHIPPED = [
     "0014_person_tags",
     "0015_side_views",
     "0016_analysis_inputs",
+    "0020_scale_counts",
 ]
 
 

@@ -294,6 +294,8 @@ class FileStore:
         return [(r[0], r[1]) for r in rows]
 
     async def counts(self) -> dict[str, int]:
+        """Files per state and present assets (covering indexes: files_by_state,
+        assets_by_state; no read of either whole table)."""
         rows = await self.db.fetchall("SELECT state, count(*) FROM files GROUP BY state")
         found = {r[0]: int(r[1]) for r in rows}
         assets = await self.db.scalar("SELECT count(*) FROM assets WHERE state = 'present'")

@@ -16,7 +16,7 @@ from sidecar.engine.store.migrations.analysis import (
     SIDE_VIEWS_0015,
     ZOOM_VIEWS_0004,
 )
-from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016
+from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016, SCALE_0020
 from sidecar.engine.store.migrations.inventory import ASSETS_FINGERPRINTS_0002, INVENTORY_0001
 from sidecar.engine.store.migrations.marks import (
     PERSON_MARKS_0012,
@@ -56,4 +56,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0014_person_tags", PERSON_TAGS_0014),
     Migration("0015_side_views", SIDE_VIEWS_0015),
     Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
+    Migration("0020_scale_counts", SCALE_0020),
 )

@@ -57,3 +57,32 @@ INSERT INTO analysis_inputs (id, changes) VALUES (1, 0);
         *(_triggers(table, columns) for table, columns in WATCHED),
     ]
 )
+
+
+def _update_of(table: str) -> str:
+    """The UPDATE trigger of `table` again, fired only by statements that set one of its
+    watched columns (`UPDATE OF`): a scan's or sync's "seen" mark sets none, and its rows no
+    longer run the trigger's comparison at all (a rescan marks every file it sees)."""
+    columns = dict(WATCHED)[table]
+    assert columns is not None
+    names = [c.strip() for c in columns.split(",")]
+    old = ", ".join(f"OLD.{c}" for c in names)
+    new = ", ".join(f"NEW.{c}" for c in names)
+    return (
+        f"DROP TRIGGER analysis_inputs_{table}_update;\n"
+        f"CREATE TRIGGER analysis_inputs_{table}_update AFTER UPDATE OF {', '.join(names)}"
+        f" ON {table} WHEN ({old}) IS NOT ({new}) BEGIN {_BUMP} END;"
+    )
+
+
+# The dashboard's counts (files per state, present assets per user) from covering indexes
+# instead of a read of each whole table; files_by_state is not touched by a rescan's marks,
+# and assets_by_state gains sync_key (a state lookup still uses its prefix).
+SCALE_0020 = "\n".join(
+    [
+        _update_of("files"),
+        "CREATE INDEX files_by_state ON files (state);",
+        "DROP INDEX assets_by_state;",
+        "CREATE INDEX assets_by_state ON assets (state, sync_key);",
+    ]
+)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.inventory_size import show as show_sizes
 from sidecar.engine.store.db import open_database
 from sidecar.engine.store.files import FileStore
 from sidecar.runtime import open_runtime
@@ -115,6 +116,7 @@ def bench_scan(count: int, small: bool, naive_too: bool, rescans: int) -> None:
     with tempfile.TemporaryDirectory(dir=WORK) as state:
         first_s, rescans_s, scanned, unchanged = asyncio.run(our_scans(root, Path(state), rescans))
         inventory = sum(p.stat().st_size for p in Path(state).glob("*.db*"))
+        show_sizes(Path(state) / "inventory.db", top=5)
     assert scanned == unchanged == files
     rescan_s = min(wall for wall, _ in rescans_s)
     rows: list[tuple[str, Timing]] = [

@@ -2,7 +2,8 @@
 (default 100,000 and 1,000,000 photos: as many files and Immich assets, 1% exact and 1% near
 copies as groups of two, 0.5% RAW+JPEG pairs), written straight into SQLite and cached under
 --work. Timed to the last byte on a pipe, with the process's peak RSS; beside it, in the same
-run, the whole document built in memory and then written (what the command did before).
+run, what the command did before: with --before DIR (a copy of the code before streaming), that
+code's own `report --json`; without it, the whole document built in memory, then written.
 
 Target (issue 16): the report streams (written as it is read), its peak RSS flat: the same at
 both sizes.
@@ -77,11 +78,12 @@ async def build(state: Path, photos: int) -> None:
     (state / ".complete").write_text(str(photos))
 
 
-def timed(argv: list[str]) -> tuple[float, float, int]:
-    """Wall time, peak RSS (MB) and bytes written of a command, its output read from a pipe."""
+def timed(argv: list[str], code: Path = ROOT) -> tuple[float, float, int]:
+    """Wall time, peak RSS (MB) and bytes written of a command run with the sidecar at `code`,
+    its output read from a pipe."""
     t = time.perf_counter()
     proc = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        argv, stdout=subprocess.PIPE, cwd=code, env={**os.environ, "PYTHONPATH": str(code)}
     )
     assert proc.stdout is not None
     size = 0
@@ -98,6 +100,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="the code before, to run its report")
     parser.add_argument("--work", type=Path, default=Path(__file__).resolve().parent / ".work")
     args = parser.parse_args()
     for photos in (int(s) for s in args.sizes.split(",")):
@@ -106,24 +109,23 @@ def main() -> None:
             t = time.perf_counter()
             asyncio.run(build(state, photos))
             print(f"{photos:,} photos: inventory built in {time.perf_counter() - t:.1f} s")
-        env_argv = [sys.executable, "-c", WHOLE, str(state)]
         config = state / "bench.toml"
         config.write_text(f'[storage]\nstate_dir = "{state}"\n')
+        command = [sys.executable, "-m", "sidecar", "--config", str(config), "report", "--json"]
         ours, whole = [], []
         for _ in range(args.runs):  # interleaved: the machine's load falls on both alike
-            ours.append(
-                timed(
-                    [sys.executable, "-m", "sidecar", "--config", str(config), "report", "--json"]
-                )
-            )
-            whole.append(timed(env_argv))
+            ours.append(timed(command))
+            if args.before:
+                whole.append(timed(command, args.before.resolve()))
+            else:
+                whole.append(timed([sys.executable, "-c", WHOLE, str(state)]))
         db = sum(p.stat().st_size for p in state.glob("*.db*"))
         print(
             f"{photos:,} photos ({db / 1e6:,.0f} MB inventory, {ours[0][2] / 1e6:,.1f} MB of JSON):"
         )
         for label, runs in (
             ("streamed (report --json)", ours),
-            ("whole document, then written", whole),
+            ("before" if args.before else "whole document, then written", whole),
         ):
             secs = ", ".join(f"{r[0]:.2f}" for r in runs)
             rss = ", ".join(f"{r[1]:.0f}" for r in runs)

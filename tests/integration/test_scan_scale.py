@@ -50,11 +50,22 @@ def test_small_and_large_files_hash_to_their_content(tmp_path: Path) -> None:
             assert got.mtime_ns == path.stat().st_mtime_ns
 
 
+# the queries of FileStore.counts and AssetStore.count_by_user
 COUNTS = (
-    "SELECT state, count(*) FROM files GROUP BY state",
+    "SELECT count(*) FROM files",
+    "SELECT count(*) FROM files WHERE state != 'present'",
     "SELECT count(*) FROM assets WHERE state = 'present'",
     "SELECT sync_key, count(*) FROM assets WHERE state = 'present' GROUP BY sync_key",
 )
+# the scan's queries for present files keep to the path and hash indexes
+SCAN_QUERIES = {
+    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND seen_gen < 5": "files_1",
+    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND rel_dir IN ('a', 'b')": (
+        "files_1"
+    ),
+    "SELECT id FROM files WHERE content_hash IN ('x', 'y') AND state = 'present'"
+    " AND seen_gen = 3": "files_by_hash",
+}
 
 
 async def test_the_dashboard_counts_read_indexes_not_whole_tables(
@@ -69,5 +80,8 @@ async def test_the_dashboard_counts_read_indexes_not_whole_tables(
         for sql in COUNTS:
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert "COVERING INDEX" in plan, (sql, plan)
+        for sql, index in SCAN_QUERIES.items():
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert f"INDEX {index}" in plan or f"autoindex_{index}" in plan, (sql, plan)
     finally:
         conn.close()

@@ -75,13 +75,15 @@ def _update_of(table: str) -> str:
     )
 
 
-# The dashboard's counts (files per state, present assets per user) from covering indexes
-# instead of a read of each whole table; files_by_state is not touched by a rescan's marks,
-# and assets_by_state gains sync_key (a state lookup still uses its prefix).
+# The dashboard's counts (files per state, present assets per user) from indexes instead of a
+# read of each whole table. Removed files only are indexed (a partial index: a query for
+# present files never picks it, where an index on state led SQLite away from the path and
+# hash indexes); present = all - removed. assets_by_state gains sync_key (its prefix, state,
+# serves the same lookups as before).
 SCALE_0020 = "\n".join(
     [
         _update_of("files"),
-        "CREATE INDEX files_by_state ON files (state);",
+        "CREATE INDEX files_removed ON files (state) WHERE state != 'present';",
         "DROP INDEX assets_by_state;",
         "CREATE INDEX assets_by_state ON assets (state, sync_key);",
     ]

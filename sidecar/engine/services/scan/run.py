@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 HASH_CHUNK_FILES = 32
 HASH_CHUNK_BYTES = 64 << 20
-# Unchanged files marked seen per transaction: a mark lost to an interruption costs nothing
-# (the next run marks again), and fewer commits are most of a rescan's write time.
+# Unchanged files marked seen per transaction (more than `batch_size`: a mark lost to an
+# interruption costs nothing, the next run marks again; fewer, larger transactions).
 TOUCH_BATCH = 20_000
 
 

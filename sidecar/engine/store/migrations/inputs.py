@@ -61,7 +61,7 @@ INSERT INTO analysis_inputs (id, changes) VALUES (1, 0);
 
 def _update_of(table: str) -> str:
     """The UPDATE trigger of `table` again, fired only by statements that set one of its
-    watched columns (`UPDATE OF`): a scan's or sync's "seen" mark sets none, and its rows no
+    watched columns (`UPDATE OF`): a scan's "seen" mark (seen_gen) sets none, so its rows no
     longer run the trigger's comparison at all (a rescan marks every file it sees)."""
     columns = dict(WATCHED)[table]
     assert columns is not None

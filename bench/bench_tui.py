@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -113,18 +114,30 @@ async def timed(pilot: Any, *keys: str) -> float:
     return time.perf_counter() - t
 
 
-async def run(assets: int, groups: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+async def build(state_dir: Path, assets: int, groups: int) -> None:
+    settings = Settings.model_validate({"storage": {"state_dir": str(state_dir)}})
+    async with open_runtime(settings):
+        pass  # migrations
+    fill_inventory(settings.storage.db_path, assets)
+    async with open_runtime(settings) as rt:
+        await rt.analysis.replace_results(0, group_rows(groups), [])
+
+
+async def run(assets: int, groups: int, work: Path | None) -> None:
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
         settings = Settings.model_validate({"storage": {"state_dir": tmp}})
-        async with open_runtime(settings):
-            pass  # migrations
         t = time.perf_counter()
-        fill_inventory(settings.storage.db_path, assets)
+        cached = work / f"tui-{assets}-{groups}" if work else Path(tmp)
+        if not (cached / ".complete").exists():
+            await build(cached, assets, groups)
+            (cached / ".complete").write_text("")
+        if work:  # a copy: the run decides groups
+            for db in cached.glob("*.db"):
+                shutil.copyfile(db, Path(tmp) / db.name)
         async with open_runtime(settings) as rt:
-            await rt.analysis.replace_results(0, group_rows(groups), [])
             print(
                 f"inventory: {assets:,} files, {assets:,} assets, {groups:,} groups "
-                f"({time.perf_counter() - t:.1f} s to build)"
+                f"({time.perf_counter() - t:.1f} s to build or copy)"
             )
             t = time.perf_counter()
             every = await rt.analysis.groups()
@@ -223,8 +236,9 @@ def main() -> None:
     )
     parser.add_argument("--assets", type=int, default=100_000)
     parser.add_argument("--groups", type=int, default=10_000)
+    parser.add_argument("--work", type=Path, help="cache the inventory here (built once)")
     args = parser.parse_args()
-    asyncio.run(run(args.assets, args.groups))
+    asyncio.run(run(args.assets, args.groups, args.work))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sidecar.cli.output import add_json_flag, print_json, shown_path
+from sidecar.cli.output import add_json_flag, print_json, print_json_stream, shown_path
 from sidecar.cli.progress import AnalysisProgressView
 from sidecar.engine.core.sizes import human_bytes
 from sidecar.engine.services.analyze import AnalysisReport
-from sidecar.engine.services.report import analysis_report
+from sidecar.engine.services.report import analysis_report, report_sections
 from sidecar.runtime import Runtime, open_runtime
 from sidecar.settings import Settings
 
@@ -48,10 +48,10 @@ def immich_errors(report: AnalysisReport) -> list[str]:
 
 async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
     async with open_runtime(settings) as rt:
+        if args.json:  # streamed: memory independent of the library's size
+            await print_json_stream(report_sections(rt.analysis))
+            return 0
         data = await analysis_report(rt.analysis)
-    if args.json:
-        print_json(data)
-        return 0
     print_groups_and_pairs(data, limit=None)
     return 0
 

@@ -5,12 +5,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, TextIO
 
 
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
     sys.stdout.write("\n")
+
+
+async def print_json_stream(
+    sections: Mapping[str, AsyncIterator[Any]], out: TextIO | None = None
+) -> None:
+    """Write `{key: [items...], ...}` as `print_json` would, each item as soon as it is read
+    (the text is the same, byte for byte; memory holds one item)."""
+    out = out or sys.stdout
+    out.write("{")
+    for n, (key, items) in enumerate(sections.items()):
+        out.write(f"{',' if n else ''}\n  {json.dumps(key, ensure_ascii=False)}: [")
+        empty = True
+        async for item in items:
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            out.write(f"{'' if empty else ','}\n    {text}")
+            empty = False
+        out.write("]" if empty else "\n  ]")
+    out.write("\n}\n" if sections else "}\n")
 
 
 def counted(n: int, word: str, plural: str = "") -> str:

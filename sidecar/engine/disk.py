@@ -15,6 +15,7 @@ from sidecar.engine.core.media import IgnoreMatcher, classify
 from sidecar.engine.core.reconcile import DiskEntry
 
 READ_CHUNK = 1 << 20
+SMALL_FILE = 1 << 20  # hashed from one read: file_digest allocates a 256 KB buffer per file
 
 
 @dataclass(slots=True)
@@ -134,8 +135,12 @@ def hash_files(paths: Sequence[str], algorithm: str) -> list[FileHash | OSError]
 
 
 def hash_file(path: str, algorithm: str) -> FileHash:
-    """Stream a file through `algorithm`; size and mtime are read from the open file after."""
+    """Stream a file through `algorithm` (a small one in one read); size and mtime are read
+    from the open file after."""
     with open(path, "rb", buffering=0) as fh:
-        digest = hashlib.file_digest(fh, algorithm).hexdigest()
+        if os.fstat(fh.fileno()).st_size <= SMALL_FILE:
+            digest = hashlib.new(algorithm, fh.read()).hexdigest()
+        else:
+            digest = hashlib.file_digest(fh, algorithm).hexdigest()
         st = os.fstat(fh.fileno())
     return FileHash(digest, st.st_size, st.st_mtime_ns)

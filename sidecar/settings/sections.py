@@ -118,7 +118,9 @@ class LibrarySettings(Section):
 class ScanSettings(Section):
     """Disk reconciliation."""
 
-    batch_size: int = Field(default=500, ge=1, le=10_000, description="Rows per transaction.")
+    batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Rows of new or changed files per transaction."
+    )
     hash_algorithm: HashAlgorithm = Field(default="sha1", description="Content hash: sha1|sha256.")
     concurrency: int = Field(default=4, ge=1, le=64, description="Files hashed at once.")
     ignore: list[str] = Field(

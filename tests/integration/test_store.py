@@ -31,6 +31,7 @@ SHIPPED = [
     "0016_analysis_inputs",
     "0017_analysis_touched",
     "0018_fingerprint_search",
+    "0019_scale_counts",
 ]
 
 

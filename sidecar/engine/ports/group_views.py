@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from sidecar.engine.core.models import StoredGroup
@@ -25,6 +25,9 @@ class GroupViews(Protocol):
     ) -> list[StoredGroup]:
         """A page of the latest groups (of a tier, with a member whose path contains `text`,
         among `only`, not among `skip`)."""
+
+    def each_group(self, page: int = 500) -> AsyncIterator[list[StoredGroup]]:
+        """Every latest group in the order of `groups`, a page at a time."""
 
     async def count_groups(
         self,

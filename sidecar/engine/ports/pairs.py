@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from sidecar.engine.core.models import PairDecision, StoredPair
@@ -13,6 +13,9 @@ class Pairs(Protocol):
 
     async def pairs(self, limit: int = 100_000, offset: int = 0) -> list[StoredPair]:
         """A page of the latest pairs."""
+
+    def each_pair(self, page: int = 500) -> AsyncIterator[list[StoredPair]]:
+        """Every latest pair in the order of `pairs`, a page at a time."""
 
     async def count_pairs(self) -> int:
         """How many pairs there are."""

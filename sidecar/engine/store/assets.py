@@ -124,7 +124,8 @@ class AssetStore:
         return int(await self.db.scalar("SELECT count(*) FROM assets WHERE state = 'present'"))
 
     async def count_by_user(self) -> dict[str, int]:
-        """Mirrored assets neither trashed nor gone, per API key label (Immich user)."""
+        """Mirrored assets neither trashed nor gone, per API key label (Immich user) (covering
+        index: assets_by_state on state, sync_key)."""
         rows = await self.db.fetchall(
             "SELECT sync_key, count(*) FROM assets WHERE state = 'present' GROUP BY sync_key"
         )

@@ -4,7 +4,7 @@ the groups holding given assets or member keys."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sidecar.engine.core.models import StoredGroup
@@ -46,6 +46,16 @@ class GroupViewStore:
             [*params, limit, offset],
         )
         return await self._stored(rows)
+
+    async def each_group(self, page: int = 500) -> AsyncIterator[list[StoredGroup]]:
+        """Every latest group in the order of `groups` (largest reclaimable size first), a
+        page at a time from one read: memory holds a page, not the library."""
+        async with self.db.conn.execute(
+            "SELECT id, tier, owner, keeper, reasons, distance, reclaim FROM dup_groups"
+            " ORDER BY reclaim DESC, id"
+        ) as cur:
+            while rows := await cur.fetchmany(page):
+                yield await self._stored(list(rows))
 
     async def count_groups(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from sidecar.engine.core.models import PairDecision, StoredPair
 from sidecar.engine.store.db import Database, utcnow
@@ -25,6 +25,18 @@ class PairStore:
             StoredPair(r[0], r[1], r[2], r[3], json.loads(r[4]), members.get(r[0], []))
             for r in rows
         ]
+
+    async def each_pair(self, page: int = 500) -> AsyncIterator[list[StoredPair]]:
+        """Every latest pair in the order of `pairs`, a page at a time from one read."""
+        async with self.db.conn.execute(
+            "SELECT id, kind, owner, primary_member, reasons FROM pairs ORDER BY id"
+        ) as cur:
+            while rows := await cur.fetchmany(page):
+                members = await members_of(self.db, "pair_members", "pair_id", [r[0] for r in rows])
+                yield [
+                    StoredPair(r[0], r[1], r[2], r[3], json.loads(r[4]), members.get(r[0], []))
+                    for r in rows
+                ]
 
     async def count_pairs(self) -> int:
         return int(await self.db.scalar("SELECT count(*) FROM pairs"))

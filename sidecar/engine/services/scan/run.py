@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 HASH_CHUNK_FILES = 32
 HASH_CHUNK_BYTES = 64 << 20
+# Unchanged files marked seen per transaction (more than `batch_size`: a mark lost to an
+# interruption costs nothing, the next run marks again; fewer, larger transactions).
+TOUCH_BATCH = 20_000
 
 
 @dataclass(slots=True)
@@ -163,7 +166,7 @@ class ScanRun:
             task = asyncio.create_task(self._hash(root, listing.rel_dir, chunk))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
-        if len(self.to_touch) >= self.settings.batch_size:
+        if len(self.to_touch) >= max(self.settings.batch_size, TOUCH_BATCH):
             await self._flush()
 
     # -- hashing and writing ---------------------------------------------------------------

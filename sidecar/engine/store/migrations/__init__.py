@@ -17,7 +17,7 @@ from sidecar.engine.store.migrations.analysis import (
     SIDE_VIEWS_0015,
     ZOOM_VIEWS_0004,
 )
-from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016
+from sidecar.engine.store.migrations.inputs import ANALYSIS_INPUTS_0016, SCALE_0019
 from sidecar.engine.store.migrations.inventory import ASSETS_FINGERPRINTS_0002, INVENTORY_0001
 from sidecar.engine.store.migrations.marks import (
     PERSON_MARKS_0012,
@@ -60,4 +60,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0016_analysis_inputs", ANALYSIS_INPUTS_0016),
     Migration("0017_analysis_touched", TOUCHED_0017),
     Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
+    Migration("0019_scale_counts", SCALE_0019),
 )

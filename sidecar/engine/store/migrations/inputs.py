@@ -57,3 +57,36 @@ INSERT INTO analysis_inputs (id, changes) VALUES (1, 0);
         *(_triggers(table, columns) for table, columns in WATCHED),
     ]
 )
+
+
+def _update_of(table: str) -> str:
+    """The UPDATE trigger of `table` again, fired only by statements that set one of its
+    watched columns (`UPDATE OF`): a scan's "seen" mark (seen_gen) and a sync's (seen_op) set
+    none, so their rows no longer run the trigger's comparison at all (a rescan marks every
+    file it sees, a full sync every asset)."""
+    columns = dict(WATCHED)[table]
+    assert columns is not None
+    names = [c.strip() for c in columns.split(",")]
+    old = ", ".join(f"OLD.{c}" for c in names)
+    new = ", ".join(f"NEW.{c}" for c in names)
+    return (
+        f"DROP TRIGGER analysis_inputs_{table}_update;\n"
+        f"CREATE TRIGGER analysis_inputs_{table}_update AFTER UPDATE OF {', '.join(names)}"
+        f" ON {table} WHEN ({old}) IS NOT ({new}) BEGIN {_BUMP} END;"
+    )
+
+
+# The dashboard's counts (files per state, present assets per user) from indexes instead of a
+# read of each whole table. Removed files only are indexed (a partial index: a query for
+# present files never picks it, where an index on state led SQLite away from the path and
+# hash indexes); present = all - removed. assets_by_state gains sync_key (its prefix, state,
+# serves the same lookups as before).
+SCALE_0019 = "\n".join(
+    [
+        _update_of("files"),
+        _update_of("assets"),
+        "CREATE INDEX files_removed ON files (state) WHERE state != 'present';",
+        "DROP INDEX assets_by_state;",
+        "CREATE INDEX assets_by_state ON assets (state, sync_key);",
+    ]
+)

@@ -49,8 +49,13 @@ def _triggers(table: str, columns: str | None) -> str:
         "DELETE": _log(kind, key, "OLD"),
     }
     events = ("UPDATE", "DELETE") if table in _WHOLE else ("INSERT", "UPDATE", "DELETE")
+    # an update fires it only when it sets a watched column (`UPDATE OF`): a scan's or sync's
+    # "seen" mark on every row it sees sets none
+    of = {e: e for e in events}
+    if columns is not None:
+        of["UPDATE"] = "UPDATE OF " + ", ".join(c.strip() for c in columns.split(","))
     return "\n".join(
-        f"CREATE TRIGGER analysis_touched_{table}_{event.lower()} AFTER {event} ON {table}"
+        f"CREATE TRIGGER analysis_touched_{table}_{event.lower()} AFTER {of[event]} ON {table}"
         f"{when[event]} BEGIN {body[event]} END;"
         for event in events
     )

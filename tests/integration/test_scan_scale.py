@@ -1,0 +1,87 @@
+"""What keeps a scan and the dashboard cheap on a large library, checked for behaviour: a
+rescan's marks are no change to the analysis inputs (a changed or vanished file is), small
+and large files hash alike, and the dashboard's counts are read from indexes."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from sidecar.engine.disk import SMALL_FILE, hash_file
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.helpers.scan import scan
+
+
+async def input_changes(settings: Settings) -> int:
+    async with open_runtime(settings) as rt:
+        return await rt.analysis.input_changes()
+
+
+async def test_a_rescan_marks_no_change_but_a_changed_or_vanished_file_does(
+    photos: Path, settings: Settings
+) -> None:
+    first = await scan(settings, photos)
+    before = await input_changes(settings)
+    again = await scan(settings, photos)
+    assert again.counts.unchanged == first.counts.scanned
+    assert await input_changes(settings) == before  # every record was marked seen
+    changed = next(photos.rglob("*.jpg"))
+    with changed.open("ab") as fh:
+        fh.write(b"\0" * 16)
+    assert (await scan(settings, photos)).counts.changed == 1
+    after_change = await input_changes(settings)
+    assert after_change > before
+    next(p for p in photos.rglob("*.png")).unlink()
+    assert (await scan(settings, photos)).counts.removed == 1
+    assert await input_changes(settings) > after_change
+
+
+def test_small_and_large_files_hash_to_their_content(tmp_path: Path) -> None:
+    for size in (0, 1, 1024, SMALL_FILE, SMALL_FILE + 1, 3 * SMALL_FILE + 7):
+        path = tmp_path / f"f{size}.jpg"
+        data = hashlib.sha256(str(size).encode()).digest() * (size // 32 + 1)
+        path.write_bytes(data[:size])
+        for algorithm in ("sha1", "sha256"):
+            got = hash_file(str(path), algorithm)
+            assert got.digest == hashlib.new(algorithm, data[:size]).hexdigest()
+            assert got.size == size
+            assert got.mtime_ns == path.stat().st_mtime_ns
+
+
+# the queries of FileStore.counts and AssetStore.count_by_user
+COUNTS = (
+    "SELECT count(*) FROM files",
+    "SELECT count(*) FROM files WHERE state != 'present'",
+    "SELECT count(*) FROM assets WHERE state = 'present'",
+    "SELECT sync_key, count(*) FROM assets WHERE state = 'present' GROUP BY sync_key",
+)
+# the scan's queries for present files keep to the path and hash indexes
+SCAN_QUERIES = {
+    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND seen_gen < 5": "files_1",
+    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND rel_dir IN ('a', 'b')": (
+        "files_1"
+    ),
+    "SELECT id FROM files WHERE content_hash IN ('x', 'y') AND state = 'present'"
+    " AND seen_gen = 3": "files_by_hash",
+}
+
+
+async def test_the_dashboard_counts_read_indexes_not_whole_tables(
+    photos: Path, settings: Settings
+) -> None:
+    await scan(settings, photos)
+    async with open_runtime(settings) as rt:
+        status = await rt.review.overview()
+    assert status.files > 0
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:
+        for sql in COUNTS:
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "COVERING INDEX" in plan, (sql, plan)
+        for sql, index in SCAN_QUERIES.items():
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert f"INDEX {index}" in plan or f"autoindex_{index}" in plan, (sql, plan)
+    finally:
+        conn.close()

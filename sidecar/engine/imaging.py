@@ -13,11 +13,12 @@ import os
 import struct
 import warnings
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
+from sidecar.engine import lanczos
 from sidecar.engine.core.likeness import THUMB_EDGE, Side
 from sidecar.engine.core.media import RAW_EXTENSIONS
 
@@ -38,9 +39,7 @@ HEIF_THUMBNAIL_EDGE = HASH_EDGE
 # when it was edited besides (engine.core.likeness confirms it).
 SIDE_VIEWS = tuple((side, cut) for side in Side for cut in (0.04, 0.07, 0.10))
 
-if TYPE_CHECKING:
-    import imagehash
-
+LANCZOS = Image.Resampling.LANCZOS
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 
 
@@ -94,18 +93,48 @@ def to_signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _hash_int(h: imagehash.ImageHash) -> int:
-    import numpy as np  # loaded on first use: commands that never hash start faster
+def _pairs(frame: Any, boxes: list[Box], hash_size: int) -> list[int]:
+    """(pHash, dHash) of each view (a box of `frame`, 8-bit grayscale values as float64),
+    flattened:
+    imagehash's phash and dhash bit for bit (the same LANCZOS reductions, DCT and median), the
+    numbers worked out for all views at once."""
+    import numpy as np  # with scipy: loaded on first use, commands that never hash start faster
+    import scipy.fftpack
 
-    bits = h.hash.flatten()
-    value = int.from_bytes(np.packbits(bits).tobytes(), "big") >> (-len(bits) % 8)
-    return to_signed64(value) if bits.size == 64 else value
+    edge = hash_size * 4  # imagehash's highfreq_factor
+    views = [frame[top:bottom, left:right] for left, top, right, bottom in boxes]
+    small = np.stack([_reduce(v, edge, edge) for v in views])
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=1), axis=2)
+    low = dct[:, :hash_size, :hash_size].reshape(len(views), -1)
+    p_bits = low > np.median(low, axis=1, keepdims=True)
+    rows = np.stack([_reduce(v, hash_size + 1, hash_size) for v in views])
+    d_bits = (rows[:, :, 1:] > rows[:, :, :-1]).reshape(len(views), -1)
+    out: list[int] = []
+    for p, d in zip(_ints(p_bits), _ints(d_bits), strict=True):
+        out += (p, d)
+    return out
 
 
-def _pair(gray: Image.Image, hash_size: int) -> tuple[int, int]:
-    import imagehash  # with numpy and scipy: loaded on first use
+def _reduce(view: Any, width: int, height: int) -> Any:
+    """The view reduced as Pillow's LANCZOS resize does (by Pillow for sizes lanczos leaves)."""
+    import numpy as np
 
-    return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
+    done = lanczos.reduce(view, width, height)
+    if done is None:
+        small = Image.fromarray(view.astype(np.uint8)).resize((width, height), LANCZOS)
+        done = np.asarray(small)
+    return done
+
+
+def _ints(bits: Any) -> list[int]:
+    """Each row of a boolean matrix as an integer, first bit highest; signed 64-bit for 64
+    bits (as SQLite stores it)."""
+    import numpy as np
+
+    count = bits.shape[1]
+    packed = np.packbits(bits, axis=1)
+    values = [int.from_bytes(row.tobytes(), "big") >> (-count % 8) for row in packed]
+    return [to_signed64(v) for v in values] if count == 64 else values
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,16 +149,17 @@ class Hashes:
     thumb: bytes
 
 
-def _side_crop(gray: Image.Image, side: Side, cut: float) -> Image.Image:
-    w, h = gray.size
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def _side_box(w: int, h: int, side: Side, cut: float) -> Box:
     dx, dy = round(w * cut), round(h * cut)
-    box = {
+    return {
         Side.LEFT: (dx, 0, w, h),
         Side.RIGHT: (0, 0, w - dx, h),
         Side.TOP: (0, dy, w, h),
         Side.BOTTOM: (0, 0, w, h - dy),
     }[side]
-    return gray.crop(box)
 
 
 def _hashes(img: Image.Image, hash_size: int) -> Hashes:
@@ -138,20 +168,22 @@ def _hashes(img: Image.Image, hash_size: int) -> Hashes:
     first box-reduced to HASH_EDGE pixels on its long side, and the views are cut from that (a
     quarter of the cost; the hashes differ from hashing the full-size frame by a bit at
     most)."""
-    gray = img.convert("L")
+    import numpy as np
+
+    gray = img if img.mode == "L" else img.convert("L")  # the draft decode gives "L"
     scale = HASH_EDGE / max(gray.size)
     if scale < 1:
         size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
         gray = gray.resize(size, Image.Resampling.BOX)
-    phash, dhash = _pair(gray, hash_size)
-    zoomed: list[int] = []
     w, h = gray.size
+    boxes = [(0, 0, w, h)]
     for cut in ZOOMS:
         dx, dy = round(w * cut), round(h * cut)
-        zoomed += _pair(gray.crop((dx, dy, w - dx, h - dy)), hash_size)
-    sided: list[int] = []
-    for side, cut in SIDE_VIEWS:
-        sided += _pair(_side_crop(gray, side, cut), hash_size)
+        boxes.append((dx, dy, w - dx, h - dy))
+    boxes += [_side_box(w, h, side, cut) for side, cut in SIDE_VIEWS]
+    pairs = _pairs(np.asarray(gray, dtype=np.float64), boxes, hash_size)
+    phash, dhash = pairs[:2]
+    zoomed, sided = pairs[2 : 2 + 2 * len(ZOOMS)], pairs[2 + 2 * len(ZOOMS) :]
     thumb = gray.resize((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BOX).tobytes()
     return Hashes(phash, dhash, tuple(zoomed), tuple(sided), thumb)
 

@@ -34,6 +34,8 @@ HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 # views are cut from that frame), so a thumbnail this large gives them the same pixels as a
 # full decode. Phones embed 320x240 (Apple) to 512x384; smaller ones are not used.
 HEIF_THUMBNAIL_EDGE = HASH_EDGE
+# The same for a RAW file's embedded preview (a smaller one: the half-size demosaic instead)
+RAW_PREVIEW_EDGE = HASH_EDGE
 # Views cut from one side only, hashed too: (side, fraction) for each side, each cut. A copy
 # cropped 3-11% from one side looks like one of them within the strict pHash threshold, also
 # when it was edited besides (engine.core.likeness confirms it).
@@ -320,14 +322,28 @@ def heif_thumbnail(img: Image.Image, edge: int) -> bool:
     return img.draft(None, need) is not None
 
 
+# TIFF-based RAW files: the TIFF byte orders with TIFF's magic number or a maker's own
+# (Olympus ORF "RO"/"RS", Panasonic RW2 "U"); their directories read as TIFF's
+RAW_TIFF_MAGIC = {
+    b"II*\x00": b"II*\x00",
+    b"MM\x00*": b"MM\x00*",
+    b"IIRO": b"II*\x00",
+    b"IIRS": b"II*\x00",
+    b"MMOR": b"MM\x00*",
+    b"IIU\x00": b"II*\x00",
+}
+
+
 def _raw_exif(path: str) -> ExifFacts:
-    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...), read from the TIFF directories
-    without decoding any pixels."""
+    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ORF, RW2, ...), read from the TIFF
+    directories without decoding any pixels."""
     try:
         with open(path, "rb") as fh:
             header = fh.read(8)
-            if header[:4] not in (b"II*\x00", b"MM\x00*"):
+            magic = RAW_TIFF_MAGIC.get(header[:4])
+            if magic is None:
                 return NO_FACTS
+            header = magic + header[4:]
             ifd0 = TiffImagePlugin.ImageFileDirectory_v2(header)
             fh.seek(ifd0.next)
             ifd0.load(fh)
@@ -337,16 +353,35 @@ def _raw_exif(path: str) -> ExifFacts:
                 fh.seek(int(ifd0[0x8769]))
                 sub.load(fh)
                 tags.update(dict(sub))
-    except (OSError, ValueError, struct.error, KeyError, TypeError):
+    except (OSError, ValueError, SyntaxError, struct.error, KeyError, TypeError):
         return NO_FACTS
     return _facts(tags)
 
 
+def _preview_facts(fp: Fingerprint) -> ExifFacts:
+    """The EXIF a RAW's preview came with. A preview without EXIF of its own gets a stand-in
+    from libraw (Software "dcraw ...", its own spelling of the model, the epoch when it knows
+    no time): of that only the time, make and model are kept, and the time only when known."""
+    facts = (fp.taken_at, fp.make, fp.model, fp.software, fp.modified_at)
+    if not (fp.software or "").startswith("dcraw"):
+        return facts
+    epoch = fp.taken_at is not None and fp.taken_at[:10] in ("1970-01-01", "1969-12-31")
+    return (None if epoch else fp.taken_at, fp.make, fp.model, None, None)
+
+
+class _NoImageData(Exception):
+    """A RAW file whose mosaic is all zeros: cut off (a copy that stopped) or stripped."""
+
+
 def _from_raw(path: str, hash_size: int) -> Fingerprint:
+    """A RAW file's hashes from its embedded preview (else a half-size demosaic), with the
+    file's own EXIF where it has it (the preview's otherwise: CR3, RAF, ...)."""
     fp = _from_raw_pixels(path, hash_size)
-    if fp.taken_at is None:
-        fp = fp.with_exif(_raw_exif(path))
-    return fp
+    own, preview = _raw_exif(path), _preview_facts(fp)
+    taken, make, model, software, modified = (
+        mine if mine is not None else theirs for mine, theirs in zip(own, preview, strict=True)
+    )
+    return fp.with_exif((taken, make, model, software, modified))
 
 
 def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
@@ -363,11 +398,17 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
             thumb = None
         if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
-                fp = _from_pillow(img, hash_size, "raw-preview")
-            return replace(fp, width=width, height=height, source="raw-preview", quality=None)
+                if max(img.size) >= RAW_PREVIEW_EDGE:
+                    fp = _from_pillow(img, hash_size, "raw-preview")
+                    return replace(
+                        fp, width=width, height=height, source="raw-preview", quality=None
+                    )
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
-            return _print(_hashes(bitmap, hash_size), width, height, "raw-preview")
+            if max(bitmap.size) >= RAW_PREVIEW_EDGE:
+                return _print(_hashes(bitmap, hash_size), width, height, "raw-preview")
+        if not raw.raw_image_visible.any():
+            raise _NoImageData
         rgb = raw.postprocess(half_size=True, use_camera_wb=True, no_auto_bright=False)
     return _print(_hashes(Image.fromarray(rgb), hash_size), width, height, "raw-half")
 
@@ -384,13 +425,19 @@ def fingerprint_file(
         if ext in RAW_EXTENSIONS:
             try:
                 return _from_raw(path, hash_size)
+            except _NoImageData:
+                return FingerprintFailure("the RAW file holds no image data (cut off?)")
             except Exception as exc:  # noqa: BLE001 - libraw raises many types
                 # some "RAW" extensions hold a TIFF/JPEG Pillow can read (e.g. some DNGs)
                 raw_error = f"RAW decoder: {type(exc).__name__}"
             try:
-                return _decode(path, hash_size)
+                fp = _decode(path, hash_size)
             except (UnidentifiedImageError, OSError, ValueError):
+                fp = None
+            # a RAW's first TIFF directory is often only a small thumbnail: not its picture
+            if fp is None or max(fp.width, fp.height) < RAW_PREVIEW_EDGE:
                 return FingerprintFailure(f"cannot decode this RAW file ({raw_error})")
+            return fp
         return _decode(path, hash_size, heif_in_full)
     except _NotDecoded as undecoded:
         return undecoded.found

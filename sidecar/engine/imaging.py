@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 from sidecar.engine import lanczos
 from sidecar.engine.core.likeness import THUMB_EDGE, Side
 from sidecar.engine.core.media import RAW_EXTENSIONS
+from sidecar.engine.lanczos import Box
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
 DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
@@ -97,35 +98,37 @@ def to_signed64(value: int) -> int:
 
 def _pairs(frame: Any, boxes: list[Box], hash_size: int) -> list[int]:
     """(pHash, dHash) of each view (a box of `frame`, 8-bit grayscale values as float64),
-    flattened:
-    imagehash's phash and dhash bit for bit (the same LANCZOS reductions, DCT and median), the
-    numbers worked out for all views at once."""
+    flattened: imagehash's phash and dhash bit for bit (the same LANCZOS reductions, DCT and
+    median), the numbers worked out for all views at once."""
     import numpy as np  # with scipy: loaded on first use, commands that never hash start faster
     import scipy.fftpack
 
     edge = hash_size * 4  # imagehash's highfreq_factor
-    views = [frame[top:bottom, left:right] for left, top, right, bottom in boxes]
-    small = np.stack([_reduce(v, edge, edge) for v in views])
+    small = _reduced(frame, boxes, edge, edge)
     dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=1), axis=2)
-    low = dct[:, :hash_size, :hash_size].reshape(len(views), -1)
+    low = dct[:, :hash_size, :hash_size].reshape(len(boxes), -1)
     p_bits = low > np.median(low, axis=1, keepdims=True)
-    rows = np.stack([_reduce(v, hash_size + 1, hash_size) for v in views])
-    d_bits = (rows[:, :, 1:] > rows[:, :, :-1]).reshape(len(views), -1)
+    rows = _reduced(frame, boxes, hash_size + 1, hash_size)
+    d_bits = (rows[:, :, 1:] > rows[:, :, :-1]).reshape(len(boxes), -1)
     out: list[int] = []
     for p, d in zip(_ints(p_bits), _ints(d_bits), strict=True):
         out += (p, d)
     return out
 
 
-def _reduce(view: Any, width: int, height: int) -> Any:
-    """The view reduced as Pillow's LANCZOS resize does (by Pillow for sizes lanczos leaves)."""
+def _reduced(frame: Any, boxes: list[Box], width: int, height: int) -> Any:
+    """The views reduced as Pillow's LANCZOS resize does, stacked (by Pillow for sizes
+    lanczos leaves to it)."""
     import numpy as np
 
-    done = lanczos.reduce(view, width, height)
-    if done is None:
-        small = Image.fromarray(view.astype(np.uint8)).resize((width, height), LANCZOS)
-        done = np.asarray(small)
-    return done
+    views: list[Any] = []
+    for box, done in zip(boxes, lanczos.reduce_views(frame, boxes, width, height), strict=True):
+        if done is None:
+            left, top, right, bottom = box
+            view = Image.fromarray(frame[top:bottom, left:right].astype(np.uint8))
+            done = np.asarray(view.resize((width, height), LANCZOS))
+        views.append(done)
+    return np.stack(views)
 
 
 def _ints(bits: Any) -> list[int]:
@@ -149,9 +152,6 @@ class Hashes:
     zoomed: tuple[int, ...]
     sided: tuple[int, ...]
     thumb: bytes
-
-
-Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 def _side_box(w: int, h: int, side: Side, cut: float) -> Box:

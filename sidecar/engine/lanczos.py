@@ -102,3 +102,49 @@ def reduce(pixels: Any, width: int, height: int) -> Any | None:
     if vertical_first is None:
         return None
     return _both(pixels.astype(np.float64, copy=False), width, height, vertical_first)
+
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def reduce_views(frame: Any, boxes: list[Box], width: int, height: int) -> list[Any | None]:
+    """`reduce` of each box of `frame` (a 2-D float64 array of 8-bit values), None where
+    Pillow is left to do it. The views whose horizontal pass comes first share one product
+    for all their horizontal passes (each weight matrix placed at its view's columns: the
+    zeros elsewhere add nothing) and one batched product for their vertical passes."""
+    out: list[Any | None] = [None] * len(boxes)
+    shared: list[int] = []
+    for i, (left, top, right, bottom) in enumerate(boxes):
+        h, w = bottom - top, right - left
+        order = _order(h, w, width, height)
+        if order is False and w != width and h != height:
+            shared.append(i)
+        elif order is not None:
+            out[i] = _both(frame[top:bottom, left:right], width, height, order)
+    if shared:
+        views = tuple(boxes[i] for i in shared)
+        across, down, column_set = _plan(views, frame.shape, width, height)
+        rows = frame.shape[0]
+        passed = _round(frame @ across).reshape(rows, -1, width).transpose(1, 0, 2)
+        done = _round(np.matmul(down, passed[column_set]))
+        for i, view in zip(shared, done, strict=True):
+            out[i] = view
+    return out
+
+
+@cache
+def _plan(
+    views: tuple[Box, ...], shape: tuple[int, int], width: int, height: int
+) -> tuple[Any, Any, Any]:
+    """For views of a frame of `shape`: the horizontal weights of each distinct column span
+    side by side, each view's vertical weights at its rows, and which span each view has."""
+    rows, cols = shape
+    spans = sorted({(left, right) for left, _, right, _ in views})
+    across = np.zeros((cols, len(spans) * width))
+    for k, (left, right) in enumerate(spans):
+        across[left:right, k * width : (k + 1) * width] = weights(right - left, width)
+    down = np.zeros((len(views), height, rows))
+    for k, (_, top, _, bottom) in enumerate(views):
+        down[k, :, top:bottom] = weights(bottom - top, height).T
+    column_set = np.array([spans.index((left, right)) for left, _, right, _ in views])
+    return across, down, column_set

@@ -23,10 +23,14 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+# as in the fingerprint workers (engine.support.pools): numpy's products on one thread
+os.environ.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
 
 import pillow_heif
 from PIL import Image
@@ -115,7 +119,7 @@ def timed(rounds: int, jobs: dict[str, Job]) -> dict[str, float]:
 
 
 def timed_both(rounds: int, jobs: dict[str, Job]) -> tuple[dict[str, float], dict[str, float]]:
-    """`timed` on the wall clock and on this thread's CPU clock in the same rounds: on a busy
+    """`timed` on the wall clock and on this process's CPU clock in the same rounds: on a busy
     machine the wall clock also counts the time other processes held the core."""
     for fn, paths in jobs.values():
         fn(paths[0])  # warm: imports, caches
@@ -125,9 +129,9 @@ def timed_both(rounds: int, jobs: dict[str, Job]) -> tuple[dict[str, float], dic
     for _ in range(rounds):
         for i in range(count):
             for label, (fn, paths) in jobs.items():
-                t, c = time.perf_counter(), time.thread_time()
+                t, c = time.perf_counter(), time.process_time()
                 fn(paths[i])
-                c, t = time.thread_time() - c, time.perf_counter() - t
+                c, t = time.process_time() - c, time.perf_counter() - t
                 wall[label, i] = min(wall[label, i], t)
                 cpu[label, i] = min(cpu[label, i], c)
     return tuple(  # type: ignore[return-value]

@@ -11,7 +11,7 @@ that does not match is left to Pillow (`reduce` then answers None)."""
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ def _sinc(x: float) -> float:
     return math.sin(x) / x
 
 
-@cache
+@lru_cache(maxsize=1024)  # sizes up to HASH_EDGE: some hundreds, 40 KB at most each
 def weights(size: int, out: int) -> Any:
     """(size, out) matrix of Pillow's integer weights (as float64) reducing `size` pixels to
     `out`: column j holds the weights of output pixel j."""
@@ -81,7 +81,7 @@ def _both(pixels: Any, width: int, height: int, vertical_first: bool) -> Any:
     return out
 
 
-@cache
+@lru_cache(maxsize=8192)
 def _order(h: int, w: int, width: int, height: int) -> bool | None:
     """Which pass first reproduces Pillow for these sizes (True: the vertical one), checked on
     noise; None when neither does (then Pillow does the work)."""
@@ -132,7 +132,7 @@ def reduce_views(frame: Any, boxes: list[Box], width: int, height: int) -> list[
     return out
 
 
-@cache
+@lru_cache(maxsize=32)  # per frame shape (a few aspect ratios make most libraries): ~1 MB
 def _plan(
     views: tuple[Box, ...], shape: tuple[int, int], width: int, height: int
 ) -> tuple[Any, Any, Any]:

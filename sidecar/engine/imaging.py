@@ -13,13 +13,15 @@ import os
 import struct
 import warnings
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
+from sidecar.engine import lanczos
 from sidecar.engine.core.likeness import THUMB_EDGE, Side
 from sidecar.engine.core.media import RAW_EXTENSIONS
+from sidecar.engine.lanczos import Box
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
 DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
@@ -33,14 +35,14 @@ HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 # views are cut from that frame), so a thumbnail this large gives them the same pixels as a
 # full decode. Phones embed 320x240 (Apple) to 512x384; smaller ones are not used.
 HEIF_THUMBNAIL_EDGE = HASH_EDGE
+# The same for a RAW file's embedded preview (a smaller one: the half-size demosaic instead)
+RAW_PREVIEW_EDGE = HASH_EDGE
 # Views cut from one side only, hashed too: (side, fraction) for each side, each cut. A copy
 # cropped 3-11% from one side looks like one of them within the strict pHash threshold, also
 # when it was edited besides (engine.core.likeness confirms it).
 SIDE_VIEWS = tuple((side, cut) for side in Side for cut in (0.04, 0.07, 0.10))
 
-if TYPE_CHECKING:
-    import imagehash
-
+LANCZOS = Image.Resampling.LANCZOS
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 
 
@@ -94,18 +96,50 @@ def to_signed64(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
-def _hash_int(h: imagehash.ImageHash) -> int:
-    import numpy as np  # loaded on first use: commands that never hash start faster
+def _pairs(frame: Any, boxes: list[Box], hash_size: int) -> list[int]:
+    """(pHash, dHash) of each view (a box of `frame`, 8-bit grayscale values as float64),
+    flattened: imagehash's phash and dhash bit for bit (the same LANCZOS reductions, DCT and
+    median), the numbers worked out for all views at once."""
+    import numpy as np  # with scipy: loaded on first use, commands that never hash start faster
+    import scipy.fftpack
 
-    bits = h.hash.flatten()
-    value = int.from_bytes(np.packbits(bits).tobytes(), "big") >> (-len(bits) % 8)
-    return to_signed64(value) if bits.size == 64 else value
+    edge = hash_size * 4  # imagehash's highfreq_factor
+    small = _reduced(frame, boxes, edge, edge)
+    dct = scipy.fftpack.dct(scipy.fftpack.dct(small, axis=1), axis=2)
+    low = dct[:, :hash_size, :hash_size].reshape(len(boxes), -1)
+    p_bits = low > np.median(low, axis=1, keepdims=True)
+    rows = _reduced(frame, boxes, hash_size + 1, hash_size)
+    d_bits = (rows[:, :, 1:] > rows[:, :, :-1]).reshape(len(boxes), -1)
+    out: list[int] = []
+    for p, d in zip(_ints(p_bits), _ints(d_bits), strict=True):
+        out += (p, d)
+    return out
 
 
-def _pair(gray: Image.Image, hash_size: int) -> tuple[int, int]:
-    import imagehash  # with numpy and scipy: loaded on first use
+def _reduced(frame: Any, boxes: list[Box], width: int, height: int) -> Any:
+    """The views reduced as Pillow's LANCZOS resize does, stacked (by Pillow for sizes
+    lanczos leaves to it)."""
+    import numpy as np
 
-    return _hash_int(imagehash.phash(gray, hash_size)), _hash_int(imagehash.dhash(gray, hash_size))
+    views: list[Any] = []
+    for box, done in zip(boxes, lanczos.reduce_views(frame, boxes, width, height), strict=True):
+        if done is None:
+            left, top, right, bottom = box
+            view = Image.fromarray(frame[top:bottom, left:right].astype(np.uint8))
+            done = np.asarray(view.resize((width, height), LANCZOS))
+        views.append(done)
+    return np.stack(views)
+
+
+def _ints(bits: Any) -> list[int]:
+    """Each row of a boolean matrix as an integer, first bit highest; signed 64-bit for 64
+    bits (as SQLite stores it)."""
+    import numpy as np
+
+    count = bits.shape[1]
+    packed = np.packbits(bits, axis=1)
+    values = [int.from_bytes(row.tobytes(), "big") >> (-count % 8) for row in packed]
+    return [to_signed64(v) for v in values] if count == 64 else values
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,16 +154,14 @@ class Hashes:
     thumb: bytes
 
 
-def _side_crop(gray: Image.Image, side: Side, cut: float) -> Image.Image:
-    w, h = gray.size
+def _side_box(w: int, h: int, side: Side, cut: float) -> Box:
     dx, dy = round(w * cut), round(h * cut)
-    box = {
+    return {
         Side.LEFT: (dx, 0, w, h),
         Side.RIGHT: (0, 0, w - dx, h),
         Side.TOP: (0, dy, w, h),
         Side.BOTTOM: (0, 0, w, h - dy),
     }[side]
-    return gray.crop(box)
 
 
 def _hashes(img: Image.Image, hash_size: int) -> Hashes:
@@ -138,20 +170,22 @@ def _hashes(img: Image.Image, hash_size: int) -> Hashes:
     first box-reduced to HASH_EDGE pixels on its long side, and the views are cut from that (a
     quarter of the cost; the hashes differ from hashing the full-size frame by a bit at
     most)."""
-    gray = img.convert("L")
+    import numpy as np
+
+    gray = img if img.mode == "L" else img.convert("L")  # the draft decode gives "L"
     scale = HASH_EDGE / max(gray.size)
     if scale < 1:
         size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
         gray = gray.resize(size, Image.Resampling.BOX)
-    phash, dhash = _pair(gray, hash_size)
-    zoomed: list[int] = []
     w, h = gray.size
+    boxes = [(0, 0, w, h)]
     for cut in ZOOMS:
         dx, dy = round(w * cut), round(h * cut)
-        zoomed += _pair(gray.crop((dx, dy, w - dx, h - dy)), hash_size)
-    sided: list[int] = []
-    for side, cut in SIDE_VIEWS:
-        sided += _pair(_side_crop(gray, side, cut), hash_size)
+        boxes.append((dx, dy, w - dx, h - dy))
+    boxes += [_side_box(w, h, side, cut) for side, cut in SIDE_VIEWS]
+    pairs = _pairs(np.asarray(gray, dtype=np.float64), boxes, hash_size)
+    phash, dhash = pairs[:2]
+    zoomed, sided = pairs[2 : 2 + 2 * len(ZOOMS)], pairs[2 + 2 * len(ZOOMS) :]
     thumb = gray.resize((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BOX).tobytes()
     return Hashes(phash, dhash, tuple(zoomed), tuple(sided), thumb)
 
@@ -288,14 +322,28 @@ def heif_thumbnail(img: Image.Image, edge: int) -> bool:
     return img.draft(None, need) is not None
 
 
+# TIFF-based RAW files: the TIFF byte orders with TIFF's magic number or a maker's own
+# (Olympus ORF "RO"/"RS", Panasonic RW2 "U"); their directories read as TIFF's
+RAW_TIFF_MAGIC = {
+    b"II*\x00": b"II*\x00",
+    b"MM\x00*": b"MM\x00*",
+    b"IIRO": b"II*\x00",
+    b"IIRS": b"II*\x00",
+    b"MMOR": b"MM\x00*",
+    b"IIU\x00": b"II*\x00",
+}
+
+
 def _raw_exif(path: str) -> ExifFacts:
-    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ...), read from the TIFF directories
-    without decoding any pixels."""
+    """EXIF of TIFF-based RAW files (DNG, CR2, NEF, ARW, ORF, RW2, ...), read from the TIFF
+    directories without decoding any pixels."""
     try:
         with open(path, "rb") as fh:
             header = fh.read(8)
-            if header[:4] not in (b"II*\x00", b"MM\x00*"):
+            magic = RAW_TIFF_MAGIC.get(header[:4])
+            if magic is None:
                 return NO_FACTS
+            header = magic + header[4:]
             ifd0 = TiffImagePlugin.ImageFileDirectory_v2(header)
             fh.seek(ifd0.next)
             ifd0.load(fh)
@@ -305,16 +353,35 @@ def _raw_exif(path: str) -> ExifFacts:
                 fh.seek(int(ifd0[0x8769]))
                 sub.load(fh)
                 tags.update(dict(sub))
-    except (OSError, ValueError, struct.error, KeyError, TypeError):
+    except (OSError, ValueError, SyntaxError, struct.error, KeyError, TypeError):
         return NO_FACTS
     return _facts(tags)
 
 
+def _preview_facts(fp: Fingerprint) -> ExifFacts:
+    """The EXIF a RAW's preview came with. A preview without EXIF of its own gets a stand-in
+    from libraw (Software "dcraw ...", its own spelling of the model, the epoch when it knows
+    no time): of that only the time, make and model are kept, and the time only when known."""
+    facts = (fp.taken_at, fp.make, fp.model, fp.software, fp.modified_at)
+    if not (fp.software or "").startswith("dcraw"):
+        return facts
+    epoch = fp.taken_at is not None and fp.taken_at[:10] in ("1970-01-01", "1969-12-31")
+    return (None if epoch else fp.taken_at, fp.make, fp.model, None, None)
+
+
+class _NoImageData(Exception):
+    """A RAW file whose mosaic is all zeros: cut off (a copy that stopped) or stripped."""
+
+
 def _from_raw(path: str, hash_size: int) -> Fingerprint:
+    """A RAW file's hashes from its embedded preview (else a half-size demosaic), with the
+    file's own EXIF where it has it (the preview's otherwise: CR3, RAF, ...)."""
     fp = _from_raw_pixels(path, hash_size)
-    if fp.taken_at is None:
-        fp = fp.with_exif(_raw_exif(path))
-    return fp
+    own, preview = _raw_exif(path), _preview_facts(fp)
+    taken, make, model, software, modified = (
+        mine if mine is not None else theirs for mine, theirs in zip(own, preview, strict=True)
+    )
+    return fp.with_exif((taken, make, model, software, modified))
 
 
 def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
@@ -331,11 +398,17 @@ def _from_raw_pixels(path: str, hash_size: int) -> Fingerprint:
             thumb = None
         if thumb is not None and thumb.format == rawpy.ThumbFormat.JPEG:
             with Image.open(io.BytesIO(bytes(thumb.data))) as img:
-                fp = _from_pillow(img, hash_size, "raw-preview")
-            return replace(fp, width=width, height=height, source="raw-preview", quality=None)
+                if max(img.size) >= RAW_PREVIEW_EDGE:
+                    fp = _from_pillow(img, hash_size, "raw-preview")
+                    return replace(
+                        fp, width=width, height=height, source="raw-preview", quality=None
+                    )
         if thumb is not None and thumb.format == rawpy.ThumbFormat.BITMAP:
             bitmap = Image.fromarray(thumb.data)  # type: ignore[arg-type]
-            return _print(_hashes(bitmap, hash_size), width, height, "raw-preview")
+            if max(bitmap.size) >= RAW_PREVIEW_EDGE:
+                return _print(_hashes(bitmap, hash_size), width, height, "raw-preview")
+        if not raw.raw_image_visible.any():
+            raise _NoImageData
         rgb = raw.postprocess(half_size=True, use_camera_wb=True, no_auto_bright=False)
     return _print(_hashes(Image.fromarray(rgb), hash_size), width, height, "raw-half")
 
@@ -352,13 +425,19 @@ def fingerprint_file(
         if ext in RAW_EXTENSIONS:
             try:
                 return _from_raw(path, hash_size)
+            except _NoImageData:
+                return FingerprintFailure("the RAW file holds no image data (cut off?)")
             except Exception as exc:  # noqa: BLE001 - libraw raises many types
                 # some "RAW" extensions hold a TIFF/JPEG Pillow can read (e.g. some DNGs)
                 raw_error = f"RAW decoder: {type(exc).__name__}"
             try:
-                return _decode(path, hash_size)
+                fp = _decode(path, hash_size)
             except (UnidentifiedImageError, OSError, ValueError):
+                fp = None
+            # a RAW's first TIFF directory is often only a small thumbnail: not its picture
+            if fp is None or max(fp.width, fp.height) < RAW_PREVIEW_EDGE:
                 return FingerprintFailure(f"cannot decode this RAW file ({raw_error})")
+            return fp
         return _decode(path, hash_size, heif_in_full)
     except _NotDecoded as undecoded:
         return undecoded.found

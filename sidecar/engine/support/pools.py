@@ -19,10 +19,18 @@ def _real_fd(stream: object) -> bool:
         return False
 
 
+# One worker per core: a worker's numpy products run on its one thread (OpenBLAS would start
+# a thread per core in every worker for a product as small as a fingerprint's, and on a busy
+# machine they wait on each other). Read when numpy is loaded, after the initializer.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _init_worker(silence: bool) -> None:
     """Worker initializer. Ctrl-C reaches the whole process group: workers ignore it and the
     parent stops them (else every worker prints its own traceback). Inside a full-screen app
     (`silence`) C libraries' warnings written to the terminal would scribble over the screen."""
+    for name, value in ONE_THREAD.items():
+        os.environ.setdefault(name, value)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if silence:
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -73,18 +73,7 @@ class BasisBook:
     async def unchanged(self, basis: Basis) -> Prior | None:
         """The last run's results when they were made from `basis` and are still the stored
         ones (and that run left nothing to fetch again), else None."""
-        raw = await self.store.analysis_basis()
-        if raw is None:
-            return None
-        stored: dict[str, Any] = json.loads(raw)
-        if not (
-            stored.get("complete")
-            and stored.get("changes") == basis.changes
-            and stored.get("settings") == basis.settings
-            and stored.get("stamp") == list(await self.store.results_stamp())
-        ):
-            return None
-        return Prior(**stored["prior"])
+        return await self._standing(basis.settings, basis.changes)
 
     async def partial_since(self) -> Prior | None:
         """When the stored results can be brought up to date in part (from the touched rows
@@ -92,14 +81,21 @@ class BasisBook:
         None when they must be made again whole:
         none yet, other settings, a run that left something to fetch again, or results
         another run stored since."""
+        return await self._standing(self.digest, None)
+
+    async def _standing(self, settings: str, changes: int | None) -> Prior | None:
+        """The stored results' run when they follow `settings`, left nothing to fetch again
+        and are still the stored ones, and were made from `changes` (None: from a touched
+        log, whatever the count)."""
         raw = await self.store.analysis_basis()
         if raw is None:
             return None
         stored: dict[str, Any] = json.loads(raw)
+        made = "touched" in stored if changes is None else stored.get("changes") == changes
         if not (
-            stored.get("complete")
-            and "touched" in stored
-            and stored.get("settings") == self.digest
+            made
+            and stored.get("complete")
+            and stored.get("settings") == settings
             and stored.get("stamp") == list(await self.store.results_stamp())
         ):
             return None

@@ -180,7 +180,10 @@ class AnalyzeService:
             await self._keep(op_id, report, book, basis, prior)
             say("grouping", 1, 1)
             return
-        links = await self.assets.links()
+        immich = self._remote_enabled()
+        # every asset: for Immich's thumbnails and the assets without a local file; in local
+        # mode only a full regroup needs them (a partial one looks up the few it reaches)
+        links = await self.assets.links() if immich else []
         thumbnails = self._immich_thumbnails(links)
         fingerprinter = Fingerprinter(
             self.analysis,
@@ -200,7 +203,7 @@ class AnalyzeService:
         report.fingerprinted, report.fingerprint_failures = done, failed
         remote: list[AssetLink] = []
         media: list[MediaItem] | None = None
-        if self._remote_enabled():  # (which assets have no local file: a whole read)
+        if immich:  # (which assets have no local file: a whole read)
             media = await self.analysis.media()  # after local fingerprinting: fresh hashes
             views = asset_views(links, self.settings)  # each path mapped once
             remote = await self._remote(report, fresh, media, links, views)
@@ -209,14 +212,14 @@ class AnalyzeService:
         say("grouping", 0, 1)
         whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
         await update_edges(self.analysis, cfg, fresh)
-        partial = not (whole_edges or self._remote_enabled())
+        partial = not (whole_edges or immich)
         since = await book.partial_since() if partial else None
         if since is not None and await self._regroup_part(op_id, report, book, basis, since):
             say("grouping", 1, 1)
             return
         if media is None:
             media = await self.analysis.media()
-            views = asset_views(links, self.settings)
+            views = asset_views(await self.assets.links(), self.settings)
         await self._rebuild(op_id, report, media, views, remote, book, basis)
         say("grouping", 1, 1)
 

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
+from sidecar.cli.errors import SamplesUnavailableError
 from sidecar.cli.logfile import FORMAT
-from sidecar.cli.samples import SamplesUnavailableError
 from sidecar.engine.core.errors import StoreError
 from sidecar.engine.core.stopping import AGAIN
 from sidecar.engine.support.errors import (

@@ -16,9 +16,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageEnhance
 
-
-class SamplesUnavailableError(Exception):
-    """scikit-image (the source of the photographs) is not installed."""
+from sidecar.cli.errors import SamplesUnavailableError
 
 
 @dataclass(frozen=True, slots=True)

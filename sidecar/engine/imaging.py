@@ -19,16 +19,21 @@ import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
 
 from sidecar.engine import lanczos
+from sidecar.engine.core.fingerprint import (
+    NO_FACTS,
+    SIDE_VIEWS,
+    ZOOMS,
+    ExifFacts,
+    Fingerprint,
+    FingerprintFailure,
+    NoThumbnail,
+)
 from sidecar.engine.core.likeness import THUMB_EDGE, Side
 from sidecar.engine.core.media import RAW_EXTENSIONS
 from sidecar.engine.lanczos import Box
 
 MAX_PIXELS = 200_000_000  # larger claims are decompression bombs, not photos
 DRAFT_EDGE = 256  # decode JPEGs at no less than this on the short side
-# Centre views hashed besides the whole frame: the fraction cut from every side. A slightly
-# cropped copy looks like one of these views of its original (pHash tolerates about one
-# percent of misalignment, so two views cover crops of about 1.5-6% per side).
-ZOOMS = (0.025, 0.05)
 HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 # The smallest embedded HEIC/HEIF thumbnail hashed instead of the image (long side, pixels):
 # the hashes never see more than HASH_EDGE (pHash reduces to 32x32, dHash to 9x8, the centre
@@ -37,54 +42,9 @@ HASH_EDGE = 160  # long side of the reduced frame the hashes are computed from
 HEIF_THUMBNAIL_EDGE = HASH_EDGE
 # The same for a RAW file's embedded preview (a smaller one: the half-size demosaic instead)
 RAW_PREVIEW_EDGE = HASH_EDGE
-# Views cut from one side only, hashed too: (side, fraction) for each side, each cut. A copy
-# cropped 3-11% from one side looks like one of them within the strict pHash threshold, also
-# when it was edited besides (engine.core.likeness confirms it).
-SIDE_VIEWS = tuple((side, cut) for side in Side for cut in (0.04, 0.07, 0.10))
 
 LANCZOS = Image.Resampling.LANCZOS
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    phash: int  # signed 64-bit (as SQLite stores it) for the default hash size
-    dhash: int
-    width: int  # of the original image, after EXIF orientation
-    height: int
-    source: str  # how the pixels were obtained: jpeg-draft, heif-thumbnail, heif-full,
-    # raw-preview, raw-half, pillow, ...
-    taken_at: str | None = None  # EXIF DateTimeOriginal with sub-seconds, ISO without zone
-    make: str | None = None
-    model: str | None = None
-    zoomed: tuple[int, ...] = ()  # (pHash, dHash) of each ZOOMS view, flattened
-    software: str | None = None  # EXIF Software: an editor's name says the file was edited
-    modified_at: str | None = None  # EXIF DateTime: when the file's metadata was last written
-    quality: int | None = None  # estimated JPEG quality (jpeg_quality); None for other formats
-    sided: tuple[int, ...] = ()  # (pHash, dHash) of each SIDE_VIEWS view, flattened
-    thumb: bytes = b""  # THUMB_EDGE x THUMB_EDGE 8-bit grayscale of the whole frame
-
-    def with_exif(self, facts: ExifFacts) -> Fingerprint:
-        taken, make, model, software, modified = facts
-        return replace(
-            self, taken_at=taken, make=make, model=model, software=software, modified_at=modified
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class FingerprintFailure:
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class NoThumbnail:
-    """A HEIC/HEIF with no embedded thumbnail large enough, left undecoded when asked to
-    (`heif_in_full=False`): its size and EXIF, for hashes made from other pixels (Immich's
-    thumbnail of it) or from a full decode after all."""
-
-    width: int
-    height: int
-    facts: ExifFacts
 
 
 class _NotDecoded(Exception):
@@ -210,10 +170,6 @@ def _orientation_swaps(img: Image.Image) -> bool:
         return img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
     except Exception:  # noqa: BLE001 - a broken EXIF block must not fail the image
         return False
-
-
-ExifFacts = tuple[str | None, str | None, str | None, str | None, str | None]
-NO_FACTS: ExifFacts = (None, None, None, None, None)
 
 
 def _stamp(value: object) -> str | None:

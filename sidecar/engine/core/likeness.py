@@ -15,6 +15,7 @@ one scene) at best 0.958, burst frames 0.948.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from math import sqrt
 
@@ -31,6 +32,19 @@ class Side(StrEnum):
     RIGHT = "right"
     TOP = "top"
     BOTTOM = "bottom"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A match the hashes alone are not enough for: a view of `a` (or its whole frame)
+    against the whole frame of `b`."""
+
+    a: str
+    b: str
+    phash: int
+    dhash: int
+    side: str = ""  # "" = whole frames
+    cut: float = 0.0
 
 
 Weights = list[list[tuple[int, float]]]

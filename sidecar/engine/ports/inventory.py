@@ -62,6 +62,10 @@ class AssetInventory(Protocol):
     async def paths_outside(self, folders: Sequence[str]) -> list[str]:
         """Immich paths of assets not gone that lie in none of `folders` (no trailing slash)."""
 
+    async def input_changes(self) -> int:
+        """How many changes were ever made to the analysis inputs, the asset mirror among
+        them: while it stands still, no asset changed."""
+
     async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
         """The given assets, unless gone."""
 

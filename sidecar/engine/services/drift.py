@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from typing import Any
 
@@ -30,11 +31,43 @@ class DriftService:
 
     async def unmapped(self) -> list[UnmappedFolder]:
         """Mirrored assets whose Immich path no library maps (only when libraries are
-        configured: without any, nothing is compared with the disk)."""
+        configured: without any, nothing is compared with the disk). The answer is kept with
+        the count of changes to the mirror it was found at and the folders mapped: while
+        neither moved (e.g. a sync that found nothing new), it stands without reading the
+        mirror again (0.45 s at a million assets)."""
         if not self.settings.libraries:
             return []
         folders = mapping_prefixes(immich_paths(self.settings))
-        return unmapped_folders(await self.assets.paths_outside(folders), folders)
+        changes = await self.assets.input_changes()  # before the read: a change during it
+        # leaves the kept answer older than the mirror, so the next call looks again
+        kept = await self.assets.meta(UNMAPPED_KEY)
+        if kept is not None:
+            found = kept_unmapped(kept[0], changes, folders)
+            if found is not None:
+                return found
+        found = unmapped_folders(await self.assets.paths_outside(folders), folders)
+        await self.assets.set_meta(UNMAPPED_KEY, keep_unmapped(found, changes, folders))
+        return found
+
+
+UNMAPPED_KEY = "drift.unmapped"
+
+
+def keep_unmapped(found: list[UnmappedFolder], changes: int, folders: list[str]) -> str:
+    """The answer of `unmapped` as kept in the inventory, with what it was found at."""
+    answer = [[u.folder, u.assets] for u in found]
+    return json.dumps({"changes": changes, "folders": folders, "unmapped": answer})
+
+
+def kept_unmapped(value: str, changes: int, folders: list[str]) -> list[UnmappedFolder] | None:
+    """The kept answer when it was found at this count of changes and these folders."""
+    try:
+        kept = json.loads(value)
+        if kept["changes"] != changes or kept["folders"] != folders:
+            return None
+        return [UnmappedFolder(str(f), int(n)) for f, n in kept["unmapped"]]
+    except (ValueError, KeyError, TypeError):  # not what this version writes: look again
+        return None
 
 
 # what each count of `drift_json` is, in words a person reads (the dashboard, `status`)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sidecar.engine.core.models import AssetLink, AssetRow, SyncState, UpsertCounts
 from sidecar.engine.store.db import Database, utcnow
-from sidecar.engine.store.meta import get_meta, set_meta
+from sidecar.engine.store.meta import get_meta, input_changes, set_meta
 
 CHUNK = 1000  # ids per IN (...) lookup: one page per query
 
@@ -149,6 +149,10 @@ class AssetStore:
             f"SELECT original_path FROM assets WHERE state != 'gone'{where}", params
         )
         return [r[0] for r in rows]
+
+    async def input_changes(self) -> int:
+        """The count of changes to the analysis inputs (the asset mirror among them)."""
+        return await input_changes(self.db)
 
     async def links_of(self, ids: Sequence[str]) -> list[AssetLink]:
         """The given assets, unless gone (primary key lookups)."""

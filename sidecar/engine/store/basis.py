@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from sidecar.engine.core.models import Member
 from sidecar.engine.store.db import Database
 from sidecar.engine.store.members import insert_groups
-from sidecar.engine.store.meta import get_meta, set_meta
+from sidecar.engine.store.meta import get_meta, input_changes, set_meta
 
 BASIS_KEY = "analysis.basis"
 
@@ -19,8 +19,7 @@ class BasisStore:
 
     async def input_changes(self) -> int:
         """How many changes were ever made to what the analysis reads (one row)."""
-        row = await self.db.fetchone("SELECT changes FROM analysis_inputs WHERE id = 1")
-        return int(row[0]) if row else 0
+        return await input_changes(self.db)
 
     async def analysis_basis(self) -> str | None:
         found = await get_meta(self.db, BASIS_KEY)

@@ -19,3 +19,10 @@ async def set_meta(db: Database, key: str, value: str) -> None:
             " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             (key, value, utcnow()),
         )
+
+
+async def input_changes(db: Database) -> int:
+    """How many changes were ever made to what the analysis reads, the asset mirror among it
+    (one row, counted by the triggers of migration 0016)."""
+    row = await db.fetchone("SELECT changes FROM analysis_inputs WHERE id = 1")
+    return int(row[0]) if row else 0

@@ -20,19 +20,19 @@ import json
 from collections.abc import Sequence
 
 from sidecar.engine.core.candidates import to_unsigned64
+from sidecar.engine.core.fingerprint import SIDE_VIEWS, ZOOMS
 from sidecar.engine.core.likeness import (
     COMPARE_EDGE,
     CONFIRM_AT,
     LOOSE_BITS,
     THUMB_EDGE,
+    Candidate,
     Side,
     cropped_likeness,
     likeness,
 )
 from sidecar.engine.core.models import NearEdge
-from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
 from sidecar.engine.ports import AnalysisResults
-from sidecar.engine.services.analyze.fresh_edges import Candidate, fresh_pairs
 from sidecar.settings import AnalysisSettings
 
 # New contents past which the search over everything is cheaper than theirs in turns (each turn
@@ -63,6 +63,8 @@ async def update_edges(store: AnalysisResults, cfg: AnalysisSettings, fresh: lis
     if full:
         edges, maybe = await _all_pairs(store, radius, dradius)
     else:
+        from sidecar.engine.services.analyze.fresh_edges import fresh_pairs  # numpy
+
         edges, maybe = await fresh_pairs(store, fresh, radius, dradius)
     edges += await _confirmed(store, maybe, {(e.a, e.b) for e in edges})
     await store.add_edges(edges, replace_all=full)

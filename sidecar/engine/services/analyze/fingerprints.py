@@ -15,14 +15,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import aclosing
 from dataclasses import replace
 
+from sidecar.engine.core.fingerprint import Fingerprint, FingerprintFailure, NoThumbnail
 from sidecar.engine.core.models import FingerprintRow
-from sidecar.engine.imaging import (
-    Fingerprint,
-    FingerprintFailure,
-    NoThumbnail,
-    fingerprint_bytes,
-    fingerprint_file,
-)
 from sidecar.engine.ports import Fingerprints
 from sidecar.engine.support.bounded import bounded_map
 from sidecar.engine.support.executors import ExecutorFromSetting
@@ -42,6 +36,8 @@ ImmichPixels = Callable[[str, str], Awaitable[bytes | None]]  # (content, path) 
 def fingerprint_many(
     paths: Sequence[str], hash_size: int, heif_in_full: bool = True
 ) -> list[Decoded]:
+    from sidecar.engine.imaging import fingerprint_file  # Pillow and numpy: in the workers
+
     return [fingerprint_file(p, hash_size, heif_in_full) for p in paths]
 
 
@@ -150,6 +146,8 @@ class Fingerprinter:
         data = await self.immich(content, path) if self.immich is not None else None
         if not data:
             return None
+        from sidecar.engine.imaging import fingerprint_bytes  # Pillow and numpy, when needed
+
         fp = await asyncio.to_thread(fingerprint_bytes, data, self.hash_size, IMMICH_SOURCE)
         if not isinstance(fp, Fingerprint):
             return None

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from sidecar.engine.core.likeness import LOOSE_BITS
+from sidecar.engine.core.fingerprint import SIDE_VIEWS, ZOOMS
+from sidecar.engine.core.likeness import LOOSE_BITS, Candidate
 from sidecar.engine.core.models import HashRow, NearEdge
 from sidecar.engine.hashindex import SmallIndex
-from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
 from sidecar.engine.ports import AnalysisResults
 
 CHUNK = 50_000  # stored fingerprints read and searched at once
@@ -27,19 +27,6 @@ CHUNK = 50_000  # stored fingerprints read and searched at once
 BATCH = 20_000
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A match the hashes alone are not enough for: a view of `a` (or its whole frame)
-    against the whole frame of `b`."""
-
-    a: str
-    b: str
-    phash: int
-    dhash: int
-    side: str = ""  # "" = whole frames
-    cut: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

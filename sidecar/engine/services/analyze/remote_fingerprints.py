@@ -9,8 +9,8 @@ from contextlib import aclosing
 from dataclasses import dataclass
 
 from sidecar.engine.core.drift import AssetView, content_checksum_hex
+from sidecar.engine.core.fingerprint import Fingerprint
 from sidecar.engine.core.models import AssetLink, FingerprintRow
-from sidecar.engine.imaging import Fingerprint, fingerprint_bytes
 from sidecar.engine.ports import ClientFactory, Fingerprints
 from sidecar.engine.support.bounded import bounded_map
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
@@ -68,6 +68,8 @@ async def fingerprint_remote(
     ]
     if not missing:
         return result
+    from sidecar.engine.imaging import fingerprint_bytes  # Pillow and numpy, when needed
+
     api_keys = dict(settings.user_keys())
     hash_size = settings.analysis.hash_size
     rows: list[FingerprintRow] = []

@@ -9,14 +9,16 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sidecar.engine.core.media import displayed_size
 from sidecar.engine.core.models import Member
 from sidecar.engine.ports import AssetInventory, ClientFactory
-from sidecar.engine.preview import Pixel, Source, is_raw, pixel_grid, thumbnail
 from sidecar.engine.support.pools import new_process_pool
 from sidecar.settings import Settings
+
+if TYPE_CHECKING:  # the decoders import Pillow: only when a preview is drawn
+    from sidecar.engine.preview import Pixel, Source
 
 
 class Previews:
@@ -73,15 +75,21 @@ class Previews:
         self, source: Source | None, cols: int, rows: int
     ) -> list[list[Pixel]] | None:
         """A grid of pixels for half blocks, decoded off the event loop."""
+        from sidecar.engine.preview import pixel_grid
+
         return await self._decode(pixel_grid, source, cols, rows) if source else None
 
     async def thumbnail(self, source: Source | None, max_side: int) -> Any:
         """A reduced PIL image, for terminals with sixel or kitty graphics."""
+        from sidecar.engine.preview import thumbnail
+
         return await self._decode(thumbnail, source, max_side) if source else None
 
     async def _decode(self, decode: Callable[..., Any], source: Source, *args: int) -> Any:
         """In a thread; a RAW file in a worker process (libraw may crash a process: then the
         preview is missing and the worker is replaced, the app goes on)."""
+        from sidecar.engine.preview import is_raw
+
         if not is_raw(source):
             return await asyncio.to_thread(decode, source, *args)
         if self._raw_pool is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json, print_json_stream, shown_path
 from sidecar.cli.progress import AnalysisProgressView
 from sidecar.engine.core.sizes import human_bytes
@@ -17,10 +18,10 @@ SHOWN = 10
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("analyze", help="fingerprint new content, rebuild duplicates and pairs")
+    p = sub.add_parser("analyze", help=SUMMARIES["analyze"])
     add_json_flag(p)
     p.set_defaults(handler=handle_analyze)
-    r = sub.add_parser("report", help="duplicate groups and pairs of the latest analysis")
+    r = sub.add_parser("report", help=SUMMARIES["report"])
     add_json_flag(r)
     r.set_defaults(handler=handle_report)
 

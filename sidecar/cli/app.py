@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sidecar import __version__
+from sidecar.cli.commands import COMMANDS, SUMMARIES
 from sidecar.cli.errors import SamplesUnavailableError
 from sidecar.cli.logfile import FORMAT
 from sidecar.engine.core.errors import StoreError
@@ -35,8 +36,10 @@ EXIT_PIPE = 128 + 13  # as a process killed by SIGPIPE: the reader went away (`c
 log = logging.getLogger("sidecar")
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every command, or of `command` alone when it is one."""
+def build_parser(command: str | None = None, *, every: bool = False) -> argparse.ArgumentParser:
+    """The parser of `command` alone when it is one; else one that only lists the commands
+    (enough for --help, --version and the usage errors), or, with `every`, the parser of
+    every command."""
     parser = argparse.ArgumentParser(
         prog="immich-sidecar",
         description="Keeps an Immich library tidy: inventory, reconciliation, duplicates.",
@@ -50,38 +53,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    modules = dict.fromkeys(COMMANDS.values())  # in the order --help lists them
-    if command in COMMANDS:
-        modules = {COMMANDS[command]: None}
-    for name in modules:
-        importlib.import_module(f"sidecar.cli.{name}").register(sub)
+    if command in COMMANDS:  # its module registers it (and pulls in its services)
+        importlib.import_module(f"sidecar.cli.{COMMANDS[command]}").register(sub)
+    elif every:
+        for name in dict.fromkeys(COMMANDS.values()):  # in the order --help lists them
+            importlib.import_module(f"sidecar.cli.{name}").register(sub)
+    else:  # --help, --version, no command or an unknown one: the commands' names and lines
+        for name, summary in SUMMARIES.items():
+            sub.add_parser(name, help=summary)
     return parser
-
-
-# Each command and the module under sidecar.cli that registers and runs it. Only the module of
-# the command given is imported (each pulls in its own services: a third of a second of start
-# for every command that imported them all); --help and unknown commands import every one.
-COMMANDS = {
-    "scan": "scan",
-    "forget": "forget",
-    "status": "status",
-    "check": "check",
-    "sync": "sync",
-    "drift": "drift",
-    "analyze": "analyze",
-    "report": "analyze",
-    "decide": "decide",
-    "demo": "demo",
-    "eval": "evaluate",
-    "plan": "writeback",
-    "apply": "writeback",
-    "undo": "writeback",
-    "rejections": "writeback",
-    "runs": "writeback",
-    "serve": "serve",
-    "health": "serve",
-    "tui": "tui",
-}
 
 
 def command_of(argv: Sequence[str]) -> str | None:

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.immich_client.permissions import READ_ONLY, WRITE_BACK
 from sidecar.runtime import open_runtime
@@ -15,7 +16,7 @@ from sidecar.settings import Settings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "check",
-        help="check the Immich connection and each API key's permissions (writes nothing)",
+        help=SUMMARIES["check"],
     )
     add_json_flag(p)
     p.set_defaults(handler=handle)

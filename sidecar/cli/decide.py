@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.engine.core.models import GroupDecision, TrashDecision
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings, SettingsError
@@ -25,7 +26,7 @@ KEEPERS = "keepers"  # accept the suggested keepers of every undecided group (no
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "decide",
-        help="record a decision that every later analysis honours",
+        help=SUMMARIES["decide"],
         description="not-duplicates: these members are never grouped with each other again. "
         "keep-together: a group made of (a subset of) these members is settled and not "
         "reported again. Members are asset ids, or file paths in local mode (as "

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag
 from sidecar.cli.samples import build_samples
 from sidecar.cli.scan import scan_and_show
@@ -16,7 +17,7 @@ from sidecar.settings import STATE_DIR_ENV, Settings, StorageSettings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo",
-        help="scan a folder of real sample photos (prepared on first use)",
+        help=SUMMARIES["demo"],
         description="Write real sample photographs (a small, messy library) to DIR/photos and "
         "scan them into the inventory at DIR/state (or $IMMICH_SIDECAR_STATE_DIR).",
     )

@@ -6,6 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.engine.services.drift import drift_json
 from sidecar.runtime import open_runtime
@@ -17,7 +18,7 @@ SHOWN = 20
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "drift",
-        help="compare the Immich mirror with the files on disk",
+        help=SUMMARIES["drift"],
         description="Files Immich has not imported, files whose asset is in Immich's trash, "
         "assets whose file is missing, content under several paths, and moved files Immich "
         "re-imported as new assets. Run 'immich-sidecar scan' and 'immich-sidecar sync' first.",

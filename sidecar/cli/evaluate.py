@@ -9,6 +9,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.corpus import build_corpus
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.report import analysis_report
@@ -22,7 +23,7 @@ KEEPER_TARGET = 0.95
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "eval",
-        help="measure duplicate and pair detection on a labelled corpus of real photos",
+        help=SUMMARIES["eval"],
         description="Build a labelled corpus (exact copies, resized/re-compressed/converted/"
         "cropped (centre, one side)/edited versions, messenger-size copies, metadata "
         "rewrites, copies named like copies, similar but distinct shots, a burst, RAW+JPEG "

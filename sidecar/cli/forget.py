@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -14,8 +15,7 @@ from sidecar.settings import Settings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "forget",
-        help="forget a folder that 'immich-sidecar scan PATH' added "
-        "(a typo, a folder no longer wanted)",
+        help=SUMMARIES["forget"],
         description="Drop a scanned folder and the records of its files from the inventory. "
         "Nothing on disk or in Immich is touched. Configured libraries are not forgotten "
         "this way: remove their [[libraries]] entry instead.",

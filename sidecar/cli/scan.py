@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sidecar.cli.analyze import print_analysis
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, counted, print_json, shown_path
 from sidecar.cli.progress import AnalysisProgressView, ScanProgressView
 from sidecar.engine.core.sizes import human_bytes
@@ -20,7 +21,7 @@ MAX_ERRORS_SHOWN = 20
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "scan",
-        help="reconcile media folders with the inventory",
+        help=SUMMARIES["scan"],
         description="Reconcile the given folders (default: the configured libraries) into the "
         "inventory and print a summary.",
     )

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.runtime import open_runtime
 from sidecar.scheduler.daemon import Daemon
@@ -19,7 +20,7 @@ from sidecar.settings import CONFIG_ENV, Settings, load_settings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "serve",
-        help="run the daemon: scheduled sync, scan and plans, file and config watchers",
+        help=SUMMARIES["serve"],
         description="Run until SIGTERM/SIGINT: Immich syncs, disk reconciliation and write-back "
         "plans on the [schedule], the analysis after changes, a file watcher over the media "
         "folders, and live config reloads.",
@@ -33,7 +34,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_serve)
     p = sub.add_parser(
         "health",
-        help="exit 0 when the daemon is healthy (for Docker's HEALTHCHECK)",
+        help=SUMMARIES["health"],
         description="Healthy: the daemon's heartbeat is recent (it is running and its "
         "inventory is writable) and syncs have not been failing for longer than "
         "[schedule] health_max_failing_min.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json, shown_path
 from sidecar.engine.core.models import Operation
 from sidecar.engine.services.drift import drift_counts
@@ -47,7 +48,7 @@ def done(op: Operation) -> str:
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("status", help="inventory counts and recent operations")
+    p = sub.add_parser("status", help=SUMMARIES["status"])
     add_json_flag(p)
     p.add_argument("--limit", type=int, default=10, help="how many recent operations")
     p.set_defaults(handler=handle)

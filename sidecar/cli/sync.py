@@ -6,6 +6,7 @@ import argparse
 from dataclasses import asdict
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.sync import SyncReport
 from sidecar.runtime import open_runtime
@@ -15,7 +16,7 @@ from sidecar.settings import Settings
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "sync",
-        help="mirror Immich assets into the inventory",
+        help=SUMMARIES["sync"],
         description="Mirror the assets of every configured Immich user into the inventory: "
         "incremental after the first run, a full pass with --full or when one is due.",
     )

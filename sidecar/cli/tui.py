@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.logfile import logging_into
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -18,7 +19,7 @@ LOG_FILE = "tui.log"  # in the state dir: where log records go while the TUI run
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "tui",
-        help="review duplicates and pairs, see jobs and drift, plan, apply and undo",
+        help=SUMMARIES["tui"],
         description="A keyboard-first terminal UI (works over SSH and 'docker exec -it'). "
         "Press ? for the keys.",
     )

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
+from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.writeback import WritePlan
 from sidecar.engine.services.writeback.run_wording import status_word
@@ -26,7 +27,7 @@ WARNINGS = (
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "plan",
-        help="show what apply would write into Immich (writes nothing)",
+        help=SUMMARIES["plan"],
         description="Sync, then read stacks and the review album from Immich and print what "
         "would be written to bring the analysis into Immich, by kind, each asset named by its "
         "path in Immich, warnings first (--json: every action with its asset ids and reason).",
@@ -40,7 +41,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_plan)
     p = sub.add_parser(
         "apply",
-        help="write the current plan into Immich as a journaled, undoable run",
+        help=SUMMARIES["apply"],
         description="Plan afresh, then execute the actions as a numbered run. Every action "
         "is journaled before and after its call; 'immich-sidecar undo RUN' reverts the run.",
     )
@@ -55,7 +56,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_apply)
     p = sub.add_parser(
         "undo",
-        help="revert a write-back run",
+        help=SUMMARIES["undo"],
         description="Remove the stacks and album entries a run made (where they still stand "
         "as it made them). What is undone is not made again by later runs unless "
         "--allow-remake is given; --allow-remake on a run undone before lifts those "
@@ -71,7 +72,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=handle_undo)
     p = sub.add_parser(
         "rejections",
-        help="list what people undid (never made again), or lift such rejections",
+        help=SUMMARIES["rejections"],
         description="Things a person removed in Immich, or undid with 'immich-sidecar undo', "
         "are never made again by later plans. List them, or lift them: those of one run "
         "(--lift-run) or those naming an asset (--lift-asset); the next plan may then make "
@@ -82,7 +83,7 @@ def register(sub: Any) -> None:
     lift.add_argument("--lift-asset", metavar="ASSET_ID", help="lift those naming an asset")
     add_json_flag(p)
     p.set_defaults(handler=handle_rejections)
-    p = sub.add_parser("runs", help="list write-back runs")
+    p = sub.add_parser("runs", help=SUMMARIES["runs"])
     add_json_flag(p)
     p.set_defaults(handler=handle_runs)
 

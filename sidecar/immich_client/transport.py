@@ -7,6 +7,7 @@ import email.utils
 import logging
 import random
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -151,8 +152,12 @@ class Transport:
         self.retry = retry or RetryPolicy()
         self.stats = TransportStats()
         self._waiting_said = False
-        import httpx  # loaded with the first client: commands that never talk to Immich, and
-        # the TUI's start, do without it
+        # loaded with the first client: commands that never talk to Immich, and the TUI's
+        # start, do without it. Not its own command line's modules: httpx/__init__ imports
+        # click, rich and pygments for the `httpx` program (~40 ms of a quick command's
+        # start) and stands a stub in when they cannot be imported.
+        sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+        import httpx
 
         self._client = httpx.AsyncClient(
             base_url=self.base_url,

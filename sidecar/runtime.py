@@ -1,58 +1,191 @@
 """Composition root: builds the store and the services from settings and owns their lifecycle
-in one AsyncExitStack."""
+in one AsyncExitStack. Each service (and the store it reads) is made, and its module imported,
+when first used: a command imports only what it uses (`sync` does without the analysis, the
+write-back and the review, about a tenth of its start)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sidecar.engine.ports import ClientFactory
-from sidecar.engine.services.analyze import AnalyzeService
-from sidecar.engine.services.check import CheckService
-from sidecar.engine.services.drift import DriftService
-from sidecar.engine.services.jobs import JobsService
-from sidecar.engine.services.keepers import KeepersService
-from sidecar.engine.services.review import ReviewService
-from sidecar.engine.services.scan import ScanService
-from sidecar.engine.services.status import StatusService
-from sidecar.engine.services.sync import SyncService
-from sidecar.engine.services.writeback import Planner, WritebackService
-from sidecar.engine.store.analysis import AnalysisStore
-from sidecar.engine.store.assets import AssetStore
 from sidecar.engine.store.db import Database, open_database
-from sidecar.engine.store.files import FileStore
-from sidecar.engine.store.jobs import JobStore
-from sidecar.engine.store.journal import JournalStore
-from sidecar.engine.store.marks import MarkStore
-from sidecar.engine.store.operations import OperationStore
-from sidecar.engine.support.executors import ExecutorFromSetting
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
 from sidecar.settings import Settings
 
-
-@dataclass(frozen=True, slots=True)
-class Runtime:
-    settings: Settings
-    db: Database
-    files: FileStore
-    assets: AssetStore
-    scan: ScanService
-    status: StatusService
-    sync: SyncService
-    drift: DriftService
-    check: CheckService
-    analysis: AnalysisStore
-    analyze: AnalyzeService
-    writeback: WritebackService
-    jobs: JobsService
-    review: ReviewService
-    keepers: KeepersService
-
+if TYPE_CHECKING:
+    from sidecar.engine.services.analyze import AnalyzeService
+    from sidecar.engine.services.check import CheckService
+    from sidecar.engine.services.drift import DriftService
+    from sidecar.engine.services.jobs import JobsService
+    from sidecar.engine.services.keepers import KeepersService
+    from sidecar.engine.services.review import ReviewService
+    from sidecar.engine.services.scan import ScanService
+    from sidecar.engine.services.status import StatusService
+    from sidecar.engine.services.sync import SyncService
+    from sidecar.engine.services.writeback import WritebackService
+    from sidecar.engine.store.analysis import AnalysisStore
+    from sidecar.engine.store.assets import AssetStore
+    from sidecar.engine.store.files import FileStore
+    from sidecar.engine.store.journal import JournalStore
+    from sidecar.engine.store.operations import OperationStore
 
 CHECK_READ_WINDOW_S = 10.0  # `check` is asked for an answer now, not after a restart
 GLANCE_READ_WINDOW_S = 5.0  # a plan shown as things stand (the TUI's write-back on arrival)
+
+
+class Runtime:
+    """The inventory and the services over it, each made on first use (one of each per
+    runtime: every service that needs another gets the same one)."""
+
+    def __init__(self, settings: Settings, db: Database, stack: AsyncExitStack) -> None:
+        self.settings = settings
+        self.db = db
+        self._stack = stack  # what a service leaves to close is closed with the runtime
+
+    # the stores
+
+    @cached_property
+    def files(self) -> FileStore:
+        from sidecar.engine.store.files import FileStore
+
+        return FileStore(self.db)
+
+    @cached_property
+    def assets(self) -> AssetStore:
+        from sidecar.engine.store.assets import AssetStore
+
+        return AssetStore(self.db)
+
+    @cached_property
+    def operations(self) -> OperationStore:
+        from sidecar.engine.store.operations import OperationStore
+
+        return OperationStore(self.db)
+
+    @cached_property
+    def analysis(self) -> AnalysisStore:
+        from sidecar.engine.store.analysis import AnalysisStore
+
+        return AnalysisStore(self.db)
+
+    @cached_property
+    def journal(self) -> JournalStore:
+        from sidecar.engine.store.journal import JournalStore
+
+        return JournalStore(self.db)
+
+    # the services
+
+    @cached_property
+    def sync(self) -> SyncService:
+        from sidecar.engine.services.sync import SyncService
+
+        lock = self.settings.storage.state_dir / "sync.lock"
+        return SyncService(
+            self.assets, self.operations, self.settings, client_factory(self.settings), lock
+        )
+
+    @cached_property
+    def analyze(self) -> AnalyzeService:
+        from sidecar.engine.services.analyze import AnalyzeService
+        from sidecar.engine.store.marks import MarkStore
+        from sidecar.engine.support.executors import ExecutorFromSetting
+
+        executor = None
+        if self.settings.analysis.executor:  # made on first use; shut down with the runtime
+            executor = ExecutorFromSetting(self.settings.analysis.executor)
+            self._stack.callback(executor.shutdown, wait=False)
+        return AnalyzeService(
+            self.analysis,
+            self.assets,
+            MarkStore(self.db),
+            self.operations,
+            self.settings,
+            client_factory(self.settings),
+            executor=executor,
+        )
+
+    @cached_property
+    def drift(self) -> DriftService:
+        from sidecar.engine.services.drift import DriftService
+
+        return DriftService(self.assets, self.files, self.settings)
+
+    @cached_property
+    def status(self) -> StatusService:
+        from sidecar.engine.services.status import StatusService
+        from sidecar.engine.store.jobs import JobStore
+
+        return StatusService(self.files, self.operations, JobStore(self.db), self.db.path)
+
+    @cached_property
+    def jobs(self) -> JobsService:
+        from sidecar.engine.services.jobs import JobsService
+        from sidecar.engine.store.jobs import JobStore
+
+        return JobsService(JobStore(self.db), self.settings)
+
+    @cached_property
+    def scan(self) -> ScanService:
+        from sidecar.engine.services.scan import ScanService
+
+        lock = self.settings.storage.state_dir / "scan.lock"
+        return ScanService(self.files, self.operations, self.settings, lock)
+
+    @cached_property
+    def check(self) -> CheckService:
+        from sidecar.engine.services.check import CheckService
+
+        return CheckService(self.settings, client_factory(self.settings, CHECK_READ_WINDOW_S))
+
+    @cached_property
+    def writeback(self) -> WritebackService:
+        from sidecar.engine.services.writeback import Planner, WritebackService
+
+        planner = Planner(
+            self.journal,
+            self.analysis,
+            self.assets,
+            self.sync,
+            self.analyze,
+            self.drift,
+            self.settings,
+        )
+        return WritebackService(
+            planner,
+            client_factory(self.settings),
+            self.settings.storage.state_dir / "writeback.lock",
+            glance=client_factory(self.settings, GLANCE_READ_WINDOW_S),
+        )
+
+    @cached_property
+    def review(self) -> ReviewService:
+        from sidecar.engine.services.review import ReviewService
+
+        review = ReviewService(
+            self.status,
+            self.analysis,
+            self.journal,
+            self.assets,
+            self.writeback,
+            self.settings,
+            client_factory(self.settings),
+            sync=self.sync,
+            scanner=self.scan,
+            analyze=self.analyze,
+        )
+        self._stack.callback(review.previews.close)
+        return review
+
+    @cached_property
+    def keepers(self) -> KeepersService:
+        from sidecar.engine.services.keepers import KeepersService
+
+        return KeepersService(self.analysis, self.journal, self.assets)
 
 
 def client_factory(settings: Settings, read_window_s: float | None = None) -> ClientFactory:
@@ -79,66 +212,4 @@ def client_factory(settings: Settings, read_window_s: float | None = None) -> Cl
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings.storage.db_path))
-        files = FileStore(db)
-        assets = AssetStore(db)
-        operations = OperationStore(db)
-        analysis = AnalysisStore(db)
-        state = settings.storage.state_dir
-        sync = SyncService(
-            assets, operations, settings, client_factory(settings), state / "sync.lock"
-        )
-        executor = None
-        if settings.analysis.executor:  # made on first use; shut down with the runtime
-            executor = ExecutorFromSetting(settings.analysis.executor)
-            stack.callback(executor.shutdown, wait=False)
-        analyze = AnalyzeService(
-            analysis,
-            assets,
-            MarkStore(db),
-            operations,
-            settings,
-            client_factory(settings),
-            executor=executor,
-        )
-        drift = DriftService(assets, files, settings)
-        status = StatusService(files, operations, JobStore(db), db.path)
-        jobs = JobsService(JobStore(db), settings)
-        scan = ScanService(files, operations, settings, state / "scan.lock")
-        journal = JournalStore(db)
-        planner = Planner(journal, analysis, assets, sync, analyze, drift, settings)
-        writeback = WritebackService(
-            planner,
-            client_factory(settings),
-            state / "writeback.lock",
-            glance=client_factory(settings, GLANCE_READ_WINDOW_S),
-        )
-        review = ReviewService(
-            status,
-            analysis,
-            journal,
-            assets,
-            writeback,
-            settings,
-            client_factory(settings),
-            sync=sync,
-            scanner=scan,
-            analyze=analyze,
-        )
-        stack.callback(review.previews.close)
-        yield Runtime(
-            settings=settings,
-            db=db,
-            files=files,
-            assets=assets,
-            scan=scan,
-            status=status,
-            sync=sync,
-            drift=drift,
-            check=CheckService(settings, client_factory(settings, CHECK_READ_WINDOW_S)),
-            analysis=analysis,
-            analyze=analyze,
-            jobs=jobs,
-            writeback=writeback,
-            review=review,
-            keepers=KeepersService(analysis, journal, assets),
-        )
+        yield Runtime(settings, db, stack)

@@ -70,7 +70,7 @@ async def full_regroup(db: Path, tmp: Path, n: int) -> tuple[dict[str, Any], Ana
     return results(state / db.name), report
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_a_partial_regroup_stores_what_a_full_one_does(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
     photos, state = tmp_path / "photos", tmp_path / "state"
@@ -84,7 +84,7 @@ async def test_a_partial_regroup_stores_what_a_full_one_does(tmp_path: Path, see
         start = results(db)
         still = {k: v for k, v in start["ids"].items() if "/still/" in k}
         assert len(still) == 2, still  # an exact and a near group nothing touches
-        for n in range(6):
+        for n in range(4):
             done = [edit_files(photos, rng) for _ in range(rng.randrange(1, 3))]
             done.append(await edit_decisions(rt, rng))
             await rt.scan.scan_paths([photos])

@@ -80,7 +80,7 @@ async def test_the_test_immich_reproduces_both_traps(immich: FakeImmich) -> None
     assert not pending & seen
 
 
-@pytest.mark.parametrize("size", [5, 50, 250, 1000])
+@pytest.mark.parametrize("size", [5, 250, 1000])
 async def test_a_full_pass_misses_nothing_at_any_page_size(
     immich: FakeImmich, state_dir: Path, size: int
 ) -> None:

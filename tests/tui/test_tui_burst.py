@@ -1,5 +1,5 @@
 """Keys typed faster than decisions are recorded: every key press is one decision, recorded
-in the order pressed, on the group or pair current when it was pressed. The bursts of 50 run
+in the order pressed, on the group or pair current when it was pressed. The bursts of 20 run
 at 80x24 only: the order of decisions does not depend on the terminal's size (the lists read
 pages of a fixed size), and 80x24 is where the decided column is narrowest; the pairs list,
 whose check is that its states are shown whole, runs at 80x24 and 120x40."""
@@ -22,7 +22,7 @@ from tests.helpers.tui import analysed, on_screen, press, running, settle, until
 from tests.helpers.writeback import library, prepare, settings_for
 
 SIZES = [(80, 24), (120, 40)]
-GROUPS = 50
+GROUPS = 20
 
 
 def copies(root: Path, count: int) -> None:
@@ -66,7 +66,7 @@ async def test_a_burst_of_decisions_in_the_group_view_is_every_decision_in_order
 async def test_a_burst_of_keeps_with_immich_queues_each_group_in_order(
     immich_v2: FakeImmich, tmp_path: Path, state_dir: Path
 ) -> None:
-    """`a` (keep the suggested keeper) typed 50 times: 50 groups decided, each on the group
+    """`a` (keep the suggested keeper) typed 20 times: 20 groups decided, each on the group
     shown when it was pressed, queueing that group's other copy for Immich's trash (the
     queue records them in the order pressed: see the burst of `n` above)."""
     photos = tmp_path / "photos"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -11,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.helpers.pictures import noise_contents
 from tests.helpers.process import run_process
 
 SCAN_INT_KEYS = ("scanned", "added", "changed", "moved", "removed", "unchanged", "hashed", "errors")
@@ -183,17 +183,8 @@ def test_forget_a_scanned_folder(cli: Any, photos: Path, state_dir: Path) -> Non
 def test_analyze_shows_progress_and_ctrl_c_ends_it_in_one_line(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the whole process group, workers included) during the analysis: one
     line, exit 130, the operation recorded as stopped by you, no worker tracebacks."""
-    from PIL import Image
-
     photos = tmp_path / "noise"
-    photos.mkdir()
-    noise = io.BytesIO()
-    Image.effect_noise((1200, 900), 60).convert("RGB").save(noise, "JPEG")
-    jpeg = noise.getvalue()
-    for i in range(2000):  # as many contents (a comment apiece), enough work to interrupt
-        comment = f"copy {i}".encode()
-        marker = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
-        (photos / f"N{i}.jpg").write_bytes(jpeg[:2] + marker + jpeg[2:])
+    noise_contents(photos, 600)  # work enough to interrupt: the line comes as it starts
     env = {**os.environ, "IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}
     assert run_process(["scan", "--no-analyze", str(photos)], env=env).returncode == 0
     proc = subprocess.Popen(

@@ -69,7 +69,7 @@ def test_ctrl_c_while_the_sync_waits_for_immich(
 
 def test_ctrl_c_during_a_scan(tmp_path: Path) -> None:
     photos = tmp_path / "noise"
-    noise_contents(photos, 3000)
+    noise_contents(photos, 1000)  # the line comes as the scan starts: a second's work left
     state = tmp_path / "state"
     proc = start(["scan", "--no-analyze", str(photos)], {"IMMICH_SIDECAR_STATE_DIR": str(state)})
     assert proc.stderr is not None

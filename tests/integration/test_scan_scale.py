@@ -38,6 +38,24 @@ async def test_a_rescan_marks_no_change_but_a_changed_or_vanished_file_does(
     assert await input_changes(settings) > after_change
 
 
+async def test_an_unchanged_rescan_marks_each_folder_once_and_no_file(
+    photos: Path, settings: Settings
+) -> None:
+    first = await scan(settings, photos)
+    again = await scan(settings, photos)
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:
+        # every record keeps the generation of the scan that wrote it; its folder has the new
+        assert conn.execute("SELECT DISTINCT seen_gen FROM files").fetchall() == [(first.op_id,)]
+        folders = conn.execute("SELECT count(DISTINCT rel_dir) FROM files").fetchone()[0]
+        marked = conn.execute(
+            "SELECT count(*) FROM scan_dirs WHERE seen_gen = ?", (again.op_id,)
+        ).fetchone()[0]
+        assert marked == folders > 1
+    finally:
+        conn.close()
+
+
 def test_small_and_large_files_hash_to_their_content(tmp_path: Path) -> None:
     for size in (0, 1, 1024, SMALL_FILE, SMALL_FILE + 1, 3 * SMALL_FILE + 7):
         path = tmp_path / f"f{size}.jpg"

@@ -92,6 +92,9 @@ class FileInventory(Protocol):
     async def touch(self, ids: Sequence[int], generation: int) -> None:
         """Mark unchanged records as seen by this scan."""
 
+    async def touch_dirs(self, root_id: int, rel_dirs: Sequence[str], generation: int) -> None:
+        """Mark folders whose present records were all seen unchanged by this scan."""
+
     async def touch_subtree(self, root_id: int, rel_dir: str, generation: int) -> None:
         """Keep records under an unreadable folder from being taken as removed."""
 

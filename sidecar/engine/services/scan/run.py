@@ -38,6 +38,8 @@ HASH_CHUNK_BYTES = 64 << 20
 # Unchanged files marked seen per transaction (more than `batch_size`: a mark lost to an
 # interruption costs nothing, the next run marks again; fewer, larger transactions).
 TOUCH_BATCH = 20_000
+# Folders marked seen as a whole per transaction (each is one row: their files need none).
+TOUCH_DIRS_BATCH = 2_000
 
 
 @dataclass(slots=True)
@@ -88,6 +90,8 @@ class ScanRun:
         self.in_flight = asyncio.Semaphore(settings.concurrency * 2)
         self.tasks: set[asyncio.Task[None]] = set()
         self.to_touch: list[int] = []
+        self.dirs_to_touch: dict[int, list[str]] = {}  # root id: folders
+        self.dirs_unwritten = 0
         self.to_write: list[HashedFile] = []
         self.unwritten = [0, 0]  # changed, added: hashed but not yet committed
         self.walked: list[tuple[Root, str]] = []  # scopes fully walked, to settle
@@ -154,19 +158,27 @@ class ScanRun:
         return await self.files.count_present_under(root.id, listing.rel_dir) > 0
 
     async def _reconcile_dir(self, root: Root, listing: DirListing, known: list[KnownFile]) -> None:
-        diff = diff_directory(listing.files, known, self.settings.hash_algorithm)
+        diff = diff_directory(listing.files, known, self.settings.hash_algorithm, listing.kept)
         self.counts.scanned += len(listing.files)
         self.counts.unchanged += len(diff.unchanged)
+        if diff.clean:
+            if diff.unchanged or diff.kept:  # one mark for the folder: nothing in it changed
+                await self._touch_dir(root.id, listing.rel_dir)
+            return
         self.to_touch += diff.unchanged
-        if listing.kept:
-            kept = set(listing.kept)
-            self.to_touch += [k.id for k in known if k.name in kept and k.present]
+        self.to_touch += diff.kept
         for chunk in hash_chunks(diff.to_hash):
             await self.in_flight.acquire()
             task = asyncio.create_task(self._hash(root, listing.rel_dir, chunk))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
         if len(self.to_touch) >= max(self.settings.batch_size, TOUCH_BATCH):
+            await self._flush()
+
+    async def _touch_dir(self, root_id: int, rel_dir: str) -> None:
+        self.dirs_to_touch.setdefault(root_id, []).append(rel_dir)
+        self.dirs_unwritten += 1
+        if self.dirs_unwritten >= TOUCH_DIRS_BATCH:
             await self._flush()
 
     # -- hashing and writing ---------------------------------------------------------------
@@ -209,8 +221,11 @@ class ScanRun:
     async def _flush(self) -> None:
         touch, self.to_touch = self.to_touch, []
         write, self.to_write = self.to_write, []
+        dirs, self.dirs_to_touch, self.dirs_unwritten = self.dirs_to_touch, {}, 0
         if touch:
             await self.files.touch(touch, self.gen)
+        for root_id, rel_dirs in dirs.items():
+            await self.files.touch_dirs(root_id, rel_dirs, self.gen)
         if write:
             changed, added = self.unwritten
             self.unwritten = [0, 0]

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from sidecar.engine.core.media import IgnoreMatcher, classify
+from sidecar.engine.core.media import KIND_BY_EXTENSION, IgnoreMatcher
 from sidecar.engine.core.reconcile import DiskEntry
 
 READ_CHUNK = 1 << 20
@@ -51,7 +51,10 @@ def _valid_name(name: str) -> bool:
 
 
 def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing:
-    """List media files and subfolders of one folder. Symlinks are never followed."""
+    """List media files and subfolders of one folder. Symlinks are never followed.
+
+    Run for every file of a library on every scan: the loop keeps to local names and calls
+    into C (the ignore regex, the extension table, the entry's tuple)."""
     listing = DirListing(rel_dir)
     path = os.path.join(root, rel_dir) if rel_dir else root
     try:
@@ -61,9 +64,14 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
         listing.unreadable = True
         listing.errors.append((path, describe_os_error(exc)))
         return listing
+    ignored = ignore.regex.match if ignore.regex is not None else None
+    kinds = KIND_BY_EXTENSION
+    files, subdirs = listing.files, listing.subdirs
+    prefix = f"{rel_dir}/" if rel_dir else ""
+    new_tuple = tuple.__new__
     for entry in entries:
         name = entry.name
-        if ignore(name):
+        if ignored is not None and ignored(name.lower()) is not None:
             listing.skipped += 1
             continue
         if not name.isascii() and not _valid_name(name):
@@ -78,10 +86,11 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
             # d_type answers these without a system call; symlinks are never followed (no
             # loops, nothing outside the root), fifos and sockets are not media
             if entry.is_dir(follow_symlinks=False):
-                listing.subdirs.append(f"{rel_dir}/{name}" if rel_dir else name)
+                subdirs.append(prefix + name)
                 continue
-            kind = classify(name) if entry.is_file(follow_symlinks=False) else None
-            if kind is None:
+            dot = name.rfind(".")
+            kind = kinds.get(name[dot:].lower()) if dot > 0 else None
+            if kind is None or not entry.is_file(follow_symlinks=False):
                 listing.skipped += 1
                 continue
             st = entry.stat(follow_symlinks=False)
@@ -90,7 +99,8 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
             if not isinstance(exc, FileNotFoundError):
                 listing.kept.append(name)
             continue
-        listing.files.append(DiskEntry(name, st.st_size, st.st_mtime_ns, kind))
+        # tuple.__new__: the named tuple's own __new__ is Python code, called per file
+        files.append(new_tuple(DiskEntry, (name, st.st_size, st.st_mtime_ns, kind)))
     return listing
 
 

@@ -56,6 +56,29 @@ async def test_an_unchanged_rescan_marks_each_folder_once_and_no_file(
         conn.close()
 
 
+def hash_index(settings: Settings) -> list[str]:
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:
+        rows = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'files_by_hash'")
+        return [r[0] for r in rows]
+    finally:
+        conn.close()
+
+
+async def test_the_hash_index_a_scan_dropped_is_there_again_as_it_was(
+    photos: Path, settings: Settings
+) -> None:
+    await scan(settings, photos)
+    made = hash_index(settings)
+    assert made == ["CREATE INDEX files_by_hash ON files (content_hash)"]  # migration 0001
+    async with open_runtime(settings) as rt:  # a scan writing many rows, killed
+        await rt.files.pause_hash_index()
+    assert hash_index(settings) == []
+    report = await scan(settings, photos)  # the next scan builds it before it starts
+    assert report.counts.unchanged == report.counts.scanned
+    assert hash_index(settings) == made
+
+
 def test_small_and_large_files_hash_to_their_content(tmp_path: Path) -> None:
     for size in (0, 1, 1024, SMALL_FILE, SMALL_FILE + 1, 3 * SMALL_FILE + 7):
         path = tmp_path / f"f{size}.jpg"

@@ -9,6 +9,10 @@ from sidecar.engine.core.reconcile import KnownFile, MoveCandidate
 from sidecar.engine.store.db import Database, utcnow
 
 CHUNK = 500  # ids per IN (...) list
+# files_by_hash exactly as migration 0001 made it: a scan writing many records drops it and
+# builds it again after (one sort instead of a random insert per row into a large index).
+HASH_INDEX = "files_by_hash"
+HASH_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {HASH_INDEX} ON files (content_hash)"
 
 
 def _chunks(items: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
@@ -92,6 +96,24 @@ class FileStore:
                 (root_id, *params),
             )
         )
+
+    async def record_count(self) -> int:
+        return int(await self.db.scalar("SELECT count(*) FROM files"))
+
+    async def pause_hash_index(self) -> None:
+        """Drop files_by_hash while a scan writes many records: inserting a random hash into
+        a large index dirties a page per row (measured at 400,000 rows: 8.5 s CPU with it,
+        2.5 s without it and the index built after); `restore_hash_index` builds it again."""
+        async with self.db.transaction() as conn:
+            await conn.execute(f"DROP INDEX IF EXISTS {HASH_INDEX}")
+
+    async def restore_hash_index(self) -> None:
+        if await self.db.scalar(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", (HASH_INDEX,)
+        ):
+            return
+        async with self.db.transaction() as conn:
+            await conn.execute(HASH_INDEX_SQL)
 
     async def touch(self, ids: Sequence[int], generation: int) -> None:
         """Mark unchanged records as seen by this scan (primary key lookups)."""

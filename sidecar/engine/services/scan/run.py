@@ -40,6 +40,10 @@ HASH_CHUNK_BYTES = 64 << 20
 TOUCH_BATCH = 20_000
 # Folders marked seen as a whole per transaction (each is one row: their files need none).
 TOUCH_DIRS_BATCH = 2_000
+# A run that writes at least this many records, and a quarter of those the inventory held,
+# drops the content-hash index and builds it again before settling (one sort of every hash
+# costs less than inserting that many random hashes into the index one by one).
+BULK_MIN_ROWS = 50_000
 
 
 @dataclass(slots=True)
@@ -95,6 +99,9 @@ class ScanRun:
         self.to_write: list[HashedFile] = []
         self.unwritten = [0, 0]  # changed, added: hashed but not yet committed
         self.walked: list[tuple[Root, str]] = []  # scopes fully walked, to settle
+        self.bulk_at = BULK_MIN_ROWS  # records written by this run before the index is dropped
+        self.written = 0
+        self.index_paused = False
 
     def event(self, name: str, path: str = "") -> None:
         self.progress.event, self.progress.path = name, path
@@ -108,6 +115,18 @@ class ScanRun:
     def cancel_pending(self) -> None:
         for task in list(self.tasks):
             task.cancel()
+
+    async def prepare(self) -> None:
+        """Before the walks: the index a killed run dropped is built again; how many writes
+        make dropping it worth it."""
+        await self.files.restore_hash_index()
+        self.bulk_at = max(BULK_MIN_ROWS, await self.files.record_count() // 4)
+
+    async def restore_index(self) -> None:
+        """After the walks (also after a failed or cancelled run): the index is there again."""
+        if self.index_paused:
+            await self.files.restore_hash_index()
+            self.index_paused = False
 
     # -- walking ---------------------------------------------------------------------------
 
@@ -229,6 +248,10 @@ class ScanRun:
         if write:
             changed, added = self.unwritten
             self.unwritten = [0, 0]
+            self.written += len(write)
+            if self.written >= self.bulk_at and not self.index_paused:
+                await self.files.pause_hash_index()
+                self.index_paused = True
             await self.files.write_hashed(write, self.gen)
             # counted once committed: an interrupted run reports what the inventory holds
             self.counts.added += added

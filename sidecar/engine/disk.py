@@ -10,6 +10,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sidecar.engine.core.media import KIND_BY_EXTENSION, IgnoreMatcher
 from sidecar.engine.core.reconcile import DiskEntry
@@ -104,8 +105,10 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
     return listing
 
 
-@dataclass(frozen=True, slots=True)
-class FileHash:
+class FileHash(NamedTuple):
+    """A file's digest, and its size and mtime read from the open file (a tuple: one per file
+    hashed, made in a worker thread that holds the GIL meanwhile)."""
+
     digest: str
     size: int
     mtime_ns: int

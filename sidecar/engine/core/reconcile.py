@@ -35,8 +35,9 @@ class KnownFile(NamedTuple):
     present: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ToHash:
+class ToHash(NamedTuple):
+    """A file to read (a tuple: a first scan makes one per file)."""
+
     entry: DiskEntry
     change: Change
     known_id: int | None

@@ -150,22 +150,7 @@ class FileStore:
     async def write_hashed(self, files: Sequence[HashedFile], generation: int) -> None:
         """Insert new paths and update changed ones in one transaction (upsert on the path)."""
         now = utcnow()
-        rows = [
-            (
-                f.root_id,
-                f.rel_dir,
-                f.name,
-                f.kind,
-                f.size,
-                f.mtime_ns,
-                f.content_hash,
-                f.hash_algo,
-                now,
-                generation,
-                generation,
-            )
-            for f in files
-        ]
+        rows = [(*f, now, generation, generation) for f in files]  # HashedFile: columns' order
         async with self.db.transaction() as conn:
             await conn.executemany(
                 "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"

@@ -211,6 +211,7 @@ class ScanRun:
             )
         finally:
             self.in_flight.release()
+        done = ""
         for todo, path, result in zip(chunk, paths, results, strict=True):
             if isinstance(result, OSError):
                 self.error(path, describe_os_error(result))
@@ -233,7 +234,9 @@ class ScanRun:
             self.counts.hashed += 1
             self.counts.bytes_hashed += result.size
             self.unwritten[todo.change is Change.ADDED] += 1
-            self.event("hashed", path)
+            done = path
+        if done:
+            self.event("hashed", done)  # once per chunk: the counters say how many
         if len(self.to_write) >= self.settings.batch_size:
             await self._flush()
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 from sidecar.engine.core.media import KIND_BY_EXTENSION, IgnoreMatcher
@@ -148,12 +149,30 @@ def hash_files(paths: Sequence[str], algorithm: str) -> list[FileHash | OSError]
 
 
 def hash_file(path: str, algorithm: str) -> FileHash:
-    """Stream a file through `algorithm` (a small one in one read); size and mtime are read
-    from the open file after."""
-    with open(path, "rb", buffering=0) as fh:
-        if os.fstat(fh.fileno()).st_size <= SMALL_FILE:
-            digest = hashlib.new(algorithm, fh.read()).hexdigest()
+    """Stream a file through `algorithm` (a small one read whole, with os-level calls: a first
+    scan reads every file once); size and mtime are read from the open file after."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if os.fstat(fd).st_size <= SMALL_FILE:
+            digest = _hasher(algorithm)()
+            while data := os.read(fd, READ_CHUNK):
+                digest.update(data)
+            hexdigest = digest.hexdigest()
         else:
-            digest = hashlib.file_digest(fh, algorithm).hexdigest()
-        st = os.fstat(fh.fileno())
-    return FileHash(digest, st.st_size, st.st_mtime_ns)
+            with open(fd, "rb", buffering=0, closefd=False) as fh:
+                hexdigest = hashlib.file_digest(fh, algorithm).hexdigest()
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return FileHash(hexdigest, st.st_size, st.st_mtime_ns)
+
+
+def _hasher(algorithm: str) -> Callable[[], hashlib._Hash]:
+    """The named constructor (hashlib.new looks the algorithm up on every call)."""
+    return _HASHERS.get(algorithm) or partial(hashlib.new, algorithm)
+
+
+_HASHERS: dict[str, Callable[[], hashlib._Hash]] = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+}

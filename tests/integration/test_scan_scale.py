@@ -42,6 +42,13 @@ async def test_an_unchanged_rescan_marks_each_folder_once_and_no_file(
     photos: Path, settings: Settings
 ) -> None:
     first = await scan(settings, photos)
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:  # a folder's first record made its row: nothing to look through when settling
+        assert conn.execute("SELECT DISTINCT seen_gen FROM scan_dirs").fetchall() == [
+            (first.op_id,)
+        ]
+    finally:
+        conn.close()
     again = await scan(settings, photos)
     conn = sqlite3.connect(settings.storage.db_path)
     try:

@@ -17,13 +17,15 @@ CREATE TABLE scan_dirs (
 INSERT INTO scan_dirs (root_id, rel_dir, seen_gen)
     SELECT DISTINCT root_id, rel_dir, 0 FROM files;
 -- Every folder holding a record has its row, whoever writes the record (a move gives a record
--- the folder of another one, which has its row already).
+-- the folder of another one, which has its row already). A folder's first record makes it,
+-- with that record's generation: all the folder held then was seen then (a first scan has no
+-- folder left to look through for vanished records).
 CREATE TRIGGER scan_dirs_of_new_file AFTER INSERT ON files BEGIN
     INSERT OR IGNORE INTO scan_dirs (root_id, rel_dir, seen_gen)
-        VALUES (NEW.root_id, NEW.rel_dir, 0);
+        VALUES (NEW.root_id, NEW.rel_dir, NEW.seen_gen);
 END;
 CREATE TRIGGER scan_dirs_of_moved_file AFTER UPDATE OF root_id, rel_dir ON files BEGIN
     INSERT OR IGNORE INTO scan_dirs (root_id, rel_dir, seen_gen)
-        VALUES (NEW.root_id, NEW.rel_dir, 0);
+        VALUES (NEW.root_id, NEW.rel_dir, NEW.seen_gen);
 END;
 """

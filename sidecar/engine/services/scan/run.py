@@ -42,7 +42,8 @@ TOUCH_BATCH = 20_000
 TOUCH_DIRS_BATCH = 2_000
 # A run that writes at least this many records, and a quarter of those the inventory held,
 # drops the content-hash index and builds it again before settling (one sort of every hash
-# costs less than inserting that many random hashes into the index one by one).
+# costs less than inserting that many random hashes into the index one by one); into an empty
+# inventory, from its first record.
 BULK_MIN_ROWS = 50_000
 
 
@@ -120,7 +121,8 @@ class ScanRun:
         """Before the walks: the index a killed run dropped is built again; how many writes
         make dropping it worth it."""
         await self.files.restore_hash_index()
-        self.bulk_at = max(BULK_MIN_ROWS, await self.files.record_count() // 4)
+        held = await self.files.record_count()
+        self.bulk_at = max(BULK_MIN_ROWS, held // 4) if held else 0
 
     async def restore_index(self) -> None:
         """After the walks (also after a failed or cancelled run): the index is there again."""

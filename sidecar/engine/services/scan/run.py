@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.media import IgnoreMatcher
@@ -28,7 +29,7 @@ from sidecar.engine.core.reconcile import (
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
 from sidecar.engine.ports import FileInventory
 from sidecar.engine.support.scopes import ScanScope
-from sidecar.engine.support.threaded import iterate_stepwise
+from sidecar.engine.support.threaded import iterate_ahead
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)
@@ -138,10 +139,12 @@ class ScanRun:
             self.error(scope.path, "folder not found (is the volume mounted?); nothing changed")
             return
         unreadable: list[str] = []
-        batches = iterate_stepwise(lambda: walk(root.path, scope.rel_dir, self.ignore))
-        async for batch in batches:
-            if not await self._reconcile_batch(root, scope, batch, unreadable):
-                break
+        # the walk lists the next folders while this batch is compared with the inventory
+        walking = iterate_ahead(lambda: walk(root.path, scope.rel_dir, self.ignore))
+        async with aclosing(walking) as batches:
+            async for batch in batches:
+                if not await self._reconcile_batch(root, scope, batch, unreadable):
+                    break
         await self._drain()
         for rel_dir in unreadable:  # what could not be read is not gone
             await self.files.touch_subtree(root.id, rel_dir, self.gen)

@@ -107,13 +107,21 @@ COUNTS = (
 )
 # the scan's queries for present files keep to the path and hash indexes
 SCAN_QUERIES = {
-    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND seen_gen < 5": "files_1",
+    "SELECT id FROM files WHERE root_id = 1 AND rel_dir IN ('a', 'b') AND state = 'present'"
+    " AND seen_gen < 5": "files_1",
     "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND rel_dir IN ('a', 'b')": (
         "files_1"
     ),
-    "SELECT id FROM files WHERE content_hash IN ('x', 'y') AND state = 'present'"
-    " AND seen_gen = 3": "files_by_hash",
+    "SELECT f.id FROM files f JOIN scan_dirs d ON d.root_id = f.root_id AND d.rel_dir = f.rel_dir"
+    " WHERE f.content_hash IN ('x', 'y') AND f.state = 'present'"
+    " AND (f.seen_gen = 3 OR d.seen_gen = 3)": "files_by_hash",
 }
+# and its folder marks keep to their primary key
+DIR_QUERIES = (
+    "SELECT rel_dir, seen_gen FROM scan_dirs WHERE root_id = 1"
+    " AND (rel_dir = 'a' OR (rel_dir >= 'a/' AND rel_dir < 'a0')) AND seen_gen < 5",
+    "UPDATE scan_dirs SET seen_gen = 3 WHERE root_id = 1 AND rel_dir IN ('a', 'b')",
+)
 
 
 async def test_the_dashboard_counts_read_indexes_not_whole_tables(
@@ -131,5 +139,8 @@ async def test_the_dashboard_counts_read_indexes_not_whole_tables(
         for sql, index in SCAN_QUERIES.items():
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert f"INDEX {index}" in plan or f"autoindex_{index}" in plan, (sql, plan)
+        for sql in DIR_QUERIES:
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "scan_dirs USING PRIMARY KEY" in plan, (sql, plan)
     finally:
         conn.close()

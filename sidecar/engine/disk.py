@@ -8,10 +8,12 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from typing import NamedTuple
 
-from sidecar.engine.core.media import IgnoreMatcher, classify
+from sidecar.engine.core.media import KIND_BY_EXTENSION, IgnoreMatcher
 from sidecar.engine.core.reconcile import DiskEntry
 
 READ_CHUNK = 1 << 20
@@ -51,7 +53,10 @@ def _valid_name(name: str) -> bool:
 
 
 def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing:
-    """List media files and subfolders of one folder. Symlinks are never followed."""
+    """List media files and subfolders of one folder. Symlinks are never followed.
+
+    Run for every file of a library on every scan: the loop keeps to local names and calls
+    into C (the ignore regex, the extension table, the entry's tuple)."""
     listing = DirListing(rel_dir)
     path = os.path.join(root, rel_dir) if rel_dir else root
     try:
@@ -61,9 +66,14 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
         listing.unreadable = True
         listing.errors.append((path, describe_os_error(exc)))
         return listing
+    ignored = ignore.regex.match if ignore.regex is not None else None
+    kinds = KIND_BY_EXTENSION
+    files, subdirs = listing.files, listing.subdirs
+    prefix = f"{rel_dir}/" if rel_dir else ""
+    new_tuple = tuple.__new__
     for entry in entries:
         name = entry.name
-        if ignore(name):
+        if ignored is not None and ignored(name.lower()) is not None:
             listing.skipped += 1
             continue
         if not name.isascii() and not _valid_name(name):
@@ -78,10 +88,11 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
             # d_type answers these without a system call; symlinks are never followed (no
             # loops, nothing outside the root), fifos and sockets are not media
             if entry.is_dir(follow_symlinks=False):
-                listing.subdirs.append(f"{rel_dir}/{name}" if rel_dir else name)
+                subdirs.append(prefix + name)
                 continue
-            kind = classify(name) if entry.is_file(follow_symlinks=False) else None
-            if kind is None:
+            dot = name.rfind(".")
+            kind = kinds.get(name[dot:].lower()) if dot > 0 else None
+            if kind is None or not entry.is_file(follow_symlinks=False):
                 listing.skipped += 1
                 continue
             st = entry.stat(follow_symlinks=False)
@@ -90,12 +101,15 @@ def list_directory(root: str, rel_dir: str, ignore: IgnoreMatcher) -> DirListing
             if not isinstance(exc, FileNotFoundError):
                 listing.kept.append(name)
             continue
-        listing.files.append(DiskEntry(name, st.st_size, st.st_mtime_ns, kind))
+        # tuple.__new__: the named tuple's own __new__ is Python code, called per file
+        files.append(new_tuple(DiskEntry, (name, st.st_size, st.st_mtime_ns, kind)))
     return listing
 
 
-@dataclass(frozen=True, slots=True)
-class FileHash:
+class FileHash(NamedTuple):
+    """A file's digest, and its size and mtime read from the open file (a tuple: one per file
+    hashed, made in a worker thread that holds the GIL meanwhile)."""
+
     digest: str
     size: int
     mtime_ns: int
@@ -135,12 +149,30 @@ def hash_files(paths: Sequence[str], algorithm: str) -> list[FileHash | OSError]
 
 
 def hash_file(path: str, algorithm: str) -> FileHash:
-    """Stream a file through `algorithm` (a small one in one read); size and mtime are read
-    from the open file after."""
-    with open(path, "rb", buffering=0) as fh:
-        if os.fstat(fh.fileno()).st_size <= SMALL_FILE:
-            digest = hashlib.new(algorithm, fh.read()).hexdigest()
+    """Stream a file through `algorithm` (a small one read whole, with os-level calls: a first
+    scan reads every file once); size and mtime are read from the open file after."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        if os.fstat(fd).st_size <= SMALL_FILE:
+            digest = _hasher(algorithm)()
+            while data := os.read(fd, READ_CHUNK):
+                digest.update(data)
+            hexdigest = digest.hexdigest()
         else:
-            digest = hashlib.file_digest(fh, algorithm).hexdigest()
-        st = os.fstat(fh.fileno())
-    return FileHash(digest, st.st_size, st.st_mtime_ns)
+            with open(fd, "rb", buffering=0, closefd=False) as fh:
+                hexdigest = hashlib.file_digest(fh, algorithm).hexdigest()
+        st = os.fstat(fd)
+    finally:
+        os.close(fd)
+    return FileHash(hexdigest, st.st_size, st.st_mtime_ns)
+
+
+def _hasher(algorithm: str) -> Callable[[], hashlib._Hash]:
+    """The named constructor (hashlib.new looks the algorithm up on every call)."""
+    return _HASHERS.get(algorithm) or partial(hashlib.new, algorithm)
+
+
+_HASHERS: dict[str, Callable[[], hashlib._Hash]] = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+}

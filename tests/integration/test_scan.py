@@ -313,3 +313,36 @@ async def test_immich_upload_location_scans_only_originals(
     assert report.scopes == [str(upload / "library"), str(upload / "upload")]
     assert not any("/thumbs/" in p for p in await records(settings))
     assert report.counts.added == 8 + 5  # 2019: 7 photos and a sidecar; 2020: 4 photos, a DNG
+
+
+async def test_a_move_an_interrupted_scan_half_saw_is_a_move_next_time(
+    tmp_path: Path, state_dir: Path
+) -> None:
+    # folders are walked in sorted order: the new path (a_new/) is recorded, then the scan
+    # stops before it settles; the old folder (z_old/) keeps another, unchanged file
+    settings = make_settings(state_dir, scan={"batch_size": 1, "concurrency": 1})
+    lib = tmp_path / "lib"
+    for rel, data in (("z_old/x.jpg", b"x"), ("z_old/keep.jpg", b"k"), ("b/y.jpg", b"y")):
+        (lib / rel).parent.mkdir(parents=True, exist_ok=True)
+        (lib / rel).write_bytes(data)
+    await scan(settings, lib)
+    before = await records(settings)
+    (lib / "a_new").mkdir()
+    (lib / "z_old/x.jpg").rename(lib / "a_new/x.jpg")
+    task: asyncio.Task[ScanReport] | None = None
+
+    def on_progress(p: ScanProgress) -> None:
+        if p.event == "committed" and task is not None and not task.cancelling():
+            task.cancel()
+
+    task = asyncio.create_task(scan(settings, lib, progress=on_progress))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert str(lib / "a_new/x.jpg") in await records(settings)  # recorded, not settled
+    report = await scan(settings, lib)
+    assert (report.counts.moved, report.counts.added, report.counts.removed) == (1, 0, 0)
+    after = present(await records(settings))
+    assert after[str(lib / "a_new/x.jpg")].id == before[str(lib / "z_old/x.jpg")].id
+    assert set(after) == {str(lib / p) for p in ("a_new/x.jpg", "z_old/keep.jpg", "b/y.jpg")}
+    again = await scan(settings, lib)
+    assert (again.counts.unchanged, again.counts.moved, again.counts.removed) == (3, 0, 0)

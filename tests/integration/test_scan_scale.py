@@ -38,6 +38,54 @@ async def test_a_rescan_marks_no_change_but_a_changed_or_vanished_file_does(
     assert await input_changes(settings) > after_change
 
 
+async def test_an_unchanged_rescan_marks_each_folder_once_and_no_file(
+    photos: Path, settings: Settings
+) -> None:
+    first = await scan(settings, photos)
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:  # a folder's first record made its row: nothing to look through when settling
+        assert conn.execute("SELECT DISTINCT seen_gen FROM scan_dirs").fetchall() == [
+            (first.op_id,)
+        ]
+    finally:
+        conn.close()
+    again = await scan(settings, photos)
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:
+        # every record keeps the generation of the scan that wrote it; its folder has the new
+        assert conn.execute("SELECT DISTINCT seen_gen FROM files").fetchall() == [(first.op_id,)]
+        folders = conn.execute("SELECT count(DISTINCT rel_dir) FROM files").fetchone()[0]
+        marked = conn.execute(
+            "SELECT count(*) FROM scan_dirs WHERE seen_gen = ?", (again.op_id,)
+        ).fetchone()[0]
+        assert marked == folders > 1
+    finally:
+        conn.close()
+
+
+def hash_index(settings: Settings) -> list[str]:
+    conn = sqlite3.connect(settings.storage.db_path)
+    try:
+        rows = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'files_by_hash'")
+        return [r[0] for r in rows]
+    finally:
+        conn.close()
+
+
+async def test_the_hash_index_a_scan_dropped_is_there_again_as_it_was(
+    photos: Path, settings: Settings
+) -> None:
+    await scan(settings, photos)
+    made = hash_index(settings)
+    assert made == ["CREATE INDEX files_by_hash ON files (content_hash)"]  # migration 0001
+    async with open_runtime(settings) as rt:  # a scan writing many rows, killed
+        await rt.files.pause_hash_index()
+    assert hash_index(settings) == []
+    report = await scan(settings, photos)  # the next scan builds it before it starts
+    assert report.counts.unchanged == report.counts.scanned
+    assert hash_index(settings) == made
+
+
 def test_small_and_large_files_hash_to_their_content(tmp_path: Path) -> None:
     for size in (0, 1, 1024, SMALL_FILE, SMALL_FILE + 1, 3 * SMALL_FILE + 7):
         path = tmp_path / f"f{size}.jpg"
@@ -59,13 +107,21 @@ COUNTS = (
 )
 # the scan's queries for present files keep to the path and hash indexes
 SCAN_QUERIES = {
-    "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND seen_gen < 5": "files_1",
+    "SELECT id FROM files WHERE root_id = 1 AND rel_dir IN ('a', 'b') AND state = 'present'"
+    " AND seen_gen < 5": "files_1",
     "SELECT id FROM files WHERE root_id = 1 AND state = 'present' AND rel_dir IN ('a', 'b')": (
         "files_1"
     ),
-    "SELECT id FROM files WHERE content_hash IN ('x', 'y') AND state = 'present'"
-    " AND seen_gen = 3": "files_by_hash",
+    "SELECT f.id FROM files f JOIN scan_dirs d ON d.root_id = f.root_id AND d.rel_dir = f.rel_dir"
+    " WHERE f.content_hash IN ('x', 'y') AND f.state = 'present'"
+    " AND (f.seen_gen = 3 OR d.seen_gen = 3)": "files_by_hash",
 }
+# and its folder marks keep to their primary key
+DIR_QUERIES = (
+    "SELECT rel_dir, seen_gen FROM scan_dirs WHERE root_id = 1"
+    " AND (rel_dir = 'a' OR (rel_dir >= 'a/' AND rel_dir < 'a0')) AND seen_gen < 5",
+    "UPDATE scan_dirs SET seen_gen = 3 WHERE root_id = 1 AND rel_dir IN ('a', 'b')",
+)
 
 
 async def test_the_dashboard_counts_read_indexes_not_whole_tables(
@@ -83,5 +139,8 @@ async def test_the_dashboard_counts_read_indexes_not_whole_tables(
         for sql, index in SCAN_QUERIES.items():
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert f"INDEX {index}" in plan or f"autoindex_{index}" in plan, (sql, plan)
+        for sql in DIR_QUERIES:
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "scan_dirs USING PRIMARY KEY" in plan, (sql, plan)
     finally:
         conn.close()

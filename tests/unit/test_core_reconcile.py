@@ -58,6 +58,28 @@ def test_diff_splits_unchanged_changed_and_new() -> None:
     }
 
 
+def test_a_folder_is_clean_only_when_every_present_record_was_seen_unchanged() -> None:
+    records = [known(1, "a.jpg"), known(2, "b.jpg"), known(3, "old.jpg", present=False)]
+    same = diff_directory([entry("a.jpg"), entry("b.jpg")], records, "sha1")
+    assert same.clean
+    assert sorted(same.unchanged) == [1, 2]
+    assert same.missing == 0
+    gone = diff_directory([entry("a.jpg")], records, "sha1")
+    assert not gone.clean
+    assert gone.missing == 1
+    # an unreadable file is kept: not missing, its record counts as seen
+    kept = diff_directory([entry("a.jpg")], records, "sha1", kept=["b.jpg"])
+    assert kept.clean
+    assert kept.unchanged == [1]
+    assert kept.kept == [2]
+    new = diff_directory([entry("a.jpg"), entry("b.jpg"), entry("c.jpg")], records, "sha1")
+    assert not new.clean
+    assert new.missing == 0
+    changed = diff_directory([entry("a.jpg"), entry("b.jpg", size=3)], records, "sha1")
+    assert not changed.clean
+    assert diff_directory([], [], "sha1").clean
+
+
 def cand(id_: int, path: str, h: str = "h1", size: int = 5, gen: int = 1) -> MoveCandidate:
     return MoveCandidate(id_, h, size, path, gen)
 

@@ -96,21 +96,21 @@ VIDEO_EXTENSIONS = frozenset(
 SIDECAR_EXTENSIONS = frozenset({".xmp"})
 
 
+# the media kind of each extension tracked (lower case, with its dot)
+KIND_BY_EXTENSION: dict[str, MediaKind] = {
+    **dict.fromkeys(SIDECAR_EXTENSIONS, MediaKind.SIDECAR),
+    **dict.fromkeys(VIDEO_EXTENSIONS, MediaKind.VIDEO),
+    **dict.fromkeys(RAW_EXTENSIONS, MediaKind.RAW),
+    **dict.fromkeys(IMAGE_EXTENSIONS, MediaKind.IMAGE),
+}
+
+
 def classify(name: str) -> MediaKind | None:
     """The media kind of a file name by its extension, or None for files we do not track."""
     dot = name.rfind(".")
     if dot <= 0:
         return None
-    ext = name[dot:].lower()
-    if ext in IMAGE_EXTENSIONS:
-        return MediaKind.IMAGE
-    if ext in RAW_EXTENSIONS:
-        return MediaKind.RAW
-    if ext in VIDEO_EXTENSIONS:
-        return MediaKind.VIDEO
-    if ext in SIDECAR_EXTENSIONS:
-        return MediaKind.SIDECAR
-    return None
+    return KIND_BY_EXTENSION.get(name[dot:].lower())
 
 
 class IgnoreMatcher:
@@ -119,10 +119,11 @@ class IgnoreMatcher:
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
         joined = "|".join(f"(?:{fnmatch.translate(p.lower())})" for p in self.patterns)
-        self._regex = re.compile(joined) if joined else None
+        # matched against the lower-cased name (a loop over millions of names uses it as is)
+        self.regex = re.compile(joined) if joined else None
 
     def __call__(self, name: str) -> bool:
-        return self._regex is not None and self._regex.match(name.lower()) is not None
+        return self.regex is not None and self.regex.match(name.lower()) is not None
 
 
 # What Immich writes itself under its upload location, per user id: previews and thumbnails

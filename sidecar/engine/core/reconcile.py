@@ -35,8 +35,9 @@ class KnownFile(NamedTuple):
     present: bool
 
 
-@dataclass(frozen=True, slots=True)
-class ToHash:
+class ToHash(NamedTuple):
+    """A file to read (a tuple: a first scan makes one per file)."""
+
     entry: DiskEntry
     change: Change
     known_id: int | None
@@ -44,22 +45,35 @@ class ToHash:
 
 @dataclass(slots=True)
 class DirDiff:
-    unchanged: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)  # present records seen as they were
     to_hash: list[ToHash] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)  # present records of unreadable files
+    missing: int = 0  # present records neither on disk nor kept: vanished (or moved)
+
+    @property
+    def clean(self) -> bool:
+        """Every present record of the folder was seen unchanged and nothing is new: the
+        folder can be marked seen as a whole instead of each record."""
+        return not self.to_hash and not self.missing
 
 
 def diff_directory(
-    entries: Iterable[DiskEntry], known: Iterable[KnownFile], hash_algo: str
+    entries: Iterable[DiskEntry],
+    known: Iterable[KnownFile],
+    hash_algo: str,
+    kept: Iterable[str] = (),
 ) -> DirDiff:
     """Split a listing into records that only need their generation bumped and files to hash.
 
     A file is unchanged when a present record has the same size and mtime_ns and was hashed
-    with the current algorithm; everything else is read again.
+    with the current algorithm; everything else is read again. `kept` names files present
+    but unreadable: their present records are kept (what cannot be read is not gone).
     """
     by_name = {k.name: k for k in known}
     diff = DirDiff()
+    unchanged = diff.unchanged
     for entry in entries:
-        rec = by_name.get(entry.name)
+        rec = by_name.pop(entry.name, None)
         if rec is None or not rec.present:
             diff.to_hash.append(ToHash(entry, Change.ADDED, rec.id if rec else None))
         elif (
@@ -67,9 +81,14 @@ def diff_directory(
             and rec.mtime_ns == entry.mtime_ns
             and (rec.hash_algo == hash_algo)
         ):
-            diff.unchanged.append(rec.id)
+            unchanged.append(rec.id)
         else:
             diff.to_hash.append(ToHash(entry, Change.CHANGED, rec.id))
+    for name in kept:
+        rec = by_name.pop(name, None)
+        if rec is not None and rec.present:
+            diff.kept.append(rec.id)
+    diff.missing = sum(1 for rec in by_name.values() if rec.present)
     return diff
 
 

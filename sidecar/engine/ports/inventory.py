@@ -93,8 +93,20 @@ class FileInventory(Protocol):
     async def count_present_under(self, root_id: int, rel_dir: str) -> int:
         """Present records in a folder and its subfolders."""
 
+    async def record_count(self) -> int:
+        """How many records (any state) the inventory holds."""
+
+    async def pause_hash_index(self) -> None:
+        """Drop the content-hash index while many records are written (built again after)."""
+
+    async def restore_hash_index(self) -> None:
+        """Build the content-hash index again if it was dropped (no-op when it is there)."""
+
     async def touch(self, ids: Sequence[int], generation: int) -> None:
         """Mark unchanged records as seen by this scan."""
+
+    async def touch_dirs(self, root_id: int, rel_dirs: Sequence[str], generation: int) -> None:
+        """Mark folders whose present records were all seen unchanged by this scan."""
 
     async def touch_subtree(self, root_id: int, rel_dir: str, generation: int) -> None:
         """Keep records under an unreadable folder from being taken as removed."""

@@ -88,9 +88,9 @@ class Root:
     path: str
 
 
-@dataclass(frozen=True, slots=True)
-class HashedFile:
-    """A file whose content was read this run, ready to be written."""
+class HashedFile(NamedTuple):
+    """A file whose content was read this run, ready to be written (a tuple, in the order of
+    the columns it is written to: a first scan makes one per file)."""
 
     root_id: int
     rel_dir: str

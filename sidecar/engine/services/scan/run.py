@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
+from contextlib import aclosing
 from dataclasses import dataclass, field
 
 from sidecar.engine.core.media import IgnoreMatcher
@@ -28,7 +29,7 @@ from sidecar.engine.core.reconcile import (
 from sidecar.engine.disk import DirListing, describe_os_error, hash_files, walk
 from sidecar.engine.ports import FileInventory
 from sidecar.engine.support.scopes import ScanScope
-from sidecar.engine.support.threaded import iterate_stepwise
+from sidecar.engine.support.threaded import iterate_ahead
 from sidecar.settings import ScanSettings
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,13 @@ HASH_CHUNK_BYTES = 64 << 20
 # Unchanged files marked seen per transaction (more than `batch_size`: a mark lost to an
 # interruption costs nothing, the next run marks again; fewer, larger transactions).
 TOUCH_BATCH = 20_000
+# Folders marked seen as a whole per transaction (each is one row: their files need none).
+TOUCH_DIRS_BATCH = 2_000
+# A run that writes at least this many records, and a quarter of those the inventory held,
+# drops the content-hash index and builds it again before settling (one sort of every hash
+# costs less than inserting that many random hashes into the index one by one); into an empty
+# inventory, from its first record.
+BULK_MIN_ROWS = 50_000
 
 
 @dataclass(slots=True)
@@ -88,9 +96,14 @@ class ScanRun:
         self.in_flight = asyncio.Semaphore(settings.concurrency * 2)
         self.tasks: set[asyncio.Task[None]] = set()
         self.to_touch: list[int] = []
+        self.dirs_to_touch: dict[int, list[str]] = {}  # root id: folders
+        self.dirs_unwritten = 0
         self.to_write: list[HashedFile] = []
         self.unwritten = [0, 0]  # changed, added: hashed but not yet committed
         self.walked: list[tuple[Root, str]] = []  # scopes fully walked, to settle
+        self.bulk_at = BULK_MIN_ROWS  # records written by this run before the index is dropped
+        self.written = 0
+        self.index_paused = False
 
     def event(self, name: str, path: str = "") -> None:
         self.progress.event, self.progress.path = name, path
@@ -105,6 +118,19 @@ class ScanRun:
         for task in list(self.tasks):
             task.cancel()
 
+    async def prepare(self) -> None:
+        """Before the walks: the index a killed run dropped is built again; how many writes
+        make dropping it worth it."""
+        await self.files.restore_hash_index()
+        held = await self.files.record_count()
+        self.bulk_at = max(BULK_MIN_ROWS, held // 4) if held else 0
+
+    async def restore_index(self) -> None:
+        """After the walks (also after a failed or cancelled run): the index is there again."""
+        if self.index_paused:
+            await self.files.restore_hash_index()
+            self.index_paused = False
+
     # -- walking ---------------------------------------------------------------------------
 
     async def walk(self, scope: ScanScope) -> None:
@@ -113,10 +139,12 @@ class ScanRun:
             self.error(scope.path, "folder not found (is the volume mounted?); nothing changed")
             return
         unreadable: list[str] = []
-        batches = iterate_stepwise(lambda: walk(root.path, scope.rel_dir, self.ignore))
-        async for batch in batches:
-            if not await self._reconcile_batch(root, scope, batch, unreadable):
-                break
+        # the walk lists the next folders while this batch is compared with the inventory
+        walking = iterate_ahead(lambda: walk(root.path, scope.rel_dir, self.ignore))
+        async with aclosing(walking) as batches:
+            async for batch in batches:
+                if not await self._reconcile_batch(root, scope, batch, unreadable):
+                    break
         await self._drain()
         for rel_dir in unreadable:  # what could not be read is not gone
             await self.files.touch_subtree(root.id, rel_dir, self.gen)
@@ -154,19 +182,27 @@ class ScanRun:
         return await self.files.count_present_under(root.id, listing.rel_dir) > 0
 
     async def _reconcile_dir(self, root: Root, listing: DirListing, known: list[KnownFile]) -> None:
-        diff = diff_directory(listing.files, known, self.settings.hash_algorithm)
+        diff = diff_directory(listing.files, known, self.settings.hash_algorithm, listing.kept)
         self.counts.scanned += len(listing.files)
         self.counts.unchanged += len(diff.unchanged)
+        if diff.clean:
+            if diff.unchanged or diff.kept:  # one mark for the folder: nothing in it changed
+                await self._touch_dir(root.id, listing.rel_dir)
+            return
         self.to_touch += diff.unchanged
-        if listing.kept:
-            kept = set(listing.kept)
-            self.to_touch += [k.id for k in known if k.name in kept and k.present]
+        self.to_touch += diff.kept
         for chunk in hash_chunks(diff.to_hash):
             await self.in_flight.acquire()
             task = asyncio.create_task(self._hash(root, listing.rel_dir, chunk))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
         if len(self.to_touch) >= max(self.settings.batch_size, TOUCH_BATCH):
+            await self._flush()
+
+    async def _touch_dir(self, root_id: int, rel_dir: str) -> None:
+        self.dirs_to_touch.setdefault(root_id, []).append(rel_dir)
+        self.dirs_unwritten += 1
+        if self.dirs_unwritten >= TOUCH_DIRS_BATCH:
             await self._flush()
 
     # -- hashing and writing ---------------------------------------------------------------
@@ -180,6 +216,7 @@ class ScanRun:
             )
         finally:
             self.in_flight.release()
+        done = ""
         for todo, path, result in zip(chunk, paths, results, strict=True):
             if isinstance(result, OSError):
                 self.error(path, describe_os_error(result))
@@ -202,18 +239,27 @@ class ScanRun:
             self.counts.hashed += 1
             self.counts.bytes_hashed += result.size
             self.unwritten[todo.change is Change.ADDED] += 1
-            self.event("hashed", path)
+            done = path
+        if done:
+            self.event("hashed", done)  # once per chunk: the counters say how many
         if len(self.to_write) >= self.settings.batch_size:
             await self._flush()
 
     async def _flush(self) -> None:
         touch, self.to_touch = self.to_touch, []
         write, self.to_write = self.to_write, []
+        dirs, self.dirs_to_touch, self.dirs_unwritten = self.dirs_to_touch, {}, 0
         if touch:
             await self.files.touch(touch, self.gen)
+        for root_id, rel_dirs in dirs.items():
+            await self.files.touch_dirs(root_id, rel_dirs, self.gen)
         if write:
             changed, added = self.unwritten
             self.unwritten = [0, 0]
+            self.written += len(write)
+            if self.written >= self.bulk_at and not self.index_paused:
+                await self.files.pause_hash_index()
+                self.index_paused = True
             await self.files.write_hashed(write, self.gen)
             # counted once committed: an interrupted run reports what the inventory holds
             self.counts.added += added

@@ -150,8 +150,10 @@ class ScanService:
         run.event("start")
         status, message = "failed", None
         try:
+            await run.prepare()
             for scope in scopes:
                 await run.walk(scope)
+            await run.restore_index()
             await run.settle()
             if full:
                 await self._remove_outside(run)
@@ -165,6 +167,7 @@ class ScanService:
         finally:
             run.cancel_pending()
             pool.shutdown(wait=False, cancel_futures=True)
+            await asyncio.shield(run.restore_index())
             duration = time.monotonic() - started
             await asyncio.shield(self._record(op_id, run, status, duration, message))
             run.event("done")

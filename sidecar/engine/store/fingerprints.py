@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge, join_path
+from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge, join_path
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
 from sidecar.engine.store.migrations.prints import COMPLETE, NEEDS
@@ -118,35 +118,6 @@ class FingerprintStore:
             " WHERE phash IS NOT NULL AND dhash IS NOT NULL"
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
-
-    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
-        """Up to `limit` fingerprints with hashes after content `after`, in content order (a
-        library read in chunks): (content hash, pHash, dHash, centre views, one-sided views),
-        the hashes signed 64-bit and the views packed, as stored (index fingerprints_search,
-        which covers them: the table's wide rows are not read)."""
-        return await self.db.fetchtuples(
-            "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-            " INDEXED BY fingerprints_search WHERE content_hash > ?"
-            " AND phash IS NOT NULL AND dhash IS NOT NULL ORDER BY content_hash LIMIT ?",
-            (after, limit),
-        )
-
-    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
-        """The same for the given contents that have hashes (primary key lookups)."""
-        out: list[HashRow] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out += [
-                (r[0], r[1], r[2], r[3], r[4])
-                for r in await self.db.fetchall(
-                    "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-                    f" WHERE content_hash IN ({marks}) AND phash IS NOT NULL"
-                    " AND dhash IS NOT NULL",
-                    chunk,
-                )
-            ]
-        return out
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes as stored (packed signed 64-bit,

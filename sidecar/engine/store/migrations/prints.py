@@ -8,7 +8,16 @@ existed: kept by triggers on `files` and `fingerprints`, filled from the invento
 created. It may hold a few more (a content whose last file went away before it was
 fingerprinted): the listing checks each against the same condition as before, and drops those.
 A migration that makes stored fingerprints incomplete again must add their contents to it.
+
+The pages (`fingerprint_pages`) hold the hashes of the fingerprints whose row ids fall in one
+range of PAGE_ROWS, packed (engine/store/hash_pages.py): the near-pair search of a run reads
+them, a thousand rows at 1M, instead of a million rows. They are built when first read; a
+change to a fingerprint deletes its page (triggers below), and each page records its last row
+(id and content) so a page made stale without the triggers (row ids renumbered by a VACUUM) is
+noticed and built again. The covering index of migration 0018 is no longer read: dropped.
 """
+
+PAGE_BITS = 10  # a page holds the fingerprints with row ids [page << 10, (page + 1) << 10)
 
 # A content's fingerprint that is complete: an error recorded, or every kind of hash made.
 COMPLETE = (
@@ -71,4 +80,25 @@ WHERE {NEEDS.format(f="f")} AND (p.content_hash IS NULL OR NOT {COMPLETE.format(
 {_print_trigger("DELETE", "OLD")}
 """
 
-PRINT_WORK_0021 = _UNPRINTED
+_PAGES = f"""
+CREATE TABLE fingerprint_pages (
+    page    INTEGER PRIMARY KEY,        -- fingerprints.rowid >> {PAGE_BITS}
+    hashes  BLOB NOT NULL,              -- the rows with hashes, packed (see hash_pages.py)
+    top     INTEGER,                    -- the last row id in the range when built (NULL: none)
+    top_key TEXT                        -- that row's content
+);
+-- the row an INSERT OR REPLACE removes (its delete triggers do not fire), then the new row
+CREATE TRIGGER fingerprint_pages_replaced BEFORE INSERT ON fingerprints BEGIN
+    DELETE FROM fingerprint_pages WHERE page = (SELECT rowid >> {PAGE_BITS} FROM fingerprints
+        WHERE content_hash = NEW.content_hash); END;
+CREATE TRIGGER fingerprint_pages_insert AFTER INSERT ON fingerprints BEGIN
+    DELETE FROM fingerprint_pages WHERE page = NEW.rowid >> {PAGE_BITS}; END;
+CREATE TRIGGER fingerprint_pages_update AFTER UPDATE ON fingerprints BEGIN
+    DELETE FROM fingerprint_pages
+    WHERE page IN (OLD.rowid >> {PAGE_BITS}, NEW.rowid >> {PAGE_BITS}); END;
+CREATE TRIGGER fingerprint_pages_delete AFTER DELETE ON fingerprints BEGIN
+    DELETE FROM fingerprint_pages WHERE page = OLD.rowid >> {PAGE_BITS}; END;
+DROP INDEX IF EXISTS fingerprints_search;
+"""
+
+PRINT_WORK_0021 = _UNPRINTED + _PAGES

@@ -62,14 +62,15 @@ async def _edit(db: Database, store: FingerprintStore, rng: random.Random, name:
         ["add", "add", "content", "state", "kind", "print", "print", "forget", "stale"]
     )
     content = rng.choice([*CONTENTS, None])
-    if what == "add":
+    if what == "add":  # (a scan's upsert: a file seen again may change)
         await _run(
             db,
             "INSERT INTO files (root_id, rel_dir, name, kind, size, mtime_ns, content_hash,"
             " first_seen, first_gen, seen_gen, state) VALUES (1, 'd', ?, ?, 1, 1, ?, 'now', 1,"
-            " 1, ?)",
+            " 1, ?) ON CONFLICT (root_id, rel_dir, name) DO UPDATE SET kind = excluded.kind,"
+            " content_hash = excluded.content_hash, state = excluded.state",
             (
-                f"f{name}",
+                f"f{rng.randrange(name + 1)}",
                 rng.choice(["image", "raw", "video"]),
                 content,
                 rng.choice(["present", "present", "removed"]),

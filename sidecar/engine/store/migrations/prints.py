@@ -28,13 +28,19 @@ COMPLETE = (
 NEEDS = "{f}.state = 'present' AND {f}.kind IN ('image', 'raw') AND {f}.content_hash IS NOT NULL"
 
 
+# (Not INSERT OR IGNORE: a conflict clause of the statement that fires a trigger overrides
+# its statements' own, and a scan's upsert would then fail on a content already queued.)
+_UNQUEUED = "NOT EXISTS (SELECT 1 FROM unprinted u WHERE u.content_hash = {r}.content_hash)"
+
+
 def _file_trigger(event: str) -> str:
     when = NEEDS.format(f="NEW")
     complete = COMPLETE.format(p="p")
     return (
         f"CREATE TRIGGER unprinted_files_{event.split()[0].lower()} AFTER {event} ON files"
-        f" WHEN {when} BEGIN INSERT OR IGNORE INTO unprinted (content_hash)"
-        " SELECT NEW.content_hash WHERE NOT EXISTS (SELECT 1 FROM fingerprints p"
+        f" WHEN {when} BEGIN INSERT INTO unprinted (content_hash)"
+        f" SELECT NEW.content_hash WHERE {_UNQUEUED.format(r='NEW')}"
+        " AND NOT EXISTS (SELECT 1 FROM fingerprints p"
         f" WHERE p.content_hash = NEW.content_hash AND {complete}); END;"
     )
 
@@ -47,15 +53,15 @@ def _print_trigger(event: str, row: str) -> str:
     ).format(r=row)
     if event == "DELETE":
         body = (
-            "INSERT OR IGNORE INTO unprinted (content_hash) SELECT OLD.content_hash"
-            f" WHERE {has_file};"
+            "INSERT INTO unprinted (content_hash) SELECT OLD.content_hash"
+            f" WHERE {_UNQUEUED.format(r='OLD')} AND {has_file};"
         )
     else:
         complete = COMPLETE.format(p="NEW")
         body = (
             f"DELETE FROM unprinted WHERE content_hash = NEW.content_hash AND {complete};"
-            " INSERT OR IGNORE INTO unprinted (content_hash) SELECT NEW.content_hash"
-            f" WHERE NOT {complete} AND {has_file};"
+            " INSERT INTO unprinted (content_hash) SELECT NEW.content_hash"
+            f" WHERE NOT {complete} AND {_UNQUEUED.format(r='NEW')} AND {has_file};"
         )
     return (
         f"CREATE TRIGGER unprinted_prints_{event.lower()} AFTER {event} ON fingerprints"

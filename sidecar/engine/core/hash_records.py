@@ -9,7 +9,6 @@ view), its pHash and dHash, then CENTRE centre-view values and SIDES one-sided-v
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable
 
 CENTRE = 4  # (pHash, dHash) of 2 centre views
@@ -17,7 +16,6 @@ SIDES = 24  # (pHash, dHash) of 12 one-sided views
 ROW, CENTRE_COUNT, SIDE_COUNT, PHASH, DHASH, FIRST_CENTRE = range(6)
 FIRST_SIDE = FIRST_CENTRE + CENTRE
 WIDTH = FIRST_SIDE + SIDES
-_HEAD = struct.Struct("<5q")
 
 # (row id, pHash, dHash, centre views, one-sided views): hashes signed, views packed as stored
 HashRecordRow = tuple[int, int, int, bytes | None, bytes | None]
@@ -27,7 +25,8 @@ def pack_records(rows: Iterable[HashRecordRow]) -> bytes:
     out = bytearray()
     for row, phash, dhash, zoomed, sided in rows:
         centre, sides = zoomed or b"", sided or b""
-        out += _HEAD.pack(row, len(centre) // 8, len(sides) // 8, phash, dhash)
+        for value in (row, len(centre) // 8, len(sides) // 8, phash, dhash):
+            out += value.to_bytes(8, "little", signed=True)
         out += centre[: 8 * CENTRE].ljust(8 * CENTRE, b"\0")
         out += sides[: 8 * SIDES].ljust(8 * SIDES, b"\0")
     return bytes(out)

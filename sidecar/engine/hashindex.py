@@ -170,15 +170,17 @@ class SmallIndex:
         bits = max(4, min(BUCKET_BITS, math.ceil(math.log2(max(len(self.base), 1))) + 2))
         m, k = _lookup_plan(len(self.base), radius, bits)
         self.blocks = _blocks(m)
+        # the table as wide as a key (up to BUCKET_BITS): a block is not folded onto another
+        bits = max(bits, min(BUCKET_BITS, max(w for _, w in self.blocks) * k))
         self.mask = U64((1 << bits) - 1)
         self.bits = bits
-        self.tables: list[tuple[tuple[int, ...], I64, I64, I64]] = []
+        self.tables: list[tuple[tuple[int, ...], I64, I64, I64, npt.NDArray[np.bool_]]] = []
         for chosen in itertools.combinations(range(m), k):
             keys = self._key(self.base, chosen)
             order = np.argsort(keys, kind="stable").astype(np.int64)
             counts = np.bincount(keys, minlength=1 << bits).astype(np.int64)
             starts = (np.cumsum(counts) - counts).astype(np.int64)
-            self.tables.append((chosen, order, starts, counts))
+            self.tables.append((chosen, order, starts, counts, counts > 0))
 
     def _key(
         self, hashes: npt.NDArray[np.uint64], chosen: tuple[int, ...]
@@ -206,16 +208,14 @@ class SmallIndex:
         if not len(q) or not len(self.base):
             return empty, empty, empty
         found: list[npt.NDArray[np.int64]] = []
-        for chosen, order, starts, sizes in self.tables:
+        for chosen, order, starts, sizes, used in self.tables:
             keys = self._key(q, chosen)
-            counts = sizes[keys]
-            hit = np.flatnonzero(counts)
+            hit = np.flatnonzero(used[keys])  # (a byte per query, not a count)
             if not len(hit):
                 continue
-            counts, lo = counts[hit], starts[keys[hit]]
-            rows = np.repeat(hit, counts)
-            offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-            cols = order[np.repeat(lo, counts) + offsets]
+            keys = keys[hit]
+            counts, lo = sizes[keys], starts[keys]
+            rows, cols = _members(hit, counts, lo, order)
             keep = np.bitwise_count(q[rows] ^ self.base[cols]) <= self.radius
             found.append(rows[keep] * len(self.base) + cols[keep])
         if not found:
@@ -223,6 +223,21 @@ class SmallIndex:
         codes = np.unique(np.concatenate(found))
         rows, cols = codes // len(self.base), codes % len(self.base)
         return rows, cols, np.bitwise_count(q[rows] ^ self.base[cols]).astype(np.int64)
+
+
+def _members(hit: I64, counts: I64, lo: I64, order: I64) -> tuple[I64, I64]:
+    """(query, member) of every member of the buckets the queries `hit` fell in (`counts`
+    members from `lo` in `order`): most buckets hold one, taken without repeats."""
+    one = counts == 1
+    if one.all():
+        return hit, order[lo]
+    many = ~one
+    hit_many, counts_many, lo_many = hit[many], counts[many], lo[many]
+    rows = np.repeat(hit_many, counts_many)
+    firsts = np.cumsum(counts_many) - counts_many
+    offsets = np.arange(len(rows)) - np.repeat(firsts, counts_many)
+    cols = order[np.repeat(lo_many, counts_many) + offsets]
+    return np.concatenate((hit[one], rows)), np.concatenate((order[lo[one]], cols))
 
 
 def _lookup_plan(n: int, radius: int, bits: int) -> tuple[int, int]:

@@ -6,6 +6,8 @@ other at distances around every threshold, and thumbnails that confirm some cand
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import replace
 
 import pytest
 
@@ -14,6 +16,7 @@ from sidecar.engine.core.models import FingerprintRow, NearEdge
 from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
 from sidecar.engine.services.analyze import edges, fresh_edges
 from sidecar.engine.services.analyze.edges import update_edges
+from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 
@@ -107,7 +110,7 @@ def _edge_set(edges: list[NearEdge]) -> set[tuple[object, ...]]:
 async def test_new_contents_find_the_edges_a_full_search_finds(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, chunk: int, batch: int, full_above: int
 ) -> None:
-    monkeypatch.setattr(fresh_edges, "CHUNK", chunk)  # many chunks, or one
+    monkeypatch.setattr(fresh_edges, "PAGES", chunk)  # many reads of pages, or one
     monkeypatch.setattr(fresh_edges, "BATCH", batch)  # the new ones at once, or in turns
     monkeypatch.setattr(edges, "FULL_ABOVE", full_above)  # (80 new: everything searched)
     rows = corpus(420, seed=chunk + batch)
@@ -131,3 +134,58 @@ async def test_new_contents_find_the_edges_a_full_search_finds(
     assert (True, "", False) in kinds  # a centre view
     assert any(side and confirmed for _, side, confirmed in kinds)  # a one-sided view
     assert len(full) > 40
+
+
+def _found(edges_and_maybe: tuple[list[NearEdge], list[fresh_edges.Candidate]]) -> set[object]:
+    found_edges, maybe = edges_and_maybe
+    return _edge_set(found_edges) | set(maybe)
+
+
+async def test_the_stored_hash_pages_follow_every_change(settings: Settings) -> None:
+    """The search reads the stored hashes from pages built once and kept: after fingerprints
+    are added, made again (a REPLACE), deleted, spread over many pages with gaps, or
+    renumbered behind the triggers' back, it finds what it finds from pages built afresh."""
+    rows = corpus(300, seed=4)
+    radius, dradius = settings.analysis.near_threshold, settings.analysis.near_dhash_threshold
+    async with open_runtime(settings) as rt:
+        store, db = rt.analysis, rt.analysis.db
+
+        async def same_as_afresh(fresh: list[str]) -> None:
+            pages = await store.hash_page_count()
+            kept_pages = await store.hash_pages(0, pages)
+            kept = _found(await fresh_edges.fresh_pairs(store, fresh, radius, dradius))
+            async with db.transaction() as conn:
+                await conn.execute("DELETE FROM fingerprint_pages")
+            assert await store.hash_pages(0, pages) == kept_pages
+            afresh = _found(await fresh_edges.fresh_pairs(store, fresh, radius, dradius))
+            assert kept == afresh
+            assert afresh  # (something found to compare)
+
+        await store.save_fingerprints(rows[:200])
+        async with db.transaction() as conn:  # rows over many pages, most of them empty
+            await conn.execute("UPDATE fingerprints SET rowid = rowid * 397")
+        await fresh_edges.fresh_pairs(store, [], radius, dradius)
+        await same_as_afresh([r.content_hash for r in rows[150:200]])
+        await store.save_fingerprints(rows[200:260])  # new ones
+        await store.save_fingerprints(  # made again: their frames moved
+            [replace(r, phash=rows[299].phash, dhash=rows[299].dhash) for r in rows[:40:3]]
+        )
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM fingerprints WHERE rowid % 3 = 0 AND rowid < 40000")
+        await fresh_edges.fresh_pairs(store, [r.content_hash for r in rows[200:260]], 4, 6)
+        assert await db.scalar("SELECT count(*) FROM fingerprint_pages") > 10
+        await same_as_afresh([r.content_hash for r in rows])  # (every one: the deleted too)
+        update = re.search(
+            r"CREATE TRIGGER fingerprint_pages_update .*? END;", PRINT_WORK_0021, re.S
+        )
+        assert update is not None
+        async with db.transaction() as conn:  # renumbered without the triggers (compacted)
+            await conn.execute("DROP TRIGGER fingerprint_pages_update")
+            ids = [r[0] for r in await db.fetchall("SELECT rowid FROM fingerprints ORDER BY 1")]
+            for new_id, old_id in enumerate(ids, start=1):  # compacted, as a VACUUM may
+                await conn.execute(
+                    "UPDATE fingerprints SET rowid = ? WHERE rowid = ?", (new_id, old_id)
+                )
+            await conn.execute(update.group(0))
+        await store.save_fingerprints(rows[260:])
+        await same_as_afresh([r.content_hash for r in rows])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge
+from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge
 
 
 class Fingerprints(Protocol):
@@ -28,11 +28,18 @@ class Fingerprints(Protocol):
     async def hashed_contents(self) -> list[tuple[str, int, int, tuple[int, ...]]]:
         """(content hash, pHash, dHash, centre-view hashes) of every fingerprint."""
 
-    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
-        """Up to `limit` fingerprints with hashes after content `after`, in content order."""
+    async def hash_page_count(self) -> int:
+        """How many pages of packed hash records (engine.core.hash_records) cover every
+        fingerprint."""
 
-    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
-        """The same rows for the given contents that have hashes."""
+    async def hash_pages(self, first: int, count: int) -> list[bytes]:
+        """The packed hash records of pages first .. first + count - 1 (empty ones left out)."""
+
+    async def hash_records_of(self, keys: Sequence[str]) -> bytes:
+        """The packed hash records of the given contents that have hashes."""
+
+    async def contents_of_rows(self, rows: Sequence[int]) -> dict[int, str]:
+        """Row id (as in a hash record) -> content, for the given rows."""
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes, packed as stored."""

@@ -6,16 +6,18 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from sidecar.engine.core.models import FingerprintRow, HashRow, MediaItem, NearEdge, join_path
+from sidecar.engine.core.models import FingerprintRow, MediaItem, NearEdge, join_path
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
+from sidecar.engine.store.migrations.prints import COMPLETE, NEEDS
 
+# Of the queued contents (table unprinted, migration 0021), those with a present image or RAW
+# file and no fingerprint, or one made before a later kind of hash existed (CROSS JOIN: the
+# queue drives, each content's files and fingerprint looked up by index)
 _UNFINGERPRINTED = (
-    "LEFT JOIN fingerprints p ON p.content_hash = f.content_hash"
-    " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
-    " AND f.content_hash IS NOT NULL"
-    " AND (p.content_hash IS NULL OR (p.error IS NULL"
-    " AND (p.zoomed IS NULL OR p.exif_read IS NULL OR p.thumb IS NULL)))"
+    "FROM unprinted q CROSS JOIN files f ON f.content_hash = q.content_hash{roots}"
+    " LEFT JOIN fingerprints p ON p.content_hash = q.content_hash"
+    f" WHERE {NEEDS.format(f='f')} AND (p.content_hash IS NULL OR NOT {COMPLETE.format(p='p')})"
 )
 
 
@@ -27,21 +29,29 @@ class FingerprintStore:
         """(content hash, one path, kind) of present images and RAW files whose content has no
         fingerprint yet, or one made before centre and one-sided views were hashed (and the
         thumbnail kept) or EXIF Software was read; in content order, after content `after`, at
-        most `limit` (-1: all) (indexes: files_by_hash, fingerprints primary key)."""
+        most `limit` (-1: all). Only the queued contents are looked at (table unprinted, kept
+        by triggers), each by index lookups: the cost is the work, not the library."""
         rows = await self.db.fetchall(
-            "SELECT f.content_hash, r.path, f.rel_dir, f.name, f.kind FROM files f"
-            f" JOIN roots r ON r.id = f.root_id {_UNFINGERPRINTED} AND f.content_hash > ?"
-            " GROUP BY f.content_hash ORDER BY f.content_hash LIMIT ?",
+            "SELECT q.content_hash, r.path, f.rel_dir, f.name, f.kind"
+            f" {_UNFINGERPRINTED.format(roots=' JOIN roots r ON r.id = f.root_id')}"
+            " AND q.content_hash > ?"
+            " GROUP BY q.content_hash ORDER BY q.content_hash LIMIT ?",
             (after, limit),
         )
         return [(r[0], join_path(r[1], r[2], r[3]), r[4]) for r in rows]
 
     async def unfingerprinted_count(self) -> int:
-        """How many contents `unfingerprinted` lists (in files_by_hash order, no sort)."""
+        """How many contents `unfingerprinted` lists; the queued contents that no longer need
+        a fingerprint (their files went away first) are dropped from the queue."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM unprinted WHERE content_hash NOT IN"
+                f" (SELECT q.content_hash {_UNFINGERPRINTED.format(roots='')})"
+            )
         return int(
             await self.db.scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM files f"
-                f" {_UNFINGERPRINTED} GROUP BY f.content_hash)"
+                f"SELECT count(*) FROM (SELECT 1 {_UNFINGERPRINTED.format(roots='')}"
+                " GROUP BY q.content_hash)"
             )
         )
 
@@ -108,35 +118,6 @@ class FingerprintStore:
             " WHERE phash IS NOT NULL AND dhash IS NOT NULL"
         )
         return [(r[0], r[1], r[2], unpack(r[3])) for r in rows]
-
-    async def hash_rows(self, after: str, limit: int) -> list[HashRow]:
-        """Up to `limit` fingerprints with hashes after content `after`, in content order (a
-        library read in chunks): (content hash, pHash, dHash, centre views, one-sided views),
-        the hashes signed 64-bit and the views packed, as stored (index fingerprints_search,
-        which covers them: the table's wide rows are not read)."""
-        return await self.db.fetchtuples(
-            "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-            " INDEXED BY fingerprints_search WHERE content_hash > ?"
-            " AND phash IS NOT NULL AND dhash IS NOT NULL ORDER BY content_hash LIMIT ?",
-            (after, limit),
-        )
-
-    async def hash_rows_of(self, keys: Sequence[str]) -> list[HashRow]:
-        """The same for the given contents that have hashes (primary key lookups)."""
-        out: list[HashRow] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out += [
-                (r[0], r[1], r[2], r[3], r[4])
-                for r in await self.db.fetchall(
-                    "SELECT content_hash, phash, dhash, zoomed, sided FROM fingerprints"
-                    f" WHERE content_hash IN ({marks}) AND phash IS NOT NULL"
-                    " AND dhash IS NOT NULL",
-                    chunk,
-                )
-            ]
-        return out
 
     async def side_views(self) -> dict[str, bytes]:
         """Content hash -> its one-sided views' hashes as stored (packed signed 64-bit,

@@ -4,7 +4,6 @@ The store maps its rows into them; nothing here does I/O."""
 from sidecar.engine.core.models.activity import JobState, Operation
 from sidecar.engine.core.models.analysis import (
     FingerprintRow,
-    HashRow,
     MediaItem,
     Member,
     NearEdge,
@@ -38,7 +37,6 @@ __all__ = [
     "FileRecord",
     "FingerprintRow",
     "GroupDecision",
-    "HashRow",
     "HashedFile",
     "JobState",
     "JournalAction",

@@ -29,11 +29,6 @@ class FingerprintRow:
     thumb: bytes = b""  # small grayscale thumbnail (engine.core.likeness)
 
 
-# A stored fingerprint as the near-pair search reads it: (content hash, pHash, dHash, centre
-# views, one-sided views), the hashes signed 64-bit and the views packed as stored.
-HashRow = tuple[str, int, int, bytes | None, bytes | None]
-
-
 @dataclass(frozen=True, slots=True)
 class NearEdge:
     """Two contents that look alike: the distances, and how the match was found (`zoom`:

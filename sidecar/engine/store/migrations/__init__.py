@@ -25,6 +25,7 @@ from sidecar.engine.store.migrations.marks import (
     REVIEW_0011,
     WRITEBACK_VERIFIED_0013,
 )
+from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
 from sidecar.engine.store.migrations.scan_dirs import SCAN_DIRS_0022
 from sidecar.engine.store.migrations.touched import TOUCHED_0017
 from sidecar.engine.store.migrations.writeback import (
@@ -62,5 +63,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0017_analysis_touched", TOUCHED_0017),
     Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
     Migration("0019_scale_counts", SCALE_0019),
+    Migration("0021_fingerprint_work", PRINT_WORK_0021),
     Migration("0022_scan_dirs", SCAN_DIRS_0022),
 )

@@ -212,4 +212,9 @@ def client_factory(settings: Settings, read_window_s: float | None = None) -> Cl
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     async with AsyncExitStack() as stack:
         db = await stack.enter_async_context(open_database(settings.storage.db_path))
-        yield Runtime(settings, db, stack)
+        # a scan writing many records drops the content-hash index and builds it again at its
+        # end; one killed meanwhile left it dropped: built again here, before anything reads
+        # by content (a lookup of sqlite_master when it is there)
+        runtime = Runtime(settings, db, stack)
+        await runtime.files.restore_hash_index()
+        yield runtime

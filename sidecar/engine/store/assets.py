@@ -9,6 +9,7 @@ from typing import Any
 from sidecar.engine.core.models import AssetLink, AssetRow, SyncState, UpsertCounts
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, set_meta
+from sidecar.engine.store.mirror_index import ASSET_ID_INDEX_NAME, restore_asset_index
 
 CHUNK = 1000  # ids per IN (...) lookup: one page per query
 
@@ -21,14 +22,59 @@ COLUMNS = (
 )
 
 
+_NAMES = [c.strip() for c in COLUMNS.split(",")]
+# bound per row: the row's values, its state, the key, the operation (first and last seen)
+_VALUES = ", ".join(f"?{i}" for i in range(1, len(_NAMES) + 4))
+INSERT = (
+    f"INSERT INTO assets ({COLUMNS}, state, sync_key, first_seen_op, seen_op)"
+    f" VALUES ({_VALUES}, ?{len(_NAMES) + 3})"
+)
+UPSERT = (
+    INSERT
+    + " ON CONFLICT (id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _NAMES[1:])
+    + ", state = excluded.state, sync_key = excluded.sync_key, seen_op = excluded.seen_op"
+)
+
+
 class AssetStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def upsert(self, rows: Sequence[AssetRow], op_id: int, sync_key: str) -> UpsertCounts:
-        """Write one page of assets in one transaction (primary key lookups)."""
+    async def start_pass(self) -> bool:
+        """Before a pass: when the mirror holds no asset at all, drop its id index and say so
+        (True): the pass then appends its pages (`upsert(..., fresh=True)`, no lookup, no
+        random index inserts) and `end_pass` builds the index once from the sorted ids. A
+        pass never writes an id twice (its listing drops repeats). Otherwise the index is
+        made sure of (a first pass stopped before its end left it out)."""
+        async with self.db.transaction() as conn:
+            async with conn.execute("SELECT EXISTS (SELECT 1 FROM assets)") as cur:
+                row = await cur.fetchone()
+            if row is not None and not row[0]:
+                await conn.execute(f"DROP INDEX IF EXISTS {ASSET_ID_INDEX_NAME}")
+                return True
+        await restore_asset_index(self.db)
+        return False
+
+    async def end_pass(self) -> None:
+        """After the pages of a pass that `start_pass` made fresh: the id index again."""
+        await restore_asset_index(self.db)
+
+    async def upsert(
+        self, rows: Sequence[AssetRow], op_id: int, sync_key: str, *, fresh: bool = False
+    ) -> UpsertCounts:
+        """Write one page of assets in one transaction (primary key lookups). `fresh`: the
+        mirror held none of them (a pass `start_pass` found empty): appended, no lookup."""
         counts = UpsertCounts()
         if not rows:
+            return counts
+        if fresh:
+            counts.added = len(rows)
+            async with self.db.transaction() as conn:
+                await conn.executemany(
+                    INSERT,
+                    [(*r, "trashed" if r.is_trashed else "present", sync_key, op_id) for r in rows],
+                )
             return counts
         before: dict[str, tuple[str, str]] = {}
         ids = [r.id for r in rows]
@@ -49,16 +95,9 @@ class AssetStore:
                 counts.updated += 1
                 if old[0] == "present" and r.state == "trashed":
                     counts.removed += 1
-            values.append((*r, r.state, sync_key, op_id, op_id))
-        updates = ", ".join(f"{c.strip()} = excluded.{c.strip()}" for c in COLUMNS.split(",")[1:])
+            values.append((*r, r.state, sync_key, op_id))
         async with self.db.transaction() as conn:
-            await conn.executemany(
-                f"INSERT INTO assets ({COLUMNS}, state, sync_key, first_seen_op, seen_op)"
-                f" VALUES ({','.join('?' * 29)})"
-                f" ON CONFLICT (id) DO UPDATE SET {updates}, state = excluded.state,"
-                " sync_key = excluded.sync_key, seen_op = excluded.seen_op",
-                values,
-            )
+            await conn.executemany(UPSERT, values)
         return counts
 
     async def unseen(self, sync_key: str, op_id: int) -> list[str]:

@@ -258,11 +258,14 @@ class SyncService:
         watermark = state.watermark
         client = self.connect(key, version)
         writing: asyncio.Task[UpsertCounts] | None = None
+        unindexed = False  # the mirror held nothing: this pass appends, its id index built after
+        was_empty = False  # (so afterwards it holds nothing the pass did not see)
         try:
             if version is None:
                 version = await client.version()
                 await self.assets.set_meta(VERSION_KEY, to_json(version))
             listing = Listing()
+            unindexed = was_empty = await self.assets.start_pass()
             async for page in client.search_pages(query):
                 user.pages += 1
                 fresh = [a for a in page.items if listing.add(a.id, a.file_created_at)]
@@ -270,11 +273,16 @@ class SyncService:
                 rows = asset_rows(fresh)
                 if writing is not None:  # one page is written while the next is prepared
                     user.add(await writing)
-                writing = asyncio.create_task(self.assets.upsert(rows, op_id, label))
+                writing = asyncio.create_task(
+                    self.assets.upsert(rows, op_id, label, fresh=unindexed)
+                )
                 watermark = newest(fresh, watermark)
             if writing is not None:
                 user.add(await writing)
                 writing = None
+            if unindexed:
+                unindexed = False
+                await self.assets.end_pass()
             user.repeats = listing.repeats
             stats: dict[str, int] = {}
             async for found in fill_ties(client, query, listing, stats):
@@ -282,7 +290,7 @@ class SyncService:
                 user.received += len(found)
                 watermark = newest(found, watermark)
             user.windows, user.unresolved = stats.get("windows", 0), stats.get("unresolved", 0)
-            if user.full:
+            if user.full and not was_empty:
                 watermark = await self._confirm_gone(client, label, op_id, user, watermark)
             await self.assets.save_sync_state(
                 label,
@@ -293,6 +301,8 @@ class SyncService:
         finally:
             if writing is not None:  # keep the page already received, even on failure
                 user.add(await asyncio.shield(writing))
+            if unindexed:  # (else built when the inventory is next opened)
+                await self.assets.end_pass()
             user.requests = client.transport.stats.requests
             user.wait_s = round(client.transport.stats.wait_s, 3)
             user.busy_s = round(client.transport.stats.busy_s, 3)

@@ -96,6 +96,7 @@ async def test_a_pass_into_an_empty_mirror_appends_then_builds_the_index(tmp_pat
         assert (counts.added, counts.updated, counts.removed) == (5, 0, 0)
         await store.end_pass()
         assert _has_id_index(db_path)
+        assert await db.scalar("PRAGMA temp_store") == 2  # (memory, as before the build)
         states = await db.fetchtuples(
             "SELECT id, state, sync_key, first_seen_op, seen_op FROM assets ORDER BY id"
         )

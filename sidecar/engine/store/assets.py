@@ -73,7 +73,7 @@ class AssetStore:
     async def upsert(
         self, rows: Sequence[AssetRow], op_id: int, sync_key: str, *, fresh: bool = False
     ) -> UpsertCounts:
-        """Write one page of assets in one transaction (primary key lookups). `fresh`: the
+        """Write one page of assets in one transaction (lookups by id first). `fresh`: the
         mirror held none of them (a pass `start_pass` found empty): appended, no lookup."""
         counts = UpsertCounts()
         if not rows:

@@ -48,7 +48,7 @@ class UserInfo(_Model, frozen=True):
     is_admin: bool = False
 
 
-class ExifInfo(_Model, frozen=True):
+class ExifInfo(_Model, frozen=True, gc=False):
     file_size: int | None = msgspec.field(default=None, name="fileSizeInByte")
     width: int | None = msgspec.field(default=None, name="exifImageWidth")
     height: int | None = msgspec.field(default=None, name="exifImageHeight")
@@ -62,13 +62,16 @@ class ExifInfo(_Model, frozen=True):
     rating: int | None = None
 
 
-class AssetStackRef(_Model, frozen=True):
+class AssetStackRef(_Model, frozen=True, gc=False):
     id: str
     primary_asset_id: str
     asset_count: int
 
 
-class Asset(_Model, frozen=True):
+class Asset(_Model, frozen=True, gc=False):
+    """(Not tracked by the garbage collector, nor its EXIF and stack: a full mirror decodes
+    a million of them, and they never form cycles.)"""
+
     id: str
     owner_id: str
     type: str

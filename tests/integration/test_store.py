@@ -34,6 +34,7 @@ SHIPPED = [
     "0019_scale_counts",
     "0021_fingerprint_work",
     "0022_scan_dirs",
+    "0023_asset_id_index",
 ]
 
 

@@ -177,6 +177,8 @@ async def test_interrupted_sync_resumes_without_gaps_or_duplicates(
     assert broken["added"] == 6  # the two pages before the failure are committed
     async with open_runtime(settings) as rt:
         state = await rt.assets.sync_state("default")
+        # the first pass appended into the empty mirror; its id index was built as it failed
+        assert await rt.db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'assets_by_id'")
     assert state.watermark is None  # not advanced by an incomplete pass
     immich.faults.remove(fault)
     immich.state.import_file(library, f"{LIB}/late.JPG")  # arrives meanwhile
@@ -294,6 +296,9 @@ def test_sigkill_mid_sync_then_rerun(immich_v2: FakeImmich, tmp_path: Path) -> N
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert 0 < committed < 41
+    with sqlite3.connect(db) as conn:  # killed while appending into the empty mirror
+        index = "SELECT count(*) FROM sqlite_master WHERE name = 'assets_by_id'"
+        assert conn.execute(index).fetchone() == (0,)
     fake.faults.clear()
     rerun = run_process(["--config", str(config), "sync", "--json"], env=env)
     assert rerun.returncode == 0, rerun.stderr
@@ -305,4 +310,5 @@ def test_sigkill_mid_sync_then_rerun(immich_v2: FakeImmich, tmp_path: Path) -> N
             41,
         )
         statuses = [r[0] for r in conn.execute("SELECT status FROM operations ORDER BY id")]
+        assert conn.execute(index).fetchone() == (1,)  # built again before the rerun's pass
     assert statuses == ["interrupted", "ok"]

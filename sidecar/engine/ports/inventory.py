@@ -22,8 +22,18 @@ from sidecar.engine.core.reconcile import KnownFile, MoveCandidate
 class AssetInventory(Protocol):
     """The mirrored Immich assets and each API key's sync state."""
 
-    async def upsert(self, rows: Sequence[AssetRow], op_id: int, sync_key: str) -> UpsertCounts:
-        """Write one page of assets in one transaction."""
+    async def start_pass(self) -> bool:
+        """Before a pass: True when the mirror holds no asset at all, so the pass may append
+        its pages (`upsert(..., fresh=True)`) until `end_pass`."""
+
+    async def end_pass(self) -> None:
+        """After the pages of a pass `start_pass` found empty (harmless otherwise)."""
+
+    async def upsert(
+        self, rows: Sequence[AssetRow], op_id: int, sync_key: str, *, fresh: bool = False
+    ) -> UpsertCounts:
+        """Write one page of assets in one transaction; `fresh`: none of them is stored yet
+        (appended without a lookup)."""
 
     async def unseen(self, sync_key: str, op_id: int) -> list[str]:
         """Assets of this key, not gone, that operation `op_id` did not store."""

@@ -17,6 +17,7 @@ import aiosqlite
 
 from sidecar.engine.core.errors import StoreError
 from sidecar.engine.store.migrations import MIGRATIONS, Migration
+from sidecar.engine.store.mirror_index import restore_asset_index
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -97,6 +98,7 @@ async def open_database(
         await _configure(conn, path)
         db = Database(conn, path)
         await _migrate(db, list(migrations), existed)
+        await restore_asset_index(db)  # a first full mirror stopped before its end
         yield db
     finally:
         await conn.close()

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sidecar.engine.core.listing import Listing
 from sidecar.engine.core.models import AssetRow, SyncState, UpsertCounts
@@ -113,57 +113,60 @@ class SyncReport:
 def asset_rows(assets: Sequence[Asset]) -> list[AssetRow]:
     """Store rows for a page of assets. Timestamps are written as ISO 8601 (UTC as `Z`),
     formatted for the whole page in one call (per-value formatting was a fifth of the
-    mirror's own CPU time)."""
-    required = iter(
-        cast(
-            list[str],
-            timestamps(
-                [
-                    t
-                    for a in assets
-                    for t in (
-                        a.file_created_at,
-                        a.file_modified_at,
-                        a.local_date_time,
-                        a.updated_at,
-                    )
-                ]
-            ),
-        )
+    mirror's own CPU time); each row is made from its values in order (a full mirror makes
+    one per asset, so this loop is most of the mirror's own Python time)."""
+    stamps = timestamps(
+        [
+            t
+            for a in assets
+            for t in (
+                a.file_created_at,
+                a.file_modified_at,
+                a.local_date_time,
+                a.updated_at,
+                a.exif.date_time_original if a.exif else None,
+            )
+        ]
     )
-    taken = iter(timestamps([a.exif.date_time_original if a.exif else None for a in assets]))
+    row = AssetRow._make
     rows = []
-    for asset in assets:
-        exif = asset.exif
+    at = 0
+    for a in assets:
+        exif, stack = a.exif, a.stack
+        if exif is None:
+            width, height, size, make, model, exif_json = a.width, a.height, None, None, None, None
+        else:
+            width, height = exif.width or a.width, exif.height or a.height
+            size, make, model, exif_json = exif.file_size, exif.make, exif.model, to_json(exif)
         rows.append(
-            AssetRow(
-                id=asset.id,
-                owner_id=asset.owner_id,
-                library_id=asset.library_id,
-                type=asset.type,
-                original_path=asset.original_path,
-                original_file_name=asset.original_file_name,
-                checksum=asset.checksum,
-                file_created_at=next(required),
-                file_modified_at=next(required),
-                local_date_time=next(required),
-                updated_at=next(required),
-                is_favorite=asset.is_favorite,
-                is_trashed=asset.is_trashed,
-                is_offline=asset.is_offline,
-                visibility=asset.visibility,
-                duplicate_id=asset.duplicate_id,
-                stack_id=asset.stack.id if asset.stack else None,
-                live_photo_video_id=asset.live_photo_video_id,
-                width=(exif.width if exif and exif.width else asset.width),
-                height=(exif.height if exif and exif.height else asset.height),
-                file_size=exif.file_size if exif else None,
-                make=exif.make if exif else None,
-                model=exif.model if exif else None,
-                date_time_original=next(taken),
-                exif=to_json(exif) if exif else None,
+            row(
+                (
+                    a.id,
+                    a.owner_id,
+                    a.library_id,
+                    a.type,
+                    a.original_path,
+                    a.original_file_name,
+                    a.checksum,
+                    *stamps[at : at + 4],
+                    a.is_favorite,
+                    a.is_trashed,
+                    a.is_offline,
+                    a.visibility,
+                    a.duplicate_id,
+                    None if stack is None else stack.id,
+                    a.live_photo_video_id,
+                    width,
+                    height,
+                    size,
+                    make,
+                    model,
+                    stamps[at + 4],
+                    exif_json,
+                )
             )
         )
+        at += 5
     return rows
 
 
@@ -258,11 +261,14 @@ class SyncService:
         watermark = state.watermark
         client = self.connect(key, version)
         writing: asyncio.Task[UpsertCounts] | None = None
+        unindexed = False  # the mirror held nothing: this pass appends, its id index built after
+        was_empty = False  # (so afterwards it holds nothing the pass did not see)
         try:
             if version is None:
                 version = await client.version()
                 await self.assets.set_meta(VERSION_KEY, to_json(version))
             listing = Listing()
+            unindexed = was_empty = await self.assets.start_pass()
             async for page in client.search_pages(query):
                 user.pages += 1
                 fresh = [a for a in page.items if listing.add(a.id, a.file_created_at)]
@@ -270,11 +276,16 @@ class SyncService:
                 rows = asset_rows(fresh)
                 if writing is not None:  # one page is written while the next is prepared
                     user.add(await writing)
-                writing = asyncio.create_task(self.assets.upsert(rows, op_id, label))
+                writing = asyncio.create_task(
+                    self.assets.upsert(rows, op_id, label, fresh=unindexed)
+                )
                 watermark = newest(fresh, watermark)
             if writing is not None:
                 user.add(await writing)
                 writing = None
+            if unindexed:
+                unindexed = False
+                await self.assets.end_pass()
             user.repeats = listing.repeats
             stats: dict[str, int] = {}
             async for found in fill_ties(client, query, listing, stats):
@@ -282,7 +293,7 @@ class SyncService:
                 user.received += len(found)
                 watermark = newest(found, watermark)
             user.windows, user.unresolved = stats.get("windows", 0), stats.get("unresolved", 0)
-            if user.full:
+            if user.full and not was_empty:
                 watermark = await self._confirm_gone(client, label, op_id, user, watermark)
             await self.assets.save_sync_state(
                 label,
@@ -293,6 +304,8 @@ class SyncService:
         finally:
             if writing is not None:  # keep the page already received, even on failure
                 user.add(await asyncio.shield(writing))
+            if unindexed:  # (else built when the inventory is next opened)
+                await self.assets.end_pass()
             user.requests = client.transport.stats.requests
             user.wait_s = round(client.transport.stats.wait_s, 3)
             user.busy_s = round(client.transport.stats.busy_s, 3)

@@ -15,10 +15,13 @@ from sidecar.engine.store.fingerprints import FingerprintStore
 from sidecar.engine.store.group_views import GroupViewStore
 from sidecar.engine.store.members import insert_groups, insert_pairs
 from sidecar.engine.store.pairs import PairStore
+from sidecar.engine.store.remote import RemoteMemberStore
 from sidecar.engine.store.scope import RESULTS_KEY, ScopeStore, note_results
 
 
-class AnalysisStore(FingerprintStore, GroupViewStore, PairStore, BasisStore, ScopeStore):
+class AnalysisStore(
+    FingerprintStore, GroupViewStore, PairStore, BasisStore, ScopeStore, RemoteMemberStore
+):
     async def replace_results(
         self,
         op_id: int,

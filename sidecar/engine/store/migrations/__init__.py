@@ -25,6 +25,7 @@ from sidecar.engine.store.migrations.marks import (
     REVIEW_0011,
     WRITEBACK_VERIFIED_0013,
 )
+from sidecar.engine.store.migrations.remote import REMOTE_MEMBERS_0020
 from sidecar.engine.store.migrations.touched import TOUCHED_0017
 from sidecar.engine.store.migrations.writeback import (
     JOBS_0008,
@@ -61,4 +62,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0017_analysis_touched", TOUCHED_0017),
     Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
     Migration("0019_scale_counts", SCALE_0019),
+    Migration("0020_remote_members", REMOTE_MEMBERS_0020),
 )

@@ -38,6 +38,11 @@ from tests.helpers.settings import make_settings
 
 ANALYSIS = {"burst_gap_s": 2.0, "preferred_folders": []}
 ARCHIVE = "/mnt/archive"  # a library of the test Immich not mounted here
+EDITS = (
+    *("archive", "burst", "tagged", "pair", "video", "upload"),  # assets not mounted here
+    *("import", "trash", "gone"),  # of files mounted here too
+    *("favourite", "album"),  # a person's marks (the keeper rules read them)
+)
 
 
 def jpeg(img: Image.Image) -> bytes:
@@ -65,6 +70,7 @@ class Immich:
     archive: FakeLibrary = field(init=False)
     imported: dict[Path, str] = field(default_factory=dict)  # local file -> its asset
     made: list[str] = field(default_factory=list)  # every asset made here
+    album: str | None = None
 
     def __post_init__(self) -> None:
         self.mounted = self.fake.state.add_library(self.user, LIB)
@@ -115,9 +121,7 @@ class Immich:
         state, rng = self.fake.state, self.rng
         n = rng.randrange(10**6)
         folder = f"{ARCHIVE}/{rng.choice('xy')}"
-        choice = rng.choice(
-            ["archive", "burst", "tagged", "pair", "video", "upload", "import", "trash", "gone"]
-        )
+        choice = rng.choice(EDITS)
         jpegs = self.jpegs()
         if choice == "archive":
             self.remote(f"{folder}/R{n}.jpg")
@@ -141,6 +145,13 @@ class Immich:
             new = [p for p in jpegs if p not in self.imported]
             if new:
                 self.import_local(rng.choice(new))
+        elif choice == "favourite" and self.made:
+            asset = state.assets[rng.choice(self.made)]
+            state.edit(asset.id, is_favorite=not asset.is_favorite)
+        elif choice == "album" and self.made:
+            if self.album is None:
+                self.album = state.create_album(self.user.id, "Best").id
+            state.add_to_album(self.album, rng.choice(self.made))
         elif choice == "trash" and self.made:
             state.trash(rng.choice(self.made))
         elif choice == "gone":

@@ -48,11 +48,13 @@ async def regroup_part(
     part = await find_part(analysis, assets, settings, upto, library_size, remote)
     if part is None:
         return None
+    # the marks of the part's assets only (a candidate is keyed by its asset's id)
+    ids = {v.id for v in part.views} | {a.id for a in part.remote}
     lib = library(
         part.media,
         part.views,
         await remote_items(analysis, settings, part.remote),
-        await marks.marks(),
+        await marks.marks_of(ids),
         tuple(settings.analysis.preferred_folders),
     )
     found = find_groups(

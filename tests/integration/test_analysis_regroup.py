@@ -13,11 +13,17 @@ from typing import Any
 
 import pytest
 
-from sidecar.engine.core.models import GroupDecision, PairDecision
 from sidecar.engine.services.analyze.service import AnalysisReport
-from sidecar.runtime import Runtime, open_runtime
+from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.helpers.regroup import build, copy_without_basis, edit_files, results
+from tests.helpers.regroup import (
+    build,
+    copy_without_basis,
+    edit_decisions,
+    edit_files,
+    figures,
+    results,
+)
 from tests.helpers.settings import make_settings
 
 ANALYSIS = {"burst_gap_s": 2.0, "preferred_folders": []}
@@ -25,40 +31,6 @@ ANALYSIS = {"burst_gap_s": 2.0, "preferred_folders": []}
 
 def settings_at(state: Path) -> Settings:
     return make_settings(state, analysis=ANALYSIS)
-
-
-async def edit_decisions(rt: Runtime, rng: random.Random) -> str:
-    """Make or take back a decision about a stored group or pair (not those of `still`)."""
-    groups = [g for g in await rt.analysis.groups() if "/still/" not in g.members[0].path]
-    pairs = await rt.analysis.pairs()
-    decided = await rt.analysis.decisions()
-    choice = rng.choice(["not", "keep", "undo", "pair"])
-    if choice == "undo" and decided:
-        kind, keys = rng.choice(decided)
-        await rt.analysis.undecide(kind, keys)
-    elif choice == "pair" and pairs:
-        pair = rng.choice(pairs)
-        keys = [m.key for m in pair.members]
-        if frozenset(keys) in await rt.analysis.pair_decisions():
-            await rt.analysis.undecide_pair(keys)
-        else:
-            await rt.analysis.decide_pair(keys, PairDecision.REJECT, None)
-    elif groups:
-        group = rng.choice(groups)
-        keys = [m.key for m in group.members][:2]
-        kind = GroupDecision.NOT_DUPLICATES if choice == "not" else GroupDecision.KEEP_TOGETHER
-        await rt.analysis.decide(kind, keys)
-    return choice
-
-
-def figures(report: AnalysisReport) -> tuple[object, ...]:
-    return (
-        report.media,
-        report.exact_groups,
-        report.near_groups,
-        report.pairs,
-        report.reclaimable_bytes,
-    )
 
 
 async def full_regroup(db: Path, tmp: Path, n: int) -> tuple[dict[str, Any], AnalysisReport]:

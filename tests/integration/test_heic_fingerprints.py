@@ -4,6 +4,7 @@ else the full image; corrupt files skipped."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,28 @@ async def test_with_immich_unreachable_a_heic_without_a_thumbnail_is_decoded_her
         "thumb.heic": "heif-thumbnail",
         "tiny.heic": "heif-full",
     }
+
+
+async def test_a_heic_uploaded_to_immich_is_hashed_from_the_thumbnail_of_that_upload(
+    heics: Path, tmp_path: Path, immich_v2: FakeImmich
+) -> None:
+    """A local HEIC with no thumbnail, in no library Immich reads, that was also uploaded:
+    the upload of the same content (its SHA-1) gives its thumbnail; looked up by checksum."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    data = (heics / "plain.heic").read_bytes()
+    (photos / "plain.heic").write_bytes(data)
+    user = immich_v2.state.add_user()
+    key = immich_v2.state.add_key(user)
+    upload = immich_v2.state.add_upload(user, data, file_name="IMG_0001.HEIC")
+    out = io.BytesIO()
+    with Image.open(heics / "plain.heic") as img:
+        img.resize((400, 300)).save(out, format="JPEG", quality=85)
+    immich_v2.state.thumbnails[upload.id] = out.getvalue()
+    settings = mapped_settings(immich_v2.url, key, tmp_path / "elsewhere", tmp_path / "state")
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([photos])
+        await rt.sync.sync()
+        await rt.analyze.analyze()
+        rows = await rt.db.fetchall("SELECT source, width, height FROM fingerprints")
+    assert [tuple(r) for r in rows] == [("immich-thumbnail", 800, 600)]

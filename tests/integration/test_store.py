@@ -32,6 +32,7 @@ SHIPPED = [
     "0017_analysis_touched",
     "0018_fingerprint_search",
     "0019_scale_counts",
+    "0020_remote_members",
     "0021_fingerprint_work",
     "0022_scan_dirs",
     "0023_asset_id_index",

@@ -23,6 +23,7 @@ def test_each_kind_of_row_names_its_places_contents_and_keys() -> None:
     assert found.contents == {"c1", "c2"}
     assert found.immich_paths == {"/mnt/photos/x.jpg"}
     assert found.keys == {"asset-1", "asset-2", "/p/a.jpg", "asset-3", "asset-4"}
+    assert found.assets == {"asset-1", "asset-2"}  # rows of the mirror: decided again
     assert found.pair_keys == {"/p/IMG_1.dng", "/p/IMG_1.jpg"}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.keeper import Candidate
@@ -32,6 +33,19 @@ class RemoteItem:
     path: str  # this process's view of the file when a library maps it, else Immich's path
     content_key: str  # the key its fingerprint is stored under
     phash: int | None = None  # signed 64-bit, as stored
+
+
+class RemoteMember(NamedTuple):
+    """A remote item as an analysis keeps it between runs (to find by content or folder)."""
+
+    asset_id: str
+    content_key: str
+    folder: str  # of `path`: pairs and bursts lie within one
+    path: str
+
+
+def remote_member(item: RemoteItem) -> RemoteMember:
+    return RemoteMember(item.asset.id, item.content_key, item.path.rpartition("/")[0], item.path)
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ class Seeds:
     contents: set[str] = field(default_factory=set)
     immich_paths: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # member keys: asset ids or paths
+    assets: set[str] = field(default_factory=set)  # the assets whose mirrored row changed
     pair_keys: set[str] = field(default_factory=set)  # members of decided pairs: their folders
 
 
@@ -51,6 +52,7 @@ def seeds(rows: Iterable[tuple[str, Key]]) -> Seeds:
         elif kind == Touched.ASSET:
             asset_id, immich_path = key
             out.keys.add(str(asset_id))
+            out.assets.add(str(asset_id))
             if immich_path:
                 out.immich_paths.add(str(immich_path))
         elif kind == Touched.KEYS:

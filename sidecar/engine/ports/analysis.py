@@ -10,13 +10,14 @@ from sidecar.engine.core.models import GroupDecision, Member
 from sidecar.engine.ports.fingerprints import Fingerprints
 from sidecar.engine.ports.group_views import GroupViews
 from sidecar.engine.ports.pairs import Pairs
+from sidecar.engine.ports.remote import RemoteMembers
 from sidecar.engine.ports.scope import RegroupScope
 
 GroupResult = tuple[str, str, str, list[str], int, int, list[Member]]
 PairResult = tuple[str, str, str, list[str], list[Member]]
 
 
-class AnalysisResults(Fingerprints, GroupViews, Pairs, RegroupScope, Protocol):
+class AnalysisResults(Fingerprints, GroupViews, Pairs, RegroupScope, RemoteMembers, Protocol):
     """Fingerprints, edges, the latest analysis results and people's decisions."""
 
     async def replace_results(

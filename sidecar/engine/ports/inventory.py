@@ -172,3 +172,6 @@ class MarkBook(Protocol):
 
     async def marks(self) -> dict[str, Marks]:
         """Every asset (not gone) a person marked, by asset id."""
+
+    async def marks_of(self, ids: Iterable[str]) -> dict[str, Marks]:
+        """`marks` of these assets only."""

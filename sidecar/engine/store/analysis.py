@@ -16,11 +16,18 @@ from sidecar.engine.store.group_views import GroupViewStore
 from sidecar.engine.store.hash_pages import HashPageStore
 from sidecar.engine.store.members import insert_groups, insert_pairs
 from sidecar.engine.store.pairs import PairStore
+from sidecar.engine.store.remote import RemoteMemberStore
 from sidecar.engine.store.scope import RESULTS_KEY, ScopeStore, note_results
 
 
 class AnalysisStore(
-    FingerprintStore, HashPageStore, GroupViewStore, PairStore, BasisStore, ScopeStore
+    FingerprintStore,
+    HashPageStore,
+    GroupViewStore,
+    PairStore,
+    BasisStore,
+    ScopeStore,
+    RemoteMemberStore,
 ):
     async def replace_results(
         self,

@@ -4,7 +4,8 @@ favourites, ratings and descriptions."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 import aiosqlite
 
@@ -64,37 +65,71 @@ class MarkStore:
                 await _set_members(conn, _TAGS, tag_id, asset_ids)
         return len(gone)
 
-    async def _names(self, members: str, groups: str, column: str) -> dict[str, set[str]]:
-        out: dict[str, set[str]] = {}
-        for asset_id, name in await self.db.fetchall(
-            f"SELECT DISTINCT m.asset_id, g.name FROM {members} m"
-            f" JOIN {groups} g ON g.id = m.{column}"
-        ):
-            out.setdefault(asset_id, set()).add(name)
-        return out
-
     async def marks(self) -> dict[str, Marks]:
         """Every asset (not gone) a person marked: in an album, a favourite, rated or
         described, tagged. Three reads: the album members, the tagged assets (index: their
         primary keys) and the assets table once."""
         albums = await self._names("album_assets", "albums", "album_id")
         tags = await self._names("tag_assets", "tags", "tag_id")
-        rows = await self.db.fetchall(
-            "SELECT id, is_favorite, json_extract(exif, '$.rating'),"
-            " json_extract(exif, '$.description') FROM assets WHERE state != 'gone'"
-            " AND (is_favorite = 1 OR json_extract(exif, '$.rating') IS NOT NULL"
-            " OR coalesce(json_extract(exif, '$.description'), '') != '')"
-        )
-        out = {
-            a: Marks(tuple(sorted(albums.get(a, ()))), tags=tuple(sorted(tags.get(a, ()))))
-            for a in albums.keys() | tags.keys()
-        }
-        for asset_id, favorite, rating, description in rows:
-            known = out.get(asset_id, Marks())
-            out[asset_id] = Marks(
-                known.albums, bool(favorite), rating, description or "", known.tags
+        rows = await self.db.fetchall(f"SELECT {_MARKED} FROM assets WHERE {_IS_MARKED}")
+        return _marks(albums, tags, rows)
+
+    async def marks_of(self, ids: Iterable[str]) -> dict[str, Marks]:
+        """`marks` of these assets only (index lookups: album and tag members by asset,
+        assets by primary key)."""
+        albums: dict[str, set[str]] = {}
+        tags: dict[str, set[str]] = {}
+        rows: list[Any] = []
+        unique = sorted(set(ids))
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            where = f"m.asset_id IN ({','.join('?' * len(chunk))})"
+            _merge(albums, await self._names("album_assets", "albums", "album_id", where, chunk))
+            _merge(tags, await self._names("tag_assets", "tags", "tag_id", where, chunk))
+            rows += await self.db.fetchall(
+                f"SELECT {_MARKED} FROM assets WHERE id IN ({','.join('?' * len(chunk))})"
+                f" AND {_IS_MARKED}",
+                chunk,
             )
+        return _marks(albums, tags, rows)
+
+    async def _names(
+        self, members: str, groups: str, column: str, where: str = "", params: Sequence[str] = ()
+    ) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for asset_id, name in await self.db.fetchall(
+            f"SELECT DISTINCT m.asset_id, g.name FROM {members} m"
+            f" JOIN {groups} g ON g.id = m.{column}" + (f" WHERE {where}" if where else ""),
+            params,
+        ):
+            out.setdefault(asset_id, set()).add(name)
         return out
+
+
+CHUNK = 500
+_MARKED = "id, is_favorite, json_extract(exif, '$.rating'), json_extract(exif, '$.description')"
+_IS_MARKED = (
+    "state != 'gone' AND (is_favorite = 1 OR json_extract(exif, '$.rating') IS NOT NULL"
+    " OR coalesce(json_extract(exif, '$.description'), '') != '')"
+)
+
+
+def _merge(into: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+    for key, names in more.items():
+        into.setdefault(key, set()).update(names)
+
+
+def _marks(
+    albums: dict[str, set[str]], tags: dict[str, set[str]], rows: Iterable[Any]
+) -> dict[str, Marks]:
+    out = {
+        a: Marks(tuple(sorted(albums.get(a, ()))), tags=tuple(sorted(tags.get(a, ()))))
+        for a in albums.keys() | tags.keys()
+    }
+    for asset_id, favorite, rating, description in rows:
+        known = out.get(asset_id, Marks())
+        out[asset_id] = Marks(known.albums, bool(favorite), rating, description or "", known.tags)
+    return out
 
 
 _ALBUMS = ("albums", "album_assets", "album_id")

@@ -1,18 +1,20 @@
 """Immich's thumbnail of a local HEIC with no embedded thumbnail large enough: its pixels are
 fetched and decoded in a few milliseconds, where decoding 12 MP of HEVC takes half a second.
 Only for the asset that is this file: an upload whose SHA-1 is the content's, or an external
-library's asset at this path (as mapped) with the file's size."""
+library's asset at this path (as mapped) with the file's size; looked up for each file asked
+about, not by reading every asset."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 import posixpath
 
 from sidecar.engine.core.drift import content_checksum_hex
 from sidecar.engine.core.models import AssetLink
-from sidecar.engine.ports import ClientFactory
+from sidecar.engine.ports import AnalysisResults, ClientFactory
 from sidecar.immich_client import ImmichClient, ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
@@ -24,40 +26,26 @@ CONCURRENCY = 4
 class ImmichThumbnails:
     """`await thumbnails(content_sha1, path)`: the thumbnail bytes, or None (no such asset,
     none made yet, or Immich unreachable: after the first such error no more are asked for,
-    so a library is not held up by one timeout per file)."""
+    so a library is not held up by one timeout per file). The asset is looked up for each
+    file asked about (an index lookup by checksum, then by path), never all of them."""
 
-    def __init__(self, links: list[AssetLink], settings: Settings, connect: ClientFactory) -> None:
-        api_keys = dict(settings.user_keys())
-        self.by_content: dict[str, AssetLink] = {}  # uploads
-        self.by_path: dict[str, AssetLink] = {}  # external libraries' assets, mapped here
-        for a in links:
-            if a.state != "present" or a.is_offline or a.type != "IMAGE":
-                continue
-            if a.sync_key not in api_keys or not _is_heif(a):
-                continue
-            content = content_checksum_hex(a.checksum) if a.library_id is None else None
-            mapped = settings.map_immich_path(a.original_path) if a.library_id else None
-            if content:
-                self.by_content[content] = a
-            elif mapped is not None and a.file_size:
-                self.by_path[posixpath.normpath(str(mapped))] = a
-        self.api_keys = api_keys
+    def __init__(self, store: AnalysisResults, settings: Settings, connect: ClientFactory) -> None:
+        self.store = store
+        self.settings = settings
+        self.api_keys = dict(settings.user_keys())
         self.connect = connect
         self.unreachable = False
         self._clients: dict[str, ImmichClient] = {}
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
-    def __bool__(self) -> bool:
-        return bool(self.by_content or self.by_path)
-
     async def __call__(self, content: str, path: str) -> bytes | None:
-        asset = self.by_content.get(content)
-        if asset is None:
-            asset = self.by_path.get(posixpath.normpath(path))
-            if asset is None or await asyncio.to_thread(_size, path) != asset.file_size:
-                return None
         if self.unreachable:
             return None
+        asset = await self._upload(content)
+        if asset is None:
+            asset = await self._at(path)
+            if asset is None or await asyncio.to_thread(_size, path) != asset.file_size:
+                return None
         client = self._clients.get(asset.sync_key)
         if client is None:
             client = self._clients[asset.sync_key] = self.connect(self.api_keys[asset.sync_key])
@@ -70,6 +58,39 @@ class ImmichThumbnails:
             self.unreachable = True
             log.info("analysis: HEIC thumbnails from Immich: %s; decoding here instead", exc)
             return None
+
+    async def _upload(self, content: str) -> AssetLink | None:
+        """The last upload (in the order a full read gives them) of this content."""
+        try:
+            checksum = base64.b64encode(bytes.fromhex(content)).decode()
+        except ValueError:
+            return None
+        found = [
+            a
+            for a in await self.store.uploads_with([checksum])
+            if self._usable(a) and content_checksum_hex(a.checksum) == content
+        ]
+        return found[-1] if found else None
+
+    async def _at(self, path: str) -> AssetLink | None:
+        """The last external library asset (in that order) whose path maps to this one."""
+        local = posixpath.normpath(path)
+        immich = self.settings.immich_paths_of(local)
+        found = [
+            a
+            for a in (await self.store.links_at(immich) if immich else [])
+            if self._usable(a) and a.library_id and a.file_size
+        ]
+        return found[-1] if found else None
+
+    def _usable(self, a: AssetLink) -> bool:
+        return (
+            a.state == "present"
+            and not a.is_offline
+            and a.type == "IMAGE"
+            and a.sync_key in self.api_keys
+            and _is_heif(a)
+        )
 
     async def aclose(self) -> None:
         clients, self._clients = list(self._clients.values()), {}

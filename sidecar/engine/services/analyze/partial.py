@@ -12,6 +12,7 @@ from sidecar.engine.core.candidates import library
 from sidecar.engine.core.grouping import GroupingRules, decisions_from, find_groups
 from sidecar.engine.core.pairing import PairKind
 from sidecar.engine.ports import AnalysisResults, AssetInventory, MarkBook
+from sidecar.engine.services.analyze.remote_members import remote_items
 from sidecar.engine.services.analyze.scope import find_part
 from sidecar.settings import Settings
 
@@ -39,17 +40,21 @@ async def regroup_part(
     op_id: int,
     upto: int,
     library_size: int,
+    remote: bool = False,
 ) -> Regrouped | None:
     """Regroup what the rows touched up to `upto` reach, as analysis `op_id`; None when a
-    full regroup is due instead (nothing is written then)."""
-    part = await find_part(analysis, assets, settings, upto, library_size)
+    full regroup is due instead (nothing is written then). `remote`: with the store's remote
+    members (Immich configured)."""
+    part = await find_part(analysis, assets, settings, upto, library_size, remote)
     if part is None:
         return None
+    # the marks of the part's assets only (a candidate is keyed by its asset's id)
+    ids = {v.id for v in part.views} | {a.id for a in part.remote}
     lib = library(
         part.media,
         part.views,
-        [],
-        await marks.marks(),
+        await remote_items(analysis, settings, part.remote),
+        await marks.marks_of(ids),
         tuple(settings.analysis.preferred_folders),
     )
     found = find_groups(
@@ -65,17 +70,20 @@ async def regroup_part(
     _, old_pairs, _ = await analysis.results_holding(lib.members.keys() | part.pair_seeds)
     await analysis.swap_part(op_id, (old_groups, old_pairs), found.groups, found.pair_rows, upto)
     log.info(
-        "analysis: regrouped %d candidates (%d contents, %d files read) of about %d",
+        "analysis: regrouped %d candidates (%d contents, %d files and %d remote members read)"
+        " of about %d",
         len(grouped),
         len(part.contents),
         len(part.media),
+        len(part.remote),
         library_size,
     )
     counts = await analysis.group_counts()
     stored = await analysis.pair_counts()
+    remote_count = await analysis.count_remote_members() if remote else 0
     return Regrouped(
         len(grouped),
-        await analysis.count_media(),
+        await analysis.count_media() + remote_count,
         counts.get("exact", 0),
         counts.get("near", 0),
         {kind.value: stored.get(kind.value, 0) for kind in PairKind},

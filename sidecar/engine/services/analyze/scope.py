@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sidecar.engine.core.candidates import RemoteMember
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.models import AssetLink, MediaItem, NearEdge
 from sidecar.engine.core.models.inventory import join_path
 from sidecar.engine.core.naming import parse_stem, split_name
-from sidecar.engine.core.touched import seeds
+from sidecar.engine.core.touched import Seeds, seeds
 from sidecar.engine.ports import AnalysisResults, AssetInventory
 from sidecar.engine.ports.scope import Folder, Place
 from sidecar.engine.support.paths import asset_views
@@ -37,6 +38,17 @@ class Part:
     edges: list[NearEdge]
     seeds: set[str] = field(default_factory=set)  # member keys touched (and paths)
     pair_seeds: set[str] = field(default_factory=set)  # and those of decided pairs
+    remote: list[AssetLink] = field(default_factory=list)  # remote members: of their
+    # contents, in their folders (and in the order a full read gives them)
+
+
+async def touched_seeds(store: AnalysisResults, upto: int, library_size: int) -> Seeds | None:
+    """What the rows touched up to `upto` name; None when a full regroup is due (a root, an
+    album or tag name changed, or too many rows to pay)."""
+    if await store.count_touched(upto) > _limit(library_size):
+        return None
+    found = seeds(await store.touched(upto))
+    return None if found.full else found
 
 
 async def find_part(
@@ -45,14 +57,15 @@ async def find_part(
     settings: Settings,
     upto: int,
     library_size: int,
+    remote: bool = False,
 ) -> Part | None:
     """What the rows touched since the stored results (up to `upto`) reach; None when a full
-    regroup is due (a root, an album or tag name changed, or the part is too large to pay)."""
-    limit = max(SMALL, library_size // SHARE)
-    if await store.count_touched(upto) > limit:
-        return None
-    found = seeds(await store.touched(upto))
-    if found.full:
+    regroup is due (a root, an album or tag name changed, or the part is too large to pay).
+    `remote`: the store's remote members take part (Immich configured; kept up to date for
+    the touched rows before, see `remote_members`)."""
+    limit = _limit(library_size)
+    found = await touched_seeds(store, upto, library_size)
+    if found is None:
         return None
     roots = await store.root_paths()
     paths = {_join(roots, p) for p in found.places if p[0] in roots}
@@ -62,14 +75,22 @@ async def find_part(
     keys |= {a.id for a in await _links_at(store, settings, paths)} | paths
     _, _, held = await store.results_holding(keys)
     keys |= {k for k, _ in held}
-    paths |= {p for _, p in held if p}
+    held_paths = {p for _, p in held if p}
+    paths |= held_paths
     places = {p for p in (_place(roots, path) for path in paths) if p} | found.places
     contents = set(found.contents) | set((await store.contents_at(places)).values())
+    # a remote member reached (touched, or held with one that was): its content, its folder
+    reached = await store.remote_members_of(keys) if remote else []
+    contents |= {r.content_key for r in reached}
+    dirs = {p.rpartition("/")[0] for p in held_paths} | {r.folder for r in reached}
     # a decided pair: only its folder pairs again (pairs never change groups, see grouping)
     paired = await _paths_of(assets, settings, found.pair_keys)
     _, _, held = await store.results_holding(found.pair_keys)
     paired |= {p for _, p in held if p}
     pair_places = {p for p in (_place(roots, path) for path in paired) if p}
+    if remote:
+        dirs |= {p.rpartition("/")[0] for _, p in held if p}
+        dirs |= {r.folder for r in await store.remote_members_of(found.pair_keys)}
     frontier = set(contents)
     while frontier:
         frontier = await store.neighbours(frontier) - contents
@@ -80,29 +101,72 @@ async def find_part(
     by_content = await store.media_of(contents)
     folders |= {f for f, _ in by_content}
     media = {m.path: m for _, m in by_content}
-    await _add_folders(store, folders, media)
+    members: dict[str, RemoteMember] = {}
+    if remote:
+        members.update((r.asset_id, r) for r in await store.remote_with_contents(contents))
+        dirs |= {r.folder for r in members.values()}
+    await _add_folders(store, roots, (folders, dirs if remote else None), media, members)
     views = asset_views(await _links_at(store, settings, media.keys()), settings)
     edges = await store.edges_from(contents)
-    return Part(contents, list(media.values()), views, edges, keys, keys | found.pair_keys)
+    linked = await store.links_in_order(members) if members else []
+    return Part(contents, list(media.values()), views, edges, keys, keys | found.pair_keys, linked)
+
+
+def _limit(library_size: int) -> int:
+    return max(SMALL, library_size // SHARE)
 
 
 async def _add_folders(
-    store: AnalysisResults, folders: set[Folder], media: dict[str, MediaItem]
+    store: AnalysisResults,
+    roots: dict[int, str],
+    start: tuple[set[Folder], set[str] | None],
+    media: dict[str, MediaItem],
+    members: dict[str, RemoteMember],
 ) -> None:
     """Every file of these folders into `media`, and of the folders holding frames of the
-    bursts tagged in their names (a tagged burst spans folders), until none is new."""
-    todo, tags = set(folders), set[str]()
+    bursts tagged in their names (a tagged burst spans folders), until none is new. With
+    remote members (a set of folder paths, not None), theirs in those folders (by path: a
+    local folder is also one of theirs, and the other way round) into `members` alike."""
+    folders, dirs = start
+    remote = dirs is not None
+    todo, todo_dirs = set(folders), set(dirs or ())
+    seen, seen_dirs = set[Folder](), set[str]()
+    tags = set[str]()
     named: list[tuple[Folder, str]] | None = None
-    while todo:
+    remote_named: list[RemoteMember] | None = None
+    while todo or todo_dirs:
+        if remote:  # one folder, two names: (root, folder) for files, its path for members
+            todo |= {f for f in (_folder_of(roots, d) for d in todo_dirs) if f}
+            todo_dirs |= {_folder_path(roots, f) for f in todo if f[0] in roots}
+        todo, todo_dirs = todo - seen, todo_dirs - seen_dirs
+        seen |= todo
+        seen_dirs |= todo_dirs
         found = await store.media_in(todo)
         media.update((m.path, m) for _, m in found)
-        new_tags = {t for t in (_tag(m.path) for _, m in found) if t} - tags
-        todo = set()
+        names = [m.path for _, m in found]
+        if remote and todo_dirs:
+            more = await store.remote_in(todo_dirs)
+            members.update((r.asset_id, r) for r in more)
+            names += [r.path for r in more]
+        new_tags = {t for t in map(_tag, names) if t} - tags
+        todo, todo_dirs = set(), set()
         if new_tags:
             tags |= new_tags
             named = await store.burst_named() if named is None else named
-            todo = {f for f, name in named if _tag(name) in new_tags} - folders
-            folders |= todo
+            todo = {f for f, name in named if _tag(name) in new_tags} - seen
+            if remote:
+                if remote_named is None:
+                    remote_named = await store.remote_burst_named()
+                todo_dirs = {r.folder for r in remote_named if _tag(r.path) in new_tags}
+
+
+def _folder_of(roots: dict[int, str], folder: str) -> Folder | None:
+    place = _place(roots, folder + "/-")
+    return (place[0], place[1]) if place else None
+
+
+def _folder_path(roots: dict[int, str], folder: Folder) -> str:
+    return join_path(roots[folder[0]], folder[1], "-").rpartition("/")[0]
 
 
 def _tag(path: str) -> str | None:

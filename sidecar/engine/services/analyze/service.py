@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sidecar.engine.core.candidates import RemoteItem, library
+from sidecar.engine.core.candidates import library, remote_member
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
@@ -45,8 +45,9 @@ from sidecar.engine.services.analyze.partial import regroup_part
 from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
-    remote_key,
 )
+from sidecar.engine.services.analyze.remote_members import refresh_members, remote_items
+from sidecar.engine.services.analyze.scope import touched_seeds
 from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
@@ -101,6 +102,15 @@ class AnalysisReport:
             "reclaimable_bytes": self.reclaimable_bytes,
             "duration_s": round(self.duration_s, 3),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """What a full regroup reads."""
+
+    media: list[MediaItem]
+    views: list[AssetView]
+    remote: list[AssetLink]  # with Immich: the assets with no local file to decode
 
 
 class AnalyzeService:
@@ -159,13 +169,12 @@ class AnalyzeService:
             await asyncio.shield(record)  # recorded even when cancelled again meanwhile
         return report
 
-    def _immich_thumbnails(self, links: list[AssetLink]) -> ImmichThumbnails | None:
+    def _immich_thumbnails(self) -> ImmichThumbnails | None:
         """Immich's thumbnails for local HEICs without one large enough (uploads are matched
-        by content: our content hash must be Immich's SHA-1)."""
-        if not self.settings.immich.url or self.connect is None:
+        by content: our content hash must be Immich's SHA-1), looked up file by file."""
+        if not self._remote_enabled() or self.connect is None:
             return None
-        thumbnails = ImmichThumbnails(links, self.settings, self.connect)
-        return thumbnails if thumbnails else None
+        return ImmichThumbnails(self.analysis, self.settings, self.connect)
 
     async def _run(self, op_id: int, report: AnalysisReport, say: AnalysisProgress) -> None:
         """Marks first; then, unless nothing the analysis reads changed since the last run,
@@ -181,10 +190,7 @@ class AnalyzeService:
             say("grouping", 1, 1)
             return
         immich = self._remote_enabled()
-        # every asset: for Immich's thumbnails and the assets without a local file; in local
-        # mode only a full regroup needs them (a partial one looks up the few it reaches)
-        links = await self.assets.links() if immich else []
-        thumbnails = self._immich_thumbnails(links)
+        thumbnails = self._immich_thumbnails()
         fingerprinter = Fingerprinter(
             self.analysis,
             cfg.workers,
@@ -201,27 +207,60 @@ class AnalyzeService:
             if thumbnails is not None:
                 await thumbnails.aclose()
         report.fingerprinted, report.fingerprint_failures = done, failed
-        remote: list[AssetLink] = []
-        media: list[MediaItem] | None = None
-        if immich:  # (which assets have no local file: a whole read)
-            media = await self.analysis.media()  # after local fingerprinting: fresh hashes
-            views = asset_views(links, self.settings)  # each path mapped once
-            remote = await self._remote(report, fresh, media, links, views)
-        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
-        basis = replace(basis, touched=await self.analysis.last_touched())  # before reading
-        say("grouping", 0, 1)
         whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
+        since = None if whole_edges else await book.partial_since()
+        upto: int | None = None
+        if since is not None and immich:  # the remote members the changes name, by asset
+            upto, todo = await self._touched_remote(since)
+            if todo is None:
+                since = upto = None
+            elif todo:
+                await self._fingerprint_remote(report, fresh, todo)
+        whole: Whole | None = None
+        if immich and since is None:  # (which assets have no local file: a whole read)
+            whole = await self._whole(report, fresh)
+        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        if upto is None:
+            upto = await self.analysis.last_touched()  # before reading
+        basis = replace(basis, touched=upto)
+        say("grouping", 0, 1)
         await update_edges(self.analysis, cfg, fresh)
-        partial = not (whole_edges or immich)
-        since = await book.partial_since() if partial else None
         if since is not None and await self._regroup_part(op_id, report, book, basis, since):
             say("grouping", 1, 1)
             return
-        if media is None:
-            media = await self.analysis.media()
-            views = asset_views(await self.assets.links(), self.settings)
-        await self._rebuild(op_id, report, media, views, remote, book, basis)
+        if whole is None:  # local mode, or the part was too large after all: a whole read
+            more: list[str] = []
+            whole = await self._whole(report, more)
+            if more:
+                await update_edges(self.analysis, cfg, more)
+        await self._rebuild(op_id, report, whole, book, basis)
         say("grouping", 1, 1)
+
+    async def _touched_remote(self, since: Prior) -> tuple[int, list[AssetLink] | None]:
+        """The last touched row, and the remote members among the assets the rows up to it
+        name (decided again and stored); None when a full regroup is due (too many rows, a
+        `full` row, or no remote members stored by a full regroup yet)."""
+        upto = await self.analysis.last_touched()
+        if not await self.analysis.remote_members_ready():
+            return upto, None
+        found = await touched_seeds(self.analysis, upto, since.media)
+        if found is None:
+            return upto, None
+        return upto, await refresh_members(self.analysis, self.settings, found)
+
+    async def _whole(self, report: AnalysisReport, fresh: list[str]) -> Whole:
+        """The whole library: every media file, every asset's view and, with Immich, every
+        remote member (the missing fingerprints made, their contents added to `fresh`)."""
+        links = await self.assets.links()
+        media = await self.analysis.media()  # after local fingerprinting: fresh hashes
+        views = asset_views(links, self.settings)  # each path mapped once
+        if not self._remote_enabled():
+            return Whole(media, views, [])
+        local = {posixpath.normpath(m.path) for m in media}
+        remote = remote_assets(links, views, local)
+        if remote:
+            await self._fingerprint_remote(report, fresh, remote)
+        return Whole(media, views, remote)
 
     async def _regroup_part(
         self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
@@ -237,6 +276,7 @@ class AnalyzeService:
             op_id,
             basis.touched,
             prior.media,
+            self._remote_enabled(),
         )
         if done is None:
             return False
@@ -245,7 +285,8 @@ class AnalyzeService:
         report.exact_groups, report.near_groups = done.exact_groups, done.near_groups
         report.reclaimable_bytes = done.reclaimable_bytes
         report.semantic_groups = prior.semantic_groups
-        await book.record(basis, self._prior(report, prior.semantic), True)
+        complete = not (report.remote_pending or report.remote_error)
+        await book.record(basis, self._prior(report, prior.semantic), complete)
         return True
 
     async def _marks(self, report: AnalysisReport) -> None:
@@ -272,46 +313,31 @@ class AnalyzeService:
             finally:
                 await client.aclose()
 
-    async def _remote(
-        self,
-        report: AnalysisReport,
-        fresh: list[str],
-        media: list[MediaItem],
-        links: list[AssetLink],
-        views: list[AssetView],
-    ) -> list[AssetLink]:
-        """Fingerprint, from Immich's thumbnails, the assets there is no local file for."""
-        if not self._remote_enabled() or self.connect is None:
-            return []
-        local = {posixpath.normpath(m.path) for m in media}
-        todo = remote_assets(links, views, local)
-        if not todo:
-            return []
+    async def _fingerprint_remote(
+        self, report: AnalysisReport, fresh: list[str], todo: list[AssetLink]
+    ) -> None:
+        """Fingerprint, from Immich's thumbnails, those of these assets without a local file
+        that have none yet."""
+        if self.connect is None:
+            return
         result = await fingerprint_remote(self.analysis, self.settings, self.connect, todo)
         report.fingerprinted += result.done
         report.fingerprint_failures += result.failed
         report.remote_pending = result.pending
         report.remote_error = result.error
         fresh += result.fresh or []
-        return todo
 
     def _remote_enabled(self) -> bool:
         return bool(self.settings.immich.url) and self.connect is not None
 
     async def _rebuild(
-        self,
-        op_id: int,
-        report: AnalysisReport,
-        media: list[MediaItem],
-        views: list[AssetView],
-        remote: list[AssetLink],
-        book: BasisBook,
-        basis: Basis,
+        self, op_id: int, report: AnalysisReport, whole: Whole, book: BasisBook, basis: Basis
     ) -> None:
+        items = await remote_items(self.analysis, self.settings, whole.remote)
         lib = library(
-            media,
-            views,
-            await self._remote_items(remote),
+            whole.media,
+            whole.views,
+            items,
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),
         )
@@ -325,6 +351,8 @@ class AnalyzeService:
         )
         report.reclaimable_bytes += found.reclaimable_bytes
         semantic = await self._semantic(report)
+        if self._remote_enabled():  # kept for the partial regroups to come
+            await self.analysis.replace_remote_members([remote_member(i) for i in items])
         await self.analysis.replace_results(op_id, [*found.groups, *semantic], found.pair_rows)
         await self.analysis.forget_touched(basis.touched)
         report.exact_groups = len(found.exact)
@@ -366,17 +394,6 @@ class AnalyzeService:
             report.reclaimable_bytes,
             semantic,
         )
-
-    async def _remote_items(self, remote: list[AssetLink]) -> list[RemoteItem]:
-        """Immich-only assets with their paths mapped and the pHash made from the thumbnail."""
-        keys = [remote_key(a) for a in remote]
-        prints = await self.analysis.fingerprints_of(keys)
-        items = []
-        for a, key in zip(remote, keys, strict=True):
-            mapped = self.settings.map_immich_path(a.original_path)
-            path = str(mapped) if mapped is not None else a.original_path
-            items.append(RemoteItem(a, path, key, prints.get(key, (None, None, None, False))[0]))
-        return items
 
     def _grouping_rules(self) -> GroupingRules:
         cfg = self.settings.analysis

@@ -27,6 +27,7 @@ from sidecar.engine.store.migrations.marks import (
 )
 from sidecar.engine.store.migrations.mirror import ASSET_ID_INDEX_0023
 from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
+from sidecar.engine.store.migrations.remote import REMOTE_MEMBERS_0020
 from sidecar.engine.store.migrations.scan_dirs import SCAN_DIRS_0022
 from sidecar.engine.store.migrations.touched import TOUCHED_0017
 from sidecar.engine.store.migrations.writeback import (
@@ -64,6 +65,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0017_analysis_touched", TOUCHED_0017),
     Migration("0018_fingerprint_search", FINGERPRINT_SEARCH_0018),
     Migration("0019_scale_counts", SCALE_0019),
+    Migration("0020_remote_members", REMOTE_MEMBERS_0020),
     Migration("0021_fingerprint_work", PRINT_WORK_0021),
     Migration("0022_scan_dirs", SCAN_DIRS_0022),
     Migration("0023_asset_id_index", ASSET_ID_INDEX_0023),

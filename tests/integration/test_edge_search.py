@@ -16,6 +16,7 @@ from sidecar.engine.core.models import FingerprintRow, NearEdge
 from sidecar.engine.imaging import SIDE_VIEWS, ZOOMS
 from sidecar.engine.services.analyze import edges, fresh_edges
 from sidecar.engine.services.analyze.edges import update_edges
+from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
@@ -99,6 +100,11 @@ def corpus(count: int, seed: int) -> list[FingerprintRow]:
     return rows
 
 
+async def db_pages(store: AnalysisStore) -> list[tuple[object, ...]]:
+    rows = await store.db.fetchall("SELECT * FROM fingerprint_pages ORDER BY 1")
+    return [tuple(r) for r in rows]
+
+
 def _edge_set(edges: list[NearEdge]) -> set[tuple[object, ...]]:
     return {(e.a, e.b, e.phash, e.dhash, e.zoom, e.side, e.likeness) for e in edges}
 
@@ -119,6 +125,10 @@ async def test_new_contents_find_the_edges_a_full_search_finds(
         store = rt.analysis
         await store.save_fingerprints(rows[:300])
         await update_edges(store, cfg, [r.content_hash for r in rows[:300]])  # the first run
+        made = await db_pages(store)
+        assert made  # the full search left the pages the later ones read
+        await fresh_edges.fresh_pairs(store, [rows[0].content_hash], 4, 6)
+        assert await db_pages(store) == made  # none built again
         for start in (300, 380, 419):  # three later runs with new contents
             end = {300: 380, 380: 419, 419: 420}[start]
             await store.save_fingerprints(rows[start:end])

@@ -24,6 +24,10 @@ from tests.fake_immich import FakeImmich
 from tests.helpers.analysis import analyse, mapped_settings, names
 
 
+def member_ids(group: dict[str, Any]) -> set[str]:
+    return {m["asset_id"] for m in group["members"]}
+
+
 async def scan_sync_analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
     async with open_runtime(settings) as rt:
         await rt.scan.scan_paths([])
@@ -424,10 +428,17 @@ async def test_assets_without_a_local_file_are_fingerprinted_from_immich_thumbna
         again = await rt.analyze.analyze()
     assert again.fingerprinted == 0  # thumbnails are fetched once
     assert again.remote_pending == 1  # asked for again
+    # its part only: a thumbnail Immich never makes must not make every run a full regroup
+    assert (again.regrouped_all, again.unchanged_since) == (False, None)
     fake.state.thumbnails[no_thumb.id] = fake.state.thumbnails[remote.id]  # Immich made it
     async with open_runtime(settings) as rt:
         later = await rt.analyze.analyze()
-    assert (later.fingerprinted, later.remote_pending) == (1, 0)
+        after = await analysis_report(rt.analysis)
+        last = await rt.analyze.analyze()
+    assert (later.fingerprinted, later.remote_pending, later.regrouped_all) == (1, 0, False)
+    group = next(g for g in after["duplicate_groups"] if remote.id in member_ids(g))
+    assert no_thumb.id in member_ids(group)  # (its thumbnail: the same picture)
+    assert last.unchanged_since == later.op_id  # nothing left to ask for
 
 
 def test_decide_from_the_command_line(cli: Any, photos: Path, state_dir: Path) -> None:

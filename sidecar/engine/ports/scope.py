@@ -30,6 +30,9 @@ class RegroupScope(Protocol):
     async def forget_touched(self, upto: int) -> None:
         """Delete the touched rows up to `upto` (results made from them are stored)."""
 
+    async def touch_assets(self, assets: Sequence[AssetLink]) -> None:
+        """Log these assets as touched (the next run looks at them again)."""
+
     async def root_paths(self) -> dict[int, str]:
         """Root id -> its path."""
 

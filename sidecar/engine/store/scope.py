@@ -15,7 +15,7 @@ import aiosqlite
 from sidecar.engine.core.media import immich_generated
 from sidecar.engine.core.models import AssetLink, MediaItem, NearEdge
 from sidecar.engine.core.models.inventory import join_path
-from sidecar.engine.core.touched import JSON_KINDS, Key
+from sidecar.engine.core.touched import JSON_KINDS, Key, Touched
 from sidecar.engine.store.assets import LINK_COLUMNS, _link
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.members import GroupRow, PairRow, insert_groups, insert_pairs
@@ -227,6 +227,14 @@ class ScopeStore:
     async def forget_touched(self, upto: int) -> None:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM analysis_touched WHERE id <= ?", (upto,))
+
+    async def touch_assets(self, assets: Sequence[AssetLink]) -> None:
+        """Rows as the assets' own triggers write them (migration 0017)."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "INSERT INTO analysis_touched (kind, key) VALUES (?, json_array(?, ?))",
+                [(Touched.ASSET.value, a.id, a.original_path) for a in assets],
+            )
 
     async def reclaimable(self) -> int:
         return int(

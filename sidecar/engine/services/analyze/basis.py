@@ -92,6 +92,8 @@ class BasisBook:
             return None
         stored: dict[str, Any] = json.loads(raw)
         made = "touched" in stored if changes is None else stored.get("changes") == changes
+        if changes is not None and stored.get("waiting"):
+            return None  # thumbnails to ask for again: not unchanged
         if not (
             made
             and stored.get("complete")
@@ -101,15 +103,19 @@ class BasisBook:
             return None
         return Prior(**stored["prior"])
 
-    async def record(self, basis: Basis, prior: Prior, complete: bool) -> None:
-        """The results just stored come from `basis`; `complete`: nothing was left to fetch
-        again (no thumbnail Immich had not made yet, Immich was reachable)."""
+    async def record(
+        self, basis: Basis, prior: Prior, complete: bool, waiting: bool = False
+    ) -> None:
+        """The results just stored come from `basis`; `complete`: Immich was reachable
+        throughout; `waiting`: thumbnails Immich had not made yet are to be asked for again
+        (their assets logged as touched: the next run regroups in part, but runs)."""
         value = {
             "changes": basis.changes,
             "settings": basis.settings,
             "touched": basis.touched,
             "stamp": list(await self.store.results_stamp()),
             "complete": complete,
+            "waiting": waiting,
             "prior": asdict(prior),
         }
         await self.store.set_analysis_basis(json.dumps(value, sort_keys=True))

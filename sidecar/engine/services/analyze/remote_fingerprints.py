@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sidecar.engine.core.drift import AssetView, content_checksum_hex
 from sidecar.engine.core.fingerprint import Fingerprint
@@ -37,6 +37,7 @@ class RemoteResult:
     done: int = 0
     failed: int = 0
     pending: int = 0  # Immich has no thumbnail for them yet: tried again at the next analysis
+    waiting: list[AssetLink] = field(default_factory=list)  # (those assets)
     fresh: list[str] | None = None
     error: str | None = None
 
@@ -81,6 +82,7 @@ async def fingerprint_remote(
             outcome = await asyncio.to_thread(fingerprint_bytes, data, hash_size, SOURCE)
         except ImmichNotFoundError:  # not generated yet (an import in progress): next time
             result.pending += 1
+            result.waiting.append(asset)
             return None
         finally:
             await client.aclose()

@@ -80,6 +80,7 @@ class AnalysisReport:
     unchanged_since: int | None = None  # nothing changed since this run: its results stand
     regrouped: int = 0  # candidates grouped again (all of them in a full regroup)
     regrouped_all: bool = True  # a full regroup, not only the part the changes reach
+    waiting: list[AssetLink] = field(default_factory=list, repr=False)  # (remote_pending's)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -285,8 +286,7 @@ class AnalyzeService:
         report.exact_groups, report.near_groups = done.exact_groups, done.near_groups
         report.reclaimable_bytes = done.reclaimable_bytes
         report.semantic_groups = prior.semantic_groups
-        complete = not (report.remote_pending or report.remote_error)
-        await book.record(basis, self._prior(report, prior.semantic), complete)
+        await self._settle(report, book, basis, self._prior(report, prior.semantic))
         return True
 
     async def _marks(self, report: AnalysisReport) -> None:
@@ -324,6 +324,7 @@ class AnalyzeService:
         report.fingerprinted += result.done
         report.fingerprint_failures += result.failed
         report.remote_pending = result.pending
+        report.waiting += result.waiting
         report.remote_error = result.error
         fresh += result.fresh or []
 
@@ -359,8 +360,20 @@ class AnalyzeService:
         report.near_groups = len(found.near)
         report.semantic_groups = len(semantic)
         report.pairs = found.pair_counts()
-        complete = not (report.remote_pending or report.remote_error)
-        await book.record(basis, self._prior(report, rows_digest(semantic)), complete)
+        await self._settle(report, book, basis, self._prior(report, rows_digest(semantic)))
+
+    async def _settle(
+        self, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
+    ) -> None:
+        """The results just stored recorded as made from `basis`. The assets Immich had no
+        thumbnail for are logged as touched: the next run asks for them again and regroups
+        only their part (a thumbnail Immich never makes, as for a file it cannot decode,
+        must not make every later run a full one), and it does not take these results as
+        standing unchanged. Immich unreachable meanwhile: the next run is a full one."""
+        if report.waiting:
+            await self.analysis.touch_assets(report.waiting)
+        complete = report.remote_error is None
+        await book.record(basis, prior, complete, waiting=bool(report.waiting))
 
     async def _keep(
         self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior

@@ -36,6 +36,7 @@ SHIPPED = [
     "0021_fingerprint_work",
     "0022_scan_dirs",
     "0023_asset_id_index",
+    "0024_asset_lookups",
 ]
 
 
@@ -126,6 +127,8 @@ async def test_every_query_plan_uses_an_index(tmp_path: Path) -> None:
         "SELECT changes FROM analysis_inputs WHERE id = 1",
         "SELECT asset_id FROM tag_assets WHERE tag_id = 'x'",
         "SELECT asset_id FROM album_assets WHERE album_id = 'x'",
+        "SELECT id FROM assets WHERE original_path IN ('/a', '/b') AND state != 'gone'",
+        "SELECT id FROM assets WHERE checksum IN ('x') AND state != 'gone' AND library_id IS NULL",
     ]
     async with open_database(tmp_path / "inventory.db") as db:
         for sql in queries:

@@ -9,6 +9,7 @@ from typing import Any
 from sidecar.engine.core.models import AssetLink, AssetRow, SyncState, UpsertCounts
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.meta import get_meta, input_changes, set_meta
+from sidecar.engine.store.migrations.mirror import ASSET_LOOKUPS
 from sidecar.engine.store.mirror_index import ASSET_ID_INDEX_NAME, restore_asset_index
 
 CHUNK = 1000  # ids per IN (...) lookup: one page per query
@@ -52,7 +53,8 @@ class AssetStore:
         self.db = db
 
     async def start_pass(self) -> bool:
-        """Before a pass: when the mirror holds no asset at all, drop its id index and say so
+        """Before a pass: when the mirror holds no asset at all, drop its id index (and its
+        path and upload lookups) and say so
         (True): the pass then appends its pages (`upsert(..., fresh=True)`, no lookup, no
         random index inserts) and `end_pass` builds the index once from the sorted ids. A
         pass never writes an id twice (its listing drops repeats). Otherwise the index is
@@ -61,7 +63,8 @@ class AssetStore:
             async with conn.execute("SELECT EXISTS (SELECT 1 FROM assets)") as cur:
                 row = await cur.fetchone()
             if row is not None and not row[0]:
-                await conn.execute(f"DROP INDEX IF EXISTS {ASSET_ID_INDEX_NAME}")
+                for name in (ASSET_ID_INDEX_NAME, *(n for n, _ in ASSET_LOOKUPS)):
+                    await conn.execute(f"DROP INDEX IF EXISTS {name}")
                 return True
         await restore_asset_index(self.db)
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING
 
-from sidecar.engine.store.migrations.mirror import ASSET_ID_INDEX
+from sidecar.engine.store.migrations.mirror import ASSET_ID_INDEX, ASSET_LOOKUPS
 
 if TYPE_CHECKING:
     from sidecar.engine.store.db import Database
@@ -24,11 +24,13 @@ _MISSING = (
 
 
 async def restore_asset_index(db: Database) -> bool:
-    """Build the id index if it is missing; True when it was. Should two rows share an id
-    (which a pass never writes), the one written last is kept."""
+    """Build the id index if it is missing (and the path and upload lookups a first pass
+    left out with it); True when it was. Should two rows share an id (which a pass never
+    writes), the one written last is kept."""
     if not await db.scalar(_MISSING):
         return False
     create = ASSET_ID_INDEX.replace("INDEX", "INDEX IF NOT EXISTS", 1)
+    lookups = [sql.replace("INDEX", "INDEX IF NOT EXISTS", 1) for _, sql in ASSET_LOOKUPS]
     # the sort spills to a temporary file rather than memory: at 1M assets 80 MB less peak
     # memory, and faster (0.8 s of CPU against 1.5 s); set outside the transaction, as SQLite
     # requires, and only tried (the sort is the same either way)
@@ -43,6 +45,8 @@ async def restore_asset_index(db: Database) -> bool:
                     " (SELECT max(rowid) FROM assets GROUP BY id)"
                 )
                 await conn.execute(create)
+            for sql in lookups:  # (left out with it by a first pass)
+                await conn.execute(sql)
     finally:
         if spilled:
             await _temp_store(db, "MEMORY")  # as every connection has it

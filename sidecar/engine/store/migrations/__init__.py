@@ -25,7 +25,7 @@ from sidecar.engine.store.migrations.marks import (
     REVIEW_0011,
     WRITEBACK_VERIFIED_0013,
 )
-from sidecar.engine.store.migrations.mirror import ASSET_ID_INDEX_0023
+from sidecar.engine.store.migrations.mirror import ASSET_ID_INDEX_0023, ASSET_LOOKUPS_0024
 from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
 from sidecar.engine.store.migrations.remote import REMOTE_MEMBERS_0020
 from sidecar.engine.store.migrations.scan_dirs import SCAN_DIRS_0022
@@ -69,4 +69,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0021_fingerprint_work", PRINT_WORK_0021),
     Migration("0022_scan_dirs", SCAN_DIRS_0022),
     Migration("0023_asset_id_index", ASSET_ID_INDEX_0023),
+    Migration("0024_asset_lookups", ASSET_LOOKUPS_0024),
 )

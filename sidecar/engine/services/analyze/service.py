@@ -219,6 +219,8 @@ class AnalyzeService:
                 await self._fingerprint_remote(report, fresh, todo)
         whole: Whole | None = None
         if immich and since is None:  # (which assets have no local file: a whole read)
+            # taken before reading: what changes meanwhile stays logged for the next run
+            upto = await self.analysis.last_touched()
             whole = await self._whole(report, fresh)
         basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
         if upto is None:

@@ -150,11 +150,15 @@ class FreshSearch:
 
 
 def named(found: Sequence[Match], names: dict[int, str]) -> tuple[list[NearEdge], list[Candidate]]:
-    """The matches as edges (sure ones) and candidates to confirm, the rows named."""
+    """The matches as edges (sure ones) and candidates to confirm, the rows named. A row
+    gone meanwhile (a fingerprint made again by another analysis process, under a new row
+    id) is left out: that process searches its content itself."""
     edges: list[NearEdge] = []
     maybe: list[Candidate] = []
     for a, b, dist, ddist, kind in found:
-        left, right = names[a], names[b]
+        left, right = names.get(a), names.get(b)
+        if left is None or right is None:
+            continue
         if kind == SURE:
             edges.append(NearEdge(left, right, dist, ddist, 0))
         elif kind == MAYBE:

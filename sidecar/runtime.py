@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sidecar.engine.ports import ClientFactory
 from sidecar.engine.store.db import Database, open_database
+from sidecar.engine.support.locks import ExclusiveLock
 from sidecar.immich_client import ImmichClient, RetryPolicy
 from sidecar.immich_client.models import ServerVersion
 from sidecar.settings import Settings
@@ -214,7 +215,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         db = await stack.enter_async_context(open_database(settings.storage.db_path))
         # a scan writing many records drops the content-hash index and builds it again at its
         # end; one killed meanwhile left it dropped: built again here, before anything reads
-        # by content (a lookup of sqlite_master when it is there)
+        # by content (a lookup of sqlite_master when it is there), unless a scan is running
         runtime = Runtime(settings, db, stack)
-        await runtime.files.restore_hash_index()
+        with ExclusiveLock(settings.storage.state_dir / "scan.lock") as no_scan:
+            if no_scan:
+                await runtime.files.restore_hash_index()
         yield runtime

@@ -147,3 +147,24 @@ async def test_the_dashboard_counts_read_indexes_not_whole_tables(
             assert "scan_dirs USING PRIMARY KEY" in plan, (sql, plan)
     finally:
         conn.close()
+
+
+async def test_small_and_large_chunks_hash_alike_on_their_threads(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Folders of small files go to the one-thread pool, a folder holding large files to the
+    `concurrency` threads: every record holds its file's content hash either way."""
+    root = tmp_path / "lib"
+    sizes = {"small": [5, 700, 40_000] * 4, "large": [3 * SMALL_FILE, 10, SMALL_FILE + 3]}
+    expected: dict[str, str] = {}
+    for folder, lengths in sizes.items():
+        (root / folder).mkdir(parents=True)
+        for n, size in enumerate(lengths):
+            data = (hashlib.sha256(f"{folder}{n}".encode()).digest() * (size // 32 + 1))[:size]
+            (root / folder / f"{n:02d}.jpg").write_bytes(data)
+            expected[f"{folder}/{n:02d}.jpg"] = hashlib.sha1(data).hexdigest()
+    report = await scan(settings, root)
+    assert (report.counts.added, report.counts.errors) == (len(expected), 0)
+    async with open_runtime(settings) as rt:
+        rows = await rt.db.fetchall("SELECT rel_dir, name, content_hash FROM files")
+    assert {f"{r[0]}/{r[1]}": r[2] for r in rows} == expected

@@ -146,7 +146,8 @@ class ScanService:
         started = time.monotonic()
         op_id = await self.operations.start(KIND, {"scopes": [s.path for s in scopes]})
         pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="hash")
-        run = ScanRun(self.files, self.settings, op_id, pool, progress)
+        small_pool = ThreadPoolExecutor(1, thread_name_prefix="hash-small")
+        run = ScanRun(self.files, self.settings, op_id, pool, progress, small_pool)
         run.event("start")
         status, message = "failed", None
         try:
@@ -167,6 +168,7 @@ class ScanService:
         finally:
             run.cancel_pending()
             pool.shutdown(wait=False, cancel_futures=True)
+            small_pool.shutdown(wait=False, cancel_futures=True)
             await asyncio.shield(run.restore_index())
             duration = time.monotonic() - started
             await asyncio.shield(self._record(op_id, run, status, duration, message))

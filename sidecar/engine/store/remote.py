@@ -11,9 +11,8 @@ from collections.abc import Iterable, Sequence
 from sidecar.engine.core.candidates import RemoteMember
 from sidecar.engine.core.models import AssetLink
 from sidecar.engine.core.models.inventory import join_path
-from sidecar.engine.store.assets import LINK_COLUMNS, _link
 from sidecar.engine.store.db import Database, utcnow
-from sidecar.engine.store.scope import _chunks
+from sidecar.engine.store.scope import _chunks, links_where
 
 READY_KEY = "analysis.remote_members"  # a full regroup with Immich configured wrote them
 _COLUMNS = "asset_id, content_key, folder, path"
@@ -108,20 +107,8 @@ class RemoteMemberStore:
 
     async def uploads_with(self, checksums: Iterable[str]) -> list[AssetLink]:
         """Uploads (not gone) with these checksums, in the order a full read gives them."""
-        return await self._links_where("checksum", checksums, " AND library_id IS NULL")
+        return await links_where(self.db, "checksum", checksums, " AND library_id IS NULL")
 
     async def links_in_order(self, ids: Iterable[str]) -> list[AssetLink]:
         """These assets (not gone), in the order a full read gives them."""
-        return await self._links_where("id", ids, "")
-
-    async def _links_where(self, column: str, values: Iterable[str], extra: str) -> list[AssetLink]:
-        found = []
-        for chunk in _chunks(values):
-            marks = ",".join("?" * len(chunk))
-            rows = await self.db.fetchall(
-                f"SELECT {LINK_COLUMNS}, rowid FROM assets"
-                f" WHERE {column} IN ({marks}) AND state != 'gone'{extra}",
-                chunk,
-            )
-            found += [(int(r[-1]), _link(tuple(r)[:-1])) for r in rows]
-        return [link for _, link in sorted(found, key=lambda x: x[0])]
+        return await links_where(self.db, "id", ids)

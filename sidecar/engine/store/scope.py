@@ -42,6 +42,23 @@ def _chunks(items: Iterable[str]) -> Iterable[list[str]]:
         yield unique[start : start + CHUNK]
 
 
+async def links_where(
+    db: Database, column: str, values: Iterable[str], extra: str = ""
+) -> list[AssetLink]:
+    """Assets (not gone) whose `column` is one of `values` (and `extra`, SQL), in the order a
+    full read gives them (by rowid); `column` is indexed (assets_by_id, _by_path, _by_upload)."""
+    found = []
+    for chunk in _chunks(values):
+        marks = ",".join("?" * len(chunk))
+        rows = await db.fetchall(
+            f"SELECT {LINK_COLUMNS}, rowid FROM assets"
+            f" WHERE {column} IN ({marks}) AND state != 'gone'{extra}",
+            chunk,
+        )
+        found += [(int(r[-1]), _link(tuple(r)[:-1])) for r in rows]
+    return [link for _, link in sorted(found, key=lambda x: x[0])]
+
+
 class ScopeStore:
     db: Database
 
@@ -146,16 +163,7 @@ class ScopeStore:
 
     async def links_at(self, immich_paths: Iterable[str]) -> list[AssetLink]:
         """Assets (not gone) at these Immich paths, in the order a full read gives them."""
-        out = []
-        for chunk in _chunks(immich_paths):
-            marks = ",".join("?" * len(chunk))
-            rows = await self.db.fetchall(
-                f"SELECT {LINK_COLUMNS}, rowid FROM assets"
-                f" WHERE original_path IN ({marks}) AND state != 'gone'",
-                chunk,
-            )
-            out += [(int(r[-1]), _link(tuple(r)[:-1])) for r in rows]
-        return [link for _, link in sorted(out, key=lambda x: x[0])]
+        return await links_where(self.db, "original_path", immich_paths)
 
     async def results_holding(
         self, keys: Iterable[str]

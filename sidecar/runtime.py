@@ -215,9 +215,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         db = await stack.enter_async_context(open_database(settings.storage.db_path))
         # a scan writing many records drops the content-hash index and builds it again at its
         # end; one killed meanwhile left it dropped: built again here, before anything reads
-        # by content (a lookup of sqlite_master when it is there), unless a scan is running
+        # by content, unless a scan is running (its lock is only tried when the index is gone:
+        # every other start costs one lookup of sqlite_master)
         runtime = Runtime(settings, db, stack)
-        with ExclusiveLock(settings.storage.state_dir / "scan.lock") as no_scan:
-            if no_scan:
-                await runtime.files.restore_hash_index()
+        if await runtime.files.hash_index_dropped():
+            with ExclusiveLock(settings.storage.state_dir / "scan.lock") as no_scan:
+                if no_scan:
+                    await runtime.files.restore_hash_index()
         yield runtime

@@ -107,10 +107,13 @@ class FileStore:
         async with self.db.transaction() as conn:
             await conn.execute(f"DROP INDEX IF EXISTS {HASH_INDEX}")
 
-    async def restore_hash_index(self) -> None:
-        if await self.db.scalar(
+    async def hash_index_dropped(self) -> bool:
+        return not await self.db.scalar(
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?", (HASH_INDEX,)
-        ):
+        )
+
+    async def restore_hash_index(self) -> None:
+        if not await self.hash_index_dropped():
             return
         async with self.db.transaction() as conn:
             await conn.execute(HASH_INDEX_SQL)

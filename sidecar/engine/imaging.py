@@ -150,6 +150,21 @@ def _hashes(img: Image.Image, hash_size: int) -> Hashes:
     return Hashes(phash, dhash, tuple(zoomed), tuple(sided), thumb)
 
 
+def frame_hashes(img: Image.Image, hash_size: int) -> tuple[int, int, bytes]:
+    """(pHash, dHash, thumbnail) of a whole frame only (a video's sampled frame: no views)."""
+    import numpy as np
+
+    gray = img if img.mode == "L" else img.convert("L")
+    scale = HASH_EDGE / max(gray.size)
+    if scale < 1:
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.Resampling.BOX)
+    w, h = gray.size
+    phash, dhash = _pairs(np.asarray(gray, dtype=np.float64), [(0, 0, w, h)], hash_size)
+    thumb = gray.resize((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BOX).tobytes()
+    return phash, dhash, thumb
+
+
 def _print(hashes: Hashes, width: int, height: int, source: str, **more: Any) -> Fingerprint:
     h = hashes
     return Fingerprint(

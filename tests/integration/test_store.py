@@ -37,6 +37,7 @@ SHIPPED = [
     "0022_scan_dirs",
     "0023_asset_id_index",
     "0024_asset_lookups",
+    "0025_video",
 ]
 
 

@@ -26,7 +26,8 @@ async def members_of(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for r in await db.fetchall(
-            f"SELECT {column}, member, path, asset_id, size, width, height, captured_at"
+            f"SELECT {column}, member, path, asset_id, size, width, height, captured_at,"
+            " duration_ms, codec"
             f" FROM {table} WHERE {column} IN ({marks}) ORDER BY {column}, member",
             chunk,
         ):
@@ -36,7 +37,17 @@ async def members_of(
 
 def member_values(m: Member) -> tuple[object, ...]:
     """A member's columns after its group or pair id, in the order members_of reads them."""
-    return (m.key, m.path, m.asset_id, m.size, m.width, m.height, m.captured_at)
+    return (
+        m.key,
+        m.path,
+        m.asset_id,
+        m.size,
+        m.width,
+        m.height,
+        m.captured_at,
+        m.duration_ms,
+        m.codec,
+    )
 
 
 async def insert_groups(conn: aiosqlite.Connection, op_id: int, groups: Iterable[GroupRow]) -> None:
@@ -49,7 +60,7 @@ async def insert_groups(conn: aiosqlite.Connection, op_id: int, groups: Iterable
         )
         await conn.executemany(
             "INSERT INTO dup_members (group_id, member, path, asset_id, size, width,"
-            " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " height, captured_at, duration_ms, codec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(cur.lastrowid, *member_values(m)) for m in members],
         )
 
@@ -64,6 +75,6 @@ async def insert_pairs(conn: aiosqlite.Connection, op_id: int, pairs: Iterable[P
         )
         await conn.executemany(
             "INSERT INTO pair_members (pair_id, member, path, asset_id, size, width,"
-            " height, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " height, captured_at, duration_ms, codec) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(cur.lastrowid, *member_values(m)) for m in members],
         )

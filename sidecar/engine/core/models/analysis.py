@@ -74,6 +74,8 @@ class Member:
     width: int | None = None
     height: int | None = None
     captured_at: str | None = None
+    duration_ms: int | None = None  # a video's length (None: a photo, or not known)
+    codec: str | None = None  # a video's codec (h264, hevc, ...)
 
 
 @dataclass(frozen=True, slots=True)

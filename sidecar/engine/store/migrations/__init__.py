@@ -30,6 +30,7 @@ from sidecar.engine.store.migrations.prints import PRINT_WORK_0021
 from sidecar.engine.store.migrations.remote import REMOTE_MEMBERS_0020
 from sidecar.engine.store.migrations.scan_dirs import SCAN_DIRS_0022
 from sidecar.engine.store.migrations.touched import TOUCHED_0017
+from sidecar.engine.store.migrations.video import VIDEO_0025
 from sidecar.engine.store.migrations.writeback import (
     JOBS_0008,
     PAIR_DECISIONS_0009,
@@ -70,4 +71,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0022_scan_dirs", SCAN_DIRS_0022),
     Migration("0023_asset_id_index", ASSET_ID_INDEX_0023),
     Migration("0024_asset_lookups", ASSET_LOOKUPS_0024),
+    Migration("0025_video", VIDEO_0025),
 )

@@ -1,0 +1,169 @@
+"""Two videos compared (pure): one clip in two encodings (a duplicate), or a trimmed copy of a
+longer clip (a variant, never a duplicate).
+
+- Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer, and
+  every sampled frame of one is within the hash thresholds of the frame sampled at the same
+  fraction of the other (frames sampled at the same fraction show the same moment whatever the
+  frame rate, bitrate or size). Flat frames (black, one colour) are no evidence: a flat frame
+  against a picture is a difference, two flat frames are passed over, and at least
+  MIN_EVIDENCE frames must be pictures.
+- A fingerprint from Immich's thumbnail has one frame, taken where Immich took it: it matches
+  when the durations agree and that frame is within the thresholds of one of the other's
+  frames (a weaker test, said in the reasons).
+- Trim: the shorter is at least MIN_TRIM_MS long and shorter than the longer beyond the slack;
+  its sampled frames match frames of the longer (within the thresholds plus TRIM_SLACK_BITS:
+  the frames sampled are not quite the same moments) at one offset (the place the shorter
+  starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
+  and none of its frames that falls on the very moment of a frame of the longer contradicts it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sidecar.engine.core.video import IMMICH_SOURCE, VideoPrint
+
+DURATION_SLACK_MS = 500  # two encodings of one clip: container rounding, a dropped frame
+DURATION_SHARE = 0.02  # ... or up to this share of the longer
+MIN_EVIDENCE = 2  # frames that are pictures (not flat) a duplicate needs
+MIN_TRIM_MS = 1_000  # a shorter clip than this is no trim worth naming
+TRIM_SLACK_BITS = 4  # how much further a trim's frames may be (sampled moments differ)
+TRIM_OFFSET_SLACK_MS = 400  # frames matched at offsets this close agree on one offset
+MIN_TRIM_FRAMES = 3  # frames of the shorter that must match at that offset
+SAME_MOMENT_MS = 80  # a frame of the shorter this close to one of the longer shows it
+
+
+class Relation(StrEnum):
+    DUPLICATE = "duplicate"
+    TRIM = "trim"
+
+
+@dataclass(frozen=True, slots=True)
+class VideoRules:
+    phash: int  # the near-duplicate thresholds ([analysis] near_threshold, near_dhash_threshold)
+    dhash: int
+
+
+@dataclass(frozen=True, slots=True)
+class VideoMatch:
+    relation: Relation
+    phash: int  # the largest pHash distance among the frames that matched
+    dhash: int
+    frames: int  # frames compared (that matched)
+    offset_ms: int = 0  # a trim: where the shorter starts in the longer
+    one_frame: bool = False  # a duplicate found from Immich's thumbnail (one frame)
+
+
+def _distance(a: int, b: int) -> int:
+    return ((a ^ b) & 0xFFFF_FFFF_FFFF_FFFF).bit_count()
+
+
+def same_length(a_ms: int | None, b_ms: int | None) -> bool:
+    if a_ms is None or b_ms is None:
+        return False
+    slack = max(DURATION_SLACK_MS, DURATION_SHARE * max(a_ms, b_ms))
+    return abs(a_ms - b_ms) <= slack
+
+
+def _duplicate(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
+    if a.samples != b.samples or not a.samples:
+        return None
+    worst_p = worst_d = evidence = 0
+    for i in range(a.samples):
+        if a.flat[i] and b.flat[i]:
+            continue
+        if a.flat[i] != b.flat[i]:
+            return None
+        p, d = _distance(a.phash(i), b.phash(i)), _distance(a.dhash(i), b.dhash(i))
+        if p > rules.phash or d > rules.dhash:
+            return None
+        worst_p, worst_d, evidence = max(worst_p, p), max(worst_d, d), evidence + 1
+    if evidence < MIN_EVIDENCE:
+        return None
+    return VideoMatch(Relation.DUPLICATE, worst_p, worst_d, evidence)
+
+
+def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
+    """`a` has one frame (Immich's thumbnail): matched against any of `b`'s pictures."""
+    if not a.samples or a.flat[0]:
+        return None
+    best: tuple[int, int] | None = None
+    for i in range(b.samples):
+        if b.flat[i]:
+            continue
+        p, d = _distance(a.phash(0), b.phash(i)), _distance(a.dhash(0), b.dhash(i))
+        if p <= rules.phash and d <= rules.dhash and (best is None or (p, d) < best):
+            best = (p, d)
+    if best is None:
+        return None
+    return VideoMatch(Relation.DUPLICATE, best[0], best[1], 1, one_frame=True)
+
+
+def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMatch | None:
+    long_ms, short_ms = longer.facts.duration_ms or 0, shorter.facts.duration_ms or 0
+    if short_ms < MIN_TRIM_MS or not longer.samples or not shorter.samples:
+        return None
+    loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
+    lo, hi = -TRIM_OFFSET_SLACK_MS, long_ms - short_ms + TRIM_OFFSET_SLACK_MS
+    found: list[tuple[int, int, int, int]] = []  # (offset, shorter's frame, pHash, dHash)
+    for j in range(shorter.samples):
+        if shorter.flat[j]:
+            continue
+        for i in range(longer.samples):
+            if longer.flat[i]:
+                continue
+            offset = longer.times_ms[i] - shorter.times_ms[j]
+            if not lo <= offset <= hi:
+                continue
+            p = _distance(longer.phash(i), shorter.phash(j))
+            d = _distance(longer.dhash(i), shorter.dhash(j))
+            if p <= loose_p and d <= loose_d:
+                found.append((offset, j, p, d))
+    best: tuple[int, int] | None = None  # (frames, offset)
+    for offset, _, _, _ in found:
+        near = {j for o, j, _, _ in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS}
+        if best is None or (len(near), -abs(offset)) > (best[0], -abs(best[1])):
+            best = (len(near), offset)
+    if best is None or best[0] < MIN_TRIM_FRAMES:
+        return None
+    frames, offset = best
+    if _contradicted(longer, shorter, offset, rules):
+        return None
+    agreeing = [(p, d) for o, _, p, d in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS]
+    worst_p = max(p for p, _ in agreeing)
+    worst_d = max(d for _, d in agreeing)
+    return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=max(0, offset))
+
+
+def _contradicted(longer: VideoPrint, shorter: VideoPrint, offset: int, rules: VideoRules) -> bool:
+    """A frame of the shorter that falls on the moment of a frame of the longer (at `offset`)
+    and looks nothing like it: not the same clip."""
+    for j in range(shorter.samples):
+        at = shorter.times_ms[j] + offset
+        for i in range(longer.samples):
+            if abs(longer.times_ms[i] - at) > SAME_MOMENT_MS:
+                continue
+            if longer.flat[i] != shorter.flat[j]:
+                return True
+            p = _distance(longer.phash(i), shorter.phash(j))
+            if not longer.flat[i] and p > 2 * rules.phash + TRIM_SLACK_BITS:
+                return True
+    return False
+
+
+def compare(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
+    """How `a` and `b` relate, or None. A trim's offset is into the longer of the two."""
+    a_ms, b_ms = a.facts.duration_ms, b.facts.duration_ms
+    if a_ms is None or b_ms is None:
+        return None
+    if same_length(a_ms, b_ms):
+        if a.source == IMMICH_SOURCE:
+            return _one_frame(a, b, rules)
+        if b.source == IMMICH_SOURCE:
+            return _one_frame(b, a, rules)
+        return _duplicate(a, b, rules)
+    if IMMICH_SOURCE in (a.source, b.source):
+        return None  # one frame at an unknown moment: no trim can be told from it
+    longer, shorter = (a, b) if a_ms > b_ms else (b, a)
+    return _trim(longer, shorter, rules)

@@ -43,6 +43,12 @@ class Candidate:
     software: str | None = None  # EXIF Software
     edited_at: datetime | None = None  # EXIF DateTime (when the metadata was last written)
     quality: int | None = None  # estimated JPEG quality (1-100; None: not a JPEG, or unknown)
+    video: bool = False  # a video (the fields below are a video's; None: not known)
+    duration_ms: int | None = None
+    bitrate: int | None = None  # bits per second
+    codec: str | None = None  # h264, hevc, ...
+    encoder: str | None = None  # the container's encoder tag (Lavf..., HandBrake...)
+    fps: float | None = None
 
     @property
     def name(self) -> str:

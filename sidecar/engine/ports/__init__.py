@@ -12,7 +12,8 @@ decides what is plugged in and tests can plug in the real parts against a test s
   `pairs`: `Pairs` (the latest pairs and people's decisions about them); `analysis`:
   `AnalysisResults` (all three, plus the results as one swap and group decisions);
   `scope`: `RegroupScope` (what a partial regroup reads and rewrites); `remote`:
-  `RemoteMembers` (the assets with no local file an analysis with Immich keeps).
+  `RemoteMembers` (the assets with no local file an analysis with Immich keeps);
+  `video_prints`: `VideoPrints` (video fingerprints by content, the videos still without one).
 - `journal`: `Journal` (write-back runs, actions, what was made, rejections).
 - `activity`: `OperationLog` (one row per run) and `JobLog` (the daemon's job states).
 - `services`: use cases as other use cases see them (`Mirror`, `Analysis`, `DriftReader`,

@@ -12,12 +12,15 @@ from sidecar.engine.ports.group_views import GroupViews
 from sidecar.engine.ports.pairs import Pairs
 from sidecar.engine.ports.remote import RemoteMembers
 from sidecar.engine.ports.scope import RegroupScope
+from sidecar.engine.ports.video_prints import VideoPrints
 
 GroupResult = tuple[str, str, str, list[str], int, int, list[Member]]
 PairResult = tuple[str, str, str, list[str], list[Member]]
 
 
-class AnalysisResults(Fingerprints, GroupViews, Pairs, RegroupScope, RemoteMembers, Protocol):
+class AnalysisResults(
+    Fingerprints, GroupViews, Pairs, RegroupScope, RemoteMembers, VideoPrints, Protocol
+):
     """Fingerprints, edges, the latest analysis results and people's decisions."""
 
     async def replace_results(

@@ -18,6 +18,7 @@ from sidecar.engine.store.members import insert_groups, insert_pairs
 from sidecar.engine.store.pairs import PairStore
 from sidecar.engine.store.remote import RemoteMemberStore
 from sidecar.engine.store.scope import RESULTS_KEY, ScopeStore, note_results
+from sidecar.engine.store.video_prints import VideoPrintStore
 
 
 class AnalysisStore(
@@ -28,6 +29,7 @@ class AnalysisStore(
     BasisStore,
     ScopeStore,
     RemoteMemberStore,
+    VideoPrintStore,
 ):
     async def replace_results(
         self,

@@ -63,6 +63,15 @@ async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
         f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
         f"{report.duration_s:.1f} s"
     )
+    if report.videos_fingerprinted:
+        print(
+            f"  of them {report.videos_fingerprinted:,} videos"
+            f" ({report.video_failures:,} could not be decoded)"
+        )
+    for path, reason in report.failures[:SHOWN]:
+        print(f"  not fingerprinted: {shown_path(path)}: {reason}")
+    if len(report.failures) > SHOWN:
+        print(f"  ... and {len(report.failures) - SHOWN:,} more (report --json lists them)")
     if report.unchanged_since is not None:
         print(f"  nothing changed since run #{report.unchanged_since}: its results stand")
     if report.remote_pending:

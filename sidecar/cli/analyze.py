@@ -59,7 +59,7 @@ async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
 
 async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
     print(
-        f"Analysis: {report.media:,} photos, {report.fingerprinted:,} newly "
+        f"Analysis: {report.media:,} media files, {report.fingerprinted:,} newly "
         f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
         f"{report.duration_s:.1f} s"
     )
@@ -71,7 +71,7 @@ async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
     for path, reason in report.failures[:SHOWN]:
         print(f"  not fingerprinted: {shown_path(path)}: {reason}")
     if len(report.failures) > SHOWN:
-        print(f"  ... and {len(report.failures) - SHOWN:,} more (report --json lists them)")
+        print(f"  ... and {len(report.failures) - SHOWN:,} more (analyze --json lists them)")
     if report.unchanged_since is not None:
         print(f"  nothing changed since run #{report.unchanged_since}: its results stand")
     if report.remote_pending:

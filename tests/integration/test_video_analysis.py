@@ -48,7 +48,8 @@ async def test_encodings_group_a_trim_pairs_and_a_damaged_video_is_named(
     assert summary["fingerprinted"] == 7  # and the photo
     assert summary["fingerprint_failures"] == 1
     assert [f["path"] for f in summary["failures"]] == [str(folder / "damaged.mp4")]
-    assert result["pairs"] and all(p["kind"] == "variant" for p in result["pairs"])
+    assert result["pairs"]
+    assert all(p["kind"] == "variant" for p in result["pairs"])
     near, variants = by_kind(result)
     assert [names(g) for g in near] == [{"clip.mp4", "small.mp4", "slow.mp4"}]
     assert not [g for g in result["duplicate_groups"] if g["tier"] != "near"]
@@ -140,7 +141,8 @@ async def test_videos_on_an_executor_passed_in(tmp_path: Path, settings: Setting
         done, failed, fresh = await fingerprinter.run(lambda n, total: seen.append((n, total)))
         assert (done, failed, fresh) == (2, 0, [])
         assert len(fingerprinter.fresh_videos) == 2
-        assert fingerprinter._pool is None and pool.calls == 1
+        assert fingerprinter._pool is None
+        assert pool.calls == 1
         assert seen[-1] == (2, 2)
         assert await rt.analysis.unprinted_videos() == []
     pool.shutdown()

@@ -102,7 +102,9 @@ def trim_pairs(
         if c.video and c.content_hash:
             by_content.setdefault(c.content_hash, []).append(c)
     by_key = {c.key: c for c in cands}
-    longest: dict[str, tuple[int, str, int]] = {}  # shorter -> (-length, longer, offset)
+    # shorter -> (-length, longer, found through another member of its group, offset): the
+    # offset of the keeper's own edge when there is one
+    longest: dict[str, tuple[int, str, bool, int]] = {}
     for e in edges:
         if e.side != TRIM_SIDE:
             continue
@@ -117,11 +119,12 @@ def trim_pairs(
                 long_c, short_c = (
                     (ca, cb) if (ca.duration_ms or 0) >= (cb.duration_ms or 0) else (cb, ca)
                 )
-                rank = (-(long_c.duration_ms or 0), long_c.key, e.zoom)
+                direct = long_c.key in (a.key, b.key)
+                rank = (-(long_c.duration_ms or 0), long_c.key, not direct, e.zoom)
                 if short_c.key not in longest or rank < longest[short_c.key]:
                     longest[short_c.key] = rank
     out: list[Pair] = []
-    for short, (_, long_key, offset) in sorted(longest.items()):
+    for short, (_, long_key, _, offset) in sorted(longest.items()):
         s, lc = by_key[short], by_key[long_key]
         reasons = (
             f"a trimmed copy: {clock(s.duration_ms)} of {lc.name}'s {clock(lc.duration_ms)},"

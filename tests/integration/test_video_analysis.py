@@ -146,3 +146,24 @@ async def test_videos_on_an_executor_passed_in(tmp_path: Path, settings: Setting
         assert seen[-1] == (2, 2)
         assert await rt.analysis.unprinted_videos() == []
     pool.shutdown()
+
+
+async def test_a_store_from_before_videos_gets_them_though_nothing_changed(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Results made when videos were not fingerprinted (no prints, no video edges) do not
+    stand as unchanged: the next run fingerprints the videos and groups them."""
+    folder = tmp_path / "media"
+    make_clip(folder / "clip.mp4", **CLIP, bitrate=1_000_000)  # type: ignore[arg-type]
+    make_clip(folder / "small.mp4", seconds=6.0, size=(160, 120), fps=30, bitrate=150_000)
+    await analyse(settings, folder)
+    async with open_runtime(settings) as rt, rt.db.transaction() as conn:
+        await conn.execute("DELETE FROM video_prints")
+        await conn.execute("DELETE FROM near_edges")
+        await conn.execute("DELETE FROM meta WHERE key = 'analysis.video_edges'")
+    again = await analyse(settings, folder)
+    assert again["summary"]["unchanged_since"] is None
+    assert again["summary"]["videos"]["fingerprinted"] == 2
+    assert [names(g) for g in by_kind(again)[0]] == [{"clip.mp4", "small.mp4"}]
+    quiet = await analyse(settings, folder)
+    assert quiet["summary"]["unchanged_since"] is not None

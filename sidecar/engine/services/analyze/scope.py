@@ -89,8 +89,9 @@ async def find_part(
     _, _, held = await store.results_holding(found.pair_keys)
     paired |= {p for _, p in held if p}
     pair_places = {p for p in (_place(roots, path) for path in paired) if p}
-    # a decided video pair (a trim) is found again only with its contents
-    contents |= set((await store.contents_at(pair_places)).values())
+    # a decided video pair (a trim) is found again only with its contents (a video's)
+    paired_contents = list(set((await store.contents_at(pair_places)).values()))
+    contents |= await store.video_print_keys(paired_contents) if paired_contents else set()
     if remote:
         dirs |= {p.rpartition("/")[0] for _, p in held if p}
         dirs |= {r.folder for r in await store.remote_members_of(found.pair_keys)}

@@ -49,6 +49,7 @@ from sidecar.engine.services.analyze.remote_fingerprints import (
 from sidecar.engine.services.analyze.remote_members import refresh_members, remote_items
 from sidecar.engine.services.analyze.scope import touched_seeds
 from sidecar.engine.services.analyze.tag_marks import sync_tags
+from sidecar.engine.services.analyze.video_edges import video_edge_plan
 from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
@@ -191,6 +192,9 @@ class AnalyzeService:
         book = BasisBook(self.analysis, self.settings, self._remote_enabled())
         basis = await book.current()
         prior = await book.unchanged(basis)
+        videos_due = await self.analysis.video_edge_plan() != video_edge_plan(cfg)
+        if prior is not None and (videos_due or await self.analysis.unprinted_video_count()):
+            prior = None  # videos still to fingerprint (a store from before), or compare again
         if prior is not None:
             say("grouping", 0, 1)
             await self._keep(op_id, report, book, basis, prior)
@@ -219,7 +223,7 @@ class AnalyzeService:
         report.video_failures = fingerprinter.video_failed
         report.failures = fingerprinter.failures
         fresh_videos = fingerprinter.fresh_videos
-        whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
+        whole_edges = videos_due or await self.analysis.edge_plan() != edge_plan(cfg)
         since = None if whole_edges else await book.partial_since()
         upto: int | None = None
         if since is not None and immich:  # the remote members the changes name, by asset

@@ -53,7 +53,10 @@ async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
             await print_json_stream(report_sections(rt.analysis))
             return 0
         data = await analysis_report(rt.analysis)
+        failed = await rt.analysis.video_failures()
     print_groups_and_pairs(data, limit=None)
+    for path, reason in failed:
+        print(f"Video not fingerprinted: {shown_path(path)}: {reason}")
     return 0
 
 

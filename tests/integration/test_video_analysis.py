@@ -167,3 +167,25 @@ async def test_a_store_from_before_videos_gets_them_though_nothing_changed(
     assert [names(g) for g in by_kind(again)[0]] == [{"clip.mp4", "small.mp4"}]
     quiet = await analyse(settings, folder)
     assert quiet["summary"]["unchanged_since"] is not None
+
+
+def test_scan_analyze_report_on_the_command_line(cli: Any, tmp_path: Path) -> None:
+    folder = clips(tmp_path / "media")
+    env = {"IMMICH_SIDECAR_STATE_DIR": str(tmp_path / "state")}
+    assert cli("scan", str(folder), "--no-analyze", env=env).code == 0
+    run = cli("analyze", env=env)
+    assert run.code == 0
+    assert "of them 6 videos (1 could not be decoded)" in run.out
+    damaged = [line for line in run.out.splitlines() if "damaged.mp4" in line]
+    assert damaged == [
+        f"  not fingerprinted: {folder}/damaged.mp4: not a recognised video, or a damaged one"
+    ]
+    assert "0 exact and 1 near duplicate groups" in run.out
+    assert "pairs: 0 raw+jpeg, 1 variant, 0 burst" in run.out
+    report = cli("report", env=env).out
+    assert report.count("[near]") == 1
+    assert report.count("[variant]") == 1
+    assert "a trimmed copy: 0:03.0 of clip.mp4's 0:06.0" in report
+    assert report.splitlines()[-1] == (
+        f"Video not fingerprinted: {folder}/damaged.mp4: not a recognised video, or a damaged one"
+    )

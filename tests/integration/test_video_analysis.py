@@ -4,6 +4,7 @@ live photo's motion part left out, partial runs that keep and find video results
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.helpers.analysis import analyse, names
 from tests.helpers.executors import CountingThreads
+from tests.helpers.killer import DecoderKiller
 from tests.helpers.videos import make_clip, still_image
 
 CLIP = {"seconds": 6.0, "size": (320, 240), "fps": 30}
@@ -189,3 +191,25 @@ def test_scan_analyze_report_on_the_command_line(cli: Any, tmp_path: Path) -> No
     assert report.splitlines()[-1] == (
         f"Video not fingerprinted: {folder}/damaged.mp4: not a recognised video, or a damaged one"
     )
+
+
+async def test_a_video_that_kills_the_decoder_is_recorded_and_the_run_goes_on(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "media"
+    make_clip(folder / "a.mp4", seconds=3.0)
+    make_clip(folder / "b.mp4", seconds=3.0, reverse=True)
+    killer = make_clip(folder / "killer.mp4", seconds=12.0, size=(640, 480))
+    watcher = DecoderKiller(killer)
+    task = asyncio.create_task(watcher.run())
+    try:
+        result = await analyse(settings, folder)
+    finally:
+        task.cancel()
+    assert watcher.kills >= 2  # the pool's worker, then the one-file retry
+    assert result["summary"]["videos"] == {"fingerprinted": 3, "failed": 1}
+    assert result["summary"]["failures"] == [
+        {"path": str(killer), "reason": "the video decoder crashed on this file"}
+    ]
+    again = await analyse(settings, folder)
+    assert again["summary"]["fingerprinted"] == 0  # recorded: never retried forever

@@ -74,6 +74,10 @@ class AnalysisReport:
     semantic_error: str | None = None
     remote_error: str | None = None
     remote_pending: int = 0  # assets whose thumbnail Immich has not made yet
+    fresh_videos: list[str] = field(default_factory=list, repr=False)  # new remote video prints
+    # this run's own writes to the photo fingerprints (one input change each): made, and
+    # those of videos an earlier version made removed (video prints are not counted)
+    photo_writes: int = field(default=0, repr=False)
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
@@ -208,6 +212,7 @@ class AnalyzeService:
             if thumbnails is not None:
                 await thumbnails.aclose()
         report.fingerprinted, report.fingerprint_failures = done, failed
+        report.photo_writes += done
         whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
         since = None if whole_edges else await book.partial_since()
         upto: int | None = None
@@ -222,7 +227,7 @@ class AnalyzeService:
             # taken before reading: what changes meanwhile stays logged for the next run
             upto = await self.analysis.last_touched()
             whole = await self._whole(report, fresh)
-        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        basis = await book.settled(basis, report.photo_writes)  # (this run's own writes)
         if upto is None:
             upto = await self.analysis.last_touched()  # before reading
         basis = replace(basis, touched=upto)
@@ -260,7 +265,15 @@ class AnalyzeService:
         if not self._remote_enabled():
             return Whole(media, views, [])
         local = {posixpath.normpath(m.path) for m in media}
-        remote = remote_assets(links, views, local)
+        # a video file mounted here is a local member (asked of the files, as media may not
+        # list videos)
+        local |= await self.analysis.media_present_at(
+            v.local_path
+            for a, v in zip(links, views, strict=True)
+            if a.type == "VIDEO" and v.local_path is not None and v.local_path not in local
+        )
+        motion = await self.analysis.motion_parts()
+        remote = remote_assets(links, views, local, motion)
         if remote:
             await self._fingerprint_remote(report, fresh, remote)
         return Whole(media, views, remote)
@@ -328,6 +341,8 @@ class AnalyzeService:
         report.remote_pending = result.pending
         report.waiting += result.waiting
         report.remote_error = result.error
+        report.fresh_videos += result.fresh_videos
+        report.photo_writes += result.done - result.videos + result.forgotten
         fresh += result.fresh or []
 
     def _remote_enabled(self) -> bool:

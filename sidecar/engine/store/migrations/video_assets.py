@@ -34,7 +34,8 @@ DROP TRIGGER analysis_touched_assets_update;
 {_TOUCHED_UPDATE}
 CREATE INDEX assets_motion_parts ON assets (live_photo_video_id)
  WHERE live_photo_video_id IS NOT NULL;
-DELETE FROM near_edges WHERE a IN ({_VIDEO_KEYS}) OR b IN ({_VIDEO_KEYS});
+DELETE FROM near_edges WHERE (a IN ({_VIDEO_KEYS}) OR b IN ({_VIDEO_KEYS}))
+ AND coalesce(side, '') NOT LIKE 'video%';
 DELETE FROM fingerprints WHERE content_hash IN ({_VIDEO_KEYS});
 DELETE FROM meta WHERE key = 'analysis.remote_members';
 UPDATE analysis_inputs SET changes = changes + 1

@@ -63,16 +63,18 @@ def _has_id_index(db_path: Path) -> bool:
 async def test_0023_keeps_rows_rowids_triggers_and_the_unique_id(tmp_path: Path) -> None:
     db_path = tmp_path / "inventory.db"
     before = [m for m in MIGRATIONS if m.name < "0023"]
-    async with open_database(db_path, before) as db:
-        async with db.transaction() as conn:  # (as the mirror wrote them then: no duration)
-            names = "id, owner_id, library_id, type, original_path, original_file_name, checksum"
-            await conn.executemany(
-                f"INSERT INTO assets ({names}, updated_at, sync_key, first_seen_op, seen_op)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'default', 1, 1)",
-                [(*_row(n)[:7], _row(n).updated_at) for n in range(3)],
-            )
-            await conn.execute("DELETE FROM assets WHERE id = 'asset-0001'")  # a gap in rowids
-            changes = await (await conn.execute("SELECT changes FROM analysis_inputs")).fetchone()
+    async with (
+        open_database(db_path, before) as db,
+        db.transaction() as conn,  # (as the mirror wrote them then: no duration)
+    ):
+        names = "id, owner_id, library_id, type, original_path, original_file_name, checksum"
+        await conn.executemany(
+            f"INSERT INTO assets ({names}, updated_at, sync_key, first_seen_op, seen_op)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'default', 1, 1)",
+            [(*_row(n)[:7], _row(n).updated_at) for n in range(3)],
+        )
+        await conn.execute("DELETE FROM assets WHERE id = 'asset-0001'")  # a gap in rowids
+        changes = await (await conn.execute("SELECT changes FROM analysis_inputs")).fetchone()
     triggers = [t for t in _schema(db_path, "assets") if t[0] == "trigger"]
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT rowid, * FROM assets ORDER BY rowid").fetchall()

@@ -52,7 +52,9 @@ async def _durations(settings: object) -> dict[str, int | None]:
 
 async def test_sync_mirrors_video_durations(immich: FakeImmich, state_dir: Path) -> None:
     user, key, library = seed(immich, files=2)
-    clip = immich.state.import_file(library, f"{LIB}/2023/clip.mp4", type="VIDEO", duration_ms=8_250)
+    clip = immich.state.import_file(
+        library, f"{LIB}/2023/clip.mp4", type="VIDEO", duration_ms=8_250
+    )
     upload = immich.state.add_upload(
         user, b"movie", file_name="phone.mov", type="VIDEO", duration_ms=61_000
     )
@@ -91,7 +93,8 @@ async def test_videos_mirrored_before_durations_are_read_once(
     async with open_runtime(settings) as rt:  # a change the analysis sees
         assert int(await rt.db.scalar("SELECT changes FROM analysis_inputs")) > before
     again = (await sync(settings)).as_json()
-    assert again["videos"] == 0 and again["requests"] == 1  # once only
+    assert again["videos"] == 0  # once only
+    assert again["requests"] == 1
 
 
 async def test_the_video_search_in_each_dialect(immich: FakeImmich, state_dir: Path) -> None:
@@ -99,9 +102,8 @@ async def test_the_video_search_in_each_dialect(immich: FakeImmich, state_dir: P
     immich.state.import_file(library, f"{LIB}/v/a.mp4", type="VIDEO", duration_ms=5000)
     settings = settings_for(immich, state_dir, key)
     await sync(settings)
-    async with open_runtime(settings) as rt:
-        async with rt.db.transaction() as conn:
-            await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
+    async with open_runtime(settings) as rt, rt.db.transaction() as conn:
+        await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
     immich.record.exchanges.clear()
     report = (await sync(settings)).as_json()
     assert report["videos"] == 1

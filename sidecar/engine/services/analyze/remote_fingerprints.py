@@ -211,12 +211,13 @@ async def _videos_to_print(
     return [
         a
         for k, a in videos.items()
-        if k not in known
-        or (k in prints and prints[k].facts.duration_ms is None and a.duration_ms)
+        if k not in known or (k in prints and prints[k].facts.duration_ms is None and a.duration_ms)
     ]
 
 
-def video_print_of(data: bytes, hash_size: int, asset: AssetLink) -> VideoPrint | FingerprintFailure:
+def video_print_of(
+    data: bytes, hash_size: int, asset: AssetLink
+) -> VideoPrint | FingerprintFailure:
     """A one-frame video fingerprint from Immich's thumbnail of `asset` (bytes of an image)
     and what Immich says of the video (duration, size, camera, capture time)."""
     import io

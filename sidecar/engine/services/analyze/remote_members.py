@@ -1,8 +1,9 @@
 """The remote members of an analysis with Immich configured (assets with no local file to
-decode, videos included, see `remote_fingerprints.remote_assets`), kept in the store between runs: all of them
-after a full regroup; in a partial one only the assets the touched rows name are decided
-again (an asset added, removed or changed, and those at the paths of the files that appeared,
-went or changed: a local file there makes an asset local). No asset is read beyond those."""
+decode, videos included, see `remote_fingerprints.remote_assets`), kept in the store between
+runs: all of them after a full regroup; in a partial one only the assets the touched rows
+name are decided again (an asset added, removed or changed, and those at the paths of the
+files that appeared, went or changed: a local file there makes an asset local, a video file
+too). The motion parts of live photos are never members. No asset is read beyond those."""
 
 from __future__ import annotations
 

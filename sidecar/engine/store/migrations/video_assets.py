@@ -32,7 +32,7 @@ CREATE TRIGGER analysis_inputs_assets_update AFTER UPDATE OF {", ".join(_NAMES)}
  WHEN ({_OLD}) IS NOT ({_NEW}) BEGIN {_BUMP} END;
 DROP TRIGGER analysis_touched_assets_update;
 {_TOUCHED_UPDATE}
-CREATE INDEX assets_motion_parts ON assets (live_photo_video_id)
+CREATE INDEX IF NOT EXISTS assets_motion_parts ON assets (live_photo_video_id)
  WHERE live_photo_video_id IS NOT NULL;
 DELETE FROM near_edges WHERE (a IN ({_VIDEO_KEYS}) OR b IN ({_VIDEO_KEYS}))
  AND coalesce(side, '') NOT LIKE 'video%';

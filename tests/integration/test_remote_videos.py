@@ -283,3 +283,42 @@ async def test_after_an_upgrade_no_video_is_fingerprinted_or_grouped_as_a_photo(
     assert mixed(after, videos) == []
     assert durations[0].duration_ms == 6000
     assert prints[up_key].facts.duration_ms == 6000
+
+
+async def test_a_video_whose_thumbnail_is_not_made_yet_waits(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    looks = immich_v2.state.thumbnails.pop(lib.archived.id)  # an import in progress
+    summary, _ = await analyse(lib.settings)
+    key = f"asset:{lib.archived.id}"
+    assert summary.remote_pending == 1
+    assert [a.id for a in summary.waiting] == [lib.archived.id]
+    assert key not in summary.fresh_videos
+    immich_v2.state.thumbnails[lib.archived.id] = looks  # Immich made it
+    async with open_runtime(lib.settings) as rt:
+        again = await rt.analyze.analyze()
+        prints = await rt.analysis.video_prints([key])
+    assert (again.remote_pending, again.fresh_videos, again.regrouped_all) == (0, [key], False)
+    assert prints[key].facts.duration_ms == 6000
+
+
+async def test_a_print_made_before_the_duration_was_known_is_made_again(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    async with open_runtime(lib.settings) as rt:
+        await rt.scan.scan_paths([])
+        await rt.sync.sync()
+        async with rt.db.transaction() as conn:  # mirrored by an earlier version
+            await conn.execute("UPDATE assets SET duration_ms = NULL")
+            await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
+        await rt.analyze.analyze()
+        key = f"asset:{lib.archived.id}"
+        assert (await rt.analysis.video_prints([key]))[key].facts.duration_ms is None
+        await rt.sync.sync()  # the durations, read once: a change to the analysis inputs
+        again = await rt.analyze.analyze()
+        made = (await rt.analysis.video_prints([key]))[key]
+    assert again.unchanged_since is None
+    assert key in again.fresh_videos
+    assert (made.facts.duration_ms, made.times_ms) == (6000, (3000,))

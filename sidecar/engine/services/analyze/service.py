@@ -473,4 +473,5 @@ class AnalyzeService:
         taken = exif.date_time_original.isoformat() if exif and exif.date_time_original else None
         size = exif.file_size if exif else None
         path = str(local) if local else asset.original_path
-        return Member(asset.id, path, asset.id, size, asset.width, asset.height, taken)
+        duration = asset.duration_ms if asset.type == "VIDEO" else None
+        return Member(asset.id, path, asset.id, size, asset.width, asset.height, taken, duration)

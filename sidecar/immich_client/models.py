@@ -94,6 +94,13 @@ class Asset(_Model, frozen=True, gc=False):
     width: int | None = None
     height: int | None = None
     tags: list[Tag] | None = None  # asset detail only
+    # a video's length: milliseconds (3.x, null for images) or "H:MM:SS.ffffff" (2.x, 1.x;
+    # "0:00:00.00000" for images); see `duration_ms`
+    duration: int | str | None = None
+
+    @property
+    def duration_ms(self) -> int | None:
+        return duration_ms(self.duration)
 
 
 class SearchPage(_Model, frozen=True):
@@ -143,6 +150,25 @@ class DuplicateGroup(_Model, frozen=True):
     duplicate_id: str
     assets: list[Asset]
     suggested_keep_asset_ids: list[str] = msgspec.field(default_factory=list)
+
+
+def duration_ms(value: int | str | None) -> int | None:
+    """A duration as Immich sends it, in milliseconds; None for none, zero or a form not
+    understood (3.x: an integer of milliseconds; before: "H:MM:SS.ffffff")."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    parts = value.strip().split(":")
+    try:
+        seconds = float(parts[-1]) if parts[-1] else 0.0
+        for unit, part in zip((60, 3600), reversed(parts[:-1]), strict=False):
+            seconds += unit * int(part)
+    except ValueError:
+        return None
+    if len(parts) > 3 or seconds != seconds or seconds <= 0:  # (NaN)
+        return None
+    return round(seconds * 1000) or None
 
 
 M = TypeVar("M")

@@ -23,6 +23,7 @@ class AssetQuery:
     size: int = PAGE_SIZE
     album_id: str | None = None  # only the members of this album
     tag_id: str | None = None  # only assets carrying this tag (or one below it)
+    asset_type: str | None = None  # only assets of this type (IMAGE, VIDEO, ...)
     # inclusive bounds, for re-reading a run of equal timestamps (see engine.services.sync.listing)
     taken_from: datetime | None = None
     taken_to: datetime | None = None
@@ -53,6 +54,8 @@ def search_body(
             body["filter"]["albumIds"] = {"any": [query.album_id]}
         if query.tag_id is not None:
             body["filter"]["tagIds"] = {"any": [query.tag_id]}
+        if query.asset_type is not None:
+            body["filter"]["type"] = {"eq": query.asset_type}
         for field, low, high in (
             ("takenAt", query.taken_from, query.taken_to),
             ("updatedAt", query.updated_from, query.updated_to),
@@ -85,6 +88,8 @@ def search_body(
         body["albumIds"] = [query.album_id]
     if query.tag_id is not None:
         body["tagIds"] = [query.tag_id]
+    if query.asset_type is not None:
+        body["type"] = query.asset_type
     return body
 
 

@@ -186,6 +186,7 @@ class Search:
             ("isOffline", "is_offline"),
             ("isFavorite", "is_favorite"),
             ("originalPath", "original_path"),
+            ("type", "type"),
         ):
             if field in body:
                 out = [a for a in out if getattr(a, attr) == body[field]]
@@ -222,6 +223,8 @@ class Search:
             out = [a for a in out if a.is_offline == flt["isOffline"]["eq"]]
         if "id" in flt and "eq" in flt["id"]:
             out = [a for a in out if a.id == flt["id"]["eq"]]
+        if "type" in flt and "eq" in flt["type"]:
+            out = [a for a in out if a.type == flt["type"]["eq"]]
         albums = flt.get("albumIds") or {}
         if albums.get("any"):  # in any album given
             members = {

@@ -55,6 +55,19 @@ def pg_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
+def duration_json(ms: int | None, v2: bool) -> str | int | None:
+    """A duration as each generation sends it: 3.x milliseconds (null for images), 2.x and
+    1.x a string "H:MM:SS.ffffff" ("0:00:00.00000" for images)."""
+    if not v2:
+        return ms
+    if not ms:
+        return "0:00:00.00000"
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{millis * 1000:06d}"
+
+
 def path_checksum(original_path: str) -> str:
     """External-library assets: base64(sha1("path:" + originalPath))."""
     return base64.b64encode(hashlib.sha1(f"path:{original_path}".encode()).digest()).decode()
@@ -106,6 +119,8 @@ class FakeAsset:
     description: str = ""
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     metadata_pending: bool = False  # no EXIF row yet: invisible to `withExif: true` searches
+    duration_ms: int | None = None  # a video's length (give VIDEO assets one)
+    live_photo_video_id: str | None = None  # a live photo's motion part (a hidden VIDEO asset)
 
     @property
     def file_name(self) -> str:
@@ -487,7 +502,7 @@ class State:
             "type": asset.type,
             "originalPath": asset.original_path,
             "originalFileName": name,
-            "originalMimeType": "image/jpeg",
+            "originalMimeType": "video/mp4" if asset.type == "VIDEO" else "image/jpeg",
             "thumbhash": "GfoGFYhjL7WWeWfBO6mWa/lypS+V",
             "fileCreatedAt": js_time(asset.file_created_at),
             "fileModifiedAt": js_time(asset.file_created_at),
@@ -497,8 +512,8 @@ class State:
             "isArchived": asset.visibility == "archive",
             "isTrashed": asset.is_trashed,
             "visibility": asset.visibility,
-            "duration": "0:00:00.00000" if v2 else None,
-            "livePhotoVideoId": None,
+            "duration": duration_json(asset.duration_ms, v2),
+            "livePhotoVideoId": asset.live_photo_video_id,
             "people": [],
             "checksum": asset.checksum,
             "isOffline": asset.is_offline,

@@ -63,18 +63,24 @@ def _has_id_index(db_path: Path) -> bool:
 async def test_0023_keeps_rows_rowids_triggers_and_the_unique_id(tmp_path: Path) -> None:
     db_path = tmp_path / "inventory.db"
     before = [m for m in MIGRATIONS if m.name < "0023"]
-    async with open_database(db_path, before) as db:
-        store = AssetStore(db)
-        await store.upsert([_row(n) for n in range(3)], 1, "default")
-        async with db.transaction() as conn:
-            await conn.execute("DELETE FROM assets WHERE id = 'asset-0001'")  # a gap in rowids
-            changes = await (await conn.execute("SELECT changes FROM analysis_inputs")).fetchone()
+    async with (
+        open_database(db_path, before) as db,
+        db.transaction() as conn,  # (as the mirror wrote them then: no duration)
+    ):
+        names = "id, owner_id, library_id, type, original_path, original_file_name, checksum"
+        await conn.executemany(
+            f"INSERT INTO assets ({names}, updated_at, sync_key, first_seen_op, seen_op)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'default', 1, 1)",
+            [(*_row(n)[:7], _row(n).updated_at) for n in range(3)],
+        )
+        await conn.execute("DELETE FROM assets WHERE id = 'asset-0001'")  # a gap in rowids
+        changes = await (await conn.execute("SELECT changes FROM analysis_inputs")).fetchone()
     triggers = [t for t in _schema(db_path, "assets") if t[0] == "trigger"]
     with sqlite3.connect(db_path) as conn:
         rows = conn.execute("SELECT rowid, * FROM assets ORDER BY rowid").fetchall()
     assert len(triggers) == 6
 
-    async with open_database(db_path) as db:
+    async with open_database(db_path, [m for m in MIGRATIONS if m.name <= "0024"]) as db:
         after = await db.fetchtuples("SELECT rowid, * FROM assets ORDER BY rowid")
         assert after == rows  # (rowid 1 and 3: a full read keeps its order)
         # the copy is no change to what the analysis reads

@@ -39,6 +39,7 @@ from sidecar.engine.core.models import (
     PairDecision,
 )
 from sidecar.engine.core.pairing import PairingRules, PairKind
+from sidecar.engine.core.video import IMMICH_SOURCE, VideoFacts, VideoPrint
 
 RULES = GroupingRules(DEFAULT_KEEPER_RULES, near_threshold=6, pairing=PairingRules())
 WHEN = "2024-05-01T10:00:00"
@@ -118,6 +119,29 @@ def test_remote_assets_join_without_hidden_motion_parts_and_videos_are_not_paire
     assert first.phash == (1 << 64) - 1  # stored signed, compared unsigned
     assert first.captured_at == datetime(2024, 5, 1, 10, 0)  # UTC, made naive
     assert lib.members["V"] == Member("V", "/immich/v.mp4", "V", 5_000, None, None, WHEN + "+00:00")
+
+
+def test_a_remote_video_is_a_video_candidate_with_its_print_and_duration() -> None:
+    facts = VideoFacts(duration_ms=6_000, width=320, height=240, make="Apple")
+    made = VideoPrint(facts, IMMICH_SOURCE, (-2, 5), (3_000,), (False,), b"\x00" * 1024)
+    clip = RemoteItem(
+        link("V", "/immich/v.mov", type="VIDEO", width=320, height=240, duration_ms=6_000),
+        "/immich/v.mov",
+        "k2",
+        None,
+        made,
+    )
+    unprinted = RemoteItem(link("W", "/immich/w.mp4", type="VIDEO"), "/immich/w.mp4", "k3")
+    lib = library([], [], [clip, unprinted], {})
+    first, second = lib.candidates
+    assert (first.video, first.duration_ms, first.codec, first.width) == (True, 6_000, None, 320)
+    assert first.phash == (1 << 64) - 2  # the thumbnail's frame
+    assert (second.video, second.duration_ms, second.phash) == (True, None, None)
+    assert lib.shots == []
+    assert lib.members["V"].duration_ms == 6_000
+    assert lib.members["V"].codec is None  # Immich does not say
+    photo = RemoteItem(link("P", "/immich/p.jpg"), "/p/p.jpg", "k1", -1)
+    assert library([], [], [photo], {}).candidates[0].video is False
 
 
 def test_marks_decide_the_keeper_of_an_exact_group_and_say_why() -> None:

@@ -27,6 +27,7 @@ from sidecar.engine.core.keeper import Candidate
 from sidecar.engine.core.media import immich_generated
 from sidecar.engine.core.models import AssetLink, Marks, MediaItem, Member
 from sidecar.engine.core.pairing import FORMATS, Shot, camera_name
+from sidecar.engine.core.video import VideoPrint
 
 LOCAL_OWNER = "local"
 NO_MARKS = Marks()
@@ -37,13 +38,14 @@ _STILL_EXTS = frozenset({"heic", "heif", "jpg", "jpeg"})
 
 @dataclass(frozen=True, slots=True)
 class RemoteItem:
-    """An asset known only through Immich (a video, a folder not mounted here), with the
-    fingerprint made from its thumbnail."""
+    """An asset known only through Immich (a folder not mounted here, an upload), with the
+    fingerprint made from its thumbnail: a photo's pHash, or a video's one-frame print."""
 
     asset: AssetLink
     path: str  # this process's view of the file when a library maps it, else Immich's path
     content_key: str  # the key its fingerprint is stored under
     phash: int | None = None  # signed 64-bit, as stored
+    video: VideoPrint | None = None  # a video's print (from Immich's thumbnail), if made
 
 
 class RemoteMember(NamedTuple):
@@ -242,7 +244,12 @@ def _add_remote(out: Library, item: RemoteItem, marks: Mapping[str, Marks]) -> N
     a, path = item.asset, item.path
     if a.visibility == "hidden":  # a live photo's motion part: not an original
         return
+    video = a.type == "VIDEO"
     phash = to_unsigned64(item.phash) if item.phash is not None else None
+    if video:  # the thumbnail's frame, as a photo's pHash would be (a video never pairs)
+        phash = to_unsigned64(item.video.phash(0)) if item.video and item.video.samples else None
+    facts = item.video.facts if item.video else None
+    duration = a.duration_ms or (facts.duration_ms if facts else None)
     taken = capture_time(a.date_time_original)
     mark = marks.get(a.id, NO_MARKS)
     out.candidates.append(
@@ -264,11 +271,20 @@ def _add_remote(out: Library, item: RemoteItem, marks: Mapping[str, Marks]) -> N
             description=mark.description,
             tags=mark.tags,
             camera=camera(a.make, a.model),
+            video=video,
+            duration_ms=duration if video else None,
         )
     )
-    if a.type != "VIDEO":
+    if not video:
         folder, _, name = path.rpartition("/")
         out.shots.append(Shot(a.id, a.owner_id, folder, name, False, taken, a.make, a.model, phash))
     out.members[a.id] = Member(
-        a.id, path, a.id, a.file_size, a.width, a.height, a.date_time_original
+        a.id,
+        path,
+        a.id,
+        a.file_size,
+        a.width,
+        a.height,
+        a.date_time_original,
+        duration_ms=duration if video else None,
     )

@@ -40,6 +40,12 @@ class RemoteMembers(Protocol):
     async def media_present_at(self, paths: Iterable[str]) -> set[str]:
         """Which of these local paths are media files an analysis compares."""
 
+    async def motion_parts(self, ids: Iterable[str] | None = None) -> set[str]:
+        """Which assets (of `ids`; None: all) are the motion part of a live photo."""
+
+    async def forget_photo_prints(self, keys: Sequence[str]) -> None:
+        """Remove photo fingerprints of these contents (videos), and their edges to photos."""
+
     async def uploads_with(self, checksums: Iterable[str]) -> list[AssetLink]:
         """Uploads (not gone) with these checksums, in the order a full read gives them."""
 

@@ -19,7 +19,7 @@ COLUMNS = (
     "id, owner_id, library_id, type, original_path, original_file_name, checksum,"
     " file_created_at, file_modified_at, local_date_time, updated_at, is_favorite, is_trashed,"
     " is_offline, visibility, duplicate_id, stack_id, live_photo_video_id, width, height,"
-    " file_size, make, model, date_time_original, exif"
+    " file_size, make, model, date_time_original, exif, duration_ms"
 )
 
 
@@ -28,7 +28,7 @@ _UPDATES = ", ".join(f"{c} = excluded.{c}" for c in _NAMES[1:])
 
 
 def _writes(sync_key: str, op_id: int, *, upsert: bool) -> str:
-    """The statement writing one row (an AssetRow bound as it is, `?1`..`?25`) for this key
+    """The statement writing one row (an AssetRow bound as it is, `?1`..`?26`) for this key
     and operation: the state follows is_trashed (`?13`), the key and the operation are in
     the statement, so the rows are bound without being copied (a tuple per asset cost about
     a millisecond per page)."""
@@ -234,7 +234,7 @@ class AssetStore:
 LINK_COLUMNS = (
     "id, owner_id, library_id, original_path, checksum, state, is_offline, file_size,"
     " date_time_original, make, model, type, sync_key, width, height, original_file_name,"
-    " duplicate_id, visibility"
+    " duplicate_id, visibility, duration_ms"
 )
 
 

@@ -82,8 +82,8 @@ class RemoteMemberStore:
 
     async def media_present_at(self, paths: Iterable[str]) -> set[str]:
         """Which of these local paths (normalised) are media files an analysis compares
-        (present images and RAWs with a content hash): each looked up under every root it
-        lies in (the files UNIQUE index)."""
+        (present images, RAWs and videos with a content hash): each looked up under every
+        root it lies in (the files UNIQUE index)."""
         roots = [
             (r[0], posixpath.normpath(r[1]), r[1])
             for r in await self.db.fetchall("SELECT id, path FROM roots")
@@ -96,7 +96,7 @@ class RemoteMemberStore:
                 folder, _, name = path[len(root.rstrip("/")) + 1 :].rpartition("/")
                 row = await self.db.fetchone(
                     "SELECT 1 FROM files WHERE root_id = ? AND rel_dir = ? AND name = ?"
-                    " AND state = 'present' AND kind IN ('image', 'raw')"
+                    " AND state = 'present' AND kind IN ('image', 'raw', 'video')"
                     " AND content_hash IS NOT NULL",
                     (root_id, folder, name),
                 )
@@ -104,6 +104,38 @@ class RemoteMemberStore:
                     out.add(path)
                     break
         return out
+
+    async def motion_parts(self, ids: Iterable[str] | None = None) -> set[str]:
+        """Which assets (of `ids`; None: all) are the motion part of a live photo: named by
+        the live_photo_video_id of an asset not gone (index assets_motion_parts)."""
+        sql = (
+            "SELECT DISTINCT live_photo_video_id FROM assets INDEXED BY assets_motion_parts"
+            " WHERE live_photo_video_id IS NOT NULL AND state != 'gone'"
+        )
+        if ids is None:
+            return {r[0] for r in await self.db.fetchall(sql)}
+        out: set[str] = set()
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(f"{sql} AND live_photo_video_id IN ({marks})", chunk)
+            out |= {r[0] for r in rows}
+        return out
+
+    async def forget_photo_prints(self, keys: Sequence[str]) -> None:
+        """Remove the photo fingerprints of these contents (videos an earlier version
+        fingerprinted as photos from Immich's thumbnail), and their edges but to videos."""
+        async with self.db.transaction() as conn:
+            for chunk in _chunks(keys):
+                marks = ",".join("?" * len(chunk))
+                await conn.execute(
+                    f"DELETE FROM fingerprints WHERE content_hash IN ({marks})", chunk
+                )
+                for column in ("a", "b"):
+                    await conn.execute(
+                        f"DELETE FROM near_edges WHERE {column} IN ({marks})"
+                        " AND coalesce(side, '') NOT LIKE 'video%'",
+                        chunk,
+                    )
 
     async def uploads_with(self, checksums: Iterable[str]) -> list[AssetLink]:
         """Uploads (not gone) with these checksums, in the order a full read gives them."""

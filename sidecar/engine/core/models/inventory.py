@@ -37,6 +37,7 @@ class AssetRow(NamedTuple):
     model: str | None
     date_time_original: str | None
     exif: str | None
+    duration_ms: int | None = None  # a video's length (Immich's duration)
 
     @property
     def state(self) -> str:
@@ -80,6 +81,7 @@ class AssetLink:
     original_file_name: str = ""
     duplicate_id: str | None = None
     visibility: str | None = None  # 'hidden': the motion part of a live photo
+    duration_ms: int | None = None  # a video's length as Immich reports it (None: a photo)
 
 
 @dataclass(frozen=True, slots=True)

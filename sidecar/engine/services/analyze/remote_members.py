@@ -1,8 +1,9 @@
 """The remote members of an analysis with Immich configured (assets with no local file to
-decode, see `remote_fingerprints.remote_assets`), kept in the store between runs: all of them
-after a full regroup; in a partial one only the assets the touched rows name are decided
-again (an asset added, removed or changed, and those at the paths of the files that appeared,
-went or changed: a local file there makes an asset local). No asset is read beyond those."""
+decode, videos included, see `remote_fingerprints.remote_assets`), kept in the store between
+runs: all of them after a full regroup; in a partial one only the assets the touched rows
+name are decided again (an asset added, removed or changed, and those at the paths of the
+files that appeared, went or changed: a local file there makes an asset local, a video file
+too). The motion parts of live photos are never members. No asset is read beyond those."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from sidecar.engine.core.models import AssetLink
 from sidecar.engine.core.models.inventory import join_path
 from sidecar.engine.core.touched import Seeds
 from sidecar.engine.ports import AnalysisResults
-from sidecar.engine.services.analyze.remote_fingerprints import remote_assets, remote_key
+from sidecar.engine.services.analyze.remote_fingerprints import (
+    is_video,
+    remote_assets,
+    remote_key,
+)
 from sidecar.engine.support.paths import asset_views
 from sidecar.settings import Settings
 
@@ -33,11 +38,19 @@ def member_row(settings: Settings, asset: AssetLink) -> RemoteMember:
 async def remote_items(
     store: AnalysisResults, settings: Settings, remote: list[AssetLink]
 ) -> list[RemoteItem]:
-    """Remote members with their paths mapped and the pHash made from the thumbnail."""
+    """Remote members with their paths mapped and the pHash made from the thumbnail (a
+    photo), or the one-frame video print (a video: never a photo fingerprint)."""
     keys = [remote_key(a) for a in remote]
-    prints = await store.fingerprints_of(keys)
+    photo_keys = [k for a, k in zip(remote, keys, strict=True) if not is_video(a)]
+    video_keys = [k for a, k in zip(remote, keys, strict=True) if is_video(a)]
+    prints = await store.fingerprints_of(photo_keys) if photo_keys else {}
+    videos = await store.video_prints(video_keys) if video_keys else {}
     return [
-        RemoteItem(a, remote_path(settings, a), key, prints.get(key, (None, None, None, False))[0])
+        RemoteItem(a, remote_path(settings, a), key, None, videos.get(key))
+        if is_video(a)
+        else RemoteItem(
+            a, remote_path(settings, a), key, prints.get(key, (None, None, None, False))[0]
+        )
         for a, key in zip(remote, keys, strict=True)
     ]
 
@@ -55,7 +68,8 @@ async def refresh_members(
     links = await store.links_in_order(ids)
     views = asset_views(links, settings)
     local = await store.media_present_at(_local_paths(v.local_path for v in views))
-    remote = remote_assets(links, views, local)
+    motion = await store.motion_parts([a.id for a in links if is_video(a)])
+    remote = remote_assets(links, views, local, motion)
     await store.update_remote_members(ids, [member_row(settings, a) for a in remote])
     return remote
 

@@ -78,6 +78,10 @@ class AnalysisReport:
     semantic_error: str | None = None
     remote_error: str | None = None
     remote_pending: int = 0  # assets whose thumbnail Immich has not made yet
+    fresh_videos: list[str] = field(default_factory=list, repr=False)  # new remote video prints
+    # this run's own writes to the photo fingerprints (one input change each): made, and
+    # those of videos an earlier version made removed (video prints are not counted)
+    photo_writes: int = field(default=0, repr=False)
     albums_read: int = 0  # Immich albums whose members were read again (new or changed)
     tags_read: int = 0  # Immich root tags whose assets were read (all of them, every run)
     marks_error: str | None = None
@@ -223,6 +227,7 @@ class AnalyzeService:
         report.video_failures = fingerprinter.video_failed
         report.failures = fingerprinter.failures
         fresh_videos = fingerprinter.fresh_videos
+        report.photo_writes += done
         whole_edges = videos_due or await self.analysis.edge_plan() != edge_plan(cfg)
         since = None if whole_edges else await book.partial_since()
         upto: int | None = None
@@ -237,7 +242,7 @@ class AnalyzeService:
             # taken before reading: what changes meanwhile stays logged for the next run
             upto = await self.analysis.last_touched()
             whole = await self._whole(report, fresh, fresh_videos)
-        basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
+        basis = await book.settled(basis, report.photo_writes)  # (this run's own writes)
         if upto is None:
             upto = await self.analysis.last_touched()  # before reading
         basis = replace(basis, touched=upto)
@@ -276,11 +281,12 @@ class AnalyzeService:
         links = await self.assets.links()
         media = await self.analysis.media()  # after local fingerprinting: fresh hashes
         views = asset_views(links, self.settings)  # each path mapped once
-        hidden = hidden_assets(links)
+        # live photos' motion parts: hidden, or named by another asset's live_photo_video_id
+        hidden = hidden_assets(links) | await self.analysis.motion_parts()
         if not self._remote_enabled():
             return Whole(media, views, [], hidden)
-        local = {posixpath.normpath(m.path) for m in media}
-        remote = remote_assets(links, views, local)
+        local = {posixpath.normpath(m.path) for m in media}  # (videos included)
+        remote = remote_assets(links, views, local, hidden)
         if remote:
             await self._fingerprint_remote(report, fresh, remote, fresh_videos)
         return Whole(media, views, remote, hidden)
@@ -352,9 +358,11 @@ class AnalyzeService:
         report.remote_pending = result.pending
         report.waiting += result.waiting
         report.remote_error = result.error
+        report.photo_writes += result.done - result.videos + result.forgotten
         fresh += result.fresh or []
-        if fresh_videos is not None:  # (remote videos' prints, when fingerprint_remote makes them)
-            fresh_videos += getattr(result, "fresh_videos", None) or []
+        report.fresh_videos += result.fresh_videos
+        if fresh_videos is not None:
+            fresh_videos += result.fresh_videos
 
     def _remote_enabled(self) -> bool:
         return bool(self.settings.immich.url) and self.connect is not None
@@ -485,4 +493,5 @@ class AnalyzeService:
         taken = exif.date_time_original.isoformat() if exif and exif.date_time_original else None
         size = exif.file_size if exif else None
         path = str(local) if local else asset.original_path
-        return Member(asset.id, path, asset.id, size, asset.width, asset.height, taken)
+        duration = asset.duration_ms if asset.type == "VIDEO" else None
+        return Member(asset.id, path, asset.id, size, asset.width, asset.height, taken, duration)

@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 KIND = "sync"
 
 VERSION_KEY = "immich.server_version"
+# Set per key once its videos have a duration: mirrored by a full pass, or re-read once (an
+# inventory mirrored before durations were kept; an incremental run does not see them again,
+# as they did not change)
+DURATIONS_KEY = "sync.video_durations"
 VERSION_TTL = timedelta(hours=1)
 
 
@@ -62,6 +66,7 @@ class UserSync:
     windows: int = 0  # runs of equal timestamps re-read because of repeats
     unresolved: int = 0  # such runs too large to re-read in one page (see the log)
     checked: int = 0  # assets a full pass did not see, asked for one by one
+    videos: int = 0  # videos read again once for their durations (see DURATIONS_KEY)
     requests: int = 0
     wait_s: float = 0.0  # summed request durations
     busy_s: float = 0.0  # wall time with a request in flight
@@ -100,6 +105,7 @@ class SyncReport:
             "windows": self.total("windows"),
             "unresolved": self.total("unresolved"),
             "checked": self.total("checked"),
+            "videos": self.total("videos"),
             "requests": self.total("requests"),
             "pages": self.total("pages"),
             "wait_s": round(sum(u.wait_s for u in self.users), 3),
@@ -163,6 +169,7 @@ def asset_rows(assets: Sequence[Asset]) -> list[AssetRow]:
                     model,
                     stamps[at + 4],
                     exif_json,
+                    a.duration_ms,
                 )
             )
         )
@@ -295,6 +302,7 @@ class SyncService:
             user.windows, user.unresolved = stats.get("windows", 0), stats.get("unresolved", 0)
             if user.full and not was_empty:
                 watermark = await self._confirm_gone(client, label, op_id, user, watermark)
+            await self._durations(client, label, op_id, user)
             await self.assets.save_sync_state(
                 label,
                 key_id=None,
@@ -311,6 +319,23 @@ class SyncService:
             user.busy_s = round(client.transport.stats.busy_s, 3)
             await client.aclose()
         return version
+
+    async def _durations(
+        self, client: ImmichClient, label: str, op_id: int, user: UserSync
+    ) -> None:
+        """Once per key: its videos read again (a search for type VIDEO, not the whole
+        library), when they were mirrored before durations were kept. A full pass read them
+        all: nothing to do."""
+        key = f"{DURATIONS_KEY}:{label}"
+        if await self.assets.meta(key) is not None:
+            return
+        if not user.full:
+            query = AssetQuery(asset_type="VIDEO", size=self.settings.sync.page_size)
+            async for page in client.search_pages(query):
+                user.pages += 1
+                user.videos += len(page.items)
+                await self.assets.upsert(asset_rows(page.items), op_id, label)
+        await self.assets.set_meta(key, "1")
 
     async def _confirm_gone(
         self,

@@ -1,0 +1,324 @@
+"""Videos known through Immich (the test Immich, a real inventory, real clips made with PyAV):
+a video with no file here gets a one-frame video print from Immich's thumbnail and its
+duration; a video whose file is mounted here is a local member; the motion parts of live
+photos are never members; a video is never fingerprinted as a photo nor grouped with one,
+also after an upgrade from a version that did."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+
+from sidecar.engine.core.likeness import THUMB_EDGE
+from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE
+from sidecar.engine.services.analyze.remote_fingerprints import remote_key
+from sidecar.engine.services.report import analysis_report
+from sidecar.engine.store.assets import AssetStore
+from sidecar.engine.video import fingerprint_video
+from sidecar.runtime import open_runtime
+from sidecar.settings import Settings
+from tests.fake_immich import FakeImmich
+from tests.fake_immich.state import FakeAsset
+from tests.helpers import LIB
+from tests.helpers.analysis import mapped_settings
+from tests.helpers.videos import make_clip
+
+ARCHIVE = "/mnt/archive"  # a library of the test Immich not mounted here
+
+
+def frame_jpeg(clip: Path, at: float = 0.5, edge: int = 250) -> bytes:
+    """What Immich's thumbnail job makes of a clip: an early frame, made small (JPEG)."""
+    with av.open(str(clip)) as container:
+        stream = container.streams.video[0]
+        frame = next(f for f in container.decode(stream) if (f.time or 0.0) >= at)
+        img = frame.to_image()
+    img.thumbnail((edge, edge))
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+@dataclass
+class Library:
+    settings: Settings
+    mounted: FakeAsset  # a video whose file is mounted here
+    upload: FakeAsset  # a video uploaded to Immich (no file here)
+    archived: FakeAsset  # a video of a library not mounted here
+    look_alike: FakeAsset  # a photo whose thumbnail is the upload's
+    live: FakeAsset  # a live photo (its motion part below)
+    motion: FakeAsset  # named by live_photo_video_id, not hidden
+    hidden: FakeAsset  # a hidden motion part
+
+
+def build(fake: FakeImmich, tmp: Path) -> Library:
+    photos = tmp / "photos"
+    state = fake.state
+    user = state.add_user()
+    key = state.add_key(user)
+    mounted_lib = state.add_library(user, LIB)
+    archive = state.add_library(user, ARCHIVE, name="Archive")
+    clip = make_clip(photos / "clips" / "pan.mp4", seconds=4.0)
+    mounted = state.import_file(
+        mounted_lib,
+        f"{LIB}/clips/pan.mp4",
+        type="VIDEO",
+        duration_ms=4000,
+        width=320,
+        height=240,
+        file_size=clip.stat().st_size,
+    )
+    state.thumbnails[mounted.id] = frame_jpeg(clip)
+    other = make_clip(tmp / "elsewhere" / "phone.mov", seconds=6.0, scene="coffee")
+    looks = frame_jpeg(other)
+    upload = state.add_upload(
+        user,
+        other.read_bytes(),
+        file_name="phone.mov",
+        type="VIDEO",
+        duration_ms=6000,
+        width=320,
+        height=240,
+        make="Apple",
+        model="iPhone 12",
+    )
+    state.thumbnails[upload.id] = looks
+    archived = state.import_file(archive, f"{ARCHIVE}/old/clip.mp4", type="VIDEO", duration_ms=6000)
+    state.thumbnails[archived.id] = looks
+    look_alike = state.import_file(archive, f"{ARCHIVE}/old/still.jpg", width=320, height=240)
+    state.thumbnails[look_alike.id] = looks
+    motion = state.import_file(archive, f"{ARCHIVE}/live/IMG_1.mov", type="VIDEO", duration_ms=2000)
+    live = state.import_file(archive, f"{ARCHIVE}/live/IMG_1.heic", live_photo_video_id=motion.id)
+    hidden = state.import_file(
+        archive, f"{ARCHIVE}/live/IMG_2.mov", type="VIDEO", duration_ms=2000, visibility="hidden"
+    )
+    for asset in (motion, live, hidden):
+        state.thumbnails[asset.id] = looks
+    settings = mapped_settings(fake.url, key, photos, tmp / "state")
+    return Library(settings, mounted, upload, archived, look_alike, live, motion, hidden)
+
+
+async def analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
+    async with open_runtime(settings) as rt:
+        await rt.scan.scan_paths([])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        return summary, await analysis_report(rt.analysis)
+
+
+def mixed(report: dict[str, Any], videos: set[str]) -> list[Any]:
+    """Groups and pairs holding both a video and a photo (by asset id)."""
+    out = []
+    for g in [*report["duplicate_groups"], *report.get("pairs", [])]:
+        ids = {m.get("asset_id") for m in g["members"]}
+        if ids & videos and ids - videos:
+            out.append(g)
+    return out
+
+
+async def test_remote_videos_are_printed_from_the_thumbnail_and_mounted_ones_are_local(
+    immich: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich, tmp_path)
+    summary, report = await analyse(lib.settings)
+    assert (summary.remote_error, summary.remote_pending) == (None, 0)
+    up_key = remote_key_of(lib.upload, None)
+    arch_key = f"asset:{lib.archived.id}"
+    assert sorted(summary.fresh_videos) == sorted([up_key, arch_key])
+    async with open_runtime(lib.settings) as rt:
+        prints = await rt.analysis.video_prints([up_key, arch_key, f"asset:{lib.mounted.id}"])
+        photo_prints = await rt.analysis.fingerprints_of(
+            [up_key, arch_key, f"asset:{lib.mounted.id}", f"asset:{lib.motion.id}"]
+        )
+        members = {
+            m.asset_id
+            for m in await rt.analysis.remote_members_of(
+                [
+                    a.id
+                    for a in (
+                        lib.mounted,
+                        lib.upload,
+                        lib.archived,
+                        lib.live,
+                        lib.motion,
+                        lib.hidden,
+                        lib.look_alike,
+                    )
+                ]
+            )
+        }
+        unprinted = await rt.analysis.unprinted_videos()
+    # the upload: one frame, Immich's duration, size and camera; the poster from the thumbnail
+    up = prints[up_key]
+    assert up.source == IMMICH_SOURCE
+    assert (up.samples, up.times_ms, up.flat) == (1, (3000,), (False,))
+    assert (up.facts.duration_ms, up.facts.width, up.facts.height) == (6000, 320, 240)
+    assert (up.facts.make, up.facts.model, up.facts.codec) == ("Apple", "iPhone 12", None)
+    assert up.facts.taken_at == "2024-05-01T10:00:00"
+    assert len(up.poster) == THUMB_EDGE * THUMB_EDGE
+    assert prints[arch_key].source == IMMICH_SOURCE
+    assert photo_prints == {}  # never a photo fingerprint for a video
+    # the mounted video is no remote member: its file is fingerprinted here, with PyAV
+    assert f"asset:{lib.mounted.id}" not in prints
+    assert members == {lib.upload.id, lib.archived.id, lib.live.id, lib.look_alike.id}
+    assert [path for _, path in unprinted] == [str(tmp_path / "photos/clips/pan.mp4")]
+    local = fingerprint_video(unprinted[0][1])
+    assert local.source == LOCAL_SOURCE  # type: ignore[union-attr]
+    # no video grouped with a photo (the upload's thumbnail is the photo's)
+    videos = {lib.upload.id, lib.archived.id, lib.mounted.id, lib.motion.id, lib.hidden.id}
+    assert mixed(report, videos) == []
+    keyed = {m["asset_id"] for g in report["duplicate_groups"] for m in g["members"]}
+    assert not keyed & {lib.motion.id, lib.hidden.id}
+    # a second run fetches nothing again
+    async with open_runtime(lib.settings) as rt:
+        again = await rt.analyze.analyze()
+    assert (again.fingerprinted, again.fresh_videos) == (0, [])
+
+
+def remote_key_of(asset: FakeAsset, library_id: str | None) -> str:
+    from sidecar.engine.core.models import AssetLink
+
+    link = AssetLink(
+        asset.id,
+        asset.owner_id,
+        library_id,
+        asset.original_path,
+        asset.checksum,
+        "present",
+        False,
+        None,
+        None,
+        None,
+        None,
+    )
+    return remote_key(link)
+
+
+async def test_a_partial_regroup_decides_videos_and_motion_parts_alike(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    await analyse(lib.settings)
+    state = immich_v2.state
+    archive = next(x for x in state.libraries.values() if x.import_paths == [ARCHIVE])
+    mounted_lib = next(x for x in state.libraries.values() if x.import_paths == [LIB])
+    motion = state.import_file(archive, f"{ARCHIVE}/live/IMG_3.mov", type="VIDEO", duration_ms=900)
+    live = state.import_file(archive, f"{ARCHIVE}/live/IMG_3.heic", live_photo_video_id=motion.id)
+    clip = make_clip(tmp_path / "photos" / "clips" / "new.mp4", seconds=3.0, scene="coffee")
+    mounted = state.import_file(
+        mounted_lib,
+        f"{LIB}/clips/new.mp4",
+        type="VIDEO",
+        duration_ms=3000,
+        file_size=clip.stat().st_size,
+    )
+    far = state.import_file(archive, f"{ARCHIVE}/new/far.mp4", type="VIDEO", duration_ms=3000)
+    for asset in (motion, live, mounted, far):
+        state.thumbnails[asset.id] = frame_jpeg(clip)
+    async with open_runtime(lib.settings) as rt:
+        await rt.scan.scan_paths([tmp_path / "photos"])
+        await rt.sync.sync()
+        report = await rt.analyze.analyze()
+        ids = [motion.id, live.id, mounted.id, far.id]
+        members = {m.asset_id for m in await rt.analysis.remote_members_of(ids)}
+        prints = await rt.analysis.video_prints([f"asset:{far.id}", f"asset:{mounted.id}"])
+    assert not report.regrouped_all
+    assert members == {live.id, far.id}
+    assert list(prints) == [f"asset:{far.id}"]
+    assert report.fresh_videos == [f"asset:{far.id}"]
+
+
+async def test_after_an_upgrade_no_video_is_fingerprinted_or_grouped_as_a_photo(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    await analyse(lib.settings)
+    up_key = remote_key_of(lib.upload, None)
+    arch_key = f"asset:{lib.archived.id}"
+    photo_key = f"asset:{lib.look_alike.id}"
+    async with open_runtime(lib.settings) as rt:  # the inventory as an earlier version left it
+        db = rt.db
+        row = await db.fetchone("SELECT * FROM fingerprints WHERE content_hash = ?", (photo_key,))
+        assert row is not None
+        marks = ",".join("?" * len(row))
+        async with db.transaction() as conn:
+            for key in (up_key, arch_key):  # the videos fingerprinted as photos, and edged
+                await conn.execute(f"INSERT INTO fingerprints VALUES ({marks})", (key, *row[1:]))
+                await conn.execute(
+                    "INSERT INTO near_edges (a, b, phash_distance, dhash_distance)"
+                    " VALUES (?, ?, 0, 0)",
+                    tuple(sorted((key, photo_key))),
+                )
+            await conn.execute("DELETE FROM video_prints")
+            await conn.execute("UPDATE assets SET duration_ms = NULL")
+            await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
+            await conn.execute("DROP INDEX assets_motion_parts")
+            await conn.execute("DELETE FROM schema_migrations WHERE name = '0028_video_assets'")
+    videos = {lib.upload.id, lib.archived.id}
+    async with open_runtime(lib.settings) as rt:  # migration 0028
+        assert await rt.analysis.fingerprints_of([arch_key]) == {}
+        assert (
+            await rt.db.scalar(
+                "SELECT count(*) FROM near_edges WHERE a = ? OR b = ?", (arch_key, arch_key)
+            )
+            == 0
+        )
+        await rt.sync.sync()  # the videos' durations read once
+        summary = await rt.analyze.analyze()
+        after = await analysis_report(rt.analysis)
+        left = await rt.analysis.fingerprints_of([up_key, arch_key])
+        edges = await rt.db.scalar(
+            "SELECT count(*) FROM near_edges WHERE a IN (?, ?) OR b IN (?, ?)",
+            (up_key, arch_key, up_key, arch_key),
+        )
+        durations = await AssetStore(rt.db).links_of([lib.upload.id])
+        prints = await rt.analysis.video_prints([up_key, arch_key])
+    assert summary.regrouped_all
+    assert summary.unchanged_since is None
+    assert left == {}
+    assert edges == 0
+    assert mixed(after, videos) == []
+    assert durations[0].duration_ms == 6000
+    assert prints[up_key].facts.duration_ms == 6000
+
+
+async def test_a_video_whose_thumbnail_is_not_made_yet_waits(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    looks = immich_v2.state.thumbnails.pop(lib.archived.id)  # an import in progress
+    summary, _ = await analyse(lib.settings)
+    key = f"asset:{lib.archived.id}"
+    assert summary.remote_pending == 1
+    assert [a.id for a in summary.waiting] == [lib.archived.id]
+    assert key not in summary.fresh_videos
+    immich_v2.state.thumbnails[lib.archived.id] = looks  # Immich made it
+    async with open_runtime(lib.settings) as rt:
+        again = await rt.analyze.analyze()
+        prints = await rt.analysis.video_prints([key])
+    assert (again.remote_pending, again.fresh_videos, again.regrouped_all) == (0, [key], False)
+    assert prints[key].facts.duration_ms == 6000
+
+
+async def test_a_print_made_before_the_duration_was_known_is_made_again(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    async with open_runtime(lib.settings) as rt:
+        await rt.scan.scan_paths([])
+        await rt.sync.sync()
+        async with rt.db.transaction() as conn:  # mirrored by an earlier version
+            await conn.execute("UPDATE assets SET duration_ms = NULL")
+            await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
+        await rt.analyze.analyze()
+        key = f"asset:{lib.archived.id}"
+        assert (await rt.analysis.video_prints([key]))[key].facts.duration_ms is None
+        await rt.sync.sync()  # the durations, read once: a change to the analysis inputs
+        again = await rt.analyze.analyze()
+        made = (await rt.analysis.video_prints([key]))[key]
+    assert again.unchanged_since is None
+    assert key in again.fresh_videos
+    assert (made.facts.duration_ms, made.times_ms) == (6000, (3000,))

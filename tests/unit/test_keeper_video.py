@@ -144,8 +144,8 @@ def test_bitrate_sits_between_pixels_and_the_camera_original_and_photos_ignore_i
         == (
             "/p/IMG_2.jpg",
             (
-                "camera original: EXIF from Canon EOS 80D, no editing software (IMG_1.jpg: Software "
-                "'GIMP 2.10')",
+                "camera original: EXIF from Canon EOS 80D, no editing software "
+                "(IMG_1.jpg: Software 'GIMP 2.10')",
             ),
         )
     )

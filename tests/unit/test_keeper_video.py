@@ -155,3 +155,30 @@ def test_a_photo_is_never_capped_like_a_video() -> None:
     small = cand("/p/a.jpg", width=100, height=100)
     edited = cand("/p/b.jpg", width=4000, height=3000, software="GIMP")
     assert choose_keeper([small, edited])[0] == "/p/b.jpg"
+
+
+def test_photo_keepers_and_reasons_are_as_without_the_video_rules() -> None:
+    """Seeded random photo groups: the default rules (with `bitrate`) give every keeper and
+    reason the rules without it give."""
+    import random
+
+    rng = random.Random(7)
+    softwares = [None, "GIMP 2.10", "Adobe Photoshop", "Ver.1.0"]
+    names = ["IMG_1.jpg", "IMG_1 (1).jpg", "Copy of IMG_1.jpg", "IMG_1_edit.png", "x/IMG_1.jpg"]
+    without = [r for r in DEFAULT_KEEPER_RULES if r != "bitrate"]
+    for _ in range(300):
+        group = [
+            cand(
+                f"/p/{name}",
+                width=rng.choice([4000, 2000]),
+                height=rng.choice([3000, 1500]),
+                size=rng.randrange(1, 5) * 1_000_000,
+                format=name.rsplit(".", 1)[1].replace("jpg", "jpeg"),
+                software=rng.choice(softwares),
+                quality=rng.choice([None, 95, 80, 60]),
+                favorite=rng.random() < 0.1,
+                captured_at=rng.choice([T, None]),
+            )
+            for name in rng.sample(names, rng.randrange(2, 5))
+        ]
+        assert choose_keeper(group) == choose_keeper(group, without)

@@ -89,7 +89,8 @@ KEEPER_RULES: dict[str, str] = {  # every KeeperRule, described
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
     "bitrate": "a video at a higher bitrate (a re-encode counts at most its source's)",
-    "camera-original": "the camera original (no editing software, capture data intact)",
+    "camera-original": "the camera original (no editing software, capture data intact; a "
+    "video: camera tags, no transcoder)",
     "original-name": "not named like a copy, edit or export",
     "camera-format": "in a camera's format (JPEG, HEIC, RAW), not a conversion",
     "file-size": "larger file at the same dimensions",

@@ -5,19 +5,23 @@ graphics. JPEGs decode through the fast draft path, RAW files through their embe
 worker process: see `is_raw`), HEIC through its embedded thumbnail when that covers the size
 asked for (a terminal's pixel grid, a few dozen to about 150 pixels a side, fits in a phone's
 320x240 thumbnail; graphics previews of 512 pixels and more mostly need the full image), else
-pillow-heif's full decode. Failures give None, never an exception."""
+pillow-heif's full decode. A video file shows its poster frame (the frame at
+`core.video.POSTER`'s sample, as the fingerprint keeps it), decoded with PyAV: one seek and the
+frames from the key frame before it; a damaged or unsupported video is no preview. Failures give
+None, never an exception."""
 
 from __future__ import annotations
 
 import io
 import os
 import warnings
-from typing import IO, cast
+from typing import IO, Any, cast
 
 import pillow_heif
 from PIL import Image, ImageOps
 
-from sidecar.engine.core.media import RAW_EXTENSIONS
+from sidecar.engine.core.media import RAW_EXTENSIONS, VIDEO_EXTENSIONS
+from sidecar.engine.core.video import POSTER, SAMPLES
 
 pillow_heif.register_heif_opener()
 
@@ -34,6 +38,45 @@ FAILURES = (
 
 def is_raw(source: Source | None) -> bool:
     return isinstance(source, str) and os.path.splitext(source)[1].lower() in RAW_EXTENSIONS
+
+
+def is_video(source: Source | None) -> bool:
+    return isinstance(source, str) and os.path.splitext(source)[1].lower() in VIDEO_EXTENSIONS
+
+
+MAX_FORWARD = 600  # frames decoded at most after the seek (a key frame every 20 s at 30 fps)
+
+
+def _poster(path: str) -> Image.Image:
+    """The video's poster frame as RGB, turned as it is shown (OSError when there is none)."""
+    import av  # FFmpeg is loaded only when a video is previewed
+
+    try:
+        container: Any
+        with av.open(path, metadata_errors="ignore") as container:
+            if not container.streams.video:
+                raise OSError("no video stream")
+            stream: Any = container.streams.video[0]
+            if stream.duration and stream.time_base:
+                length = float(stream.duration * stream.time_base)
+            else:
+                length = (container.duration or 0) / 1_000_000
+            base = float(stream.start_time * stream.time_base) if stream.start_time else 0.0
+            target = base + length * SAMPLES[POSTER]
+            if stream.time_base and length > 0:
+                container.seek(int(target / stream.time_base), stream=stream, backward=True)
+            found: Any = None
+            for n, frame in enumerate(container.decode(stream)):
+                found = frame
+                if frame.time is None or frame.time >= target - 0.001 or n >= MAX_FORWARD:
+                    break
+            if found is None:
+                raise OSError("no frame to decode")
+            img: Image.Image = found.to_image()
+            turn = round(getattr(found, "rotation", 0) or 0) % 360
+            return img.rotate(turn, expand=True) if turn else img
+    except av.error.FFmpegError as exc:
+        raise OSError(str(exc)) from None
 
 
 def _raw_preview(path: str, size: tuple[int, int]) -> Image.Image:
@@ -68,7 +111,9 @@ def _heif_draft(img: Image.Image, size: tuple[int, int]) -> None:
 
 def _reduced(source: Source, size: tuple[int, int]) -> Image.Image:
     """The image as RGB, reduced to fit `size` (aspect kept), orientation applied."""
-    if is_raw(source):
+    if is_video(source):
+        opened = _poster(cast(str, source))
+    elif is_raw(source):
         opened = _raw_preview(cast(str, source), size)
     else:
         stream: str | IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source

@@ -12,15 +12,22 @@ from sidecar.engine.core.models import Member
 from sidecar.engine.core.sizes import human_bytes
 
 __all__ = [
+    "VIDEO_MARK",
     "clip",
+    "clip_length",
     "common_dir",
     "human",
+    "is_video",
     "lines_of",
+    "marked",
     "name_of",
     "plain",
     "shorten",
+    "video_facts",
     "when",
 ]
+
+VIDEO_MARK = "▶"  # before a video member's name, in every list and caption
 
 
 def plain(*values: str) -> tuple[Text, ...]:
@@ -72,3 +79,35 @@ def name_of(key: str, members: list[Member]) -> str:
     """The file name of the member with this key (the key itself when none has it)."""
     path = next((m.path or m.key for m in members if m.key == key), key)
     return path.rsplit("/", 1)[-1]
+
+
+def is_video(m: Member) -> bool:
+    """A video member (the analysis stores a video's length or codec, a photo has neither)."""
+    return m.duration_ms is not None or m.codec is not None
+
+
+def clip_length(ms: int | None) -> str:
+    """A video's length as m:ss.s ("0:08.0", "12:03.5"); "?" when not known."""
+    if ms is None:
+        return "?"
+    tenths = (ms + 50) // 100  # half up
+    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"
+
+
+def video_facts(m: Member, size: tuple[int, int] | None = None) -> str:
+    """What tells a video member apart: "▶ video 0:08.0 · 1920x1080 · hevc" (the parts
+    known; `size` as shown, else the stored one); "" for a photo."""
+    if not is_video(m):
+        return ""
+    w, h = size or (m.width, m.height)
+    parts = [f"{VIDEO_MARK} video {clip_length(m.duration_ms)}"]
+    if w and h:
+        parts.append(f"{w}x{h}")
+    if m.codec:
+        parts.append(m.codec)
+    return " · ".join(parts)
+
+
+def marked(name: str, m: Member | None) -> str:
+    """A member's name with the video mark before it (a photo's as it is)."""
+    return f"{VIDEO_MARK} {name}" if m is not None and is_video(m) else name

@@ -7,6 +7,13 @@ another member of the same size) and carries the camera's name rather than a cop
 (`copynames`); then format, size and metadata. The first rule that tells two members apart
 decides, and its reason names the data it used. Members equal by every rule are ordered by
 path: the shorter, then the alphabetically first, is kept.
+
+Videos (a group is all videos or all photos) go through the same rules, with a video's own
+evidence: resolution, then bitrate, then the camera original (a camera's own tags: make and
+model or a creation time, and no transcoder or editor in the encoder or software tag). A
+transcode adds no information, so a re-encode's pixels and bitrate count at most as much as
+those of the group's camera original: an upscaled or higher-bitrate re-encode ties with its
+source on `pixels` and `bitrate`, and `camera-original` then keeps the source.
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ KeeperRule = Literal[
     "tag",
     "preferred-folder",
     "pixels",
+    "bitrate",
     "camera-original",
     "original-name",
     "camera-format",
@@ -80,7 +88,9 @@ KEEPER_RULES: dict[str, str] = {  # every KeeperRule, described
     "tag": "tagged in Immich",
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
-    "camera-original": "the camera original (no editing software, capture data intact)",
+    "bitrate": "a video at a higher bitrate (a re-encode counts at most its source's)",
+    "camera-original": "the camera original (no editing software, capture data intact; a "
+    "video: camera tags, no transcoder)",
     "original-name": "not named like a copy, edit or export",
     "camera-format": "in a camera's format (JPEG, HEIC, RAW), not a conversion",
     "file-size": "larger file at the same dimensions",
@@ -97,6 +107,7 @@ DEFAULT_KEEPER_RULES: tuple[KeeperRule, ...] = (
     "tag",
     "preferred-folder",
     "pixels",
+    "bitrate",
     "camera-original",
     "original-name",
     "camera-format",
@@ -118,12 +129,36 @@ REWRITE_AFTER = timedelta(minutes=1)  # EXIF DateTime later than the capture: re
 # A JPEG this many quality points below another of the same size was re-encoded (relative to
 # the group: a camera that writes quality 85 is not penalised on its own)
 REENCODE_GAP = 8
+# Transcoders and video editors, as they name themselves in a video's encoder or software tag
+# (a camera writes its own name or firmware version there, or nothing)
+VIDEO_TOOLS = re.compile(
+    r"lav[fc]|ffmpeg|handbrake|x264|x265|libx26|libvpx|libaom|svt-av1|mencoder|avidemux|"
+    r"premiere|after effects|adobe|final cut|imovie|davinci|resolve|vegas|filmora|kdenlive|"
+    r"shotcut|openshot|clipchamp|movie maker|capcut|inshot|kinemaster|vn video|splice|quik|"
+    r"whatsapp|telegram|signal|instagram|tiktok|facebook|snapchat|vlc|quicktime player|"
+    r"compressor|media encoder|photos|google photos",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
 class _Group:
     names: dict[str, NameVerdict | None]  # path -> the copy-name row it matches
     reencoded: dict[str, int]  # path -> the higher quality of a same-size JPEG beside it
+    pixel_cap: int | None = None  # the most pixels of a camera-original video in the group
+    bitrate_cap: int | None = None  # the highest bitrate of a camera-original video
+    bitrates: bool = False  # every member is a video of known bitrate: the rule may decide
+
+
+def _video_group(members: Sequence[Candidate]) -> tuple[int | None, int | None, bool]:
+    """What a re-encode's pixels and bitrate are capped at (the camera originals' best), and
+    whether bitrates are comparable at all (an unknown bitrate, e.g. an asset known only
+    through Immich, silences the rule for the group rather than losing or winning by it)."""
+    originals = [m for m in members if m.video and not video_problems(m)]
+    pixels = [(m.width or 0) * (m.height or 0) for m in originals]
+    rates = [m.bitrate for m in originals if m.bitrate]
+    comparable = bool(members) and all(m.video and m.bitrate for m in members)
+    return (max(pixels) if pixels else None), (max(rates) if rates else None), comparable
 
 
 def _reencoded(members: Sequence[Candidate]) -> dict[str, int]:
@@ -148,6 +183,40 @@ def _edited_by(c: Candidate) -> bool:
     return bool(c.software and EDITORS.search(c.software))
 
 
+def video_problems(c: Candidate) -> list[str]:
+    """What says a video is not as the camera wrote it: a transcoder's or editor's encoder or
+    software tag, or none of a camera's tags (make and model, creation time)."""
+    out = []
+    if c.encoder and VIDEO_TOOLS.search(c.encoder):
+        out.append(f"encoded by {c.encoder}")
+    if c.software and VIDEO_TOOLS.search(c.software):
+        out.append(f"software '{c.software}'")
+    if not c.camera and c.captured_at is None:
+        out.append("no camera make, model or creation time")
+    return out
+
+
+def _video_origin_score(c: Candidate) -> float:
+    """A transcoder's or editor's tag weighs most, then missing camera tags."""
+    tool = any(t and VIDEO_TOOLS.search(t) for t in (c.encoder, c.software))
+    return -(8 * tool + 4 * (not c.camera and c.captured_at is None))
+
+
+def _pixels(c: Candidate, group: _Group) -> int:
+    pixels = (c.width or 0) * (c.height or 0)
+    if c.video and group.pixel_cap is not None and video_problems(c):
+        return min(pixels, group.pixel_cap)  # an upscale is no more detail
+    return pixels
+
+
+def _bitrate(c: Candidate, group: _Group) -> int:
+    if not group.bitrates or not c.bitrate:
+        return 0
+    if group.bitrate_cap is not None and video_problems(c):
+        return min(c.bitrate, group.bitrate_cap)  # a transcode adds no information
+    return c.bitrate
+
+
 def _no_capture(c: Candidate) -> bool:
     return c.captured_at is None or not c.camera
 
@@ -162,6 +231,8 @@ def _rewritten(c: Candidate) -> bool:
 
 def origin_problems(c: Candidate, group: _Group | None = None) -> list[str]:
     """What says this file is not as the camera wrote it (empty for a camera original)."""
+    if c.video:
+        return video_problems(c)
     out = []
     if _edited_by(c):
         out.append(f"Software '{c.software}'")
@@ -196,9 +267,11 @@ def _score(c: Candidate, rule: str, group: _Group) -> float:
     if rule == "preferred-folder":
         return float(c.preferred)
     if rule == "pixels":
-        return (c.width or 0) * (c.height or 0)
+        return _pixels(c, group)
+    if rule == "bitrate":
+        return _bitrate(c, group)
     if rule == "camera-original":
-        return _origin_score(c, group)
+        return _video_origin_score(c) if c.video else _origin_score(c, group)
     if rule == "original-name":
         return 0.0 if group.names.get(c.path) else 1.0
     if rule == "camera-format":
@@ -218,6 +291,31 @@ def _score(c: Candidate, rule: str, group: _Group) -> float:
 
 def _mb(size: int | None) -> str:
     return f"{(size or 0) / 1_000_000:.2f} MB"
+
+
+def _mbps(bitrate: int | None) -> str:
+    return f"{(bitrate or 0) / 1_000_000:.1f} Mb/s"
+
+
+def _video_origin_why(best: Candidate, other: Candidate) -> str:
+    them = other.name
+    mine = video_problems(best)
+    theirs = "; ".join(video_problems(other))
+    if mine:
+        return f"closer to the camera original ({'; '.join(mine)}; {them}: {theirs})"
+    made = (
+        f"made by {best.camera}"
+        if best.camera
+        else (f"created {best.captured_at:%Y-%m-%d %H:%M} by a camera")
+    )
+    more = []
+    if (other.width or 0) * (other.height or 0) > (best.width or 0) * (best.height or 0):
+        more.append(f"{other.width}x{other.height}")
+    if (other.bitrate or 0) > (best.bitrate or 0) and best.bitrate:
+        more.append(_mbps(other.bitrate))
+    adds = "add" if len(more) > 1 else "adds"
+    extra = f"; its {' and '.join(more)} {adds} nothing to the source's" if more else ""
+    return f"the camera original: {made}, not re-encoded ({them} {theirs}{extra})"
 
 
 def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
@@ -244,6 +342,10 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
         return (
             f"more pixels: {best.width}x{best.height} against {other.width}x{other.height} ({them})"
         )
+    if rule == "bitrate":
+        return f"higher bitrate: {_mbps(best.bitrate)} against {_mbps(other.bitrate)} ({them})"
+    if rule == "camera-original" and best.video:
+        return _video_origin_why(best, other)
     if rule == "camera-original":
         mine = origin_problems(best, group)
         theirs = "; ".join(origin_problems(other, group))
@@ -290,7 +392,9 @@ def choose_keeper(
     members: Sequence[Candidate], rules: Sequence[str] = DEFAULT_KEEPER_RULES
 ) -> tuple[str, tuple[str, ...]]:
     """The member to keep and, for every other member, the rule that decided it."""
-    group = _Group(copy_verdicts(m.path for m in members), _reencoded(members))
+    group = _Group(
+        copy_verdicts(m.path for m in members), _reencoded(members), *_video_group(members)
+    )
     first = sorted(members, key=_path_order)  # ties: the shorter, then the first path
     ranked = sorted(first, key=lambda c: [_score(c, r, group) for r in rules], reverse=True)
     best = ranked[0]

@@ -1,7 +1,8 @@
 """Two members of a group at the whole terminal's size, one at a time: the keeper and the
 highlighted member, flipped with one key in the same place and at the same scale, so a small
 crop or a brightness edit shows as a jump. Sixel or kitty graphics where the terminal has them
-(the picture at the terminal's own resolution), colour half blocks everywhere else."""
+(the picture at the terminal's own resolution), colour half blocks everywhere else. A video is
+drawn from its poster frame, its title says ▶, its length, size and codec."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sidecar.engine.core.models import Member
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.probe import GRAPHICS
 from sidecar.tui.screens.base import SidecarScreen, TuiServices
+from sidecar.tui.text import VIDEO_MARK, clip_length, is_video
 from sidecar.tui.widgets.half_blocks import half_blocks
 from sidecar.tui.widgets.keys import Keys
 
@@ -82,8 +84,13 @@ class Compare(SidecarScreen):
         s = self.shown
         dims = f"{s.size[0]}x{s.size[1]}" if s.size else "size unknown"
         flip = "keeper" if s.role != "keeper" else "member"
+        m = s.member
+        video = f"{VIDEO_MARK} {clip_length(m.duration_ms)} {m.codec or ''}".rstrip()
+        facts = (
+            f"{VIDEO_MARK} {s.label} · {dims} · {video}" if is_video(m) else f"{s.label} · {dims}"
+        )
         self.query_one("#compare-title", Static).update(
-            Content.styled(s.role, "bold") + f" {s.label} · {dims}   (f: the {flip}, escape: back)"
+            Content.styled(s.role, "bold") + f" {facts}   (f: the {flip}, escape: back)"
         )
         self.draw(s.member)
 

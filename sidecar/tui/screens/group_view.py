@@ -18,7 +18,7 @@ from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.screens.base import SidecarScreen
 from sidecar.tui.screens.compare import Compare, Shown
 from sidecar.tui.screens.decide import Decide, GroupList, offered
-from sidecar.tui.text import common_dir, human, lines_of, name_of
+from sidecar.tui.text import common_dir, human, lines_of, name_of, shorten, video_facts
 from sidecar.tui.widgets.keys import Keys
 from sidecar.tui.widgets.member_table import MemberRows, MemberTable
 from sidecar.tui.widgets.side_by_side import SideBySide
@@ -231,6 +231,10 @@ class GroupView(SidecarScreen):
         where = member.path or member.key
         if self.not_here(member):
             where = f"only in Immich: {self.immich_path(member) or where}"
+        facts = video_facts(member, (self.sizes or {}).get(member.key))
+        if facts:  # a video's length, size and codec first, the path cut on the left to fit
+            room = (self.size.width or self.app.size.width) - len(facts) - 6
+            where = f"{facts} · {shorten(where, max(room, 12))}"
         text = f"▸ {where}" + (f"  (albums: {', '.join(albums)})" if albums else "")
         self.query_one("#detail", Static).update(Content(text))
 

@@ -26,7 +26,7 @@ from sidecar.tui.screens.confirm import Confirm
 from sidecar.tui.screens.decide import Decide, record
 from sidecar.tui.screens.group_view import GroupView
 from sidecar.tui.screens.paged import PagedList
-from sidecar.tui.text import clip, human, name_of, shorten
+from sidecar.tui.text import clip, human, is_video, marked, name_of, shorten
 from sidecar.tui.widgets.keys import Keys
 
 SORTS = ("reclaim", "date", "distance", "members")  # each is a column: reclaim, date, dist, n
@@ -181,7 +181,10 @@ class Groups(PagedList[StoredGroup]):
     def keeper_cell(self, g: StoredGroup) -> str:
         """The member kept: the suggested keeper, or the one a person chose."""
         verdict = self.verdicts.get(g.id)
-        return shorten(name_of(verdict.keeper if verdict else g.keeper, g.members), 22)
+        key = verdict.keeper if verdict else g.keeper
+        kept = next((m for m in g.members if m.key == key), None)
+        name = name_of(key, g.members)
+        return marked(shorten(name, 20), kept) if kept and is_video(kept) else shorten(name, 22)
 
     def reclaim_cell(self, g: StoredGroup) -> str:
         """What the group frees: as decided, or (undecided) all but the suggested keeper."""

@@ -1,5 +1,6 @@
-"""Pairs and bursts (RAW+JPEG, edited variants, burst frames): each with why it was paired
-and what was decided; accept (stack it in Immich), reject, change the primary, take back."""
+"""Pairs and bursts (RAW+JPEG, edited variants, burst frames, trimmed videos): each with why it
+was paired and what was decided; accept (stack it in Immich), reject, change the primary, take
+back. A video member is marked ▶, with its length, size and codec beside its path."""
 
 from __future__ import annotations
 
@@ -15,18 +16,36 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
-from sidecar.engine.core.models import PairDecision, StoredPair
+from sidecar.engine.core.models import Member, PairDecision, StoredPair
 from sidecar.engine.core.verdicts import with_primary
 from sidecar.tui.failures import OnFailure, Show
 from sidecar.tui.nav import nav
 from sidecar.tui.screens.base import TuiServices
 from sidecar.tui.screens.paged import PagedList
-from sidecar.tui.text import clip, name_of, shorten
+from sidecar.tui.text import clip, is_video, marked, name_of, shorten, video_facts
 from sidecar.tui.widgets.keys import Keys
 from sidecar.tui.widgets.member_table import whole_name
 from sidecar.tui.widgets.side_by_side import SideBySide
 
 PATH_MARGIN = 4  # "▸ " before a path, the box's scrollbar after it
+
+
+def primary_cell(p: StoredPair) -> str:
+    """The primary's name (▶ before a video's)."""
+    primary = next((m for m in p.members if m.key == p.primary), None)
+    name = name_of(p.primary, p.members)
+    return (
+        marked(shorten(name, 20), primary) if primary and is_video(primary) else shorten(name, 22)
+    )
+
+
+def member_line(m: Member, room: int) -> str:
+    """A member's path; a video's with its length, size and codec after it."""
+    facts = video_facts(m)
+    if not facts:
+        return whole_name(m.path or m.key, room)
+    path = whole_name(m.path or m.key, max(room - len(facts) - 3, 16))
+    return f"{path} · {facts}"
 
 
 class Pairs(PagedList[StoredPair]):
@@ -84,7 +103,7 @@ class Pairs(PagedList[StoredPair]):
         return (
             p.kind,
             str(len(p.members)),
-            shorten(name_of(p.primary, p.members), 22),
+            primary_cell(p),
             state,
             clip((p.reasons or [""])[0], 26),
         )
@@ -102,10 +121,7 @@ class Pairs(PagedList[StoredPair]):
         p = self.loaded[row]
         box = self.query_one("#pair-box", VerticalScroll)
         room = (box.size.width or self.app.size.width) - PATH_MARGIN
-        lines = [
-            ("▸ " if m.key == p.primary else "  ") + whole_name(m.path or m.key, room)
-            for m in p.members
-        ]
+        lines = [("▸ " if m.key == p.primary else "  ") + member_line(m, room) for m in p.members]
         lines += [f"• {r}" for r in p.reasons]
         self.query_one("#pair-reasons", Static).update(Content("\n".join(lines)))  # as written
         primary = next((m for m in p.members if m.key == p.primary), p.members[0])
@@ -189,5 +205,4 @@ class Pairs(PagedList[StoredPair]):
         self.loaded[row] = pair
         if self.table.cursor_row == row:
             self.show_pair(row)
-        name = name_of(pair.primary, pair.members)
-        self.table.update_cell_at(Coordinate(row, 2), Text(shorten(name, 22)), update_width=True)
+        self.table.update_cell_at(Coordinate(row, 2), Text(primary_cell(pair)), update_width=True)

@@ -1,7 +1,7 @@
 """The members of a duplicate group as a table, the keeper first: what was decided about each
 (keep / trash / out / stack / not dup), its path cut on the left to the width there is (the file
-name always whole), its size, its pixels as shown (EXIF orientation applied) and its full
-capture time."""
+name always whole; ▶ before a video's), its size, its pixels as shown (EXIF orientation
+applied) and its full capture time."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from sidecar.engine.core.models import Member, MemberVerdict
-from sidecar.tui.text import human, plain, shorten
+from sidecar.tui.text import human, is_video, marked, plain, shorten
 
 __all__ = ["MemberRows", "MemberTable", "full_time", "whole_name"]
 
@@ -64,7 +64,10 @@ class MemberTable(DataTable[Text]):
         room = max(MIN_PATH, width - FIXED)
         folder = shorten(rows.folder, max(room - 8, 8)) if rows.folder else ""
         path = Text("path" + (f" in {folder}" if folder else ""))
-        labels = [whole_name(rows.labels.get(m.key, m.path or m.key), room) for m in rows.members]
+        labels = [
+            marked(whole_name(rows.labels.get(m.key, m.path or m.key), room - 2 * is_video(m)), m)
+            for m in rows.members
+        ]
         self.clear(columns=True)
         widths = (VERDICT, max([room, *map(len, labels)]), SIZE, PIXELS, TAKEN)
         headers: tuple[str | Text, ...] = ("", path, "size", "pixels", "taken")

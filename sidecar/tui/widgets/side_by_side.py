@@ -1,6 +1,8 @@
-"""Two photos side by side, each with a caption: sixel or kitty graphics where the terminal has
-them, colour half blocks everywhere else. Decoding (and reading Immich's thumbnail for a member
-with no file here) happens in a worker, so a slow disk or Immich never blocks the keys."""
+"""Two photos side by side, each with a caption (a video: ▶ before its name, and a line with
+its length, size and codec under it, over its poster frame): sixel or kitty graphics where the
+terminal has them, colour half blocks everywhere else. Decoding (and reading Immich's thumbnail
+for a member with no file here) happens in a worker, so a slow disk or Immich never blocks the
+keys."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from sidecar.engine.core.models import Member
 from sidecar.engine.services.review import Previews
 from sidecar.tui.probe import GRAPHICS
-from sidecar.tui.text import shorten
+from sidecar.tui.text import marked, shorten, video_facts
 from sidecar.tui.widgets.half_blocks import half_blocks
 
 PREVIEW_COLS, PREVIEW_ROWS = 37, 7  # used until the layout gives the preview its size
@@ -34,25 +36,39 @@ class SideBySide(Horizontal):
         for side in SIDES:
             with Vertical(classes="side"):
                 yield Static("", id=f"caption-{side}", classes="caption")
+                facts = Static("", id=f"facts-{side}", classes="caption")
+                facts.display = False  # a video's line
+                yield facts
                 if GRAPHICS:
                     yield GRAPHICS[0](id=f"preview-{side}", classes="preview")
                 else:
                     yield Static("", id=f"preview-{side}", classes="preview")
 
     def show(self, left: tuple[str, str, Member], right: tuple[str, str, Member] | None) -> None:
-        """(role, label, member) for each side: captions now, the photos when they changed."""
+        """(role, label, member) for each side: captions now, the photos when they changed
+        (once laid out again when a video's line came or went: drawn for the room left)."""
+        relaid = False
         for side, shown in zip(SIDES, (left, right), strict=True):
             caption = (
                 Content()
                 if shown is None
-                else Content.styled(shown[0], "bold") + f" {shorten(shown[1], 28)}"
+                else Content.styled(shown[0], "bold")
+                + f" {marked(shorten(shown[1], 28), shown[2])}"
             )
             self.query_one(f"#caption-{side}", Static).update(caption)
+            facts = video_facts(shown[2]) if shown is not None else ""
+            line = self.query_one(f"#facts-{side}", Static)
+            line.update(Content(facts))
+            relaid |= line.display != bool(facts)
+            line.display = bool(facts)
         wanted = (left[2].key, right[2].key if right else None)
         if wanted != self.shown:
             self.shown = wanted
             self.members = (left[2], right[2] if right else None)
-            self.load(*self.members)
+            if relaid:
+                self.call_after_refresh(self.load, *self.members)
+            else:
+                self.load(*self.members)
 
     def on_resize(self, event: events.Resize) -> None:
         """Half blocks are drawn for a size: drawn again for the new one (not left to wrap)."""

@@ -2,11 +2,14 @@
 longer clip (a variant, never a duplicate).
 
 - Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer, and
-  every sampled frame of one is within the hash thresholds of the frame sampled at the same
-  fraction of the other (frames sampled at the same fraction show the same moment whatever the
-  frame rate, bitrate or size). Flat frames (black, one colour) are no evidence: a flat frame
-  against a picture is a difference, two flat frames are passed over, and at least
-  MIN_EVIDENCE frames must be pictures.
+  every sampled frame of one is near the frame sampled at the same fraction of the other
+  (frames sampled at the same fraction show the same moment whatever the frame rate, bitrate
+  or size): the typical (median) frame within the hash thresholds, and none further than
+  FRAME_SLACK_BITS beyond them (a low bitrate blurs a frame of little texture, a sky, by a few
+  bits more than a photo's recompression; eight frames are far more evidence than one photo).
+  Flat frames (black, one colour) are no evidence: a flat frame against a picture is a
+  difference, two flat frames are passed over, and at least MIN_EVIDENCE frames must be
+  pictures.
 - A fingerprint from Immich's thumbnail has one frame, taken where Immich took it: it matches
   when the durations agree and that frame is within the thresholds of one of the other's
   frames (a weaker test, said in the reasons).
@@ -15,6 +18,10 @@ longer clip (a variant, never a duplicate).
   the frames sampled are not quite the same moments) at one offset (the place the shorter
   starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
   and none of its frames that falls on the very moment of a frame of the longer contradicts it.
+  The shorter lies inside the longer (two overlapping cuts of one clip are each a trim of the
+  original, not of each other). A shorter clip whose frames all look alike (a static shot)
+  fits anywhere: it is no trim. The offset is the median of the agreeing frames' offsets,
+  weighted towards the closest matches (the sampled moments fall between each other's).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from sidecar.engine.core.video import IMMICH_SOURCE, VideoPrint
 
 DURATION_SLACK_MS = 500  # two encodings of one clip: container rounding, a dropped frame
 DURATION_SHARE = 0.02  # ... or up to this share of the longer
+FRAME_SLACK_BITS = 4  # how much further than the thresholds one frame of a duplicate may be
 MIN_EVIDENCE = 2  # frames that are pictures (not flat) a duplicate needs
 MIN_TRIM_MS = 1_000  # a shorter clip than this is no trim worth naming
 TRIM_SLACK_BITS = 4  # how much further a trim's frames may be (sampled moments differ)
@@ -69,19 +77,27 @@ def same_length(a_ms: int | None, b_ms: int | None) -> bool:
 def _duplicate(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
     if a.samples != b.samples or not a.samples:
         return None
-    worst_p = worst_d = evidence = 0
+    ps: list[int] = []
+    ds: list[int] = []
     for i in range(a.samples):
         if a.flat[i] and b.flat[i]:
             continue
         if a.flat[i] != b.flat[i]:
             return None
         p, d = _distance(a.phash(i), b.phash(i)), _distance(a.dhash(i), b.dhash(i))
-        if p > rules.phash or d > rules.dhash:
+        if p > rules.phash + FRAME_SLACK_BITS or d > rules.dhash + FRAME_SLACK_BITS:
             return None
-        worst_p, worst_d, evidence = max(worst_p, p), max(worst_d, d), evidence + 1
-    if evidence < MIN_EVIDENCE:
+        ps.append(p)
+        ds.append(d)
+    if len(ps) < MIN_EVIDENCE or _median(ps) > rules.phash or _median(ds) > rules.dhash:
         return None
-    return VideoMatch(Relation.DUPLICATE, worst_p, worst_d, evidence)
+    return VideoMatch(Relation.DUPLICATE, max(ps), max(ds), len(ps))
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
@@ -103,6 +119,8 @@ def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | 
 def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMatch | None:
     long_ms, short_ms = longer.facts.duration_ms or 0, shorter.facts.duration_ms or 0
     if short_ms < MIN_TRIM_MS or not longer.samples or not shorter.samples:
+        return None
+    if _static(shorter, rules):
         return None
     loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
     lo, hi = -TRIM_OFFSET_SLACK_MS, long_ms - short_ms + TRIM_OFFSET_SLACK_MS
@@ -127,13 +145,39 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
             best = (len(near), offset)
     if best is None or best[0] < MIN_TRIM_FRAMES:
         return None
-    frames, offset = best
+    frames, around = best
+    agreeing = [(o, p, d) for o, _, p, d in found if abs(o - around) <= TRIM_OFFSET_SLACK_MS]
+    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, p, d in agreeing])
+    offset = min(max(0, offset), max(0, long_ms - short_ms))
     if _contradicted(longer, shorter, offset, rules):
         return None
-    agreeing = [(p, d) for o, _, p, d in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS]
-    worst_p = max(p for p, _ in agreeing)
-    worst_d = max(d for _, d in agreeing)
-    return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=max(0, offset))
+    worst_p = max(p for _, p, _ in agreeing)
+    worst_d = max(d for _, _, d in agreeing)
+    return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=offset)
+
+
+def _weighted_median(values: list[tuple[int, float]]) -> int:
+    """The value where half the weight lies on either side (the mean of two at a tie)."""
+    ordered = sorted(values)
+    half = sum(w for _, w in ordered) / 2
+    seen = 0.0
+    for n, (value, weight) in enumerate(ordered):
+        seen += weight
+        if abs(seen - half) < 1e-9 and n + 1 < len(ordered):
+            return round((value + ordered[n + 1][0]) / 2)
+        if seen > half:
+            return value
+    return ordered[-1][0]
+
+
+def _static(clip: VideoPrint, rules: VideoRules) -> bool:
+    """All the clip's picture frames look alike: nothing tells where it was cut."""
+    pictures = [i for i in range(clip.samples) if not clip.flat[i]]
+    return all(
+        _distance(clip.phash(i), clip.phash(j)) <= rules.phash
+        for n, i in enumerate(pictures)
+        for j in pictures[n + 1 :]
+    )
 
 
 def _contradicted(longer: VideoPrint, shorter: VideoPrint, offset: int, rules: VideoRules) -> bool:

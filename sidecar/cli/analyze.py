@@ -53,16 +53,28 @@ async def handle_report(args: argparse.Namespace, settings: Settings) -> int:
             await print_json_stream(report_sections(rt.analysis))
             return 0
         data = await analysis_report(rt.analysis)
+        failed = await rt.analysis.video_failures()
     print_groups_and_pairs(data, limit=None)
+    for path, reason in failed:
+        print(f"Video not fingerprinted: {shown_path(path)}: {reason}")
     return 0
 
 
 async def print_analysis(rt: Runtime, report: AnalysisReport) -> None:
     print(
-        f"Analysis: {report.media:,} photos, {report.fingerprinted:,} newly "
+        f"Analysis: {report.media:,} media files, {report.fingerprinted:,} newly "
         f"fingerprinted ({report.fingerprint_failures:,} could not be decoded), "
         f"{report.duration_s:.1f} s"
     )
+    if report.videos_fingerprinted:
+        print(
+            f"  of them {report.videos_fingerprinted:,} videos"
+            f" ({report.video_failures:,} could not be decoded)"
+        )
+    for path, reason in report.failures[:SHOWN]:
+        print(f"  not fingerprinted: {shown_path(path)}: {reason}")
+    if len(report.failures) > SHOWN:
+        print(f"  ... and {len(report.failures) - SHOWN:,} more (analyze --json lists them)")
     if report.unchanged_since is not None:
         print(f"  nothing changed since run #{report.unchanged_since}: its results stand")
     if report.remote_pending:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import io
 import json
-import os
-import signal
 import struct
 import zlib
 from pathlib import Path
@@ -22,6 +19,7 @@ from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich
 from tests.helpers.analysis import analyse, mapped_settings, names
+from tests.helpers.killer import DecoderKiller
 
 
 def member_ids(group: dict[str, Any]) -> set[str]:
@@ -159,47 +157,6 @@ async def test_bad_input_is_recorded_and_the_run_goes_on(
     )
     # the mislabelled PNG was decoded by its content
     assert result["summary"]["media"] == 20 + 6
-
-
-class DecoderKiller:
-    """Kills (SIGKILL) every child process of ours that holds `target` open: a file that
-    crashes the image decoder, as a libraw bug or the OOM killer would."""
-
-    def __init__(self, target: Path) -> None:
-        self.target = str(target)
-        self.kills = 0
-
-    def _children(self) -> list[int]:
-        me, out = os.getpid(), []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == me:
-                    out.append(int(entry))
-        return out
-
-    def _holds_target(self, pid: int) -> bool:
-        try:
-            fds = os.listdir(f"/proc/{pid}/fd")
-        except OSError:
-            return False
-        for fd in fds:
-            with contextlib.suppress(OSError):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") == self.target:
-                    return True
-        return False
-
-    async def run(self) -> None:
-        while True:
-            for pid in self._children():
-                if self._holds_target(pid):
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                        self.kills += 1
-            await asyncio.sleep(0.005)
 
 
 async def test_a_file_that_kills_the_decoder_is_marked_and_the_run_goes_on(

@@ -5,11 +5,19 @@ A media file is an Immich asset when the mirror knows it (through the path mappi
 the asset id) and a local file otherwise (owner `local`, keyed by its path). Files Immich
 generated (thumbnails, encoded videos) are never members, nor are the hidden motion parts of
 live photos; videos take part in duplicate groups but not in pairing.
+
+A local video file is a member with its video fingerprint's facts (size, duration, frame rate,
+codec, bitrate, encoder, camera), never a shot: videos are never paired by name and time. The
+motion part of an Apple live photo is left out: in local mode a .MOV or .MP4 of at most
+LIVE_MOTION_MS beside a HEIC or JPEG of the same stem in the same folder; with Immich, the asset
+Immich hides (visibility 'hidden') or names as another asset's live-photo video (`hidden`),
+also when its file is local. (Android's motion photos hold their video inside the JPEG: nothing
+to leave out.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -22,6 +30,9 @@ from sidecar.engine.core.pairing import FORMATS, Shot, camera_name
 
 LOCAL_OWNER = "local"
 NO_MARKS = Marks()
+LIVE_MOTION_MS = 4_000  # a live photo's motion part lasts about 3 s
+_MOTION_EXTS = frozenset({"mov", "mp4"})
+_STILL_EXTS = frozenset({"heic", "heif", "jpg", "jpeg"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,21 +122,52 @@ def in_folders(path: str, folders: Iterable[str]) -> bool:
     return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
 
 
+def _stem_ext(path: str) -> tuple[str, str, str]:
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    return (folder, stem.lower(), ext.lower()) if dot else (folder, name.lower(), "")
+
+
+def live_motion_parts(media: Sequence[MediaItem]) -> set[str]:
+    """Paths of the local videos that are live photos' motion parts: a .MOV or .MP4 of at most
+    LIVE_MOTION_MS (or of unknown length) beside a HEIC or JPEG of the same stem."""
+    stills = set()
+    for row in media:
+        folder, stem, ext = _stem_ext(row.path)
+        if ext in _STILL_EXTS and not row.video:
+            stills.add((folder, stem))
+    out = set()
+    for row in media:
+        if not row.video:
+            continue
+        folder, stem, ext = _stem_ext(row.path)
+        short = row.duration_ms is None or row.duration_ms <= LIVE_MOTION_MS
+        if ext in _MOTION_EXTS and short and (folder, stem) in stills:
+            out.add(row.path)
+    return out
+
+
 def library(
     media: Iterable[MediaItem],
     views: Iterable[AssetView],
     remote: Iterable[RemoteItem],
     marks: Mapping[str, Marks],
     preferred_folders: Sequence[str] = (),
+    hidden: Collection[str] = (),
 ) -> Library:
     """Local media files (an asset when a live asset's mapped path is theirs) and remote
-    assets, with the marks a person gave them (albums, favourite, rating, tags)."""
+    assets, with the marks a person gave them (albums, favourite, rating, tags). `hidden`:
+    asset ids never members (live photos' motion parts, as Immich names them)."""
     out = Library([], [], {})
     by_local = {v.local_path: v for v in views if v.local_path is not None and not v.trashed}
-    for row in media:
-        if immich_generated(row.path):
+    rows = list(media)
+    motion = live_motion_parts(rows)
+    for row in rows:
+        if immich_generated(row.path) or row.path in motion:
             continue
         asset = by_local.get(normal_path(row.path))
+        if asset is not None and asset.id in hidden:
+            continue
         key = asset.id if asset else row.path
         owner = asset.owner_id if asset else LOCAL_OWNER
         taken = capture_time(row.taken_at)
@@ -154,12 +196,19 @@ def library(
                 software=row.software,
                 edited_at=capture_time(row.modified_at),
                 quality=row.quality,
+                video=row.video,
+                duration_ms=row.duration_ms,
+                bitrate=row.bitrate,
+                codec=row.codec,
+                encoder=row.encoder,
+                fps=row.fps,
             )
         )
-        folder, _, name = row.path.rpartition("/")
-        out.shots.append(
-            Shot(key, owner, folder, name, row.kind == "raw", taken, row.make, row.model, phash)
-        )
+        if not row.video:  # videos are never paired by name and time
+            folder, _, name = row.path.rpartition("/")
+            out.shots.append(
+                Shot(key, owner, folder, name, row.kind == "raw", taken, row.make, row.model, phash)
+            )
         out.members[key] = Member(
             key,
             row.path,
@@ -168,9 +217,24 @@ def library(
             row.width,
             row.height,
             row.taken_at,
+            row.duration_ms if row.video else None,
+            row.codec if row.video else None,
         )
     for item in remote:
         _add_remote(out, item, marks)
+    return out
+
+
+def hidden_assets(links: Iterable[AssetLink]) -> set[str]:
+    """The ids of the assets that are live photos' motion parts: hidden by Immich, or named as
+    another asset's live-photo video (when the mirror knows that)."""
+    out: set[str] = set()
+    for link in links:
+        if link.visibility == "hidden":
+            out.add(link.id)
+        motion = getattr(link, "live_photo_video_id", None)  # (a later mirror field)
+        if motion:
+            out.add(str(motion))
     return out
 
 

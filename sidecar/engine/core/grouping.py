@@ -3,7 +3,9 @@ keeper and reasons, and what removing the extra copies would free.
 
 Pairs and bursts are found first, so a RAW and its JPEG, or two frames of one burst, are never
 reported as near duplicates of each other (also when a person rejected the pair: that means
-"do not stack", nothing more). Decisions people made are applied on every run.
+"do not stack", nothing more). Decisions people made are applied on every run. Videos group
+with videos only, through the video edges (engine.core.video_groups); a trimmed copy is a
+variant pair, never a duplicate.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from sidecar.engine.core.dedup import (
 from sidecar.engine.core.likeness import LOOSE_BITS
 from sidecar.engine.core.models import GroupDecision, Member, NearEdge, PairDecision
 from sidecar.engine.core.pairing import Pair, PairingRules, PairKind, find_pairs
+from sidecar.engine.core.video_groups import (
+    DUPLICATE_SIDES,
+    explain_videos,
+    grouping_edge,
+    trim_pairs,
+)
 
 # (tier, owner, keeper, reasons, distance, reclaim, members): a group as the store takes it
 GroupRow = tuple[str, str, str, list[str], int, int, list[Member]]
@@ -90,7 +98,10 @@ def find_groups(
     formed = list(pairing.pairs)  # a rejected pair is not stacked, and still no duplicate
     pairs = decided(pairing.pairs, pair_decisions)
     exact = exact_groups(cands, decisions, keeper_rules)
+    edges = list(edges)
     near = near_duplicates(cands, edges, formed, decisions, rules)
+    together = {frozenset((a, b)) for p in formed for a in p.members for b in p.members}
+    pairs += decided(trim_pairs(cands, edges, [*exact, *near], together), pair_decisions)
     size_of = {c.key: c.size or 0 for c in lib.candidates}
     owner_of = {c.key: c.owner for c in lib.candidates}
     groups: list[GroupRow] = []
@@ -165,12 +176,13 @@ def near_duplicates(
     links = []
     cropped: dict[str, dict[str, int]] = {}
     confirmed: dict[str, dict[str, NearEdge]] = {}
+    videos: dict[frozenset[str], NearEdge] = {}
     for e in edges:
         if e.phash > rules.near_threshold and not e.likeness:
             continue  # beyond the threshold, and no thumbnail comparison confirmed it
         for owner in owners_of.get(e.a, ()):
             i, j = rep.get((owner, e.a)), rep.get((owner, e.b))
-            if i is None or j is None:
+            if i is None or j is None or not grouping_edge(e, cands[i], cands[j]):
                 continue
             pair = frozenset((cands[i].key, cands[j].key))
             if pair in together:
@@ -178,7 +190,9 @@ def near_duplicates(
             first, second = sorted((cands[i].path, cands[j].path))
             links.append((e.likeness > 0, e.phash, e.dhash, e.zoom, first, second, i, j))
             a, b = cands[i].key, cands[j].key
-            if e.likeness:
+            if e.side in DUPLICATE_SIDES:
+                videos[pair] = e
+            elif e.likeness:
                 confirmed.setdefault(a, {})[b] = e
                 confirmed.setdefault(b, {})[a] = e
             elif e.zoom:
@@ -197,8 +211,13 @@ def near_duplicates(
         loose=LOOSE_BITS,  # only confirmed edges are further than the threshold (see above)
         late={(min(e[6], e[7]), max(e[6], e[7])) for e in links if e[0]},
     )
+    by_key = {c.key: c for c in cands}
     return [
-        explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold)
+        explain_videos(
+            explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold),
+            by_key,
+            videos,
+        )
         for g in groups
     ]
 

@@ -23,6 +23,8 @@ def _member(m: Member) -> dict[str, Any]:
         "width": m.width,
         "height": m.height,
         "captured_at": m.captured_at,
+        "duration_ms": m.duration_ms,  # a video's (null: a photo)
+        "codec": m.codec,
     }
 
 

@@ -91,7 +91,8 @@ class FingerprintStore:
             )
 
     async def media(self) -> list[MediaItem]:
-        """Every present image and RAW file with its fingerprint, for grouping and pairing."""
+        """Every present image, RAW and video file with its fingerprint (a video's from its
+        video fingerprint), for grouping and pairing."""
         rows = await self.db.fetchall(
             "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, p.phash, p.dhash,"
             " p.width, p.height, p.taken_at, p.make, p.model, p.software, p.modified_at,"
@@ -102,7 +103,10 @@ class FingerprintStore:
             " WHERE f.state = 'present' AND f.kind IN ('image', 'raw')"
             " AND f.content_hash IS NOT NULL"
         )
-        return [MediaItem(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
+        from sidecar.engine.store.video_prints import VIDEO_MEDIA, video_media  # (imports us)
+
+        photos = [MediaItem(join_path(r[0], r[1], r[2]), *tuple(r)[3:]) for r in rows]
+        return photos + [video_media(tuple(r))[1] for r in await self.db.fetchall(VIDEO_MEDIA)]
 
     async def fingerprint_errors(self) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(

@@ -20,6 +20,7 @@ from sidecar.engine.store.assets import LINK_COLUMNS, _link
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.members import GroupRow, PairRow, insert_groups, insert_pairs
 from sidecar.engine.store.migrations.touched import LOGGING_KEY
+from sidecar.engine.store.video_prints import VIDEO_MEDIA, video_media
 
 CHUNK = 500
 RESULTS_KEY = "analysis.results"  # the last analysis that changed the stored results
@@ -139,6 +140,8 @@ class ScopeStore:
             marks = ",".join("?" * len(chunk))
             rows = await self.db.fetchall(f"{_MEDIA} AND f.content_hash IN ({marks})", chunk)
             out += [_media(r) for r in rows]
+            rows = await self.db.fetchall(f"{VIDEO_MEDIA} AND f.content_hash IN ({marks})", chunk)
+            out += [video_media(tuple(r)) for r in rows]
         return out
 
     async def media_in(self, folders: Iterable[Folder]) -> list[tuple[Folder, MediaItem]]:
@@ -149,6 +152,10 @@ class ScopeStore:
                 f"{_MEDIA} AND f.root_id = ? AND f.rel_dir = ?", (root_id, rel_dir)
             )
             out += [_media(r) for r in rows]
+            rows = await self.db.fetchall(
+                f"{VIDEO_MEDIA} AND f.root_id = ? AND f.rel_dir = ?", (root_id, rel_dir)
+            )
+            out += [video_media(tuple(r)) for r in rows]
         return out
 
     async def burst_named(self) -> list[tuple[Folder, str]]:
@@ -252,21 +259,24 @@ class ScopeStore:
         )
 
     async def count_media(self) -> int:
-        """How many media files an analysis compares (present images and RAWs with a content
-        hash; not the files Immich generates): one count, and the few whose folder names
-        look like Immich's are checked by path."""
+        """How many media files an analysis compares (present images, RAWs and videos with a
+        content hash; not the files Immich generates): one count, and the few whose folder
+        names look like Immich's are checked by path. (Live photos' motion parts left out of
+        the members are counted: a figure, not a pass over every folder.)"""
         total = int(
             await self.db.scalar(
                 "SELECT count(*) FROM files WHERE state = 'present'"
-                " AND kind IN ('image', 'raw') AND content_hash IS NOT NULL"
+                " AND kind IN ('image', 'raw', 'video') AND content_hash IS NOT NULL"
             )
         )
-        rows = await self.db.fetchall(
-            f"{_MEDIA} AND (f.rel_dir LIKE '%thumbs/%' OR f.rel_dir LIKE '%encoded-video/%'"
+        like = (
+            " AND (f.rel_dir LIKE '%thumbs/%' OR f.rel_dir LIKE '%encoded-video/%'"
             " OR f.rel_dir LIKE '%profile/%' OR r.path LIKE '%thumbs%'"
             " OR r.path LIKE '%encoded-video%' OR r.path LIKE '%profile%')"
         )
-        return total - sum(1 for r in rows if immich_generated(_media(r)[1].path))
+        rows = [_media(r)[1] for r in await self.db.fetchall(f"{_MEDIA}{like}")]
+        rows += [video_media(tuple(r))[1] for r in await self.db.fetchall(f"{VIDEO_MEDIA}{like}")]
+        return total - sum(1 for m in rows if immich_generated(m.path))
 
 
 async def note_results(conn: aiosqlite.Connection, op_id: int) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sidecar.engine.core.fingerprint import FingerprintFailure
-from sidecar.engine.core.models import join_path
-from sidecar.engine.core.video import VideoFacts, VideoPrint
+from sidecar.engine.core.models import MediaItem, join_path
+from sidecar.engine.core.video import POSTER, VideoFacts, VideoPrint
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.fingerprints import pack, unpack
+from sidecar.engine.store.meta import get_meta, set_meta
 
 _COLUMNS = (
     "content_hash, source, hash_size, duration_ms, width, height, fps, codec, bitrate, encoder,"
@@ -24,6 +25,47 @@ _UNPRINTED = (
     " AND v.content_hash IS NULL"
 )
 VideoOutcome = VideoPrint | FingerprintFailure
+# Present video files with their video fingerprint's facts (none when it failed or is still
+# to be made), for grouping: the columns `video_media` reads, root path last but one, root id
+# and folder last (the caller adds its own WHERE terms after these)
+VIDEO_MEDIA = (
+    "SELECT r.path, f.rel_dir, f.name, f.kind, f.size, f.content_hash, v.frames, v.width,"
+    " v.height, v.taken_at, v.make, v.model, v.software, v.duration_ms, v.fps, v.codec,"
+    " v.bitrate, v.encoder, v.brand, v.source, f.root_id"
+    " FROM files f INDEXED BY files_videos JOIN roots r ON r.id = f.root_id"
+    " LEFT JOIN video_prints v ON v.content_hash = f.content_hash AND v.error IS NULL"
+    " WHERE f.kind = 'video' AND f.state = 'present' AND f.content_hash IS NOT NULL"
+)
+
+
+def video_media(r: Sequence[object]) -> tuple[tuple[int, str], MediaItem]:
+    """A VIDEO_MEDIA row as (root id, folder) and a media item: pHash and dHash those of the
+    poster frame (the one sample of a print from Immich's thumbnail)."""
+    frames = unpack(r[6])  # type: ignore[arg-type]
+    at = POSTER if len(frames) > 2 * POSTER + 1 else 0
+    phash, dhash = (frames[2 * at], frames[2 * at + 1]) if frames else (None, None)
+    item = MediaItem(
+        join_path(str(r[0]), str(r[1]), str(r[2])),
+        str(r[3]),
+        int(r[4]),  # type: ignore[call-overload]
+        str(r[5]),
+        phash,
+        dhash,
+        width=r[7],  # type: ignore[arg-type]
+        height=r[8],  # type: ignore[arg-type]
+        taken_at=r[9],  # type: ignore[arg-type]
+        make=r[10],  # type: ignore[arg-type]
+        model=r[11],  # type: ignore[arg-type]
+        software=r[12],  # type: ignore[arg-type]
+        duration_ms=r[13],  # type: ignore[arg-type]
+        fps=r[14],  # type: ignore[arg-type]
+        codec=r[15],  # type: ignore[arg-type]
+        bitrate=r[16],  # type: ignore[arg-type]
+        encoder=r[17],  # type: ignore[arg-type]
+        brand=r[18],  # type: ignore[arg-type]
+        print_source=r[19],  # type: ignore[arg-type]
+    )
+    return (int(r[20]), str(r[1])), item  # type: ignore[call-overload]
 
 
 def _flat_bits(flat: Sequence[bool]) -> int:
@@ -104,9 +146,14 @@ class VideoPrintStore:
                 [_row(key, outcome, hash_size, source) for key, outcome in rows],
             )
 
-    async def video_prints(self, keys: Sequence[str] | None = None) -> dict[str, VideoPrint]:
-        """Content -> video fingerprint, of the given contents (None: all), failures left out."""
+    async def video_prints(
+        self, keys: Sequence[str] | None = None, posters: bool = True
+    ) -> dict[str, VideoPrint]:
+        """Content -> video fingerprint, of the given contents (None: all), failures left out;
+        `posters=False`: without the poster frames (what comparing needs: about a tenth)."""
         cols = _COLUMNS.replace(", error", "").replace("hash_size, ", "")
+        if not posters:
+            cols = cols.replace("poster", "NULL")
         sql = f"SELECT {cols} FROM video_prints WHERE error IS NULL AND frames IS NOT NULL"
         if keys is None:
             return {r[0]: video_print(tuple(r)[1:]) for r in await self.db.fetchall(sql)}
@@ -129,6 +176,34 @@ class VideoPrintStore:
             )
             out |= {r[0] for r in rows}
         return out
+
+    async def video_media(self) -> list[MediaItem]:
+        """Every present video file with its video fingerprint's facts (through the partial
+        index of present videos)."""
+        return [video_media(tuple(r))[1] for r in await self.db.fetchall(VIDEO_MEDIA)]
+
+    async def video_failures(self) -> list[tuple[str, str]]:
+        """(one path, reason) of the present video files that could not be fingerprinted."""
+        rows = await self.db.fetchall(
+            "SELECT r.path, f.rel_dir, f.name, v.error FROM files f INDEXED BY files_videos"
+            " JOIN roots r ON r.id = f.root_id JOIN video_prints v"
+            " ON v.content_hash = f.content_hash AND v.error IS NOT NULL"
+            " WHERE f.kind = 'video' AND f.state = 'present' ORDER BY r.path, f.rel_dir, f.name"
+        )
+        return [(join_path(r[0], r[1], r[2]), r[3]) for r in rows]
+
+    async def video_edge_plan(self) -> str | None:
+        found = await get_meta(self.db, "analysis.video_edges")
+        return None if found is None else found[0]
+
+    async def set_video_edge_plan(self, plan: str) -> None:
+        await set_meta(self.db, "analysis.video_edges", plan)
+
+    async def drop_video_edges(self, sides: Sequence[str]) -> None:
+        """Forget the stored edges between videos (these `side`s), before a search over all."""
+        marks = ",".join("?" * len(sides))
+        async with self.db.transaction() as conn:
+            await conn.execute(f"DELETE FROM near_edges WHERE side IN ({marks})", list(sides))
 
     async def video_errors(self) -> list[tuple[str, str]]:
         rows = await self.db.fetchall(

@@ -63,6 +63,19 @@ class MediaItem:
     software: str | None = None
     modified_at: str | None = None
     quality: int | None = None  # estimated JPEG quality
+    # a video (kind 'video'), from its video fingerprint (None: not known, or a photo); its
+    # pHash and dHash above are those of the poster frame, size and camera from the print
+    duration_ms: int | None = None
+    fps: float | None = None
+    codec: str | None = None
+    bitrate: int | None = None  # bits per second
+    encoder: str | None = None  # the container's encoder tag
+    brand: str | None = None  # the container's major brand (qt, mp42, ...)
+    print_source: str | None = None  # pyav | immich-thumbnail (None: no video print)
+
+    @property
+    def video(self) -> bool:
+        return self.kind == "video"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ through it in chunks).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sidecar.engine.core.candidates import to_unsigned64
 from sidecar.engine.core.fingerprint import SIDE_VIEWS, ZOOMS
@@ -33,6 +33,7 @@ from sidecar.engine.core.likeness import (
 )
 from sidecar.engine.core.models import NearEdge
 from sidecar.engine.ports import AnalysisResults
+from sidecar.engine.services.analyze.video_edges import update_video_edges
 from sidecar.settings import AnalysisSettings
 
 # New contents past which the search over everything is cheaper than theirs in turns (each turn
@@ -55,9 +56,16 @@ def edge_plan(cfg: AnalysisSettings) -> str:
     )
 
 
-async def update_edges(store: AnalysisResults, cfg: AnalysisSettings, fresh: list[str]) -> None:
+async def update_edges(
+    store: AnalysisResults,
+    cfg: AnalysisSettings,
+    fresh: list[str],
+    fresh_videos: Collection[str] = (),
+) -> None:
     """Find and store the near-duplicate edges of the `fresh` contents (all, when the
-    settings the stored edges were found with changed, or when the new ones are very many)."""
+    settings the stored edges were found with changed, or when the new ones are very many),
+    then those of the `fresh_videos` (services.analyze.video_edges: all of them again when
+    the photo search replaced every edge, so no video edge is lost)."""
     plan = edge_plan(cfg)
     full = await store.edge_plan() != plan or len(fresh) > FULL_ABOVE
     radius, dradius = cfg.near_threshold, cfg.near_dhash_threshold
@@ -72,6 +80,7 @@ async def update_edges(store: AnalysisResults, cfg: AnalysisSettings, fresh: lis
     if full:
         await store.set_edge_plan(plan)
         await _keep_pages(store)
+    await update_video_edges(store, cfg, fresh_videos, everything=full)
 
 
 async def _keep_pages(store: AnalysisResults) -> None:

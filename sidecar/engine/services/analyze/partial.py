@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sidecar.engine.core.candidates import library
+from sidecar.engine.core.candidates import hidden_assets, library
 from sidecar.engine.core.grouping import GroupingRules, decisions_from, find_groups
 from sidecar.engine.core.pairing import PairKind
 from sidecar.engine.ports import AnalysisResults, AssetInventory, MarkBook
@@ -56,6 +56,7 @@ async def regroup_part(
         await remote_items(analysis, settings, part.remote),
         await marks.marks_of(ids),
         tuple(settings.analysis.preferred_folders),
+        hidden_assets(part.links),
     )
     found = find_groups(
         lib,
@@ -67,7 +68,11 @@ async def regroup_part(
     )
     grouped = {c.key for c in lib.candidates if c.content_hash in part.contents}
     old_groups, _, _ = await analysis.results_holding(grouped | part.seeds)
-    _, old_pairs, _ = await analysis.results_holding(lib.members.keys() | part.pair_seeds)
+    # pairs of shots are found again over every shot given; a video's pairs (its trims) only
+    # when its content is grouped again (a video merely in a folder of the part keeps them)
+    elsewhere = {c.key for c in lib.candidates if c.video and c.key not in grouped}
+    shots = (lib.members.keys() - elsewhere) | part.pair_seeds
+    _, old_pairs, _ = await analysis.results_holding(shots)
     await analysis.swap_part(op_id, (old_groups, old_pairs), found.groups, found.pair_rows, upto)
     log.info(
         "analysis: regrouped %d candidates (%d contents, %d files and %d remote members read)"

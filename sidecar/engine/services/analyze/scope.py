@@ -40,6 +40,7 @@ class Part:
     pair_seeds: set[str] = field(default_factory=set)  # and those of decided pairs
     remote: list[AssetLink] = field(default_factory=list)  # remote members: of their
     # contents, in their folders (and in the order a full read gives them)
+    links: list[AssetLink] = field(default_factory=list)  # the assets of `views`
 
 
 async def touched_seeds(store: AnalysisResults, upto: int, library_size: int) -> Seeds | None:
@@ -88,6 +89,9 @@ async def find_part(
     _, _, held = await store.results_holding(found.pair_keys)
     paired |= {p for _, p in held if p}
     pair_places = {p for p in (_place(roots, path) for path in paired) if p}
+    # a decided video pair (a trim) is found again only with its contents (a video's)
+    paired_contents = list(set((await store.contents_at(pair_places)).values()))
+    contents |= await store.video_print_keys(paired_contents) if paired_contents else set()
     if remote:
         dirs |= {p.rpartition("/")[0] for _, p in held if p}
         dirs |= {r.folder for r in await store.remote_members_of(found.pair_keys)}
@@ -106,10 +110,12 @@ async def find_part(
         members.update((r.asset_id, r) for r in await store.remote_with_contents(contents))
         dirs |= {r.folder for r in members.values()}
     await _add_folders(store, roots, (folders, dirs if remote else None), media, members)
-    views = asset_views(await _links_at(store, settings, media.keys()), settings)
+    links = await _links_at(store, settings, media.keys())
+    views = asset_views(links, settings)
     edges = await store.edges_from(contents)
     linked = await store.links_in_order(members) if members else []
-    return Part(contents, list(media.values()), views, edges, keys, keys | found.pair_keys, linked)
+    seeds = keys | found.pair_keys
+    return Part(contents, list(media.values()), views, edges, keys, seeds, linked, links)
 
 
 def _limit(library_size: int) -> int:

@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sidecar.engine.core.candidates import library, remote_member
+from sidecar.engine.core.candidates import hidden_assets, library, remote_member
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
@@ -49,6 +49,7 @@ from sidecar.engine.services.analyze.remote_fingerprints import (
 from sidecar.engine.services.analyze.remote_members import refresh_members, remote_items
 from sidecar.engine.services.analyze.scope import touched_seeds
 from sidecar.engine.services.analyze.tag_marks import sync_tags
+from sidecar.engine.services.analyze.video_edges import video_edge_plan
 from sidecar.engine.support.paths import asset_views
 from sidecar.immich_client import ImmichError
 from sidecar.immich_client.models import Asset
@@ -64,6 +65,9 @@ class AnalysisReport:
     op_id: int
     fingerprinted: int = 0
     fingerprint_failures: int = 0
+    videos_fingerprinted: int = 0  # of `fingerprinted`: local videos
+    video_failures: int = 0  # of `fingerprint_failures`: local videos
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): this run's
     media: int = 0
     exact_groups: int = 0
     near_groups: int = 0
@@ -87,6 +91,8 @@ class AnalysisReport:
             "op_id": self.op_id,
             "fingerprinted": self.fingerprinted,
             "fingerprint_failures": self.fingerprint_failures,
+            "videos": {"fingerprinted": self.videos_fingerprinted, "failed": self.video_failures},
+            "failures": [{"path": p, "reason": r} for p, r in self.failures],
             "media": self.media,
             "exact_groups": self.exact_groups,
             "near_groups": self.near_groups,
@@ -112,6 +118,7 @@ class Whole:
     media: list[MediaItem]
     views: list[AssetView]
     remote: list[AssetLink]  # with Immich: the assets with no local file to decode
+    hidden: set[str] = field(default_factory=set)  # assets never members (live motion parts)
 
 
 class AnalyzeService:
@@ -185,6 +192,9 @@ class AnalyzeService:
         book = BasisBook(self.analysis, self.settings, self._remote_enabled())
         basis = await book.current()
         prior = await book.unchanged(basis)
+        videos_due = await self.analysis.video_edge_plan() != video_edge_plan(cfg)
+        if prior is not None and (videos_due or await self.analysis.unprinted_video_count()):
+            prior = None  # videos still to fingerprint (a store from before), or compare again
         if prior is not None:
             say("grouping", 0, 1)
             await self._keep(op_id, report, book, basis, prior)
@@ -199,6 +209,7 @@ class AnalyzeService:
             self.settings.scan.hash_algorithm,
             self.executor,
             thumbnails,
+            videos=self.analysis,
         )
         try:
             done, failed, fresh = await fingerprinter.run(
@@ -208,7 +219,11 @@ class AnalyzeService:
             if thumbnails is not None:
                 await thumbnails.aclose()
         report.fingerprinted, report.fingerprint_failures = done, failed
-        whole_edges = await self.analysis.edge_plan() != edge_plan(cfg)
+        report.videos_fingerprinted = fingerprinter.video_done
+        report.video_failures = fingerprinter.video_failed
+        report.failures = fingerprinter.failures
+        fresh_videos = fingerprinter.fresh_videos
+        whole_edges = videos_due or await self.analysis.edge_plan() != edge_plan(cfg)
         since = None if whole_edges else await book.partial_since()
         upto: int | None = None
         if since is not None and immich:  # the remote members the changes name, by asset
@@ -216,26 +231,27 @@ class AnalyzeService:
             if todo is None:
                 since = upto = None
             elif todo:
-                await self._fingerprint_remote(report, fresh, todo)
+                await self._fingerprint_remote(report, fresh, todo, fresh_videos)
         whole: Whole | None = None
         if immich and since is None:  # (which assets have no local file: a whole read)
             # taken before reading: what changes meanwhile stays logged for the next run
             upto = await self.analysis.last_touched()
-            whole = await self._whole(report, fresh)
+            whole = await self._whole(report, fresh, fresh_videos)
         basis = await book.settled(basis, report.fingerprinted)  # (this run's own writes)
         if upto is None:
             upto = await self.analysis.last_touched()  # before reading
         basis = replace(basis, touched=upto)
         say("grouping", 0, 1)
-        await update_edges(self.analysis, cfg, fresh)
+        await update_edges(self.analysis, cfg, fresh, fresh_videos)
         if since is not None and await self._regroup_part(op_id, report, book, basis, since):
             say("grouping", 1, 1)
             return
         if whole is None:  # local mode, or the part was too large after all: a whole read
             more: list[str] = []
-            whole = await self._whole(report, more)
-            if more:
-                await update_edges(self.analysis, cfg, more)
+            more_videos: list[str] = []
+            whole = await self._whole(report, more, more_videos)
+            if more or more_videos:
+                await update_edges(self.analysis, cfg, more, more_videos)
         await self._rebuild(op_id, report, whole, book, basis)
         say("grouping", 1, 1)
 
@@ -251,19 +267,23 @@ class AnalyzeService:
             return upto, None
         return upto, await refresh_members(self.analysis, self.settings, found)
 
-    async def _whole(self, report: AnalysisReport, fresh: list[str]) -> Whole:
+    async def _whole(
+        self, report: AnalysisReport, fresh: list[str], fresh_videos: list[str]
+    ) -> Whole:
         """The whole library: every media file, every asset's view and, with Immich, every
-        remote member (the missing fingerprints made, their contents added to `fresh`)."""
+        remote member (the missing fingerprints made, their contents added to `fresh`, or
+        to `fresh_videos` for videos)."""
         links = await self.assets.links()
         media = await self.analysis.media()  # after local fingerprinting: fresh hashes
         views = asset_views(links, self.settings)  # each path mapped once
+        hidden = hidden_assets(links)
         if not self._remote_enabled():
-            return Whole(media, views, [])
+            return Whole(media, views, [], hidden)
         local = {posixpath.normpath(m.path) for m in media}
         remote = remote_assets(links, views, local)
         if remote:
-            await self._fingerprint_remote(report, fresh, remote)
-        return Whole(media, views, remote)
+            await self._fingerprint_remote(report, fresh, remote, fresh_videos)
+        return Whole(media, views, remote, hidden)
 
     async def _regroup_part(
         self, op_id: int, report: AnalysisReport, book: BasisBook, basis: Basis, prior: Prior
@@ -316,7 +336,11 @@ class AnalyzeService:
                 await client.aclose()
 
     async def _fingerprint_remote(
-        self, report: AnalysisReport, fresh: list[str], todo: list[AssetLink]
+        self,
+        report: AnalysisReport,
+        fresh: list[str],
+        todo: list[AssetLink],
+        fresh_videos: list[str] | None = None,
     ) -> None:
         """Fingerprint, from Immich's thumbnails, those of these assets without a local file
         that have none yet."""
@@ -329,6 +353,8 @@ class AnalyzeService:
         report.waiting += result.waiting
         report.remote_error = result.error
         fresh += result.fresh or []
+        if fresh_videos is not None:  # (remote videos' prints, when fingerprint_remote makes them)
+            fresh_videos += getattr(result, "fresh_videos", None) or []
 
     def _remote_enabled(self) -> bool:
         return bool(self.settings.immich.url) and self.connect is not None
@@ -343,6 +369,7 @@ class AnalyzeService:
             items,
             await self.marks.marks(),
             tuple(self.settings.analysis.preferred_folders),
+            whole.hidden,
         )
         report.media = report.regrouped = len(lib.candidates)
         found = find_groups(

@@ -11,17 +11,68 @@ the other), then the rules of engine.core.video_match. Stored with the photo edg
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping
 
+from sidecar.engine.core import video_match
 from sidecar.engine.core.candidates import to_unsigned64
 from sidecar.engine.core.models import NearEdge
-from sidecar.engine.core.video import VideoPrint
+from sidecar.engine.core.video import SAMPLES, VideoPrint
+from sidecar.engine.core.video_groups import TRIM_SIDE, VIDEO_ONE_FRAME, VIDEO_SIDE, VIDEO_SIDES
 from sidecar.engine.core.video_match import TRIM_SLACK_BITS, Relation, VideoRules, compare
+from sidecar.engine.ports import AnalysisResults
+from sidecar.settings import AnalysisSettings
 
-VIDEO_SIDE = "video"
-VIDEO_ONE_FRAME = "video-1"
-TRIM_SIDE = "video-trim"
-VIDEO_SIDES = frozenset({VIDEO_SIDE, VIDEO_ONE_FRAME, TRIM_SIDE})
+__all__ = [
+    "TRIM_SIDE",
+    "VIDEO_ONE_FRAME",
+    "VIDEO_SIDE",
+    "VIDEO_SIDES",
+    "update_video_edges",
+    "video_edge_plan",
+    "video_edges",
+]
+
+
+def video_edge_plan(cfg: AnalysisSettings) -> str:
+    """What the video edges are found with: the samples, the thresholds and the rules'
+    constants (a change makes the next search one over all videos)."""
+    constants = {
+        name: getattr(video_match, name)
+        for name in sorted(dir(video_match))
+        if name.isupper() and isinstance(getattr(video_match, name), int | float)
+    }
+    return json.dumps(
+        {
+            "samples": list(SAMPLES),
+            "phash": cfg.near_threshold,
+            "dhash": cfg.near_dhash_threshold,
+            "size": cfg.hash_size,
+            "rules": constants,
+        },
+        sort_keys=True,
+    )
+
+
+async def update_video_edges(
+    store: AnalysisResults, cfg: AnalysisSettings, fresh: Collection[str], everything: bool
+) -> int:
+    """Find and store the edges of the `fresh` video contents against all stored video
+    prints; of all against all when `everything` (the photo search replaced every edge) or
+    when what video edges are found with changed (or on the first run). The number found."""
+    plan = video_edge_plan(cfg)
+    full = everything or await store.video_edge_plan() != plan
+    if not full and not fresh:
+        return 0
+    prints = await store.video_prints(posters=False)  # small without their posters
+    rules = VideoRules(cfg.near_threshold, cfg.near_dhash_threshold)
+    edges = video_edges(prints, None if full else fresh, rules) if prints else []
+    if full:
+        await store.drop_video_edges(sorted(VIDEO_SIDES))
+    await store.add_edges(edges)
+    if full:
+        await store.set_video_edge_plan(plan)
+    return len(edges)
 
 
 def _frames(prints: Mapping[str, VideoPrint], keys: list[str]) -> tuple[list[int], list[int]]:

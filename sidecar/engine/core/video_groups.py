@@ -1,0 +1,135 @@
+"""Videos in the results (pure): which stored edges are between videos, the reasons of a near
+group of videos, and the trimmed copies as variant pairs.
+
+Edges between videos are stored with the photo edges, marked by `side`: VIDEO_SIDE (one clip
+in two encodings, every sampled frame alike), VIDEO_ONE_FRAME (the same, from Immich's
+thumbnail and the duration only: a weaker test) and TRIM_SIDE (the shorter is a trimmed copy
+of the longer, `zoom` the millisecond it starts at in the longer). A video is only ever grouped
+with videos, through these edges only; a trim never makes a duplicate group: it makes a variant
+pair of the longer clip (primary) and the trimmed copy. A trimmed copy of clips that are
+duplicates of each other pairs with the group's keeper only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+
+from sidecar.engine.core.dedup import Candidate, DupGroup
+from sidecar.engine.core.models import NearEdge
+from sidecar.engine.core.pairing import Pair, PairKind
+from sidecar.engine.core.video import SAMPLES
+
+VIDEO_SIDE = "video"
+VIDEO_ONE_FRAME = "video-1"
+TRIM_SIDE = "video-trim"
+VIDEO_SIDES = frozenset({VIDEO_SIDE, VIDEO_ONE_FRAME, TRIM_SIDE})
+DUPLICATE_SIDES = frozenset({VIDEO_SIDE, VIDEO_ONE_FRAME})
+
+
+def grouping_edge(e: NearEdge, a: Candidate, b: Candidate) -> bool:
+    """Whether an edge between these candidates may make a near-duplicate group: a photo
+    edge between photos, a duplicate edge between videos (never a photo and a video, never a
+    trim, never a photo edge between videos from an older store)."""
+    if a.video != b.video:
+        return False
+    return e.side in DUPLICATE_SIDES if a.video else e.side not in VIDEO_SIDES
+
+
+def clock(ms: int | None) -> str:
+    """A duration as people read it: 0:31.2, 1:02:03.0 ('?' when not known)."""
+    if ms is None:
+        return "?"
+    tenths = round(ms / 100)
+    hours, rest = divmod(tenths, 36_000)
+    minutes, rest = divmod(rest, 600)
+    seconds = f"{rest // 10:02d}.{rest % 10}"
+    return f"{hours}:{minutes:02d}:{seconds}" if hours else f"{minutes}:{seconds}"
+
+
+def _listed(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def explain_videos(
+    group: DupGroup, cands: Mapping[str, Candidate], edges: Mapping[frozenset[str], NearEdge]
+) -> DupGroup:
+    """A near group of videos says why in a video's terms (in place of the photo wording):
+    their lengths and how far apart their sampled frames are. `edges`: the video edges
+    between members (by the pair of keys)."""
+    if not all(cands[m].video for m in group.members):
+        return group
+    keys = group.members
+    found = [
+        e
+        for n, a in enumerate(keys)
+        for b in keys[n + 1 :]
+        if (e := edges.get(frozenset((a, b)))) is not None
+    ]
+    if not found:
+        return group
+    lengths = _listed([clock(cands[m].duration_ms) for m in keys])
+    worst = max(e.phash for e in found)
+    why: list[str] = []
+    if any(e.side == VIDEO_SIDE for e in found):
+        why.append(
+            f"the same clip in another encoding: {lengths} long,"
+            f" all {len(SAMPLES)} sampled frames within {worst} bits"
+        )
+    if any(e.side == VIDEO_ONE_FRAME for e in found):
+        why.append(
+            f"same length ({lengths}) and Immich's thumbnail alike"
+            f" ({worst} bits; one frame: a weaker test)"
+        )
+    return replace(group, reasons=(*why, *group.reasons[1:]))
+
+
+def trim_pairs(
+    cands: Sequence[Candidate],
+    edges: Iterable[NearEdge],
+    groups: Iterable[DupGroup],
+    together: set[frozenset[str]],
+) -> list[Pair]:
+    """Variant pairs of a longer clip (primary) and each trimmed copy of it, one owner's: a
+    member of a duplicate group stands for it by the group's keeper; a trimmed copy of
+    several clips pairs with the longest of them only (ties: the first key)."""
+    kept: dict[str, str] = {}
+    for g in groups:  # exact groups first, then near ones (a copy's keeper may be in one)
+        for m in g.members:
+            kept[m] = kept.get(g.keeper, g.keeper)
+    by_content: dict[str, list[Candidate]] = {}
+    for c in cands:
+        if c.video and c.content_hash:
+            by_content.setdefault(c.content_hash, []).append(c)
+    by_key = {c.key: c for c in cands}
+    # shorter -> (-length, longer, found through another member of its group, offset): the
+    # offset of the keeper's own edge when there is one
+    longest: dict[str, tuple[int, str, bool, int]] = {}
+    for e in edges:
+        if e.side != TRIM_SIDE:
+            continue
+        for a in by_content.get(e.a, ()):
+            for b in by_content.get(e.b, ()):
+                if a.owner != b.owner:
+                    continue
+                ka, kb = kept.get(a.key, a.key), kept.get(b.key, b.key)
+                ca, cb = by_key.get(ka, a), by_key.get(kb, b)
+                if ka == kb or frozenset((ka, kb)) in together:
+                    continue
+                long_c, short_c = (
+                    (ca, cb) if (ca.duration_ms or 0) >= (cb.duration_ms or 0) else (cb, ca)
+                )
+                direct = long_c.key in (a.key, b.key)
+                rank = (-(long_c.duration_ms or 0), long_c.key, not direct, e.zoom)
+                if short_c.key not in longest or rank < longest[short_c.key]:
+                    longest[short_c.key] = rank
+    out: list[Pair] = []
+    for short, (_, long_key, _, offset) in sorted(longest.items()):
+        s, lc = by_key[short], by_key[long_key]
+        reasons = (
+            f"a trimmed copy: {clock(s.duration_ms)} of {lc.name}'s {clock(lc.duration_ms)},"
+            f" from {clock(offset)}",
+            "primary: the longer clip",
+        )
+        out.append(Pair(PairKind.VARIANT, tuple(sorted((long_key, short))), long_key, reasons))
+    return out

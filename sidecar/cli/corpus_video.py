@@ -18,6 +18,7 @@ VERSION is reused.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 from collections.abc import Callable, Iterator
@@ -29,7 +30,7 @@ VERSION = 1  # bump when the clips change: a cached corpus of another version is
 FAMILIES = ("astronaut", "chelsea", "coffee", "rocket")
 POOL = (*FAMILIES, "motorcycle_left", "hubble_deep_field", "camera", "retina")
 SECONDS = 8.0
-SIZE = (1280, 720)
+SIZE = (1280, 720)  # the originals' (tests make a smaller corpus)
 FPS = 30
 CAMERA = ("Apple", "iPhone 12 Pro")
 TAKEN = "2023-06-0{day}T1{hour}:30:00Z"
@@ -90,6 +91,18 @@ class VideoLabels:
             [(frozenset(a), frozenset(b)) for a, b in data["keepers"]],
             dict(data["kinds"]),
         )
+
+
+def place(cache: Path, labels: VideoLabels, target: Path) -> None:
+    """The cached clips under `target` (hard links where the file system allows, else
+    copies), with their file times."""
+    for rel in labels.kinds:
+        dst = target / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(cache / rel, dst)
+        except OSError:
+            shutil.copy2(cache / rel, dst)
 
 
 def _scene(name: str) -> Any:
@@ -155,7 +168,7 @@ def _encode(
         stream.bit_rate = bitrate
         stream.options = {"preset": "veryfast"}
         for img in frames:
-            frame = av.VideoFrame.from_image(img)
+            frame = av.VideoFrame.from_image(img)  # type: ignore[no-untyped-call]
             for packet in stream.encode(frame):
                 out.mux(packet)
         for packet in stream.encode():
@@ -172,7 +185,7 @@ def _picked(path: Path, indices: Iterator[int]) -> Iterator[Any]:
         for want in indices:
             while at < want:
                 try:
-                    img = next(frames).to_image()
+                    img = next(frames).to_image()  # type: ignore[no-untyped-call]
                 except StopIteration:
                     break
                 at += 1
@@ -206,8 +219,29 @@ def _transcode(
     )
 
 
-def _family(root: Path, labels: VideoLabels, n: int, name: str, rng: random.Random) -> None:
+def _scaled(size: tuple[int, int], share: float) -> tuple[int, int]:
+    """`size` times `share`, even (4:2:0 wants even sides)."""
+    return (round(size[0] * share / 2) * 2, round(size[1] * share / 2) * 2)
+
+
+MIN_RATE = 200_000  # bits per second a clip gets at least (the small corpus's tiny frames)
+
+
+def _rate(bitrate: int, area: float) -> int:
+    return max(MIN_RATE, round(bitrate * area))
+
+
+def _family(
+    root: Path,
+    labels: VideoLabels,
+    n: int,
+    name: str,
+    rng: random.Random,
+    size: tuple[int, int],
+) -> None:
     scene = _scene(name)
+    # bitrates scale with the frame area (a small corpus for tests: not below a floor)
+    area = size[0] * size[1] / (SIZE[0] * SIZE[1])
     stem = f"IMG_{4100 + n}"
     camera = {
         "com.apple.quicktime.make": CAMERA[0],
@@ -218,20 +252,26 @@ def _family(root: Path, labels: VideoLabels, n: int, name: str, rng: random.Rand
     }
     count = round(SECONDS * FPS)
     original = f"originals/{stem}.MOV"
-    _encode(root / original, _frames(scene, _pan, SIZE, count), SIZE, FPS, 6_000_000, camera)
+    rate = _rate(6_000_000, area)
+    _encode(root / original, _frames(scene, _pan, size, count), size, FPS, rate, camera)
     copies: dict[str, tuple[str, tuple[int, int], int, int]] = {
-        f"exports/{stem}_small.mp4": ("low-bitrate", SIZE, FPS, 700_000),
-        f"messenger/VID-2023060{n + 1}-WA000{n}.mp4": ("messenger-480p", (854, 480), FPS, 500_000),
-        f"exports/{stem}_24fps.mp4": ("24fps", (960, 540), 24, 1_500_000),
+        f"exports/{stem}_small.mp4": ("low-bitrate", size, FPS, 700_000),
+        f"messenger/VID-2023060{n + 1}-WA000{n}.mp4": (
+            "messenger-480p",
+            _scaled(size, 2 / 3),
+            FPS,
+            500_000,
+        ),
+        f"exports/{stem}_24fps.mp4": ("24fps", _scaled(size, 3 / 4), 24, 1_500_000),
     }
     if n % 2 == 0:
-        copies[f"exports/{stem}_60fps.mp4"] = ("60fps", (640, 360), 60, 1_200_000)
-    for rel, (_, size, fps, bitrate) in copies.items():
-        _transcode(root / original, root / rel, size, fps, bitrate)
+        copies[f"exports/{stem}_60fps.mp4"] = ("60fps", _scaled(size, 1 / 2), 60, 1_200_000)
+    for rel, (_, dims, fps, bitrate) in copies.items():
+        _transcode(root / original, root / rel, dims, fps, _rate(bitrate, area))
     start = rng.choice((1.5, 2.0, 2.5, 3.0))
     length = rng.choice((3.0, 3.5, 4.0))
     trim = f"clips/{stem}_trim.mp4"
-    _transcode(root / original, root / trim, SIZE, FPS, 3_000_000, start=start, seconds=length)
+    _transcode(root / original, root / trim, size, FPS, _rate(3_000_000, area), start, length)
     family = [original, *copies]
     labels.kinds[original] = "original"
     labels.kinds.update({rel: kind for rel, (kind, *_) in copies.items()})
@@ -245,20 +285,24 @@ def _family(root: Path, labels: VideoLabels, n: int, name: str, rng: random.Rand
         f"scene/{stem}_zoom.mp4": (_zoom, SECONDS),
         f"scene/{stem}_static.mp4": (_static, 5.0 + n),
     }
+    half = _scaled(size, 1 / 2)
     for rel, (view, seconds) in others.items():
-        frames = round(seconds * FPS)
-        _encode(root / rel, _frames(scene, view, (640, 360), frames), (640, 360), FPS, 1_000_000)
+        frames = _frames(scene, view, half, round(seconds * FPS))
+        _encode(root / rel, frames, half, FPS, _rate(1_000_000, area))
         labels.kinds[rel] = "unrelated-" + rel.rsplit("_", 1)[-1].removesuffix(".mp4")
         labels.unrelated.append(rel)
 
 
-def build_video_corpus(root: Path, seed: int = 0) -> VideoLabels:
-    """The video corpus under `root` and its labels: reused when `root` holds one of this
-    seed and VERSION, else written again (replacing `root`)."""
+def build_video_corpus(
+    root: Path, seed: int = 0, families: int = len(FAMILIES), size: tuple[int, int] = SIZE
+) -> VideoLabels:
+    """The video corpus under `root` and its labels: reused when `root` holds one made the
+    same way (seed, families, size, VERSION), else written again (replacing `root`)."""
     stamp = root / _STAMP
+    made = {"version": VERSION, "seed": seed, "families": families, "size": list(size)}
     try:
         data = json.loads(stamp.read_text())
-        if data.get("version") == VERSION and data.get("seed") == seed:
+        if all(data.get(k) == v for k, v in made.items()):
             return VideoLabels.from_json(data["labels"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -266,8 +310,8 @@ def build_video_corpus(root: Path, seed: int = 0) -> VideoLabels:
     rng = random.Random(seed)
     names = FAMILIES if seed == 0 else tuple(rng.sample(POOL, len(FAMILIES)))
     labels = VideoLabels()
-    for n, name in enumerate(names):
-        _family(root, labels, n, name, rng)
-    payload = {"version": VERSION, "seed": seed, "labels": labels.as_json()}
+    for n, name in enumerate(names[:families]):
+        _family(root, labels, n, name, rng, size)
+    payload = {**made, "labels": labels.as_json()}
     stamp.write_text(json.dumps(payload, indent=1))
     return labels

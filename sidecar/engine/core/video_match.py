@@ -138,22 +138,36 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
             d = _distance(longer.dhash(i), shorter.dhash(j))
             if p <= loose_p and d <= loose_d:
                 found.append((offset, j, p, d))
-    best: tuple[int, int] | None = None  # (frames, offset)
-    for offset, _, _, _ in found:
-        near = {j for o, j, _, _ in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS}
-        if best is None or (len(near), -abs(offset)) > (best[0], -abs(best[1])):
-            best = (len(near), offset)
-    if best is None or best[0] < MIN_TRIM_FRAMES:
+    chosen = _best_offset(found)
+    if chosen is None or len(chosen) < MIN_TRIM_FRAMES:
         return None
-    frames, around = best
-    agreeing = [(o, p, d) for o, _, p, d in found if abs(o - around) <= TRIM_OFFSET_SLACK_MS]
-    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, p, d in agreeing])
+    frames = len(chosen)
+    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, p, d in chosen])
     offset = min(max(0, offset), max(0, long_ms - short_ms))
     if _contradicted(longer, shorter, offset, rules):
         return None
-    worst_p = max(p for _, p, _ in agreeing)
-    worst_d = max(d for _, _, d in agreeing)
+    worst_p = max(p for _, p, _ in chosen)
+    worst_d = max(d for _, _, d in chosen)
     return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=offset)
+
+
+def _best_offset(found: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int]] | None:
+    """The frames of the shorter that agree on one offset: around each offset found, the
+    closest match of each frame within TRIM_OFFSET_SLACK_MS; the most frames win, then the
+    closest (the least bits in all). Each: (offset, pHash, dHash)."""
+    best: tuple[int, int, list[tuple[int, int, int]]] | None = None  # (frames, -bits, chosen)
+    for centre, _, _, _ in found:
+        closest: dict[int, tuple[int, int, int]] = {}
+        for o, j, p, d in found:
+            if abs(o - centre) > TRIM_OFFSET_SLACK_MS:
+                continue
+            if j not in closest or p + d < sum(closest[j][1:]):
+                closest[j] = (o, p, d)
+        chosen = list(closest.values())
+        score = (len(chosen), -sum(p + d for _, p, d in chosen))
+        if best is None or score > best[:2]:
+            best = (*score, chosen)
+    return None if best is None else best[2]
 
 
 def _weighted_median(values: list[tuple[int, float]]) -> int:

@@ -77,7 +77,8 @@ def test_two_encodings_of_one_clip_are_duplicates() -> None:
     a = clip(SCENE, 8_000)
     b = clip(SCENE, 8_000, noise=(2, 0, 4, 0, 1, 0, 3, 0))
     match = compare(a, b, RULES)
-    assert match is not None and match.relation is Relation.DUPLICATE
+    assert match is not None
+    assert match.relation is Relation.DUPLICATE
     assert (match.phash, match.frames) == (4, 8)
     assert compare(b, a, RULES) == match
 
@@ -87,7 +88,8 @@ def test_one_noisy_frame_is_allowed_a_few_bits_more_but_not_the_typical_frame() 
     worst = RULES.phash + FRAME_SLACK_BITS
     one_off = clip(SCENE, 8_000, noise=(worst, 4, 2, 0, 0, 0, 0, 0))
     match = compare(a, one_off, RULES)
-    assert match is not None and match.phash == worst
+    assert match is not None
+    assert match.phash == worst
     too_far = clip(SCENE, 8_000, noise=(worst + 1, 0, 0, 0, 0, 0, 0, 0))
     assert compare(a, too_far, RULES) is None
     typical_off = clip(SCENE, 8_000, noise=(6, 6, 6, 6, 6, 0, 0, 0))  # the median 6 > 4
@@ -119,7 +121,8 @@ def test_flat_frames_are_no_evidence() -> None:
     # a fade: two black frames in both, the pictures between alike
     fade = (True, False, False, False, False, False, False, True)
     match = compare(clip(SCENE, 8_000, flat=fade), clip(SCENE, 8_000, flat=fade), RULES)
-    assert match is not None and match.frames == 6
+    assert match is not None
+    assert match.frames == 6
     # black against a picture is a difference
     assert compare(a, clip(SCENE, 8_000, flat=fade), RULES) is None
     # black clips say nothing: no duplicate, no trim
@@ -134,7 +137,9 @@ def test_immichs_one_frame_is_a_weaker_test_of_the_same_length() -> None:
     a = clip(SCENE, 8_000)
     thumb = one_frame(SCENE, 8_000, 4_400)  # near the 4.5 s sample
     match = compare(thumb, a, RULES)
-    assert match is not None and match.one_frame and match.frames == 1
+    assert match is not None
+    assert match.one_frame
+    assert match.frames == 1
     assert compare(a, thumb, RULES) == match
     assert compare(one_frame(SCENE, 9_000, 4_400), a, RULES) is None  # another length
     assert compare(one_frame(scene(3), 8_000, 4_400), a, RULES) is None
@@ -149,7 +154,8 @@ def test_a_trim_is_a_variant_with_its_offset() -> None:
     for start in (0, 1_500, 2_000, 2_700, 4_000):
         trim = clip(SCENE, 4_000, start)
         match = compare(longer, trim, RULES)
-        assert match is not None and match.relation is Relation.TRIM, start
+        assert match is not None, start
+        assert match.relation is Relation.TRIM
         assert abs(match.offset_ms - start) <= STEP_MS * 2, (start, match.offset_ms)
         assert match.frames >= 3
         assert compare(trim, longer, RULES) == match
@@ -160,13 +166,15 @@ def test_a_trim_of_a_trim_and_two_overlapping_trims() -> None:
     first = clip(SCENE, 5_000, 1_000)
     second = clip(SCENE, 3_000, 2_500)  # cut from the first
     match = compare(first, second, RULES)
-    assert match is not None and match.relation is Relation.TRIM
+    assert match is not None
+    assert match.relation is Relation.TRIM
     assert abs(match.offset_ms - 1_500) <= STEP_MS * 2
     # two cuts of the original that overlap: each a trim of it, neither a trim of the other
     early, late = clip(SCENE, 4_000, 500), clip(SCENE, 5_000, 3_000)
     for part in (early, late):
         found = compare(original, part, RULES)
-        assert found is not None and found.relation is Relation.TRIM
+        assert found is not None
+        assert found.relation is Relation.TRIM
     assert compare(early, late, RULES) is None
 
 
@@ -188,4 +196,5 @@ def test_a_static_clip_is_no_trim() -> None:
     assert compare(clip(still, 8_000), shot, RULES) is None
     # the same still shot twice, as long: nothing tells them apart
     match = compare(clip(still, 8_000), clip(still, 8_000), RULES)
-    assert match is not None and match.relation is Relation.DUPLICATE
+    assert match is not None
+    assert match.relation is Relation.DUPLICATE

@@ -73,7 +73,7 @@ def _facts(container: Any, stream: Any, duration: float, rotation: int) -> Video
         width=width,
         height=height,
         fps=round(float(rate), 3) if rate else None,
-        codec=ctx.name or None,
+        codec=_codec_name(ctx),
         bitrate=stream.bit_rate or container.bit_rate or None,
         encoder=_tag(tags, ("encoder",)),
         brand=(_tag(tags, ("major_brand",)) or "").strip() or None,
@@ -82,6 +82,12 @@ def _facts(container: Any, stream: Any, duration: float, rotation: int) -> Video
         taken_at=_iso(_tag(tags, _CREATED)),
         software=_tag(tags, _SOFTWARE),
     )
+
+
+def _codec_name(ctx: Any) -> str | None:
+    """The codec's own name (av1, not the decoder's libdav1d)."""
+    codec = getattr(ctx, "codec", None)
+    return getattr(codec, "canonical_name", None) or ctx.name or None
 
 
 def _small(frame: Any) -> Any:
@@ -220,9 +226,8 @@ def _fingerprint(container: Any, stream: Any, hash_size: int) -> VideoPrint | Fi
     for k, fraction in enumerate(SAMPLES):
         frame = reader.frame_at(duration * fraction)
         if frame is None:
-            return FingerprintFailure(
-                f"truncated video: no frame to decode at {duration * fraction:.1f} s"
-            )
+            what = "damaged video: no frame decodes" if reader.bad else "truncated video: no frame"
+            return FingerprintFailure(f"{what} at {duration * fraction:.1f} s")
         rotation = round(getattr(frame, "rotation", 0) or 0)
         img = _small(frame)
         phash, dhash, thumb = frame_hashes(img, hash_size)

@@ -198,3 +198,28 @@ def test_a_static_clip_is_no_trim() -> None:
     match = compare(clip(still, 8_000), clip(still, 8_000), RULES)
     assert match is not None
     assert match.relation is Relation.DUPLICATE
+
+
+def test_two_moments_in_common_are_no_trim() -> None:
+    """A shorter clip of which only two sampled frames show moments of the longer (the rest
+    another scene) is too little for a trim."""
+    longer = clip(SCENE, 8_000)
+    other = scene(5)
+
+    def two_moments(ms: int) -> tuple[int, int]:
+        return SCENE(ms) if 2_300 <= ms <= 3_700 else other(ms)
+
+    assert compare(longer, clip(two_moments, 4_000, 2_000), RULES) is None
+
+
+def test_an_insert_from_elsewhere_contradicts_a_trim() -> None:
+    """Five frames agree on one offset, but a moment of the longer inside the stretch looks
+    like no frame of the shorter near it (an edit put other footage there)."""
+    longer = clip(SCENE, 8_000)
+    other = scene(9)
+
+    def edited(ms: int) -> tuple[int, int]:
+        return other(ms) if 3_600 <= ms <= 4_900 else SCENE(ms)
+
+    assert compare(longer, clip(SCENE, 4_000, 2_000), RULES) is not None
+    assert compare(longer, clip(edited, 4_000, 2_000), RULES) is None

@@ -17,7 +17,8 @@ longer clip (a variant, never a duplicate).
   its sampled frames match frames of the longer (within the thresholds plus TRIM_SLACK_BITS:
   the frames sampled are not quite the same moments) at one offset (the place the shorter
   starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
-  and none of its frames that falls on the very moment of a frame of the longer contradicts it.
+  each frame of the longer used once; and nothing contradicts it: every picture frame of the
+  longer within the shorter's stretch looks like a frame of the shorter sampled near it.
   The shorter lies inside the longer (two overlapping cuts of one clip are each a trim of the
   original, not of each other). A shorter clip whose frames all look alike (a static shot)
   fits anywhere: it is no trim. The offset is the median of the agreeing frames' offsets,
@@ -124,7 +125,7 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
         return None
     loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
     lo, hi = -TRIM_OFFSET_SLACK_MS, long_ms - short_ms + TRIM_OFFSET_SLACK_MS
-    found: list[tuple[int, int, int, int]] = []  # (offset, shorter's frame, pHash, dHash)
+    found: list[tuple[int, int, int, int, int]] = []  # (offset, shorter's, longer's, p, d)
     for j in range(shorter.samples):
         if shorter.flat[j]:
             continue
@@ -137,34 +138,44 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
             p = _distance(longer.phash(i), shorter.phash(j))
             d = _distance(longer.dhash(i), shorter.dhash(j))
             if p <= loose_p and d <= loose_d:
-                found.append((offset, j, p, d))
+                found.append((offset, j, i, p, d))
     chosen = _best_offset(found)
     if chosen is None or len(chosen) < MIN_TRIM_FRAMES:
         return None
     frames = len(chosen)
-    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, p, d in chosen])
+    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, _, p, d in chosen])
     offset = min(max(0, offset), max(0, long_ms - short_ms))
     if _contradicted(longer, shorter, offset, rules):
         return None
-    worst_p = max(p for _, p, _ in chosen)
-    worst_d = max(d for _, _, d in chosen)
+    worst_p = max(p for _, _, p, _ in chosen)
+    worst_d = max(d for _, _, _, d in chosen)
     return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=offset)
 
 
-def _best_offset(found: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int]] | None:
-    """The frames of the shorter that agree on one offset: around each offset found, the
-    closest match of each frame within TRIM_OFFSET_SLACK_MS; the most frames win, then the
-    closest (the least bits in all). Each: (offset, pHash, dHash)."""
-    best: tuple[int, int, list[tuple[int, int, int]]] | None = None  # (frames, -bits, chosen)
-    for centre, _, _, _ in found:
-        closest: dict[int, tuple[int, int, int]] = {}
-        for o, j, p, d in found:
-            if abs(o - centre) > TRIM_OFFSET_SLACK_MS:
-                continue
-            if j not in closest or p + d < sum(closest[j][1:]):
-                closest[j] = (o, p, d)
-        chosen = list(closest.values())
-        score = (len(chosen), -sum(p + d for _, p, d in chosen))
+def _best_offset(
+    found: list[tuple[int, int, int, int, int]],
+) -> list[tuple[int, int, int, int]] | None:
+    """The frames that agree on one offset: around each offset found, the closest match of
+    each frame of the shorter within TRIM_OFFSET_SLACK_MS, each frame of the longer used once
+    (two frames of the shorter between two of the longer may both look like one of them);
+    the most frames win, then the closest (the least bits in all). Each: (offset, the
+    longer's frame, pHash, dHash)."""
+    best: tuple[int, int, list[tuple[int, int, int, int]]] | None = None
+    for centre, *_ in found:
+        near = sorted(
+            (p + d, j, i, o, p, d)
+            for o, j, i, p, d in found
+            if abs(o - centre) <= TRIM_OFFSET_SLACK_MS
+        )
+        used_j: set[int] = set()
+        used_i: set[int] = set()
+        chosen: list[tuple[int, int, int, int]] = []
+        for _, j, i, o, p, d in near:  # closest first
+            if j not in used_j and i not in used_i:
+                used_j.add(j)
+                used_i.add(i)
+                chosen.append((o, i, p, d))
+        score = (len(chosen), -sum(p + d for _, _, p, d in chosen))
         if best is None or score > best[:2]:
             best = (*score, chosen)
     return None if best is None else best[2]
@@ -195,18 +206,30 @@ def _static(clip: VideoPrint, rules: VideoRules) -> bool:
 
 
 def _contradicted(longer: VideoPrint, shorter: VideoPrint, offset: int, rules: VideoRules) -> bool:
-    """A frame of the shorter that falls on the moment of a frame of the longer (at `offset`)
-    and looks nothing like it: not the same clip."""
-    for j in range(shorter.samples):
-        at = shorter.times_ms[j] + offset
-        for i in range(longer.samples):
-            if abs(longer.times_ms[i] - at) > SAME_MOMENT_MS:
-                continue
-            if longer.flat[i] != shorter.flat[j]:
-                return True
-            p = _distance(longer.phash(i), shorter.phash(j))
-            if not longer.flat[i] and p > 2 * rules.phash + TRIM_SLACK_BITS:
-                return True
+    """A frame of the longer within the shorter's stretch (at `offset`) that no frame of the
+    shorter near that moment looks like (within the loose thresholds), or a flat frame of one
+    on the very moment of a picture of the other: not the same clip."""
+    loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
+    times = [t + offset for t in shorter.times_ms]
+    spacing = max(SAME_MOMENT_MS, (times[-1] - times[0]) // max(1, len(times) - 1))
+    for i in range(longer.samples):
+        at = longer.times_ms[i]
+        if not times[0] <= at <= times[-1]:
+            continue
+        near = [j for j, t in enumerate(times) if abs(t - at) <= spacing]
+        if any(
+            abs(times[j] - at) <= SAME_MOMENT_MS and shorter.flat[j] != longer.flat[i] for j in near
+        ):
+            return True
+        if longer.flat[i]:
+            continue
+        if not any(
+            not shorter.flat[j]
+            and _distance(longer.phash(i), shorter.phash(j)) <= loose_p
+            and _distance(longer.dhash(i), shorter.dhash(j)) <= loose_d
+            for j in near
+        ):
+            return True
     return False
 
 

@@ -213,3 +213,30 @@ async def test_a_video_that_kills_the_decoder_is_recorded_and_the_run_goes_on(
     ]
     again = await analyse(settings, folder)
     assert again["summary"]["fingerprinted"] == 0  # recorded: never retried forever
+
+
+async def test_a_persons_choice_of_a_trims_primary_and_a_rejection_stand(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "media"
+    make_clip(folder / "clip.mp4", **CLIP)  # type: ignore[arg-type]
+    make_clip(folder / "trim.mp4", **CLIP, start=1.5, length=3.0)  # type: ignore[arg-type]
+    await analyse(settings, folder)
+    trim = str(folder / "trim.mp4")
+    async with open_runtime(settings) as rt:
+        [pair] = await rt.review.pairs(0, 10)
+        await rt.review.choose_primary(pair, trim)
+    chosen = await analyse(settings, folder)
+    [pair_json] = chosen["pairs"]
+    assert pair_json["primary"] == trim
+    assert pair_json["reasons"][0] == "primary chosen in the review"
+    still_image(folder / "still.jpg")  # an unrelated change: a partial run keeps it
+    later = await analyse(settings, folder)
+    assert later["summary"]["regrouped"]["full"] is False
+    assert [p["primary"] for p in later["pairs"]] == [trim]
+    async with open_runtime(settings) as rt:
+        [pair] = await rt.review.pairs(0, 10)
+        await rt.review.reject_pair(pair)
+    rejected = await analyse(settings, folder)
+    assert rejected["pairs"] == []
+    assert rejected["duplicate_groups"] == []

@@ -203,3 +203,20 @@ def test_an_unreadable_file_is_a_reason(tmp_path: Path) -> None:
         assert "permission denied" in failed(clip)
     finally:
         clip.chmod(0o644)
+
+
+def test_damage_inside_the_frames_is_a_print_or_a_reason(tmp_path: Path) -> None:
+    """Bytes overwritten inside the coded frames (a bad sector, a broken copy): the decoder
+    conceals or refuses, and the outcome is a fingerprint or a reason, nothing else."""
+    clip = make_clip(tmp_path / "clip.mp4", seconds=3.0, size=(160, 120))
+    data = bytearray(clip.read_bytes())
+    start = data.find(b"mdat") + 8
+    rng = np.random.default_rng(7)
+    for n in range(4):
+        damaged = bytearray(data)
+        at = int(rng.integers(start, len(data) - 600))
+        damaged[at : at + 400] = rng.integers(0, 256, 400, dtype=np.uint8).tobytes()
+        path = tmp_path / f"damaged{n}.mp4"
+        path.write_bytes(bytes(damaged))
+        outcome = fingerprint_video(str(path))
+        assert isinstance(outcome, VideoPrint | FingerprintFailure)

@@ -57,7 +57,10 @@ class VideoRules:
 @dataclass(frozen=True, slots=True)
 class VideoMatch:
     relation: Relation
-    phash: int  # the largest pHash distance among the frames that matched
+    # a duplicate: the typical (median, the higher of two) frame's pHash and dHash distance,
+    # the one held to the thresholds (one frame may be up to FRAME_SLACK_BITS further); a trim:
+    # the largest among the agreeing frames; Immich's one frame: that frame's
+    phash: int
     dhash: int
     frames: int  # frames compared (that matched)
     offset_ms: int = 0  # a trim: where the shorter starts in the longer
@@ -90,15 +93,18 @@ def _duplicate(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | 
             return None
         ps.append(p)
         ds.append(d)
-    if len(ps) < MIN_EVIDENCE or _median(ps) > rules.phash or _median(ds) > rules.dhash:
+    if len(ps) < MIN_EVIDENCE:
         return None
-    return VideoMatch(Relation.DUPLICATE, max(ps), max(ds), len(ps))
+    if _upper_median(ps) > rules.phash or _upper_median(ds) > rules.dhash:
+        return None
+    # the distances the rule holds to the thresholds: the typical frame's (so the edge is
+    # within the thresholds like a photo's and groups under the same complete linkage)
+    return VideoMatch(Relation.DUPLICATE, _upper_median(ps), _upper_median(ds), len(ps))
 
 
-def _median(values: list[int]) -> float:
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+def _upper_median(values: list[int]) -> int:
+    """The median (of an even count, the higher of the two middle values)."""
+    return sorted(values)[len(values) // 2]
 
 
 def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:

@@ -4,7 +4,7 @@ longer clip (a variant, never a duplicate).
 - Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer, and
   every sampled frame of one is near the frame sampled at the same fraction of the other
   (frames sampled at the same fraction show the same moment whatever the frame rate, bitrate
-  or size): the typical (median) frame within the hash thresholds, and none further than
+  or size): at least half of them within the hash thresholds, and none further than
   FRAME_SLACK_BITS beyond them (a low bitrate blurs a frame of little texture, a sky, by a few
   bits more than a photo's recompression; eight frames are far more evidence than one photo).
   Flat frames (black, one colour) are no evidence: a flat frame against a picture is a
@@ -57,9 +57,9 @@ class VideoRules:
 @dataclass(frozen=True, slots=True)
 class VideoMatch:
     relation: Relation
-    # a duplicate: the typical (median, the higher of two) frame's pHash and dHash distance,
-    # the one held to the thresholds (one frame may be up to FRAME_SLACK_BITS further); a trim:
-    # the largest among the agreeing frames; Immich's one frame: that frame's
+    # a duplicate: the distances within which at least half of the frames are (the lower
+    # median: those held to the thresholds; the others may be up to FRAME_SLACK_BITS further);
+    # a trim: the largest among the agreeing frames; Immich's one frame: that frame's
     phash: int
     dhash: int
     frames: int  # frames compared (that matched)
@@ -95,16 +95,16 @@ def _duplicate(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | 
         ds.append(d)
     if len(ps) < MIN_EVIDENCE:
         return None
-    if _upper_median(ps) > rules.phash or _upper_median(ds) > rules.dhash:
+    if _half_within(ps) > rules.phash or _half_within(ds) > rules.dhash:
         return None
-    # the distances the rule holds to the thresholds: the typical frame's (so the edge is
-    # within the thresholds like a photo's and groups under the same complete linkage)
-    return VideoMatch(Relation.DUPLICATE, _upper_median(ps), _upper_median(ds), len(ps))
+    # the distances the rule holds to the thresholds: at least half the frames within them
+    # (so the edge is within the thresholds like a photo's, under the same complete linkage)
+    return VideoMatch(Relation.DUPLICATE, _half_within(ps), _half_within(ds), len(ps))
 
 
-def _upper_median(values: list[int]) -> int:
-    """The median (of an even count, the higher of the two middle values)."""
-    return sorted(values)[len(values) // 2]
+def _half_within(values: list[int]) -> int:
+    """The distance within which at least half of the frames are (the lower median)."""
+    return sorted(values)[(len(values) - 1) // 2]
 
 
 def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:

@@ -153,3 +153,24 @@ def test_clock() -> None:
         "1:02:03.0",
         "?",
     ]
+
+
+def test_a_trim_of_an_exact_copy_pairs_with_the_near_groups_keeper() -> None:
+    lib = library(
+        [
+            video("/m/a.mov", "c1"),
+            video("/m/backup/a.mov", "c1"),  # an exact copy
+            video("/m/big.mov", "c2", 31_000, width=3840),  # the near group's keeper
+            video("/m/t.mov", "c3", 12_000),
+        ],
+        [],
+        [],
+        {},
+    )
+    edges = [
+        NearEdge("c1", "c2", 3, 4, 0, VIDEO_SIDE),
+        NearEdge("c1", "c3", 4, 5, 5_100, TRIM_SIDE),
+    ]
+    found = find_groups(lib, edges, Decisions(), {}, RULES)
+    assert [g.keeper for g in found.near] == ["/m/big.mov"]
+    assert [p.members for p in found.pairs] == [("/m/big.mov", "/m/t.mov")]

@@ -93,10 +93,19 @@ def trim_pairs(
     """Variant pairs of a longer clip (primary) and each trimmed copy of it, one owner's: a
     member of a duplicate group stands for it by the group's keeper; a trimmed copy of
     several clips pairs with the longest of them only (ties: the first key)."""
-    kept: dict[str, str] = {}
-    for g in groups:  # exact groups first, then near ones (a copy's keeper may be in one)
+    keeper_of: dict[str, str] = {}
+    for g in groups:  # an exact group's keeper may be a member of a near group
         for m in g.members:
-            kept[m] = kept.get(g.keeper, g.keeper)
+            if m != g.keeper:
+                keeper_of[m] = g.keeper
+
+    def stands_for(key: str) -> str:
+        for _ in range(len(keeper_of) + 1):  # (a chain: a copy, its keeper, the near keeper)
+            if key not in keeper_of:
+                break
+            key = keeper_of[key]
+        return key
+
     by_content: dict[str, list[Candidate]] = {}
     for c in cands:
         if c.video and c.content_hash:
@@ -112,7 +121,7 @@ def trim_pairs(
             for b in by_content.get(e.b, ()):
                 if a.owner != b.owner:
                     continue
-                ka, kb = kept.get(a.key, a.key), kept.get(b.key, b.key)
+                ka, kb = stands_for(a.key), stands_for(b.key)
                 ca, cb = by_key.get(ka, a), by_key.get(kb, b)
                 if ka == kb or frozenset((ka, kb)) in together:
                     continue

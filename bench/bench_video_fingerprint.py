@@ -4,11 +4,11 @@ Clips of 10 s, 1 min and 5 min (a pan over a real photograph, 1920x1080 at 30 fp
 a key frame every second and no B-frames, as phones write them) and a long-GOP variant of the
 1 min and 5 min clips (a key frame every 10 s, with B-frames, as x264's defaults write) are
 made once into a cache directory (default /tmp/sidecar-bench-videos; how long that took is
-printed): a 20 s segment of each kind is encoded, and longer clips repeat its packets. Each clip is fingerprinted by
-engine.video.fingerprint_video (a seek and a bounded decode forward to each of the 8 samples)
-and by a naive baseline measured in the same run: every frame decoded in order, the frames
-at the same sampled moments hashed the same way. Printed: seconds per clip, per minute of
-video, and the ratio. Target: < 1 s per clip whatever its length.
+printed): a 20 s segment of each kind is encoded, and longer clips repeat its packets. Each
+clip is fingerprinted by engine.video.fingerprint_video (a seek and a bounded decode forward to
+each of the 8 samples) and by a naive baseline measured in the same run: every frame decoded
+in order, the frames at the same sampled moments hashed the same way. Printed: seconds per
+clip, per minute of video, and the ratio. Target: < 1 s per clip whatever its length.
 
     .venv/bin/python bench/bench_video_fingerprint.py [--cache DIR] [--threads MODE] [--repeat N]
 """

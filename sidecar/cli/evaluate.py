@@ -11,6 +11,7 @@ from typing import Any
 
 from sidecar.cli.commands import SUMMARIES
 from sidecar.cli.corpus import build_corpus
+from sidecar.cli.corpus_video import SIZE, VideoLabels, build_video_corpus, place
 from sidecar.cli.output import add_json_flag, print_json
 from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
@@ -18,6 +19,8 @@ from sidecar.settings import Settings, StorageSettings
 
 TARGETS = {"exact": (1.0, 1.0), "near": (0.98, 0.90), "raw+jpeg": (1.0, 0.98)}
 KEEPER_TARGET = 0.95
+VIDEO_TARGET = (0.98, 0.90)  # video duplicates: precision, recall
+VIDEOS = "videos/"  # where the video corpus lies in the corpus
 
 
 def register(sub: Any) -> None:
@@ -40,8 +43,32 @@ def register(sub: Any) -> None:
         help="vary the corpus: crop sides and amounts, edit strengths, and (from 1 on) which "
         "photos (default: 0)",
     )
+    p.add_argument(
+        "--videos",
+        type=int,
+        default=4,
+        metavar="N",
+        help="families of clips in the video corpus (0: no videos; default: 4)",
+    )
+    p.add_argument(
+        "--video-size",
+        type=_size,
+        default=SIZE,
+        metavar="WxH",
+        help=f"the original clips' frame size (default: {SIZE[0]}x{SIZE[1]})",
+    )
     add_json_flag(p)
     p.set_defaults(handler=handle)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a frame size: {text!r} (e.g. 640x360)") from None
+    if not (64 <= w <= 3840 and 64 <= h <= 2160) or w % 2 or h % 2:
+        raise argparse.ArgumentTypeError(f"use even sides from 64x64 to 3840x2160, not {text}")
+    return w, h
 
 
 def _score(predicted: set[frozenset[str]], labelled: set[frozenset[str]]) -> dict[str, Any]:
@@ -119,9 +146,58 @@ def keeper_accuracy(
     }
 
 
+def video_scores(
+    report: dict[str, Any], labels: VideoLabels, rel: Callable[[str | None], str]
+) -> dict[str, Any]:
+    """The video corpus's scores from an analysis report: duplicates (pairs of clips in one
+    group) P and R, trims found as variant pairs of their clip, unrelated clips in any group
+    or pair, and the keeper of the video groups."""
+
+    def paths(item: dict[str, Any]) -> list[str]:
+        return [rel(m["path"]) for m in item["members"]]
+
+    groups = [g for g in report["duplicate_groups"] if any(p.startswith(VIDEOS) for p in paths(g))]
+    predicted = {frozenset(pair) for g in groups for pair in combinations(paths(g), 2)}
+    labelled = {frozenset((VIDEOS + a, VIDEOS + b)) for a, b in labels.duplicates}
+    variants = [
+        frozenset(paths(p))
+        for p in report["pairs"]
+        if p["kind"] == "variant" and any(x.startswith(VIDEOS) for x in paths(p))
+    ]
+    trim_of = {frozenset((VIDEOS + t, VIDEOS + m)) for t, m in labels.variants}
+    trims = {VIDEOS + t for t, _ in labels.variants}
+    found = {t for t in trims if any(t in v and v in trim_of for v in variants)}
+    unrelated = {VIDEOS + u for u in labels.unrelated}
+    grouped = sorted(
+        u
+        for u in unrelated
+        if any(u in pair for pair in predicted) or any(u in v for v in variants)
+    )
+    keepers = [
+        (frozenset(VIDEOS + m for m in family), frozenset(VIDEOS + k for k in keep))
+        for family, keep in labels.keepers
+    ]
+    return {
+        "duplicates": _score(predicted, labelled),
+        "trims_found": f"{len(found)}/{len(trims)}",
+        "trim_recall": round(len(found) / len(trims), 4) if trims else 1.0,
+        "trims_missed": sorted(trims - found),
+        "wrong_variants": sorted(sorted(v) for v in variants if v not in trim_of)[:10],
+        "unrelated_grouped": len(grouped),
+        "unrelated_in": grouped[:10],
+        "keeper": keeper_accuracy(groups, keepers, rel),
+        "clips": len(labels.kinds),
+    }
+
+
 async def handle(args: argparse.Namespace, settings: Settings) -> int:
     corpus = args.dir / "corpus"
     labels = build_corpus(corpus, seed=args.seed)
+    videos: VideoLabels | None = None
+    if args.videos > 0:
+        cache = args.dir / "video-cache"
+        videos = build_video_corpus(cache, args.seed, args.videos, args.video_size)
+        place(cache, videos, corpus / VIDEOS)
     state = args.dir / "state"
     shutil.rmtree(state, ignore_errors=True)
     settings = settings.model_copy(
@@ -138,10 +214,15 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
         return (path or "").removeprefix(root).lstrip("/")
 
     content = {rel(p): h for p, h, _, state_, _ in files if state_ == "present" and h}
+    photo_groups = [
+        g
+        for g in report["duplicate_groups"]
+        if not any(rel(m["path"]).startswith(VIDEOS) for m in g["members"])
+    ]
     pairs_in = {
         tier: {
             frozenset((rel(a["path"]), rel(b["path"])))
-            for g in report["duplicate_groups"]
+            for g in photo_groups
             if g["tier"] == tier
             for a, b in combinations(g["members"], 2)
         }
@@ -187,7 +268,8 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
             for pair in pairs_in["exact"] | pairs_in["near"]
             if all(p.startswith("similar/") for p in pair)
         ),
-        "keeper": keeper_accuracy(report["duplicate_groups"], labels.keepers, rel),
+        "keeper": keeper_accuracy(photo_groups, labels.keepers, rel),
+        "videos": None if videos is None else video_scores(report, videos, rel),
         "seed": args.seed,
         "settings": settings.analysis.model_dump(),
     }
@@ -220,4 +302,41 @@ async def handle(args: argparse.Namespace, settings: Settings) -> int:
     )
     for item in keeper["wrong"][:3]:
         print(f"      kept {item['keeper']}, expected {' or '.join(item['expected'])}")
+    if result["videos"] is not None:
+        _print_videos(result["videos"])
     return 0
+
+
+def _verdict(ok: bool) -> str:
+    return "pass" if ok else "FAIL"
+
+
+def _print_videos(v: dict[str, Any]) -> None:
+    dup = v["duplicates"]
+    p_min, r_min = VIDEO_TARGET
+    print(f"Videos: {v['clips']} clips")
+    print(
+        f"  duplicates precision {dup['precision']:.3f} recall {dup['recall']:.3f}   "
+        f"target >= {p_min:.2f} / >= {r_min:.2f}: "
+        f"{_verdict(dup['precision'] >= p_min and dup['recall'] >= r_min)}"
+    )
+    for kind in ("false_positives", "missed"):
+        for item in dup[kind][:3]:
+            print(f"      {kind.replace('_', ' ')}: {', '.join(item)}")
+    print(f"  trims found as variants: {v['trims_found']}: {_verdict(not v['trims_missed'])}")
+    for item in v["trims_missed"][:3]:
+        print(f"      missed: {item}")
+    for item in v["wrong_variants"][:3]:
+        print(f"      wrong variant pair: {', '.join(item)}")
+    print(
+        f"  unrelated clips grouped: {v['unrelated_grouped']}   target 0: "
+        f"{_verdict(v['unrelated_grouped'] == 0)}"
+    )
+    keeper = v["keeper"]
+    if keeper["groups"]:
+        print(
+            f"  keeper accuracy {keeper['accuracy']:.3f} over {keeper['groups']} groups   "
+            f"target >= {KEEPER_TARGET:.2f}: {_verdict(keeper['accuracy'] >= KEEPER_TARGET)}"
+        )
+        for item in keeper["wrong"][:3]:
+            print(f"      kept {item['keeper']}, expected {' or '.join(item['expected'])}")

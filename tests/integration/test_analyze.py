@@ -290,7 +290,8 @@ async def test_raw_and_jpeg_pair_from_a_real_dng(photos: Path, settings: Setting
 
 
 def test_eval_on_the_labelled_corpus(cli: Any, tmp_path: Path) -> None:
-    res = cli("eval", "--dir", str(tmp_path / "eval"), "--json")
+    args = ("--videos", "1", "--video-size", "320x180")  # one small family of clips
+    res = cli("eval", "--dir", str(tmp_path / "eval"), *args, "--json")
     assert res.code == 0, res.err
     data = json.loads(res.out)
     assert (data["exact"]["precision"], data["exact"]["recall"]) == (1.0, 1.0)
@@ -306,6 +307,16 @@ def test_eval_on_the_labelled_corpus(cli: Any, tmp_path: Path) -> None:
     assert data["bursts_found"] == "1/1"
     assert data["keeper"]["groups"] >= 12
     assert data["keeper"]["accuracy"] >= 0.95, data["keeper"]["wrong"]
+    videos = data["videos"]
+    assert videos["clips"] == 10
+    assert videos["duplicates"]["labelled"] == 10  # the original and four re-encodes
+    assert videos["duplicates"]["precision"] == 1.0
+    assert videos["duplicates"]["recall"] >= 0.9, videos["duplicates"]["missed"]
+    assert videos["trims_found"] == "1/1"
+    assert videos["wrong_variants"] == []
+    assert videos["unrelated_grouped"] == 0
+    assert videos["keeper"]["groups"] == 1
+    assert videos["keeper"]["accuracy"] == 1.0, videos["keeper"]["wrong"]  # the camera's
 
 
 async def test_with_immich_members_are_assets_and_immich_groups_are_a_third_tier(

@@ -2,11 +2,14 @@
 longer clip (a variant, never a duplicate).
 
 - Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer, and
-  every sampled frame of one is within the hash thresholds of the frame sampled at the same
-  fraction of the other (frames sampled at the same fraction show the same moment whatever the
-  frame rate, bitrate or size). Flat frames (black, one colour) are no evidence: a flat frame
-  against a picture is a difference, two flat frames are passed over, and at least
-  MIN_EVIDENCE frames must be pictures.
+  every sampled frame of one is near the frame sampled at the same fraction of the other
+  (frames sampled at the same fraction show the same moment whatever the frame rate, bitrate
+  or size): at least half of them within the hash thresholds, and none further than
+  FRAME_SLACK_BITS beyond them (a low bitrate blurs a frame of little texture, a sky, by a few
+  bits more than a photo's recompression; eight frames are far more evidence than one photo).
+  Flat frames (black, one colour) are no evidence: a flat frame against a picture is a
+  difference, two flat frames are passed over, and at least MIN_EVIDENCE frames must be
+  pictures.
 - A fingerprint from Immich's thumbnail has one frame, taken where Immich took it: it matches
   when the durations agree and that frame is within the thresholds of one of the other's
   frames (a weaker test, said in the reasons).
@@ -14,7 +17,12 @@ longer clip (a variant, never a duplicate).
   its sampled frames match frames of the longer (within the thresholds plus TRIM_SLACK_BITS:
   the frames sampled are not quite the same moments) at one offset (the place the shorter
   starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
-  and none of its frames that falls on the very moment of a frame of the longer contradicts it.
+  each frame of the longer used once; and nothing contradicts it: every picture frame of the
+  longer within the shorter's stretch looks like a frame of the shorter sampled near it.
+  The shorter lies inside the longer (two overlapping cuts of one clip are each a trim of the
+  original, not of each other). A shorter clip whose frames all look alike (a static shot)
+  fits anywhere: it is no trim. The offset is the median of the agreeing frames' offsets,
+  weighted towards the closest matches (the sampled moments fall between each other's).
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from sidecar.engine.core.video import IMMICH_SOURCE, VideoPrint
 
 DURATION_SLACK_MS = 500  # two encodings of one clip: container rounding, a dropped frame
 DURATION_SHARE = 0.02  # ... or up to this share of the longer
+FRAME_SLACK_BITS = 4  # how much further than the thresholds one frame of a duplicate may be
 MIN_EVIDENCE = 2  # frames that are pictures (not flat) a duplicate needs
 MIN_TRIM_MS = 1_000  # a shorter clip than this is no trim worth naming
 TRIM_SLACK_BITS = 4  # how much further a trim's frames may be (sampled moments differ)
@@ -48,7 +57,10 @@ class VideoRules:
 @dataclass(frozen=True, slots=True)
 class VideoMatch:
     relation: Relation
-    phash: int  # the largest pHash distance among the frames that matched
+    # a duplicate: the distances within which at least half of the frames are (the lower
+    # median: those held to the thresholds; the others may be up to FRAME_SLACK_BITS further);
+    # a trim: the largest among the agreeing frames; Immich's one frame: that frame's
+    phash: int
     dhash: int
     frames: int  # frames compared (that matched)
     offset_ms: int = 0  # a trim: where the shorter starts in the longer
@@ -69,19 +81,30 @@ def same_length(a_ms: int | None, b_ms: int | None) -> bool:
 def _duplicate(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
     if a.samples != b.samples or not a.samples:
         return None
-    worst_p = worst_d = evidence = 0
+    ps: list[int] = []
+    ds: list[int] = []
     for i in range(a.samples):
         if a.flat[i] and b.flat[i]:
             continue
         if a.flat[i] != b.flat[i]:
             return None
         p, d = _distance(a.phash(i), b.phash(i)), _distance(a.dhash(i), b.dhash(i))
-        if p > rules.phash or d > rules.dhash:
+        if p > rules.phash + FRAME_SLACK_BITS or d > rules.dhash + FRAME_SLACK_BITS:
             return None
-        worst_p, worst_d, evidence = max(worst_p, p), max(worst_d, d), evidence + 1
-    if evidence < MIN_EVIDENCE:
+        ps.append(p)
+        ds.append(d)
+    if len(ps) < MIN_EVIDENCE:
         return None
-    return VideoMatch(Relation.DUPLICATE, worst_p, worst_d, evidence)
+    if _half_within(ps) > rules.phash or _half_within(ds) > rules.dhash:
+        return None
+    # the distances the rule holds to the thresholds: at least half the frames within them
+    # (so the edge is within the thresholds like a photo's, under the same complete linkage)
+    return VideoMatch(Relation.DUPLICATE, _half_within(ps), _half_within(ds), len(ps))
+
+
+def _half_within(values: list[int]) -> int:
+    """The distance within which at least half of the frames are (the lower median)."""
+    return sorted(values)[(len(values) - 1) // 2]
 
 
 def _one_frame(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | None:
@@ -104,9 +127,11 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
     long_ms, short_ms = longer.facts.duration_ms or 0, shorter.facts.duration_ms or 0
     if short_ms < MIN_TRIM_MS or not longer.samples or not shorter.samples:
         return None
+    if _static(shorter, rules):
+        return None
     loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
     lo, hi = -TRIM_OFFSET_SLACK_MS, long_ms - short_ms + TRIM_OFFSET_SLACK_MS
-    found: list[tuple[int, int, int, int]] = []  # (offset, shorter's frame, pHash, dHash)
+    found: list[tuple[int, int, int, int, int]] = []  # (offset, shorter's, longer's, p, d)
     for j in range(shorter.samples):
         if shorter.flat[j]:
             continue
@@ -119,36 +144,98 @@ def _trim(longer: VideoPrint, shorter: VideoPrint, rules: VideoRules) -> VideoMa
             p = _distance(longer.phash(i), shorter.phash(j))
             d = _distance(longer.dhash(i), shorter.dhash(j))
             if p <= loose_p and d <= loose_d:
-                found.append((offset, j, p, d))
-    best: tuple[int, int] | None = None  # (frames, offset)
-    for offset, _, _, _ in found:
-        near = {j for o, j, _, _ in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS}
-        if best is None or (len(near), -abs(offset)) > (best[0], -abs(best[1])):
-            best = (len(near), offset)
-    if best is None or best[0] < MIN_TRIM_FRAMES:
+                found.append((offset, j, i, p, d))
+    chosen = _best_offset(found)
+    if chosen is None or len(chosen) < MIN_TRIM_FRAMES:
         return None
-    frames, offset = best
+    frames = len(chosen)
+    offset = _weighted_median([(o, 1.0 / (1 + p + d)) for o, _, p, d in chosen])
+    offset = min(max(0, offset), max(0, long_ms - short_ms))
     if _contradicted(longer, shorter, offset, rules):
         return None
-    agreeing = [(p, d) for o, _, p, d in found if abs(o - offset) <= TRIM_OFFSET_SLACK_MS]
-    worst_p = max(p for p, _ in agreeing)
-    worst_d = max(d for _, d in agreeing)
-    return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=max(0, offset))
+    worst_p = max(p for _, _, p, _ in chosen)
+    worst_d = max(d for _, _, _, d in chosen)
+    return VideoMatch(Relation.TRIM, worst_p, worst_d, frames, offset_ms=offset)
+
+
+def _best_offset(
+    found: list[tuple[int, int, int, int, int]],
+) -> list[tuple[int, int, int, int]] | None:
+    """The frames that agree on one offset: around each offset found, the closest match of
+    each frame of the shorter within TRIM_OFFSET_SLACK_MS, each frame of the longer used once
+    (two frames of the shorter between two of the longer may both look like one of them);
+    the most frames win, then the closest (the least bits in all). Each: (offset, the
+    longer's frame, pHash, dHash)."""
+    best: tuple[int, int, list[tuple[int, int, int, int]]] | None = None
+    for centre, *_ in found:
+        near = sorted(
+            (p + d, j, i, o, p, d)
+            for o, j, i, p, d in found
+            if abs(o - centre) <= TRIM_OFFSET_SLACK_MS
+        )
+        used_j: set[int] = set()
+        used_i: set[int] = set()
+        chosen: list[tuple[int, int, int, int]] = []
+        for _, j, i, o, p, d in near:  # closest first
+            if j not in used_j and i not in used_i:
+                used_j.add(j)
+                used_i.add(i)
+                chosen.append((o, i, p, d))
+        score = (len(chosen), -sum(p + d for _, _, p, d in chosen))
+        if best is None or score > best[:2]:
+            best = (*score, chosen)
+    return None if best is None else best[2]
+
+
+def _weighted_median(values: list[tuple[int, float]]) -> int:
+    """The value where half the weight lies on either side (the mean of two at a tie)."""
+    ordered = sorted(values)
+    half = sum(w for _, w in ordered) / 2
+    seen = 0.0
+    for n, (value, weight) in enumerate(ordered):
+        seen += weight
+        if abs(seen - half) < 1e-9 and n + 1 < len(ordered):
+            return round((value + ordered[n + 1][0]) / 2)
+        if seen > half:
+            return value
+    return ordered[-1][0]
+
+
+def _static(clip: VideoPrint, rules: VideoRules) -> bool:
+    """All the clip's picture frames look alike: nothing tells where it was cut."""
+    pictures = [i for i in range(clip.samples) if not clip.flat[i]]
+    return all(
+        _distance(clip.phash(i), clip.phash(j)) <= rules.phash
+        for n, i in enumerate(pictures)
+        for j in pictures[n + 1 :]
+    )
 
 
 def _contradicted(longer: VideoPrint, shorter: VideoPrint, offset: int, rules: VideoRules) -> bool:
-    """A frame of the shorter that falls on the moment of a frame of the longer (at `offset`)
-    and looks nothing like it: not the same clip."""
-    for j in range(shorter.samples):
-        at = shorter.times_ms[j] + offset
-        for i in range(longer.samples):
-            if abs(longer.times_ms[i] - at) > SAME_MOMENT_MS:
-                continue
-            if longer.flat[i] != shorter.flat[j]:
-                return True
-            p = _distance(longer.phash(i), shorter.phash(j))
-            if not longer.flat[i] and p > 2 * rules.phash + TRIM_SLACK_BITS:
-                return True
+    """A frame of the longer within the shorter's stretch (at `offset`) that no frame of the
+    shorter near that moment looks like (within the loose thresholds), or a flat frame of one
+    on the very moment of a picture of the other: not the same clip."""
+    loose_p, loose_d = rules.phash + TRIM_SLACK_BITS, rules.dhash + TRIM_SLACK_BITS
+    times = [t + offset for t in shorter.times_ms]
+    spacing = max(SAME_MOMENT_MS, (times[-1] - times[0]) // max(1, len(times) - 1))
+    for i in range(longer.samples):
+        at = longer.times_ms[i]
+        if not times[0] <= at <= times[-1]:
+            continue
+        near = [j for j, t in enumerate(times) if abs(t - at) <= spacing]
+        if any(
+            abs(times[j] - at) <= SAME_MOMENT_MS and shorter.flat[j] != longer.flat[i] for j in near
+        ):
+            return True
+        if longer.flat[i]:
+            continue
+        if not any(
+            not shorter.flat[j]
+            and _distance(longer.phash(i), shorter.phash(j)) <= loose_p
+            and _distance(longer.dhash(i), shorter.dhash(j)) <= loose_d
+            for j in near
+        ):
+            return True
     return False
 
 

@@ -256,9 +256,9 @@ async def test_after_an_upgrade_no_video_is_fingerprinted_or_grouped_as_a_photo(
             await conn.execute("UPDATE assets SET duration_ms = NULL")
             await conn.execute("DELETE FROM meta WHERE key LIKE 'sync.video_durations%'")
             await conn.execute("DROP INDEX assets_motion_parts")
-            await conn.execute("DELETE FROM schema_migrations WHERE name = '0028_video_assets'")
+            await conn.execute("DELETE FROM schema_migrations WHERE name = '0026_video_assets'")
     videos = {lib.upload.id, lib.archived.id}
-    async with open_runtime(lib.settings) as rt:  # migration 0028
+    async with open_runtime(lib.settings) as rt:  # migration 0026
         assert await rt.analysis.fingerprints_of([arch_key]) == {}
         assert (
             await rt.db.scalar(

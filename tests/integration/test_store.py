@@ -38,7 +38,7 @@ SHIPPED = [
     "0023_asset_id_index",
     "0024_asset_lookups",
     "0025_video",
-    "0028_video_assets",
+    "0026_video_assets",
 ]
 
 

@@ -31,7 +31,7 @@ from sidecar.engine.store.migrations.remote import REMOTE_MEMBERS_0020
 from sidecar.engine.store.migrations.scan_dirs import SCAN_DIRS_0022
 from sidecar.engine.store.migrations.touched import TOUCHED_0017
 from sidecar.engine.store.migrations.video import VIDEO_0025
-from sidecar.engine.store.migrations.video_assets import VIDEO_ASSETS_0028
+from sidecar.engine.store.migrations.video_assets import VIDEO_ASSETS_0026
 from sidecar.engine.store.migrations.writeback import (
     JOBS_0008,
     PAIR_DECISIONS_0009,
@@ -73,5 +73,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0023_asset_id_index", ASSET_ID_INDEX_0023),
     Migration("0024_asset_lookups", ASSET_LOOKUPS_0024),
     Migration("0025_video", VIDEO_0025),
-    Migration("0028_video_assets", VIDEO_ASSETS_0028),
+    Migration("0026_video_assets", VIDEO_ASSETS_0026),
 )

@@ -1,4 +1,4 @@
-"""SQL of migration 0028: Immich's videos as videos.
+"""SQL of migration 0026: Immich's videos as videos.
 
 - A change of an asset's duration is a change to what the analysis reads (0016's counter and
   0017's log watch it from now on: the update triggers made again with the column added).
@@ -26,7 +26,7 @@ _TOUCHED_UPDATE = next(
 # the photo fingerprints earlier versions made of library videos
 _VIDEO_KEYS = "SELECT 'asset:' || id FROM assets WHERE type = 'VIDEO'"
 
-VIDEO_ASSETS_0028 = f"""
+VIDEO_ASSETS_0026 = f"""
 DROP TRIGGER analysis_inputs_assets_update;
 CREATE TRIGGER analysis_inputs_assets_update AFTER UPDATE OF {", ".join(_NAMES)} ON assets
  WHEN ({_OLD}) IS NOT ({_NEW}) BEGIN {_BUMP} END;

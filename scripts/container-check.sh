@@ -57,6 +57,17 @@ touch "$work/data/created-by-the-engine"
 printf '%s\n' "$key" >"$work/immich_api_key"
 chmod 600 "$work/immich_api_key"
 "$VENV/bin/python" -c 'import sys; from pathlib import Path; from sidecar.cli.samples import build_samples; build_samples(Path(sys.argv[1]))' "$work/photos/family" >/dev/null
+# videos beside the photos: a clip, its smaller low-bitrate re-encode and a trim (PyAV in the image
+# must decode them: one near group and one variant pair)
+"$VENV/bin/python" - "$work/photos/family/2022/Clips" <<'PY'
+import sys
+from pathlib import Path
+from tests.helpers.videos import make_clip
+d = Path(sys.argv[1])
+make_clip(d / "clip.mp4", seconds=6.0, size=(480, 360))
+make_clip(d / "clip_small.mp4", seconds=6.0, size=(240, 180), bitrate=150_000)
+make_clip(d / "clip_trim.mp4", seconds=6.0, size=(480, 360), start=1.5, length=3.0)
+PY
 cat >"$work/config/sidecar.toml" <<TOML
 [[libraries]]
 name = "family"
@@ -83,6 +94,20 @@ echo "ok"
 
 say "scan"
 "$ENGINE" run --rm "${run_args[@]}" "$IMAGE" scan || fail "scan"
+say "analyze and report (videos decoded in the image)"
+"$ENGINE" run --rm "${run_args[@]}" "$IMAGE" analyze || fail "analyze"
+"$ENGINE" run --rm "${run_args[@]}" "$IMAGE" report --json >"$work/report.json" || fail "report"
+"$VENV/bin/python" - "$work/report.json" <<'PY' || fail "no video group or trim pair in the report"
+import json, sys
+report = json.load(open(sys.argv[1]))
+def names(item):
+    return sorted(m["path"].rsplit("/", 1)[1] for m in item["members"])
+groups = [names(g) for g in report["duplicate_groups"]]
+pairs = [(p["kind"], names(p)) for p in report["pairs"]]
+assert ["clip.mp4", "clip_small.mp4"] in groups, groups
+assert ("variant", ["clip.mp4", "clip_trim.mp4"]) in pairs, pairs
+print("video group and trim pair reported:", groups, pairs)
+PY
 say "check (the key from the 0600 secret)"
 "$ENGINE" run --rm "${run_args[@]}" "$IMAGE" check || fail "check"
 say "serve (detached)"

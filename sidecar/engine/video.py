@@ -8,6 +8,7 @@ function is plain and picklable: it runs in worker processes like the image deco
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -200,6 +201,9 @@ def fingerprint_video(path: str, hash_size: int = 8) -> VideoPrint | Fingerprint
     except av.error.InvalidDataError:
         return FingerprintFailure("not a recognised video, or a damaged one")
     except av.error.PermissionError:
+        # FFmpeg's mov demuxer answers a missing sample table with EPERM too
+        if os.access(path, os.R_OK):
+            return FingerprintFailure("damaged video: its index (sample table) is unusable")
         return FingerprintFailure("cannot read the file: permission denied")
     except av.error.FileNotFoundError:
         return FingerprintFailure("the file is gone")

@@ -221,6 +221,14 @@ def test_a_codec_without_a_decoder_is_a_reason(tmp_path: Path) -> None:
     assert "no decoder" in reason
 
 
+def test_a_damaged_sample_table_is_not_called_unreadable(tmp_path: Path) -> None:
+    """FFmpeg's mov demuxer answers a missing sample table (stsz) with EPERM; the file is
+    readable, so the reason is damage, not a permission."""
+    reason = failed(_edited(tmp_path, "no_stsz.mp4", b"stsz", b"xxxx"))
+    assert "permission" not in reason
+    assert "damaged" in reason
+
+
 def test_damage_inside_the_frames_is_a_print_or_a_reason(tmp_path: Path) -> None:
     """Bytes overwritten inside the coded frames (a bad sector, a broken copy): the decoder
     conceals or refuses, and the outcome is a fingerprint or a reason, nothing else."""

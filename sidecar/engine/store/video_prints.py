@@ -16,13 +16,22 @@ _COLUMNS = (
     "content_hash, source, hash_size, duration_ms, width, height, fps, codec, bitrate, encoder,"
     " brand, make, model, taken_at, software, frames, times, flat, poster, error"
 )
-# Present video files whose content has no video fingerprint (through the partial index of
-# present videos)
+# What Immich writes under its upload location (engine.core.media.immich_generated): its
+# transcodes (encoded-video/) and thumbnails (thumbs/), never members, are never decoded
+_USER_ID = "-".join("[0-9a-f]" * n for n in (8, 4, 4, 4, 12))
+_FOLDER = "lower('/' || r.path || '/' || f.rel_dir || '/')"
+_NOT_GENERATED = " AND NOT ({})".format(
+    " OR ".join(
+        f"{_FOLDER} GLOB '*/{d}/{_USER_ID}/*'" for d in ("thumbs", "encoded-video", "profile")
+    )
+)
+# Present video files whose content has no video fingerprint, not Immich's own (through the
+# partial index of present videos)
 _UNPRINTED = (
-    "FROM files f INDEXED BY files_videos{roots}"
+    "FROM files f INDEXED BY files_videos JOIN roots r ON r.id = f.root_id"
     " LEFT JOIN video_prints v ON v.content_hash = f.content_hash"
     " WHERE f.kind = 'video' AND f.state = 'present' AND f.content_hash IS NOT NULL"
-    " AND v.content_hash IS NULL"
+    f" AND v.content_hash IS NULL{_NOT_GENERATED}"
 )
 VideoOutcome = VideoPrint | FingerprintFailure
 # Present video files with their video fingerprint's facts (none when it failed or is still
@@ -120,19 +129,14 @@ class VideoPrintStore:
         """(content hash, one path) of present video files whose content has no video
         fingerprint yet, in content order after `after`, at most `limit` (-1: all)."""
         rows = await self.db.fetchall(
-            "SELECT f.content_hash, r.path, f.rel_dir, f.name"
-            f" {_UNPRINTED.format(roots=' JOIN roots r ON r.id = f.root_id')}"
+            f"SELECT f.content_hash, r.path, f.rel_dir, f.name {_UNPRINTED}"
             " AND f.content_hash > ? GROUP BY f.content_hash ORDER BY f.content_hash LIMIT ?",
             (after, limit),
         )
         return [(r[0], join_path(r[1], r[2], r[3])) for r in rows]
 
     async def unprinted_video_count(self) -> int:
-        return int(
-            await self.db.scalar(
-                f"SELECT count(DISTINCT f.content_hash) {_UNPRINTED.format(roots='')}"
-            )
-        )
+        return int(await self.db.scalar(f"SELECT count(DISTINCT f.content_hash) {_UNPRINTED}"))
 
     async def save_video_prints(
         self, rows: Sequence[tuple[str, VideoOutcome]], hash_size: int, source: str

@@ -3,14 +3,18 @@ Immich writes itself (transcodes, thumbnails) under a mounted upload location.""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import shutil
 from pathlib import Path
 
 import av
 
+from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
-from tests.helpers.analysis import analyse
+from tests.fake_immich import FakeImmich
+from tests.helpers.analysis import analyse, mapped_settings
 from tests.helpers.videos import make_clip
 
 USER_ID = "0b5e6c1a-3f7d-4c2e-9a8b-1d2c3e4f5a6b"
@@ -32,6 +36,33 @@ async def _run(settings: Settings, photos: Path) -> None:
         await rt.scan.scan_paths([photos])
         await rt.sync.sync()
         await rt.analyze.analyze()
+
+
+async def test_a_mounted_copy_of_an_uploaded_video_replaces_immichs_one_frame(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    state = immich_v2.state
+    user = state.add_user()
+    key = state.add_key(user)
+    clip = make_clip(tmp_path / "elsewhere" / "phone.mov", seconds=6.0, scene="coffee")
+    upload = state.add_upload(
+        user, clip.read_bytes(), file_name="phone.mov", type="VIDEO", duration_ms=6000
+    )
+    state.thumbnails[upload.id] = thumbnail(clip)
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    settings = mapped_settings(immich_v2.url, key, photos, tmp_path / "state")
+    content = hashlib.sha1(clip.read_bytes()).hexdigest()
+    await _run(settings, photos)
+    async with open_runtime(settings) as rt:
+        assert (await rt.analysis.video_prints([content]))[content].source == IMMICH_SOURCE
+    shutil.copyfile(clip, photos / "phone.mov")  # the same bytes, now mounted here
+    await _run(settings, photos)
+    async with open_runtime(settings) as rt:
+        found = (await rt.analysis.video_prints([content]))[content]
+        assert found.source == LOCAL_SOURCE
+        assert found.samples == 8
+        assert await rt.analysis.unprinted_video_count() == 0
 
 
 async def test_immichs_transcodes_and_thumbnails_are_never_decoded(

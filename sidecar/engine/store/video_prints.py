@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import aiosqlite
+
 from sidecar.engine.core.fingerprint import FingerprintFailure
 from sidecar.engine.core.models import MediaItem, join_path
-from sidecar.engine.core.video import POSTER, VideoFacts, VideoPrint
+from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE, POSTER, VideoFacts, VideoPrint
+from sidecar.engine.core.video_groups import VIDEO_SIDES
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.fingerprints import pack, unpack
 from sidecar.engine.store.meta import get_meta, set_meta
@@ -25,11 +28,13 @@ _NOT_GENERATED = " AND NOT ({})".format(
         f"{_FOLDER} GLOB '*/{d}/{_USER_ID}/*'" for d in ("thumbs", "encoded-video", "profile")
     )
 )
-# Present video files whose content has no video fingerprint, not Immich's own (through the
-# partial index of present videos)
+# Present video files whose content has no video fingerprint of its own file: none at all, or
+# only Immich's one frame (a print or a failure from its thumbnail: the file decoded here
+# gives eight frames and the container's facts), through the partial index of present videos
 _UNPRINTED = (
     "FROM files f INDEXED BY files_videos JOIN roots r ON r.id = f.root_id"
     " LEFT JOIN video_prints v ON v.content_hash = f.content_hash"
+    f" AND v.source <> '{IMMICH_SOURCE}'"
     " WHERE f.kind = 'video' AND f.state = 'present' AND f.content_hash IS NOT NULL"
     f" AND v.content_hash IS NULL{_NOT_GENERATED}"
 )
@@ -142,12 +147,39 @@ class VideoPrintStore:
         self, rows: Sequence[tuple[str, VideoOutcome]], hash_size: int, source: str
     ) -> None:
         """Store video fingerprints (or why there is none), keyed by content; `source` is
-        recorded for failures (a print says its own)."""
+        recorded for failures (a print says its own). A file's own print replaces one from
+        Immich's thumbnail, and the edges found with that one are forgotten (the contents
+        are searched again as fresh)."""
         async with self.db.transaction() as conn:
+            if source == LOCAL_SOURCE and rows:
+                await self._forget_immich_prints(conn, [key for key, _ in rows])
             await conn.executemany(
                 f"INSERT OR REPLACE INTO video_prints ({_COLUMNS}, computed_at)"
                 f" VALUES ({', '.join('?' * 21)})",
                 [_row(key, outcome, hash_size, source) for key, outcome in rows],
+            )
+
+    @staticmethod
+    async def _forget_immich_prints(conn: aiosqlite.Connection, keys: Sequence[str]) -> None:
+        """The video edges of those of `keys` printed from Immich's thumbnail so far."""
+        sides = sorted(VIDEO_SIDES)
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            cursor = await conn.execute(
+                f"SELECT content_hash FROM video_prints WHERE content_hash IN ({marks})"
+                " AND source = ?",
+                [*chunk, IMMICH_SOURCE],
+            )
+            old = [r[0] for r in await cursor.fetchall()]
+            if not old:
+                continue
+            where = ",".join("?" * len(old))
+            kinds = ",".join("?" * len(sides))
+            await conn.execute(
+                f"DELETE FROM near_edges WHERE side IN ({kinds})"
+                f" AND (a IN ({where}) OR b IN ({where}))",
+                [*sides, *old, *old],
             )
 
     async def video_prints(

@@ -231,7 +231,7 @@ def test_a_video_known_only_through_immich_never_beats_a_tagged_original() -> No
     assert key == "/v/IMG_0001.MOV"
     assert reasons == (
         "the camera original: made by Apple iPhone 13, not re-encoded (asset-xyz of unknown "
-        "origin (its file's tags not read))",
+        "origin: its file's tags not read)",
     )
     # with Immich's make and model too
     assert choose_keeper([original, replace(remote, camera="Apple iPhone 13")])[0] == (

@@ -230,7 +230,7 @@ def video_problems(c: Candidate) -> list[str]:
     if c.software and VIDEO_TOOLS.search(c.software):
         out.append(f"software '{c.software}'")
     if not c.tags_read:
-        out.append("of unknown origin (its file's tags not read)")
+        out.append("of unknown origin: its file's tags not read")
     if not c.camera and c.captured_at is None:
         out.append("no camera make, model or creation time")
     return out

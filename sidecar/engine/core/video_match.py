@@ -4,8 +4,8 @@ longer clip (a variant, never a duplicate).
 - Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer (two
   encodings of one clip differ by a frame or two and the container's rounding; a copy shorter
   than that is cut, and a cut copy is a trim however little is cut: frames sampled at the same
-  fractions of two lengths are moments a little apart, alike in a slow scene), and
-  every sampled frame of one is near the frame sampled at the same fraction of the other
+  fractions of two lengths are moments a little apart, alike in a slow scene), and every
+  sampled frame of one is near the frame sampled at the same fraction of the other
   (frames sampled at the same fraction show the same moment whatever the frame rate, bitrate
   or size): at least half of them within the hash thresholds, and none further than
   FRAME_SLACK_BITS beyond them (a low bitrate blurs a frame of little texture, a sky, by a few
@@ -18,10 +18,10 @@ longer clip (a variant, never a duplicate).
   the container's, which an audio track may make longer than the video's) and that frame is
   within the thresholds of one of the other's frames (a weaker test, said in the reasons).
 - Trim: the shorter is at least MIN_TRIM_MS long and shorter than the longer beyond the
-  duplicate's slack;
-  its sampled frames match frames of the longer (within the thresholds plus TRIM_SLACK_BITS:
-  the frames sampled are not quite the same moments) at one offset (the place the shorter
-  starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
+  duplicate's slack; its sampled frames match frames of the longer (within the thresholds
+  plus TRIM_SLACK_BITS: the frames sampled are not quite the same moments) at one offset (the
+  place the shorter starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least
+  MIN_TRIM_FRAMES of its frames;
   each frame of the longer used once; and nothing contradicts it: every picture frame of the
   longer within the shorter's stretch looks like a frame of the shorter sampled near it.
   The shorter lies inside the longer (two overlapping cuts of one clip are each a trim of the

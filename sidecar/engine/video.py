@@ -8,6 +8,7 @@ function is plain and picklable: it runs in worker processes like the image deco
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -179,13 +180,16 @@ def _open_failure(container: Any) -> FingerprintFailure | None:
     if not container.streams.video:
         return FingerprintFailure("no video stream in this file (audio only?)")
     ctx = container.streams.video[0].codec_context
+    if ctx is None:  # the sample entry names a codec this FFmpeg cannot decode
+        return FingerprintFailure("no decoder for this video's codec")
     if (ctx.width or 0) * (ctx.height or 0) > MAX_PIXELS:
         return FingerprintFailure(f"frames too large to decode ({ctx.width}x{ctx.height})")
     return None
 
 
 def fingerprint_video(path: str, hash_size: int = 8) -> VideoPrint | FingerprintFailure:
-    """The fingerprint of the video at `path`, or why there is none."""
+    """The fingerprint of the video at `path`, or why there is none (never an exception: a
+    file no rule foresaw is a reason too, and the analysis goes on)."""
     import av
 
     try:
@@ -197,6 +201,9 @@ def fingerprint_video(path: str, hash_size: int = 8) -> VideoPrint | Fingerprint
     except av.error.InvalidDataError:
         return FingerprintFailure("not a recognised video, or a damaged one")
     except av.error.PermissionError:
+        # FFmpeg's mov demuxer answers a missing sample table with EPERM too
+        if os.access(path, os.R_OK):
+            return FingerprintFailure("damaged video: its index (sample table) is unusable")
         return FingerprintFailure("cannot read the file: permission denied")
     except av.error.FileNotFoundError:
         return FingerprintFailure("the file is gone")
@@ -204,7 +211,7 @@ def fingerprint_video(path: str, hash_size: int = 8) -> VideoPrint | Fingerprint
         return FingerprintFailure(f"cannot decode the video: {str(exc)[:80]}")
     except OSError as exc:
         return FingerprintFailure(f"cannot read the file: {exc.strerror or exc}"[:100])
-    except (ValueError, MemoryError, OverflowError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any other fault of a decoder is this file's reason
         return FingerprintFailure(f"cannot decode the video: {type(exc).__name__}: {str(exc)[:60]}")
 
 

@@ -9,6 +9,7 @@ needs, which matters: a full mirror is mostly this decoding.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -152,13 +153,17 @@ class DuplicateGroup(_Model, frozen=True):
     suggested_keep_asset_ids: list[str] = msgspec.field(default_factory=list)
 
 
+MAX_DURATION_MS = 100 * 24 * 3600 * 1000  # longer than this is no video's length (100 days)
+
+
 def duration_ms(value: int | str | None) -> int | None:
     """A duration as Immich sends it, in milliseconds; None for none, zero or a form not
-    understood (3.x: an integer of milliseconds; before: "H:MM:SS.ffffff")."""
+    understood (3.x: an integer of milliseconds; before: "H:MM:SS.ffffff"), and for
+    infinities, NaN and lengths no video has (a value never aborts a sync page)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
-        return value if value > 0 else None
+        return value if 0 < value <= MAX_DURATION_MS else None
     parts = value.strip().split(":")
     try:
         seconds = float(parts[-1]) if parts[-1] else 0.0
@@ -166,9 +171,10 @@ def duration_ms(value: int | str | None) -> int | None:
             seconds += unit * int(part)
     except ValueError:
         return None
-    if len(parts) > 3 or seconds != seconds or seconds <= 0:  # (NaN)
+    if len(parts) > 3 or not math.isfinite(seconds) or seconds <= 0:
         return None
-    return round(seconds * 1000) or None
+    ms = round(seconds * 1000)
+    return ms if 0 < ms <= MAX_DURATION_MS else None
 
 
 M = TypeVar("M")

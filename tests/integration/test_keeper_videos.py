@@ -84,6 +84,7 @@ def test_the_camera_original_beats_a_higher_bitrate_reencode_and_smaller_ones(
         f"the camera original: made by Apple iPhone 13, not re-encoded (IMG_0001_hq.mp4 "
         f"encoded by {big.encoder}; no camera make, model or creation time; its "
         f"{(big.bitrate or 0) / 1e6:.1f} Mb/s adds nothing to the source's)",
-        f"higher bitrate: {mbps} against {(thin.bitrate or 0) / 1e6:.1f} Mb/s (IMG_0001_thin.mp4)",
+        f"higher bitrate: {mbps} against {(thin.bitrate or 0) / 1e6:.1f} Mb/s, both H.264 "
+        "(IMG_0001_thin.mp4)",
         "more pixels: 320x240 against 160x120 (IMG_0001_480.mp4)",
     )

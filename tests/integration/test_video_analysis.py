@@ -193,6 +193,20 @@ def test_scan_analyze_report_on_the_command_line(cli: Any, tmp_path: Path) -> No
     )
 
 
+async def test_a_video_whose_codec_has_no_decoder_is_a_failure_and_the_run_goes_on(
+    tmp_path: Path, settings: Settings
+) -> None:
+    folder = tmp_path / "media"
+    make_clip(folder / "fine.mp4", seconds=2.0, size=(160, 120))
+    data = make_clip(tmp_path / "source.mp4", seconds=2.0, size=(160, 120)).read_bytes()
+    (folder / "odd_codec.mp4").write_bytes(data.replace(b"avc1", b"zzzz"))
+    result = await analyse(settings, folder)
+    summary = result["summary"]
+    assert summary["videos"] == {"fingerprinted": 2, "failed": 1}  # (fingerprinted: tried)
+    [failure] = summary["failures"]
+    assert failure["path"] == str(folder / "odd_codec.mp4")
+
+
 async def test_a_video_that_kills_the_decoder_is_recorded_and_the_run_goes_on(
     tmp_path: Path, settings: Settings
 ) -> None:

@@ -205,6 +205,30 @@ def test_an_unreadable_file_is_a_reason(tmp_path: Path) -> None:
         clip.chmod(0o644)
 
 
+def _edited(tmp_path: Path, name: str, old: bytes, new: bytes) -> Path:
+    """A clip with `old` replaced by `new` in its bytes (a box's or a sample entry's name)."""
+    data = make_clip(tmp_path / "source.mp4", seconds=2.0, size=(160, 120)).read_bytes()
+    assert old in data
+    out = tmp_path / name
+    out.write_bytes(data.replace(old, new))
+    return out
+
+
+def test_a_codec_without_a_decoder_is_a_reason(tmp_path: Path) -> None:
+    """A sample entry naming a codec the bundled FFmpeg has no decoder for: the stream has no
+    codec context to read, and the outcome says so."""
+    reason = failed(_edited(tmp_path, "odd_codec.mp4", b"avc1", b"zzzz"))
+    assert "no decoder" in reason
+
+
+def test_a_damaged_sample_table_is_not_called_unreadable(tmp_path: Path) -> None:
+    """FFmpeg's mov demuxer answers a missing sample table (stsz) with EPERM; the file is
+    readable, so the reason is damage, not a permission."""
+    reason = failed(_edited(tmp_path, "no_stsz.mp4", b"stsz", b"xxxx"))
+    assert "permission" not in reason
+    assert "damaged" in reason
+
+
 def test_damage_inside_the_frames_is_a_print_or_a_reason(tmp_path: Path) -> None:
     """Bytes overwritten inside the coded frames (a bad sector, a broken copy): the decoder
     conceals or refuses, and the outcome is a fingerprint or a reason, nothing else."""

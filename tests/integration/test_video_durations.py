@@ -29,6 +29,14 @@ from tests.helpers.sync import seed, settings_for, sync
         ("12.5", 12_500),
         ("not a time", None),
         ("", None),
+        ("inf", None),  # float() reads these; none is a duration
+        ("0:00:Infinity", None),
+        ("-inf", None),
+        ("nan", None),
+        ("0:00:1e400", None),
+        ("1e300", None),  # finite, but no video lasts it (and too big for an integer column)
+        (2**70, None),
+        (-5, None),
         (True, None),
     ],
 )

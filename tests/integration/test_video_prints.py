@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from sidecar.engine.core.fingerprint import FingerprintFailure
-from sidecar.engine.core.video import LOCAL_SOURCE, SAMPLES, VideoPrint
+from sidecar.engine.core.models import NearEdge
+from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE, SAMPLES, VideoPrint
+from sidecar.engine.core.video_groups import VIDEO_ONE_FRAME
+from sidecar.engine.store.analysis import AnalysisStore
 from sidecar.engine.store.db import open_database
 from sidecar.engine.store.video_prints import VideoPrintStore
 from sidecar.engine.video import fingerprint_video
@@ -51,3 +54,18 @@ async def test_prints_are_kept_by_content(tmp_path: Path) -> None:
         assert await store.video_prints(["c2", "c1"]) == {"c1": made}
         assert await store.video_print_keys(["c1", "c2", "c3"]) == {"c1", "c2"}
         assert await store.video_errors() == [("c2", failure.reason)]
+
+
+async def test_a_files_own_print_replaces_immichs_and_forgets_its_edges(tmp_path: Path) -> None:
+    made = fingerprint_video(str(make_clip(tmp_path / "clip.mp4")))
+    assert isinstance(made, VideoPrint)
+    one = VideoPrint(made.facts, IMMICH_SOURCE, made.frames[:2], made.times_ms[:1], (False,))
+    async with open_database(tmp_path / "inventory.db") as db:
+        store = AnalysisStore(db)
+        await store.save_video_prints([("c1", one), ("c2", one)], 8, IMMICH_SOURCE)
+        await store.add_edges(
+            [NearEdge("c1", "c2", 1, 1, 0, VIDEO_ONE_FRAME), NearEdge("c3", "c4", 2, 2)]
+        )
+        await store.save_video_prints([("c1", made)], 8, LOCAL_SOURCE)
+        assert (await store.video_prints(["c1"]))["c1"] == made
+        assert [(e.a, e.b) for e in await store.edges()] == [("c3", "c4")]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE, SAMPLES, VideoFacts, VideoPrint
 from sidecar.engine.core.video_match import (
+    DURATION_SHARE,
     DURATION_SLACK_MS,
     FRAME_SLACK_BITS,
     MIN_TRIM_MS,
@@ -27,15 +28,15 @@ def _signed(v: int) -> int:
     return v - (1 << 64) if v >= 1 << 63 else v
 
 
-def scene(seed: int) -> Scene:
+def scene(seed: int, step_ms: int = STEP_MS) -> Scene:
     """A filmed scene: its (pHash, dHash) at each moment (ms), one more bit flipped every
-    STEP_MS (so frames further apart in time are further apart in hash)."""
+    `step_ms` (so frames further apart in time are further apart in hash)."""
     rng = random.Random(seed)
     base_p, base_d = rng.getrandbits(64), rng.getrandbits(64)
     perm_p, perm_d = rng.sample(range(64), 64), rng.sample(range(64), 64)
 
     def at(ms: int) -> tuple[int, int]:
-        step = min(63, max(0, ms // STEP_MS))
+        step = min(63, max(0, ms // step_ms))
         p = base_p ^ sum(1 << b for b in perm_p[:step])
         d = base_d ^ sum(1 << b for b in perm_d[:step])
         return _signed(p), _signed(d)
@@ -104,14 +105,34 @@ def test_frames_may_be_a_few_bits_further_but_half_must_be_within() -> None:
 def test_durations_agree_within_the_slack_or_the_share() -> None:
     assert same_length(8_000, 8_000 + DURATION_SLACK_MS)
     assert not same_length(8_000, 8_000 + DURATION_SLACK_MS + 1)
-    assert same_length(60_000, 61_200)  # 2 % of the longer
-    assert not same_length(60_000, 61_300)
+    slack = round(DURATION_SHARE * 120_000)  # a share of the longer, for long clips
+    assert slack > DURATION_SLACK_MS
+    assert same_length(120_000 - slack, 120_000)
+    assert not same_length(120_000 - slack - 1, 120_000)
     assert not same_length(None, 8_000)
     a = clip(SCENE, 8_000)
     assert compare(a, clip(SCENE, 8_000 + DURATION_SLACK_MS), RULES) is not None
     # beyond the slack the clips are not one clip: at most a trim (here: no offset fits)
     longer = compare(a, clip(SCENE, 8_000 + DURATION_SLACK_MS + 300), RULES)
     assert longer is None or longer.relation is Relation.TRIM
+
+
+def test_a_copy_cut_by_more_than_a_few_frames_is_a_trim_not_a_duplicate() -> None:
+    """Frames sampled at the same fractions of two lengths are moments a little apart, alike
+    in a slow scene: a cut copy passes the duplicate's frame test, so the lengths decide.
+    A duplicate may be trashed in bulk; a trim is a variant, never a duplicate."""
+    full = clip(SCENE, 8_000)
+    for cut in (DURATION_SLACK_MS + 50, 450):
+        for trimmed in (clip(SCENE, 8_000 - cut, start_ms=cut), clip(SCENE, 8_000 - cut)):
+            match = compare(full, trimmed, RULES)
+            assert match is not None, cut
+            assert match.relation is Relation.TRIM, (cut, match)
+    # a slow scene (a hash bit every second), a minute long, the first 1.1 s cut off
+    slow = scene(7, step_ms=1_000)
+    match = compare(clip(slow, 60_000), clip(slow, 58_900, start_ms=1_100), RULES)
+    assert match is not None
+    assert match.relation is Relation.TRIM
+    assert abs(match.offset_ms - 1_100) <= 400
 
 
 def test_another_clip_of_the_scene_is_no_duplicate() -> None:

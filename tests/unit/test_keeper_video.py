@@ -4,6 +4,8 @@ today's keepers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sidecar.engine.core.dedup import Candidate, choose_keeper
@@ -43,7 +45,7 @@ def test_lower_bitrate_at_the_same_resolution_loses_with_the_rates_in_words() ->
     low = video("/v/clip_small.mp4", bitrate=2_300_000, **LAVF)
     key, reasons = choose_keeper([low, video("/v/clip.mov")])
     assert key == "/v/clip.mov"
-    assert reasons == ("higher bitrate: 16.1 Mb/s against 2.3 Mb/s (clip_small.mp4)",)
+    assert reasons == ("higher bitrate: 16.1 Mb/s against 2.3 Mb/s, both HEVC (clip_small.mp4)",)
 
 
 def test_a_reencode_at_a_higher_bitrate_does_not_beat_the_camera_original() -> None:
@@ -73,9 +75,9 @@ def test_among_reencodes_the_higher_bitrate_wins_but_capped_at_the_source() -> N
     ]
     key, reasons = choose_keeper(members)
     assert key == "/v/clip.mov"
-    assert "higher bitrate: 16.1 Mb/s against 8.0 Mb/s (b.mp4)" in reasons
+    assert "higher bitrate: 16.1 Mb/s against 8.0 Mb/s, both HEVC (b.mp4)" in reasons
     alone = choose_keeper(members[:2])
-    assert alone == ("/v/a.mp4", ("higher bitrate: 40.0 Mb/s against 8.0 Mb/s (b.mp4)",))
+    assert alone == ("/v/a.mp4", ("higher bitrate: 40.0 Mb/s against 8.0 Mb/s, both HEVC (b.mp4)",))
 
 
 def test_an_unknown_bitrate_silences_the_rule_and_the_original_decides() -> None:
@@ -182,3 +184,83 @@ def test_photo_keepers_and_reasons_are_as_without_the_video_rules() -> None:
             for name in rng.sample(names, rng.randrange(2, 5))
         ]
         assert choose_keeper(group) == choose_keeper(group, without)
+
+
+def test_an_untagged_camera_original_is_the_source_a_reencode_is_capped_at() -> None:
+    """A camcorder, action camera or screen recorder writes no make, model or creation time:
+    its file is still the source, and a Lavf re-encode at a higher bitrate (ffmpeg keeps the
+    creation time) does not win on `bitrate`."""
+    original = video("/v/MVI_0001.MOV", camera="", captured_at=None, software=None)
+    reencode = video(
+        "/v/MVI_0001_hq.mp4", camera="", software=None, encoder="Lavf60.3.100", bitrate=40_000_000
+    )
+    key, reasons = choose_keeper([reencode, original])
+    assert key == "/v/MVI_0001.MOV"
+    assert reasons[0].startswith("closer to the camera original")
+    assert "MVI_0001_hq.mp4: encoded by Lavf60.3.100" in reasons[0]
+    # and an upscale of it does not win on pixels either
+    big = video("/v/MVI_0001_4k.mp4", width=3840, height=2160, **LAVF)
+    assert choose_keeper([big, original])[0] == "/v/MVI_0001.MOV"
+
+
+def test_a_tagged_original_caps_an_untagged_copy_without_a_tool_tag() -> None:
+    """Where a member carries a camera's tags, a copy without them (tags stripped) is no
+    source: its higher bitrate counts at most the original's."""
+    stripped = video("/v/clip_copy.mov", camera="", captured_at=None, bitrate=30_000_000)
+    key, reasons = choose_keeper([stripped, video("/v/clip.mov")])
+    assert key == "/v/clip.mov"
+    assert reasons[0].startswith("the camera original: made by Apple iPhone 13")
+
+
+def test_a_video_known_only_through_immich_never_beats_a_tagged_original() -> None:
+    """A remote member (Immich's thumbnail and facts: no bitrate, no encoder, perhaps
+    Immich's capture time) is of unknown origin: a messenger's re-encode uploaded to Immich
+    must not win over the local camera original on file size."""
+    original = video("/v/IMG_0001.MOV", size=10_000_000)
+    remote = video(
+        "asset-xyz",
+        camera="",
+        software=None,
+        bitrate=None,
+        codec=None,
+        size=12_000_000,
+        format="mp4",
+        tags_read=False,
+    )
+    key, reasons = choose_keeper([original, remote])
+    assert key == "/v/IMG_0001.MOV"
+    assert reasons == (
+        "the camera original: made by Apple iPhone 13, not re-encoded (asset-xyz of unknown "
+        "origin: its file's tags not read)",
+    )
+    # with Immich's make and model too
+    assert choose_keeper([original, replace(remote, camera="Apple iPhone 13")])[0] == (
+        "/v/IMG_0001.MOV"
+    )
+
+
+def test_a_video_of_unknown_origin_is_not_capped_and_beats_a_known_reencode() -> None:
+    """Not known to be a re-encode: its pixels count in full (a 4K asset beside a 1080p
+    export is more likely the original than an upscale), and it is closer to a camera's
+    than a file a transcoder names itself in."""
+    export = video("/v/clip_1080.mov")
+    remote = video("asset-4k", width=3840, height=2160, bitrate=None, tags_read=False)
+    assert choose_keeper([export, remote])[0] == "asset-4k"
+    reencode = video("/v/clip.mp4", **LAVF)
+    same = video("asset-1", bitrate=None, tags_read=False)
+    key, reasons = choose_keeper([reencode, same])
+    assert key == "asset-1"
+    assert reasons[0].startswith("closer to the camera original (of unknown origin")
+
+
+def test_bitrate_is_compared_only_between_members_of_one_codec() -> None:
+    """An H.264 export of an HEVC original (tags kept) has the higher bitrate for the same
+    picture: across codecs the rule is silent, and the camera original decides."""
+    original = video("/v/IMG_0001.MOV")  # HEVC, 16.1 Mb/s
+    export = video("/v/IMG_0001_compat.mov", codec="h264", bitrate=24_000_000, **LAVF)
+    key, reasons = choose_keeper([original, export])
+    assert key == "/v/IMG_0001.MOV"
+    assert reasons[0].startswith("the camera original")
+    tagged_export = video("/v/IMG_0001_compat.mov", codec="h264", bitrate=24_000_000)
+    key, reasons = choose_keeper([tagged_export, original])
+    assert "higher bitrate" not in reasons[0]

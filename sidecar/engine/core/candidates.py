@@ -27,7 +27,7 @@ from sidecar.engine.core.keeper import Candidate
 from sidecar.engine.core.media import immich_generated
 from sidecar.engine.core.models import AssetLink, Marks, MediaItem, Member
 from sidecar.engine.core.pairing import FORMATS, Shot, camera_name
-from sidecar.engine.core.video import VideoPrint
+from sidecar.engine.core.video import LOCAL_SOURCE, VideoPrint
 
 LOCAL_OWNER = "local"
 NO_MARKS = Marks()
@@ -204,6 +204,7 @@ def library(
                 codec=row.codec,
                 encoder=row.encoder,
                 fps=row.fps,
+                tags_read=not row.video or row.print_source == LOCAL_SOURCE,
             )
         )
         if not row.video:  # videos are never paired by name and time
@@ -273,6 +274,7 @@ def _add_remote(out: Library, item: RemoteItem, marks: Mapping[str, Marks]) -> N
             camera=camera(a.make, a.model),
             video=video,
             duration_ms=duration if video else None,
+            tags_read=not video,  # a video's file tags: never read through Immich
         )
     )
     if not video:

@@ -12,8 +12,13 @@ Videos (a group is all videos or all photos) go through the same rules, with a v
 evidence: resolution, then bitrate, then the camera original (a camera's own tags: make and
 model or a creation time, and no transcoder or editor in the encoder or software tag). A
 transcode adds no information, so a re-encode's pixels and bitrate count at most as much as
-those of the group's camera original: an upscaled or higher-bitrate re-encode ties with its
-source on `pixels` and `bitrate`, and `camera-original` then keeps the source.
+those of the group's sources (the members without a transcoder's or editor's tag, the
+closest to a camera's among them, camera tags or not: a camcorder may write none): an
+upscaled or higher-bitrate re-encode ties with its source on `pixels` and `bitrate`, and
+`camera-original` then keeps the source. Bitrates are compared only between members of one
+codec (HEVC needs about half H.264's for the same picture). A video whose file's tags were
+never read (known only through Immich, or not decodable) is of unknown origin: never taken
+for a camera original over a member whose tags say it is one.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ class Candidate:
     codec: str | None = None  # h264, hevc, ...
     encoder: str | None = None  # the container's encoder tag (Lavf..., HandBrake...)
     fps: float | None = None
+    # a video whose file's tags (encoder, software, camera, bitrate) were read with PyAV;
+    # False: known only through Immich, or its file could not be decoded (origin unknown)
+    tags_read: bool = True
 
     @property
     def name(self) -> str:
@@ -88,7 +96,8 @@ KEEPER_RULES: dict[str, str] = {  # every KeeperRule, described
     "tag": "tagged in Immich",
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
-    "bitrate": "a video at a higher bitrate (a re-encode counts at most its source's)",
+    "bitrate": "a video at a higher bitrate, against one of the same codec (a re-encode counts "
+    "at most its source's)",
     "camera-original": "the camera original (no editing software, capture data intact; a "
     "video: camera tags, no transcoder)",
     "original-name": "not named like a copy, edit or export",
@@ -116,6 +125,7 @@ DEFAULT_KEEPER_RULES: tuple[KeeperRule, ...] = (
     "older",
     "shorter-path",
 )
+CODEC_NAMES = {"h264": "H.264", "hevc": "HEVC", "mpeg4": "MPEG-4", "mjpeg": "MJPEG"}
 CAMERA_FORMATS = frozenset({"jpeg", "heic", "raw"})
 # Software that edits, exports or rewrites pictures (camera firmware writes version numbers)
 EDITORS = re.compile(
@@ -145,20 +155,47 @@ VIDEO_TOOLS = re.compile(
 class _Group:
     names: dict[str, NameVerdict | None]  # path -> the copy-name row it matches
     reencoded: dict[str, int]  # path -> the higher quality of a same-size JPEG beside it
-    pixel_cap: int | None = None  # the most pixels of a camera-original video in the group
-    bitrate_cap: int | None = None  # the highest bitrate of a camera-original video
-    bitrates: bool = False  # every member is a video of known bitrate: the rule may decide
+    pixel_cap: int | None = None  # the most pixels of a source video in the group
+    bitrate_cap: int | None = None  # the highest bitrate of a source video
+    bitrates: bool = False  # every member a video of known bitrate, all of one codec
+    sources: frozenset[str] = frozenset()  # paths of the source videos (never capped)
 
 
-def _video_group(members: Sequence[Candidate]) -> tuple[int | None, int | None, bool]:
-    """What a re-encode's pixels and bitrate are capped at (the camera originals' best), and
-    whether bitrates are comparable at all (an unknown bitrate, e.g. an asset known only
-    through Immich, silences the rule for the group rather than losing or winning by it)."""
-    originals = [m for m in members if m.video and not video_problems(m)]
-    pixels = [(m.width or 0) * (m.height or 0) for m in originals]
-    rates = [m.bitrate for m in originals if m.bitrate]
-    comparable = bool(members) and all(m.video and m.bitrate for m in members)
-    return (max(pixels) if pixels else None), (max(rates) if rates else None), comparable
+def _tool(c: Candidate) -> str | None:
+    """A transcoder's or editor's name in the video's encoder or software tag."""
+    return next((t for t in (c.encoder, c.software) if t and VIDEO_TOOLS.search(t)), None)
+
+
+def _video_sources(members: Sequence[Candidate]) -> list[Candidate]:
+    """The members a re-encode is measured against: read, no transcoder's or editor's tag,
+    and the closest to a camera's among those (camera tags where any member has them; a
+    camcorder or action camera may write none)."""
+    clean = [m for m in members if m.video and m.tags_read and _tool(m) is None]
+    best = max((_video_origin_score(m) for m in clean), default=None)
+    return [m for m in clean if _video_origin_score(m) == best]
+
+
+def _video_group(
+    members: Sequence[Candidate],
+) -> tuple[int | None, int | None, bool, frozenset[str]]:
+    """What a re-encode's pixels and bitrate are capped at (the sources' best), whether
+    bitrates are comparable at all (an unknown bitrate, e.g. an asset known only through
+    Immich, or members of different codecs silence the rule for the group rather than
+    losing or winning by it), and the sources."""
+    sources = _video_sources(members)
+    pixels = [(m.width or 0) * (m.height or 0) for m in sources]
+    rates = [m.bitrate for m in sources if m.bitrate]
+    comparable = (
+        bool(members)
+        and all(m.video and m.bitrate for m in members)
+        and len({m.codec for m in members}) == 1
+    )
+    return (
+        (max(pixels) if pixels else None),
+        (max(rates) if rates else None),
+        comparable,
+        frozenset(m.path for m in sources),
+    )
 
 
 def _reencoded(members: Sequence[Candidate]) -> dict[str, int]:
@@ -185,26 +222,36 @@ def _edited_by(c: Candidate) -> bool:
 
 def video_problems(c: Candidate) -> list[str]:
     """What says a video is not as the camera wrote it: a transcoder's or editor's encoder or
-    software tag, or none of a camera's tags (make and model, creation time)."""
+    software tag, none of a camera's tags (make and model, creation time), or tags never read
+    (its origin unknown)."""
     out = []
     if c.encoder and VIDEO_TOOLS.search(c.encoder):
         out.append(f"encoded by {c.encoder}")
     if c.software and VIDEO_TOOLS.search(c.software):
         out.append(f"software '{c.software}'")
+    if not c.tags_read:
+        out.append("of unknown origin: its file's tags not read")
     if not c.camera and c.captured_at is None:
         out.append("no camera make, model or creation time")
     return out
 
 
 def _video_origin_score(c: Candidate) -> float:
-    """A transcoder's or editor's tag weighs most, then missing camera tags."""
-    tool = any(t and VIDEO_TOOLS.search(t) for t in (c.encoder, c.software))
-    return -(8 * tool + 4 * (not c.camera and c.captured_at is None))
+    """A transcoder's or editor's tag weighs most, then missing camera tags, then tags never
+    read (an unknown origin is never a camera original over a member tagged as one)."""
+    tool = _tool(c) is not None
+    return -(8 * tool + 4 * (not c.camera and c.captured_at is None) + 2 * (not c.tags_read))
+
+
+def _capped(c: Candidate, group: _Group) -> bool:
+    """A read video that is not one of the group's sources (an unknown origin is not known
+    to be a re-encode: not capped)."""
+    return c.video and c.tags_read and c.path not in group.sources
 
 
 def _pixels(c: Candidate, group: _Group) -> int:
     pixels = (c.width or 0) * (c.height or 0)
-    if c.video and group.pixel_cap is not None and video_problems(c):
+    if group.pixel_cap is not None and _capped(c, group):
         return min(pixels, group.pixel_cap)  # an upscale is no more detail
     return pixels
 
@@ -212,7 +259,7 @@ def _pixels(c: Candidate, group: _Group) -> int:
 def _bitrate(c: Candidate, group: _Group) -> int:
     if not group.bitrates or not c.bitrate:
         return 0
-    if group.bitrate_cap is not None and video_problems(c):
+    if group.bitrate_cap is not None and _capped(c, group):
         return min(c.bitrate, group.bitrate_cap)  # a transcode adds no information
     return c.bitrate
 
@@ -297,6 +344,10 @@ def _mbps(bitrate: int | None) -> str:
     return f"{(bitrate or 0) / 1_000_000:.1f} Mb/s"
 
 
+def _codec_name(codec: str | None) -> str:
+    return CODEC_NAMES.get(codec or "", (codec or "?").upper())
+
+
 def _video_origin_why(best: Candidate, other: Candidate) -> str:
     them = other.name
     mine = video_problems(best)
@@ -343,7 +394,8 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
             f"more pixels: {best.width}x{best.height} against {other.width}x{other.height} ({them})"
         )
     if rule == "bitrate":
-        return f"higher bitrate: {_mbps(best.bitrate)} against {_mbps(other.bitrate)} ({them})"
+        rates = f"{_mbps(best.bitrate)} against {_mbps(other.bitrate)}"
+        return f"higher bitrate: {rates}, both {_codec_name(best.codec)} ({them})"
     if rule == "camera-original" and best.video:
         return _video_origin_why(best, other)
     if rule == "camera-original":

@@ -1,8 +1,11 @@
 """Two videos compared (pure): one clip in two encodings (a duplicate), or a trimmed copy of a
 longer clip (a variant, never a duplicate).
 
-- Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer, and
-  every sampled frame of one is near the frame sampled at the same fraction of the other
+- Duplicate: the durations agree within DURATION_SLACK_MS or DURATION_SHARE of the longer (two
+  encodings of one clip differ by a frame or two and the container's rounding; a copy shorter
+  than that is cut, and a cut copy is a trim however little is cut: frames sampled at the same
+  fractions of two lengths are moments a little apart, alike in a slow scene), and every
+  sampled frame of one is near the frame sampled at the same fraction of the other
   (frames sampled at the same fraction show the same moment whatever the frame rate, bitrate
   or size): at least half of them within the hash thresholds, and none further than
   FRAME_SLACK_BITS beyond them (a low bitrate blurs a frame of little texture, a sky, by a few
@@ -11,12 +14,14 @@ longer clip (a variant, never a duplicate).
   difference, two flat frames are passed over, and at least MIN_EVIDENCE frames must be
   pictures.
 - A fingerprint from Immich's thumbnail has one frame, taken where Immich took it: it matches
-  when the durations agree and that frame is within the thresholds of one of the other's
-  frames (a weaker test, said in the reasons).
-- Trim: the shorter is at least MIN_TRIM_MS long and shorter than the longer beyond the slack;
-  its sampled frames match frames of the longer (within the thresholds plus TRIM_SLACK_BITS:
-  the frames sampled are not quite the same moments) at one offset (the place the shorter
-  starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least MIN_TRIM_FRAMES of its frames;
+  when the durations agree within ONE_FRAME_SLACK_MS or ONE_FRAME_SHARE (Immich's duration is
+  the container's, which an audio track may make longer than the video's) and that frame is
+  within the thresholds of one of the other's frames (a weaker test, said in the reasons).
+- Trim: the shorter is at least MIN_TRIM_MS long and shorter than the longer beyond the
+  duplicate's slack; its sampled frames match frames of the longer (within the thresholds
+  plus TRIM_SLACK_BITS: the frames sampled are not quite the same moments) at one offset (the
+  place the shorter starts in the longer, within TRIM_OFFSET_SLACK_MS), for at least
+  MIN_TRIM_FRAMES of its frames;
   each frame of the longer used once; and nothing contradicts it: every picture frame of the
   longer within the shorter's stretch looks like a frame of the shorter sampled near it.
   The shorter lies inside the longer (two overlapping cuts of one clip are each a trim of the
@@ -32,8 +37,13 @@ from enum import StrEnum
 
 from sidecar.engine.core.video import IMMICH_SOURCE, VideoPrint
 
-DURATION_SLACK_MS = 500  # two encodings of one clip: container rounding, a dropped frame
-DURATION_SHARE = 0.02  # ... or up to this share of the longer
+# two encodings of one clip: a frame or two (measured: 20-42 ms between 24, 25, 30 and 60 fps
+# encodings of one clip), container rounding; or this share of the longer (a 29.97 fps clip
+# retimed to 30 fps is 0.1 % shorter)
+DURATION_SLACK_MS = 150
+DURATION_SHARE = 0.0025
+ONE_FRAME_SLACK_MS = 500  # Immich's duration (the container's) against a video stream's
+ONE_FRAME_SHARE = 0.02
 FRAME_SLACK_BITS = 4  # how much further than the thresholds one frame of a duplicate may be
 MIN_EVIDENCE = 2  # frames that are pictures (not flat) a duplicate needs
 MIN_TRIM_MS = 1_000  # a shorter clip than this is no trim worth naming
@@ -72,9 +82,16 @@ def _distance(a: int, b: int) -> int:
 
 
 def same_length(a_ms: int | None, b_ms: int | None) -> bool:
+    """Long alike enough for two encodings of one clip (beyond: at most a trim)."""
     if a_ms is None or b_ms is None:
         return False
     slack = max(DURATION_SLACK_MS, DURATION_SHARE * max(a_ms, b_ms))
+    return abs(a_ms - b_ms) <= slack
+
+
+def _about_as_long(a_ms: int, b_ms: int) -> bool:
+    """Long alike enough when one duration is Immich's (the container's)."""
+    slack = max(ONE_FRAME_SLACK_MS, ONE_FRAME_SHARE * max(a_ms, b_ms))
     return abs(a_ms - b_ms) <= slack
 
 
@@ -244,13 +261,12 @@ def compare(a: VideoPrint, b: VideoPrint, rules: VideoRules) -> VideoMatch | Non
     a_ms, b_ms = a.facts.duration_ms, b.facts.duration_ms
     if a_ms is None or b_ms is None:
         return None
+    if a.source == IMMICH_SOURCE or b.source == IMMICH_SOURCE:
+        # one frame at an unknown moment: the same clip or nothing (no trim is told from it)
+        if not _about_as_long(a_ms, b_ms):
+            return None
+        return _one_frame(a, b, rules) if a.source == IMMICH_SOURCE else _one_frame(b, a, rules)
     if same_length(a_ms, b_ms):
-        if a.source == IMMICH_SOURCE:
-            return _one_frame(a, b, rules)
-        if b.source == IMMICH_SOURCE:
-            return _one_frame(b, a, rules)
         return _duplicate(a, b, rules)
-    if IMMICH_SOURCE in (a.source, b.source):
-        return None  # one frame at an unknown moment: no trim can be told from it
     longer, shorter = (a, b) if a_ms > b_ms else (b, a)
     return _trim(longer, shorter, rules)

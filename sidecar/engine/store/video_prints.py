@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import aiosqlite
+
 from sidecar.engine.core.fingerprint import FingerprintFailure
 from sidecar.engine.core.models import MediaItem, join_path
-from sidecar.engine.core.video import POSTER, VideoFacts, VideoPrint
+from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE, POSTER, VideoFacts, VideoPrint
+from sidecar.engine.core.video_groups import VIDEO_SIDES
 from sidecar.engine.store.db import Database, utcnow
 from sidecar.engine.store.fingerprints import pack, unpack
 from sidecar.engine.store.meta import get_meta, set_meta
@@ -16,13 +19,24 @@ _COLUMNS = (
     "content_hash, source, hash_size, duration_ms, width, height, fps, codec, bitrate, encoder,"
     " brand, make, model, taken_at, software, frames, times, flat, poster, error"
 )
-# Present video files whose content has no video fingerprint (through the partial index of
-# present videos)
+# What Immich writes under its upload location (engine.core.media.immich_generated): its
+# transcodes (encoded-video/) and thumbnails (thumbs/), never members, are never decoded
+_USER_ID = "-".join("[0-9a-f]" * n for n in (8, 4, 4, 4, 12))
+_FOLDER = "lower('/' || r.path || '/' || f.rel_dir || '/')"
+_NOT_GENERATED = " AND NOT ({})".format(
+    " OR ".join(
+        f"{_FOLDER} GLOB '*/{d}/{_USER_ID}/*'" for d in ("thumbs", "encoded-video", "profile")
+    )
+)
+# Present video files whose content has no video fingerprint of its own file: none at all, or
+# only Immich's one frame (a print or a failure from its thumbnail: the file decoded here
+# gives eight frames and the container's facts), through the partial index of present videos
 _UNPRINTED = (
-    "FROM files f INDEXED BY files_videos{roots}"
+    "FROM files f INDEXED BY files_videos JOIN roots r ON r.id = f.root_id"
     " LEFT JOIN video_prints v ON v.content_hash = f.content_hash"
+    f" AND v.source <> '{IMMICH_SOURCE}'"
     " WHERE f.kind = 'video' AND f.state = 'present' AND f.content_hash IS NOT NULL"
-    " AND v.content_hash IS NULL"
+    f" AND v.content_hash IS NULL{_NOT_GENERATED}"
 )
 VideoOutcome = VideoPrint | FingerprintFailure
 # Present video files with their video fingerprint's facts (none when it failed or is still
@@ -120,30 +134,52 @@ class VideoPrintStore:
         """(content hash, one path) of present video files whose content has no video
         fingerprint yet, in content order after `after`, at most `limit` (-1: all)."""
         rows = await self.db.fetchall(
-            "SELECT f.content_hash, r.path, f.rel_dir, f.name"
-            f" {_UNPRINTED.format(roots=' JOIN roots r ON r.id = f.root_id')}"
+            f"SELECT f.content_hash, r.path, f.rel_dir, f.name {_UNPRINTED}"
             " AND f.content_hash > ? GROUP BY f.content_hash ORDER BY f.content_hash LIMIT ?",
             (after, limit),
         )
         return [(r[0], join_path(r[1], r[2], r[3])) for r in rows]
 
     async def unprinted_video_count(self) -> int:
-        return int(
-            await self.db.scalar(
-                f"SELECT count(DISTINCT f.content_hash) {_UNPRINTED.format(roots='')}"
-            )
-        )
+        return int(await self.db.scalar(f"SELECT count(DISTINCT f.content_hash) {_UNPRINTED}"))
 
     async def save_video_prints(
         self, rows: Sequence[tuple[str, VideoOutcome]], hash_size: int, source: str
     ) -> None:
         """Store video fingerprints (or why there is none), keyed by content; `source` is
-        recorded for failures (a print says its own)."""
+        recorded for failures (a print says its own). A file's own print replaces one from
+        Immich's thumbnail, and the edges found with that one are forgotten (the contents
+        are searched again as fresh)."""
         async with self.db.transaction() as conn:
+            if source == LOCAL_SOURCE and rows:
+                await self._forget_immich_prints(conn, [key for key, _ in rows])
             await conn.executemany(
                 f"INSERT OR REPLACE INTO video_prints ({_COLUMNS}, computed_at)"
                 f" VALUES ({', '.join('?' * 21)})",
                 [_row(key, outcome, hash_size, source) for key, outcome in rows],
+            )
+
+    @staticmethod
+    async def _forget_immich_prints(conn: aiosqlite.Connection, keys: Sequence[str]) -> None:
+        """The video edges of those of `keys` printed from Immich's thumbnail so far."""
+        sides = sorted(VIDEO_SIDES)
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            cursor = await conn.execute(
+                f"SELECT content_hash FROM video_prints WHERE content_hash IN ({marks})"
+                " AND source = ?",
+                [*chunk, IMMICH_SOURCE],
+            )
+            old = [r[0] for r in await cursor.fetchall()]
+            if not old:
+                continue
+            where = ",".join("?" * len(old))
+            kinds = ",".join("?" * len(sides))
+            await conn.execute(
+                f"DELETE FROM near_edges WHERE side IN ({kinds})"
+                f" AND (a IN ({where}) OR b IN ({where}))",
+                [*sides, *old, *old],
             )
 
     async def video_prints(

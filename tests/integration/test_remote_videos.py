@@ -15,10 +15,10 @@ import av
 
 from sidecar.engine.core.likeness import THUMB_EDGE
 from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE
+from sidecar.engine.core.video_groups import VIDEO_ONE_FRAME
 from sidecar.engine.services.analyze.remote_fingerprints import remote_key
 from sidecar.engine.services.report import analysis_report
 from sidecar.engine.store.assets import AssetStore
-from sidecar.engine.video import fingerprint_video
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich
@@ -151,6 +151,10 @@ async def test_remote_videos_are_printed_from_the_thumbnail_and_mounted_ones_are
             )
         }
         unprinted = await rt.analysis.unprinted_videos()
+        pan = str(tmp_path / "photos/clips/pan.mp4")
+        [pan_content] = [m.content_hash for m in await rt.analysis.media() if m.path == pan]
+        assert pan_content is not None
+        local = (await rt.analysis.video_prints([pan_content]))[pan_content]
     # the upload: one frame, Immich's duration, size and camera; the poster from the thumbnail
     up = prints[up_key]
     assert up.source == IMMICH_SOURCE
@@ -164,9 +168,12 @@ async def test_remote_videos_are_printed_from_the_thumbnail_and_mounted_ones_are
     # the mounted video is no remote member: its file is fingerprinted here, with PyAV
     assert f"asset:{lib.mounted.id}" not in prints
     assert members == {lib.upload.id, lib.archived.id, lib.live.id, lib.look_alike.id}
-    assert [path for _, path in unprinted] == [str(tmp_path / "photos/clips/pan.mp4")]
-    local = fingerprint_video(unprinted[0][1])
-    assert local.source == LOCAL_SOURCE  # type: ignore[union-attr]
+    # the analysis printed it from its file, with PyAV: every sampled frame, not one
+    assert unprinted == []
+    assert local.source == LOCAL_SOURCE
+    assert local.samples > 1
+    assert local.facts.duration_ms is not None
+    assert abs(local.facts.duration_ms - 4000) <= 100
     # no video grouped with a photo (the upload's thumbnail is the photo's)
     videos = {lib.upload.id, lib.archived.id, lib.mounted.id, lib.motion.id, lib.hidden.id}
     assert mixed(report, videos) == []
@@ -260,18 +267,21 @@ async def test_after_an_upgrade_no_video_is_fingerprinted_or_grouped_as_a_photo(
     videos = {lib.upload.id, lib.archived.id}
     async with open_runtime(lib.settings) as rt:  # migration 0026
         assert await rt.analysis.fingerprints_of([arch_key]) == {}
-        assert (
-            await rt.db.scalar(
-                "SELECT count(*) FROM near_edges WHERE a = ? OR b = ?", (arch_key, arch_key)
-            )
-            == 0
+        # its edge to the photo went; the one to the upload (a video edge: the same
+        # thumbnail and length) is a video's and stays
+        kept = await rt.db.fetchall(
+            "SELECT a, b, side FROM near_edges WHERE a = ? OR b = ?", (arch_key, arch_key)
         )
+        assert [(*sorted((r[0], r[1])), r[2]) for r in kept] == [
+            (*sorted((up_key, arch_key)), VIDEO_ONE_FRAME)
+        ]
         await rt.sync.sync()  # the videos' durations read once
         summary = await rt.analyze.analyze()
         after = await analysis_report(rt.analysis)
         left = await rt.analysis.fingerprints_of([up_key, arch_key])
-        edges = await rt.db.scalar(
-            "SELECT count(*) FROM near_edges WHERE a IN (?, ?) OR b IN (?, ?)",
+        edges = await rt.db.scalar(  # to photos (the two videos' own edge is a video's)
+            "SELECT count(*) FROM near_edges WHERE (a IN (?, ?) OR b IN (?, ?))"
+            " AND coalesce(side, '') NOT LIKE 'video%'",
             (up_key, arch_key, up_key, arch_key),
         )
         durations = await AssetStore(rt.db).links_of([lib.upload.id])

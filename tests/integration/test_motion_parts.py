@@ -13,7 +13,7 @@ from sidecar.engine.services.report import analysis_report
 from sidecar.runtime import open_runtime
 from tests.fake_immich import FakeImmich
 from tests.helpers import LIB
-from tests.helpers.remote_videos import analyse, build, frame_jpeg
+from tests.helpers.remote_videos import ARCHIVE, analyse, build, frame_jpeg
 from tests.helpers.videos import make_clip
 
 MOTION = "live/a1b2c3.mov"
@@ -74,6 +74,46 @@ async def test_a_partial_regroup_leaves_a_mounted_motion_part_out(
     assert motion_in_results(report) == []
     # the backup copy is a video of its own (the motion part's content, but not it)
     assert summary.videos_fingerprinted >= 1
+
+
+async def test_a_video_named_later_as_a_motion_part_leaves_the_results(
+    immich_v2: FakeImmich, tmp_path: Path
+) -> None:
+    lib = build(immich_v2, tmp_path)
+    state = immich_v2.state
+    archive = next(x for x in state.libraries.values() if x.import_paths == [ARCHIVE])
+    motion = state.import_file(
+        archive, f"{ARCHIVE}/live2/IMG_7.mov", type="VIDEO", duration_ms=6000
+    )
+    state.thumbnails[motion.id] = state.thumbnails[lib.upload.id]
+    await analyse(lib.settings)
+    async with open_runtime(lib.settings) as rt:
+        first = {m.asset_id for m in await rt.analysis.remote_members_of([motion.id])}
+        report = await analysis_report(rt.analysis)
+    assert first == {motion.id}  # a video on its own: a member, grouped with the upload
+    assert motion.id in grouped_ids(report)
+    still = state.import_file(archive, f"{ARCHIVE}/live2/IMG_7.heic", live_photo_video_id=motion.id)
+    state.thumbnails[still.id] = state.thumbnails[lib.look_alike.id]
+    async with open_runtime(lib.settings) as rt:
+        await rt.scan.scan_paths([tmp_path / "photos"])
+        await rt.sync.sync()
+        summary = await rt.analyze.analyze()
+        after = {m.asset_id for m in await rt.analysis.remote_members_of([motion.id])}
+        report = await analysis_report(rt.analysis)
+    assert not summary.regrouped_all  # the partial path
+    assert after == set()
+    assert motion.id not in grouped_ids(report)
+    # the upload and the archived clip it was grouped with stay grouped
+    assert {lib.upload.id, lib.archived.id} <= grouped_ids(report)
+    state.hard_delete(still.id)  # the still goes: the video is one of its own again
+    async with open_runtime(lib.settings) as rt:
+        await rt.sync.sync(full=True)  # (a full sync sees an asset deleted for good)
+        summary = await rt.analyze.analyze()
+        again = {m.asset_id for m in await rt.analysis.remote_members_of([motion.id])}
+        report = await analysis_report(rt.analysis)
+    assert not summary.regrouped_all
+    assert again == {motion.id}
+    assert motion.id in grouped_ids(report)
 
 
 def grouped_ids(report: dict[str, Any]) -> set[str]:

@@ -174,3 +174,34 @@ def test_a_trim_of_an_exact_copy_pairs_with_the_near_groups_keeper() -> None:
     found = find_groups(lib, edges, Decisions(), {}, RULES)
     assert [g.keeper for g in found.near] == ["/m/big.mov"]
     assert [p.members for p in found.pairs] == [("/m/big.mov", "/m/t.mov")]
+
+
+def test_a_decision_on_a_trim_pair_stands_when_a_better_copy_becomes_the_keeper() -> None:
+    a, t = video("/m/a.mov", "c1"), video("/m/t.mov", "c3", 12_000)
+    big = video("/m/big.mov", "c2", 31_000, width=3840)
+    trim = NearEdge("c1", "c3", 4, 5, 5_100, TRIM_SIDE)
+    decided = frozenset(("/m/a.mov", "/m/t.mov"))
+    before = library([a, t], [], [], {})
+    after = library([a, big, t], [], [], {})
+    edges = [trim, NearEdge("c1", "c2", 3, 4, 0, VIDEO_SIDE)]
+    assert [g.keeper for g in find_groups(after, edges, Decisions(), {}, RULES).near] == [
+        "/m/big.mov"
+    ]
+    # rejected on (a.mov, t.mov): still rejected once big.mov keeps a.mov's group
+    rejected = {decided: (PairDecision.REJECT, None)}
+    assert find_groups(before, [trim], Decisions(), rejected, RULES).pairs == []
+    assert find_groups(after, edges, Decisions(), rejected, RULES).pairs == []
+    # the trim chosen as primary: it stays the primary of the new pair
+    chosen = {decided: (PairDecision.PRIMARY, "/m/t.mov")}
+    [pair] = find_groups(after, edges, Decisions(), chosen, RULES).pairs
+    assert (pair.members, pair.primary) == (("/m/big.mov", "/m/t.mov"), "/m/t.mov")
+    assert pair.reasons[0] == "primary chosen in the review"
+    # accepted with the longer clip on top: accepted, the new keeper on top
+    accepted = {decided: (PairDecision.ACCEPT, "/m/a.mov")}
+    [pair] = find_groups(after, edges, Decisions(), accepted, RULES).pairs
+    assert pair.primary == "/m/big.mov"
+    assert "accepted in the review" in pair.reasons
+    # a decision on the new pair itself comes first
+    both = {**rejected, frozenset(("/m/big.mov", "/m/t.mov")): (PairDecision.ACCEPT, None)}
+    [pair] = find_groups(after, edges, Decisions(), both, RULES).pairs
+    assert "accepted in the review" in pair.reasons

@@ -219,6 +219,7 @@ def near_duplicates(
             explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold),
             by_key,
             videos,
+            rules.near_threshold,
         )
         for g in groups
     ]

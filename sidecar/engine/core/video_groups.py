@@ -2,9 +2,10 @@
 group of videos, and the trimmed copies as variant pairs.
 
 Edges between videos are stored with the photo edges, marked by `side`: VIDEO_SIDE (one clip
-in two encodings, every sampled frame alike), VIDEO_ONE_FRAME (the same, from Immich's
-thumbnail and the duration only: a weaker test) and TRIM_SIDE (the shorter is a trimmed copy
-of the longer, `zoom` the millisecond it starts at in the longer). A video is only ever grouped
+in two encodings, the frames sampled at the same moments alike), VIDEO_ONE_FRAME (the same,
+from Immich's thumbnail and the duration only: a weaker test) and
+TRIM_SIDE (the shorter is a trimmed copy of the longer, `zoom` the millisecond it starts at in
+the longer). A video is only ever grouped
 with videos, through these edges only; a trim never makes a duplicate group: it makes a variant
 pair of the longer clip (primary) and the trimmed copy. A trimmed copy of clips that are
 duplicates of each other pairs with the group's keeper only; a person's decision on a trim
@@ -19,7 +20,7 @@ from dataclasses import replace
 from sidecar.engine.core.dedup import Candidate, DupGroup
 from sidecar.engine.core.models import NearEdge, PairDecision
 from sidecar.engine.core.pairing import Pair, PairKind
-from sidecar.engine.core.video import SAMPLES
+from sidecar.engine.core.video_match import FRAME_SLACK_BITS
 
 VIDEO_SIDE = "video"
 VIDEO_ONE_FRAME = "video-1"
@@ -55,11 +56,16 @@ def _listed(words: Sequence[str]) -> str:
 
 
 def explain_videos(
-    group: DupGroup, cands: Mapping[str, Candidate], edges: Mapping[frozenset[str], NearEdge]
+    group: DupGroup,
+    cands: Mapping[str, Candidate],
+    edges: Mapping[frozenset[str], NearEdge],
+    near_threshold: int | None = None,
 ) -> DupGroup:
     """A near group of videos says why in a video's terms (in place of the photo wording):
-    their lengths and how far apart their sampled frames are. `edges`: the video edges
-    between members (by the pair of keys)."""
+    their lengths and how far apart their sampled frames are: what the edges hold, no more
+    (an edge's distance is the one at least half of the frames compared are within; the
+    others may be up to FRAME_SLACK_BITS beyond the `near_threshold`, and frames flat in both
+    clips are passed over). `edges`: the video edges between members (by the pair of keys)."""
     if not all(cands[m].video for m in group.members):
         return group
     keys = group.members
@@ -72,17 +78,21 @@ def explain_videos(
     if not found:
         return group
     lengths = _listed([clock(cands[m].duration_ms) for m in keys])
-    worst = max(e.phash for e in found)
     why: list[str] = []
-    if any(e.side == VIDEO_SIDE for e in found):
-        why.append(
-            f"the same clip in another encoding: {lengths} long,"
-            f" all {len(SAMPLES)} sampled frames within {worst} bits"
+    frames = [e.phash for e in found if e.side == VIDEO_SIDE]
+    if frames:
+        bound = (
+            "" if near_threshold is None else f", none beyond {near_threshold + FRAME_SLACK_BITS}"
         )
-    if any(e.side == VIDEO_ONE_FRAME for e in found):
+        why.append(
+            f"the same clip in another encoding: {lengths} long, its frames sampled at the"
+            f" same moments alike (half or more within {max(frames)} bits{bound})"
+        )
+    one = [e.phash for e in found if e.side == VIDEO_ONE_FRAME]
+    if one:
         why.append(
             f"same length ({lengths}) and Immich's thumbnail alike"
-            f" ({worst} bits; one frame: a weaker test)"
+            f" ({max(one)} bits; one frame: a weaker test)"
         )
     return replace(group, reasons=(*why, *group.reasons[1:]))
 

@@ -3,13 +3,13 @@ group of videos, and the trimmed copies as variant pairs.
 
 Edges between videos are stored with the photo edges, marked by `side`: VIDEO_SIDE (one clip
 in two encodings, the frames sampled at the same moments alike), VIDEO_ONE_FRAME (the same,
-from Immich's thumbnail and the duration only: a weaker test) and
+from Immich's thumbnail and the duration only: a weaker test, never accepted in bulk) and
 TRIM_SIDE (the shorter is a trimmed copy of the longer, `zoom` the millisecond it starts at in
-the longer). A video is only ever grouped
-with videos, through these edges only; a trim never makes a duplicate group: it makes a variant
-pair of the longer clip (primary) and the trimmed copy. A trimmed copy of clips that are
-duplicates of each other pairs with the group's keeper only; a person's decision on a trim
-pair stands when the group's keeper changes (`trim_decisions`).
+the longer). A video is only ever grouped with videos, through these edges only; a trim
+never makes a duplicate group: it makes a variant pair of the longer clip (primary) and the
+trimmed copy. A trimmed copy of clips that are duplicates of each other pairs with the group's
+keeper only; a person's decision on a trim pair stands when the group's keeper changes
+(`trim_decisions`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,10 @@ VIDEO_ONE_FRAME = "video-1"
 TRIM_SIDE = "video-trim"
 VIDEO_SIDES = frozenset({VIDEO_SIDE, VIDEO_ONE_FRAME, TRIM_SIDE})
 DUPLICATE_SIDES = frozenset({VIDEO_SIDE, VIDEO_ONE_FRAME})
+# in the reason of a group matched through Immich's one frame: such a group is never
+# accepted in bulk (clips of one length and one look, dashcam or doorbell segments, are
+# unique footage; see `one_frame_only`)
+ONE_FRAME_WORDS = "one frame: a weaker test"
 # members -> (decision, primary), as grouping.PairDecisions
 Decided = Mapping[frozenset[str], tuple[PairDecision, str | None]]
 
@@ -38,6 +42,12 @@ def grouping_edge(e: NearEdge, a: Candidate, b: Candidate) -> bool:
     if a.video != b.video:
         return False
     return e.side in DUPLICATE_SIDES if a.video else e.side not in VIDEO_SIDES
+
+
+def one_frame_only(reasons: Iterable[str]) -> bool:
+    """Whether a stored group's reasons say a member was matched from Immich's thumbnail
+    only (its length and one frame)."""
+    return any(ONE_FRAME_WORDS in r for r in reasons)
 
 
 def clock(ms: int | None) -> str:
@@ -92,7 +102,7 @@ def explain_videos(
     if one:
         why.append(
             f"same length ({lengths}) and Immich's thumbnail alike"
-            f" ({max(one)} bits; one frame: a weaker test)"
+            f" ({max(one)} bits; {ONE_FRAME_WORDS}: look at it first, never accepted in bulk)"
         )
     return replace(group, reasons=(*why, *group.reasons[1:]))
 

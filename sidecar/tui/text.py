@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.content import Content
 
+from sidecar.engine.core.media import MediaKind, classify
 from sidecar.engine.core.models import Member
 from sidecar.engine.core.sizes import human_bytes
 
@@ -82,8 +83,12 @@ def name_of(key: str, members: list[Member]) -> str:
 
 
 def is_video(m: Member) -> bool:
-    """A video member (the analysis stores a video's length or codec, a photo has neither)."""
-    return m.duration_ms is not None or m.codec is not None
+    """A video member: the analysis stored its length or codec (a photo has neither), or its
+    file name says video (one whose fingerprint failed has no facts)."""
+    if m.duration_ms is not None or m.codec is not None:
+        return True
+    name = (m.path or m.key).rsplit("/", 1)[-1]
+    return classify(name) is MediaKind.VIDEO
 
 
 def clip_length(ms: int | None) -> str:

@@ -6,107 +6,21 @@ also after an upgrade from a version that did."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-
 from sidecar.engine.core.likeness import THUMB_EDGE
 from sidecar.engine.core.video import IMMICH_SOURCE, LOCAL_SOURCE
+from sidecar.engine.core.video_groups import VIDEO_ONE_FRAME
 from sidecar.engine.services.analyze.remote_fingerprints import remote_key
 from sidecar.engine.services.report import analysis_report
 from sidecar.engine.store.assets import AssetStore
-from sidecar.engine.video import fingerprint_video
 from sidecar.runtime import open_runtime
-from sidecar.settings import Settings
 from tests.fake_immich import FakeImmich
 from tests.fake_immich.state import FakeAsset
 from tests.helpers import LIB
-from tests.helpers.analysis import mapped_settings
+from tests.helpers.remote_videos import ARCHIVE, analyse, build, frame_jpeg
 from tests.helpers.videos import make_clip
-
-ARCHIVE = "/mnt/archive"  # a library of the test Immich not mounted here
-
-
-def frame_jpeg(clip: Path, at: float = 0.5, edge: int = 250) -> bytes:
-    """What Immich's thumbnail job makes of a clip: an early frame, made small (JPEG)."""
-    with av.open(str(clip)) as container:
-        stream = container.streams.video[0]
-        frame = next(f for f in container.decode(stream) if (f.time or 0.0) >= at)
-        img = frame.to_image()
-    img.thumbnail((edge, edge))
-    out = io.BytesIO()
-    img.save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-@dataclass
-class Library:
-    settings: Settings
-    mounted: FakeAsset  # a video whose file is mounted here
-    upload: FakeAsset  # a video uploaded to Immich (no file here)
-    archived: FakeAsset  # a video of a library not mounted here
-    look_alike: FakeAsset  # a photo whose thumbnail is the upload's
-    live: FakeAsset  # a live photo (its motion part below)
-    motion: FakeAsset  # named by live_photo_video_id, not hidden
-    hidden: FakeAsset  # a hidden motion part
-
-
-def build(fake: FakeImmich, tmp: Path) -> Library:
-    photos = tmp / "photos"
-    state = fake.state
-    user = state.add_user()
-    key = state.add_key(user)
-    mounted_lib = state.add_library(user, LIB)
-    archive = state.add_library(user, ARCHIVE, name="Archive")
-    clip = make_clip(photos / "clips" / "pan.mp4", seconds=4.0)
-    mounted = state.import_file(
-        mounted_lib,
-        f"{LIB}/clips/pan.mp4",
-        type="VIDEO",
-        duration_ms=4000,
-        width=320,
-        height=240,
-        file_size=clip.stat().st_size,
-    )
-    state.thumbnails[mounted.id] = frame_jpeg(clip)
-    other = make_clip(tmp / "elsewhere" / "phone.mov", seconds=6.0, scene="coffee")
-    looks = frame_jpeg(other)
-    upload = state.add_upload(
-        user,
-        other.read_bytes(),
-        file_name="phone.mov",
-        type="VIDEO",
-        duration_ms=6000,
-        width=320,
-        height=240,
-        make="Apple",
-        model="iPhone 12",
-    )
-    state.thumbnails[upload.id] = looks
-    archived = state.import_file(archive, f"{ARCHIVE}/old/clip.mp4", type="VIDEO", duration_ms=6000)
-    state.thumbnails[archived.id] = looks
-    look_alike = state.import_file(archive, f"{ARCHIVE}/old/still.jpg", width=320, height=240)
-    state.thumbnails[look_alike.id] = looks
-    motion = state.import_file(archive, f"{ARCHIVE}/live/IMG_1.mov", type="VIDEO", duration_ms=2000)
-    live = state.import_file(archive, f"{ARCHIVE}/live/IMG_1.heic", live_photo_video_id=motion.id)
-    hidden = state.import_file(
-        archive, f"{ARCHIVE}/live/IMG_2.mov", type="VIDEO", duration_ms=2000, visibility="hidden"
-    )
-    for asset in (motion, live, hidden):
-        state.thumbnails[asset.id] = looks
-    settings = mapped_settings(fake.url, key, photos, tmp / "state")
-    return Library(settings, mounted, upload, archived, look_alike, live, motion, hidden)
-
-
-async def analyse(settings: Settings) -> tuple[Any, dict[str, Any]]:
-    async with open_runtime(settings) as rt:
-        await rt.scan.scan_paths([])
-        await rt.sync.sync()
-        summary = await rt.analyze.analyze()
-        return summary, await analysis_report(rt.analysis)
 
 
 def mixed(report: dict[str, Any], videos: set[str]) -> list[Any]:
@@ -151,6 +65,10 @@ async def test_remote_videos_are_printed_from_the_thumbnail_and_mounted_ones_are
             )
         }
         unprinted = await rt.analysis.unprinted_videos()
+        pan = str(tmp_path / "photos/clips/pan.mp4")
+        [pan_content] = [m.content_hash for m in await rt.analysis.media() if m.path == pan]
+        assert pan_content is not None
+        local = (await rt.analysis.video_prints([pan_content]))[pan_content]
     # the upload: one frame, Immich's duration, size and camera; the poster from the thumbnail
     up = prints[up_key]
     assert up.source == IMMICH_SOURCE
@@ -164,9 +82,12 @@ async def test_remote_videos_are_printed_from_the_thumbnail_and_mounted_ones_are
     # the mounted video is no remote member: its file is fingerprinted here, with PyAV
     assert f"asset:{lib.mounted.id}" not in prints
     assert members == {lib.upload.id, lib.archived.id, lib.live.id, lib.look_alike.id}
-    assert [path for _, path in unprinted] == [str(tmp_path / "photos/clips/pan.mp4")]
-    local = fingerprint_video(unprinted[0][1])
-    assert local.source == LOCAL_SOURCE  # type: ignore[union-attr]
+    # the analysis printed it from its file, with PyAV: every sampled frame, not one
+    assert unprinted == []
+    assert local.source == LOCAL_SOURCE
+    assert local.samples > 1
+    assert local.facts.duration_ms is not None
+    assert abs(local.facts.duration_ms - 4000) <= 100
     # no video grouped with a photo (the upload's thumbnail is the photo's)
     videos = {lib.upload.id, lib.archived.id, lib.mounted.id, lib.motion.id, lib.hidden.id}
     assert mixed(report, videos) == []
@@ -260,18 +181,21 @@ async def test_after_an_upgrade_no_video_is_fingerprinted_or_grouped_as_a_photo(
     videos = {lib.upload.id, lib.archived.id}
     async with open_runtime(lib.settings) as rt:  # migration 0026
         assert await rt.analysis.fingerprints_of([arch_key]) == {}
-        assert (
-            await rt.db.scalar(
-                "SELECT count(*) FROM near_edges WHERE a = ? OR b = ?", (arch_key, arch_key)
-            )
-            == 0
+        # its edge to the photo went; the one to the upload (a video edge: the same
+        # thumbnail and length) is a video's and stays
+        kept = await rt.db.fetchall(
+            "SELECT a, b, side FROM near_edges WHERE a = ? OR b = ?", (arch_key, arch_key)
         )
+        assert [(*sorted((r[0], r[1])), r[2]) for r in kept] == [
+            (*sorted((up_key, arch_key)), VIDEO_ONE_FRAME)
+        ]
         await rt.sync.sync()  # the videos' durations read once
         summary = await rt.analyze.analyze()
         after = await analysis_report(rt.analysis)
         left = await rt.analysis.fingerprints_of([up_key, arch_key])
-        edges = await rt.db.scalar(
-            "SELECT count(*) FROM near_edges WHERE a IN (?, ?) OR b IN (?, ?)",
+        edges = await rt.db.scalar(  # to photos (the two videos' own edge is a video's)
+            "SELECT count(*) FROM near_edges WHERE (a IN (?, ?) OR b IN (?, ?))"
+            " AND coalesce(side, '') NOT LIKE 'video%'",
             (up_key, arch_key, up_key, arch_key),
         )
         durations = await AssetStore(rt.db).links_of([lib.upload.id])

@@ -14,7 +14,7 @@ from sidecar.engine.preview import pixel_grid
 from sidecar.runtime import open_runtime
 from sidecar.settings import Settings
 from sidecar.tui.app import Compare, GroupView
-from sidecar.tui.text import clip_length
+from sidecar.tui.text import clip_length, is_video, marked, video_facts
 from tests.helpers.tui import on_screen, press, running
 from tests.helpers.videos import make_clip
 
@@ -42,6 +42,17 @@ def test_a_clip_length_is_minutes_seconds_and_tenths() -> None:
     assert clip_length(59_960) == "1:00.0"
     assert clip_length(723_450) == "12:03.5"
     assert clip_length(None) == "?"
+
+
+def test_a_video_whose_fingerprint_failed_is_still_marked_by_its_file_name() -> None:
+    failed = Member("/v/damaged.MOV", "/v/damaged.MOV", None, 1000, 1920, 1080)
+    remote = Member("id-1", None, "id-1")  # no path: the key says nothing
+    photo = Member("/v/still.heic", "/v/still.heic", None, 1000, 400, 300)
+    assert [is_video(m) for m in (failed, remote, photo)] == [True, False, False]
+    assert marked("damaged.MOV", failed) == "▶ damaged.MOV"
+    assert video_facts(failed) == "▶ video ? · 1920x1080"
+    assert marked("still.heic", photo) == "still.heic"
+    assert video_facts(photo) == ""
 
 
 def test_the_poster_frame_is_decoded_and_a_damaged_clip_is_no_preview(tmp_path: Path) -> None:

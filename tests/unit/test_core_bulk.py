@@ -1,10 +1,17 @@
 """Accepting the suggested keepers of many groups at once (core/bulk.py): values in, values
-out."""
+out; a group of videos matched from Immich's thumbnail only is never accepted in bulk."""
 
 from __future__ import annotations
 
 from sidecar.engine.core.bulk import SkipReason, plan_keepers, under
-from sidecar.engine.core.models import Member, StoredGroup
+from sidecar.engine.core.candidates import RemoteItem, library
+from sidecar.engine.core.dedup import Decisions
+from sidecar.engine.core.grouping import GroupingRules, find_groups
+from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES
+from sidecar.engine.core.models import AssetLink, Member, NearEdge, StoredGroup
+from sidecar.engine.core.pairing import PairingRules
+from sidecar.engine.core.video import IMMICH_SOURCE, VideoFacts, VideoPrint
+from sidecar.engine.core.video_groups import VIDEO_ONE_FRAME
 
 
 def group(
@@ -61,3 +68,40 @@ def test_a_copy_stays_in_groups_outside_the_view_too() -> None:
     assert plan.accepted == {1: ["id-b"]}
     plan = plan_keepers([exact, near], {}, ["id-d", "id-c"], tier="exact")
     assert plan.skipped == [(1, SkipReason.EVERY_COPY)]
+
+
+def test_a_group_matched_from_immichs_thumbnail_only_is_never_accepted_in_bulk() -> None:
+    """Two clips of one length whose thumbnails look alike (a dashcam's or a doorbell's
+    segments) may be unique footage: a person looks first."""
+    lib = library([], [], [remote_video("v1", "k1"), remote_video("v2", "k2")], {})
+    edge = NearEdge("k1", "k2", 2, 3, 0, VIDEO_ONE_FRAME)
+    rules = GroupingRules(DEFAULT_KEEPER_RULES, near_threshold=4, pairing=PairingRules())
+    [row] = find_groups(lib, [edge], Decisions(), {}, rules).groups
+    tier, owner, keeper, reasons, distance, reclaim, members = row
+    assert "look at it first, never accepted in bulk" in reasons[0]
+    one_frame = StoredGroup(1, tier, owner, keeper, reasons, distance, reclaim, members)
+    plan = plan_keepers([one_frame, group(2, "a", "b", tier="near")], {}, [])
+    assert list(plan.accepted) == [2]
+    assert plan.skipped == [(1, SkipReason.ONE_FRAME)]
+    assert SkipReason.ONE_FRAME == "matched from Immich's thumbnail only: look at it first"
+
+
+def remote_video(asset_id: str, key: str) -> RemoteItem:
+    link = AssetLink(
+        asset_id,
+        "owner",
+        "lib",
+        f"/cam/{asset_id}.mp4",
+        "sum",
+        "present",
+        False,
+        9_000_000,
+        "2024-05-01T10:00:00",
+        None,
+        None,
+        type="VIDEO",
+        duration_ms=60_000,
+    )
+    facts = VideoFacts(duration_ms=60_000)
+    one = VideoPrint(facts, IMMICH_SOURCE, (5, 7), (30_000,), (False,))
+    return RemoteItem(link, link.original_path, key, None, one)

@@ -10,12 +10,14 @@ from sidecar.engine.core.grouping import GroupingRules, find_groups
 from sidecar.engine.core.keeper import DEFAULT_KEEPER_RULES
 from sidecar.engine.core.models import AssetLink, MediaItem, NearEdge, PairDecision
 from sidecar.engine.core.pairing import PairingRules, PairKind
+from sidecar.engine.core.video import LOCAL_SOURCE, SAMPLES, VideoFacts, VideoPrint
 from sidecar.engine.core.video_groups import (
     TRIM_SIDE,
     VIDEO_ONE_FRAME,
     VIDEO_SIDE,
     clock,
 )
+from sidecar.engine.core.video_match import FRAME_SLACK_BITS, Relation, VideoRules, compare
 
 RULES = GroupingRules(DEFAULT_KEEPER_RULES, near_threshold=6, pairing=PairingRules())
 
@@ -94,8 +96,8 @@ def test_encodings_group_with_a_videos_reasons() -> None:
     [group] = found.near
     assert group.keeper == "/m/a.mov"
     assert group.reasons[0] == (
-        "the same clip in another encoding: 0:31.2 and 0:31.0 long,"
-        " all 8 sampled frames within 3 bits"
+        "the same clip in another encoding: 0:31.2 and 0:31.0 long, its frames sampled at"
+        f" the same moments alike (half or more within 3 bits, none beyond {6 + FRAME_SLACK_BITS})"
     )
     one = find_groups(lib, [NearEdge("c1", "c2", 2, 2, 0, VIDEO_ONE_FRAME)], Decisions(), {}, RULES)
     assert "one frame: a weaker test" in one.near[0].reasons[0]
@@ -174,3 +176,59 @@ def test_a_trim_of_an_exact_copy_pairs_with_the_near_groups_keeper() -> None:
     found = find_groups(lib, edges, Decisions(), {}, RULES)
     assert [g.keeper for g in found.near] == ["/m/big.mov"]
     assert [p.members for p in found.pairs] == [("/m/big.mov", "/m/t.mov")]
+
+
+def test_a_decision_on_a_trim_pair_stands_when_a_better_copy_becomes_the_keeper() -> None:
+    a, t = video("/m/a.mov", "c1"), video("/m/t.mov", "c3", 12_000)
+    big = video("/m/big.mov", "c2", 31_000, width=3840)
+    trim = NearEdge("c1", "c3", 4, 5, 5_100, TRIM_SIDE)
+    decided = frozenset(("/m/a.mov", "/m/t.mov"))
+    before = library([a, t], [], [], {})
+    after = library([a, big, t], [], [], {})
+    edges = [trim, NearEdge("c1", "c2", 3, 4, 0, VIDEO_SIDE)]
+    assert [g.keeper for g in find_groups(after, edges, Decisions(), {}, RULES).near] == [
+        "/m/big.mov"
+    ]
+    # rejected on (a.mov, t.mov): still rejected once big.mov keeps a.mov's group
+    rejected = {decided: (PairDecision.REJECT, None)}
+    assert find_groups(before, [trim], Decisions(), rejected, RULES).pairs == []
+    assert find_groups(after, edges, Decisions(), rejected, RULES).pairs == []
+    # the trim chosen as primary: it stays the primary of the new pair
+    chosen = {decided: (PairDecision.PRIMARY, "/m/t.mov")}
+    [pair] = find_groups(after, edges, Decisions(), chosen, RULES).pairs
+    assert (pair.members, pair.primary) == (("/m/big.mov", "/m/t.mov"), "/m/t.mov")
+    assert pair.reasons[0] == "primary chosen in the review"
+    # accepted with the longer clip on top: accepted, the new keeper on top
+    accepted = {decided: (PairDecision.ACCEPT, "/m/a.mov")}
+    [pair] = find_groups(after, edges, Decisions(), accepted, RULES).pairs
+    assert pair.primary == "/m/big.mov"
+    assert "accepted in the review" in pair.reasons
+    # a decision on the new pair itself comes first
+    both = {**rejected, frozenset(("/m/big.mov", "/m/t.mov")): (PairDecision.ACCEPT, None)}
+    [pair] = find_groups(after, edges, Decisions(), both, RULES).pairs
+    assert "accepted in the review" in pair.reasons
+
+
+def _print(frames: list[int]) -> VideoPrint:
+    """Eight picture frames with these pHashes (the dHashes alike)."""
+    times = tuple(round(8_000 * f) for f in SAMPLES)
+    flat = tuple(p for f in frames for p in (f, 0))
+    return VideoPrint(VideoFacts(duration_ms=8_000), LOCAL_SOURCE, flat, times, (False,) * 8)
+
+
+def test_a_video_groups_reason_says_what_its_frames_hold() -> None:
+    """A duplicate's edge holds half of the frames to the threshold; the others may be up to
+    FRAME_SLACK_BITS beyond it: the reason claims no more than that."""
+    worst = RULES.near_threshold + FRAME_SLACK_BITS
+    a = _print([0] * 8)
+    b = _print([(1 << worst) - 1, 0, 0, 0, 0, 0, 0, 0])  # one frame `worst` bits away
+    match = compare(a, b, VideoRules(phash=RULES.near_threshold, dhash=6))
+    assert match is not None
+    assert match.relation is Relation.DUPLICATE
+    assert match.phash == 0
+    lib = library([video("/m/a.mov", "c1"), video("/m/b.mov", "c2")], [], [], {})
+    edge = NearEdge("c1", "c2", match.phash, match.dhash, 0, VIDEO_SIDE)
+    [group] = find_groups(lib, [edge], Decisions(), {}, RULES).near
+    reason = group.reasons[0]
+    assert "all 8 sampled frames" not in reason
+    assert f"half or more within 0 bits, none beyond {worst})" in reason

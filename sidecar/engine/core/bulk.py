@@ -1,6 +1,8 @@
 """Which undecided duplicate groups get their suggested keeper accepted in one go (pure): the
 other members go to the trash queue; a group is skipped, with a reason, where a person already
-decided, where the keeper is not an Immich asset, or where no copy would remain in Immich."""
+decided, where the keeper is not an Immich asset, where no copy would remain in Immich, or
+where a video was matched from Immich's thumbnail only (one frame and its length: clips of
+one length and one look, a dashcam's or a doorbell's, may be unique footage)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sidecar.engine.core.models import StoredGroup
+from sidecar.engine.core.video_groups import one_frame_only
 
 
 class SkipReason(StrEnum):
     DECIDED = "a person already decided"
     LOCAL = "the keeper is not an Immich asset (local mode: nothing to queue)"
     EVERY_COPY = "it would trash every copy"
+    ONE_FRAME = "matched from Immich's thumbnail only: look at it first"
 
 
 @dataclass(slots=True)
@@ -70,6 +74,9 @@ def plan_keepers(
             continue
         if states.get(g.id, ""):
             plan.skipped.append((g.id, SkipReason.DECIDED))
+            continue
+        if one_frame_only(g.reasons):
+            plan.skipped.append((g.id, SkipReason.ONE_FRAME))
             continue
         keeper = next((m for m in g.members if m.key == g.keeper), None)
         fresh = [

@@ -229,16 +229,10 @@ def library(
 
 
 def hidden_assets(links: Iterable[AssetLink]) -> set[str]:
-    """The ids of the assets that are live photos' motion parts: hidden by Immich, or named as
-    another asset's live-photo video (when the mirror knows that)."""
-    out: set[str] = set()
-    for link in links:
-        if link.visibility == "hidden":
-            out.add(link.id)
-        motion = getattr(link, "live_photo_video_id", None)  # (a later mirror field)
-        if motion:
-            out.add(str(motion))
-    return out
+    """The ids of the assets Immich hides: live photos' motion parts. (Those only named by
+    another asset's live_photo_video_id are the store's to say: `motion_parts`, which an
+    analysis adds to these.)"""
+    return {link.id for link in links if link.visibility == "hidden"}
 
 
 def _add_remote(out: Library, item: RemoteItem, marks: Mapping[str, Marks]) -> None:

@@ -30,6 +30,7 @@ from sidecar.engine.core.video_groups import (
     DUPLICATE_SIDES,
     explain_videos,
     grouping_edge,
+    trim_decisions,
     trim_pairs,
 )
 
@@ -101,7 +102,8 @@ def find_groups(
     edges = list(edges)
     near = near_duplicates(cands, edges, formed, decisions, rules)
     together = {frozenset((a, b)) for p in formed for a in p.members for b in p.members}
-    pairs += decided(trim_pairs(cands, edges, [*exact, *near], together), pair_decisions)
+    trims = trim_pairs(cands, edges, [*exact, *near], together)
+    pairs += decided(trims, trim_decisions(trims, [*exact, *near], pair_decisions))
     size_of = {c.key: c.size or 0 for c in lib.candidates}
     owner_of = {c.key: c.owner for c in lib.candidates}
     groups: list[GroupRow] = []
@@ -217,6 +219,7 @@ def near_duplicates(
             explain_confirmed(explain_crops(g, cropped), confirmed, rules.near_threshold),
             by_key,
             videos,
+            rules.near_threshold,
         )
         for g in groups
     ]

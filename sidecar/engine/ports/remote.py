@@ -43,6 +43,9 @@ class RemoteMembers(Protocol):
     async def motion_parts(self, ids: Iterable[str] | None = None) -> set[str]:
         """Which assets (of `ids`; None: all) are the motion part of a live photo."""
 
+    async def motion_parts_named_by(self, ids: Iterable[str]) -> set[str]:
+        """The live-photo videos these assets name (gone ones too: what they named)."""
+
     async def forget_photo_prints(self, keys: Sequence[str]) -> None:
         """Remove photo fingerprints of these contents (videos), and their edges to photos."""
 

@@ -121,6 +121,20 @@ class RemoteMemberStore:
             out |= {r[0] for r in rows}
         return out
 
+    async def motion_parts_named_by(self, ids: Iterable[str]) -> set[str]:
+        """The live_photo_video_id of these assets (by primary key), gone ones included: a
+        still that went named its motion part until then."""
+        out: set[str] = set()
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetchall(
+                "SELECT DISTINCT live_photo_video_id FROM assets"
+                f" WHERE id IN ({marks}) AND live_photo_video_id IS NOT NULL",
+                chunk,
+            )
+            out |= {r[0] for r in rows}
+        return out
+
     async def forget_photo_prints(self, keys: Sequence[str]) -> None:
         """Remove the photo fingerprints of these contents (videos an earlier version
         fingerprinted as photos from Immich's thumbnail), and their edges but to videos."""

@@ -50,13 +50,16 @@ async def regroup_part(
         return None
     # the marks of the part's assets only (a candidate is keyed by its asset's id)
     ids = {v.id for v in part.views} | {a.id for a in part.remote}
+    # live photos' motion parts: hidden, or named by another asset's live_photo_video_id
+    # (that asset may lie outside the part: asked of the store, as a full regroup does)
+    hidden = hidden_assets(part.links) | await analysis.motion_parts(ids)
     lib = library(
         part.media,
         part.views,
         await remote_items(analysis, settings, part.remote),
         await marks.marks_of(ids),
         tuple(settings.analysis.preferred_folders),
-        hidden_assets(part.links),
+        hidden,
     )
     found = find_groups(
         lib,

@@ -45,11 +45,18 @@ class Part:
 
 async def touched_seeds(store: AnalysisResults, upto: int, library_size: int) -> Seeds | None:
     """What the rows touched up to `upto` name; None when a full regroup is due (a root, an
-    album or tag name changed, or too many rows to pay)."""
+    album or tag name changed, or too many rows to pay). A touched asset naming a live-photo
+    video touches that video too: a still arriving (or going) makes it a motion part (or a
+    video of its own again), decided again with its content."""
     if await store.count_touched(upto) > _limit(library_size):
         return None
     found = seeds(await store.touched(upto))
-    return None if found.full else found
+    if found.full:
+        return None
+    named = await store.motion_parts_named_by(found.assets) if found.assets else set()
+    found.assets |= named
+    found.keys |= named
+    return found
 
 
 async def find_part(

@@ -22,7 +22,7 @@ async def test_a_sync_rides_out_a_restart(immich: FakeImmich, state_dir: Path) -
     # a short restart and a short backoff keep the test quick; the defaults are 60 s and 8 s
     window = {"read_retry_s": 20}
     settings = settings_for(immich, state_dir, key, immich=window, sync={"page_size": 3})
-    immich.restart(1.0)
+    immich.restart(2.5)  # long enough to be met twice on a loaded machine too
     report = (await sync(settings)).as_json()
     assert report["errors"] == []
     assert report["added"] == 7

@@ -123,11 +123,13 @@ def test_demo_prepares_real_photos_and_scans_them(tmp_path: Path) -> None:
     proc = run_process(["demo", "--dir", str(tmp_path / "demo")], cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Sample library:" in proc.stdout
-    assert "added 21" in proc.stdout
+    assert "added 24" in proc.stdout  # 21 photos and 3 clips
     assert (tmp_path / "demo/photos/2019/Summer/astronaut.jpg").stat().st_size > 50_000
+    assert "a trimmed copy: 0:03.0 of IMG_5001.MOV's 0:06.0" in proc.stdout
+    assert "the same clip in another encoding" in proc.stdout
     again = run_process(["demo", "--dir", str(tmp_path / "demo"), "--json"], cwd=tmp_path)
     data = json.loads(again.stdout)
-    assert (data["unchanged"], data["hashed"]) == (21, 0)
+    assert (data["unchanged"], data["hashed"]) == (24, 0)
 
 
 def test_output_into_a_closed_pipe_ends_quietly(state_dir: Path) -> None:

@@ -63,6 +63,12 @@ def candidate(path: Path) -> Candidate:
     )
 
 
+def rate(bits: int | None) -> str:
+    """A bitrate as the reasons give it: Mb/s from one Mb/s up, kb/s below."""
+    value = bits or 0
+    return f"{value / 1e6:.1f} Mb/s" if value >= 1_000_000 else f"{value / 1000:.0f} kb/s"
+
+
 def test_the_camera_original_beats_a_higher_bitrate_reencode_and_smaller_ones(
     tmp_path: Path,
 ) -> None:
@@ -79,12 +85,11 @@ def test_the_camera_original_beats_a_higher_bitrate_reencode_and_smaller_ones(
 
     key, reasons = choose_keeper([big, small, thin, original])
     assert key == original.key
-    mbps = f"{(original.bitrate or 0) / 1e6:.1f} Mb/s"
     assert reasons == (
         f"the camera original: made by Apple iPhone 13, not re-encoded (IMG_0001_hq.mp4 "
         f"encoded by {big.encoder}; no camera make, model or creation time; its "
-        f"{(big.bitrate or 0) / 1e6:.1f} Mb/s adds nothing to the source's)",
-        f"higher bitrate: {mbps} against {(thin.bitrate or 0) / 1e6:.1f} Mb/s, both H.264 "
+        f"{rate(big.bitrate)} adds nothing to the source's)",
+        f"higher bitrate: {rate(original.bitrate)} against {rate(thin.bitrate)}, both H.264 "
         "(IMG_0001_thin.mp4)",
         "more pixels: 320x240 against 160x120 (IMG_0001_480.mp4)",
     )

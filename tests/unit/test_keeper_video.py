@@ -264,3 +264,37 @@ def test_bitrate_is_compared_only_between_members_of_one_codec() -> None:
     tagged_export = video("/v/IMG_0001_compat.mov", codec="h264", bitrate=24_000_000)
     key, reasons = choose_keeper([tagged_export, original])
     assert "higher bitrate" not in reasons[0]
+
+
+def test_a_copy_at_fewer_frames_per_second_is_not_kept_over_the_full_rate_clip() -> None:
+    """Three re-encodes alike by their tags (none a camera's): the 30 fps one is kept over a
+    24 fps copy of a slightly higher bitrate, and the reason says so in numbers a person reads."""
+    full = Candidate(
+        "a",
+        "u",
+        "/v/clip.mp4",
+        "c1",
+        video=True,
+        width=640,
+        height=360,
+        bitrate=106_000,
+        codec="h264",
+        encoder="Lavf62.3.100",
+        fps=30.0,
+    )
+    fewer = Candidate(
+        "b",
+        "u",
+        "/v/clip 24fps.mp4",
+        "c2",
+        video=True,
+        width=640,
+        height=360,
+        bitrate=130_000,
+        codec="h264",
+        encoder="Lavf62.3.100",
+        fps=24.0,
+    )
+    key, reasons = choose_keeper([fewer, full])
+    assert key == "a"
+    assert reasons == ("more frames per second: 30 against 24 (clip 24fps.mp4)",)

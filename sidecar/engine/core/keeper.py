@@ -96,8 +96,8 @@ KEEPER_RULES: dict[str, str] = {  # every KeeperRule, described
     "tag": "tagged in Immich",
     "preferred-folder": "in a preferred folder",
     "pixels": "more pixels",
-    "bitrate": "a video at a higher bitrate, against one of the same codec (a re-encode counts "
-    "at most its source's)",
+    "bitrate": "a video at more frames per second, then at a higher bitrate against one of the "
+    "same codec (a re-encode counts at most its source's)",
     "camera-original": "the camera original (no editing software, capture data intact; a "
     "video: camera tags, no transcoder)",
     "original-name": "not named like a copy, edit or export",
@@ -159,6 +159,8 @@ class _Group:
     bitrate_cap: int | None = None  # the highest bitrate of a source video
     bitrates: bool = False  # every member a video of known bitrate, all of one codec
     sources: frozenset[str] = frozenset()  # paths of the source videos (never capped)
+    fps_cap: int | None = None  # the highest frame rate of a source video
+    rates: bool = False  # every member a video of known frame rate
 
 
 def _tool(c: Candidate) -> str | None:
@@ -177,7 +179,7 @@ def _video_sources(members: Sequence[Candidate]) -> list[Candidate]:
 
 def _video_group(
     members: Sequence[Candidate],
-) -> tuple[int | None, int | None, bool, frozenset[str]]:
+) -> tuple[int | None, int | None, bool, frozenset[str], int | None, bool]:
     """What a re-encode's pixels and bitrate are capped at (the sources' best), whether
     bitrates are comparable at all (an unknown bitrate, e.g. an asset known only through
     Immich, or members of different codecs silence the rule for the group rather than
@@ -190,11 +192,14 @@ def _video_group(
         and all(m.video and m.bitrate for m in members)
         and len({m.codec for m in members}) == 1
     )
+    fps = [round(m.fps) for m in sources if m.fps]
     return (
         (max(pixels) if pixels else None),
         (max(rates) if rates else None),
         comparable,
         frozenset(m.path for m in sources),
+        (max(fps) if fps else None),
+        bool(members) and all(m.video and m.fps for m in members),
     )
 
 
@@ -256,12 +261,26 @@ def _pixels(c: Candidate, group: _Group) -> int:
     return pixels
 
 
-def _bitrate(c: Candidate, group: _Group) -> int:
-    if not group.bitrates or not c.bitrate:
+def _fps(c: Candidate, group: _Group) -> int:
+    """Frames per second (rounded: 29.97 is 30), when every member's is known; a re-encode
+    counts at most its sources' (interpolated frames add nothing)."""
+    if not group.rates or not c.fps:
         return 0
-    if group.bitrate_cap is not None and _capped(c, group):
-        return min(c.bitrate, group.bitrate_cap)  # a transcode adds no information
-    return c.bitrate
+    fps = round(c.fps)
+    if group.fps_cap is not None and _capped(c, group):
+        return min(fps, group.fps_cap)
+    return fps
+
+
+def _bitrate(c: Candidate, group: _Group) -> float:
+    """More frames per second first (a 24 fps copy of a 30 fps clip dropped frames), then
+    the bitrate (between members of one codec)."""
+    rate = 0
+    if group.bitrates and c.bitrate:
+        rate = c.bitrate
+        if group.bitrate_cap is not None and _capped(c, group):
+            rate = min(c.bitrate, group.bitrate_cap)  # a transcode adds no information
+    return _fps(c, group) * 1e10 + rate
 
 
 def _no_capture(c: Candidate) -> bool:
@@ -341,7 +360,8 @@ def _mb(size: int | None) -> str:
 
 
 def _mbps(bitrate: int | None) -> str:
-    return f"{(bitrate or 0) / 1_000_000:.1f} Mb/s"
+    rate = bitrate or 0
+    return f"{rate / 1_000_000:.1f} Mb/s" if rate >= 1_000_000 else f"{rate / 1000:.0f} kb/s"
 
 
 def _codec_name(codec: str | None) -> str:
@@ -393,6 +413,9 @@ def _why(rule: str, best: Candidate, other: Candidate, group: _Group) -> str:
         return (
             f"more pixels: {best.width}x{best.height} against {other.width}x{other.height} ({them})"
         )
+    if rule == "bitrate" and _fps(best, group) != _fps(other, group):
+        frames = f"{best.fps:g} against {other.fps:g}"
+        return f"more frames per second: {frames} ({them})"
     if rule == "bitrate":
         rates = f"{_mbps(best.bitrate)} against {_mbps(other.bitrate)}"
         return f"higher bitrate: {rates}, both {_codec_name(best.codec)} ({them})"

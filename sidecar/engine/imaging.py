@@ -12,8 +12,9 @@ import io
 import os
 import struct
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pillow_heif
 from PIL import Image, ImageOps, TiffImagePlugin, UnidentifiedImageError
@@ -44,6 +45,7 @@ HEIF_THUMBNAIL_EDGE = HASH_EDGE
 RAW_PREVIEW_EDGE = HASH_EDGE
 
 LANCZOS = Image.Resampling.LANCZOS
+_T = TypeVar("_T")
 pillow_heif.register_heif_opener()  # HEIC/HEIF/AVIF through Pillow
 
 
@@ -431,23 +433,44 @@ def fingerprint_file(
         return FingerprintFailure(f"cannot decode: {type(exc).__name__}: {str(exc)[:60]}")
 
 
-def fingerprint_bytes(
-    data: bytes, hash_size: int = 8, source: str = "bytes"
-) -> Fingerprint | FingerprintFailure:
-    """The same for an image held in memory (e.g. a thumbnail fetched from Immich)."""
+def _from_bytes(data: bytes, use: Callable[[Image.Image], _T]) -> _T | FingerprintFailure:
+    """`use` applied to the image held in `data`, or why it cannot be decoded."""
     if not data:
         return FingerprintFailure("empty image")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as img:
-                return _from_pillow(img, hash_size, source)
+                return use(img)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return FingerprintFailure("image dimensions too large (possible decompression bomb)")
     except UnidentifiedImageError:
         return FingerprintFailure("not a recognised image")
     except (OSError, ValueError, SyntaxError) as exc:
         return FingerprintFailure(f"cannot decode: {str(exc)[:80]}")
+
+
+def fingerprint_bytes(
+    data: bytes, hash_size: int = 8, source: str = "bytes"
+) -> Fingerprint | FingerprintFailure:
+    """The same for an image held in memory (e.g. a thumbnail fetched from Immich)."""
+    return _from_bytes(data, lambda img: _from_pillow(img, hash_size, source))
+
+
+def frame_of_bytes(
+    data: bytes, hash_size: int, flat_below: float
+) -> tuple[int, int, bytes, bool] | FingerprintFailure:
+    """An image held in memory as one video frame (Immich's thumbnail of a video): its
+    (pHash, dHash, thumbnail) and whether it is flat (grey values spread less than
+    `flat_below`)."""
+    import numpy as np
+
+    def frame(img: Image.Image) -> tuple[int, int, bytes, bool]:
+        gray = img.convert("L")
+        phash, dhash, thumb = frame_hashes(gray, hash_size)
+        return phash, dhash, thumb, float(np.asarray(gray, dtype=np.float32).std()) < flat_below
+
+    return _from_bytes(data, frame)
 
 
 def _decode(path: str, hash_size: int, heif_in_full: bool = True) -> Fingerprint:

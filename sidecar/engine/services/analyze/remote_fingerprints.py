@@ -33,6 +33,7 @@ from sidecar.engine.core.models import AssetLink, FingerprintRow
 from sidecar.engine.core.video import IMMICH_SOURCE, VideoFacts, VideoPrint
 from sidecar.engine.ports import AnalysisResults, ClientFactory
 from sidecar.engine.support.bounded import bounded_map
+from sidecar.engine.video import FLAT_SPREAD  # (a thumbnail is flat as a decoded frame is)
 from sidecar.immich_client import ImmichError, ImmichNotFoundError
 from sidecar.settings import Settings
 
@@ -40,7 +41,6 @@ log = logging.getLogger(__name__)
 SOURCE = "immich-thumbnail"
 CONCURRENCY = 4
 BATCH = 500  # fingerprints saved at once
-FLAT_SPREAD = 3.0  # a thumbnail whose grey values spread less is flat (as engine.video's frames)
 R = TypeVar("R")
 
 
@@ -220,29 +220,12 @@ def video_print_of(
 ) -> VideoPrint | FingerprintFailure:
     """A one-frame video fingerprint from Immich's thumbnail of `asset` (bytes of an image)
     and what Immich says of the video (duration, size, camera, capture time)."""
-    import io
-    import warnings
+    from sidecar.engine.imaging import frame_of_bytes  # Pillow and numpy, when needed
 
-    import numpy as np
-    from PIL import Image, UnidentifiedImageError
-
-    from sidecar.engine.imaging import frame_hashes
-
-    if not data:
-        return FingerprintFailure("empty thumbnail")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as img:
-                gray = img.convert("L")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return FingerprintFailure("image dimensions too large (possible decompression bomb)")
-    except UnidentifiedImageError:
-        return FingerprintFailure("not a recognised image")
-    except (OSError, ValueError, SyntaxError) as exc:
-        return FingerprintFailure(f"cannot decode: {str(exc)[:80]}")
-    phash, dhash, thumb = frame_hashes(gray, hash_size)
-    flat = float(np.asarray(gray, dtype=np.float32).std()) < FLAT_SPREAD
+    frame = frame_of_bytes(data, hash_size, FLAT_SPREAD)
+    if isinstance(frame, FingerprintFailure):
+        return frame
+    phash, dhash, thumb, flat = frame
     taken = capture_time(asset.date_time_original)
     facts = VideoFacts(
         duration_ms=asset.duration_ms,

@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sidecar.engine.core.candidates import hidden_assets, library
+from sidecar.engine.core.candidates import library
 from sidecar.engine.core.grouping import GroupingRules, decisions_from, find_groups
 from sidecar.engine.core.pairing import PairKind
 from sidecar.engine.ports import AnalysisResults, AssetInventory, MarkBook
-from sidecar.engine.services.analyze.remote_members import remote_items
+from sidecar.engine.services.analyze.remote_members import motion_parts, remote_items
 from sidecar.engine.services.analyze.scope import find_part
 from sidecar.settings import Settings
 
@@ -50,9 +50,7 @@ async def regroup_part(
         return None
     # the marks of the part's assets only (a candidate is keyed by its asset's id)
     ids = {v.id for v in part.views} | {a.id for a in part.remote}
-    # live photos' motion parts: hidden, or named by another asset's live_photo_video_id
-    # (that asset may lie outside the part: asked of the store, as a full regroup does)
-    hidden = hidden_assets(part.links) | await analysis.motion_parts(ids)
+    hidden = await motion_parts(analysis, part.links, ids)  # (as a full regroup leaves out)
     lib = library(
         part.media,
         part.views,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sidecar.engine.core.candidates import RemoteItem, RemoteMember
+from sidecar.engine.core.candidates import RemoteItem, RemoteMember, hidden_assets
 from sidecar.engine.core.models import AssetLink
 from sidecar.engine.core.models.inventory import join_path
 from sidecar.engine.core.touched import Seeds
@@ -68,10 +68,19 @@ async def refresh_members(
     links = await store.links_in_order(ids)
     views = asset_views(links, settings)
     local = await store.media_present_at(_local_paths(v.local_path for v in views))
-    motion = await store.motion_parts([a.id for a in links if is_video(a)])
+    motion = await motion_parts(store, links, [a.id for a in links if is_video(a)])
     remote = remote_assets(links, views, local, motion)
     await store.update_remote_members(ids, [member_row(settings, a) for a in remote])
     return remote
+
+
+async def motion_parts(
+    store: AnalysisResults, links: Iterable[AssetLink], ids: Iterable[str] | None = None
+) -> set[str]:
+    """The live photos' motion parts among these assets: those Immich hides, and those another
+    asset names as its live-photo video (that asset may lie elsewhere: asked of the store, of
+    `ids` only, None: of all)."""
+    return hidden_assets(links) | await store.motion_parts(ids)
 
 
 def _local_paths(paths: Iterable[str | None]) -> list[str]:

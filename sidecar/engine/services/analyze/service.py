@@ -17,7 +17,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sidecar.engine.core.candidates import hidden_assets, library, remote_member
+from sidecar.engine.core.candidates import library, remote_member
 from sidecar.engine.core.drift import AssetView
 from sidecar.engine.core.grouping import (
     GroupingRules,
@@ -46,7 +46,11 @@ from sidecar.engine.services.analyze.remote_fingerprints import (
     fingerprint_remote,
     remote_assets,
 )
-from sidecar.engine.services.analyze.remote_members import refresh_members, remote_items
+from sidecar.engine.services.analyze.remote_members import (
+    motion_parts,
+    refresh_members,
+    remote_items,
+)
 from sidecar.engine.services.analyze.scope import touched_seeds
 from sidecar.engine.services.analyze.tag_marks import sync_tags
 from sidecar.engine.services.analyze.video_edges import video_edge_plan
@@ -281,8 +285,7 @@ class AnalyzeService:
         links = await self.assets.links()
         media = await self.analysis.media()  # after local fingerprinting: fresh hashes
         views = asset_views(links, self.settings)  # each path mapped once
-        # live photos' motion parts: hidden, or named by another asset's live_photo_video_id
-        hidden = hidden_assets(links) | await self.analysis.motion_parts()
+        hidden = await motion_parts(self.analysis, links)  # live photos' motion parts
         if not self._remote_enabled():
             return Whole(media, views, [], hidden)
         local = {posixpath.normpath(m.path) for m in media}  # (videos included)
